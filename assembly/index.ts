@@ -1,0 +1,15 @@
+// The module's entry: every export of every model. Only numbers cross this boundary (i32, f64,
+// addresses as byte offsets); the TS side documents the ABI in src/core/abi.ts.
+export { alloc, heap_top } from "./memory";
+export { dot_f64, simd_enabled } from "./simd";
+export {
+  rng_stream_seed, rng_seed, rng_create, rng_next_u64, rng_next_uniform,
+  rng_fill_u64, rng_fill_uniform, rng_fill_normal,
+} from "./rng";
+export {
+  perceptron_create, perceptron_fill_gaussian, perceptron_step, perceptron_order_params,
+  perceptron_count_errors, perceptron_weights, perceptron_teacher, perceptron_inputs, perceptron_noise,
+  perceptron_set_train_set, perceptron_picks, perceptron_rng, perceptron_heat, perceptron_steps,
+  perceptron_status, perceptron_norm_sq, perceptron_cursor, perceptron_set_clock,
+  histogram_pairs, fold_pairs, em_update,
+} from "./perceptron";

@@ -1,0 +1,534 @@
+// Stochastic perceptron learning: a student w ∈ Rⁿ learns a teacher T's labels under the overdamped
+// Langevin equation, integrated by Euler–Maruyama with mini-batches (shared/spec/MODELS.md §1; Goldt &
+// Seifert, PRL 118, 010601 (2017); Wennberg, "Learning is hard work" (2019)):
+//
+//   w ← w + Δt (−k w + (ν/B) Σ_b σ_b 𝓕(A_b, σ_b) ξ_b) + √(2DΔt) z,   z ~ N(0, I)
+//   A_b = w·ξ_b/√n,   σ_b = sign(T·ξ_b),   ξ_b ∈ {±1}ⁿ.
+//
+// Conventions: sign(0) = +1, so labels and predictions are always ±1; Θ(0) = 0.
+//
+// Layout of the inputs. Input bits are i.i.d., so we store them per weight: byte g of weight i
+// (address bytes + i·G + g, G = ⌈B/8⌉) holds bit j = ξ_{8g+j, i} > 0 for batch members 8g..8g+7.
+// Then
+//   * the 2B dot products w·ξ_b and T·ξ_b come from byte histograms: hist_g[v] = Σ_{i: byte_gi = v}
+//     (w_i, T_i), whose marginals over each bit give Σ_{ξ_bi = +1}; a dot is 2·that − the total;
+//   * the force Σ_b c_b ξ_bi is Σ_g table_g[byte_gi] with table_g[v] = Σ_j c_{8g+j}(2·bit_j(v) − 1).
+// Work per weight falls from ≈ 3B multiply-adds to ≈ 2⌈B/8⌉ table operations, plus one Gaussian.
+//
+// Heat (Stratonovich, spec §1): q = Σ_steps F(w_mid)·Δw with w_mid = (w + w′)/2 and the step's inputs.
+// F(w_mid)·Δw = −k w_mid·Δw + Σ_b c_b(A_mid,b) (ξ_b·Δw), and A_mid,b = A_b + ξ_b·Δw/(2√n). For the
+// Hebbian rule c_b does not depend on w and the learning part is simply Σ_i f_i Δw_i.
+
+import { alloc } from "./memory";
+import { rng_fill_u64, rng_fill_normal, rng_next_u64, rng_seed, RNG_STATE_BYTES } from "./rng";
+import { dot_f64 } from "./simd";
+
+export const RULE_HEBBIAN: i32 = 0;
+export const RULE_PERCEPTRON: i32 = 1;
+export const RULE_ADATRON: i32 = 2;
+export const RULE_ALPHATRON: i32 = 3;
+
+export const STATUS_RUNNING: i32 = 0;
+export const STATUS_DIVERGED: i32 = 1;
+
+export const SAMPLING_ONLINE: i32 = 0; // fresh random inputs every step
+export const SAMPLING_REPLACEMENT: i32 = 1; // B examples of a fixed training set, with replacement
+export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
+
+/** One trajectory's state; every array lives in this instance's linear memory. */
+@unmanaged class Perceptron {
+  n: i32;
+  batch: i32;
+  groups: i32;
+  rule: i32;
+  sampling: i32;
+  trainSize: i32;
+  cursor: i32;
+  status: i32;
+  alpha: f64;
+  k: f64;
+  nu: f64;
+  dt: f64;
+  invSqrtN: f64;
+  noiseScale: f64; // √(2DΔt)
+  maxNormSq: f64; // |w|² above this (or non-finite) is divergence
+  steps: f64;
+  heat: f64; // cumulative q, Neumaier-compensated
+  heatCompensation: f64;
+  normSq: f64; // |w|² after the last step
+  w: usize; // n f64
+  teacher: usize; // n f64
+  bytes: usize; // n·G input bytes (padded to 8)
+  noise: usize; // n f64, the last step's z
+  hist: usize; // G × 256 (w, T) f64 pairs
+  dhist: usize; // G × 256 f64 of Δw (midpoint heat)
+  table: usize; // G × 256 f64 force tables
+  dots: usize; // 8G f64: w·ξ_b
+  tdots: usize; // 8G f64: T·ξ_b
+  coef: usize; // 8G f64: c_b = (ν/B) σ_b 𝓕_b (zero past B)
+  ddots: usize; // 8G f64: Δw·ξ_b
+  picks: usize; // B u32 training-set rows
+  trainSet: usize; // trainSize × n u8 in {0, 1}, row-major
+  rng: usize; // xoshiro256++ state
+}
+
+@inline function self(p: usize): Perceptron {
+  return changetype<Perceptron>(p);
+}
+
+/**
+ * Allocates one trajectory for n weights and batch B and seeds its generator. Returns its address,
+ * or 0 if memory ran out. Weights and teacher start at zero: fill them with `perceptron_fill_gaussian`
+ * or through `perceptron_weights`/`perceptron_teacher`. A training set (sampling ≠ online) is attached
+ * with `perceptron_set_train_set`, so trajectories can share one copy.
+ */
+export function perceptron_create(
+  n: i32, batch: i32, rule: i32, alpha: f64, k: f64, nu: f64, D: f64, dt: f64,
+  maxRms: f64, sampling: i32, seedHi: u32, seedLo: u32,
+): usize {
+  const p = alloc(offsetof<Perceptron>());
+  if (p == 0) return 0;
+  const s = self(p);
+  const groups = (batch + 7) >> 3;
+  s.n = n;
+  s.batch = batch;
+  s.groups = groups;
+  s.rule = rule;
+  s.sampling = sampling;
+  s.alpha = alpha;
+  s.k = k;
+  s.nu = nu;
+  s.dt = dt;
+  s.invSqrtN = 1.0 / Math.sqrt(<f64>n);
+  s.noiseScale = Math.sqrt(2.0 * D * dt);
+  s.maxNormSq = maxRms * maxRms * <f64>n;
+  const vec = <usize>n << 3;
+  const members = <usize>groups << 6; // 8G f64
+  s.w = alloc(vec);
+  s.teacher = alloc(vec);
+  s.noise = alloc(vec);
+  s.bytes = alloc((<usize>n * groups + 7) & ~<usize>7);
+  s.hist = alloc(<usize>groups << 12);
+  s.dhist = alloc(<usize>groups << 11);
+  s.table = alloc(<usize>groups << 11);
+  s.dots = alloc(members);
+  s.tdots = alloc(members);
+  s.coef = alloc(members);
+  s.ddots = alloc(members);
+  s.picks = alloc(<usize>batch << 2);
+  s.rng = alloc(RNG_STATE_BYTES);
+  if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.bytes == 0 || s.hist == 0 || s.dhist == 0 ||
+    s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.ddots == 0 || s.picks == 0 ||
+    s.rng == 0) return 0;
+  rng_seed(s.rng, seedHi, seedLo);
+  return p;
+}
+
+/** Fills the teacher (which = 0) or the weights (which = 1) with scale·N(0, 1) from this trajectory's stream. */
+export function perceptron_fill_gaussian(p: usize, which: i32, scale: f64): void {
+  const s = self(p);
+  const out = which == 0 ? s.teacher : s.w;
+  rng_fill_normal(s.rng, out, s.n);
+  for (let i = 0; i < s.n; i++) {
+    const a = out + (<usize>i << 3);
+    store<f64>(a, scale * load<f64>(a));
+  }
+  s.normSq = dot_f64(s.w, s.w, s.n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+/** ORs row `row` (n bytes in {0,1}) into bit `member & 7` of byte group `member >> 3`. */
+function gatherRow(bytes: usize, groups: i32, row: usize, n: i32, member: i32): void {
+  const bit = <u32>(member & 7);
+  let dst = bytes + <usize>(member >> 3);
+  for (let i = 0; i < n; i++) {
+    store<u8>(dst, load<u8>(dst) | (<u32>load<u8>(row + <usize>i) << bit));
+    dst += <usize>groups;
+  }
+}
+
+/** Draws this step's B inputs into `bytes`: random bits, or B rows of the training set. */
+function drawInputs(s: Perceptron): void {
+  const bytesLen = <usize>s.n * s.groups;
+  if (s.sampling == SAMPLING_ONLINE) {
+    rng_fill_u64(s.rng, s.bytes, <i32>((bytesLen + 7) >> 3));
+    return;
+  }
+  memory.fill(s.bytes, 0, bytesLen);
+  for (let b = 0; b < s.batch; b++) {
+    let row: i32;
+    if (s.sampling == SAMPLING_SWEEP) {
+      row = s.cursor;
+      s.cursor = row + 1 == s.trainSize ? 0 : row + 1;
+    } else {
+      // Lemire's multiply-shift: bias ≤ trainSize/2³², negligible for any set that fits in memory.
+      row = <i32>(((rng_next_u64(s.rng) >> 32) * <u64>s.trainSize) >> 32);
+    }
+    store<u32>(s.picks + (<usize>b << 2), row);
+    gatherRow(s.bytes, s.groups, s.trainSet + <usize>row * s.n, s.n, b);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dot products through byte histograms
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * hist_g[v] = Σ_{i: byte_gi = v} (w_i, T_i) for every group g: G scatter-adds of a (w, T) pair per
+ * weight. The SIMD body adds the pair as one f64x2; the scalar twin adds the two lanes separately.
+ */
+export function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n: i32, groups: i32): void {
+  memory.fill(hist, 0, <usize>groups << 12);
+  let src = bytes;
+  for (let i = 0; i < n; i++) {
+    const wi = load<f64>(w + (<usize>i << 3));
+    const ti = load<f64>(t + (<usize>i << 3));
+    if (ASC_FEATURE_SIMD) {
+      const pair = f64x2.replace_lane(f64x2.splat(wi), 1, ti);
+      for (let g = 0; g < groups; g++) {
+        const a = hist + ((<usize>g << 12) | (<usize>load<u8>(src + <usize>g) << 4));
+        v128.store(a, f64x2.add(v128.load(a), pair));
+      }
+    } else {
+      for (let g = 0; g < groups; g++) {
+        const a = hist + ((<usize>g << 12) | (<usize>load<u8>(src + <usize>g) << 4));
+        store<f64>(a, load<f64>(a) + wi);
+        store<f64>(a, load<f64>(a, 8) + ti, 8);
+      }
+    }
+    src += <usize>groups;
+  }
+}
+
+/**
+ * Turns one group's 256-bin pair histogram (at `h`, destroyed) into the 8 dot products of that group:
+ * P_j = Σ_{v: bit j of v set} h[v] by folding the upper half onto the lower half, bit 7 first (510
+ * pair additions instead of 8 × 128); then dot_j = 2 P_j − Σ_v h[v]. Writes w·ξ to outW[j], T·ξ to outT[j].
+ */
+export function fold_pairs(h: usize, outW: usize, outT: usize): void {
+  for (let j = 7, len = 256; j >= 0; j--) {
+    const half = len >> 1;
+    if (ASC_FEATURE_SIMD) {
+      let acc = f64x2.splat(0);
+      for (let x = 0; x < half; x++) {
+        const lo = h + (<usize>x << 4);
+        const hi = v128.load(lo + (<usize>half << 4));
+        acc = f64x2.add(acc, hi);
+        v128.store(lo, f64x2.add(v128.load(lo), hi));
+      }
+      store<f64>(outW + (<usize>j << 3), f64x2.extract_lane(acc, 0));
+      store<f64>(outT + (<usize>j << 3), f64x2.extract_lane(acc, 1));
+    } else {
+      let accW: f64 = 0, accT: f64 = 0;
+      for (let x = 0; x < half; x++) {
+        const lo = h + (<usize>x << 4);
+        const hiW = load<f64>(lo + (<usize>half << 4));
+        const hiT = load<f64>(lo + (<usize>half << 4), 8);
+        accW += hiW;
+        accT += hiT;
+        store<f64>(lo, load<f64>(lo) + hiW);
+        store<f64>(lo, load<f64>(lo, 8) + hiT, 8);
+      }
+      store<f64>(outW + (<usize>j << 3), accW);
+      store<f64>(outT + (<usize>j << 3), accT);
+    }
+    len = half;
+  }
+  const totalW = load<f64>(h);
+  const totalT = load<f64>(h, 8);
+  for (let j = 0; j < 8; j++) {
+    const aw = outW + (<usize>j << 3);
+    const at = outT + (<usize>j << 3);
+    store<f64>(aw, 2 * load<f64>(aw) - totalW);
+    store<f64>(at, 2 * load<f64>(at) - totalT);
+  }
+}
+
+/** The single-array version of `fold_pairs` (for the Δw histogram; scalar, not a hot loop). */
+function foldSingle(h: usize, out: usize): void {
+  for (let j = 7, len = 256; j >= 0; j--) {
+    const half = len >> 1;
+    let acc: f64 = 0;
+    for (let x = 0; x < half; x++) {
+      const lo = h + (<usize>x << 3);
+      const hi = load<f64>(lo + (<usize>half << 3));
+      acc += hi;
+      store<f64>(lo, load<f64>(lo) + hi);
+    }
+    store<f64>(out + (<usize>j << 3), acc);
+    len = half;
+  }
+  const total = load<f64>(h);
+  for (let j = 0; j < 8; j++) {
+    const a = out + (<usize>j << 3);
+    store<f64>(a, 2 * load<f64>(a) - total);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning rule and force tables
+// ---------------------------------------------------------------------------------------------
+
+/** The rule's factor 𝓕(A, σ) (spec §1 table), with Θ(0) = 0. */
+@inline function learningFactor(rule: i32, alpha: f64, A: f64, sigma: f64): f64 {
+  const sa = sigma * A;
+  if (rule == RULE_HEBBIAN) return 1;
+  if (rule == RULE_PERCEPTRON) return sa < 0 ? 1 : 0;
+  if (rule == RULE_ADATRON) return sa < 0 ? Math.abs(A) : 0;
+  return sa < 0 ? 1 : sa > 0 ? Math.pow(Math.abs(A), alpha) : 0; // α-tron
+}
+
+/** sign with sign(0) = +1. */
+@inline function label(x: f64): f64 {
+  return x >= 0 ? 1 : -1;
+}
+
+/** c_b = (ν/B) σ_b 𝓕(A_b, σ_b) for b < B from the dots in s.dots/s.tdots; zero for padding members. */
+function learningCoefficients(s: Perceptron): void {
+  const scale = s.nu / <f64>s.batch;
+  for (let b = 0; b < s.groups << 3; b++) {
+    const off = <usize>b << 3;
+    let c: f64 = 0;
+    if (b < s.batch) {
+      const sigma = label(load<f64>(s.tdots + off));
+      c = scale * sigma * learningFactor(s.rule, s.alpha, load<f64>(s.dots + off) * s.invSqrtN, sigma);
+    }
+    store<f64>(s.coef + off, c);
+  }
+}
+
+/** table_g[v] = Σ_j c_{8g+j}(2·bit_j(v) − 1), built by adding 2c for the lowest set bit of v. */
+function buildTables(table: usize, coef: usize, groups: i32): void {
+  for (let g = 0; g < groups; g++) {
+    const t = table + (<usize>g << 11);
+    const c = coef + (<usize>g << 6);
+    let base: f64 = 0;
+    for (let j = 0; j < 8; j++) base -= load<f64>(c + (<usize>j << 3));
+    store<f64>(t, base);
+    for (let v = 1; v < 256; v++) {
+      const low = <usize>ctz(v);
+      store<f64>(t + (<usize>v << 3), load<f64>(t + (<usize>(v & (v - 1)) << 3)) + 2 * load<f64>(c + (low << 3)));
+    }
+  }
+}
+
+/** f_i = Σ_g table_g[byte_gi]. */
+@inline function forceAt(table: usize, src: usize, groups: i32): f64 {
+  let f: f64 = 0;
+  for (let g = 0; g < groups; g++) f += load<f64>(table + ((<usize>g << 11) | (<usize>load<u8>(src + <usize>g) << 3)));
+  return f;
+}
+
+@inline function scatterDelta(dhist: usize, src: usize, groups: i32, delta: f64): void {
+  for (let g = 0; g < groups; g++) {
+    const a = dhist + ((<usize>g << 11) | (<usize>load<u8>(src + <usize>g) << 3));
+    store<f64>(a, load<f64>(a) + delta);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Euler–Maruyama update
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * w_i ← w_i + Δt (f_i − k w_i) + √(2DΔt) z_i for all i, and returns Σ_i F_i(w_mid)·Δw_i where the
+ * learning part of F is f_i when `hebbian`, else 0 (its midpoint value is added from the Δw
+ * histogram, which this loop fills). Stores |w′|² in s.normSq. The SIMD body does weights i, i+1 as
+ * one f64x2; the scalar twin keeps even and odd partial sums so both return the same bits.
+ */
+export function em_update(p: usize): f64 {
+  const s = self(p);
+  const n = s.n, groups = s.groups;
+  const w = s.w, noise = s.noise, table = s.table, dhist = s.dhist;
+  const dt = s.dt, k = s.k, sd = s.noiseScale;
+  const hebbian = s.rule == RULE_HEBBIAN;
+  if (!hebbian) memory.fill(dhist, 0, <usize>groups << 11);
+  let i = 0;
+  let src = s.bytes;
+  let heat: f64 = 0, normSq: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vdt = f64x2.splat(dt), vk = f64x2.splat(k), vsd = f64x2.splat(sd), vhalf = f64x2.splat(0.5);
+    let accHeat = f64x2.splat(0), accNorm = f64x2.splat(0);
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      const f0 = forceAt(table, src, groups);
+      const f1 = forceAt(table, src + <usize>groups, groups);
+      const f = f64x2.replace_lane(f64x2.splat(f0), 1, f1);
+      const wOld = v128.load(w + off);
+      const wNew = f64x2.add(f64x2.add(wOld, f64x2.mul(vdt, f64x2.sub(f, f64x2.mul(vk, wOld)))), f64x2.mul(vsd, v128.load(noise + off)));
+      v128.store(w + off, wNew);
+      const delta = f64x2.sub(wNew, wOld);
+      const mid = f64x2.mul(vhalf, f64x2.add(wOld, wNew));
+      const learn = hebbian ? f : f64x2.splat(0);
+      accHeat = f64x2.add(accHeat, f64x2.mul(f64x2.sub(learn, f64x2.mul(vk, mid)), delta));
+      accNorm = f64x2.add(accNorm, f64x2.mul(wNew, wNew));
+      if (!hebbian) {
+        scatterDelta(dhist, src, groups, f64x2.extract_lane(delta, 0));
+        scatterDelta(dhist, src + <usize>groups, groups, f64x2.extract_lane(delta, 1));
+      }
+      src += <usize>(groups << 1);
+    }
+    heat = f64x2.extract_lane(accHeat, 0) + f64x2.extract_lane(accHeat, 1);
+    normSq = f64x2.extract_lane(accNorm, 0) + f64x2.extract_lane(accNorm, 1);
+  } else {
+    let heatEven: f64 = 0, heatOdd: f64 = 0, normEven: f64 = 0, normOdd: f64 = 0;
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      for (let lane = 0; lane < 2; lane++) {
+        const a = w + off + (<usize>lane << 3);
+        const f = forceAt(table, src, groups);
+        const wOld = load<f64>(a);
+        const wNew = (wOld + dt * (f - k * wOld)) + sd * load<f64>(noise + off + (<usize>lane << 3));
+        store<f64>(a, wNew);
+        const delta = wNew - wOld;
+        const mid = 0.5 * (wOld + wNew);
+        const learn = hebbian ? f : 0;
+        const h = (learn - k * mid) * delta;
+        if (lane == 0) { heatEven += h; normEven += wNew * wNew; } else { heatOdd += h; normOdd += wNew * wNew; }
+        if (!hebbian) scatterDelta(dhist, src, groups, delta);
+        src += <usize>groups;
+      }
+    }
+    heat = heatEven + heatOdd;
+    normSq = normEven + normOdd;
+  }
+  for (; i < n; i++) {
+    const a = w + (<usize>i << 3);
+    const f = forceAt(table, src, groups);
+    const wOld = load<f64>(a);
+    const wNew = (wOld + dt * (f - k * wOld)) + sd * load<f64>(noise + (<usize>i << 3));
+    store<f64>(a, wNew);
+    const delta = wNew - wOld;
+    const mid = 0.5 * (wOld + wNew);
+    const learn = hebbian ? f : 0;
+    heat += (learn - k * mid) * delta;
+    normSq += wNew * wNew;
+    if (!hebbian) scatterDelta(dhist, src, groups, delta);
+    src += <usize>groups;
+  }
+  s.normSq = normSq;
+  return heat;
+}
+
+/** Σ_b c_b(A_mid,b) ξ_b·Δw: the learning part of F(w_mid)·Δw for rules whose 𝓕 depends on A. */
+function midpointLearningHeat(s: Perceptron): f64 {
+  const scale = s.nu / <f64>s.batch;
+  for (let g = 0; g < s.groups; g++) foldSingle(s.dhist + (<usize>g << 11), s.ddots + (<usize>g << 6));
+  let heat: f64 = 0;
+  for (let b = 0; b < s.batch; b++) {
+    const off = <usize>b << 3;
+    const dd = load<f64>(s.ddots + off);
+    const sigma = label(load<f64>(s.tdots + off));
+    const aMid = (load<f64>(s.dots + off) + 0.5 * dd) * s.invSqrtN;
+    heat += scale * sigma * learningFactor(s.rule, s.alpha, aMid, sigma) * dd;
+  }
+  return heat;
+}
+
+/** Adds x to the cumulative heat with Neumaier's compensated summation. */
+function addHeat(s: Perceptron, x: f64): void {
+  const sum = s.heat;
+  const t = sum + x;
+  if (Math.abs(sum) >= Math.abs(x)) s.heatCompensation += (sum - t) + x;
+  else s.heatCompensation += (x - t) + sum;
+  s.heat = t;
+}
+
+/** One Euler–Maruyama step (inputs, noise, dots, coefficients, tables, update, heat). */
+function stepOnce(p: usize): void {
+  const s = self(p);
+  drawInputs(s);
+  rng_fill_normal(s.rng, s.noise, s.n);
+  histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
+  for (let g = 0; g < s.groups; g++) {
+    fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
+  }
+  learningCoefficients(s);
+  buildTables(s.table, s.coef, s.groups);
+  let heat = em_update(p);
+  if (s.rule != RULE_HEBBIAN) heat += midpointLearningHeat(s);
+  addHeat(s, heat);
+  s.steps += 1;
+  if (!(s.normSq <= s.maxNormSq)) s.status = STATUS_DIVERGED;
+}
+
+/**
+ * Advances the trajectory by up to `count` Euler–Maruyama steps, all inside wasm. Stops early when
+ * |w|² turns non-finite or exceeds maxRms²·n (status becomes STATUS_DIVERGED). Returns the number of
+ * steps taken.
+ */
+export function perceptron_step(p: usize, count: i32): i32 {
+  const s = self(p);
+  for (let t = 0; t < count; t++) {
+    if (s.status != STATUS_RUNNING) return t;
+    stepOnce(p);
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observables
+// ---------------------------------------------------------------------------------------------
+
+/** Writes (w·T, w·w, T·T) to out[0..2]. */
+export function perceptron_order_params(p: usize, out: usize): void {
+  const s = self(p);
+  store<f64>(out, dot_f64(s.w, s.teacher, s.n));
+  store<f64>(out, dot_f64(s.w, s.w, s.n), 8);
+  store<f64>(out, dot_f64(s.teacher, s.teacher, s.n), 16);
+}
+
+/**
+ * Number of the `size` rows of `rows` (n bytes each, in {0,1} for ξ = −1/+1) that the student labels
+ * differently from the teacher, sign(0) = +1 for both. Eight rows at a time go through the same
+ * byte-histogram dot products as the dynamics (this reuses the trajectory's scratch buffers).
+ */
+export function perceptron_count_errors(p: usize, rows: usize, size: i32): i32 {
+  const s = self(p);
+  let errors = 0;
+  for (let first = 0; first < size; first += 8) {
+    const m = min(8, size - first);
+    memory.fill(s.bytes, 0, <usize>s.n);
+    for (let j = 0; j < m; j++) gatherRow(s.bytes, 1, rows + <usize>(first + j) * s.n, s.n, j);
+    histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, 1);
+    fold_pairs(s.hist, s.dots, s.tdots);
+    for (let j = 0; j < m; j++) {
+      if (label(load<f64>(s.dots + (<usize>j << 3))) != label(load<f64>(s.tdots + (<usize>j << 3)))) errors++;
+    }
+  }
+  return errors;
+}
+
+export function perceptron_weights(p: usize): usize { return self(p).w; }
+export function perceptron_teacher(p: usize): usize { return self(p).teacher; }
+export function perceptron_inputs(p: usize): usize { return self(p).bytes; }
+export function perceptron_noise(p: usize): usize { return self(p).noise; }
+
+/** Attaches a training set: `size` rows of n bytes in {0, 1} (ξ = −1/+1) at `rows`, row-major. */
+export function perceptron_set_train_set(p: usize, rows: usize, size: i32): void {
+  const s = self(p);
+  s.trainSet = rows;
+  s.trainSize = size;
+  s.cursor = 0;
+}
+export function perceptron_picks(p: usize): usize { return self(p).picks; }
+export function perceptron_rng(p: usize): usize { return self(p).rng; }
+export function perceptron_heat(p: usize): f64 { const s = self(p); return s.heat + s.heatCompensation; }
+export function perceptron_steps(p: usize): f64 { return self(p).steps; }
+export function perceptron_status(p: usize): i32 { return self(p).status; }
+export function perceptron_norm_sq(p: usize): f64 { return self(p).normSq; }
+export function perceptron_cursor(p: usize): i32 { return self(p).cursor; }
+
+/** Restores the clock part of a checkpoint (steps, heat, sweep cursor, status). */
+export function perceptron_set_clock(p: usize, steps: f64, heat: f64, cursor: i32, status: i32): void {
+  const s = self(p);
+  s.steps = steps;
+  s.heat = heat;
+  s.heatCompensation = 0;
+  s.cursor = cursor;
+  s.status = status;
+  s.normSq = dot_f64(s.w, s.w, s.n);
+}

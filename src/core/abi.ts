@@ -1,0 +1,64 @@
+/**
+ * The ABI of thermolearn's wasm module, in one place (assembly/index.ts is its other side).
+ *
+ * Only numbers cross it: `i32`/`u32` as number, `f64` as number, addresses as byte offsets into the
+ * module's exported memory. State lives in that memory; `*_step(p, count)` loops inside wasm.
+ * Addresses of 0 mean "out of memory". Every model's functions take the address of its state first.
+ */
+export interface ThermolearnExports {
+  readonly memory: WebAssembly.Memory;
+
+  // memory.ts: bump allocator (zeroed, 16-byte aligned); memory is freed by dropping the instance.
+  alloc(bytes: number): number;
+  heap_top(): number;
+
+  // simd.ts
+  dot_f64(a: number, b: number, n: number): number;
+  simd_enabled(): number;
+
+  // rng.ts: xoshiro256++ state is 32 bytes at `state`.
+  rng_stream_seed(seedHi: number, seedLo: number, index: number): number;
+  rng_seed(state: number, seedHi: number, seedLo: number): void;
+  rng_create(seedHi: number, seedLo: number): number;
+  rng_next_u64(state: number): bigint;
+  rng_next_uniform(state: number): number;
+  rng_fill_u64(state: number, out: number, count: number): void;
+  rng_fill_uniform(state: number, out: number, count: number): void;
+  rng_fill_normal(state: number, out: number, count: number): void;
+
+  // perceptron.ts
+  perceptron_create(
+    n: number, batch: number, rule: number, alpha: number, k: number, nu: number, D: number, dt: number,
+    maxRms: number, sampling: number, seedHi: number, seedLo: number,
+  ): number;
+  perceptron_fill_gaussian(p: number, which: number, scale: number): void;
+  perceptron_set_train_set(p: number, rows: number, size: number): void;
+  perceptron_step(p: number, count: number): number;
+  perceptron_order_params(p: number, out: number): void;
+  perceptron_count_errors(p: number, rows: number, size: number): number;
+  perceptron_weights(p: number): number;
+  perceptron_teacher(p: number): number;
+  perceptron_inputs(p: number): number;
+  perceptron_noise(p: number): number;
+  perceptron_picks(p: number): number;
+  perceptron_rng(p: number): number;
+  perceptron_heat(p: number): number;
+  perceptron_steps(p: number): number;
+  perceptron_status(p: number): number;
+  perceptron_norm_sq(p: number): number;
+  perceptron_cursor(p: number): number;
+  perceptron_set_clock(p: number, steps: number, heat: number, cursor: number, status: number): void;
+  histogram_pairs(hist: number, bytes: number, w: number, t: number, n: number, groups: number): void;
+  fold_pairs(hist: number, outW: number, outT: number): void;
+  em_update(p: number): number;
+}
+
+/** Learning-rule codes of assembly/perceptron.ts. */
+export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 } as const;
+/** Input-sampling codes of assembly/perceptron.ts. */
+export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2 } as const;
+/** Status codes of assembly/perceptron.ts. */
+export const STATUS_DIVERGED = 1;
+
+/** Largest memory the module may grow to (asconfig.json `maximumMemory`: 32768 pages). */
+export const MAX_MEMORY_BYTES = 32768 * 65536;

@@ -1,0 +1,77 @@
+/**
+ * Option validation, done once in TS before anything reaches wasm. Each check coerces nothing and
+ * names the option in its error. NaN fails every comparison, so `!(x > 0)` rejects it too.
+ */
+
+function describe(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  return value === null ? "null" : typeof value;
+}
+
+/** A finite number; TypeError otherwise. */
+export function finite(name: string, value: unknown): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${describe(value)}`);
+  return value;
+}
+
+/** A finite number > 0. */
+export function positive(name: string, value: unknown): number {
+  const x = finite(name, value);
+  if (!(x > 0)) throw new RangeError(`${name} must be > 0, got ${x}`);
+  return x;
+}
+
+/** A finite number ≥ 0. */
+export function nonNegative(name: string, value: unknown): number {
+  const x = finite(name, value);
+  if (!(x >= 0)) throw new RangeError(`${name} must be ≥ 0, got ${x}`);
+  return x;
+}
+
+/** An integer in [min, max]. */
+export function integer(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  const x = finite(name, value);
+  if (!Number.isInteger(x)) throw new TypeError(`${name} must be an integer, got ${x}`);
+  if (x < min || x > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${x}`);
+  return x;
+}
+
+/** A seed: an integer in [0, 2⁵³). */
+export function seed(name: string, value: unknown): number {
+  return integer(name, value, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** One of the listed strings. */
+export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** A Float64Array (or number array) of exactly `length` finite values, copied. */
+export function vector(name: string, value: unknown, length: number): Float64Array {
+  if (!(value instanceof Float64Array) && !Array.isArray(value)) {
+    throw new TypeError(`${name} must be a Float64Array or an array of numbers`);
+  }
+  if (value.length !== length) throw new RangeError(`${name} must have length ${length}, got ${value.length}`);
+  const out = Float64Array.from(value as ArrayLike<number>);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) throw new RangeError(`${name}[${i}] must be finite, got ${out[i]}`);
+  }
+  return out;
+}
+
+/** Rejects keys that are not options (catches typos such as `{ batchSize: 30 }`). */
+export function knownKeys(what: string, options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw new TypeError(`${what}: unknown option "${key}" (known: ${allowed.join(", ")})`);
+  }
+}
+
+/** Splits a seed in [0, 2⁵³) into the (hi, lo) u32 pair the wasm side takes. */
+export function seedWords(seed: number): [number, number] {
+  return [Math.floor(seed / 2 ** 32), seed >>> 0];
+}

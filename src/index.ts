@@ -1,0 +1,19 @@
+/**
+ * thermolearn: the thermodynamics of learning, with hot loops in SIMD WebAssembly.
+ * @packageDocumentation
+ */
+export { init, initSync, simdSupported, currentBackend, WebAssemblyUnavailableError } from "./core/loader.js";
+export type { Backend, InitOptions } from "./core/loader.js";
+export { DisposedError } from "./core/instance.js";
+export { Rng, streamSeed } from "./rng.js";
+export type { RngOptions } from "./rng.js";
+export {
+  Perceptron, DivergedError, simulatePerceptron, runPerceptron, resolvePerceptronConfig,
+  hebbianEpsilon, hebbianEpsilonEM, hebbianTransient, mutualInformation, binaryEntropy,
+  LEARNING_RULES, PERCEPTRON_COLUMNS,
+} from "./perceptron.js";
+export type {
+  LearningRule, PerceptronOptions, PerceptronConfig, PerceptronObservation, PerceptronCheckpoint,
+  PerceptronRunOptions, PerceptronResult, PerceptronColumn, Progress, HebbianParams, HebbianEMParams,
+} from "./perceptron.js";
+export { VERSION } from "./version.js";

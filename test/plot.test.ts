@@ -1,0 +1,121 @@
+import { describe, it, expect } from 'vitest';
+import {
+  lineChartSpec,
+  lineChartSvg,
+  renderSvg,
+  MAX_POINTS_PER_SERIES,
+  type LineChartOptions,
+} from '../src/plot.js';
+
+interface Row { series: string; x: number; y: number }
+
+/** The inlined data rows of the line layer (the first layer). */
+function rowsOf(spec: object): Row[] {
+  return (spec as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
+}
+
+const base: LineChartOptions = {
+  title: 'Energy vs time',
+  xLabel: 'time',
+  yLabel: 'energy',
+  series: [
+    { name: 'run A', x: [0, 1, 2, 3], y: [4, 3, 2.5, 2.2] },
+    { name: 'run B', x: new Float64Array([0, 1, 2]), y: new Float64Array([5, 4, 3]) },
+  ],
+};
+
+describe('lineChartSpec', () => {
+  it('has one data row per finite point, in series order', () => {
+    const rows = rowsOf(lineChartSpec(base));
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toEqual({ series: 'run A', x: 0, y: 4 });
+    expect(rows[6]).toEqual({ series: 'run B', x: 2, y: 3 });
+  });
+
+  it('drops NaN and infinite points', () => {
+    const rows = rowsOf(lineChartSpec({
+      ...base,
+      series: [{ name: 's', x: [0, 1, 2, 3, NaN], y: [1, NaN, Infinity, 4, 5] }],
+    }));
+    expect(rows).toEqual([{ series: 's', x: 0, y: 1 }, { series: 's', x: 3, y: 4 }]);
+  });
+
+  it('drops non-positive values on a log axis', () => {
+    const rows = rowsOf(lineChartSpec({
+      ...base, yScale: 'log',
+      series: [{ name: 's', x: [0, 1, 2], y: [0, -1, 2] }],
+    }));
+    expect(rows).toEqual([{ series: 's', x: 2, y: 2 }]);
+  });
+
+  it('thins long series evenly, keeping the endpoints', () => {
+    const n = 10_001;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const y = x.map((v) => v * v);
+    const rows = rowsOf(lineChartSpec({ ...base, series: [{ name: 'long', x, y }] }));
+    expect(rows).toHaveLength(MAX_POINTS_PER_SERIES);
+    expect(rows[0]).toEqual({ series: 'long', x: 0, y: 0 });
+    expect(rows[rows.length - 1]).toEqual({ series: 'long', x: n - 1, y: (n - 1) ** 2 });
+    for (let i = 1; i < rows.length; i++) expect(rows[i].x).toBeGreaterThan(rows[i - 1].x);
+  });
+
+  it('uses the default size and legend order', () => {
+    const spec = lineChartSpec(base) as {
+      width: number; height: number;
+      layer: { encoding: { color: { scale: { domain: string[] } } } }[];
+    };
+    expect(spec.width).toBe(560);
+    expect(spec.height).toBe(320);
+    expect(spec.layer[0].encoding.color.scale.domain).toEqual(['run A', 'run B']);
+  });
+
+  it('throws TypeError/RangeError naming the bad option', () => {
+    const bad = (o: Partial<LineChartOptions>) => () => lineChartSpec({ ...base, ...o } as LineChartOptions);
+    expect(bad({ series: [base.series[0], { name: 'b', x: [1, 2], y: [1] }] }))
+      .toThrow(new TypeError('series[1].y must have the same length as series[1].x'));
+    expect(bad({ series: [] })).toThrow(TypeError);
+    expect(bad({ series: [] })).toThrow(/series/);
+    expect(bad({ xLabel: '' })).toThrow(TypeError);
+    expect(bad({ xLabel: '' })).toThrow(/xLabel/);
+    expect(bad({ yLabel: undefined })).toThrow(/yLabel/);
+    expect(bad({ width: 0 })).toThrow(RangeError);
+    expect(bad({ width: 0 })).toThrow(/width/);
+    expect(bad({ height: -5 })).toThrow(RangeError);
+    expect(bad({ height: -5 })).toThrow(/height/);
+    expect(bad({ referenceLines: [{ name: 'r', y: NaN }] })).toThrow(/referenceLines\[0\]\.y/);
+  });
+});
+
+describe('SVG rendering', () => {
+  it('renders an SVG with the title and each series name', async () => {
+    const svg = await lineChartSvg(base);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Energy vs time');
+    expect(svg).toContain('run A');
+    expect(svg).toContain('run B');
+    expect(svg).toContain('time');
+    expect(svg).toContain('energy');
+  });
+
+  it('renders reference lines, log scales and their labels', async () => {
+    const svg = await lineChartSvg({
+      ...base,
+      yScale: 'log',
+      xScale: 'log',
+      series: [{ name: 'decay', x: [1, 10, 100], y: [1, 0.1, 0.01] }],
+      referenceLines: [{ name: 'analytic limit', y: 0.05 }],
+    });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('analytic limit');
+    expect(svg).toContain('stroke-dasharray');
+  });
+
+  it('renderSvg accepts a hand-written vega-lite spec', async () => {
+    const svg = await renderSvg({
+      data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3 }] },
+      mark: 'point',
+      encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } },
+    });
+    expect(svg.startsWith('<svg')).toBe(true);
+  });
+});
