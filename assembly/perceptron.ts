@@ -58,8 +58,10 @@ export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
   normSq: f64; // |w|² after the last step
   w: usize; // n f64
   teacher: usize; // n f64
-  bytes: usize; // n·G input bytes (padded to 8)
+  bytes: usize; // n·G input bytes of the current step (padded to 8)
+  bytesNext: usize; // the next step's inputs, drawn during this step (scratch between calls)
   noise: usize; // n f64, the last step's z
+  force: usize; // n f64, the last step's learning force f_i
   hist: usize; // G × 256 (w, T) f64 pairs
   dhist: usize; // G × 256 f64 of Δw (midpoint heat)
   table: usize; // G × 256 f64 force tables
@@ -107,7 +109,9 @@ export function perceptron_create(
   s.w = alloc(vec);
   s.teacher = alloc(vec);
   s.noise = alloc(vec);
+  s.force = alloc(vec);
   s.bytes = alloc((<usize>n * groups + 7) & ~<usize>7);
+  s.bytesNext = alloc((<usize>n * groups + 7) & ~<usize>7);
   s.hist = alloc(<usize>groups << 12);
   s.dhist = alloc(<usize>groups << 11);
   s.table = alloc(<usize>groups << 11);
@@ -117,7 +121,7 @@ export function perceptron_create(
   s.ddots = alloc(members);
   s.picks = alloc(<usize>batch << 2);
   s.rng = alloc(RNG_STATE_BYTES);
-  if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.bytes == 0 || s.hist == 0 || s.dhist == 0 ||
+  if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.force == 0 || s.bytesNext == 0 || s.bytes == 0 || s.hist == 0 || s.dhist == 0 ||
     s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.ddots == 0 || s.picks == 0 ||
     s.rng == 0) return 0;
   rng_seed(s.rng, seedHi, seedLo);
@@ -150,14 +154,14 @@ function gatherRow(bytes: usize, groups: i32, row: usize, n: i32, member: i32): 
   }
 }
 
-/** Draws this step's B inputs into `bytes`: random bits, or B rows of the training set. */
-function drawInputs(s: Perceptron): void {
+/** Draws one step's B inputs into `dst`: random bits, or B rows of the training set. */
+function drawInputs(s: Perceptron, dst: usize): void {
   const bytesLen = <usize>s.n * s.groups;
   if (s.sampling == SAMPLING_ONLINE) {
-    rng_fill_u64(s.rng, s.bytes, <i32>((bytesLen + 7) >> 3));
+    rng_fill_u64(s.rng, dst, <i32>((bytesLen + 7) >> 3));
     return;
   }
-  memory.fill(s.bytes, 0, bytesLen);
+  memory.fill(dst, 0, bytesLen);
   for (let b = 0; b < s.batch; b++) {
     let row: i32;
     if (s.sampling == SAMPLING_SWEEP) {
@@ -168,7 +172,7 @@ function drawInputs(s: Perceptron): void {
       row = <i32>(((rng_next_u64(s.rng) >> 32) * <u64>s.trainSize) >> 32);
     }
     store<u32>(s.picks + (<usize>b << 2), row);
-    gatherRow(s.bytes, s.groups, s.trainSet + <usize>row * s.n, s.n, b);
+    gatherRow(dst, s.groups, s.trainSet + <usize>row * s.n, s.n, b);
   }
 }
 
@@ -176,9 +180,51 @@ function drawInputs(s: Perceptron): void {
 // Dot products through byte histograms
 // ---------------------------------------------------------------------------------------------
 
+// Byte g of weight i sits at src + g with src = bytes + i·G. Groups are read four at a time as one
+// (unaligned) u32 and unrolled, then one at a time: V8 does not unroll loops itself.
+
+@inline function pairBin(hist: usize, g: i32, byte: u32): usize {
+  return hist + ((<usize>g << 12) | (<usize>byte << 4));
+}
+
+/** Adds the pair (w_i, T_i) to bin byte_gi of every group g (SIMD: the pair is one f64x2). */
+@inline function scatterPairSimd(hist: usize, src: usize, groups: i32, pair: v128): void {
+  let g = 0;
+  for (; g + 4 <= groups; g += 4) {
+    const word = load<u32>(src + <usize>g);
+    addPairSimd(pairBin(hist, g, word & 255), pair);
+    addPairSimd(pairBin(hist, g + 1, (word >> 8) & 255), pair);
+    addPairSimd(pairBin(hist, g + 2, (word >> 16) & 255), pair);
+    addPairSimd(pairBin(hist, g + 3, word >> 24), pair);
+  }
+  for (; g < groups; g++) addPairSimd(pairBin(hist, g, load<u8>(src + <usize>g)), pair);
+}
+
+@inline function addPairSimd(a: usize, pair: v128): void {
+  v128.store(a, f64x2.add(v128.load(a), pair));
+}
+
+/** The scalar twin of `scatterPairSimd`. */
+@inline function scatterPairScalar(hist: usize, src: usize, groups: i32, wi: f64, ti: f64): void {
+  let g = 0;
+  for (; g + 4 <= groups; g += 4) {
+    const word = load<u32>(src + <usize>g);
+    addPairScalar(pairBin(hist, g, word & 255), wi, ti);
+    addPairScalar(pairBin(hist, g + 1, (word >> 8) & 255), wi, ti);
+    addPairScalar(pairBin(hist, g + 2, (word >> 16) & 255), wi, ti);
+    addPairScalar(pairBin(hist, g + 3, word >> 24), wi, ti);
+  }
+  for (; g < groups; g++) addPairScalar(pairBin(hist, g, load<u8>(src + <usize>g)), wi, ti);
+}
+
+@inline function addPairScalar(a: usize, wi: f64, ti: f64): void {
+  store<f64>(a, load<f64>(a) + wi);
+  store<f64>(a, load<f64>(a, 8) + ti, 8);
+}
+
 /**
  * hist_g[v] = Σ_{i: byte_gi = v} (w_i, T_i) for every group g: G scatter-adds of a (w, T) pair per
- * weight. The SIMD body adds the pair as one f64x2; the scalar twin adds the two lanes separately.
+ * weight. Used for a call's first step; later steps fill the histogram inside `em_update`.
  */
 export function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n: i32, groups: i32): void {
   memory.fill(hist, 0, <usize>groups << 12);
@@ -186,19 +232,8 @@ export function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n
   for (let i = 0; i < n; i++) {
     const wi = load<f64>(w + (<usize>i << 3));
     const ti = load<f64>(t + (<usize>i << 3));
-    if (ASC_FEATURE_SIMD) {
-      const pair = f64x2.replace_lane(f64x2.splat(wi), 1, ti);
-      for (let g = 0; g < groups; g++) {
-        const a = hist + ((<usize>g << 12) | (<usize>load<u8>(src + <usize>g) << 4));
-        v128.store(a, f64x2.add(v128.load(a), pair));
-      }
-    } else {
-      for (let g = 0; g < groups; g++) {
-        const a = hist + ((<usize>g << 12) | (<usize>load<u8>(src + <usize>g) << 4));
-        store<f64>(a, load<f64>(a) + wi);
-        store<f64>(a, load<f64>(a, 8) + ti, 8);
-      }
-    }
+    if (ASC_FEATURE_SIMD) scatterPairSimd(hist, src, groups, f64x2.replace_lane(f64x2.splat(wi), 1, ti));
+    else scatterPairScalar(hist, src, groups, wi, ti);
     src += <usize>groups;
   }
 }
@@ -315,11 +350,32 @@ function buildTables(table: usize, coef: usize, groups: i32): void {
   }
 }
 
-/** f_i = Σ_g table_g[byte_gi]. */
+@inline function tableEntry(table: usize, g: i32, byte: u32): f64 {
+  return load<f64>(table + ((<usize>g << 11) | (<usize>byte << 3)));
+}
+
+/** f_i = Σ_g table_g[byte_gi], summed in group order. */
 @inline function forceAt(table: usize, src: usize, groups: i32): f64 {
   let f: f64 = 0;
-  for (let g = 0; g < groups; g++) f += load<f64>(table + ((<usize>g << 11) | (<usize>load<u8>(src + <usize>g) << 3)));
+  let g = 0;
+  for (; g + 4 <= groups; g += 4) {
+    const word = load<u32>(src + <usize>g);
+    f += tableEntry(table, g, word & 255);
+    f += tableEntry(table, g + 1, (word >> 8) & 255);
+    f += tableEntry(table, g + 2, (word >> 16) & 255);
+    f += tableEntry(table, g + 3, word >> 24);
+  }
+  for (; g < groups; g++) f += tableEntry(table, g, load<u8>(src + <usize>g));
   return f;
+}
+
+/** force[i] = f_i for every weight: the table lookups, kept apart from the arithmetic so both loops stay simple. */
+function computeForces(force: usize, table: usize, bytes: usize, n: i32, groups: i32): void {
+  let src = bytes;
+  for (let i = 0; i < n; i++) {
+    store<f64>(force + (<usize>i << 3), forceAt(table, src, groups));
+    src += <usize>groups;
+  }
 }
 
 @inline function scatterDelta(dhist: usize, src: usize, groups: i32, delta: f64): void {
@@ -336,27 +392,31 @@ function buildTables(table: usize, coef: usize, groups: i32): void {
 /**
  * w_i ← w_i + Δt (f_i − k w_i) + √(2DΔt) z_i for all i, and returns Σ_i F_i(w_mid)·Δw_i where the
  * learning part of F is f_i when `hebbian`, else 0 (its midpoint value is added from the Δw
- * histogram, which this loop fills). Stores |w′|² in s.normSq. The SIMD body does weights i, i+1 as
- * one f64x2; the scalar twin keeps even and odd partial sums so both return the same bits.
+ * histogram, which this loop fills). Stores |w′|² in s.normSq. With `fuse`, the loop also builds the
+ * next step's (w′, T) histogram over s.bytesNext while w′ is in registers, saving a pass. The SIMD
+ * body does weights i, i+1 as one f64x2; the scalar twin keeps even and odd partial sums and scatters
+ * in the same order, so both return the same bits.
  */
-export function em_update(p: usize): f64 {
+export function em_update(p: usize, fuse: bool): f64 {
   const s = self(p);
   const n = s.n, groups = s.groups;
-  const w = s.w, noise = s.noise, table = s.table, dhist = s.dhist;
+  const w = s.w, noise = s.noise, force = s.force, dhist = s.dhist;
   const dt = s.dt, k = s.k, sd = s.noiseScale;
   const hebbian = s.rule == RULE_HEBBIAN;
+  const teacher = s.teacher, hist = s.hist;
+  computeForces(force, s.table, s.bytes, n, groups);
   if (!hebbian) memory.fill(dhist, 0, <usize>groups << 11);
+  if (fuse) memory.fill(hist, 0, <usize>groups << 12);
   let i = 0;
   let src = s.bytes;
+  let next = s.bytesNext;
   let heat: f64 = 0, normSq: f64 = 0;
   if (ASC_FEATURE_SIMD) {
     const vdt = f64x2.splat(dt), vk = f64x2.splat(k), vsd = f64x2.splat(sd), vhalf = f64x2.splat(0.5);
     let accHeat = f64x2.splat(0), accNorm = f64x2.splat(0);
     for (; i + 2 <= n; i += 2) {
       const off = <usize>i << 3;
-      const f0 = forceAt(table, src, groups);
-      const f1 = forceAt(table, src + <usize>groups, groups);
-      const f = f64x2.replace_lane(f64x2.splat(f0), 1, f1);
+      const f = v128.load(force + off);
       const wOld = v128.load(w + off);
       const wNew = f64x2.add(f64x2.add(wOld, f64x2.mul(vdt, f64x2.sub(f, f64x2.mul(vk, wOld)))), f64x2.mul(vsd, v128.load(noise + off)));
       v128.store(w + off, wNew);
@@ -369,7 +429,13 @@ export function em_update(p: usize): f64 {
         scatterDelta(dhist, src, groups, f64x2.extract_lane(delta, 0));
         scatterDelta(dhist, src + <usize>groups, groups, f64x2.extract_lane(delta, 1));
       }
+      if (fuse) {
+        const t = v128.load(teacher + off);
+        scatterPairSimd(hist, next, groups, v128.shuffle<f64>(wNew, t, 0, 2));
+        scatterPairSimd(hist, next + <usize>groups, groups, v128.shuffle<f64>(wNew, t, 1, 3));
+      }
       src += <usize>(groups << 1);
+      next += <usize>(groups << 1);
     }
     heat = f64x2.extract_lane(accHeat, 0) + f64x2.extract_lane(accHeat, 1);
     normSq = f64x2.extract_lane(accNorm, 0) + f64x2.extract_lane(accNorm, 1);
@@ -379,7 +445,7 @@ export function em_update(p: usize): f64 {
       const off = <usize>i << 3;
       for (let lane = 0; lane < 2; lane++) {
         const a = w + off + (<usize>lane << 3);
-        const f = forceAt(table, src, groups);
+        const f = load<f64>(force + off + (<usize>lane << 3));
         const wOld = load<f64>(a);
         const wNew = (wOld + dt * (f - k * wOld)) + sd * load<f64>(noise + off + (<usize>lane << 3));
         store<f64>(a, wNew);
@@ -389,7 +455,9 @@ export function em_update(p: usize): f64 {
         const h = (learn - k * mid) * delta;
         if (lane == 0) { heatEven += h; normEven += wNew * wNew; } else { heatOdd += h; normOdd += wNew * wNew; }
         if (!hebbian) scatterDelta(dhist, src, groups, delta);
+        if (fuse) scatterPairScalar(hist, next, groups, wNew, load<f64>(teacher + off + (<usize>lane << 3)));
         src += <usize>groups;
+        next += <usize>groups;
       }
     }
     heat = heatEven + heatOdd;
@@ -397,7 +465,7 @@ export function em_update(p: usize): f64 {
   }
   for (; i < n; i++) {
     const a = w + (<usize>i << 3);
-    const f = forceAt(table, src, groups);
+    const f = load<f64>(force + (<usize>i << 3));
     const wOld = load<f64>(a);
     const wNew = (wOld + dt * (f - k * wOld)) + sd * load<f64>(noise + (<usize>i << 3));
     store<f64>(a, wNew);
@@ -407,7 +475,9 @@ export function em_update(p: usize): f64 {
     heat += (learn - k * mid) * delta;
     normSq += wNew * wNew;
     if (!hebbian) scatterDelta(dhist, src, groups, delta);
+    if (fuse) scatterPairScalar(hist, next, groups, wNew, load<f64>(teacher + (<usize>i << 3)));
     src += <usize>groups;
+    next += <usize>groups;
   }
   s.normSq = normSq;
   return heat;
@@ -437,34 +507,47 @@ function addHeat(s: Perceptron, x: f64): void {
   s.heat = t;
 }
 
-/** One Euler–Maruyama step (inputs, noise, dots, coefficients, tables, update, heat). */
-function stepOnce(p: usize): void {
+/**
+ * One Euler–Maruyama step: dots from the histogram, coefficients, tables, noise, update, heat.
+ * On entry s.hist holds the (w, T) histogram over this step's inputs s.bytes. Unless this is the
+ * call's last step, the next step's inputs are drawn now and the update builds their histogram.
+ * The generator is used in the same order either way (inputs t, noise t, inputs t + 1, …), so
+ * results do not depend on how steps are split into calls.
+ */
+function stepOnce(p: usize, last: bool): void {
   const s = self(p);
-  drawInputs(s);
-  rng_fill_normal(s.rng, s.noise, s.n);
-  histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
   for (let g = 0; g < s.groups; g++) {
     fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
   }
   learningCoefficients(s);
   buildTables(s.table, s.coef, s.groups);
-  let heat = em_update(p);
+  rng_fill_normal(s.rng, s.noise, s.n);
+  if (!last) drawInputs(s, s.bytesNext);
+  let heat = em_update(p, !last);
   if (s.rule != RULE_HEBBIAN) heat += midpointLearningHeat(s);
   addHeat(s, heat);
   s.steps += 1;
   if (!(s.normSq <= s.maxNormSq)) s.status = STATUS_DIVERGED;
+  if (!last) {
+    const current = s.bytes;
+    s.bytes = s.bytesNext;
+    s.bytesNext = current;
+  }
 }
 
 /**
  * Advances the trajectory by up to `count` Euler–Maruyama steps, all inside wasm. Stops early when
  * |w|² turns non-finite or exceeds maxRms²·n (status becomes STATUS_DIVERGED). Returns the number of
- * steps taken.
+ * steps taken. Each call starts from the weights in memory, so they may be edited between calls.
  */
 export function perceptron_step(p: usize, count: i32): i32 {
   const s = self(p);
+  if (count <= 0 || s.status != STATUS_RUNNING) return 0;
+  drawInputs(s, s.bytes);
+  histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
   for (let t = 0; t < count; t++) {
-    if (s.status != STATUS_RUNNING) return t;
-    stepOnce(p);
+    stepOnce(p, t == count - 1);
+    if (s.status != STATUS_RUNNING) return t + 1;
   }
   return count;
 }
@@ -484,16 +567,16 @@ export function perceptron_order_params(p: usize, out: usize): void {
 /**
  * Number of the `size` rows of `rows` (n bytes each, in {0,1} for ξ = −1/+1) that the student labels
  * differently from the teacher, sign(0) = +1 for both. Eight rows at a time go through the same
- * byte-histogram dot products as the dynamics (this reuses the trajectory's scratch buffers).
+ * byte-histogram dot products as the dynamics (in the trajectory's scratch buffers, free between calls).
  */
 export function perceptron_count_errors(p: usize, rows: usize, size: i32): i32 {
   const s = self(p);
   let errors = 0;
   for (let first = 0; first < size; first += 8) {
     const m = min(8, size - first);
-    memory.fill(s.bytes, 0, <usize>s.n);
-    for (let j = 0; j < m; j++) gatherRow(s.bytes, 1, rows + <usize>(first + j) * s.n, s.n, j);
-    histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, 1);
+    memory.fill(s.bytesNext, 0, <usize>s.n);
+    for (let j = 0; j < m; j++) gatherRow(s.bytesNext, 1, rows + <usize>(first + j) * s.n, s.n, j);
+    histogram_pairs(s.hist, s.bytesNext, s.w, s.teacher, s.n, 1);
     fold_pairs(s.hist, s.dots, s.tdots);
     for (let j = 0; j < m; j++) {
       if (label(load<f64>(s.dots + (<usize>j << 3))) != label(load<f64>(s.tdots + (<usize>j << 3)))) errors++;

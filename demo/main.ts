@@ -1,1 +1,207 @@
-export {};
+/**
+ * The perceptron demo page (demo/index.html): reads the controls, validates them with the library,
+ * starts the simulation in a Web Worker (demo/worker.ts) and draws ε(t) and the heat per weight as
+ * records stream in. Charts are re-rendered at most 5 times a second.
+ *
+ * For tests, the streamed data are exposed on `window.__thermolearnDemo`:
+ *   records         every record of the current run, {t, steps, epsilon, heat, backend}, in time order
+ *   status          "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error"
+ *   backend         "simd" | "scalar" once the worker created the simulation, else null
+ *   stepsPerSecond  the worker's speed (steps per second of compute)
+ *   error           the message shown in the page, or null
+ *   rendered        how many records the charts on screen show (they lag by ≤ 200 ms)
+ */
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import { resolvePerceptronConfig, hebbianEpsilonEM, type LearningRule, type PerceptronOptions } from "../src/index.js";
+import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import type { DemoRecord, WorkerMessage, WorkerRequest } from "./worker.js";
+
+type Status = "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error";
+interface DemoState {
+  records: DemoRecord[];
+  status: Status;
+  backend: string | null;
+  stepsPerSecond: number;
+  error: string | null;
+  rendered: number;
+}
+declare global {
+  interface Window { __thermolearnDemo: DemoState }
+}
+
+const state: DemoState = (window.__thermolearnDemo = { records: [], status: "idle", backend: null, stepsPerSecond: 0, error: null, rendered: 0 });
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>("controls");
+const ruleInput = $<HTMLSelectElement>("rule");
+const alphaField = $<HTMLElement>("alpha-field");
+const startButton = $<HTMLButtonElement>("start");
+const stopButton = $<HTMLButtonElement>("stop");
+const statusLine = $<HTMLElement>("status");
+const errorBox = $<HTMLElement>("error");
+const epsilonChart = $<HTMLElement>("chart-epsilon");
+const heatChart = $<HTMLElement>("chart-heat");
+
+/** A number input's value; an empty field gives NaN so the library's check names the option. */
+function num(id: string): number {
+  const text = $<HTMLInputElement>(id).value.trim();
+  return text === "" ? NaN : Number(text);
+}
+
+/** The options of this run, from the controls. @throws RangeError for ν̃ or t_end. */
+function readControls(): { options: PerceptronOptions; nuTilde: number; tEnd: number } {
+  const rule = ruleInput.value as LearningRule;
+  const n = num("n");
+  const nuTilde = num("nu");
+  const tEnd = num("tEnd");
+  if (!(nuTilde >= 0) || !Number.isFinite(nuTilde)) throw new RangeError(`ν̃ = ν/√n must be a finite number ≥ 0, got ${nuTilde}`);
+  if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
+  const options: PerceptronOptions = {
+    n, rule, nu: nuTilde * Math.sqrt(n), k: num("k"), batch: num("batch"), dt: num("dt"), seed: num("seed"),
+  };
+  if (rule === "alphatron") options.alpha = num("alpha");
+  return { options, nuTilde, tEnd };
+}
+
+function showError(message: string | null): void {
+  state.error = message;
+  errorBox.textContent = message ?? "";
+  errorBox.hidden = message === null;
+}
+
+function setStatus(status: Status): void {
+  state.status = status;
+  const running = status === "starting" || status === "running";
+  startButton.disabled = running;
+  stopButton.disabled = !running;
+  updateStatusLine();
+}
+
+const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : "–");
+
+function updateStatusLine(): void {
+  const last = state.records.at(-1);
+  const parts = [
+    `status: ${state.status}`,
+    `t = ${last ? last.t.toFixed(3) : "–"}`,
+    `ε = ${last ? fmt(last.epsilon, 3) : "–"}`,
+    `heat per weight = ${last ? fmt(last.heat) + " nats" : "–"}`,
+    `backend: ${state.backend ?? "–"}`,
+    `steps/s: ${state.stepsPerSecond ? Math.round(state.stepsPerSecond).toLocaleString("en-US") : "–"}`,
+  ];
+  statusLine.textContent = parts.join("  ·  ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts: rebuilt from scratch (lineChartSpec → vega-lite → vega view) at most every 200 ms.
+// ---------------------------------------------------------------------------------------------
+
+const views = new Map<HTMLElement, vega.View>();
+/** The analytic Hebbian ε of this run (null for the other rules). */
+let reference: number | null = null;
+
+async function renderChart(container: HTMLElement, options: LineChartOptions): Promise<void> {
+  const view = new vega.View(vega.parse(compile(lineChartSpec(options)).spec), { renderer: "svg", container, hover: false });
+  await view.runAsync();
+  views.get(container)?.finalize();
+  views.set(container, view);
+}
+
+async function renderCharts(): Promise<void> {
+  const records = state.records;
+  const t = records.map((r) => r.t);
+  const size = { width: 400, height: 240 };
+  await renderChart(epsilonChart, {
+    ...size,
+    xLabel: "t", yLabel: "generalisation error ε",
+    series: [{ name: "ε (simulation)", x: t, y: records.map((r) => r.epsilon) }],
+    referenceLines: reference === null ? [] : [{ name: `Hebbian theory ε = ${reference.toFixed(3)}`, y: reference }],
+  });
+  await renderChart(heatChart, {
+    ...size,
+    xLabel: "t", yLabel: "heat per weight q/n (nats)",
+    series: [{ name: "q/n", x: t, y: records.map((r) => r.heat) }],
+  });
+  state.rendered = records.length;
+}
+
+let renderQueued = false;
+let lastRender = 0;
+/** Schedules a chart render, no more often than every 200 ms; the status line updates at once. */
+function scheduleRender(): void {
+  updateStatusLine();
+  if (renderQueued) return;
+  renderQueued = true;
+  const wait = Math.max(0, lastRender + 200 - performance.now());
+  setTimeout(() => {
+    renderQueued = false;
+    lastRender = performance.now();
+    renderCharts().catch((e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
+  }, wait);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker
+// ---------------------------------------------------------------------------------------------
+
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const send = (request: WorkerRequest) => worker.postMessage(request);
+
+worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+  const m = event.data;
+  if (m.type === "data") {
+    for (const r of m.records) state.records.push(r);
+    state.backend = m.backend;
+    state.stepsPerSecond = m.stepsPerSecond;
+    scheduleRender();
+  } else if (m.type === "status") {
+    if (m.status === "running") state.backend = m.backend;
+    if (m.status === "diverged") showError(`The simulation diverged at t = ${m.t.toFixed(3)} (try a smaller ν̃ or α).`);
+    setStatus(m.status);
+    scheduleRender();
+  } else {
+    showError(`${m.name}: ${m.message}`);
+    setStatus("error");
+  }
+};
+worker.onerror = (event) => {
+  showError(`Worker failed: ${event.message || "could not load demo/dist/worker.js"}`);
+  setStatus("error");
+};
+
+function start(): void {
+  showError(null);
+  let run: ReturnType<typeof readControls>;
+  try {
+    run = readControls();
+    const config = resolvePerceptronConfig(run.options); // the library's own checks, before the worker
+    reference = config.rule === "hebbian"
+      ? hebbianEpsilonEM({ n: config.n, nu: config.nu, dt: config.dt, batch: config.batch, k: config.k, D: config.D })
+      : null;
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    showError(`${error.name}: ${error.message}`);
+    setStatus("error");
+    return;
+  }
+  state.records = [];
+  state.backend = null;
+  state.stepsPerSecond = 0;
+  state.rendered = 0;
+  setStatus("starting");
+  send({ type: "start", options: run.options, tEnd: run.tEnd });
+  scheduleRender();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  start();
+});
+stopButton.addEventListener("click", () => send({ type: "stop" }));
+ruleInput.addEventListener("change", () => {
+  alphaField.hidden = ruleInput.value !== "alphatron";
+});
+alphaField.hidden = ruleInput.value !== "alphatron";
+setStatus("idle");
+void renderCharts();

@@ -50,7 +50,7 @@ export interface ThermolearnExports {
   perceptron_set_clock(p: number, steps: number, heat: number, cursor: number, status: number): void;
   histogram_pairs(hist: number, bytes: number, w: number, t: number, n: number, groups: number): void;
   fold_pairs(hist: number, outW: number, outT: number): void;
-  em_update(p: number): number;
+  em_update(p: number, fuse: number): number;
 }
 
 /** Learning-rule codes of assembly/perceptron.ts. */

@@ -1,0 +1,50 @@
+/**
+ * Shared helpers for the browser tests of the demo pages: serve the repository root over HTTP
+ * (scripts/serve-demo.mjs) and drive Debian's Chromium through playwright-core (see
+ * shared/TOOLCHAIN.md, "Browser tests"). Set THERMOLEARN_SKIP_BROWSER=1 to skip these tests and
+ * CHROMIUM_PATH to use another Chromium.
+ */
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/** The repository root (served as "/"). */
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export const skipBrowser = process.env.THERMOLEARN_SKIP_BROWSER === "1";
+
+export interface StaticServer {
+  /** Base URL, e.g. "http://127.0.0.1:40123/". */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `root` (default: the repository root) on 127.0.0.1, on a free port unless one is given. */
+export async function serveStatic(root = REPO_ROOT, port = 0): Promise<StaticServer> {
+  // A plain-JS script, loaded by URL so the type checker does not need a declaration file for it.
+  const script = pathToFileURL(`${REPO_ROOT}scripts/serve-demo.mjs`).href;
+  const mod = (await import(script)) as { serveStatic(root: string, port: number): Promise<StaticServer> };
+  return mod.serveStatic(root, port);
+}
+
+/** Launches headless Chromium with the flags this workplace needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** A new page that collects uncaught page errors and console errors (check `errors` at the end). */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console.error: ${message.text()}`);
+  });
+  page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
+  const response = await page.goto(url);
+  if (!response?.ok()) throw new Error(`GET ${url} answered ${response?.status()}`);
+  return { page, errors };
+}
