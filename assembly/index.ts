@@ -11,5 +11,5 @@ export {
   perceptron_count_errors, perceptron_weights, perceptron_teacher, perceptron_inputs, perceptron_noise,
   perceptron_set_train_set, perceptron_picks, perceptron_rng, perceptron_heat, perceptron_steps,
   perceptron_status, perceptron_norm_sq, perceptron_cursor, perceptron_set_clock,
-  histogram_pairs, fold_pairs, em_update,
+  histogram_pairs, fold_pairs, em_update, computeForces,
 } from "./perceptron";

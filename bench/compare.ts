@@ -1,0 +1,108 @@
+/**
+ * Side-by-side comparison against numpy, in one run: the perceptron's Euler–Maruyama step at
+ * n = 10⁴, B = 30, f64, Hebbian rule, against bench/perceptron_numpy.py (obvious, BLAS and
+ * byte-histogram numpy). Rounds alternate wasm and numpy so both see the same machine noise; the
+ * figure per implementation is the median over rounds of each round's best block.
+ *
+ * Also measures the pieces of one step on their own (Gaussians, input bits, a pass over the
+ * weights), to say how close the step is to its bounds.
+ */
+import { spawnSync } from "node:child_process";
+import { Perceptron } from "../src/index.js";
+import { WasmInstance } from "../src/core/instance.js";
+import { describeMachine, machine } from "./machine.js";
+
+const N = 10_000, BATCH = 30;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Best steps/s over `blocks` blocks of about `seconds`/blocks each. */
+function wasmStepsPerSecond(backend: "simd" | "scalar", seconds: number, blocks = 5): number {
+  const sim = new Perceptron({ n: N, batch: BATCH, backend, seed: 1 });
+  sim.step(200); // warm-up
+  let best = 0;
+  for (let k = 0; k < blocks; k++) {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < (1000 * seconds) / blocks) steps += sim.step(100);
+    best = Math.max(best, steps / ((performance.now() - t0) / 1000));
+  }
+  sim.dispose();
+  return best;
+}
+
+interface NumpyRun { steps: Record<string, number>; info: Record<string, unknown>; }
+
+function numpyStepsPerSecond(seconds: number): NumpyRun | null {
+  const run = spawnSync("python3", ["bench/perceptron_numpy.py", "--json", "--n", String(N), "--batch", String(BATCH), "--seconds", String(seconds)], { encoding: "utf8" });
+  if (run.status !== 0) {
+    console.warn(`numpy peer unavailable: ${(run.stderr || run.error?.message || "").trim().split("\n").at(-1)}`);
+    return null;
+  }
+  const out = JSON.parse(run.stdout);
+  const steps: Record<string, number> = {};
+  for (const [name, v] of Object.entries(out.variants as Record<string, { steps_per_s: number; blocks: number[] }>)) steps[name] = Math.max(...v.blocks);
+  const { variants: _v, ...info } = out;
+  return { steps, info };
+}
+
+/** Microseconds per call of `f`, best of 7 blocks. */
+function microseconds(f: () => void, calls: number): number {
+  f();
+  let best = Infinity;
+  for (let k = 0; k < 7; k++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) f();
+    best = Math.min(best, ((performance.now() - t0) * 1000) / calls);
+  }
+  return best;
+}
+
+/** Time of the step's irreducible pieces, from the pointer-level exports. */
+function bounds(): Record<string, number> {
+  const wasm = new WasmInstance("bench", "simd");
+  const e = wasm.exports;
+  const groups = Math.ceil(BATCH / 8);
+  const rng = e.rng_create(0, 1), out = wasm.alloc(8 * N, "out"), other = wasm.alloc(8 * N, "other");
+  const normals = microseconds(() => e.rng_fill_normal(rng, out, N), 300);
+  const bits = microseconds(() => e.rng_fill_u64(rng, out, Math.ceil((N * groups) / 8)), 300);
+  const pass = microseconds(() => e.dot_f64(out, other, N), 2000);
+  wasm.dispose();
+  return { normalsUs: normals, bitsUs: bits, weightPassUs: pass };
+}
+
+export function compare(rounds = 3, seconds = 2): Record<string, unknown> {
+  console.log(`\nperceptron EM step vs numpy: n = ${N}, B = ${BATCH}, f64, Hebbian; ${rounds} rounds of ${seconds} s each`);
+  console.log(describeMachine());
+  const wasm = { simd: [] as number[], scalar: [] as number[] };
+  const numpy: Record<string, number[]> = {};
+  let info: Record<string, unknown> | null = null;
+  for (let r = 0; r < rounds; r++) {
+    wasm.simd.push(wasmStepsPerSecond("simd", seconds));
+    const np = numpyStepsPerSecond(seconds);
+    if (np) {
+      info = np.info;
+      for (const [name, v] of Object.entries(np.steps)) (numpy[name] ??= []).push(v);
+    }
+    wasm.scalar.push(wasmStepsPerSecond("scalar", seconds));
+  }
+  const simd = median(wasm.simd), scalar = median(wasm.scalar);
+  const rows: [string, number][] = [["thermolearn wasm, SIMD build", simd], ["thermolearn wasm, scalar build", scalar]];
+  for (const [name, v] of Object.entries(numpy)) rows.push([`numpy ${name}`, median(v)]);
+  const numpyBest = Math.max(0, ...Object.values(numpy).map(median));
+  for (const [name, v] of rows) {
+    const ratio = numpyBest > 0 ? `${(simd / v).toFixed(2)}× (SIMD vs this)` : "";
+    console.log(`  ${name.padEnd(34)} ${v.toFixed(0).padStart(7)} steps/s   ${ratio}`);
+  }
+  if (numpyBest > 0) console.log(`  ratio, SIMD build / fastest numpy: ${(simd / numpyBest).toFixed(2)}×`);
+
+  const b = bounds();
+  const stepUs = 1e6 / simd;
+  const floorUs = b.normalsUs + b.bitsUs;
+  console.log(`\none SIMD step: ${stepUs.toFixed(0)} µs. Its pieces alone: ${N} Gaussians ${b.normalsUs.toFixed(1)} µs, input bits ${b.bitsUs.toFixed(1)} µs, one streaming pass over two weight vectors ${b.weightPassUs.toFixed(1)} µs.`);
+  console.log(`random-number floor ${floorUs.toFixed(0)} µs → the step runs at ${((100 * floorUs) / stepUs).toFixed(0)} % of that bound (${(1e6 / floorUs).toFixed(0)} steps/s); the rest is the byte-histogram scatters and table gathers (≈ ${(2 * Math.ceil(BATCH / 8))} random accesses per weight), all in L1/L2: memory bandwidth is not the bound.`);
+  return { machine: machine(), n: N, batch: BATCH, rounds, seconds, stepsPerSecond: { simd: wasm.simd, scalar: wasm.scalar, numpy }, median: Object.fromEntries(rows), ratioSimdToFastestNumpy: numpyBest > 0 ? simd / numpyBest : null, numpyInfo: info, bounds: b };
+}

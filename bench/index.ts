@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: the benny suites (results/bench/*.json) and the side-by-side numpy comparison
+ * (results/bench/compare.json). Flags: --quick (fewer rounds), --only compare|suites.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { perceptronSuite } from "./perceptron.bench.js";
+import { rngSuite } from "./rng.bench.js";
+import { simdSuite } from "./simd.bench.js";
+import { compare } from "./compare.js";
+
+const folder = "results/bench";
+mkdirSync(folder, { recursive: true });
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+
+if (only !== "compare") {
+  await perceptronSuite(folder);
+  await rngSuite(folder);
+  await simdSuite(folder);
+}
+if (only !== "suites") {
+  const result = compare(quick ? 1 : 3, quick ? 1 : 2);
+  writeFileSync(`${folder}/compare.json`, JSON.stringify(result, null, 1) + "\n");
+  console.log(`wrote ${folder}/compare.json`);
+}

@@ -1,0 +1,137 @@
+/**
+ * The perceptron demo (demo/index.html) in real headless Chromium: the simulation runs in a Web
+ * Worker, ε(t) falls, the charts render, the page stays responsive, bad input shows the library's
+ * error. Needs the bundles (`npx rollup -c rollup.config.mjs`) and Chromium (see
+ * test/helpers/browser.ts); THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-perceptron.png.
+ */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { REPO_ROOT, launchChromium, openPage, serveStatic, skipBrowser, type StaticServer } from "./helpers/browser.js";
+
+// demo/main.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
+import type {} from "../demo/main.js";
+
+const FINAL = ["done", "stopped", "diverged", "error"];
+
+/** Fills the controls; keys are the inputs' ids. */
+async function setControls(page: Page, rule: string, values: Record<string, string>): Promise<void> {
+  await page.selectOption("#rule", rule);
+  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
+}
+
+/** Waits until the run ended and the charts show every record. */
+async function waitForRunEnd(page: Page): Promise<void> {
+  await page.waitForFunction((final) => {
+    const s = window.__thermolearnDemo;
+    return final.includes(s.status) && s.rendered === s.records.length;
+  }, FINAL, { timeout: 60_000 });
+}
+
+describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(`${REPO_ROOT}demo/dist/main.js`) || !existsSync(`${REPO_ROOT}demo/dist/worker.js`)) {
+      throw new Error("demo/dist is missing: build it with `npx rollup -c rollup.config.mjs`");
+    }
+    server = await serveStatic();
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, `${server.url}demo/index.html`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", async () => {
+    await setControls(page, "hebbian", { n: "1000", nu: "3", k: "1", batch: "30", dt: "0.001", tEnd: "10", seed: "0" });
+    await page.click("#start");
+
+    // While the worker runs, measure setTimeout(0) round trips and animation frames on the page.
+    const responsiveness = await page.evaluate(async (final) => {
+      const s = window.__thermolearnDemo;
+      const started = performance.now();
+      let frames = 0, maxDelay = 0, probes = 0;
+      const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
+      requestAnimationFrame(countFrames);
+      while (!final.includes(s.status) && performance.now() - started < 55_000) {
+        const t0 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        maxDelay = Math.max(maxDelay, performance.now() - t0);
+        probes++;
+      }
+      return { maxDelay, probes, frames, ms: performance.now() - started, status: s.status };
+    }, FINAL);
+    await page.waitForFunction(() => (window.__thermolearnDemo.records.at(-1)?.t ?? 0) >= 3, null, { timeout: 60_000 });
+    await waitForRunEnd(page);
+
+    const state = await page.evaluate(() => window.__thermolearnDemo);
+    expect(state.error).toBeNull();
+    expect(state.status).toBe("done");
+    expect(["simd", "scalar"]).toContain(state.backend);
+    expect(state.stepsPerSecond).toBeGreaterThan(0);
+    const first = state.records[0], last = state.records.at(-1)!;
+    expect(first.t).toBe(0);
+    expect(last.t).toBeCloseTo(10, 6);
+    // Random initial weights: ε(0) ≈ 0.5; the Euler–Maruyama theory for n = 1000, ν̃ = 3 is ≈ 0.134.
+    expect(first.epsilon).toBeGreaterThan(0.35);
+    expect(last.epsilon).toBeLessThan(0.25);
+    expect(first.epsilon - last.epsilon).toBeGreaterThan(0.2);
+    expect(last.heat).toBeGreaterThan(0); // learning dissipates heat
+
+    // The page never froze: the event loop answered within 200 ms and frames kept coming.
+    expect(responsiveness.status).toBe("done");
+    expect(responsiveness.probes).toBeGreaterThan(5);
+    expect(responsiveness.maxDelay).toBeLessThan(200);
+    expect(responsiveness.frames).toBeGreaterThan(0);
+
+    // Both charts are SVGs with a drawn line; the ε chart has the Hebbian reference line.
+    for (const id of ["chart-epsilon", "chart-heat"]) {
+      expect(await page.locator(`#${id} svg`).count()).toBe(1);
+      const d = await page.locator(`#${id} .mark-line path`).first().getAttribute("d");
+      expect(d?.length ?? 0).toBeGreaterThan(100);
+    }
+    expect(await page.locator("#chart-epsilon svg").textContent()).toContain("Hebbian theory");
+    await expect.poll(() => page.locator("#status").textContent()).toContain("status: done");
+
+    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
+    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-perceptron.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("runs the perceptron rule too (no Hebbian reference line)", async () => {
+    await setControls(page, "perceptron", { n: "1000", nu: "3", tEnd: "2", seed: "1" });
+    await page.click("#start");
+    await waitForRunEnd(page);
+    const state = await page.evaluate(() => window.__thermolearnDemo);
+    expect(state.status).toBe("done");
+    const first = state.records[0], last = state.records.at(-1)!;
+    expect(last.t).toBeCloseTo(2, 6);
+    expect(first.epsilon).toBeGreaterThan(0.35);
+    expect(first.epsilon - last.epsilon).toBeGreaterThan(0.1);
+    expect(await page.locator("#chart-epsilon svg").textContent()).not.toContain("Hebbian theory");
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the library's error for n = 0 in the page", async () => {
+    await setControls(page, "hebbian", { n: "0", nu: "3", tEnd: "10" });
+    await page.click("#start");
+    const message = page.locator("#error");
+    await expect.poll(() => message.isVisible()).toBe(true);
+    const text = (await message.textContent()) ?? "";
+    expect(text).toMatch(/RangeError: n must be/);
+    expect(await page.evaluate(() => window.__thermolearnDemo.status)).toBe("error");
+    // The page still works afterwards.
+    await setControls(page, "hebbian", { n: "200", tEnd: "0.5" });
+    await page.click("#start");
+    await waitForRunEnd(page);
+    expect(await message.isVisible()).toBe(false);
+    expect(await page.evaluate(() => window.__thermolearnDemo.status)).toBe("done");
+    expect(errors).toEqual([]);
+  });
+});
