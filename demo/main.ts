@@ -126,17 +126,21 @@ class LiveChart {
       return;
     }
     const t0 = performance.now();
-    const vgSpec = compile(spec).spec;
-    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    await view.runAsync();
-    this.#view?.finalize();
-    this.#view = view;
-    this.#key = key;
+    // Without rows the dataset could not be found below: compile with one placeholder point, then
+    // replace it by the (empty) rows before the first run.
+    const probe = rows.length > 0 ? spec : lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [0], y: [0] })) });
+    const vgSpec = compile(probe).spec;
     // vega-lite copies the inline rows into a dataset of the compiled spec: find it by its rows.
     const source = (vgSpec.data ?? []).find((d) => {
       const values = (d as { values?: unknown }).values;
       return Array.isArray(values) && values.length > 0 && (values[0] as Row).series === options.series[0].name;
     });
+    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
+    if (probe !== spec && source) view.data(source.name, rows);
+    await view.runAsync();
+    this.#view?.finalize();
+    this.#view = view;
+    this.#key = key;
     this.#source = source?.name ?? null;
     console.log("build", rows.length, (performance.now() - t0).toFixed(1));
   }

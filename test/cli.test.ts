@@ -1,0 +1,73 @@
+import { describe, it, expect } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { VERSION } from "../src/index.js";
+
+// The CLI as users run it: the bundled dist/cli.js (built by `npm test`'s pretest).
+function cli(...args: string[]) {
+  const run = spawnSync(process.execPath, ["dist/cli.js", ...args], { encoding: "utf8" });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe("thermolearn CLI", () => {
+  it("perceptron writes the JSON contract and an SVG", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-cli-"));
+    const r = cli("perceptron", "--n", "500", "--t-end", "1", "--record-every", "50", "--trajectories", "2", "--seed", "7", "--test-size", "200", "--json", join(dir, "r.json"), "--svg", join(dir, "r.svg"));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/steady ε/);
+    const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    expect(json.version).toBe(VERSION);
+    expect(json.seed).toBe(7);
+    expect(json.status).toBe("completed");
+    expect(json.config).toMatchObject({ n: 500, rule: "hebbian", trajectories: 2, testSize: 200 });
+    for (const key of ["t", "epsilon", "information", "heat", "weightNorm", "R", "Q", "testError", "entropyChange", "efficiency"]) {
+      expect(json[key], key).toHaveLength(21);
+      expect(json[key].every((x: unknown) => typeof x === "number" && Number.isFinite(x)), key).toBe(true);
+    }
+    expect(json.trajectorySeeds).toHaveLength(2);
+    expect(readFileSync(join(dir, "r.svg"), "utf8")).toMatch(/^<svg/);
+  });
+
+  it("bad input exits 2 with a message naming the flag", () => {
+    expect(cli("perceptron", "--n", "abc")).toMatchObject({ code: 2, err: expect.stringMatching(/--n expects a number/) });
+    expect(cli("perceptron", "--n", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--n must be in/) });
+    expect(cli("perceptron", "--t-end=-1")).toMatchObject({ code: 2, err: expect.stringMatching(/--t-end must be > 0/) });
+    expect(cli("perceptron", "--rule", "oja")).toMatchObject({ code: 2, err: expect.stringMatching(/--rule must be one of/) });
+    expect(cli("perceptron", "--bogus", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/bogus/) });
+    expect(cli("frobnicate")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command/) });
+  });
+
+  it("a diverging α-tron exits 3 and says so, keeping finite results", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-cli-"));
+    const r = cli("perceptron", "--rule", "alphatron", "--alpha", "2", "--n", "2000", "--t-end", "2", "--json", join(dir, "d.json"));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/diverged at t = /);
+    const json = JSON.parse(readFileSync(join(dir, "d.json"), "utf8"));
+    expect(json.status).toBe("diverged");
+    expect(json.divergedAt).toBeGreaterThan(0);
+    expect(json.epsilon.every(Number.isFinite)).toBe(true);
+  });
+
+  it("--version and --help", () => {
+    expect(cli("--version")).toMatchObject({ code: 0, out: `${VERSION}\n` });
+    expect(cli("--help").out).toMatch(/thermolearn perceptron/);
+  });
+
+  it("blog runs every rule, prints the table and writes JSON and SVG (small n)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-blog-"));
+    const r = cli("blog", "--n", "1000", "--t-end", "2", "--out", dir);
+    expect(r.code).toBe(0);
+    for (const label of ["Hebbian", "Perceptron", "AdaTron", "α-tron α=0.25", "α-tron α=0.5"]) expect(r.out).toContain(label);
+    expect(existsSync(join(dir, "perceptron.svg"))).toBe(true);
+    const json = JSON.parse(readFileSync(join(dir, "perceptron.json"), "utf8"));
+    expect(json.runs).toHaveLength(5);
+  });
+});
+
+describe("package metadata", () => {
+  it("VERSION matches package.json", () => {
+    expect(JSON.parse(readFileSync("package.json", "utf8")).version).toBe(VERSION);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, it, expect, afterEach } from "vitest";
+import { init, initSync, simdSupported, currentBackend, WebAssemblyUnavailableError, Perceptron, Rng } from "../src/index.js";
+import { WasmInstance } from "../src/core/instance.js";
+import { MAX_MEMORY_BYTES } from "../src/core/abi.js";
+
+describe("loading", () => {
+  afterEach(() => initSync({ backend: "simd" }));
+
+  it("Node 20 supports the SIMD build and init picks it", async () => {
+    expect(simdSupported()).toBe(true);
+    expect(await init()).toBe("simd");
+    expect(currentBackend()).toBe("simd");
+  });
+
+  it("initSync can force the scalar build for every later object", () => {
+    expect(initSync({ backend: "scalar" })).toBe("scalar");
+    const sim = new Perceptron({ n: 10 });
+    expect(sim.backend).toBe("scalar");
+    sim.dispose();
+  });
+
+  it("each build reports what it is", () => {
+    for (const backend of ["simd", "scalar"] as const) {
+      const wasm = new WasmInstance("test", backend);
+      expect(wasm.exports.simd_enabled()).toBe(backend === "simd" ? 1 : 0);
+      wasm.dispose();
+    }
+  });
+
+  it("a bad backend is a TypeError naming the option", async () => {
+    expect(() => initSync({ backend: "gpu" as never })).toThrow(/backend must be "simd" or "scalar"/);
+    await expect(init({ backend: "wasm64" as never })).rejects.toThrow(TypeError);
+  });
+
+  it("a missing WebAssembly gives a clear error, not a ReferenceError", async () => {
+    const saved = globalThis.WebAssembly;
+    try {
+      // Simulate an engine without WebAssembly (e.g. some locked-down browsers).
+      (globalThis as { WebAssembly?: unknown }).WebAssembly = undefined;
+      await expect(init()).rejects.toThrow(WebAssemblyUnavailableError);
+      expect(() => new Rng({ seed: 1 })).toThrow(/needs WebAssembly/);
+    } finally {
+      globalThis.WebAssembly = saved;
+    }
+  });
+});
+
+describe("wasm memory", () => {
+  it("views are re-created after memory growth", () => {
+    const wasm = new WasmInstance("test", "simd");
+    const before = wasm.f64;
+    const address = wasm.alloc(8, "x");
+    wasm.f64[address >> 3] = 1.5;
+    wasm.alloc(16 * 2 ** 20, "big block"); // grows memory, detaching `before`
+    expect(before.byteLength).toBe(0);
+    expect(wasm.f64.length).toBeGreaterThan(2 * 2 ** 20);
+    expect(wasm.f64[address >> 3]).toBe(1.5);
+    wasm.dispose();
+  });
+
+  it("allocation past the maximum is a RangeError naming what asked, checked before wasm traps", () => {
+    const wasm = new WasmInstance("test", "simd");
+    expect(() => wasm.alloc(MAX_MEMORY_BYTES, "the weights")).toThrow(/the weights needs 2\.00 GiB/);
+    wasm.dispose();
+  });
+});
+
+describe("the bundle", () => {
+  it("dist/thermolearn.js (one ESM file, wasm inlined) runs in Node", async () => {
+    const path = "../dist/thermolearn.js";
+    const bundle = await import(/* @vite-ignore */ path);
+    const r = bundle.simulatePerceptron({ n: 200, steps: 100, seed: 1 });
+    expect(r.status).toBe("completed");
+    expect(r.epsilon.length).toBe(101);
+  });
+});
