@@ -49,7 +49,7 @@ function num(id: string): number {
   return text === "" ? NaN : Number(text);
 }
 
-/** The options of this run, from the controls. @throws RangeError for ν̃ or t_end. */
+/** The options of a run, from the controls. @throws RangeError for ν̃ or t_end. */
 function readControls(): { options: PerceptronOptions; nuTilde: number; tEnd: number } {
   const rule = ruleInput.value as LearningRule;
   const n = num("n");
@@ -119,13 +119,10 @@ class LiveChart {
     const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
     const key = JSON.stringify({ ...options, series: options.series.map((s) => s.name) });
     if (this.#view && this.#source !== null && key === this.#key) {
-      const t0 = performance.now();
-      this.#view.data(this.#source, rows); const t1 = performance.now();
-      await this.#view.runAsync();
-      console.log("update", rows.length, (t1 - t0).toFixed(1), (performance.now() - t1).toFixed(1));
+      // resize(): vega re-runs its autosize layout only when asked, and new axis labels need room.
+      await this.#view.data(this.#source, rows).resize().runAsync();
       return;
     }
-    const t0 = performance.now();
     // Without rows the dataset could not be found below: compile with one placeholder point, then
     // replace it by the (empty) rows before the first run.
     const probe = rows.length > 0 ? spec : lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [0], y: [0] })) });
@@ -142,27 +139,29 @@ class LiveChart {
     this.#view = view;
     this.#key = key;
     this.#source = source?.name ?? null;
-    console.log("build", rows.length, (performance.now() - t0).toFixed(1));
   }
 }
 
 const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart) };
 
 async function renderCharts(): Promise<void> {
-  const records = state.records;
+  const records = state.records.slice(); // a snapshot: records keep arriving while we render
   const t = records.map((r) => r.t);
-  const size = { width: 400, height: 240 };
+  const size = { width: 380, height: 240 };
   await charts.epsilon.show({
     ...size,
     xLabel: "t", yLabel: "generalisation error ε",
     series: [{ name: "ε (simulation)", x: t, y: records.map((r) => r.epsilon) }],
     referenceLines: reference === null ? [] : [{ name: `Hebbian theory ε = ${reference.toFixed(3)}`, y: reference }],
   });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // two short tasks rather than one long one
   await charts.heat.show({
     ...size,
     xLabel: "t", yLabel: "heat per weight q/n (nats)",
     series: [{ name: "q/n", x: t, y: records.map((r) => r.heat) }],
   });
+  // Until data arrive the (already built) charts are hidden behind a hint; see style.css.
+  for (const el of [epsilonChart, heatChart]) el.classList.toggle("empty", records.length === 0);
   state.rendered = records.length;
 }
 
@@ -210,21 +209,28 @@ worker.onerror = (event) => {
   setStatus("error");
 };
 
+/** Validates the controls with the library (no worker needed) and computes the Hebbian theory. */
+function prepareRun(): { options: PerceptronOptions; tEnd: number; reference: number | null } {
+  const { options, tEnd } = readControls();
+  const c = resolvePerceptronConfig(options); // throws TypeError/RangeError naming the option
+  const reference = c.rule === "hebbian"
+    ? hebbianEpsilonEM({ n: c.n, nu: c.nu, dt: c.dt, batch: c.batch, k: c.k, D: c.D })
+    : null;
+  return { options, tEnd, reference };
+}
+
 function start(): void {
   showError(null);
-  let run: ReturnType<typeof readControls>;
+  let run: ReturnType<typeof prepareRun>;
   try {
-    run = readControls();
-    const config = resolvePerceptronConfig(run.options); // the library's own checks, before the worker
-    reference = config.rule === "hebbian"
-      ? hebbianEpsilonEM({ n: config.n, nu: config.nu, dt: config.dt, batch: config.batch, k: config.k, D: config.D })
-      : null;
+    run = prepareRun();
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     showError(`${error.name}: ${error.message}`);
     setStatus("error");
     return;
   }
+  reference = run.reference;
   state.records = [];
   state.backend = null;
   state.stepsPerSecond = 0;
@@ -244,4 +250,9 @@ ruleInput.addEventListener("change", () => {
 });
 alphaField.hidden = ruleInput.value !== "alphatron";
 setStatus("idle");
+try {
+  reference = prepareRun().reference; // so the first chart already has the line (no rebuild on Start)
+} catch {
+  // shown when Start is pressed
+}
 void renderCharts();

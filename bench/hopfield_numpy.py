@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""numpy peer benchmark for synchronous recall in a Hebbian Hopfield network.
+
+Model: states x ∈ {±1}ᴺ, K uniform random patterns ξ^μ ∈ {±1}ᴺ (the rows of Ξ, K × N), Hebbian storage
+
+    W = (1/N) Σ_μ ξ^μ ξ^μᵀ with W_ii = 0,   i.e.   W = (ΞᵀΞ − K I)/N,
+
+and the synchronous update x ← sign(W x), sign(0) = +1. One step = one update of one state vector.
+The timing loop starts from stored pattern ξ¹ with 10 % of its bits flipped and just keeps iterating;
+recall reaches a fixed point within a few steps, which does not matter: every step costs the same.
+
+Variants (float32 and float64 each; x is held in the matching float dtype, all buffers preallocated):
+
+  dense      h = W @ x (np.matmul with out=, a BLAS gemv over the N × N matrix: 4N² or 8N² bytes read
+             per step), W built as ΞᵀΞ/N by one BLAS matmul. The textbook O(N²) route.
+  lowrank    the Hebbian structure: h = Ξᵀ(Ξ x)/N − (K/N) x, two gemvs over the K × N pattern matrix,
+             O(NK) per step and no N × N matrix at all. The fair algorithmic peer of an O(NK) fast path.
+  *-batchM   M states at once (X is N × M, default M = 64): H = W @ X or Ξᵀ(Ξ X)/N − (K/N) X, a BLAS gemm,
+             which reuses each loaded weight M times. Its steps_per_s counts state updates (M per call),
+             so it is NOT comparable with the single-state rows: it is what numpy gets when work batches.
+
+The sign: np.copysign(1, h + 0.0) writes ±1 straight into x (out=); adding +0.0 turns a −0.0 into +0.0,
+so h = 0 gives +1 as required.
+
+--capacity: a plain numpy reference for a capacity sweep at N = 1000, K/N = 0.01 … 0.20 (20 points),
+20 trials per point. Each trial draws K patterns and measures (a) the fraction of stored bits that are
+unstable, sign(h_i) ≠ ξ_i for h = W ξ^μ, over all μ and i, next to the prediction Φ(−√(N/K)) =
+½ erfc(√(N/(2K))), and (b) the mean final overlap m = ξ·x/N after synchronous recall (≤ 100 iterations
+or a fixed point) started from each of up to 20 stored patterns. It uses W·N = ΞᵀΞ − K I, whose entries
+are integers, in float64: every h is then exact (|h| < 2⁵³), so sign(0) ties are decided exactly as in
+integer arithmetic, and scaling by N > 0 leaves every sign unchanged.
+
+Usage: python3 bench/hopfield_numpy.py [--n 1000] [--k 100] [--seconds 2] [--json]
+                                       [--sizes 1000:100,10000:1000] [--batch 64]
+       python3 bench/hopfield_numpy.py --capacity [--json]
+"""
+
+import argparse
+import ctypes
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+DEFAULT_SIZES = "1000:100,10000:1000"
+
+
+def patterns(rng, k, n, dtype):
+    """K × N matrix of uniform ±1 patterns in the given float dtype."""
+    return (2 * rng.integers(0, 2, size=(k, n), dtype=np.int8) - 1).astype(dtype)
+
+
+def sign_into(h, x):
+    """x = sign(h) with sign(0) = +1, in place: h + 0.0 maps −0.0 to +0.0, copysign(1, ·) gives ±1."""
+    np.add(h, 0.0, out=h)
+    np.copysign(1.0, h, out=x)
+
+
+def start_state(xi, m, rng, flip=0.1):
+    """Pattern ξ¹ with a fraction `flip` of bits flipped: a vector (m = 0) or N × m copies with independent flips."""
+    n = xi.shape[1]
+    shape = (n,) if m == 0 else (n, m)
+    x = np.broadcast_to(xi[0].reshape((n,) + (1,) * (len(shape) - 1)), shape).copy()
+    x[rng.random(shape) < flip] *= -1
+    return x
+
+
+def make_dense(xi, m, rng):
+    """h = W @ x with W = (ΞᵀΞ − K I)/N built by one matmul; returns (step, bytes held)."""
+    k, n = xi.shape
+    W = np.matmul(xi.T, xi)  # one BLAS gemm in the dtype of Ξ
+    W *= 1.0 / n
+    np.fill_diagonal(W, 0)
+    x = start_state(xi, m, rng)
+    h = np.empty_like(x)
+
+    def step():
+        np.matmul(W, x, out=h)
+        sign_into(h, x)
+
+    return step, W.nbytes
+
+
+def make_lowrank(xi, m, rng):
+    """h = Ξᵀ(Ξ x)/N − (K/N) x, two matvecs (matmuls if batched) over Ξ; returns (step, bytes held)."""
+    k, n = xi.shape
+    x = start_state(xi, m, rng)
+    overlaps = np.empty((k,) + x.shape[1:], xi.dtype)  # Ξ x: the K overlaps ξ^μ·x
+    h = np.empty_like(x)
+    kx = np.empty_like(x)
+    xiT = xi.T  # a view, BLAS reads it transposed
+    inv_n, k_over_n = xi.dtype.type(1.0 / n), xi.dtype.type(k / n)
+
+    def step():
+        np.matmul(xi, x, out=overlaps)
+        np.matmul(xiT, overlaps, out=h)
+        np.multiply(h, inv_n, out=h)
+        np.multiply(x, k_over_n, out=kx)
+        np.subtract(h, kx, out=h)  # the −(K/N) x removes the diagonal W_ii = K/N
+        sign_into(h, x)
+
+    return step, xi.nbytes
+
+
+VARIANTS = {"dense": make_dense, "lowrank": make_lowrank}
+DTYPES = {"f32": np.float32, "f64": np.float64}
+
+
+def steps_per_second(step, seconds, blocks=7):
+    """Warm up, size blocks to ≈ seconds/blocks, and return (median, all) of the blocks' calls/s."""
+    for _ in range(3):
+        step()
+    t0, m = time.perf_counter(), 0
+    while time.perf_counter() - t0 < min(0.25, seconds / 4):
+        step()
+        m += 1
+    reps = max(1, round(seconds / blocks / ((time.perf_counter() - t0) / m)))
+    rates = []
+    for _ in range(blocks):
+        t = time.perf_counter()
+        for _ in range(reps):
+            step()
+        rates.append(reps / (time.perf_counter() - t))
+    return float(np.median(rates)), rates
+
+
+def blas_info():
+    """threadpoolctl's view if installed, else ask the loaded OpenBLAS directly, else numpy's build info."""
+    try:
+        from threadpoolctl import threadpool_info
+
+        return [i for i in threadpool_info() if i.get("user_api") == "blas"] or None
+    except ImportError:
+        pass
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+        for path in libs:
+            lib = ctypes.CDLL(path)
+            for prefix in ("scipy_openblas", "openblas"):
+                for suffix in ("64_", "_64", ""):
+                    fn = lambda name: getattr(lib, f"{prefix}_{name}{suffix}")
+                    if hasattr(lib, f"{prefix}_get_config{suffix}"):
+                        fn("get_config").restype = fn("get_corename").restype = ctypes.c_char_p
+                        return {"library": path, "config": fn("get_config")().decode(),
+                                "corename": fn("get_corename")().decode(), "num_threads": fn("get_num_threads")()}
+    except OSError:
+        pass
+    try:
+        return np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    except Exception:
+        return None
+
+
+def blas_threads(info):
+    if isinstance(info, list) and info:
+        return info[0].get("num_threads")
+    if isinstance(info, dict):
+        return info.get("num_threads")
+    return None
+
+
+def benchmark(n, k, batch, seconds, seed):
+    """All variants at one size: single state, then (if batch > 0) M states per call."""
+    rows = []
+    for m in ([0, batch] if batch > 0 else [0]):
+        for vname, make in VARIANTS.items():
+            for dname, dtype in DTYPES.items():
+                rng = np.random.default_rng(seed)
+                xi = patterns(rng, k, n, dtype)
+                t = time.perf_counter()
+                step, held = make(xi, m, rng)
+                build = time.perf_counter() - t
+                rate, blocks = steps_per_second(step, seconds)
+                per = max(m, 1)  # state updates per call
+                rows.append({"n": n, "k": k, "variant": f"{vname}-{dname}" + (f"-batch{m}" if m else ""),
+                             "batch": per, "steps_per_s": round(rate * per, 1),
+                             "blocks": [round(r * per, 1) for r in blocks],
+                             "build_s": round(build, 3), "matrix_mb": round(held / 2**20, 1)})
+                del step  # frees W before the next variant is built
+    return rows
+
+
+def capacity(n=1000, points=20, trials=20, sample=20, max_iter=100, seed=1):
+    """Capacity sweep (see the docstring); returns a list of per-K results."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for j in range(1, points + 1):
+        k = round(j * 0.01 * n)
+        unstable, overlap, perfect, iters = [], [], [], []
+        for _ in range(trials):
+            xi = patterns(rng, k, n, np.float64)  # K × N
+            W = xi.T @ xi  # N·W: integer entries, exact in float64
+            np.fill_diagonal(W, 0)
+            H = W @ xi.T  # N × K, column μ is N·W ξ^μ
+            unstable.append(np.mean(np.where(H >= 0, 1.0, -1.0) != xi.T))
+            S = xi[rng.permutation(k)[:sample]].T  # the stored patterns recall starts from, N × S
+            X = S.copy()
+            H = np.empty_like(X)
+            Xn = np.empty_like(X)
+            for it in range(1, max_iter + 1):
+                np.matmul(W, X, out=H)
+                sign_into(H, Xn)
+                done = np.array_equal(Xn, X)
+                X, Xn = Xn, X
+                if done:
+                    break
+            iters.append(it)
+            m = np.einsum("ij,ij->j", S, X) / n  # final overlap with the starting pattern, per start
+            overlap.append(m.mean())
+            perfect.append(np.mean(m == 1.0))
+        out.append({"k": k, "alpha": k / n, "unstable": float(np.mean(unstable)),
+                    "unstable_sd": float(np.std(unstable)), "predicted": 0.5 * math.erfc(math.sqrt(n / (2 * k))),
+                    "overlap": float(np.mean(overlap)), "perfect": float(np.mean(perfect)),
+                    "iterations": float(np.mean(iters))})
+    return out
+
+
+def env_info():
+    return {v: os.environ.get(v) for v in
+            ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=None, help="one size instead of --sizes (K defaults to N/10)")
+    ap.add_argument("--k", type=int, default=None, help="patterns for --n")
+    ap.add_argument("--sizes", default="default", help=f"N:K list, 'default' = {DEFAULT_SIZES}")
+    ap.add_argument("--batch", type=int, default=64, help="states per call in the batched rows (0: none)")
+    ap.add_argument("--seconds", type=float, default=2.0, help="timing time per variant")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ap.add_argument("--capacity", action="store_true", help="capacity sweep at N = 1000 instead of timing")
+    ap.add_argument("--trials", type=int, default=20, help="trials per point for --capacity")
+    ap.add_argument("--sample", type=int, default=20, help="recall starts per trial for --capacity (0: all K)")
+    a = ap.parse_args()
+    info = blas_info()
+    head = {"numpy": np.__version__, "python": sys.version.split()[0], "blas": info,
+            "threads": blas_threads(info), "cpus": os.cpu_count(), "env": env_info()}
+
+    if a.capacity:
+        n = a.n or 1000
+        t = time.perf_counter()
+        curve = capacity(n, trials=a.trials, sample=a.sample or n, seed=a.seed)
+        wall = time.perf_counter() - t
+        if a.json:
+            print(json.dumps({**head, "n": n, "trials": a.trials, "sample": a.sample, "wall_s": round(wall, 3),
+                              "points": curve}))
+            return
+        print(f"Hebbian capacity sweep, N={n}, {a.trials} trials per point, recall from "
+              f"{a.sample or 'all'} stored patterns per trial (≤ 100 synchronous steps), float64: "
+              f"wall {wall:.2f} s  (numpy {np.__version__}, BLAS threads {head['threads']})")
+        print(f"{'K':>5}{'K/N':>7}{'unstable':>11}{'± sd':>9}{'Φ(−√(N/K))':>12}{'overlap m':>11}"
+              f"{'m = 1':>8}{'iters':>7}")
+        for p in curve:
+            print(f"{p['k']:>5}{p['alpha']:>7.2f}{p['unstable']:>11.5f}{p['unstable_sd']:>9.5f}{p['predicted']:>12.5f}"
+                  f"{p['overlap']:>11.4f}{p['perfect']:>8.2f}{p['iterations']:>7.1f}")
+        return
+
+    if a.n is not None:
+        sizes = [(a.n, a.k if a.k is not None else max(1, a.n // 10))]
+    else:
+        spec = DEFAULT_SIZES if a.sizes == "default" else a.sizes
+        sizes = [tuple(int(v) for v in s.split(":")) for s in spec.split(",")]
+    results = []
+    for n, k in sizes:
+        results += benchmark(n, k, a.batch, a.seconds, a.seed)
+    if a.json:
+        print(json.dumps({**head, "results": results}))
+        return
+    print(f"Hopfield synchronous update x ← sign(W x), numpy {np.__version__}, BLAS threads {head['threads']}, "
+          f"cpus {head['cpus']}, env {head['env']}")
+    print("steps/s = state-vector updates per second; batch rows update M states per call (not per-state latency)")
+    print(f"{'N':>6}{'K':>6}  {'variant':<20}{'steps/s':>12}{'µs/step':>10}{'MB':>8}{'build s':>9}   blocks (steps/s)")
+    for r in results:
+        s = r["steps_per_s"]
+        print(f"{r['n']:>6}{r['k']:>6}  {r['variant']:<20}{s:>12.0f}{1e6 / s:>10.2f}{r['matrix_mb']:>8.1f}"
+              f"{r['build_s']:>9.2f}   {' '.join(f'{b:.0f}' for b in r['blocks'])}")
+
+
+if __name__ == "__main__":
+    main()
