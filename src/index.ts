@@ -16,4 +16,13 @@ export type {
   LearningRule, PerceptronOptions, PerceptronConfig, PerceptronObservation, PerceptronCheckpoint,
   PerceptronRunOptions, PerceptronResult, PerceptronColumn, Progress, HebbianParams, HebbianEMParams,
 } from "./perceptron.js";
+export {
+  Hopfield, hopfieldCapacity, runHopfieldCapacity, predictedUnstableFraction, exactUnstableFraction, predictedPerfectRecall,
+  erfc, logGamma,
+  STORAGE_RULES, MAX_SWEEPS,
+} from "./hopfield.js";
+export type {
+  StorageRule, HopfieldDynamics, RunStatus, PatternInput, HopfieldOptions, HopfieldConfig, HopfieldRun,
+  HopfieldRunOptions, RecallResult, CapacityOptions, CapacityResult,
+} from "./hopfield.js";
 export { VERSION } from "./version.js";

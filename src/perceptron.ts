@@ -20,6 +20,9 @@ import { MAX_MEMORY_BYTES, RULE_CODES, SAMPLING_CODES, STATUS_DIVERGED } from ".
 import * as check from "./core/validate.js";
 import { streamSeed } from "./rng.js";
 import { VERSION } from "./version.js";
+import { checkRunCallbacks, driveAsync, driveSync, type Progress } from "./core/drive.js";
+
+export type { Progress };
 
 /** Learning rules 𝓕(A, σ_T) of spec §1: 1; Θ(−σA); |A|Θ(−σA); Θ(−σA) + |A|^α Θ(σA). */
 export type LearningRule = "hebbian" | "perceptron" | "adatron" | "alphatron";
@@ -431,14 +434,6 @@ export interface PerceptronCheckpoint {
 // Runs with recording
 // ---------------------------------------------------------------------------------------------
 
-/** Progress report passed to `onProgress`. */
-export interface Progress {
-  step: number;
-  steps: number;
-  t: number;
-  fraction: number;
-}
-
 /** Options of {@link simulatePerceptron} and {@link runPerceptron}: the model's options plus the run's. */
 export interface PerceptronRunOptions extends PerceptronOptions {
   /** Steps to run. Default: tEnd/dt. */
@@ -496,10 +491,7 @@ function resolvePlan(options: PerceptronRunOptions, dt: number): Plan {
     ? check.integer("steps", options.steps, 0, 2 ** 40)
     : Math.round(check.positive("tEnd", options.tEnd ?? 10) / dt);
   const recordEvery = check.integer("recordEvery", options.recordEvery ?? Math.max(1, Math.round(steps / 500)), 1, 2 ** 31 - 1);
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw new TypeError("onProgress must be a function");
-  if (options.signal !== undefined && !(typeof options.signal === "object" && options.signal && "aborted" in options.signal)) {
-    throw new TypeError("signal must be an AbortSignal");
-  }
+  checkRunCallbacks(options);
   return { steps, recordEvery };
 }
 
@@ -600,25 +592,12 @@ function* runLoop(options: PerceptronRunOptions): Generator<void, PerceptronResu
  * r.epsilon.at(-1); // ≈ steady-state ε
  */
 export function simulatePerceptron(options: PerceptronRunOptions = {}): PerceptronResult {
-  const loop = runLoop(options);
-  for (;;) {
-    const next = loop.next();
-    if (next.done) return next.value;
-  }
+  return driveSync(runLoop(options));
 }
 
 /** {@link simulatePerceptron}, yielding to the event loop about every 30 ms so pages and progress bars stay live. */
 export async function runPerceptron(options: PerceptronRunOptions = {}): Promise<PerceptronResult> {
-  const loop = runLoop(options);
-  let last = performance.now();
-  for (;;) {
-    const next = loop.next();
-    if (next.done) return next.value;
-    if (performance.now() - last > 30) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      last = performance.now();
-    }
-  }
+  return driveAsync(runLoop(options));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,7 +51,38 @@ export interface ThermolearnExports {
   histogram_pairs(hist: number, bytes: number, w: number, t: number, n: number, groups: number): void;
   fold_pairs(hist: number, outW: number, outT: number): void;
   em_update(p: number, fuse: number): number;
+  computeForces(force: number, table: number, bytes: number, n: number, groups: number): void;
+
+  // hopfield.ts: state and patterns bit-packed (u64 words, bit set ⇔ +1), dense weights f32 n × n.
+  hopfield_create(n: number, k: number, dense: number, seedHi: number, seedLo: number): number;
+  hopfield_unpack_state(p: number): void;
+  hopfield_index_patterns(p: number): void;
+  hopfield_store_hebbian(p: number): void;
+  hopfield_store_storkey(p: number, scratch: number): void;
+  hopfield_store_pseudoinverse(p: number, work: number): number;
+  hopfield_fields(p: number): void;
+  hopfield_run_sync(p: number, maxSteps: number, energies: number): number;
+  hopfield_run_async(p: number, maxSweeps: number, temperature: number, energies: number): number;
+  hopfield_energy(p: number): number;
+  hopfield_overlaps(p: number, out: number): void;
+  hopfield_count_unstable(p: number): number;
+  hopfield_corrupt(p: number, mu: number, fraction: number): number;
+  hopfield_random_patterns(p: number, pPlus: number): void;
+  hopfield_state_bits(p: number): number;
+  hopfield_pattern_bits(p: number): number;
+  hopfield_weights(p: number): number;
+  hopfield_bias(p: number): number;
+  hopfield_field(p: number): number;
+  hopfield_rng(p: number): number;
+  hopfield_scale(p: number): number;
+  hopfield_flips(p: number): number;
+  hopfield_set_scale(p: number, scale: number): void;
+  hopfield_set_path(p: number, path: number): void;
+  dense_matvec(w: number, xs: number, out: number, n: number): void;
 }
+
+/** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */
+export const HOPFIELD_STATUS = { 1: "fixed-point", 2: "cycle", 3: "max-sweeps" } as const;
 
 /** Learning-rule codes of assembly/perceptron.ts. */
 export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 } as const;

@@ -1,0 +1,581 @@
+// Hopfield associative memory (shared/spec/MODELS.md §2; Hopfield 1982; Storkey 1997; Personnaz,
+// Guyon & Dreyfus 1985; Amit, Gutfreund & Sompolinsky 1985).
+//
+// N neurons x_i ∈ {±1}, K stored patterns ξ^μ, weights w_ij, thresholds (bias) b_i:
+//   local field  h_i = Σ_j w_ij x_j + b_i,      update  x_i ← sign(h_i)  with sign(0) = +1,
+//   energy       E = −½ xᵀWx − bᵀx,             overlap m_μ = ξ^μ·x / N.
+//
+// Exactness. Hebbian weights are kept as integers c_ij = Σ_μ ξ_i^μ ξ_j^μ (c_ii = 0) with w = c/N, so
+// every field is scale·(an exact integer) + b_i with scale = 1/N. The dense path sums c_ij x_j in f32
+// (exact while |sums| < 2²⁴, i.e. N·K < 2²⁴); the fast path sums Σ_μ ξ_i^μ M_μ − K x_i in i32 with
+// M_μ = ξ^μ·x = N − 2·popcount(ξ^μ XOR x). Both then compute scale·sum + b_i in the same f64 order,
+// so the two paths take identical decisions, including the sign(0) ties.
+//
+// Layouts (all in this instance's memory):
+//   xs      n f32 ±1          the state, for the dense matvec
+//   xbits   words u64         the state bit-packed, bit i of word i>>6 set ⇔ x_i = +1
+//   pbits   K × words u64     patterns bit-packed (padding bits zero)
+//   cols    n × cwords u64    patterns transposed: bit μ of neuron i's column ⇔ ξ_i^μ = +1;
+//                             byte g of a column holds patterns 8g…8g+7 (the subset-sum table index)
+//   w       n × n f32         dense weights, row-major (Hebbian: the integers c_ij)
+
+import { alloc } from "./memory";
+import { rng_next_u64, rng_next_uniform, rng_seed, RNG_STATE_BYTES } from "./rng";
+
+export const PATH_FAST: i32 = 0;
+export const PATH_DENSE: i32 = 1;
+
+export const STATUS_FIXED_POINT: i32 = 1;
+export const STATUS_CYCLE: i32 = 2;
+export const STATUS_MAX_SWEEPS: i32 = 3;
+
+@unmanaged class Hopfield {
+  n: i32;
+  k: i32;
+  words: i32; // ⌈n/64⌉
+  cwords: i32; // ⌈K/64⌉ (at least 1)
+  path: i32;
+  flips: i32; // flips in the last async sweep / changed neurons in the last sync step
+  scale: f64; // w = scale·(stored weights): 1/N for Hebbian, 1 otherwise
+  xs: usize;
+  xbits: usize;
+  prev: usize; // sync: the state one step back (words u64)
+  prev2: usize; // sync: two steps back
+  pbits: usize;
+  cols: usize;
+  w: usize; // 0 unless the dense path is allocated
+  bias: usize; // n f64
+  field: usize; // n f64, h_i (physical units) from the last full evaluation
+  acc: usize; // n f32: dense accumulators Σ_j w_ij x_j (kept up to date in async runs)
+  overlaps: usize; // K i32: M_μ = ξ^μ·x (kept up to date in async runs)
+  table: usize; // groups × 256 i32 subset-sum tables
+  order: usize; // n u32: the async update order
+  rng: usize;
+}
+
+@inline function self(p: usize): Hopfield {
+  return changetype<Hopfield>(p);
+}
+
+/**
+ * Allocates a network of n neurons for K patterns; `dense` also allocates the n × n weights. Returns
+ * its address, or 0 if memory ran out. Patterns, bias and weights are written through the address
+ * getters, then `hopfield_store_*` fills the weights.
+ */
+export function hopfield_create(n: i32, k: i32, dense: i32, seedHi: u32, seedLo: u32): usize {
+  const p = alloc(offsetof<Hopfield>());
+  if (p == 0) return 0;
+  const s = self(p);
+  s.n = n;
+  s.k = k;
+  s.words = (n + 63) >> 6;
+  s.cwords = max(1, (k + 63) >> 6);
+  s.path = dense ? PATH_DENSE : PATH_FAST;
+  s.scale = 1;
+  const bitBytes = <usize>s.words << 3;
+  s.xs = alloc(<usize>n << 2);
+  s.xbits = alloc(bitBytes);
+  s.prev = alloc(bitBytes);
+  s.prev2 = alloc(bitBytes);
+  s.pbits = alloc(<usize>max(k, 1) * bitBytes);
+  s.cols = alloc(<usize>n * (<usize>s.cwords << 3));
+  s.w = dense ? alloc(<usize>n * <usize>n << 2) : 0;
+  s.bias = alloc(<usize>n << 3);
+  s.field = alloc(<usize>n << 3);
+  s.acc = alloc(<usize>n << 2);
+  s.overlaps = alloc(<usize>max(k, 1) << 2);
+  s.table = alloc(<usize>(s.cwords << 3) << 10);
+  s.order = alloc(<usize>n << 2);
+  s.rng = alloc(RNG_STATE_BYTES);
+  if (s.xs == 0 || s.xbits == 0 || s.prev == 0 || s.prev2 == 0 || s.pbits == 0 || s.cols == 0 ||
+    (dense && s.w == 0) || s.bias == 0 || s.field == 0 || s.acc == 0 || s.overlaps == 0 ||
+    s.table == 0 || s.order == 0 || s.rng == 0) return 0;
+  rng_seed(s.rng, seedHi, seedLo);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bits
+// ---------------------------------------------------------------------------------------------
+
+@inline function bitOf(words: usize, i: i32): i32 {
+  return <i32>((load<u64>(words + (<usize>(i >> 6) << 3)) >> <u64>(i & 63)) & 1);
+}
+
+@inline function setBit(words: usize, i: i32, on: bool): void {
+  const a = words + (<usize>(i >> 6) << 3);
+  const m = <u64>1 << <u64>(i & 63);
+  store<u64>(a, on ? load<u64>(a) | m : load<u64>(a) & ~m);
+}
+
+/** ξ^a·ξ^b for two bit-packed ±1 vectors of length n (padding bits zero): n − 2·popcount(a XOR b). */
+@inline function packedDot(a: usize, b: usize, words: i32, n: i32): i32 {
+  let differ: i32 = 0;
+  for (let w = 0; w < words; w++) {
+    const off = <usize>w << 3;
+    differ += <i32>popcnt(load<u64>(a + off) ^ load<u64>(b + off));
+  }
+  return n - 2 * differ;
+}
+
+/** Sets the state from its bit-packed form (xbits), refreshing the f32 copy. */
+export function hopfield_unpack_state(p: usize): void {
+  const s = self(p);
+  for (let i = 0; i < s.n; i++) store<f32>(s.xs + (<usize>i << 2), bitOf(s.xbits, i) ? 1 : -1);
+}
+
+/**
+ * Builds the transposed pattern columns from the bit-packed patterns (pbits), and clears padding.
+ * Call after writing pbits.
+ */
+export function hopfield_index_patterns(p: usize): void {
+  const s = self(p);
+  const cbytes = <usize>s.cwords << 3;
+  memory.fill(s.cols, 0, <usize>s.n * cbytes);
+  for (let mu = 0; mu < s.k; mu++) {
+    const row = s.pbits + <usize>mu * (<usize>s.words << 3);
+    for (let i = 0; i < s.n; i++) {
+      if (bitOf(row, i)) setBit(s.cols + <usize>i * cbytes, mu, true);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage rules (spec §2)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Hebbian storage as integers: c_ij = Σ_μ ξ_i^μ ξ_j^μ = K − 2·popcount(col_i XOR col_j), c_ii = 0,
+ * and scale = 1/N (w_ij = c_ij/N). Fills the dense weights when they exist; the fast path needs
+ * only the columns.
+ */
+export function hopfield_store_hebbian(p: usize): void {
+  const s = self(p);
+  s.scale = 1.0 / <f64>s.n;
+  if (s.w == 0) return;
+  const n = s.n, cbytes = <usize>s.cwords << 3;
+  for (let i = 0; i < n; i++) {
+    const ci = s.cols + <usize>i * cbytes;
+    const row = s.w + (<usize>i * n << 2);
+    store<f32>(row + (<usize>i << 2), 0);
+    for (let j = i + 1; j < n; j++) {
+      const c = <f32>packedDot(ci, s.cols + <usize>j * cbytes, s.cwords, s.k);
+      store<f32>(row + (<usize>j << 2), c);
+      store<f32>(s.w + ((<usize>j * n + i) << 2), c);
+    }
+  }
+}
+
+/** ±1 value of pattern μ at neuron i. */
+@inline function patternValue(s: Hopfield, mu: i32, i: i32): f64 {
+  return bitOf(s.pbits + <usize>mu * (<usize>s.words << 3), i) ? 1.0 : -1.0;
+}
+
+/**
+ * Storkey (1997) storage, incremental from w = 0 (spec §2): for each pattern ε,
+ *   h_i = Σ_k w_ik ε_k, h_ij = h_i − w_ii ε_i − w_ij ε_j  (= Σ_{k≠i,j} w_ik ε_k),
+ *   w_ij ← w_ij + (ε_i ε_j − ε_i h_ji − h_ij ε_j)/N  for i ≠ j,  w_ii = 0.
+ * Fields are accumulated in f64; weights stored in f32. Uses `field` and `scratch` (N f64). O(N²K).
+ */
+export function hopfield_store_storkey(p: usize, scratch: usize): void {
+  const s = self(p);
+  const n = s.n, w = s.w, h = s.field, e = scratch;
+  const invN = 1.0 / <f64>n;
+  s.scale = 1;
+  memory.fill(w, 0, <usize>n * <usize>n << 2);
+  for (let mu = 0; mu < s.k; mu++) {
+    for (let j = 0; j < n; j++) store<f64>(e + (<usize>j << 3), patternValue(s, mu, j));
+    for (let i = 0; i < n; i++) {
+      const row = w + (<usize>i * n << 2);
+      let sum: f64 = 0;
+      for (let j = 0; j < n; j++) sum += <f64>load<f32>(row + (<usize>j << 2)) * load<f64>(e + (<usize>j << 3));
+      store<f64>(h + (<usize>i << 3), sum);
+    }
+    for (let i = 0; i < n; i++) {
+      const ei = load<f64>(e + (<usize>i << 3));
+      const hi = load<f64>(h + (<usize>i << 3));
+      const row = w + (<usize>i * n << 2);
+      for (let j = i + 1; j < n; j++) {
+        const ej = load<f64>(e + (<usize>j << 3));
+        const wij = <f64>load<f32>(row + (<usize>j << 2));
+        const hij = hi - wij * ej; // w_ii = 0
+        const hji = load<f64>(h + (<usize>j << 3)) - wij * ei;
+        const updated = <f32>(wij + (ei * ej - ei * hji - hij * ej) * invN);
+        store<f32>(row + (<usize>j << 2), updated);
+        store<f32>(w + ((<usize>j * n + i) << 2), updated);
+      }
+    }
+  }
+}
+
+/**
+ * Pseudo-inverse (projection) storage, Personnaz et al. (1985): W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ with Ξ the N × K
+ * matrix of patterns as columns. The Gram matrix G = ΞᵀΞ is exact (popcounts); G = LLᵀ (Cholesky,
+ * f64); Y = Ξ L⁻ᵀ row by row (forward substitution); W = YYᵀ. Every pattern is then a fixed point.
+ * `work` must hold K² + N·K f64. Returns 0, or 1 when G is not positive definite (patterns linearly
+ * dependent).
+ */
+export function hopfield_store_pseudoinverse(p: usize, work: usize): i32 {
+  const s = self(p);
+  const n = s.n, k = s.k, w = s.w;
+  const words = s.words, rowBytes = <usize>words << 3;
+  s.scale = 1;
+  const L = work, Y = work + (<usize>k * k << 3);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b <= a; b++) {
+      const g = <f64>packedDot(s.pbits + <usize>a * rowBytes, s.pbits + <usize>b * rowBytes, words, n);
+      store<f64>(L + ((<usize>a * k + b) << 3), g);
+    }
+  }
+  // In-place Cholesky of the lower triangle.
+  for (let j = 0; j < k; j++) {
+    let d = load<f64>(L + ((<usize>j * k + j) << 3));
+    for (let m = 0; m < j; m++) { const v = load<f64>(L + ((<usize>j * k + m) << 3)); d -= v * v; }
+    if (!(d > 1e-9 * <f64>n)) return 1;
+    d = Math.sqrt(d);
+    store<f64>(L + ((<usize>j * k + j) << 3), d);
+    for (let i = j + 1; i < k; i++) {
+      let v = load<f64>(L + ((<usize>i * k + j) << 3));
+      for (let m = 0; m < j; m++) v -= load<f64>(L + ((<usize>i * k + m) << 3)) * load<f64>(L + ((<usize>j * k + m) << 3));
+      store<f64>(L + ((<usize>i * k + j) << 3), v / d);
+    }
+  }
+  // y_i = L⁻¹ ξ_i where ξ_i is neuron i's row of Ξ (its values across patterns).
+  for (let i = 0; i < n; i++) {
+    const y = Y + (<usize>i * k << 3);
+    for (let a = 0; a < k; a++) {
+      let v = patternValue(s, a, i);
+      for (let m = 0; m < a; m++) v -= load<f64>(L + ((<usize>a * k + m) << 3)) * load<f64>(y + (<usize>m << 3));
+      store<f64>(y + (<usize>a << 3), v / load<f64>(L + ((<usize>a * k + a) << 3)));
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const yi = Y + (<usize>i * k << 3);
+    for (let j = 0; j <= i; j++) {
+      const yj = Y + (<usize>j * k << 3);
+      let v: f64 = 0;
+      for (let a = 0; a < k; a++) v += load<f64>(yi + (<usize>a << 3)) * load<f64>(yj + (<usize>a << 3));
+      store<f32>(w + ((<usize>i * n + j) << 2), <f32>v);
+      store<f32>(w + ((<usize>j * n + i) << 2), <f32>v);
+    }
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * acc_i = Σ_j w_ij x_j for all i (dense matvec, f32). SIMD: four columns per f32x4 with two
+ * accumulators; the scalar twin keeps the same eight partial sums and combines them alike, so both
+ * builds return the same bits.
+ */
+export function dense_matvec(w: usize, xs: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const row = w + (<usize>i * n << 2);
+    let j = 0;
+    let sum: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+      for (; j + 8 <= n; j += 8) {
+        const off = <usize>j << 2;
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(row + off), v128.load(xs + off)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(row + off, 16), v128.load(xs + off, 16)));
+      }
+      const a = f32x4.add(a0, a1);
+      sum = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 2)) + (f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 3));
+    } else {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
+      for (; j + 8 <= n; j += 8) {
+        const r = row + (<usize>j << 2), x = xs + (<usize>j << 2);
+        s0 += load<f32>(r) * load<f32>(x); s1 += load<f32>(r, 4) * load<f32>(x, 4);
+        s2 += load<f32>(r, 8) * load<f32>(x, 8); s3 += load<f32>(r, 12) * load<f32>(x, 12);
+        s4 += load<f32>(r, 16) * load<f32>(x, 16); s5 += load<f32>(r, 20) * load<f32>(x, 20);
+        s6 += load<f32>(r, 24) * load<f32>(x, 24); s7 += load<f32>(r, 28) * load<f32>(x, 28);
+      }
+      const l0 = s0 + s4, l1 = s1 + s5, l2 = s2 + s6, l3 = s3 + s7;
+      sum = (l0 + l2) + (l1 + l3);
+    }
+    for (; j < n; j++) sum += load<f32>(row + (<usize>j << 2)) * load<f32>(xs + (<usize>j << 2));
+    store<f32>(out + (<usize>i << 2), sum);
+  }
+}
+
+/** M_μ = ξ^μ·x for every pattern (popcounts of XOR over the packed words). */
+function computeOverlaps(s: Hopfield): void {
+  const rowBytes = <usize>s.words << 3;
+  for (let mu = 0; mu < s.k; mu++) {
+    store<i32>(s.overlaps + (<usize>mu << 2), packedDot(s.pbits + <usize>mu * rowBytes, s.xbits, s.words, s.n));
+  }
+}
+
+/**
+ * Subset-sum tables over groups of 8 patterns: table_g[v] = Σ_j M_{8g+j}(2·bit_j(v) − 1) (i32,
+ * exact), with M = 0 past K. Then Σ_μ ξ_i^μ M_μ = Σ_g table_g[byte g of column i].
+ */
+function buildOverlapTables(s: Hopfield): void {
+  const groups = s.cwords << 3;
+  for (let g = 0; g < groups; g++) {
+    const t = s.table + (<usize>g << 10);
+    let base: i32 = 0;
+    for (let j = 0; j < 8; j++) {
+      const mu = (g << 3) + j;
+      if (mu < s.k) base -= load<i32>(s.overlaps + (<usize>mu << 2));
+    }
+    store<i32>(t, base);
+    for (let v = 1; v < 256; v++) {
+      const mu = (g << 3) + ctz(v);
+      const m = mu < s.k ? load<i32>(s.overlaps + (<usize>mu << 2)) : 0;
+      store<i32>(t + (<usize>v << 2), load<i32>(t + (<usize>(v & (v - 1)) << 2)) + 2 * m);
+    }
+  }
+}
+
+/** Σ_μ ξ_i^μ M_μ − K x_i for neuron i from the tables (fast path, exact integer). */
+@inline function fastFieldInt(s: Hopfield, i: i32, groupsUsed: i32): i32 {
+  const col = s.cols + <usize>i * (<usize>s.cwords << 3);
+  let sum: i32 = 0;
+  for (let g = 0; g < groupsUsed; g++) sum += load<i32>(s.table + ((<usize>g << 10) | (<usize>load<u8>(col + <usize>g) << 2)));
+  return sum - s.k * (bitOf(s.xbits, i) ? 1 : -1);
+}
+
+/** Fills `field` with h_i = scale·(Σ_j c_ij x_j) + b_i for every i, by the configured path. */
+export function hopfield_fields(p: usize): void {
+  const s = self(p);
+  const n = s.n;
+  if (s.path == PATH_DENSE) {
+    dense_matvec(s.w, s.xs, s.acc, n);
+    for (let i = 0; i < n; i++) {
+      store<f64>(s.field + (<usize>i << 3), s.scale * <f64>load<f32>(s.acc + (<usize>i << 2)) + load<f64>(s.bias + (<usize>i << 3)));
+    }
+    return;
+  }
+  computeOverlaps(s);
+  buildOverlapTables(s);
+  const groupsUsed = (s.k + 7) >> 3;
+  for (let i = 0; i < n; i++) {
+    store<f64>(s.field + (<usize>i << 3), s.scale * <f64>fastFieldInt(s, i, groupsUsed) + load<f64>(s.bias + (<usize>i << 3)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dynamics
+// ---------------------------------------------------------------------------------------------
+
+@inline function equalWords(a: usize, b: usize, words: i32): bool {
+  for (let w = 0; w < words; w++) if (load<u64>(a + (<usize>w << 3)) != load<u64>(b + (<usize>w << 3))) return false;
+  return true;
+}
+
+/**
+ * Synchronous dynamics x ← sign(h(x)) (sign(0) = +1), up to `maxSteps` steps. Stops at a fixed point
+ * (STATUS_FIXED_POINT) or a 2-cycle x(t+1) = x(t−1) ≠ x(t) (STATUS_CYCLE); else STATUS_MAX_SWEEPS.
+ * Writes the energy after each step to energies[t] (if energies ≠ 0). Returns status·2²⁴ + steps.
+ */
+export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32 {
+  const s = self(p);
+  const n = s.n, words = s.words, bytes = <usize>words << 3;
+  memory.copy(s.prev, s.xbits, bytes);
+  memory.fill(s.prev2, 0xff, bytes); // no real state equals this (padding bits set)
+  for (let t = 1; t <= maxSteps; t++) {
+    hopfield_fields(p);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const up = load<f64>(s.field + (<usize>i << 3)) >= 0;
+      if (up != (bitOf(s.xbits, i) != 0)) changed++;
+      setBit(s.xbits, i, up);
+      store<f32>(s.xs + (<usize>i << 2), up ? 1 : -1);
+    }
+    s.flips = changed;
+    if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
+    if (changed == 0) return (STATUS_FIXED_POINT << 24) | t;
+    if (equalWords(s.xbits, s.prev2, words)) return (STATUS_CYCLE << 24) | t;
+    memory.copy(s.prev2, s.prev, bytes);
+    memory.copy(s.prev, s.xbits, bytes);
+  }
+  return (STATUS_MAX_SWEEPS << 24) | maxSteps;
+}
+
+/** A uniformly random permutation of 0…n−1 (Fisher–Yates, Lemire's multiply-shift for the index). */
+function shuffleOrder(s: Hopfield): void {
+  const order = s.order;
+  for (let i = 0; i < s.n; i++) store<u32>(order + (<usize>i << 2), i);
+  for (let i = s.n - 1; i > 0; i--) {
+    const j = <i32>(((rng_next_u64(s.rng) >> 32) * <u64>(i + 1)) >> 32);
+    const a = order + (<usize>i << 2), b = order + (<usize>j << 2);
+    const t = load<u32>(a);
+    store<u32>(a, load<u32>(b));
+    store<u32>(b, t);
+  }
+}
+
+/** Exact integer field of neuron i on the fast path from the running overlaps (O(K)). */
+function fastFieldIntDirect(s: Hopfield, i: i32): i32 {
+  const col = s.cols + <usize>i * (<usize>s.cwords << 3);
+  let sum: i32 = 0;
+  for (let mu = 0; mu < s.k; mu++) {
+    const m = load<i32>(s.overlaps + (<usize>mu << 2));
+    sum += ((load<u8>(col + <usize>(mu >> 3)) >> <u32>(mu & 7)) & 1) ? m : -m;
+  }
+  return sum - s.k * (bitOf(s.xbits, i) ? 1 : -1);
+}
+
+/** Flips neuron i to `up`, updating the running sums (dense accumulators or overlaps). */
+function flip(s: Hopfield, i: i32, up: bool): void {
+  const sign: f32 = up ? 1 : -1;
+  setBit(s.xbits, i, up);
+  store<f32>(s.xs + (<usize>i << 2), sign);
+  if (s.path == PATH_DENSE) {
+    // acc += 2 x_i′ W[:, i]; W is symmetric for every built-in rule, so use row i.
+    const row = s.w + (<usize>i * s.n << 2);
+    for (let j = 0; j < s.n; j++) {
+      const a = s.acc + (<usize>j << 2);
+      store<f32>(a, load<f32>(a) + 2 * sign * load<f32>(row + (<usize>j << 2)));
+    }
+  } else {
+    const col = s.cols + <usize>i * (<usize>s.cwords << 3);
+    const twice: i32 = up ? 2 : -2;
+    for (let mu = 0; mu < s.k; mu++) {
+      const a = s.overlaps + (<usize>mu << 2);
+      const xi = ((load<u8>(col + <usize>(mu >> 3)) >> <u32>(mu & 7)) & 1) ? 1 : -1;
+      store<i32>(a, load<i32>(a) + twice * xi);
+    }
+  }
+}
+
+/**
+ * Asynchronous sweeps in a fresh random order each sweep (one sweep = N updates), up to `maxSweeps`.
+ * temperature ≤ 0: x_i ← sign(h_i); stops after a sweep without flips (STATUS_FIXED_POINT).
+ * temperature T > 0: Glauber dynamics, x_i = +1 with probability 1/(1 + e^{−2h_i/T}); runs all sweeps.
+ * Fields are kept current incrementally: O(N) (dense) or O(K) (fast) work per flip. Writes the energy
+ * after each sweep to energies[t] if energies ≠ 0. Returns status·2²⁴ + sweeps.
+ */
+export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize): i32 {
+  const s = self(p);
+  const n = s.n;
+  if (s.path == PATH_DENSE) dense_matvec(s.w, s.xs, s.acc, n);
+  else computeOverlaps(s);
+  for (let t = 1; t <= maxSweeps; t++) {
+    shuffleOrder(s);
+    let flips = 0;
+    for (let r = 0; r < n; r++) {
+      const i = <i32>load<u32>(s.order + (<usize>r << 2));
+      const integer = s.path == PATH_DENSE ? <f64>load<f32>(s.acc + (<usize>i << 2)) : <f64>fastFieldIntDirect(s, i);
+      const h = s.scale * integer + load<f64>(s.bias + (<usize>i << 3));
+      let up: bool;
+      if (temperature > 0) up = rng_next_uniform(s.rng) * (1 + Math.exp(-2 * h / temperature)) < 1;
+      else up = h >= 0;
+      if (up != (bitOf(s.xbits, i) != 0)) {
+        flip(s, i, up);
+        flips++;
+      }
+    }
+    s.flips = flips;
+    if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
+    if (flips == 0 && temperature <= 0) return (STATUS_FIXED_POINT << 24) | t;
+  }
+  return (STATUS_MAX_SWEEPS << 24) | maxSweeps;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observables
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * E = −½ xᵀWx − bᵀx. Fast path: xᵀCx = Σ_μ M_μ² − K·N exactly (zero diagonal); dense: from a fresh
+ * matvec. Then E = −½·scale·xᵀCx − Σ b_i x_i.
+ */
+export function hopfield_energy(p: usize): f64 {
+  const s = self(p);
+  const n = s.n;
+  let quad: f64 = 0;
+  if (s.path == PATH_DENSE) {
+    const tmp = s.field; // scratch
+    dense_matvec(s.w, s.xs, tmp, n); // f32 results in the first half of `field`
+    for (let i = 0; i < n; i++) quad += <f64>load<f32>(s.xs + (<usize>i << 2)) * <f64>load<f32>(tmp + (<usize>i << 2));
+  } else {
+    computeOverlaps(s);
+    let sumSq: i64 = 0;
+    for (let mu = 0; mu < s.k; mu++) { const m = <i64>load<i32>(s.overlaps + (<usize>mu << 2)); sumSq += m * m; }
+    quad = <f64>(sumSq - <i64>s.k * <i64>n);
+  }
+  let bx: f64 = 0;
+  for (let i = 0; i < n; i++) bx += load<f64>(s.bias + (<usize>i << 3)) * <f64>load<f32>(s.xs + (<usize>i << 2));
+  return -0.5 * s.scale * quad - bx;
+}
+
+/** Writes M_μ = ξ^μ·x (i32) for every pattern to `out`. */
+export function hopfield_overlaps(p: usize, out: usize): void {
+  const s = self(p);
+  computeOverlaps(s);
+  memory.copy(out, s.overlaps, <usize>s.k << 2);
+}
+
+/**
+ * Number of stored bits (μ, i) that are unstable: sign(h_i(ξ^μ)) ≠ ξ_i^μ. Leaves the state at the
+ * last pattern.
+ */
+export function hopfield_count_unstable(p: usize): i32 {
+  const s = self(p);
+  const rowBytes = <usize>s.words << 3;
+  let unstable = 0;
+  for (let mu = 0; mu < s.k; mu++) {
+    memory.copy(s.xbits, s.pbits + <usize>mu * rowBytes, rowBytes);
+    hopfield_unpack_state(p);
+    hopfield_fields(p);
+    for (let i = 0; i < s.n; i++) {
+      const up = load<f64>(s.field + (<usize>i << 3)) >= 0;
+      if (up != (bitOf(s.xbits, i) != 0)) unstable++;
+    }
+  }
+  return unstable;
+}
+
+/** Copies pattern μ into the state and flips each bit with probability `fraction` (seeded stream). Returns flips. */
+export function hopfield_corrupt(p: usize, mu: i32, fraction: f64): i32 {
+  const s = self(p);
+  const rowBytes = <usize>s.words << 3;
+  memory.copy(s.xbits, s.pbits + <usize>mu * rowBytes, rowBytes);
+  let flips = 0;
+  for (let i = 0; i < s.n; i++) {
+    if (rng_next_uniform(s.rng) < fraction) {
+      setBit(s.xbits, i, bitOf(s.xbits, i) == 0);
+      flips++;
+    }
+  }
+  hopfield_unpack_state(p);
+  return flips;
+}
+
+/** Fills the patterns with random ±1 bits, each +1 with probability `pPlus`, from this network's stream. */
+export function hopfield_random_patterns(p: usize, pPlus: f64): void {
+  const s = self(p);
+  const rowBytes = <usize>s.words << 3;
+  memory.fill(s.pbits, 0, <usize>s.k * rowBytes);
+  for (let mu = 0; mu < s.k; mu++) {
+    const row = s.pbits + <usize>mu * rowBytes;
+    if (pPlus == 0.5) {
+      for (let w = 0; w < s.words; w++) store<u64>(row + (<usize>w << 3), rng_next_u64(s.rng));
+      const extra = (s.words << 6) - s.n; // clear padding
+      if (extra > 0) {
+        const last = row + (<usize>(s.words - 1) << 3);
+        store<u64>(last, load<u64>(last) & ((<u64>-1) >> <u64>extra));
+      }
+    } else {
+      for (let i = 0; i < s.n; i++) if (rng_next_uniform(s.rng) < pPlus) setBit(row, i, true);
+    }
+  }
+}
+
+export function hopfield_state_bits(p: usize): usize { return self(p).xbits; }
+export function hopfield_pattern_bits(p: usize): usize { return self(p).pbits; }
+export function hopfield_weights(p: usize): usize { return self(p).w; }
+export function hopfield_bias(p: usize): usize { return self(p).bias; }
+export function hopfield_field(p: usize): usize { return self(p).field; }
+export function hopfield_rng(p: usize): usize { return self(p).rng; }
+export function hopfield_scale(p: usize): f64 { return self(p).scale; }
+export function hopfield_flips(p: usize): i32 { return self(p).flips; }
+export function hopfield_set_scale(p: usize, scale: f64): void { self(p).scale = scale; }
+/** Switches between PATH_FAST and PATH_DENSE (dense needs weights allocated). */
+export function hopfield_set_path(p: usize, path: i32): void { self(p).path = path; }

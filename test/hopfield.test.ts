@@ -1,0 +1,194 @@
+import { describe, it, expect } from "vitest";
+import { Hopfield, hopfieldCapacity, exactUnstableFraction, predictedUnstableFraction, type StorageRule } from "../src/index.js";
+import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
+import { Rng } from "../src/rng.js";
+import { assertClose, BACKENDS } from "./helpers/assert.js";
+
+const RULES: StorageRule[] = ["hebbian", "storkey", "pseudoinverse"];
+
+function randomSpins(n: number, seed: number): Int8Array {
+  const u = new Rng({ seed }).uniform(n);
+  return Int8Array.from(u, (x) => (x < 0.5 ? 1 : -1));
+}
+
+describe("storage rules against the TS reference", () => {
+  const refs = { hebbian: refHebbian, storkey: refStorkey, pseudoinverse: refPseudoinverse };
+  for (const rule of RULES) {
+    it(`${rule}: weights, fields and energy`, () => {
+      const n = 37, k = 6;
+      const patterns = Array.from({ length: k }, (_, mu) => randomSpins(n, 100 + mu));
+      const bias = Float64Array.from({ length: n }, (_, i) => 0.01 * Math.sin(i));
+      const net = new Hopfield({ patterns, rule, bias, path: "dense" });
+      const ref = refs[rule](patterns);
+      // Weights are stored in f32: relative rounding 6e-8 of entries ≲ 1, plus Storkey's K
+      // incremental f32 roundings; 1e-5 absolute is ≥ 10× that and far below any rule's entries.
+      assertClose(net.weights()!, ref, { atol: 1e-5 });
+      const x = randomSpins(n, 7);
+      net.setState(x);
+      // Fields sum N = 37 f32 products: |error| ≲ 37 · 6e-8 · Σ|w| ≪ 1e-4.
+      assertClose(net.fields(), refFields(ref, x, bias), { atol: 1e-4 });
+      assertClose(net.energy(), refEnergy(ref, x, bias), { atol: 1e-3, rtol: 1e-5 });
+      net.dispose();
+    });
+  }
+
+  it("the pseudo-inverse rule makes every pattern a fixed point, up to K = N/2", () => {
+    const net = new Hopfield({ n: 120, count: 60, rule: "pseudoinverse", seed: 3 });
+    expect(net.unstableFraction()).toBe(0);
+    net.dispose();
+  });
+
+  it("patterns given bit-packed equal the same patterns as Int8Array", () => {
+    const n = 70, rows = [randomSpins(n, 1), randomSpins(n, 2)];
+    const bits = new Uint8Array(2 * 9);
+    rows.forEach((row, mu) => row.forEach((v, i) => { if (v > 0) bits[mu * 9 + (i >> 3)] |= 1 << (i & 7); }));
+    const a = new Hopfield({ n, patterns: rows }), b = new Hopfield({ n, patterns: { bits, count: 2 } });
+    expect(Array.from(b.pattern(1))).toEqual(Array.from(rows[1]));
+    expect(Array.from(b.fields())).toEqual(Array.from(a.fields()));
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe("the Hebbian fast path", () => {
+  for (const backend of BACKENDS) {
+    for (const dynamics of ["sync", "async", "glauber"] as const) {
+      it(`${backend}: gives exactly the dense path's trajectories (${dynamics})`, () => {
+        // N = 257 crosses a 64-bit word; K = 37 crosses the 8-pattern groups; ties h = 0 occur (K odd, N odd).
+        const make = (path: "fast" | "dense") => new Hopfield({ n: 257, count: 37, seed: 11, path, backend, bias: 0 });
+        const fast = make("fast"), dense = make("dense");
+        for (let trial = 0; trial < 5; trial++) {
+          const x = randomSpins(257, 50 + trial);
+          fast.setState(x);
+          dense.setState(x);
+          expect(Array.from(fast.fields())).toEqual(Array.from(dense.fields()));
+          const options = { dynamics, maxSweeps: 30, seed: trial, ...(dynamics === "glauber" ? { temperature: 0.3 } : {}) };
+          const a = fast.run(options), b = dense.run(options);
+          expect(a.status).toBe(b.status);
+          expect(a.sweeps).toBe(b.sweeps);
+          expect(Array.from(a.energy)).toEqual(Array.from(b.energy));
+          expect(Array.from(fast.state())).toEqual(Array.from(dense.state()));
+        }
+        fast.dispose();
+        dense.dispose();
+      });
+    }
+  }
+
+  it("SIMD and scalar dense matvecs give the same bits (Storkey weights)", () => {
+    const run = (backend: "simd" | "scalar") => {
+      const net = new Hopfield({ n: 203, count: 20, rule: "storkey", seed: 5, backend });
+      const r = net.recall(3, { flipFraction: 0.3, seed: 9 });
+      const out = { fields: Array.from(net.fields()), energy: Array.from(r.energy) };
+      net.dispose();
+      return out;
+    };
+    expect(run("simd")).toEqual(run("scalar"));
+  });
+});
+
+describe("dynamics", () => {
+  for (const rule of RULES) {
+    it(`energy never increases under asynchronous updates (${rule}, with bias)`, () => {
+      for (let trial = 0; trial < 4; trial++) {
+        const n = 150, k = rule === "pseudoinverse" ? 40 : 25;
+        const bias = Float64Array.from({ length: n }, (_, i) => 0.05 * Math.cos(3 * i + trial));
+        const net = new Hopfield({ n, count: k, rule, seed: 40 + trial, bias });
+        net.setState(randomSpins(n, 900 + trial));
+        const { energy } = net.run({ dynamics: "async", maxSweeps: 50, seed: trial });
+        // Hebbian fields are exact integers/N, so ΔE ≤ 0 exactly; Storkey/pseudo-inverse weights are
+        // f32 and their fields are updated incrementally in f32: allow 1e-4 (≫ N·6e-8·Σ|w|, ≪ |ΔE| of a flip).
+        const slack = rule === "hebbian" ? 0 : 1e-4;
+        for (let t = 1; t < energy.length; t++) expect(energy[t]).toBeLessThanOrEqual(energy[t - 1] + slack);
+        expect(energy.at(-1)!).toBeLessThan(energy[0]);
+        net.dispose();
+      }
+    });
+  }
+
+  it("synchronous dynamics detects a 2-cycle", () => {
+    // Two neurons coupled antiferromagnetically: (+,+) → (−,−) → (+,+).
+    const net = new Hopfield({ weights: new Float64Array([0, -1, -1, 0]), patterns: [new Int8Array([1, 1])] });
+    const r = net.run({ dynamics: "sync", maxSweeps: 10 });
+    expect(r.status).toBe("cycle");
+    expect(r.sweeps).toBe(2);
+    net.dispose();
+  });
+
+  it("a fixed point is reported at once, and the sweep limit when none is reached", () => {
+    const net = new Hopfield({ n: 300, count: 5, seed: 2 });
+    net.setPattern(1);
+    expect(net.run({ dynamics: "async" })).toMatchObject({ status: "fixed-point", sweeps: 1 });
+    const hot = net.run({ dynamics: "glauber", temperature: 50, maxSweeps: 7 });
+    expect(hot).toMatchObject({ status: "max-sweeps", sweeps: 7 });
+    // At T = 50 ≫ |h| ≈ 1 the spins are nearly random: the overlap with pattern 1 is O(1/√N) ≈ 0.06.
+    expect(Math.abs(net.overlaps()[1])).toBeLessThan(0.3);
+    net.dispose();
+  });
+
+  it("recalls corrupted patterns at low load, reporting overlaps and sweeps", () => {
+    const net = new Hopfield({ n: 500, count: 10, seed: 8 });
+    for (let mu = 0; mu < 10; mu++) {
+      const r = net.recall(mu, { flipFraction: 0.2, seed: mu });
+      // 20 % flips: initial overlap 1 − 2·0.2 = 0.6 ± 2·√(0.16/500) ≈ 0.6 ± 0.04.
+      expect(Math.abs(r.initialOverlap - 0.6)).toBeLessThan(0.1);
+      expect(r.success).toBe(true);
+      expect(r.finalOverlap).toBe(1);
+      expect(r.hamming).toBe(0);
+      expect(r.flipped).toBe(net.hamming(r.corrupted));
+    }
+    net.dispose();
+  });
+});
+
+describe("capacity", () => {
+  it("exact finite-N unstable fraction tends to Φ(−√(N/K))", () => {
+    expect(predictedUnstableFraction(1000, 138)).toBeCloseTo(3.55e-3, 5);
+    expect(predictedUnstableFraction(1000, 50)).toBeCloseTo(3.9e-6, 7);
+    const ratio = (n: number) => exactUnstableFraction(n, n / 10) / predictedUnstableFraction(n, n / 10);
+    expect(Math.abs(1 - ratio(200_000))).toBeLessThan(Math.abs(1 - ratio(1000)));
+    expect(Math.abs(1 - ratio(200_000))).toBeLessThan(0.01);
+  });
+
+  it("unstable bits match the exact expectation within sampling error; retrieval collapses past 0.14", () => {
+    const r = hopfieldCapacity({ n: 500, loads: [0.05, 0.1, 0.15, 0.2], trials: 12, seed: 1, recallPatterns: 8 });
+    expect(r.status).toBe("completed");
+    for (let i = 1; i < 4; i++) {
+      // Standard error from the spread over 12 networks; 4.5 of them bounds a 4-load family at ~1e-4.
+      expect(Math.abs(r.unstableFraction[i] - r.exactUnstable![i])).toBeLessThan(4.5 * r.unstableStdError[i]);
+    }
+    expect(r.retrievalOverlap[0]).toBeGreaterThan(0.98);
+    expect(r.retrievalOverlap[3]).toBeLessThan(0.8);
+    expect(r.loads).toHaveLength(4);
+    expect(r.predictedUnstable).toHaveLength(4);
+  });
+
+  it("perfect recall fails first for Hebbian, later for Storkey", () => {
+    const loads = [0.02, 0.06, 0.1, 0.14];
+    const hebb = hopfieldCapacity({ n: 200, rule: "hebbian", loads, trials: 6, recallPatterns: 0 });
+    const storkey = hopfieldCapacity({ n: 200, rule: "storkey", loads, trials: 6, recallPatterns: 0 });
+    expect(storkey.perfectRecallK!).toBeGreaterThan(hebb.perfectRecallK!);
+    expect(hebb.predictedPerfectRecallK).toBeCloseTo(200 / (2 * Math.log(200)), 10);
+  });
+});
+
+describe("bad input", () => {
+  it("throws TypeError/RangeError naming the option", () => {
+    expect(() => new Hopfield({ n: 10, patterns: [new Int8Array(9)] })).toThrow(/patterns\[0\] has length 9, but n = 10/);
+    expect(() => new Hopfield({ patterns: [Int8Array.from([1, 0, -1])] })).toThrow(/patterns\[0\]\[1\] must be \+1 or −1/);
+    expect(() => new Hopfield({ patterns: [] })).toThrow(/K = 0/);
+    expect(() => new Hopfield({ n: 10, count: 0 })).toThrow(/count/);
+    expect(() => new Hopfield({ count: 3 })).toThrow(/n is required/);
+    expect(() => new Hopfield({ n: 60_000, rule: "storkey" })).toThrow(/n too large/);
+    expect(() => new Hopfield({ n: 5, rule: "pseudoinverse", count: 6 })).toThrow(/at most n = 5/);
+    expect(() => new Hopfield({ weights: new Float64Array([0, 1, 2, 0]) })).toThrow(/symmetric/);
+    expect(() => new Hopfield({ n: 10, path: "fast", rule: "storkey" })).toThrow(/path "fast"/);
+    const net = new Hopfield({ n: 10, count: 2 });
+    expect(() => net.run({ maxSweeps: 0 })).toThrow(/maxSweeps/);
+    expect(() => net.run({ dynamics: "glauber" })).toThrow(/temperature/);
+    expect(() => net.setState(new Int8Array(10))).toThrow(/state\[0\] must be \+1 or −1/);
+    expect(() => net.recall(5)).toThrow(/pattern/);
+    expect(() => hopfieldCapacity({ n: 100, loads: [0.1, -1] })).toThrow(/loads\[1\]/);
+    net.dispose();
+  });
+});
