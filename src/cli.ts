@@ -14,7 +14,8 @@ import {
   runPerceptron, hebbianEpsilon, hebbianEpsilonEM, resolvePerceptronConfig, modelOptions, type LearningRule,
   type PerceptronResult, type PerceptronRunOptions,
 } from "./perceptron.js";
-import { lineChartSvg, type Series } from "./plot.js";
+import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
+import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
 import { ProgressBar } from "./core/progress.js";
 import { VERSION } from "./version.js";
 
@@ -26,6 +27,8 @@ const USAGE = `thermolearn ${VERSION}: the thermodynamics of learning
 Usage:
   thermolearn perceptron [flags]   simulate a stochastic perceptron (Langevin, Euler–Maruyama)
   thermolearn blog [flags]         the blog's experiment: Hebbian, Perceptron, AdaTron, α-tron (α = 0.25, 0.5)
+  thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
+  thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -47,6 +50,16 @@ perceptron flags (defaults: the blog's parameters):
   --svg FILE          write a plot of ε(t) as SVG
 
 blog flags: --t-end, --trajectories, --seed, --out DIR (results), plus --n, --dt, --batch.
+
+hopfield-recall flags:
+  --n N (100) --k K patterns (10) --rule hebbian|storkey|pseudoinverse (hebbian) --pattern MU (0)
+  --flip F fraction of bits flipped (0.2) --dynamics async|sync|glauber (async) --temperature T
+  --max-sweeps S (100) --seed S (0) --json FILE --svg FILE
+
+hopfield-capacity flags:
+  --n N (1000) --rule R (hebbian) --trials T (20) --seed S (0) --loads 0.05,0.1 | 0.01:0.2:0.01
+  (default 0.01:0.2:0.01) --dynamics async|sync (async) --max-sweeps S (50) --recall-patterns P (10)
+  --json FILE --svg FILE
 `;
 
 const NUMBER_FLAGS = {
@@ -185,6 +198,126 @@ async function blogCommand(argv: string[]): Promise<number> {
   return results.some((r) => r.result.status === "diverged") ? 3 : 0;
 }
 
+/** Parses `--flag value` pairs: `numbers` become numbers (named in errors), `strings` stay strings. */
+function parseFlags(argv: string[], numbers: readonly string[], strings: readonly string[]): { num: Record<string, number | undefined>; str: Record<string, string | undefined> } {
+  const options = Object.fromEntries([...numbers, ...strings].map((f) => [f, { type: "string" as const }]));
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const num: Record<string, number | undefined> = {};
+  for (const flag of numbers) num[flag] = values[flag] === undefined ? undefined : parseNumber(flag, values[flag]!);
+  const str: Record<string, string | undefined> = {};
+  for (const flag of strings) str[flag] = values[flag];
+  return { num, str };
+}
+
+/** A comma list "0.05,0.1" or an inclusive range "start:stop:step". */
+function parseLoads(text: string): number[] {
+  if (text.includes(":")) {
+    const parts = text.split(":").map((p, i) => parseNumber(`loads (part ${i + 1})`, p));
+    if (parts.length !== 3) throw new UsageError(`--loads range must be start:stop:step, got "${text}"`);
+    const [start, stop, step] = parts;
+    if (!(step > 0) || !(stop >= start)) throw new UsageError(`--loads range needs step > 0 and stop ≥ start, got "${text}"`);
+    const count = Math.floor((stop - start) / step + 1e-9) + 1;
+    if (count > 10_000) throw new UsageError("--loads range has more than 10 000 points");
+    return Array.from({ length: count }, (_, i) => Number((start + i * step).toPrecision(12)));
+  }
+  return text.split(",").map((p) => parseNumber("loads", p));
+}
+
+/** Runs `f`, turning the library's option errors into messages that name the CLI flag. */
+function withFlags<T>(flags: Record<string, string>, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      const message = error.message.replace(/^([A-Za-z]+)/, (name) => flags[name] ?? name);
+      throw new UsageError(message);
+    }
+    throw error;
+  }
+}
+
+async function hopfieldRecallCommand(argv: string[]): Promise<number> {
+  const { num, str } = parseFlags(argv, ["n", "k", "pattern", "flip", "temperature", "max-sweeps", "seed"], ["rule", "dynamics", "json", "svg"]);
+  const flags = { n: "--n", count: "--k", rule: "--rule", pattern: "--pattern", flipFraction: "--flip", dynamics: "--dynamics", temperature: "--temperature", maxSweeps: "--max-sweeps", seed: "--seed" };
+  const net = withFlags(flags, () => new Hopfield({ n: num.n ?? 100, count: num.k ?? 10, rule: (str.rule ?? "hebbian") as StorageRule, seed: num.seed ?? 0 }));
+  try {
+    const mu = num.pattern ?? 0;
+    const result = withFlags(flags, () => net.recall(mu, {
+      flipFraction: num.flip ?? 0.2, dynamics: (str.dynamics ?? "async") as HopfieldDynamics, maxSweeps: num["max-sweeps"] ?? 100,
+      ...(num.temperature !== undefined ? { temperature: num.temperature } : {}),
+    }));
+    const c = net.config;
+    console.log(`Hopfield ${c.rule}, N = ${c.n}, K = ${c.k} (K/N = ${(c.k / c.n).toFixed(3)}), pattern ${mu}, ${result.flipped} bits flipped, ${str.dynamics ?? "async"} dynamics`);
+    console.log(`overlap ${result.initialOverlap.toFixed(3)} → ${result.finalOverlap.toFixed(3)}, Hamming distance ${result.hamming}, ${result.status} after ${result.sweeps} sweeps, energy ${result.energy[0].toFixed(3)} → ${result.energy.at(-1)!.toFixed(3)}: ${result.success ? "recalled" : "not recalled"}`);
+    if (str.json) {
+      writeFile(str.json, JSON.stringify({
+        version: VERSION, config: { ...c, pattern: mu, flipFraction: num.flip ?? 0.2, dynamics: str.dynamics ?? "async", maxSweeps: num["max-sweeps"] ?? 100, temperature: num.temperature ?? null },
+        status: result.status, sweeps: result.sweeps, success: result.success, flipped: result.flipped, hamming: result.hamming,
+        initialOverlap: result.initialOverlap, finalOverlap: result.finalOverlap, energy: Array.from(result.energy),
+        pattern: Array.from(net.pattern(mu)), corrupted: Array.from(result.corrupted), final: Array.from(result.final),
+      }, null, 1) + "\n");
+    }
+    if (str.svg) {
+      const grids = [spinGridSpec({ title: `pattern ${mu}`, spins: net.pattern(mu) }), spinGridSpec({ title: `corrupted (${result.flipped} flips)`, spins: result.corrupted }), spinGridSpec({ title: result.success ? "recalled" : "final state", spins: result.final })];
+      const energy = lineChartSpec({ title: "energy", xLabel: "sweep", yLabel: "E", width: 320, height: 180, series: [{ name: "E", x: result.energy.map((_, i) => i), y: result.energy }] });
+      writeFile(str.svg, await renderSvg(concatSpecs({ title: `Hopfield recall, ${c.rule}, N = ${c.n}, K = ${c.k}`, specs: [concatSpecs({ specs: grids }), energy], direction: "vertical" })));
+    }
+    return 0;
+  } finally {
+    net.dispose();
+  }
+}
+
+async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
+  const { num, str } = parseFlags(argv, ["n", "trials", "seed", "max-sweeps", "recall-patterns"], ["rule", "loads", "dynamics", "json", "svg"]);
+  const flags = { n: "--n", rule: "--rule", trials: "--trials", seed: "--seed", loads: "--loads", dynamics: "--dynamics", maxSweeps: "--max-sweeps", recallPatterns: "--recall-patterns" };
+  const loads = str.loads ? parseLoads(str.loads) : undefined;
+  const bar = new ProgressBar("hopfield-capacity", process.stderr);
+  const options = {
+    n: num.n, rule: str.rule as StorageRule | undefined, loads, trials: num.trials, seed: num.seed,
+    dynamics: str.dynamics as "sync" | "async" | undefined, maxSweeps: num["max-sweeps"], recallPatterns: num["recall-patterns"],
+    onProgress: (p: { fraction: number; t: number }) => bar.update(p.fraction, `K/N = ${p.t}`),
+  };
+  for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
+  let result;
+  try {
+    result = await runHopfieldCapacity(options);
+  } catch (error) {
+    bar.done();
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace(/^([A-Za-z]+)/, (name) => (flags as Record<string, string>)[name] ?? name));
+    throw error;
+  }
+  bar.done();
+  const c = result.config;
+  console.log(`Hopfield capacity, ${c.rule}, N = ${c.n}, ${c.trials} networks per load, ${c.dynamics} recall from stored patterns, ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  console.log(`${"K/N".padEnd(7)}${"K".padEnd(6)}${"unstable bits".padEnd(24)}${"Φ(−√(N/K))".padEnd(12)}${result.exactUnstable ? "exact (finite N)".padEnd(18) : ""}${"overlap".padEnd(16)}all stable`);
+  result.loads.forEach((load, i) => {
+    console.log(`${String(load).padEnd(7)}${String(result.k[i]).padEnd(6)}${`${result.unstableFraction[i].toExponential(3)} ± ${result.unstableStdError[i].toExponential(1)}`.padEnd(24)}${result.predictedUnstable[i].toExponential(3).padEnd(12)}${result.exactUnstable ? result.exactUnstable[i].toExponential(3).padEnd(18) : ""}${`${result.retrievalOverlap[i].toFixed(3)} ± ${result.retrievalStdError[i].toFixed(3)}`.padEnd(16)}${result.perfectRecallFraction[i].toFixed(2)}`);
+  });
+  console.log(`largest K with every pattern stable in ≥ half the networks: ${result.perfectRecallK ?? "none measured"} (prediction ${result.predictedPerfectRecallK.toFixed(1)})`);
+  if (str.json) writeFile(str.json, JSON.stringify(result, null, 1) + "\n");
+  if (str.svg) {
+    // Predictions far below one unstable bit in the whole experiment cannot be compared: not drawn.
+    const floor = (values: number[]) => values.map((v, i) => (v * result.k[i] * c.n * c.trials >= 0.1 ? v : Number.NaN));
+    const unstable = lineChartSpec({
+      title: "unstable stored bits", xLabel: "K/N", yLabel: "fraction", yScale: "log", width: 360, height: 260,
+      series: [
+        { name: "measured", x: result.loads, y: result.unstableFraction },
+        { name: "Φ(−√(N/K))", x: result.loads, y: floor(result.predictedUnstable) },
+        ...(result.exactUnstable ? [{ name: "exact, finite N", x: result.loads, y: floor(result.exactUnstable) }] : []),
+      ],
+    });
+    const overlap = lineChartSpec({ title: "retrieval overlap", xLabel: "K/N", yLabel: "final overlap", width: 360, height: 260, series: [{ name: "measured", x: result.loads, y: result.retrievalOverlap }] });
+    writeFile(str.svg, await renderSvg(concatSpecs({ title: `Hopfield capacity, ${c.rule}, N = ${c.n}`, specs: [unstable, overlap] })));
+  }
+  return result.status === "aborted" ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -198,6 +331,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === "perceptron") return await perceptronCommand(rest);
     if (command === "blog") return await blogCommand(rest);
+    if (command === "hopfield-recall") return await hopfieldRecallCommand(rest);
+    if (command === "hopfield-capacity") return await hopfieldCapacityCommand(rest);
     throw new UsageError(`unknown command "${command}" (try --help)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {

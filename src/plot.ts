@@ -231,3 +231,54 @@ export async function renderSvg(spec: object): Promise<string> {
 export async function lineChartSvg(opts: LineChartOptions): Promise<string> {
   return renderSvg(lineChartSpec(opts));
 }
+
+/** Options for {@link spinGridSpec}. */
+export interface SpinGridOptions {
+  /** Panel title. */
+  title: string;
+  /** ±1 values, drawn row-major on a square grid (black = +1). */
+  spins: ArrayLike<number>;
+  /** Cells per row; default ⌈√N⌉. */
+  side?: number;
+  /** Cell size in pixels; default 180/side, at least 2. */
+  cell?: number;
+}
+
+/** A ±1 state as a grid of squares (a vega-lite rect heatmap), e.g. a Hopfield pattern. */
+export function spinGridSpec(opts: SpinGridOptions): TopLevelSpec {
+  checkLabel(opts.title, 'title');
+  const n = opts.spins?.length;
+  if (typeof n !== 'number' || n === 0) throw new TypeError('spins must be a non-empty array of ±1');
+  const side = opts.side ?? Math.ceil(Math.sqrt(n));
+  if (!Number.isInteger(side) || side < 1) throw new RangeError(`side must be a positive integer, got ${side}`);
+  const cell = opts.cell ?? Math.max(2, Math.floor(180 / side));
+  checkSize(cell, 'cell');
+  const rows = Array.from({ length: n }, (_, i) => ({ col: i % side, row: Math.floor(i / side), on: opts.spins[i] > 0 ? 1 : 0 }));
+  const rowCount = Math.ceil(n / side);
+  return {
+    title: opts.title,
+    width: side * cell,
+    height: rowCount * cell,
+    data: { values: rows },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'col', type: 'ordinal', axis: null },
+      y: { field: 'row', type: 'ordinal', axis: null },
+      color: { field: 'on', type: 'nominal', scale: { domain: [0, 1], range: ['#f4f4f4', '#222'] }, legend: null },
+    },
+  } as TopLevelSpec;
+}
+
+/** Several specs in a row (or a column) under one title, e.g. pattern, corrupted and recalled states. */
+export function concatSpecs(opts: { title?: string; specs: TopLevelSpec[]; direction?: 'horizontal' | 'vertical' }): TopLevelSpec {
+  if (!Array.isArray(opts.specs) || opts.specs.length === 0) throw new TypeError('specs must be a non-empty array');
+  const parts = opts.specs.map(({ $schema: _schema, ...rest }) => rest);
+  const key = opts.direction === 'vertical' ? 'vconcat' : 'hconcat';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title !== undefined ? { title: opts.title } : {}),
+    [key]: parts,
+    // Panels keep their own colours and legends (a state grid's black/white is not a series).
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+  } as unknown as TopLevelSpec;
+}

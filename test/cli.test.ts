@@ -66,6 +66,44 @@ describe("thermolearn CLI", () => {
   });
 });
 
+describe("hopfield commands", () => {
+  it("hopfield-capacity writes the JSON contract: config, version and equal-length curves", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-hc-"));
+    const r = cli("hopfield-capacity", "--n", "200", "--trials", "3", "--loads", "0.05,0.1,0.2", "--seed", "4", "--json", join(dir, "c.json"), "--svg", join(dir, "c.svg"));
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
+    expect(json.version).toBe(VERSION);
+    expect(json.config).toMatchObject({ n: 200, rule: "hebbian", trials: 3, seed: 4 });
+    for (const key of ["loads", "unstableFraction", "predictedUnstable", "retrievalOverlap"]) expect(json[key], key).toHaveLength(3);
+    expect(json.loads).toEqual([0.05, 0.1, 0.2]);
+    expect(json.unstableFraction[2]).toBeGreaterThan(json.unstableFraction[0]);
+    expect(readFileSync(join(dir, "c.svg"), "utf8")).toMatch(/^<svg/);
+  });
+
+  it("hopfield-capacity takes a load range and rejects bad flags", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-hc-"));
+    expect(cli("hopfield-capacity", "--n", "100", "--trials", "1", "--loads", "0.02:0.06:0.02", "--rule", "storkey", "--json", join(dir, "s.json")).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "s.json"), "utf8")).loads).toEqual([0.02, 0.04, 0.06]);
+    expect(cli("hopfield-capacity", "--rule", "oja")).toMatchObject({ code: 2, err: expect.stringMatching(/--rule must be one of/) });
+    expect(cli("hopfield-capacity", "--trials", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--trials/) });
+    expect(cli("hopfield-capacity", "--loads", "0.1,x")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads expects a number/) });
+  });
+
+  it("hopfield-recall recalls a corrupted pattern and draws the states", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-hr-"));
+    const r = cli("hopfield-recall", "--n", "144", "--k", "6", "--flip", "0.2", "--seed", "2", "--json", join(dir, "r.json"), "--svg", join(dir, "r.svg"));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/recalled/);
+    const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    expect(json.success).toBe(true);
+    expect(json.final).toEqual(json.pattern);
+    expect(json.energy.at(-1)).toBeLessThan(json.energy[0]);
+    expect(readFileSync(join(dir, "r.svg"), "utf8")).toMatch(/^<svg/);
+    expect(cli("hopfield-recall", "--max-sweeps", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--max-sweeps/) });
+    expect(cli("hopfield-recall", "--pattern", "10", "--k", "3")).toMatchObject({ code: 2, err: expect.stringMatching(/--pattern/) });
+  });
+});
+
 describe("package metadata", () => {
   it("VERSION matches package.json", () => {
     expect(JSON.parse(readFileSync("package.json", "utf8")).version).toBe(VERSION);
