@@ -312,32 +312,52 @@ function computeOverlaps(s: Hopfield): void {
 
 /**
  * Subset-sum tables over groups of 8 patterns: table_g[v] = Σ_j M_{8g+j}(2·bit_j(v) − 1) (i32,
- * exact), with M = 0 past K. Then Σ_μ ξ_i^μ M_μ = Σ_g table_g[byte g of column i].
+ * exact), with M = 0 past K. Then Σ_μ ξ_i^μ M_μ = Σ_g table_g[byte g of column i]. Built by doubling:
+ * entries v + 2^j = entries v + 2M_{8g+j} for v < 2^j (four at a time with i32x4 once 2^j ≥ 4).
  */
 function buildOverlapTables(s: Hopfield): void {
-  const groups = s.cwords << 3;
+  const groups = (s.k + 7) >> 3;
+  const k = s.k, overlaps = s.overlaps, table = s.table;
   for (let g = 0; g < groups; g++) {
-    const t = s.table + (<usize>g << 10);
+    const t = table + (<usize>g << 10);
     let base: i32 = 0;
     for (let j = 0; j < 8; j++) {
       const mu = (g << 3) + j;
-      if (mu < s.k) base -= load<i32>(s.overlaps + (<usize>mu << 2));
+      if (mu < k) base -= load<i32>(overlaps + (<usize>mu << 2));
     }
     store<i32>(t, base);
-    for (let v = 1; v < 256; v++) {
-      const mu = (g << 3) + ctz(v);
-      const m = mu < s.k ? load<i32>(s.overlaps + (<usize>mu << 2)) : 0;
-      store<i32>(t + (<usize>v << 2), load<i32>(t + (<usize>(v & (v - 1)) << 2)) + 2 * m);
+    for (let j = 0; j < 8; j++) {
+      const mu = (g << 3) + j;
+      const d: i32 = mu < k ? 2 * load<i32>(overlaps + (<usize>mu << 2)) : 0;
+      const half = 1 << j;
+      const upper = t + (<usize>half << 2);
+      let v = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vd = i32x4.splat(d);
+        for (; v + 4 <= half; v += 4) v128.store(upper + (<usize>v << 2), i32x4.add(v128.load(t + (<usize>v << 2)), vd));
+      }
+      for (; v < half; v++) store<i32>(upper + (<usize>v << 2), load<i32>(t + (<usize>v << 2)) + d);
     }
   }
 }
 
-/** Σ_μ ξ_i^μ M_μ − K x_i for neuron i from the tables (fast path, exact integer). */
-@inline function fastFieldInt(s: Hopfield, i: i32, groupsUsed: i32): i32 {
-  const col = s.cols + <usize>i * (<usize>s.cwords << 3);
+@inline function tableAt(table: usize, g: i32, byte: u32): i32 {
+  return load<i32>(table + ((<usize>g << 10) | (<usize>byte << 2)));
+}
+
+/**
+ * Σ_μ ξ_i^μ M_μ for the column `col` of neuron i from the tables (fast path, exact integer): one
+ * lookup per group of 8 patterns, four groups per u32 read of the column.
+ */
+@inline function tableSum(table: usize, col: usize, groupsUsed: i32): i32 {
   let sum: i32 = 0;
-  for (let g = 0; g < groupsUsed; g++) sum += load<i32>(s.table + ((<usize>g << 10) | (<usize>load<u8>(col + <usize>g) << 2)));
-  return sum - s.k * (bitOf(s.xbits, i) ? 1 : -1);
+  let g = 0;
+  for (; g + 4 <= groupsUsed; g += 4) {
+    const word = load<u32>(col + <usize>g);
+    sum += tableAt(table, g, word & 255) + tableAt(table, g + 1, (word >> 8) & 255) + tableAt(table, g + 2, (word >> 16) & 255) + tableAt(table, g + 3, word >> 24);
+  }
+  for (; g < groupsUsed; g++) sum += tableAt(table, g, load<u8>(col + <usize>g));
+  return sum;
 }
 
 /** Fills `field` with h_i = scale·(Σ_j c_ij x_j) + b_i for every i, by the configured path. */
@@ -346,16 +366,22 @@ export function hopfield_fields(p: usize): void {
   const n = s.n;
   if (s.path == PATH_DENSE) {
     dense_matvec(s.w, s.xs, s.acc, n);
+    const acc = s.acc, bias = s.bias, field = s.field, scale = s.scale;
     for (let i = 0; i < n; i++) {
-      store<f64>(s.field + (<usize>i << 3), s.scale * <f64>load<f32>(s.acc + (<usize>i << 2)) + load<f64>(s.bias + (<usize>i << 3)));
+      store<f64>(field + (<usize>i << 3), scale * <f64>load<f32>(acc + (<usize>i << 2)) + load<f64>(bias + (<usize>i << 3)));
     }
     return;
   }
   computeOverlaps(s);
   buildOverlapTables(s);
+  // Struct fields in locals: stores to `field` could alias them, so V8 would reload them per neuron.
   const groupsUsed = (s.k + 7) >> 3;
+  const table = s.table, cols = s.cols, xbits = s.xbits, bias = s.bias, field = s.field, scale = s.scale, k = s.k;
+  const cbytes = <usize>s.cwords << 3;
   for (let i = 0; i < n; i++) {
-    store<f64>(s.field + (<usize>i << 3), s.scale * <f64>fastFieldInt(s, i, groupsUsed) + load<f64>(s.bias + (<usize>i << 3)));
+    const self = bitOf(xbits, i) ? k : -k; // the diagonal term K·x_i to remove
+    const integer = tableSum(table, cols + <usize>i * cbytes, groupsUsed) - self;
+    store<f64>(field + (<usize>i << 3), scale * <f64>integer + load<f64>(bias + (<usize>i << 3)));
   }
 }
 
@@ -380,12 +406,21 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
   memory.fill(s.prev2, 0xff, bytes); // no real state equals this (padding bits set)
   for (let t = 1; t <= maxSteps; t++) {
     hopfield_fields(p);
+    // New state word by word: bit b of word w is sign(h_{64w+b}) ≥ 0; changes counted by popcount.
     let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const up = load<f64>(s.field + (<usize>i << 3)) >= 0;
-      if (up != (bitOf(s.xbits, i) != 0)) changed++;
-      setBit(s.xbits, i, up);
-      store<f32>(s.xs + (<usize>i << 2), up ? 1 : -1);
+    const field = s.field, xs = s.xs, xbits = s.xbits;
+    for (let w = 0; w < words; w++) {
+      const first = w << 6;
+      const last = min(n, first + 64);
+      let word: u64 = 0;
+      for (let i = first; i < last; i++) {
+        const up = load<f64>(field + (<usize>i << 3)) >= 0;
+        word |= <u64>up << <u64>(i - first);
+        store<f32>(xs + (<usize>i << 2), up ? 1 : -1);
+      }
+      const a = xbits + (<usize>w << 3);
+      changed += <i32>popcnt(word ^ load<u64>(a));
+      store<u64>(a, word);
     }
     s.flips = changed;
     if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));

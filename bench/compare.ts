@@ -11,6 +11,8 @@ import { spawnSync } from "node:child_process";
 import { Perceptron } from "../src/index.js";
 import { WasmInstance } from "../src/core/instance.js";
 import { describeMachine, machine } from "./machine.js";
+import { benchNetwork } from "./hopfield.bench.js";
+import { hopfieldCapacity } from "../src/hopfield.js";
 
 const N = 10_000, BATCH = 30;
 
@@ -105,4 +107,56 @@ export function compare(rounds = 3, seconds = 2): Record<string, unknown> {
   console.log(`\none SIMD step: ${stepUs.toFixed(0)} µs. Its pieces alone: ${N} Gaussians ${b.normalsUs.toFixed(1)} µs, input bits ${b.bitsUs.toFixed(1)} µs, one streaming pass over two weight vectors ${b.weightPassUs.toFixed(1)} µs.`);
   console.log(`random-number floor ${floorUs.toFixed(0)} µs → the step runs at ${((100 * floorUs) / stepUs).toFixed(0)} % of that bound (${(1e6 / floorUs).toFixed(0)} steps/s); the rest is the byte-histogram scatters and table gathers (≈ ${(2 * Math.ceil(BATCH / 8))} random accesses per weight), all in L1/L2: memory bandwidth is not the bound.`);
   return { machine: machine(), n: N, batch: BATCH, rounds, seconds, stepsPerSecond: { simd: wasm.simd, scalar: wasm.scalar, numpy }, median: Object.fromEntries(rows), ratioSimdToFastestNumpy: numpyBest > 0 ? simd / numpyBest : null, numpyInfo: info, bounds: b };
+}
+
+/** Best steps/s of one synchronous Hopfield update over `blocks` blocks. */
+function hopfieldStepsPerSecond(n: number, k: number, dense: boolean, seconds: number, blocks = 5): number {
+  const net = benchNetwork(n, k, dense, "simd");
+  for (let i = 0; i < 5; i++) net.step();
+  let best = 0;
+  for (let b = 0; b < blocks; b++) {
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < (1000 * seconds) / blocks) { for (let i = 0; i < 10; i++) net.step(); steps += 10; }
+    best = Math.max(best, steps / ((performance.now() - t0) / 1000));
+  }
+  net.dispose();
+  return best;
+}
+
+/**
+ * Hopfield side by side with numpy (bench/hopfield_numpy.py): the synchronous update at N = 1000,
+ * K = 100 and N = 10⁴, K = 1000, bit-packed fast path and dense path against numpy's W@x (float32
+ * and float64, OpenBLAS) and its low-rank Ξᵀ(Ξx) form; then a full capacity sweep's wall time.
+ */
+export function compareHopfield(seconds = 2): Record<string, unknown> {
+  console.log(`\nHopfield synchronous update vs numpy; ${describeMachine()}`);
+  const sizes: [number, number][] = [[1000, 100], [10_000, 1000]];
+  const run = spawnSync("python3", ["bench/hopfield_numpy.py", "--json", "--seconds", String(seconds), "--batch", "0"], { encoding: "utf8", maxBuffer: 1 << 24 });
+  let numpy: { n: number; k: number; variant: string; steps_per_s: number }[] = [];
+  let numpyInfo: unknown = null;
+  if (run.status === 0) {
+    const out = JSON.parse(run.stdout);
+    numpy = out.results;
+    numpyInfo = { numpy: out.numpy, blas: out.blas, threads: out.threads, env: out.env };
+  } else {
+    console.warn(`numpy peer unavailable: ${(run.stderr || run.error?.message || "").trim().split("\n").at(-1)}`);
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (const [n, k] of sizes) {
+    const fast = hopfieldStepsPerSecond(n, k, false, seconds);
+    const dense = hopfieldStepsPerSecond(n, k, true, seconds);
+    const peers = numpy.filter((r) => r.n === n && r.k === k);
+    const f32 = peers.find((r) => r.variant === "dense-f32")?.steps_per_s;
+    console.log(`  N = ${n}, K = ${k}:`);
+    console.log(`    thermolearn fast path (bit-packed)  ${fast.toFixed(0).padStart(8)} steps/s${f32 ? `   ${(fast / f32).toFixed(2)}× numpy dense-f32` : ""}`);
+    console.log(`    thermolearn dense path (f32 SIMD)   ${dense.toFixed(0).padStart(8)} steps/s${f32 ? `   ${(dense / f32).toFixed(2)}× numpy dense-f32` : ""}`);
+    for (const peer of peers) console.log(`    numpy ${peer.variant.padEnd(30)}${peer.steps_per_s.toFixed(0).padStart(8)} steps/s`);
+    rows.push({ n, k, fast, dense, numpy: peers, fastOverNumpyF32: f32 ? fast / f32 : null, denseOverNumpyF32: f32 ? dense / f32 : null });
+  }
+  const t0 = performance.now();
+  hopfieldCapacity({ n: 1000, trials: 20 });
+  const sweepSeconds = (performance.now() - t0) / 1000;
+  console.log(`  capacity sweep, N = 1000, K/N = 0.01…0.20 (20 loads), 20 networks per load, 10 recalls each: ${sweepSeconds.toFixed(1)} s`);
+  return { machine: machine(), sizes: rows, capacitySweepSeconds: sweepSeconds, numpyInfo };
 }

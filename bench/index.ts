@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { perceptronSuite } from "./perceptron.bench.js";
 import { rngSuite } from "./rng.bench.js";
 import { simdSuite } from "./simd.bench.js";
-import { compare } from "./compare.js";
+import { compare, compareHopfield } from "./compare.js";
+import { hopfieldSuite } from "./hopfield.bench.js";
 
 const folder = "results/bench";
 mkdirSync(folder, { recursive: true });
@@ -18,9 +19,11 @@ if (only !== "compare") {
   await perceptronSuite(folder);
   await rngSuite(folder);
   await simdSuite(folder);
+  await hopfieldSuite(folder);
 }
 if (only !== "suites") {
   const result = compare(quick ? 1 : 3, quick ? 1 : 2);
-  writeFileSync(`${folder}/compare.json`, JSON.stringify(result, null, 1) + "\n");
+  const hopfield = compareHopfield(quick ? 1 : 2);
+  writeFileSync(`${folder}/compare.json`, JSON.stringify({ perceptron: result, hopfield }, null, 1) + "\n");
   console.log(`wrote ${folder}/compare.json`);
 }

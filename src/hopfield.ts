@@ -117,7 +117,7 @@ export interface HopfieldRun {
   status: RunStatus;
   /** Sweeps (async: N updates each) or synchronous steps taken. */
   sweeps: number;
-  /** Energy before the run and after each sweep (length sweeps + 1). */
+  /** Energy before the run and after each sweep (length sweeps + 1); empty with recordEnergy: false. */
   energy: Float64Array;
 }
 
@@ -131,6 +131,8 @@ export interface HopfieldRunOptions {
   maxSweeps?: number;
   /** Reseed the network's dynamics stream first (the update order and Glauber draws). */
   seed?: number;
+  /** Record the energy before and after each sweep. Default true (costs one field evaluation per sweep). */
+  recordEnergy?: boolean;
 }
 
 /** The result of {@link Hopfield.recall}. */
@@ -337,7 +339,9 @@ export class Hopfield {
    * @throws RangeError for maxSweeps ≤ 0, a Glauber run without temperature > 0, …
    */
   run(options: HopfieldRunOptions = {}): HopfieldRun {
-    check.knownKeys("run", options, ["dynamics", "temperature", "maxSweeps", "seed"]);
+    check.knownKeys("run", options, ["dynamics", "temperature", "maxSweeps", "seed", "recordEnergy"]);
+    const recordEnergy = options.recordEnergy ?? true;
+    if (typeof recordEnergy !== "boolean") throw new TypeError("recordEnergy must be a boolean");
     const dynamics = check.oneOf("dynamics", options.dynamics ?? "async", DYNAMICS);
     const maxSweeps = check.integer("maxSweeps", options.maxSweeps ?? 100, 1, MAX_SWEEPS);
     let temperature = 0;
@@ -348,15 +352,17 @@ export class Hopfield {
       const [hi, lo] = check.seedWords(check.seed("seed", options.seed));
       e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
     }
-    const energies = this.#scratch(8 * (maxSweeps + 1));
-    const initial = this.energy();
+    const energies = recordEnergy ? this.#scratch(8 * (maxSweeps + 1)) : 0;
+    const initial = recordEnergy ? this.energy() : 0;
     const code = dynamics === "sync"
       ? e.hopfield_run_sync(this.#p, maxSweeps, energies)
       : e.hopfield_run_async(this.#p, maxSweeps, temperature, energies);
     const sweeps = code & 0xffffff;
-    const energy = new Float64Array(sweeps + 1);
-    energy[0] = initial;
-    energy.set(this.#wasm.f64View(energies, sweeps), 1);
+    const energy = new Float64Array(recordEnergy ? sweeps + 1 : 0);
+    if (recordEnergy) {
+      energy[0] = initial;
+      energy.set(this.#wasm.f64View(energies, sweeps), 1);
+    }
     return { status: HOPFIELD_STATUS[(code >>> 24) as 1 | 2 | 3], sweeps, energy };
   }
 
@@ -571,7 +577,7 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
           let sum = 0;
           for (let mu = 0; mu < m; mu++) {
             net.setPattern(mu);
-            net.run({ dynamics, maxSweeps });
+            net.run({ dynamics, maxSweeps, recordEnergy: false });
             sum += net.overlaps()[mu];
           }
           overlap.push(sum / m);

@@ -1,0 +1,206 @@
+/**
+ * The Hopfield demo (demo/hopfield.html) in real headless Chromium: a stored letter, corrupted,
+ * settles back sweep by sweep with a non-increasing energy; the capacity sweep runs in a Web Worker
+ * and its curves come out right; bad input shows the library's error. Needs the bundles
+ * (`npx rollup -c rollup.config.mjs`) and Chromium (see test/helpers/browser.ts);
+ * THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-hopfield.png.
+ */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { REPO_ROOT, launchChromium, openPage, serveStatic, skipBrowser, type StaticServer } from "./helpers/browser.js";
+
+// demo/hopfield.ts declares window.__thermolearnHopfield (a HopfieldDemoState) for the type checker.
+import type {} from "../demo/hopfield.js";
+
+const RUN_FINAL = ["fixed-point", "cycle", "max-sweeps", "stopped", "error"];
+const CAPACITY_FINAL = ["completed", "aborted", "error"];
+
+/** Waits until the recall run ended and the energy chart shows the whole trace. */
+async function waitForRunEnd(page: Page): Promise<void> {
+  await page.waitForFunction((final) => {
+    const s = window.__thermolearnHopfield;
+    return final.includes(s.status) && s.rendered.energy === s.energies.length;
+  }, RUN_FINAL, { timeout: 20_000 });
+}
+
+/** Waits until the capacity sweep ended and its charts show every load. */
+async function waitForCapacityEnd(page: Page): Promise<void> {
+  await page.waitForFunction((final) => {
+    const c = window.__thermolearnHopfield.capacity;
+    return c !== null && final.includes(c.status) && window.__thermolearnHopfield.rendered.capacity === c.loads.length;
+  }, CAPACITY_FINAL, { timeout: 30_000 });
+}
+
+async function fill(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
+}
+
+describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(`${REPO_ROOT}demo/dist/hopfield.js`) || !existsSync(`${REPO_ROOT}demo/dist/hopfield-worker.js`)) {
+      throw new Error("demo/dist is missing: build it with `npx rollup -c rollup.config.mjs`");
+    }
+    server = await serveStatic();
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, `${server.url}demo/hopfield.html`, { width: 1200, height: 900 }));
+    await page.waitForFunction(() => window.__thermolearnHopfield?.ready === true, null, { timeout: 20_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("recalls a corrupted letter: the energy falls sweep by sweep to the stored pattern", async () => {
+    const initial = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(["simd", "scalar"]).toContain(initial.backend);
+    expect(initial.patterns).toEqual(["A", "B", "C", "T", "X", "0", "1", "2", "3"]);
+    expect(await page.locator("#grid .cell").count()).toBe(initial.size * initial.size);
+
+    await page.selectOption("#rule", "pseudoinverse");
+    await page.selectOption("#dynamics", "async");
+    await page.selectOption("#speed", "30");
+    await fill(page, { "max-sweeps": "30", flip: "20", seed: "3" });
+
+    // Pick T: the grid shows it, and it is a stored memory (overlap 1).
+    await page.click('.pattern[data-pattern="T"] .pick');
+    const picked = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(picked.target).toBe("T");
+    expect(picked.recalled).toBe("T");
+    expect(picked.overlaps[picked.patterns.indexOf("T")]).toBe(1);
+    const pattern = picked.state;
+
+    // Corrupt 20 %: exactly round(0.2 · 144) = 29 cells flip; the seed field advances.
+    await page.click("#corrupt");
+    const corrupted = await page.evaluate(() => window.__thermolearnHopfield);
+    const flipped = corrupted.state.filter((x, i) => x !== pattern[i]).length;
+    expect(flipped).toBe(29);
+    expect(corrupted.recalled).toBeNull();
+    expect(corrupted.overlaps[corrupted.patterns.indexOf("T")]).toBeCloseTo(1 - 2 * 29 / 144, 12);
+    expect(await page.inputValue("#seed")).toBe("4");
+
+    // Run the asynchronous dynamics and watch it settle: the page shows one sweep per step.
+    const watched = await page.evaluate(async (final) => {
+      const s = window.__thermolearnHopfield;
+      document.getElementById("run")!.click(); // run() does its first sweep before yielding
+      const first = { status: s.status, sweeps: s.sweeps, energies: s.energies.length };
+      const seen = new Set<number>();
+      const started = performance.now();
+      while (!final.includes(s.status) && performance.now() - started < 15_000) {
+        seen.add(s.sweeps);
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      return { first, seen: [...seen] };
+    }, RUN_FINAL);
+    expect(watched.first).toEqual({ status: "running", sweeps: 1, energies: 2 });
+    expect(watched.seen[0]).toBe(1); // frames were drawn between the first sweep and the next
+    await waitForRunEnd(page);
+    const s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.error).toBeNull();
+    expect(s.status).toBe("fixed-point");
+    expect(s.sweeps).toBeGreaterThanOrEqual(2); // at least one sweep that flips, one that confirms
+    expect(s.energies).toHaveLength(s.sweeps + 1);
+    // Asynchronous dynamics with symmetric weights never raise the energy (f32 weights: tiny slack).
+    for (let t = 1; t < s.energies.length; t++) expect(s.energies[t]).toBeLessThanOrEqual(s.energies[t - 1] + 1e-6 * Math.abs(s.energies[0]));
+    expect(s.energies.at(-1)!).toBeLessThan(s.energies[0] - 1);
+    // Recall succeeded: the final state is T itself.
+    expect(s.state).toEqual(pattern);
+    expect(s.recalled).toBe("T");
+    expect(s.success).toBe(true);
+    expect(s.overlaps[s.patterns.indexOf("T")]).toBe(1);
+
+    // The grid on screen shows the final state (dark = +1).
+    const shown = await page.locator("#grid .cell").evaluateAll((cells) => cells.map((c) => (c.classList.contains("on") ? 1 : -1)));
+    expect(shown).toEqual(s.state);
+    expect(await page.locator("#net-status").textContent()).toMatch(/fixed point.*state = T ✓ recalled/);
+    expect(await page.locator('.pattern[data-pattern="T"]').getAttribute("class")).toContain("recalled");
+    // The energy chart draws the trace.
+    expect(await page.locator("#chart-energy svg").count()).toBe(1);
+    expect((await page.locator("#chart-energy .mark-line path").first().getAttribute("d"))?.length ?? 0).toBeGreaterThan(10);
+    expect(errors).toEqual([]);
+  });
+
+  it("computes the capacity curve in a worker and plots it", async () => {
+    await page.selectOption("#cap-rule", "hebbian");
+    await fill(page, { "cap-n": "100", "cap-trials": "3", "cap-from": "0.05", "cap-to": "0.2", "cap-step": "0.05", "cap-seed": "0" });
+    await page.click("#cap-start");
+    await waitForCapacityEnd(page);
+    const { capacity: c, error } = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(error).toBeNull();
+    expect(c!.status).toBe("completed");
+    expect(c!.progress).toBe(1);
+    expect(c!.config).toEqual({ n: 100, rule: "hebbian", trials: 3, seed: 0 });
+    expect(c!.loads).toEqual([0.05, 0.1, 0.15, 0.2]);
+    expect(c!.k).toEqual([5, 10, 15, 20]);
+    for (const key of ["unstableFraction", "predictedUnstable", "exactUnstable", "retrievalOverlap", "perfectRecallFraction"] as const) {
+      expect(c![key]).toHaveLength(4);
+    }
+    // More patterns, more crosstalk: the unstable fraction grows with the load …
+    const u = c!.unstableFraction;
+    for (let i = 1; i < u.length; i++) expect(u[i]).toBeGreaterThanOrEqual(u[i - 1]);
+    expect(u[3]).toBeGreaterThan(u[0]);
+    expect(u[3]).toBeGreaterThan(0.002); // Φ(−√5) ≈ 0.013 at α = 0.2
+    for (let i = 1; i < 4; i++) expect(c!.predictedUnstable[i]).toBeGreaterThan(c!.predictedUnstable[i - 1]);
+    // … and retrieval from a stored pattern degrades: perfect at 0.05, clearly worse at 0.2.
+    expect(c!.retrievalOverlap[0]).toBeGreaterThan(c!.retrievalOverlap[3]);
+    expect(c!.retrievalOverlap[0]).toBeGreaterThan(0.99);
+
+    await expect.poll(() => page.locator("#cap-status").textContent()).toContain("completed");
+    expect(await page.locator("#cap-progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
+    for (const id of ["chart-unstable", "chart-overlap"]) {
+      expect(await page.locator(`#${id} svg`).count()).toBe(1);
+      expect((await page.locator(`#${id} .mark-line path`).first().getAttribute("d"))?.length ?? 0).toBeGreaterThan(10);
+    }
+    expect(await page.locator("#chart-unstable svg").textContent()).toContain("Φ(−√(N/K))");
+
+    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
+    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-hopfield.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the library's errors in the page, and recovers", async () => {
+    await fill(page, { "cap-n": "0" });
+    await page.click("#cap-start");
+    const capError = page.locator("#cap-error");
+    await expect.poll(() => capError.isVisible()).toBe(true);
+    expect(await capError.textContent()).toMatch(/RangeError: n must be in \[2, \d+\], got 0/);
+    let s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.capacity!.status).toBe("error");
+    expect(s.error).toMatch(/n must be/);
+
+    // Glauber dynamics without a positive temperature: the library's message, at Run.
+    await page.selectOption("#dynamics", "glauber");
+    await fill(page, { temperature: "0" });
+    await page.click("#run");
+    const netError = page.locator("#net-error");
+    await expect.poll(() => netError.isVisible()).toBe(true);
+    expect(await netError.textContent()).toMatch(/RangeError: temperature must be > 0, got 0/);
+    expect(await page.evaluate(() => window.__thermolearnHopfield.status)).toBe("error");
+
+    // Both panels work again with good input.
+    await fill(page, { temperature: "0.3", "max-sweeps": "3" });
+    await page.selectOption("#speed", "30");
+    await page.click("#run");
+    await waitForRunEnd(page);
+    s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.status).toBe("max-sweeps"); // Glauber dynamics never stop early
+    expect(s.energies).toHaveLength(4);
+    expect(await netError.isVisible()).toBe(false);
+
+    await fill(page, { "cap-n": "60", "cap-from": "0.1", "cap-to": "0.1" });
+    await page.click("#cap-start");
+    await waitForCapacityEnd(page);
+    s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.capacity!.status).toBe("completed");
+    expect(s.capacity!.loads).toEqual([0.1]);
+    expect(s.error).toBeNull();
+    expect(await capError.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+});
