@@ -164,6 +164,64 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(errors).toEqual([]);
   });
 
+  it("stops a long capacity sweep (AbortController in the worker) with the loads measured so far", async () => {
+    await page.selectOption("#cap-rule", "hebbian");
+    await fill(page, { "cap-n": "2000", "cap-trials": "5", "cap-from": "0.01", "cap-to": "0.2", "cap-step": "0.01" });
+    await page.click("#cap-start");
+    await page.waitForFunction(() => (window.__thermolearnHopfield.capacity?.loads.length ?? 0) >= 2, null, { timeout: 20_000 });
+    // The page stays live while the worker computes.
+    const delay = await page.evaluate(async () => {
+      const t0 = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return performance.now() - t0;
+    });
+    expect(delay).toBeLessThan(200);
+    await page.click("#cap-stop");
+    await waitForCapacityEnd(page);
+    const c = (await page.evaluate(() => window.__thermolearnHopfield.capacity))!;
+    expect(c.status).toBe("aborted");
+    expect(c.loads.length).toBeGreaterThanOrEqual(2);
+    expect(c.loads.length).toBeLessThan(20);
+    expect(c.progress).toBeLessThan(1);
+    expect(c.unstableFraction).toHaveLength(c.loads.length);
+    expect(await page.locator("#cap-status").textContent()).toContain("aborted");
+    expect(await page.locator("#cap-start").isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("draws on the grid and stores the drawing as a new pattern", async () => {
+    await page.click("#clear");
+    const first = page.locator("#grid .cell").nth(0), sixth = page.locator("#grid .cell").nth(5);
+    const a = (await first.boundingBox())!, b = (await sixth.boundingBox())!;
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+    await page.mouse.up();
+    let s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.state.slice(0, 8)).toEqual([1, 1, 1, 1, 1, 1, -1, -1]);
+    expect(s.state.filter((x) => x === 1)).toHaveLength(6);
+    expect(s.target).toBeNull();
+    expect(s.recalled).toBeNull();
+    expect(await page.locator("#grid .cell.on").count()).toBe(6);
+    // A click toggles one cell back.
+    await sixth.click();
+    s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.state.filter((x) => x === 1)).toHaveLength(5);
+
+    await page.click("#store");
+    s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.patterns).toHaveLength(10);
+    expect(s.patterns.at(-1)).toBe("✎1");
+    expect(s.recalled).toBe("✎1");
+    expect(await page.locator('.pattern[data-pattern="✎1"]').count()).toBe(1);
+    // Unticking a pattern forgets it (the network is rebuilt without it).
+    await page.locator('.pattern[data-pattern="✎1"] input[type="checkbox"]').uncheck();
+    s = await page.evaluate(() => window.__thermolearnHopfield);
+    expect(s.patterns).toHaveLength(9);
+    expect(s.recalled).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
   it("shows the library's errors in the page, and recovers", async () => {
     await fill(page, { "cap-n": "0" });
     await page.click("#cap-start");
