@@ -267,38 +267,56 @@ export function hopfield_store_pseudoinverse(p: usize, work: usize): i32 {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * acc_i = Σ_j w_ij x_j for all i (dense matvec, f32). SIMD: four columns per f32x4 with two
- * accumulators; the scalar twin keeps the same eight partial sums and combines them alike, so both
- * builds return the same bits.
+ * out_i = Σ_j w_ij x_j for all i (dense matvec, f32) for a symmetric W, reading only the upper
+ * triangle: row i contributes its dot Σ_{j>i} w_ij x_j to out_i and x_i·w_ij to every out_j, j > i.
+ * Half the matrix is read (for N = 1000, 2 MB: it stays in L2), each element used twice.
+ * SIMD: eight columns per step as two f32x4; the scalar twin keeps the same eight partial sums
+ * (lane = (j − i − 1) mod 8) and combines them alike, so both builds return the same bits.
  */
 export function dense_matvec(w: usize, xs: usize, out: usize, n: i32): void {
+  memory.fill(out, 0, <usize>n << 2);
   for (let i = 0; i < n; i++) {
     const row = w + (<usize>i * n << 2);
-    let j = 0;
+    const xi = load<f32>(xs + (<usize>i << 2));
+    let j = i + 1;
     let sum: f32 = 0;
     if (ASC_FEATURE_SIMD) {
+      const vxi = f32x4.splat(xi);
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
       for (; j + 8 <= n; j += 8) {
         const off = <usize>j << 2;
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(row + off), v128.load(xs + off)));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(row + off, 16), v128.load(xs + off, 16)));
+        const w0 = v128.load(row + off), w1 = v128.load(row + off, 16);
+        a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xs + off)));
+        a1 = f32x4.add(a1, f32x4.mul(w1, v128.load(xs + off, 16)));
+        v128.store(out + off, f32x4.add(v128.load(out + off), f32x4.mul(w0, vxi)));
+        v128.store(out + off, f32x4.add(v128.load(out + off, 16), f32x4.mul(w1, vxi)), 16);
       }
       const a = f32x4.add(a0, a1);
       sum = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 2)) + (f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 3));
     } else {
       let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
       for (; j + 8 <= n; j += 8) {
-        const r = row + (<usize>j << 2), x = xs + (<usize>j << 2);
-        s0 += load<f32>(r) * load<f32>(x); s1 += load<f32>(r, 4) * load<f32>(x, 4);
-        s2 += load<f32>(r, 8) * load<f32>(x, 8); s3 += load<f32>(r, 12) * load<f32>(x, 12);
-        s4 += load<f32>(r, 16) * load<f32>(x, 16); s5 += load<f32>(r, 20) * load<f32>(x, 20);
-        s6 += load<f32>(r, 24) * load<f32>(x, 24); s7 += load<f32>(r, 28) * load<f32>(x, 28);
+        const r = row + (<usize>j << 2), x = xs + (<usize>j << 2), o = out + (<usize>j << 2);
+        const w0 = load<f32>(r), w1 = load<f32>(r, 4), w2 = load<f32>(r, 8), w3 = load<f32>(r, 12);
+        const w4 = load<f32>(r, 16), w5 = load<f32>(r, 20), w6 = load<f32>(r, 24), w7 = load<f32>(r, 28);
+        s0 += w0 * load<f32>(x); s1 += w1 * load<f32>(x, 4); s2 += w2 * load<f32>(x, 8); s3 += w3 * load<f32>(x, 12);
+        s4 += w4 * load<f32>(x, 16); s5 += w5 * load<f32>(x, 20); s6 += w6 * load<f32>(x, 24); s7 += w7 * load<f32>(x, 28);
+        store<f32>(o, load<f32>(o) + w0 * xi); store<f32>(o, load<f32>(o, 4) + w1 * xi, 4);
+        store<f32>(o, load<f32>(o, 8) + w2 * xi, 8); store<f32>(o, load<f32>(o, 12) + w3 * xi, 12);
+        store<f32>(o, load<f32>(o, 16) + w4 * xi, 16); store<f32>(o, load<f32>(o, 20) + w5 * xi, 20);
+        store<f32>(o, load<f32>(o, 24) + w6 * xi, 24); store<f32>(o, load<f32>(o, 28) + w7 * xi, 28);
       }
       const l0 = s0 + s4, l1 = s1 + s5, l2 = s2 + s6, l3 = s3 + s7;
       sum = (l0 + l2) + (l1 + l3);
     }
-    for (; j < n; j++) sum += load<f32>(row + (<usize>j << 2)) * load<f32>(xs + (<usize>j << 2));
-    store<f32>(out + (<usize>i << 2), sum);
+    for (; j < n; j++) {
+      const wij = load<f32>(row + (<usize>j << 2));
+      sum += wij * load<f32>(xs + (<usize>j << 2));
+      const o = out + (<usize>j << 2);
+      store<f32>(o, load<f32>(o) + wij * xi);
+    }
+    const o = out + (<usize>i << 2);
+    store<f32>(o, load<f32>(o) + (sum + load<f32>(row + (<usize>i << 2)) * xi));
   }
 }
 
