@@ -449,6 +449,16 @@ export function logGamma(x: number): number {
 }
 
 /**
+ * Φ(−√((N−1)/(K−1))): the same signal-to-noise argument with the finite-N signal N − 1 (w_ii = 0) and
+ * crosstalk variance (K − 1)(N − 1). Within 0.1 % of {@link exactUnstableFraction} for N = 1000,
+ * K ≥ 50, where Φ(−√(N/K)) is 1–6 % high.
+ */
+export function predictedUnstableFractionFiniteN(n: number, k: number): number {
+  if (k <= 1) return 0;
+  return 0.5 * erfc(Math.sqrt((n - 1) / (2 * (k - 1))));
+}
+
+/**
  * The exact finite-N probability that a stored bit is unstable under Hebbian storage (w_ii = 0) with
  * sign(0) = +1. For pattern μ at neuron i, N·h_i ξ_i^μ = (N − 1) + X where the crosstalk X is a sum of
  * M = (K − 1)(N − 1) independent uniform ±1 terms (the products ξ_i^μ ξ_i^ν ξ_j^ν ξ_j^μ, ν ≠ μ, j ≠ i).
@@ -513,6 +523,8 @@ export interface CapacityResult {
   unstableStdError: number[];
   /** Φ(−√(N/K)), the signal-to-noise formula. */
   predictedUnstable: number[];
+  /** Φ(−√((N−1)/(K−1))), the same formula with finite-N signal and noise. */
+  predictedUnstableFiniteN: number[];
   /** The exact finite-N expectation for Hebbian storage ({@link exactUnstableFraction}); null for other rules. */
   exactUnstable: number[] | null;
   /** Mean final overlap of recall started from a stored pattern. */
@@ -543,7 +555,7 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
   const loads = options.loads ?? Array.from({ length: 20 }, (_, i) => (i + 1) / 100);
   if (!Array.isArray(loads) || loads.length === 0) throw new TypeError("loads must be a non-empty array of K/N values");
   loads.forEach((x, i) => { if (!(check.finite(`loads[${i}]`, x) > 0)) throw new RangeError(`loads[${i}] must be > 0, got ${x}`); });
-  const trials = check.integer("trials", options.trials ?? 20, 1, 1e6);
+  const trials = check.integer("trials", options.trials ?? 20, 1, 65536);
   const seed = check.seed("seed", options.seed ?? 0);
   const dynamics = check.oneOf("dynamics", options.dynamics ?? "async", ["sync", "async"] as const);
   const maxSweeps = check.integer("maxSweeps", options.maxSweeps ?? 50, 1, MAX_SWEEPS);
@@ -556,6 +568,7 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
     version: VERSION, config: { n, rule, loads: [...loads], trials, seed, dynamics, maxSweeps, recallPatterns },
     status: "completed", loads: [...loads], k: ks, unstableFraction: [], unstableStdError: [],
     predictedUnstable: ks.map((k) => predictedUnstableFraction(n, k)),
+    predictedUnstableFiniteN: ks.map((k) => predictedUnstableFractionFiniteN(n, k)),
     exactUnstable: rule === "hebbian" ? ks.map((k) => exactUnstableFraction(n, k)) : null, retrievalOverlap: [], retrievalStdError: [],
     perfectRecallFraction: [], perfectRecallK: null, predictedPerfectRecallK: predictedPerfectRecall(n, rule), elapsedMs: 0,
   };
@@ -566,8 +579,9 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
     let perfect = 0;
     for (let trial = 0; trial < trials; trial++) {
       if (options.signal?.aborted) { result.status = "aborted"; break; }
-      // Network (load li, trial) uses its own stream, so any subset of loads or trials reproduces.
-      const net = new Hopfield({ n, count: k, rule, seed, stream: li * trials + trial, backend: options.backend });
+      // Network (K, trial) uses stream K·2¹⁶ + trial: the same network whatever other loads or how
+      // many trials a run asks for, so any subset of loads or trials reproduces.
+      const net = new Hopfield({ n, count: k, rule, seed, stream: k * 65536 + trial, backend: options.backend });
       try {
         const u = net.unstableFraction();
         unstable.push(u);
@@ -600,7 +614,7 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
   }
   // Keep every array the same length when aborted mid-way.
   const measured = result.unstableFraction.length;
-  for (const key of ["loads", "k", "predictedUnstable"] as const) result[key] = result[key].slice(0, measured);
+  for (const key of ["loads", "k", "predictedUnstable", "predictedUnstableFiniteN"] as const) result[key] = result[key].slice(0, measured);
   if (result.exactUnstable) result.exactUnstable = result.exactUnstable.slice(0, measured);
   const perfectKs = result.k.filter((_, i) => result.perfectRecallFraction[i] >= 0.5);
   result.perfectRecallK = perfectKs.length ? Math.max(...perfectKs) : null;

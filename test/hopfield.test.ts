@@ -1,5 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { Hopfield, hopfieldCapacity, exactUnstableFraction, predictedUnstableFraction, type StorageRule } from "../src/index.js";
+import {
+  Hopfield, hopfieldCapacity, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
+} from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
@@ -148,6 +150,8 @@ describe("capacity", () => {
     const ratio = (n: number) => exactUnstableFraction(n, n / 10) / predictedUnstableFraction(n, n / 10);
     expect(Math.abs(1 - ratio(200_000))).toBeLessThan(Math.abs(1 - ratio(1000)));
     expect(Math.abs(1 - ratio(200_000))).toBeLessThan(0.01);
+    // The finite-N signal-to-noise form tracks the exact tail closely (a Gaussian tail of a binomial).
+    for (const k of [50, 100, 138, 200]) assertClose(predictedUnstableFractionFiniteN(1000, k), exactUnstableFraction(1000, k), { rtol: 0.02 });
   });
 
   it("unstable bits match the exact expectation within sampling error; retrieval collapses past 0.14", () => {
@@ -161,6 +165,15 @@ describe("capacity", () => {
     expect(r.retrievalOverlap[3]).toBeLessThan(0.8);
     expect(r.loads).toHaveLength(4);
     expect(r.predictedUnstable).toHaveLength(4);
+  });
+
+  it("a load measured alone gives the same numbers as inside a longer sweep", () => {
+    const whole = hopfieldCapacity({ n: 120, loads: [0.05, 0.1, 0.15], trials: 3, seed: 6, recallPatterns: 2 });
+    const alone = hopfieldCapacity({ n: 120, loads: [0.1], trials: 2, seed: 6, recallPatterns: 2 });
+    const again = hopfieldCapacity({ n: 120, loads: [0.1], trials: 3, seed: 6, recallPatterns: 2 });
+    expect(again.unstableFraction[0]).toBe(whole.unstableFraction[1]);
+    expect(again.retrievalOverlap[0]).toBe(whole.retrievalOverlap[1]);
+    expect(alone.k).toEqual([12]);
   });
 
   it("perfect recall fails first for Hebbian, later for Storkey", () => {
