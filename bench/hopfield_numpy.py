@@ -253,7 +253,7 @@ def main():
                               "points": curve}))
             return
         print(f"Hebbian capacity sweep, N={n}, {a.trials} trials per point, recall from "
-              f"{a.sample or 'all'} stored patterns per trial (≤ 100 synchronous steps), float64: "
+              f"{a.sample or 'all'} stored patterns per trial (≤ 100 synchronous steps), low-rank float32 (exact): "
               f"wall {wall:.2f} s  (numpy {np.__version__}, BLAS threads {head['threads']})")
         print(f"{'K':>5}{'K/N':>7}{'unstable':>11}{'± sd':>9}{'Φ(−√(N/K))':>12}{'overlap m':>11}"
               f"{'m = 1':>8}{'iters':>7}")
