@@ -270,8 +270,9 @@ export function hopfield_store_pseudoinverse(p: usize, work: usize): i32 {
  * out_i = Σ_j w_ij x_j for all i (dense matvec, f32) for a symmetric W, reading only the upper
  * triangle: row i contributes its dot Σ_{j>i} w_ij x_j to out_i and x_i·w_ij to every out_j, j > i.
  * Half the matrix is read (for N = 1000, 2 MB: it stays in L2), each element used twice.
- * SIMD: eight columns per step as two f32x4; the scalar twin keeps the same eight partial sums
- * (lane = (j − i − 1) mod 8) and combines them alike, so both builds return the same bits.
+ * SIMD: sixteen columns per step as four f32x4 accumulators (enough independent adds to hide their
+ * latency); the scalar twin keeps the same sixteen partial sums (lane = (j − i − 1) mod 16) and
+ * combines them alike, so both builds return the same bits.
  */
 export function dense_matvec(w: usize, xs: usize, out: usize, n: i32): void {
   memory.fill(out, 0, <usize>n << 2);
@@ -282,32 +283,40 @@ export function dense_matvec(w: usize, xs: usize, out: usize, n: i32): void {
     let sum: f32 = 0;
     if (ASC_FEATURE_SIMD) {
       const vxi = f32x4.splat(xi);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-      for (; j + 8 <= n; j += 8) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (; j + 16 <= n; j += 16) {
         const off = <usize>j << 2;
-        const w0 = v128.load(row + off), w1 = v128.load(row + off, 16);
-        a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xs + off)));
-        a1 = f32x4.add(a1, f32x4.mul(w1, v128.load(xs + off, 16)));
-        v128.store(out + off, f32x4.add(v128.load(out + off), f32x4.mul(w0, vxi)));
-        v128.store(out + off, f32x4.add(v128.load(out + off, 16), f32x4.mul(w1, vxi)), 16);
+        const r = row + off, x = xs + off, o = out + off;
+        const w0 = v128.load(r), w1 = v128.load(r, 16), w2 = v128.load(r, 32), w3 = v128.load(r, 48);
+        a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(x)));
+        a1 = f32x4.add(a1, f32x4.mul(w1, v128.load(x, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(w2, v128.load(x, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(w3, v128.load(x, 48)));
+        v128.store(o, f32x4.add(v128.load(o), f32x4.mul(w0, vxi)));
+        v128.store(o, f32x4.add(v128.load(o, 16), f32x4.mul(w1, vxi)), 16);
+        v128.store(o, f32x4.add(v128.load(o, 32), f32x4.mul(w2, vxi)), 32);
+        v128.store(o, f32x4.add(v128.load(o, 48), f32x4.mul(w3, vxi)), 48);
       }
-      const a = f32x4.add(a0, a1);
+      const a = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3));
       sum = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 2)) + (f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 3));
     } else {
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
-      for (; j + 8 <= n; j += 8) {
+      const partial = changetype<usize>(scalarPartials);
+      memory.fill(partial, 0, 64);
+      for (; j + 16 <= n; j += 16) {
         const r = row + (<usize>j << 2), x = xs + (<usize>j << 2), o = out + (<usize>j << 2);
-        const w0 = load<f32>(r), w1 = load<f32>(r, 4), w2 = load<f32>(r, 8), w3 = load<f32>(r, 12);
-        const w4 = load<f32>(r, 16), w5 = load<f32>(r, 20), w6 = load<f32>(r, 24), w7 = load<f32>(r, 28);
-        s0 += w0 * load<f32>(x); s1 += w1 * load<f32>(x, 4); s2 += w2 * load<f32>(x, 8); s3 += w3 * load<f32>(x, 12);
-        s4 += w4 * load<f32>(x, 16); s5 += w5 * load<f32>(x, 20); s6 += w6 * load<f32>(x, 24); s7 += w7 * load<f32>(x, 28);
-        store<f32>(o, load<f32>(o) + w0 * xi); store<f32>(o, load<f32>(o, 4) + w1 * xi, 4);
-        store<f32>(o, load<f32>(o, 8) + w2 * xi, 8); store<f32>(o, load<f32>(o, 12) + w3 * xi, 12);
-        store<f32>(o, load<f32>(o, 16) + w4 * xi, 16); store<f32>(o, load<f32>(o, 20) + w5 * xi, 20);
-        store<f32>(o, load<f32>(o, 24) + w6 * xi, 24); store<f32>(o, load<f32>(o, 28) + w7 * xi, 28);
+        for (let lane = 0; lane < 16; lane++) {
+          const off = <usize>lane << 2;
+          const wl = load<f32>(r + off);
+          store<f32>(partial + off, load<f32>(partial + off) + wl * load<f32>(x + off));
+          store<f32>(o + off, load<f32>(o + off) + wl * xi);
+        }
       }
-      const l0 = s0 + s4, l1 = s1 + s5, l2 = s2 + s6, l3 = s3 + s7;
-      sum = (l0 + l2) + (l1 + l3);
+      // Combine as the SIMD body does: vector v holds lanes 4v…4v+3; a = (a0 + a2) + (a1 + a3).
+      const c0 = (load<f32>(partial) + load<f32>(partial, 32)) + (load<f32>(partial, 16) + load<f32>(partial, 48));
+      const c1 = (load<f32>(partial, 4) + load<f32>(partial, 36)) + (load<f32>(partial, 20) + load<f32>(partial, 52));
+      const c2 = (load<f32>(partial, 8) + load<f32>(partial, 40)) + (load<f32>(partial, 24) + load<f32>(partial, 56));
+      const c3 = (load<f32>(partial, 12) + load<f32>(partial, 44)) + (load<f32>(partial, 28) + load<f32>(partial, 60));
+      sum = (c0 + c2) + (c1 + c3);
     }
     for (; j < n; j++) {
       const wij = load<f32>(row + (<usize>j << 2));
@@ -319,6 +328,9 @@ export function dense_matvec(w: usize, xs: usize, out: usize, n: i32): void {
     store<f32>(o, load<f32>(o) + (sum + load<f32>(row + (<usize>i << 2)) * xi));
   }
 }
+
+/** The scalar twin's sixteen partial sums of `dense_matvec`. */
+const scalarPartials = memory.data(64, 16);
 
 /** M_μ = ξ^μ·x for every pattern (popcounts of XOR over the packed words). */
 function computeOverlaps(s: Hopfield): void {
