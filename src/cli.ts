@@ -37,6 +37,7 @@ perceptron flags (defaults: the blog's parameters):
   --n N               weights                                      (10000)
   --k K               restoring force                              (1)
   --nu NU             learning rate                                (3·√n)
+  --nu-tilde V        learning rate as ν̃ = ν/√n (instead of --nu)
   --D D               diffusion constant = temperature             (1)
   --dt DT             Euler–Maruyama step                          (0.001)
   --batch B           inputs per step                              (30)
@@ -63,7 +64,7 @@ hopfield-capacity flags:
 `;
 
 const NUMBER_FLAGS = {
-  alpha: "alpha", n: "n", k: "k", nu: "nu", D: "D", dt: "dt", batch: "batch", steps: "steps", "t-end": "tEnd",
+  alpha: "alpha", n: "n", k: "k", nu: "nu", "nu-tilde": "nuTilde", D: "D", dt: "dt", batch: "batch", steps: "steps", "t-end": "tEnd",
   "record-every": "recordEvery", trajectories: "trajectories", seed: "seed", "train-size": "trainSize", "test-size": "testSize",
 } as const;
 const FLAG_OF: Record<string, string> = {

@@ -40,6 +40,8 @@ export interface PerceptronOptions {
   k?: number;
   /** Learning rate ν ≥ 0 (no 1/√n on the learning term). Default 3√n. */
   nu?: number;
+  /** The scaled learning rate ν̃ = ν/√n, instead of `nu` (the blog's ν̃ = 3). */
+  nuTilde?: number;
   /** Diffusion constant D = temperature (mobility 1). Default 1. */
   D?: number;
   /** Euler–Maruyama time step; k·dt must be < 2. Default 10⁻³. */
@@ -77,7 +79,7 @@ export interface PerceptronConfig {
 }
 
 const OPTION_KEYS = [
-  "n", "rule", "alpha", "k", "nu", "D", "dt", "batch", "trainSize", "sampling", "testSize", "trajectories",
+  "n", "rule", "alpha", "k", "nu", "nuTilde", "D", "dt", "batch", "trainSize", "sampling", "testSize", "trajectories",
   "firstTrajectory", "seed", "teacher", "init", "maxWeightRms", "backend",
 ] as const;
 
@@ -94,7 +96,10 @@ export function resolvePerceptronConfig(options: PerceptronOptions = {}): Percep
   const rule = check.oneOf("rule", options.rule ?? "hebbian", LEARNING_RULES);
   const alpha = check.positive("alpha", options.alpha ?? 0.5);
   const k = check.nonNegative("k", options.k ?? 1);
-  const nu = check.nonNegative("nu", options.nu ?? 3 * Math.sqrt(n));
+  if (options.nu !== undefined && options.nuTilde !== undefined) throw new TypeError("give nu or nuTilde, not both");
+  const nu = options.nuTilde !== undefined
+    ? check.nonNegative("nuTilde", options.nuTilde) * Math.sqrt(n)
+    : check.nonNegative("nu", options.nu ?? 3 * Math.sqrt(n));
   const D = check.nonNegative("D", options.D ?? 1);
   const dt = check.positive("dt", options.dt ?? 1e-3);
   if (!(k * dt < 2)) throw new RangeError(`dt must satisfy k·dt < 2 for a stable Euler–Maruyama step, got k·dt = ${k * dt}`);

@@ -235,9 +235,17 @@ describe("divergence, errors and lifecycle", () => {
     expect(() => new Perceptron({ n: 10, teacher: new Float64Array(9) })).toThrow(/teacher must have length 10/);
     expect(() => new Perceptron({ sampling: "sweep" })).toThrow(/trainSize/);
     expect(() => new Perceptron({ batchSize: 30 } as never)).toThrow(/unknown option "batchSize"/);
+    expect(() => new Perceptron({ nu: 3, nuTilde: 3 })).toThrow(/nu or nuTilde/);
+    expect(() => new Perceptron({ nuTilde: -1 })).toThrow(/nuTilde must be ≥ 0/);
     expect(() => new Perceptron({ n: 10_000, trainSize: 500_000 })).toThrow(/trainSize too large/);
     expect(() => simulatePerceptron({ n: 10, steps: 10, tEnd: 1 })).toThrow(/steps or tEnd/);
     expect(() => simulatePerceptron({ n: 10, recordEvery: 0 })).toThrow(/recordEvery/);
+  });
+
+  it("nuTilde sets ν = ν̃√n", () => {
+    const sim = new Perceptron({ n: 400, nuTilde: 2 });
+    expect(sim.config.nu).toBe(40);
+    sim.dispose();
   });
 
   it("dispose is idempotent and use after dispose throws DisposedError", () => {
