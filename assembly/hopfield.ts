@@ -519,14 +519,34 @@ function flip(s: Hopfield, i: i32, up: bool): void {
 export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize): i32 {
   const s = self(p);
   const n = s.n;
-  if (s.path == PATH_DENSE) dense_matvec(s.w, s.xs, s.acc, n);
+  const dense = s.path == PATH_DENSE;
+  if (dense) dense_matvec(s.w, s.xs, s.acc, n);
   else computeOverlaps(s);
+  // Fast path: a field costs O(K) from the running overlaps, or ⌈K/8⌉ lookups once the subset-sum
+  // tables are rebuilt (256·⌈K/8⌉ work, invalidated by every flip). Rebuild after `rebuildAfter`
+  // updates without a flip, when the tables pay for themselves. Both give the same exact integers.
+  const groupsUsed = (s.k + 7) >> 3;
+  const cbytes = <usize>s.cwords << 3;
+  const rebuildAfter = max(1, (groupsUsed << 8) / max(1, s.k));
+  let tablesValid = false;
+  let sinceFlip = 0;
   for (let t = 1; t <= maxSweeps; t++) {
     shuffleOrder(s);
     let flips = 0;
     for (let r = 0; r < n; r++) {
       const i = <i32>load<u32>(s.order + (<usize>r << 2));
-      const integer = s.path == PATH_DENSE ? <f64>load<f32>(s.acc + (<usize>i << 2)) : <f64>fastFieldIntDirect(s, i);
+      let integer: f64;
+      if (dense) {
+        integer = <f64>load<f32>(s.acc + (<usize>i << 2));
+      } else {
+        if (!tablesValid && sinceFlip >= rebuildAfter) {
+          buildOverlapTables(s);
+          tablesValid = true;
+        }
+        integer = tablesValid
+          ? <f64>(tableSum(s.table, s.cols + <usize>i * cbytes, groupsUsed) - (bitOf(s.xbits, i) ? s.k : -s.k))
+          : <f64>fastFieldIntDirect(s, i);
+      }
       const h = s.scale * integer + load<f64>(s.bias + (<usize>i << 3));
       let up: bool;
       if (temperature > 0) up = rng_next_uniform(s.rng) * (1 + Math.exp(-2 * h / temperature)) < 1;
@@ -534,6 +554,10 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
       if (up != (bitOf(s.xbits, i) != 0)) {
         flip(s, i, up);
         flips++;
+        tablesValid = false;
+        sinceFlip = 0;
+      } else {
+        sinceFlip++;
       }
     }
     s.flips = flips;
