@@ -267,6 +267,8 @@ export class Perceptron {
   get time(): number { return this.#steps * this.config.dt; }
   /** "diverged" once any trajectory's weights left the finite range. */
   get status(): "running" | "diverged" { return this.#divergedAt === null ? "running" : "diverged"; }
+  /** True once any trajectory diverged (the same as status === "diverged"). */
+  get diverged(): boolean { return this.#divergedAt !== null; }
   /** Time at which the first trajectory diverged, or null. */
   get divergedAt(): number | null { return this.#divergedAt; }
 

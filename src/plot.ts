@@ -203,8 +203,8 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
         encoding: {
           x,
           y,
-          // Explicit domain keeps the legend in the caller's series order.
-          color: { field: 'series', type: 'nominal', scale: { domain: names }, legend: { title: null } },
+          // Explicit domain keeps the legend in the caller's series order; one series needs no legend.
+          color: { field: 'series', type: 'nominal', scale: { domain: names }, legend: names.length > 1 ? { title: null } : null },
         },
       },
       ...refLayers,
