@@ -7,7 +7,8 @@
  *
  * Exit codes: 0 done; 1 unexpected failure; 2 bad input; 3 the simulation diverged.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -345,7 +346,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = typeof process !== "undefined" && process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly) {
+/** True when this file is the program node runs, also through a bin symlink (npx, node_modules/.bin). */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

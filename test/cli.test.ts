@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../src/index.js";
@@ -48,6 +48,13 @@ describe("thermolearn CLI", () => {
     expect(json.status).toBe("diverged");
     expect(json.divergedAt).toBeGreaterThan(0);
     expect(json.epsilon.every(Number.isFinite)).toBe(true);
+  });
+
+  it("runs through a bin symlink, as npx and node_modules/.bin call it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-bin-"));
+    symlinkSync(join(process.cwd(), "dist", "cli.js"), join(dir, "thermolearn"));
+    const run = spawnSync(process.execPath, [join(dir, "thermolearn"), "--version"], { encoding: "utf8" });
+    expect(run.stdout).toBe(`${VERSION}\n`);
   });
 
   it("--version and --help", () => {
