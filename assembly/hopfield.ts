@@ -626,6 +626,12 @@ export function hopfield_corrupt(p: usize, mu: i32, fraction: f64): i32 {
   const s = self(p);
   const rowBytes = <usize>s.words << 3;
   memory.copy(s.xbits, s.pbits + <usize>mu * rowBytes, rowBytes);
+  return hopfield_flip_random(p, fraction);
+}
+
+/** Flips each bit of the current state with probability `fraction` (seeded stream). Returns flips. */
+export function hopfield_flip_random(p: usize, fraction: f64): i32 {
+  const s = self(p);
   let flips = 0;
   for (let i = 0; i < s.n; i++) {
     if (rng_next_uniform(s.rng) < fraction) {

@@ -16,7 +16,7 @@ export {
 export {
   hopfield_create, hopfield_unpack_state, hopfield_index_patterns, hopfield_store_hebbian,
   hopfield_store_storkey, hopfield_store_pseudoinverse, hopfield_fields, hopfield_run_sync,
-  hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_corrupt,
+  hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_corrupt, hopfield_flip_random,
   hopfield_random_patterns, hopfield_state_bits, hopfield_pattern_bits, hopfield_weights, hopfield_bias,
   hopfield_field, hopfield_rng, hopfield_scale, hopfield_flips, hopfield_set_scale, hopfield_set_path,
   dense_matvec,

@@ -390,6 +390,21 @@ export class Hopfield {
     };
   }
 
+  /**
+   * Flips each bit of the current state with probability `fraction` (the network's stream, or
+   * `seed` to reseed it first). Returns the number of bits flipped.
+   */
+  corrupt(fraction: number, options: { seed?: number } = {}): number {
+    const f = check.finite("fraction", fraction);
+    if (!(f >= 0 && f <= 1)) throw new RangeError(`fraction must be in [0, 1], got ${f}`);
+    const e = this.#wasm.exports;
+    if (options.seed !== undefined) {
+      const [hi, lo] = check.seedWords(check.seed("seed", options.seed));
+      e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
+    }
+    return e.hopfield_flip_random(this.#p, f);
+  }
+
   /** Fraction of stored bits (μ, i) with sign(h_i(ξ^μ)) ≠ ξ_i^μ. Keeps the current state. */
   unstableFraction(): number {
     const e = this.#wasm.exports;
@@ -547,7 +562,8 @@ function meanAndStdError(xs: number[]): [number, number] {
   return [mean, Math.sqrt(variance / xs.length)];
 }
 
-function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult> {
+/** Validates capacity options once and fills in defaults. @throws TypeError/RangeError naming the option. */
+export function resolveCapacityConfig(options: CapacityOptions = {}): CapacityResult["config"] {
   check.knownKeys("hopfieldCapacity", options, CAPACITY_KEYS);
   checkRunCallbacks(options);
   const n = check.integer("n", options.n ?? 1000, 2, 1 << 16);
@@ -560,12 +576,21 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
   const dynamics = check.oneOf("dynamics", options.dynamics ?? "async", ["sync", "async"] as const);
   const maxSweeps = check.integer("maxSweeps", options.maxSweeps ?? 50, 1, MAX_SWEEPS);
   const recallPatterns = check.integer("recallPatterns", options.recallPatterns ?? 10, 0, 1 << 20);
+  loads.forEach((x, i) => {
+    const k = Math.max(1, Math.round(x * n));
+    if (rule === "pseudoinverse" && k > n) throw new RangeError(`loads[${i}] gives K = ${k} > n: the pseudo-inverse rule stores at most n patterns`);
+  });
+  return { n, rule, loads: [...loads], trials, seed, dynamics, maxSweeps, recallPatterns };
+}
+
+function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult> {
+  const config = resolveCapacityConfig(options);
+  const { n, rule, loads, trials, seed, dynamics, maxSweeps, recallPatterns } = config;
   const ks = loads.map((x) => Math.max(1, Math.round(x * n)));
-  if (rule === "pseudoinverse") ks.forEach((k, i) => { if (k > n) throw new RangeError(`loads[${i}] gives K = ${k} > n: the pseudo-inverse rule stores at most n patterns`); });
 
   const started = performance.now();
   const result: CapacityResult = {
-    version: VERSION, config: { n, rule, loads: [...loads], trials, seed, dynamics, maxSweeps, recallPatterns },
+    version: VERSION, config,
     status: "completed", loads: [...loads], k: ks, unstableFraction: [], unstableStdError: [],
     predictedUnstable: ks.map((k) => predictedUnstableFraction(n, k)),
     predictedUnstableFiniteN: ks.map((k) => predictedUnstableFractionFiniteN(n, k)),

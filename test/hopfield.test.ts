@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  Hopfield, hopfieldCapacity, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
+  Hopfield, hopfieldCapacity, resolveCapacityConfig, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
 } from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
@@ -185,6 +185,21 @@ describe("capacity", () => {
   });
 });
 
+describe("corrupting the current state", () => {
+  it("flips the requested fraction, seeded", () => {
+    const net = new Hopfield({ n: 2000, count: 3, seed: 1 });
+    net.setPattern(0);
+    const flips = net.corrupt(0.25, { seed: 5 });
+    // Binomial(2000, 0.25): mean 500, std ≈ 19; 5σ.
+    expect(Math.abs(flips - 500)).toBeLessThan(97);
+    expect(net.hamming(0)).toBe(flips);
+    net.setPattern(0);
+    expect(net.corrupt(0.25, { seed: 5 })).toBe(flips);
+    expect(() => net.corrupt(1.5)).toThrow(/fraction must be in \[0, 1\]/);
+    net.dispose();
+  });
+});
+
 describe("bad input", () => {
   it("throws TypeError/RangeError naming the option", () => {
     expect(() => new Hopfield({ n: 10, patterns: [new Int8Array(9)] })).toThrow(/patterns\[0\] has length 9, but n = 10/);
@@ -202,6 +217,8 @@ describe("bad input", () => {
     expect(() => net.setState(new Int8Array(10))).toThrow(/state\[0\] must be \+1 or −1/);
     expect(() => net.recall(5)).toThrow(/pattern/);
     expect(() => hopfieldCapacity({ n: 100, loads: [0.1, -1] })).toThrow(/loads\[1\]/);
+    expect(() => resolveCapacityConfig({ n: 1 })).toThrow(/n must be in \[2/);
+    expect(resolveCapacityConfig({}).loads).toHaveLength(20);
     net.dispose();
   });
 });

@@ -67,6 +67,7 @@ export interface ThermolearnExports {
   hopfield_overlaps(p: number, out: number): void;
   hopfield_count_unstable(p: number): number;
   hopfield_corrupt(p: number, mu: number, fraction: number): number;
+  hopfield_flip_random(p: number, fraction: number): number;
   hopfield_random_patterns(p: number, pPlus: number): void;
   hopfield_state_bits(p: number): number;
   hopfield_pattern_bits(p: number): number;
