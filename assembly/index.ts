@@ -21,3 +21,4 @@ export {
   hopfield_field, hopfield_rng, hopfield_scale, hopfield_flips, hopfield_set_scale, hopfield_set_path,
   dense_matvec,
 } from "./hopfield";
+export { extend_periodic, conv_direct, threshold_trapezoid } from "./contrastive";

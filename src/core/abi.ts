@@ -80,6 +80,11 @@ export interface ThermolearnExports {
   hopfield_set_scale(p: number, scale: number): void;
   hopfield_set_path(p: number, path: number): void;
   dense_matvec(w: number, xs: number, out: number, n: number): void;
+
+  // contrastive.ts: circular convolution and the thresholded weight update.
+  extend_periodic(ext: number, s: number, n: number, taps: number, shift: number): void;
+  conv_direct(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
+  threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
 }
 
 /** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */

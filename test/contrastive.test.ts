@@ -1,0 +1,99 @@
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import {
+  convolveWrap, ecoliKernel, kernelMoments, sawtooth, sineKernel, weightUpdate, weightUpdateCurve,
+} from "../src/contrastive.js";
+import { refConvolveWrap } from "../src/ref/contrastive.js";
+import { Rng } from "../src/rng.js";
+import { assertClose, BACKENDS } from "./helpers/assert.js";
+
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures/contrastive.json", import.meta.url), "utf8"));
+
+describe("circular convolution", () => {
+  for (const backend of BACKENDS) {
+    it(`${backend}: equals the TS reference around the lane width, both alignments`, () => {
+      const rng = new Rng({ seed: 3 });
+      for (const n of [1, 2, 3, 4, 5, 7, 31, 257]) {
+        for (const taps of [1, 2, 3, 5, n]) {
+          if (taps > n) continue;
+          const s = rng.normal(n), k = rng.normal(taps);
+          for (const alignment of ["causal", "scipy"] as const) {
+            const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
+            // Same terms summed in another order: |error| ≤ taps·eps·Σ|K s| ≈ 1e-13 here.
+            assertClose(convolveWrap(s, k, { alignment, scale: 0.5, backend }), refConvolveWrap(s, k, shift, 0.5), { atol: 1e-12, rtol: 1e-12 });
+          }
+        }
+      }
+    });
+  }
+
+  it("SIMD and scalar builds give the same bits", () => {
+    const s = new Rng({ seed: 4 }).normal(1001), k = new Rng({ seed: 5 }).normal(99);
+    expect(Array.from(convolveWrap(s, k, { backend: "simd" }))).toEqual(Array.from(convolveWrap(s, k, { backend: "scalar" })));
+  });
+
+  it("a delta kernel shifts the signal (causal) or returns it (scipy, centred)", () => {
+    const s = Float64Array.from({ length: 9 }, (_, i) => i * i);
+    expect(Array.from(convolveWrap(s, new Float64Array([0, 1])))).toEqual(Array.from(s, (_, i) => s[(i + 8) % 9]));
+    expect(Array.from(convolveWrap(s, new Float64Array([0, 1, 0]), { alignment: "scipy" }))).toEqual(Array.from(s));
+  });
+
+  it("matches scipy.ndimage.convolve1d(mode='wrap') (fixtures from scripts/fixtures/contrastive.py)", () => {
+    for (const c of fixtures.convolution) {
+      assertClose(convolveWrap(Float64Array.from(c.signal), Float64Array.from(c.kernel), { alignment: "scipy" }), c.scipyWrap, { atol: 1e-12, rtol: 1e-12 });
+    }
+  });
+
+  it("rejects a kernel longer than the signal and non-finite samples", () => {
+    expect(() => convolveWrap(new Float64Array(3), new Float64Array(4))).toThrow(/longer than the signal/);
+    expect(() => convolveWrap(Float64Array.of(1, Number.NaN), new Float64Array(1))).toThrow(/signal\[1\] must be finite/);
+    expect(() => convolveWrap(new Float64Array(3), new Float64Array(1), { alignment: "centre" as never })).toThrow(/alignment/);
+  });
+});
+
+describe("kernels and the weight update", () => {
+  it("the E. coli family has area I and first moment −1", () => {
+    for (const area of [0, 0.05, 0.5]) {
+      const m = kernelMoments(ecoliKernel({ area }));
+      // On [0, 1) with dt = 10⁻⁴: the trapezoid's Euler–Maclaurin error is dt²/12·(K′(1) − K′(0)) ≈
+      // −1e-8·a/12 ≈ −7e-6 for the area (a ≤ 9000; K′(0) = a) and ≈ 0 for the first moment ((tK)′(0) = 0);
+      // the cut-off tail ∫_1^∞ K is ≈ a·e⁻²⁰·|1 − c|/20 ≲ 1e-5.
+      assertClose(m.area, area, { atol: 2e-5 });
+      assertClose(m.firstMoment, -1, { atol: 2e-5 });
+    }
+    assertClose(kernelMoments(ecoliKernel({ area: 0 })).area, fixtures.ecoliMoments.area0.area, { atol: 1e-12 });
+    const sine = sineKernel();
+    expect(sine.values).toHaveLength(10);
+    expect(Math.abs(sine.values.reduce((a, b) => a + b, 0))).toBeLessThan(1e-15);
+  });
+
+  it("Δw of the I = 0 kernel at τ_f = 1, τ_s = 9, θ = 100/9 matches the authors' method in SciPy to 1e-6", () => {
+    const w = fixtures.weightUpdate;
+    const kernel = ecoliKernel({ area: w.area, dt: w.dt });
+    const dws = weightUpdateCurve({ kernel, dt: w.dt, tauFast: w.tauFast, tauSlow: w.tauSlow, mean: w.mean, theta: w.theta, alignment: "scipy", amplitudes: w.updates.map((u: { amplitude: number }) => u.amplitude) });
+    w.updates.forEach((u: { dw: number }, i: number) => assertClose(dws[i], u.dw, { rtol: 1e-6 }));
+  });
+
+  it("Δw → A in the ideal limit τ_s ≫ τ_f ≫ τ_K with A/τ_s < θ < A/τ_f", () => {
+    const kernel = ecoliKernel({ area: 0, dt: 1e-3 });
+    const A = 10;
+    const dw = weightUpdate({ kernel, dt: 1e-3, tauFast: 5, tauSlow: 100, amplitude: A, theta: 0.5 * (A / 5 + A / 100), alignment: "causal" });
+    // Corrections are O(τ_K/τ_f) ≈ 0.1/5 and the discarded slow-phase area; 5 % covers both.
+    assertClose(dw, A, { rtol: 0.05 });
+  });
+
+  it("the sawtooth has mean s̄ and spans A", () => {
+    const s = sawtooth({ tauFast: 1, tauSlow: 3, amplitude: 2, mean: 5, dt: 0.001 });
+    expect(s).toHaveLength(4000);
+    assertClose(s[0], 4, { atol: 1e-12 });
+    assertClose(Math.max(...s), 6, { atol: 2e-3 });
+    assertClose(s.reduce((a, b) => a + b, 0) / s.length, 5, { atol: 1e-3 });
+    expect(() => sawtooth({ tauFast: 0, tauSlow: 1, amplitude: 1, dt: 0.1 })).toThrow(/tauFast must be > 0/);
+  });
+
+  it("bad input: θ < 0, mismatched dt", () => {
+    const kernel = sineKernel();
+    expect(() => weightUpdate({ kernel, dt: 0.01, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: -1 })).toThrow(/theta must be ≥ 0/);
+    expect(() => weightUpdate({ kernel, dt: 0.02, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 })).toThrow(/must equal the kernel's dt/);
+  });
+});
