@@ -51,6 +51,44 @@ export function exponentialKernel(options: { tau: number; dt: number; tMax?: num
   return { dt, values: Float64Array.from({ length: Math.round(tMax / dt) }, (_, k) => Math.exp(-(k * dt) / tau) / tau) };
 }
 
+/**
+ * The integral-feedback kernel (Eqs. 14–15): ẋ = s − y − λx, ẏ = k_I(x − x₀), so x responds to s
+ * through H(p) = p/(p² + λp + k_I): a two-lobed kernel of zero area (H(0) = 0) and first moment
+ * −H′(0) = −1/k_I. Returned multiplied by k_I, so its first moment is −1 like the E. coli family.
+ * Impulse response for the roots r₁,₂ of p² + λp + k_I: (r₁e^{r₁t} − r₂e^{r₂t})/(r₁ − r₂) (distinct
+ * real), e^{αt}(α sin ωt + ω cos ωt)/ω (complex α ± iω), (1 + rt)e^{rt} (double). Defaults: λ = 40,
+ * k_I = 300 (roots −10 and −30), dt = 10⁻⁴, and tMax = 30/(slowest decay rate), where the kernel
+ * has decayed by e⁻³⁰.
+ */
+export function feedbackKernel(options: { lambda?: number; kI?: number; dt?: number; tMax?: number } = {}): SampledKernel {
+  const lambda = check.positive("lambda", options.lambda ?? 40);
+  const kI = check.positive("kI", options.kI ?? 300);
+  const dt = check.positive("dt", options.dt ?? 1e-4);
+  const disc = lambda * lambda - 4 * kI;
+  const slowest = disc > 0 ? (lambda - Math.sqrt(disc)) / 2 : lambda / 2;
+  const tMax = check.positive("tMax", options.tMax ?? 30 / slowest);
+  let h: (t: number) => number;
+  if (disc > 1e-12 * lambda * lambda) {
+    const r1 = (-lambda + Math.sqrt(disc)) / 2, r2 = (-lambda - Math.sqrt(disc)) / 2;
+    h = (t) => (r1 * Math.exp(r1 * t) - r2 * Math.exp(r2 * t)) / (r1 - r2);
+  } else if (disc < -1e-12 * lambda * lambda) {
+    const alpha = -lambda / 2, omega = Math.sqrt(-disc) / 2;
+    h = (t) => (Math.exp(alpha * t) * (alpha * Math.sin(omega * t) + omega * Math.cos(omega * t))) / omega;
+  } else {
+    const r = -lambda / 2;
+    h = (t) => (1 + r * t) * Math.exp(r * t);
+  }
+  return { dt, values: Float64Array.from({ length: Math.round(tMax / dt) }, (_, k) => kI * h(k * dt)) };
+}
+
+/** The kernel scaled so |first moment| = 1 (its sign kept). @throws RangeError for a zero first moment. */
+export function normalizeKernel(kernel: SampledKernel): SampledKernel {
+  const { firstMoment } = kernelMoments(kernel);
+  if (!(Math.abs(firstMoment) > 0)) throw new RangeError("kernel has zero first moment: it cannot be normalised");
+  const scale = 1 / Math.abs(firstMoment);
+  return { dt: kernel.dt, values: kernel.values.map((v) => v * scale) };
+}
+
 /** Area I = ∫K and first moment M₁ = ∫tK of a sampled kernel (trapezoid rule, as the authors' code). */
 export function kernelMoments(kernel: SampledKernel): { area: number; firstMoment: number } {
   const { values, dt } = kernel;
@@ -166,4 +204,108 @@ export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"
   for (const v of kernel.values) kernelSum += v;
   const offset = mean * dt * kernelSum;
   return Float64Array.from(amplitudes, (A) => e.threshold_trapezoid(r, n, offset, A, theta, dt));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weight-update curves and their metrics (Appendix E)
+// ---------------------------------------------------------------------------------------------
+
+/** A continuous three-segment piecewise-linear least-squares fit. */
+export interface PiecewiseFit {
+  /** Breakpoints b₁ < b₂ (data x values). */
+  breakpoints: [number, number];
+  /** Slopes of the three segments. */
+  slopes: [number, number, number];
+  /** Intercept at x = 0 of the rightmost segment's line. */
+  rightIntercept: number;
+  /** Sum of squared residuals. */
+  sse: number;
+}
+
+/**
+ * Solves the 4 × 4 system stored row-major with its right-hand side as column 4 of `m` (20 values,
+ * overwritten) into z, by Gauss–Jordan elimination with partial pivoting. Returns false if singular.
+ */
+function solve4(m: Float64Array, z: Float64Array): boolean {
+  for (let c = 0; c < 4; c++) {
+    let p = c;
+    for (let i = c + 1; i < 4; i++) if (Math.abs(m[i * 5 + c]) > Math.abs(m[p * 5 + c])) p = i;
+    if (!(Math.abs(m[p * 5 + c]) > 1e-300)) return false;
+    if (p !== c) for (let j = 0; j < 5; j++) { const t = m[c * 5 + j]; m[c * 5 + j] = m[p * 5 + j]; m[p * 5 + j] = t; }
+    for (let i = 0; i < 4; i++) {
+      if (i === c) continue;
+      const f = m[i * 5 + c] / m[c * 5 + c];
+      for (let j = c; j < 5; j++) m[i * 5 + j] -= f * m[c * 5 + j];
+    }
+  }
+  for (let i = 0; i < 4; i++) z[i] = m[i * 5 + 4] / m[i * 5 + i];
+  return true;
+}
+
+/**
+ * Exact, deterministic three-segment fit: every pair of breakpoints b₁ < b₂ among the data x values
+ * (at least two points per segment) is tried, with the model y = α + β₁x + β₂(x − b₁)₊ + β₃(x − b₂)₊
+ * solved by least squares. Suffix sums make each pair's normal equations O(1), so n points cost O(n²).
+ * (The authors used pwlf's stochastic optimiser; this search is exhaustive over data breakpoints.)
+ * @param x increasing abscissae; @param y values.
+ */
+export function piecewiseLinearFit3(x: ArrayLike<number>, y: ArrayLike<number>): PiecewiseFit {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`y has ${y.length} values, x has ${n}`);
+  if (n < 6) throw new RangeError("a three-segment fit needs at least 6 points");
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new RangeError(`point ${i} is not finite`);
+    if (i > 0 && !(x[i] > x[i - 1])) throw new RangeError("x must be strictly increasing");
+  }
+  // Suffix sums S[k] = Σ_{i ≥ k} of 1, x, x², y, xy, y².
+  const suffix = (f: (i: number) => number) => {
+    const out = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) out[i] = out[i + 1] + f(i);
+    return out;
+  };
+  const S1 = suffix(() => 1), Sx = suffix((i) => x[i]), Sxx = suffix((i) => x[i] * x[i]);
+  const Sy = suffix((i) => y[i]), Sxy = suffix((i) => x[i] * y[i]), Syy = suffix((i) => y[i] * y[i]);
+  // Σ_{i ≥ k} (x − a)(x − b) and Σ_{i ≥ k} (x − a)y over a suffix.
+  const hinge2 = (k: number, a: number, b: number) => Sxx[k] - (a + b) * Sx[k] + a * b * S1[k];
+  const hingeY = (k: number, a: number) => Sxy[k] - a * Sy[k];
+  let best: PiecewiseFit | null = null;
+  const m = new Float64Array(20), z = new Float64Array(4);
+  for (let k1 = 2; k1 <= n - 4; k1++) {
+    for (let k2 = k1 + 2; k2 <= n - 2; k2++) {
+      // Breakpoints at data points k1 − 1 and k2 − 1: hinge (x − b)₊ is non-zero from index k on.
+      const b1 = x[k1 - 1], b2 = x[k2 - 1];
+      const h1 = Sx[k1] - b1 * S1[k1], h2 = Sx[k2] - b2 * S1[k2];
+      const r0 = Sy[0], r1 = Sxy[0], r2 = hingeY(k1, b1), r3 = hingeY(k2, b2);
+      m.set([
+        S1[0], Sx[0], h1, h2, r0,
+        Sx[0], Sxx[0], hinge2(k1, 0, b1), hinge2(k2, 0, b2), r1,
+        h1, hinge2(k1, 0, b1), hinge2(k1, b1, b1), hinge2(k2, b1, b2), r2,
+        h2, hinge2(k2, 0, b2), hinge2(k2, b1, b2), hinge2(k2, b2, b2), r3,
+      ]);
+      if (!solve4(m, z)) continue;
+      // SSE = Σy² − zᵀr for the least-squares solution.
+      const sse = Syy[0] - (z[0] * r0 + z[1] * r1 + z[2] * r2 + z[3] * r3);
+      if (!best || sse < best.sse) {
+        const [alpha, s1, d2, d3] = z;
+        best = { breakpoints: [b1, b2], slopes: [s1, s1 + d2, s1 + d2 + d3], rightIntercept: alpha - d2 * b1 - d3 * b2, sse };
+      }
+    }
+  }
+  if (!best) throw new RangeError("the fit is singular for every breakpoint pair");
+  best.sse = Math.max(0, best.sse); // Σy² − zᵀr can round a few ulps below 0 for an exact fit
+  return best;
+}
+
+/**
+ * Offset and dynamic range of a weight-update curve (Appendix E): normalise (A/A_max, Δw/A_max),
+ * fit three segments; offset = the rightmost segment's intercept (in units of A_max); if its slope is
+ * in (0.75, 1.25), A_min = its left breakpoint, else A_min = A_max; dynamic range A_max/A_min.
+ */
+export function curveMetrics(amplitudes: ArrayLike<number>, dw: ArrayLike<number>, aMax: number): { offset: number; dynamicRange: number; fit: PiecewiseFit } {
+  const scale = check.positive("aMax", aMax);
+  const x = Float64Array.from(amplitudes, (a) => a / scale), y = Float64Array.from(dw, (v) => v / scale);
+  const fit = piecewiseLinearFit3(x, y);
+  const slope = fit.slopes[2];
+  const aMin = slope > 0.75 && slope < 1.25 ? fit.breakpoints[1] : 1;
+  return { offset: fit.rightIntercept, dynamicRange: aMin > 0 ? 1 / aMin : Number.POSITIVE_INFINITY, fit };
 }

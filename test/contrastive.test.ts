@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  convolveWrap, ecoliKernel, kernelMoments, sawtooth, sineKernel, weightUpdate, weightUpdateCurve,
+  convolveWrap, curveMetrics, ecoliKernel, feedbackKernel, kernelMoments, normalizeKernel, piecewiseLinearFit3, sawtooth,
+  sineKernel, weightUpdate, weightUpdateCurve,
 } from "../src/contrastive.js";
 import { refConvolveWrap } from "../src/ref/contrastive.js";
 import { Rng } from "../src/rng.js";
@@ -95,5 +96,53 @@ describe("kernels and the weight update", () => {
     const kernel = sineKernel();
     expect(() => weightUpdate({ kernel, dt: 0.01, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: -1 })).toThrow(/theta must be ≥ 0/);
     expect(() => weightUpdate({ kernel, dt: 0.02, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 })).toThrow(/must equal the kernel's dt/);
+  });
+});
+
+describe("integral-feedback kernel", () => {
+  for (const [lambda, kI] of [[20, 50], [4, 50], [20, 100]]) {
+    it(`has zero area and first moment −1 (λ = ${lambda}, k_I = ${kI})`, () => {
+      const m = kernelMoments(feedbackKernel({ lambda, kI, dt: 1e-4 }));
+      // Trapezoid error dt²/12·|h′(0)| = 1e-8·k_I·λ/12 ≤ 1e-8·2000/12 ≈ 2e-6 here; the default tMax cuts
+      // the kernel where it has decayed by e⁻³⁰.
+      assertClose(m.area, 0, { atol: 1e-5 });
+      assertClose(m.firstMoment, -1, { atol: 1e-5 });
+    });
+  }
+
+  it("normalizeKernel sets |first moment| to 1", () => {
+    const k = { dt: 0.01, values: Float64Array.from({ length: 50 }, (_, i) => -3 * Math.exp(-i / 10)) };
+    assertClose(kernelMoments(normalizeKernel(k)).firstMoment, -1, { atol: 1e-12 });
+    expect(() => normalizeKernel({ dt: 1, values: new Float64Array(3) })).toThrow(/zero first moment/);
+  });
+});
+
+describe("three-segment fit and curve metrics", () => {
+  it("recovers an exact piecewise-linear function", () => {
+    const x = Float64Array.from({ length: 60 }, (_, i) => i / 59);
+    const f = (t: number) => (t < x[20] ? 0.1 * t : t < x[40] ? 0.1 * x[20] + 3 * (t - x[20]) : 0.1 * x[20] + 3 * (x[40] - x[20]) + (t - x[40]));
+    const fit = piecewiseLinearFit3(x, Array.from(x, f));
+    expect(fit.breakpoints).toEqual([x[20], x[40]]);
+    // Exact data: only round-off remains in the normal equations (cond ~ 1e6 at most here).
+    assertClose(fit.slopes, [0.1, 3, 1], { atol: 1e-8 });
+    assertClose(fit.rightIntercept, f(0.9) - 0.9, { atol: 1e-8 });
+    expect(fit.sse).toBeLessThan(1e-12);
+  });
+
+  it("ln dynamic range follows ln(τ_s/τ_f) for the I = 0 kernel (Eq. 9)", () => {
+    const kernel = ecoliKernel({ area: 0, dt: 1e-3 });
+    const amps = Array.from({ length: 200 }, (_, i) => (0.75 * 100 * i) / 199);
+    for (const [tauFast, tauSlow] of [[1, 9], [2, 10]]) {
+      const dw = weightUpdateCurve({ kernel, dt: 1e-3, tauFast, tauSlow, mean: 0, theta: 100 / tauSlow, amplitudes: amps });
+      const { dynamicRange, offset } = curveMetrics(amps, dw, 100);
+      // Eq. 9 holds for τ_f ≫ τ_K ≈ 0.1; at τ_f = 1–2 the finite kernel width costs a few per cent.
+      assertClose(Math.log(dynamicRange), Math.log(tauSlow / tauFast), { atol: 0.1 });
+      expect(Math.abs(offset)).toBeLessThan(0.05); // zero-area kernel, s̄ = 0: no offset (Eq. 10)
+    }
+  });
+
+  it("rejects too few or unsorted points", () => {
+    expect(() => piecewiseLinearFit3([0, 1, 2], [0, 1, 2])).toThrow(/at least 6/);
+    expect(() => piecewiseLinearFit3([0, 2, 1, 3, 4, 5], [0, 0, 0, 0, 0, 0])).toThrow(/strictly increasing/);
   });
 });
