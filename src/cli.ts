@@ -17,6 +17,9 @@ import {
 } from "./perceptron.js";
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
 import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
+import {
+  curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, sineKernel, weightUpdateCurve, type SampledKernel,
+} from "./contrastive.js";
 import { ProgressBar } from "./core/progress.js";
 import { VERSION } from "./version.js";
 
@@ -30,6 +33,7 @@ Usage:
   thermolearn blog [flags]         the blog's experiment: Hebbian, Perceptron, AdaTron, α-tron (α = 0.25, 0.5)
   thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
+  thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -62,6 +66,13 @@ hopfield-capacity flags:
   --n N (1000) --rule R (hebbian) --trials T (20) --seed S (0) --loads 0.05,0.1 | 0.01:0.2:0.01
   (default 0.01:0.2:0.01) --dynamics async|sync (async) --max-sweeps S (50) --recall-patterns P (10)
   --json FILE --svg FILE
+
+kernel-update flags:
+  --kernel ecoli|sine|exp|feedback (ecoli) --area I (0, ecoli) --tau-k T (exp time constant, 0.1)
+  --tau-fast τf (1) --tau-slow τs (9) --mean s̄ (0) --amplitudes a,b,c (default: the curve,
+  400 amplitudes in [0, 0.75·A_max], with offset and dynamic range) --a-max A (100)
+  --theta θ (Eq. 45: |−A_max/τs + I(s̄ + A_max/2)|) --dt DT (the kernel's: 1e-4; sine 0.01)
+  --alignment scipy|causal (scipy, as the authors' code) --json FILE --svg FILE
 `;
 
 const NUMBER_FLAGS = {
@@ -320,6 +331,44 @@ async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
   return result.status === "aborted" ? 1 : 0;
 }
 
+/** The kernel a kernel-update run asks for, on its grid. */
+function kernelFor(name: string, num: Record<string, number | undefined>): SampledKernel {
+  switch (name) {
+    case "ecoli": return ecoliKernel({ area: num.area ?? 0, dt: num.dt ?? 1e-4 });
+    case "sine": return sineKernel();
+    case "exp": return exponentialKernel({ tau: num["tau-k"] ?? 0.1, dt: num.dt ?? 1e-4 });
+    case "feedback": return feedbackKernel({ dt: num.dt ?? 1e-4 });
+    default: throw new UsageError(`--kernel must be one of "ecoli", "sine", "exp", "feedback", got "${name}"`);
+  }
+}
+
+async function kernelUpdateCommand(argv: string[]): Promise<number> {
+  const { num, str } = parseFlags(argv, ["area", "tau-k", "tau-fast", "tau-slow", "mean", "a-max", "theta", "dt"], ["kernel", "amplitudes", "alignment", "json", "svg"]);
+  const flags = { area: "--area", tau: "--tau-k", tauFast: "--tau-fast", tauSlow: "--tau-slow", mean: "--mean", aMax: "--a-max", theta: "--theta", dt: "--dt", alignment: "--alignment", amplitudes: "--amplitudes" };
+  const kernelName = str.kernel ?? "ecoli";
+  if (kernelName !== "ecoli" && num.area !== undefined) throw new UsageError("--area applies to --kernel ecoli only");
+  if (kernelName === "sine" && num.dt !== undefined && num.dt !== 0.01) throw new UsageError("--dt must be 0.01 for the sine kernel (its grid, Eq. 31)");
+  const kernel = withFlags(flags, () => kernelFor(kernelName, num));
+  const tauFast = num["tau-fast"] ?? 1, tauSlow = num["tau-slow"] ?? 9, mean = num.mean ?? 0, aMax = num["a-max"] ?? 100;
+  const area = kernelName === "ecoli" ? num.area ?? 0 : 0;
+  const theta = num.theta ?? Math.abs(-aMax / tauSlow + area * (mean + aMax / 2));
+  const curve = str.amplitudes === undefined;
+  const amplitudes = curve ? Array.from({ length: 400 }, (_, i) => (0.75 * aMax * i) / 399) : str.amplitudes!.split(",").map((a) => parseNumber("amplitudes", a));
+  const alignment = (str.alignment ?? "scipy") as "scipy" | "causal";
+  const dw = withFlags(flags, () => weightUpdateCurve({ kernel, dt: kernel.dt, tauFast, tauSlow, mean, theta, alignment, amplitudes }));
+  const metrics = curve ? withFlags(flags, () => curveMetrics(amplitudes, dw, aMax)) : null;
+  console.log(`kernel ${kernelName}${kernelName === "ecoli" ? ` (I = ${area})` : ""}, dt = ${kernel.dt}, ${kernel.values.length} taps; τ_f = ${tauFast}, τ_s = ${tauSlow}, s̄ = ${mean}, θ = ${theta.toPrecision(6)}, ${alignment} alignment`);
+  if (metrics) {
+    console.log(`curve of ${amplitudes.length} amplitudes in [0, ${0.75 * aMax}]: offset ${metrics.offset.toPrecision(4)} (units of A_max), dynamic range ${metrics.dynamicRange.toPrecision(4)} (τ_s/τ_f = ${(tauSlow / tauFast).toPrecision(4)}, Eq. 9)`);
+  } else {
+    amplitudes.forEach((a, i) => console.log(`A = ${a}: Δw = ${dw[i].toPrecision(8)}`));
+  }
+  const config = { kernel: kernelName, area, dt: kernel.dt, taps: kernel.values.length, tauFast, tauSlow, mean, theta, alignment, aMax };
+  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, amplitudes, dw: Array.from(dw), ...(metrics ? { offset: metrics.offset, dynamicRange: metrics.dynamicRange, fit: metrics.fit } : {}) }, null, 1) + "\n");
+  if (str.svg) writeFile(str.svg, await lineChartSvg({ title: `Weight update, ${kernelName} kernel, τ_f = ${tauFast}, τ_s = ${tauSlow}`, xLabel: "A", yLabel: "Δw", series: [{ name: "Δw", x: amplitudes, y: dw }, { name: "Δw = A", x: amplitudes, y: amplitudes }] }));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -335,6 +384,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "blog") return await blogCommand(rest);
     if (command === "hopfield-recall") return await hopfieldRecallCommand(rest);
     if (command === "hopfield-capacity") return await hopfieldCapacityCommand(rest);
+    if (command === "kernel-update") return await kernelUpdateCommand(rest);
     throw new UsageError(`unknown command "${command}" (try --help)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {

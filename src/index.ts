@@ -25,4 +25,9 @@ export type {
   StorageRule, HopfieldDynamics, RunStatus, PatternInput, HopfieldOptions, HopfieldConfig, HopfieldRun,
   HopfieldRunOptions, RecallResult, CapacityOptions, CapacityResult,
 } from "./hopfield.js";
+export {
+  ecoliKernel, sineKernel, exponentialKernel, feedbackKernel, normalizeKernel, kernelMoments, sawtooth, convolveWrap,
+  weightUpdate, weightUpdateCurve, piecewiseLinearFit3, curveMetrics,
+} from "./contrastive.js";
+export type { SampledKernel, Alignment, SawtoothOptions, WeightUpdateOptions, PiecewiseFit } from "./contrastive.js";
 export { VERSION } from "./version.js";

@@ -111,6 +111,35 @@ describe("hopfield commands", () => {
   });
 });
 
+describe("kernel-update", () => {
+  it("writes amplitudes and dw, and for a curve offset and dynamic range", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-ku-"));
+    const r = cli("kernel-update", "--kernel", "ecoli", "--area", "0", "--tau-fast", "1", "--tau-slow", "9", "--dt", "0.001", "--json", join(dir, "c.json"), "--svg", join(dir, "c.svg"));
+    expect(r.code).toBe(0);
+    const curve = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
+    expect(curve.amplitudes).toHaveLength(400);
+    expect(curve.dw).toHaveLength(400);
+    // Eq. 9: dynamic range ≈ τ_s/τ_f = 9 (a few per cent lower at τ_f = 1, the kernel's width ≈ 0.1).
+    expect(curve.dynamicRange).toBeGreaterThan(8);
+    expect(curve.dynamicRange).toBeLessThan(9.5);
+    expect(Math.abs(curve.offset)).toBeLessThan(0.05);
+    expect(readFileSync(join(dir, "c.svg"), "utf8")).toMatch(/^<svg/);
+    const few = cli("kernel-update", "--kernel", "sine", "--tau-fast", "0.1", "--tau-slow", "0.9", "--amplitudes", "1,2", "--theta", "0", "--json", join(dir, "f.json"));
+    expect(few.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));
+    expect(json.amplitudes).toEqual([1, 2]);
+    expect(json.dw).toHaveLength(2);
+    expect(json.offset).toBeUndefined();
+  });
+
+  it("rejects bad flags with exit code 2", () => {
+    expect(cli("kernel-update", "--kernel", "ladder2")).toMatchObject({ code: 2, err: expect.stringMatching(/--kernel must be one of/) });
+    expect(cli("kernel-update", "--theta=-1")).toMatchObject({ code: 2, err: expect.stringMatching(/theta must be ≥ 0/) });
+    expect(cli("kernel-update", "--tau-fast", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--tau-fast must be > 0/) });
+    expect(cli("kernel-update", "--kernel", "sine", "--dt", "0.001")).toMatchObject({ code: 2, err: expect.stringMatching(/--dt must be 0.01/) });
+  });
+});
+
 describe("package metadata", () => {
   it("VERSION matches package.json", () => {
     expect(JSON.parse(readFileSync("package.json", "utf8")).version).toBe(VERSION);
