@@ -12,7 +12,7 @@ const quiet = (warning, warn) => {
 
 export default [
   {
-    input: { thermolearn: "src/index.ts", plot: "src/plot.ts", cli: "src/cli.ts" },
+    input: { thermolearn: "src/index.ts", plot: "src/plot.ts", cli: "src/cli.ts", "figure-worker": "src/figure-worker.ts" },
     output: { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js", sourcemap: true },
     external: ["vega", "vega-lite", /^node:/],
     plugins: [nodeResolve({ preferBuiltins: true }), ts()],

@@ -22,3 +22,5 @@ export {
   dense_matvec,
 } from "./hopfield";
 export { extend_periodic, conv_direct, threshold_trapezoid } from "./contrastive";
+export { fft_twiddles, fft, conv_fft } from "./fft";
+export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_set_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";

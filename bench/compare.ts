@@ -13,6 +13,8 @@ import { WasmInstance } from "../src/core/instance.js";
 import { describeMachine, machine } from "./machine.js";
 import { benchNetwork } from "./hopfield.bench.js";
 import { hopfieldCapacity } from "../src/hopfield.js";
+import { convolveWrap } from "../src/contrastive.js";
+import { Rng } from "../src/rng.js";
 
 const N = 10_000, BATCH = 30;
 
@@ -159,4 +161,39 @@ export function compareHopfield(seconds = 2): Record<string, unknown> {
   const sweepSeconds = (performance.now() - t0) / 1000;
   console.log(`  capacity sweep, N = 1000, K/N = 0.01…0.20 (20 loads), 20 networks per load, 10 recalls each: ${sweepSeconds.toFixed(1)} s`);
   return { machine: machine(), sizes: rows, capacitySweepSeconds: sweepSeconds, numpyInfo };
+}
+
+/**
+ * Circular convolution side by side with scipy.ndimage.convolve1d(mode='wrap') (bench/contrastive_scipy.py):
+ * N = 10⁴ and 10⁵ samples, a 1000-tap kernel, SciPy alignment; medians of whole calls, copies included.
+ */
+export function compareContrastive(seconds = 1): Record<string, unknown> {
+  console.log(`\ncircular convolution vs scipy, 1000 taps; ${describeMachine()}`);
+  const run = spawnSync("python3", ["bench/contrastive_scipy.py", "--json", "--seconds", String(seconds)], { encoding: "utf8" });
+  const scipyRows: { n: number; ms: number }[] = run.status === 0 ? JSON.parse(run.stdout).convolution : [];
+  if (run.status !== 0) console.warn(`scipy peer unavailable: ${(run.stderr || "").trim().split("\n").at(-1)}`);
+  const rng = new Rng({ seed: 1 });
+  const kernel = rng.normal(1000);
+  const rows: Record<string, unknown>[] = [];
+  for (const n of [10_000, 100_000]) {
+    const signal = rng.normal(n);
+    const time = (method: "direct" | "fft") => {
+      const f = () => convolveWrap(signal, kernel, { alignment: "scipy", method });
+      f();
+      const times: number[] = [];
+      const start = performance.now();
+      while (performance.now() - start < 1000 * seconds || times.length < 5) {
+        const t = performance.now();
+        f();
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+    const fft = time("fft"), direct = time("direct");
+    const peer = scipyRows.find((r) => r.n === n)?.ms;
+    console.log(`  N = ${n}: thermolearn FFT ${fft.toFixed(2)} ms, direct ${direct.toFixed(2)} ms, scipy ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / fft).toFixed(1)}× scipy` : ""}`);
+    rows.push({ n, taps: 1000, fftMs: fft, directMs: direct, scipyMs: peer ?? null, ratio: peer ? peer / fft : null });
+  }
+  rng.dispose();
+  return { machine: machine(), rows };
 }

@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { perceptronSuite } from "./perceptron.bench.js";
 import { rngSuite } from "./rng.bench.js";
 import { simdSuite } from "./simd.bench.js";
-import { compare, compareHopfield } from "./compare.js";
+import { compare, compareContrastive, compareHopfield } from "./compare.js";
+import { contrastiveSuite } from "./contrastive.bench.js";
 import { hopfieldSuite } from "./hopfield.bench.js";
 
 const folder = "results/bench";
@@ -20,10 +21,12 @@ if (only !== "compare") {
   await rngSuite(folder);
   await simdSuite(folder);
   await hopfieldSuite(folder);
+  await contrastiveSuite(folder);
 }
 if (only !== "suites") {
   const result = compare(quick ? 1 : 3, quick ? 1 : 2);
   const hopfield = compareHopfield(quick ? 1 : 2);
-  writeFileSync(`${folder}/compare.json`, JSON.stringify({ perceptron: result, hopfield }, null, 1) + "\n");
+  const contrastive = compareContrastive(quick ? 0.5 : 1);
+  writeFileSync(`${folder}/compare.json`, JSON.stringify({ perceptron: result, hopfield, contrastive }, null, 1) + "\n");
   console.log(`wrote ${folder}/compare.json`);
 }

@@ -16,9 +16,13 @@ import {
   type PerceptronResult, type PerceptronRunOptions,
 } from "./perceptron.js";
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
+import * as check from "./core/validate.js";
 import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
+import { FIGURES, figureTasks } from "./figures.js";
+import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
+import { runTasks } from "./core/pool.js";
 import {
-  curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, sineKernel, weightUpdateCurve, type SampledKernel,
+  kernelMoments, curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, sineKernel, weightUpdateCurve, type SampledKernel,
 } from "./contrastive.js";
 import { ProgressBar } from "./core/progress.js";
 import { VERSION } from "./version.js";
@@ -34,6 +38,8 @@ Usage:
   thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
+  thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
+  thermolearn figure 4c|5c [flags]       regenerate a figure of Falk et al. on all cores
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -68,11 +74,17 @@ hopfield-capacity flags:
   --json FILE --svg FILE
 
 kernel-update flags:
-  --kernel ecoli|sine|exp|feedback (ecoli) --area I (0, ecoli) --tau-k T (exp time constant, 0.1)
+  --kernel ecoli|sine|exp|feedback|ladder (ecoli) --area I (0, ecoli) --tau-k T (exp time constant, 0.1)
+  --gamma γ (0.01) --F F (25) --s S (200): the ladder kernel's chain and step
   --tau-fast τf (1) --tau-slow τs (9) --mean s̄ (0) --amplitudes a,b,c (default: the curve,
   400 amplitudes in [0, 0.75·A_max], with offset and dynamic range) --a-max A (100)
   --theta θ (Eq. 45: |−A_max/τs + I(s̄ + A_max/2)|) --dt DT (the kernel's: 1e-4; sine 0.01)
   --alignment scipy|causal (scipy, as the authors' code) --json FILE --svg FILE
+
+ladder flags: --gamma γ (1) --F F (25) --s S µM (0; the kernel steps from 0 to --s-step, 200) --s-step S
+  --rungs M (5) --json FILE --svg FILE
+
+figure flags: --points P (1000) --seed S (0) --dt DT (0.001) --workers W (all cores) --json FILE --svg FILE
 `;
 
 const NUMBER_FLAGS = {
@@ -338,19 +350,24 @@ function kernelFor(name: string, num: Record<string, number | undefined>): Sampl
     case "sine": return sineKernel();
     case "exp": return exponentialKernel({ tau: num["tau-k"] ?? 0.1, dt: num.dt ?? 1e-4 });
     case "feedback": return feedbackKernel({ dt: num.dt ?? 1e-4 });
-    default: throw new UsageError(`--kernel must be one of "ecoli", "sine", "exp", "feedback", got "${name}"`);
+    case "ladder": {
+      if (num.dt !== undefined && num.dt !== 1e-4) throw new UsageError("--dt must be 1e-4 for the ladder kernel (its unit-length grid)");
+      return ladderKernel({ gamma: num.gamma ?? 0.01, F: num.F ?? 25, s1: num.s ?? 200 }).kernel;
+    }
+    default: throw new UsageError(`--kernel must be one of "ecoli", "sine", "exp", "feedback", "ladder", got "${name}"`);
   }
 }
 
 async function kernelUpdateCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(argv, ["area", "tau-k", "tau-fast", "tau-slow", "mean", "a-max", "theta", "dt"], ["kernel", "amplitudes", "alignment", "json", "svg"]);
-  const flags = { area: "--area", tau: "--tau-k", tauFast: "--tau-fast", tauSlow: "--tau-slow", mean: "--mean", aMax: "--a-max", theta: "--theta", dt: "--dt", alignment: "--alignment", amplitudes: "--amplitudes" };
+  const { num, str } = parseFlags(argv, ["area", "tau-k", "tau-fast", "tau-slow", "mean", "a-max", "theta", "dt", "gamma", "F", "s"], ["kernel", "amplitudes", "alignment", "json", "svg"]);
+  const flags = { gamma: "--gamma", F: "--F", s1: "--s", area: "--area", tau: "--tau-k", tauFast: "--tau-fast", tauSlow: "--tau-slow", mean: "--mean", aMax: "--a-max", theta: "--theta", dt: "--dt", alignment: "--alignment", amplitudes: "--amplitudes" };
   const kernelName = str.kernel ?? "ecoli";
   if (kernelName !== "ecoli" && num.area !== undefined) throw new UsageError("--area applies to --kernel ecoli only");
   if (kernelName === "sine" && num.dt !== undefined && num.dt !== 0.01) throw new UsageError("--dt must be 0.01 for the sine kernel (its grid, Eq. 31)");
   const kernel = withFlags(flags, () => kernelFor(kernelName, num));
   const tauFast = num["tau-fast"] ?? 1, tauSlow = num["tau-slow"] ?? 9, mean = num.mean ?? 0, aMax = num["a-max"] ?? 100;
-  const area = kernelName === "ecoli" ? num.area ?? 0 : 0;
+  // I of Eq. 45: the E. coli family's parameter, else the sampled kernel's own area.
+  const area = kernelName === "ecoli" ? num.area ?? 0 : kernelMoments(kernel).area;
   const theta = num.theta ?? Math.abs(-aMax / tauSlow + area * (mean + aMax / 2));
   const curve = str.amplitudes === undefined;
   const amplitudes = curve ? Array.from({ length: 400 }, (_, i) => (0.75 * aMax * i) / 399) : str.amplitudes!.split(",").map((a) => parseNumber("amplitudes", a));
@@ -369,6 +386,63 @@ async function kernelUpdateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function ladderCommand(argv: string[]): Promise<number> {
+  const { num, str } = parseFlags(argv, ["gamma", "F", "s", "s-step", "rungs"], ["json", "svg"]);
+  const flags = { gamma: "--gamma", F: "--F", s: "--s", s1: "--s-step", rungs: "--rungs" };
+  const params = { gamma: num.gamma ?? 1, F: num.F ?? 25, rungs: num.rungs ?? 5 };
+  const rates = withFlags(flags, () => ladderRates({ ...params, s: num.s ?? 0 }));
+  const p = withFlags(flags, () => steadyState(rates));
+  const dissipation = entropyProduction(rates, p);
+  const { kernel, moments } = withFlags(flags, () => ladderKernel({ ...params, s1: num["s-step"] ?? 200 }));
+  const t = Array.from(kernel.values, (_, i) => i * kernel.dt);
+  console.log(`ladder 2 × ${params.rungs}, γ = ${params.gamma}, F = ${params.F}, s = ${num.s ?? 0}: dissipation σ = ${dissipation.toPrecision(6)} (Schnakenberg, Eq. 59)`);
+  console.log(`steady state: ${Array.from(p, (x) => x.toFixed(4)).join(" ")}`);
+  console.log(`kernel from the step 0 → ${num["s-step"] ?? 200}: ${kernel.values.length} samples on unit time, area ${moments.area.toPrecision(4)}, first moment ${moments.firstMoment.toPrecision(4)}`);
+  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config: { ...params, s: num.s ?? 0, sStep: num["s-step"] ?? 200 }, steadyState: Array.from(p), dissipation: Number.isFinite(dissipation) ? dissipation : null, kernel: { t, k: Array.from(kernel.values) }, area: moments.area, firstMoment: moments.firstMoment }, null, 1) + "\n");
+  if (str.svg) writeFile(str.svg, await lineChartSvg({ title: `Ladder kernel, γ = ${params.gamma}, F = ${params.F}`, xLabel: "t (rescaled)", yLabel: "K", series: [{ name: "K", x: t, y: kernel.values }] }));
+  return 0;
+}
+
+async function figureCommand(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || !(FIGURES as readonly string[]).includes(name)) throw new UsageError(`figure must be one of ${FIGURES.join(", ")}, got ${name === undefined ? "nothing" : `"${name}"`}`);
+  const { num, str } = parseFlags(rest, ["points", "seed", "dt", "workers"], ["json", "svg"]);
+  const flags = { points: "--points", seed: "--seed", dt: "--dt", workers: "--workers" };
+  const tasks = withFlags(flags, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
+  const workers = num.workers === undefined ? undefined : withFlags(flags, () => check.integer("workers", num.workers, 1, 256));
+  const bar = new ProgressBar(`figure ${name}`, process.stderr);
+  const started = performance.now();
+  const { results, status } = await runTasks(tasks, { workers, onProgress: (p) => bar.update(p.fraction, `${p.step}/${p.steps}`) });
+  bar.done();
+  const columns: Record<string, number[]> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r)) (columns[k] ??= []).push(v);
+  const seconds = (performance.now() - started) / 1000;
+  const { seed, dt } = tasks[0];
+  console.log(`figure ${name}: ${results.length} points, seed ${seed}, dt = ${dt}, ${seconds.toFixed(1)} s (${status})`);
+  if (name === "4c") {
+    const x = columns.lnRatio, y = columns.lnDynamicRange;
+    const meanGap = x.reduce((a, xi, i) => a + (y[i] - xi), 0) / x.length;
+    console.log(`ln(dynamic range) − ln(τ_s/τ_f): mean ${meanGap.toFixed(3)} over the points (Eq. 9 predicts 0 for τ_s ≫ τ_f ≫ τ_K)`);
+  } else {
+    console.log("offset against protocol length τ_f + τ_s; column baselineOffset = I·s̄·(τ_f + τ_s)/A_max, the mean signal's contribution once the slow phase passes the threshold");
+  }
+  const config = { figure: name, points: tasks.length, seed, dt, amplitudes: "linspace(0, 75, 400)", aMax: 100 };
+  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
+  if (str.svg) {
+    const spec = name === "4c"
+      ? lineChartSpec({ title: "Fig. 4C: dynamic range (I = 0)", xLabel: "ln(τ_s/τ_f)", yLabel: "ln(dynamic range)", series: [
+        { name: "measured", x: columns.lnRatio, y: columns.lnDynamicRange, points: true },
+        { name: "Eq. 9", x: [Math.min(...columns.lnRatio), Math.max(...columns.lnRatio)], y: [Math.min(...columns.lnRatio), Math.max(...columns.lnRatio)] },
+      ] })
+      : lineChartSpec({ title: "Fig. 5C: offset (I = 0.05, s̄ = 25)", xLabel: "protocol length τ_f + τ_s", yLabel: "offset / A_max", series: [
+        { name: "measured", x: columns.protocolLength, y: columns.offset, points: true },
+        { name: "I·s̄·(τ_f + τ_s)/A_max", x: columns.protocolLength, y: columns.baselineOffset, points: true },
+      ] });
+    writeFile(str.svg, await renderSvg(spec));
+  }
+  return status === "aborted" ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -385,6 +459,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "hopfield-recall") return await hopfieldRecallCommand(rest);
     if (command === "hopfield-capacity") return await hopfieldCapacityCommand(rest);
     if (command === "kernel-update") return await kernelUpdateCommand(rest);
+    if (command === "figure") return await figureCommand(rest);
+    if (command === "ladder") return await ladderCommand(rest);
     throw new UsageError(`unknown command "${command}" (try --help)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {

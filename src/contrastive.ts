@@ -9,6 +9,7 @@
  * the CLI are not yet.
  */
 import { scratch } from "./core/scratch.js";
+import { chooseConvolution, convolveWrapFft } from "./core/fftconv.js";
 import type { Backend } from "./core/loader.js";
 import * as check from "./core/validate.js";
 
@@ -135,11 +136,17 @@ function finiteArray(name: string, x: unknown): Float64Array {
 }
 
 /**
- * Circular convolution c[i] = scale · Σ_{j<L} K[j] s[(i − j + shift) mod N] (direct form, SIMD wasm),
- * shift 0 for "causal" (default) or ⌊L/2⌋ for "scipy" (= scipy.ndimage.convolve1d(s, K, mode="wrap")).
+ * Circular convolution c[i] = scale · Σ_{j<L} K[j] s[(i − j + shift) mod N] in SIMD wasm, shift 0 for
+ * "causal" (default) or ⌊L/2⌋ for "scipy" (= scipy.ndimage.convolve1d(s, K, mode="wrap")). Short
+ * kernels use the direct form (O(NL)); long ones (`chooseConvolution`: from about 40 taps at
+ * N ≥ 4096) an overlap-save FFT (O(N log L)), exact up to FFT round-off (≈ log₂B·ε·Σ|K|·max|s|).
+ * `method` forces either.
  * @throws RangeError for a kernel longer than the signal or non-finite samples.
  */
-export function convolveWrap(signal: Float64Array, kernel: Float64Array, options: { alignment?: Alignment; scale?: number; backend?: Backend } = {}): Float64Array {
+export function convolveWrap(
+  signal: Float64Array, kernel: Float64Array,
+  options: { alignment?: Alignment; scale?: number; backend?: Backend; method?: "auto" | "direct" | "fft" } = {},
+): Float64Array {
   finiteArray("signal", signal);
   finiteArray("kernel", kernel);
   const n = signal.length, taps = kernel.length;
@@ -147,6 +154,10 @@ export function convolveWrap(signal: Float64Array, kernel: Float64Array, options
   if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
   const alignment = check.oneOf("alignment", options.alignment ?? "causal", ["causal", "scipy"] as const);
   const scale = check.finite("scale", options.scale ?? 1);
+  const method = check.oneOf("method", options.method ?? "auto", ["auto", "direct", "fft"] as const);
+  if (method === "fft" || (method === "auto" && chooseConvolution(n, taps) === "fft")) {
+    return convolveWrapFft(signal, kernel, { alignment, scale, backend: options.backend });
+  }
   const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
   const { wasm, addresses: [s, ext, k, out] } = scratch([8 * n, 8 * (n + taps), 8 * (taps + 1), 8 * n], "convolution buffers", options.backend);
   wasm.f64.set(signal, s >> 3);
@@ -194,12 +205,10 @@ export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"
   finiteArray("kernel.values", kernel.values);
   if (taps === 0) throw new RangeError("kernel.values must not be empty");
   if (taps > n) throw new RangeError(`the kernel (${taps} samples) is longer than one period (${n} samples)`);
-  const { wasm, addresses: [s, ext, k, r] } = scratch([8 * n, 8 * (n + taps), 8 * (taps + 1), 8 * n], "weight-update buffers", options.backend);
-  wasm.f64.set(unit, s >> 3);
-  wasm.f64.set(kernel.values, k >> 3);
+  const response = convolveWrap(unit, kernel.values, { alignment, scale: dt, backend: options.backend });
+  const { wasm, addresses: [r] } = scratch([8 * n], "weight-update buffer", options.backend);
+  wasm.f64.set(response, r >> 3);
   const e = wasm.exports;
-  e.extend_periodic(ext, s, n, taps, alignment === "scipy" ? Math.floor(taps / 2) % n : 0);
-  e.conv_direct(r, ext, n, k, taps, dt);
   let kernelSum = 0;
   for (const v of kernel.values) kernelSum += v;
   const offset = mean * dt * kernelSum;

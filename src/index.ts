@@ -30,4 +30,9 @@ export {
   weightUpdate, weightUpdateCurve, piecewiseLinearFit3, curveMetrics,
 } from "./contrastive.js";
 export type { SampledKernel, Alignment, SawtoothOptions, WeightUpdateOptions, PiecewiseFit } from "./contrastive.js";
+export {
+  MarkovChain, LadderChain, ladderRates, ladderEnergy, ladderKernel, ladderDissipation, steadyState, probabilityCurrents,
+  entropyProduction, checkRateMatrix,
+} from "./ladder.js";
+export type { RateMatrix, LadderParams, LadderKernelOptions } from "./ladder.js";
 export { VERSION } from "./version.js";

@@ -21,6 +21,8 @@ export interface Series {
   x: ArrayLike<number>;
   /** y coordinates; must have the same length as `x`. */
   y: ArrayLike<number>;
+  /** Draw the points as dots instead of joining them with a line (a scatter). Default false. */
+  points?: boolean;
 }
 
 /** Options for {@link lineChartSpec} and {@link lineChartSvg}. */
@@ -153,6 +155,7 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
     }
   });
 
+  const scatter = new Set(opts.series.filter((s) => s.points).map((s) => s.name));
   const refs = opts.referenceLines ?? [];
   if (!Array.isArray(refs)) throw new TypeError('referenceLines must be an array');
   refs.forEach((r, i) => {
@@ -197,16 +200,22 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
     width,
     height,
     layer: [
-      {
-        data: { values: rows },
-        mark: { type: 'line', clip: true },
-        encoding: {
-          x,
-          y,
-          // Explicit domain keeps the legend in the caller's series order; one series needs no legend.
-          color: { field: 'series', type: 'nominal', scale: { domain: names }, legend: names.length > 1 ? { title: null } : null },
-        },
-      },
+      // Layer 0 always holds the line series (the demos stream data into it); dots (series with
+      // `points: true`) get a second layer when there are any. Both share one colour scale.
+      ...(['line', 'point'] as const).flatMap((type) => {
+        const values = rows.filter((r) => scatter.has(r.series) === (type === 'point'));
+        if (type === 'point' && scatter.size === 0) return [];
+        return [{
+          data: { values },
+          mark: type === 'line' ? { type, clip: true } : { type, clip: true, filled: true, size: 12 },
+          encoding: {
+            x,
+            y,
+            // Explicit domain keeps the legend in the caller's series order; one series needs no legend.
+            color: { field: 'series', type: 'nominal' as const, scale: { domain: names }, legend: names.length > 1 ? { title: null } : null },
+          },
+        }];
+      }),
       ...refLayers,
     ],
   };

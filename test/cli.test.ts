@@ -140,6 +140,34 @@ describe("kernel-update", () => {
   });
 });
 
+describe("ladder and figure commands", () => {
+  it("ladder writes steadyState, dissipation, kernel (t, k), area and firstMoment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-ladder-"));
+    expect(cli("ladder", "--gamma", "0.01", "--F", "25", "--s", "0", "--json", join(dir, "l.json")).code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "l.json"), "utf8"));
+    expect(json.steadyState).toHaveLength(10);
+    expect(Math.abs(json.steadyState.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-12);
+    expect(json.dissipation).toBeGreaterThan(0);
+    expect(json.kernel.t).toHaveLength(json.kernel.k.length);
+    expect(Math.abs(json.firstMoment)).toBeCloseTo(1, 10);
+    expect(typeof json.area).toBe("number");
+    expect(cli("ladder", "--gamma", "1", "--json", join(dir, "eq.json")).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "eq.json"), "utf8")).dissipation).toBeLessThan(1e-20);
+    expect(cli("ladder", "--gamma=-1")).toMatchObject({ code: 2, err: expect.stringMatching(/gamma/) });
+  });
+
+  it("figure 4c writes its columns and is identical with one or two workers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-fig-"));
+    expect(cli("figure", "4c", "--points", "6", "--dt", "0.002", "--workers", "2", "--json", join(dir, "a.json"), "--svg", join(dir, "a.svg")).code).toBe(0);
+    expect(cli("figure", "4c", "--points", "6", "--dt", "0.002", "--workers", "1", "--json", join(dir, "b.json")).code).toBe(0);
+    const a = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")), b = JSON.parse(readFileSync(join(dir, "b.json"), "utf8"));
+    expect(a.lnDynamicRange).toHaveLength(6);
+    expect(a.lnDynamicRange).toEqual(b.lnDynamicRange);
+    expect(readFileSync(join(dir, "a.svg"), "utf8")).toMatch(/^<svg/);
+    expect(cli("figure", "9x")).toMatchObject({ code: 2, err: expect.stringMatching(/figure must be one of/) });
+  });
+});
+
 describe("package metadata", () => {
   it("VERSION matches package.json", () => {
     expect(JSON.parse(readFileSync("package.json", "utf8")).version).toBe(VERSION);

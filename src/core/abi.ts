@@ -85,6 +85,23 @@ export interface ThermolearnExports {
   extend_periodic(ext: number, s: number, n: number, taps: number, shift: number): void;
   conv_direct(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
   threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
+
+  // fft.ts: radix-2 complex FFT (complex = 16 bytes re, im; twiddles 32·(n − 1) bytes) and the
+  // overlap-save circular convolution (work: 32·2^logb bytes).
+  fft_twiddles(tw: number, logn: number): void;
+  fft(z: number, logn: number, tw: number): void;
+  conv_fft(out: number, ext: number, n: number, kernel: number, taps: number, scale: number, logb: number, tw: number, work: number): void;
+
+  // ladder.ts: master equation dp/dt = M p (M row-major, M[i,j] = rate j→i); exact propagator P = exp(M dt).
+  ladder_create(n: number): number;
+  ladder_rates(p: number): number;
+  ladder_propagator_matrix(p: number): number;
+  ladder_prob(p: number): number;
+  ladder_steps(p: number): number;
+  ladder_set_steps(p: number, steps: number): void;
+  ladder_propagator(p: number, dt: number): number;
+  ladder_matvec(out: number, A: number, x: number, n: number): void;
+  ladder_step(p: number, count: number, mode: number, w: number, out: number): void;
 }
 
 /** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */

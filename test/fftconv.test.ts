@@ -1,0 +1,116 @@
+import { describe, it, expect } from "vitest";
+import { convolveWrapFft, chooseConvolution, fftBlockLog2 } from "../src/core/fftconv.js";
+import { convolveWrap } from "../src/contrastive.js";
+import { refConvolveWrap } from "../src/ref/contrastive.js";
+import { scratch } from "../src/core/scratch.js";
+import { Rng } from "../src/rng.js";
+import { assertClose, BACKENDS } from "./helpers/assert.js";
+
+const EPS = 2 ** -52;
+const ALIGNMENTS = ["causal", "scipy"] as const;
+
+/**
+ * FFT round-off: each radix-2 stage adds a relative error η ≈ 6ε in the 2-norm (Higham, Accuracy and
+ * Stability of Numerical Algorithms, 2nd ed., Thm 24.2: η = μ + γ₄(√2 + μ)), and the result passes
+ * through three transforms (the kernel's, the block's, the inverse), so ‖δc‖₂ ≲ 18·log2(B)·ε·Σ|K|·‖x‖₂
+ * with |H| ≤ Σ|K|. The error spreads over the B outputs of a block (‖x‖₂ ≈ √B·max|s|), which gives the
+ * per-sample bound 18·log2(B)·ε·Σ|K|·max|s|·|scale|. (Observed: at most 0.6·log2(B)·ε·Σ|K|·max|s|.)
+ */
+function fftTolerance(signal: Float64Array, kernel: Float64Array, scale: number): number {
+  let sumK = 0, maxS = 0;
+  for (const v of kernel) sumK += Math.abs(v);
+  for (const v of signal) maxS = Math.max(maxS, Math.abs(v));
+  return 18 * Math.max(1, fftBlockLog2(signal.length, kernel.length)) * EPS * sumK * maxS * Math.abs(scale);
+}
+
+/** Small integers in [−8, 8]: every sum of the references is then exact, so only the FFT rounds. */
+function integers(rng: Rng, count: number): Float64Array {
+  return Float64Array.from(rng.uniform(count), (u) => Math.floor(17 * u) - 8);
+}
+
+function tapsFor(n: number): number[] {
+  return [...new Set([1, 2, 3, 5, 8, 17, 64, Math.ceil(n / 3), n - 1, n])].filter((t) => t >= 1 && t <= n);
+}
+
+describe("FFT circular convolution (overlap-save)", () => {
+  it("equals refConvolveWrap and convolveWrap (direct) for n around powers of two, taps 1 … n, both alignments and backends", () => {
+    const rng = new Rng({ seed: 11 });
+    for (const n of [1, 2, 3, 5, 8, 15, 16, 17, 1000, 1023, 1024, 1025, 10007]) {
+      for (const taps of tapsFor(n)) {
+        const s = integers(rng, n), k = integers(rng, taps);
+        for (const alignment of ALIGNMENTS) {
+          const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
+          const ref = refConvolveWrap(s, k, shift, 0.5); // exact: integer sums, scale a power of two
+          const atol = fftTolerance(s, k, 0.5);
+          for (const backend of BACKENDS) {
+            const got = convolveWrapFft(s, k, { alignment, scale: 0.5, backend });
+            assertClose(got, ref, { atol });
+            // The direct path is exact on these inputs too.
+            if (taps <= 64 || n <= 1025) assertClose(got, convolveWrap(s, k, { alignment, scale: 0.5, backend }), { atol });
+          }
+        }
+      }
+    }
+  });
+
+  it("matches the direct path on Gaussian data (tolerance: FFT round-off plus the direct sum's L·ε·Σ|K|·max|s|)", () => {
+    const rng = new Rng({ seed: 12 });
+    for (const [n, taps] of [[1000, 100], [4099, 1000], [10007, 333]]) {
+      const s = rng.normal(n), k = rng.normal(taps);
+      let sumK = 0, maxS = 0;
+      for (const v of k) sumK += Math.abs(v);
+      for (const v of s) maxS = Math.max(maxS, Math.abs(v));
+      const atol = fftTolerance(s, k, 1) + taps * EPS * sumK * maxS;
+      for (const alignment of ALIGNMENTS) assertClose(convolveWrapFft(s, k, { alignment }), convolveWrap(s, k, { alignment }), { atol });
+    }
+  });
+
+  it("SIMD and scalar builds give the same bits", () => {
+    const rng = new Rng({ seed: 13 });
+    for (const [n, taps] of [[1, 1], [17, 5], [1001, 99], [10007, 1000]]) {
+      const s = rng.normal(n), k = rng.normal(taps);
+      for (const alignment of ALIGNMENTS) {
+        const simd = convolveWrapFft(s, k, { alignment, backend: "simd" });
+        const scalar = convolveWrapFft(s, k, { alignment, backend: "scalar" });
+        expect(Array.from(simd)).toEqual(Array.from(scalar));
+      }
+    }
+  });
+
+  it("a delta kernel shifts the signal (causal) or returns it (scipy, centred)", () => {
+    const s = Float64Array.from({ length: 1009 }, (_, i) => Math.sin(i) * i);
+    // Σ|K| = 1: the error is FFT round-off alone.
+    assertClose(convolveWrapFft(s, new Float64Array([0, 1])), Array.from(s, (_, i) => s[(i + 1008) % 1009]), { atol: fftTolerance(s, new Float64Array([0, 1]), 1) });
+    const centred = new Float64Array(301);
+    centred[150] = 1;
+    assertClose(convolveWrapFft(s, centred, { alignment: "scipy" }), s, { atol: fftTolerance(s, centred, 1) });
+  });
+
+  it("fft() is the DFT: an impulse at m = 1 gives the twiddles e^{−2πik/n}", () => {
+    const { wasm, addresses: [z, tw] } = scratch([16 * 64, 32 * 63], "fft test");
+    for (const logn of [0, 1, 2, 3, 6]) {
+      const n = 2 ** logn, m = Math.min(1, n - 1);
+      wasm.f64.fill(0, z >> 3, (z >> 3) + 2 * n);
+      wasm.f64[(z >> 3) + 2 * m] = 1;
+      wasm.exports.fft_twiddles(tw, logn);
+      wasm.exports.fft(z, logn, tw);
+      const got = wasm.f64Copy(z, 2 * n);
+      const want = Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? Math.cos : Math.sin)((-2 * Math.PI * (((i >> 1) * m) % n)) / n));
+      // Each output is a product of at most log2(n) rounded twiddles (the other terms are 0): a few ε.
+      assertClose(got, want, { atol: 4 * Math.max(1, logn) * EPS });
+    }
+  });
+
+  it("validates like convolveWrap", () => {
+    expect(() => convolveWrapFft(new Float64Array(3), new Float64Array(4), {})).toThrow(/longer than the signal/);
+    expect(() => convolveWrapFft(Float64Array.of(1, Number.NaN), new Float64Array(1), {})).toThrow(/signal\[1\] must be finite/);
+    expect(() => convolveWrapFft(new Float64Array(3), new Float64Array(1), { alignment: "centre" as never })).toThrow(/alignment/);
+    expect(() => convolveWrapFft(new Float64Array(0), new Float64Array(0), {})).toThrow(/must not be empty/);
+  });
+
+  it("chooseConvolution picks the direct form for short kernels and the FFT for long ones", () => {
+    expect(chooseConvolution(10_000, 8)).toBe("direct");
+    expect(chooseConvolution(10_000, 1000)).toBe("fft");
+    expect(chooseConvolution(100, 100)).toBe("direct");
+  });
+});
