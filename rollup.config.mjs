@@ -19,7 +19,7 @@ export default [
     onwarn: quiet,
   },
   {
-    input: { main: "demo/main.ts", worker: "demo/worker.ts", hopfield: "demo/hopfield.ts", "hopfield-worker": "demo/hopfield-worker.ts" },
+    input: { main: "demo/main.ts", worker: "demo/worker.ts", hopfield: "demo/hopfield.ts", "hopfield-worker": "demo/hopfield-worker.ts", memory: "demo/memory.ts" },
     output: { dir: "demo/dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" },
     plugins: [nodeResolve({ browser: true }), ts()],
     onwarn: quiet,
