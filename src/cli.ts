@@ -39,7 +39,7 @@ Usage:
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
   thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
-  thermolearn figure 4c|5c [flags]       regenerate a figure of Falk et al. on all cores
+  thermolearn figure 4c|5c|6b [flags]    regenerate a figure of Falk et al. on all cores
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -84,7 +84,8 @@ kernel-update flags:
 ladder flags: --gamma γ (1) --F F (25) --s S µM (0; the kernel steps from 0 to --s-step, 200) --s-step S
   --rungs M (5) --json FILE --svg FILE
 
-figure flags: --points P (1000) --seed S (0) --dt DT (0.001) --workers W (all cores) --json FILE --svg FILE
+figure flags: --points P (1000; 6b: 5000) --seed S (0) --dt DT (0.001; 4c and 5c) --workers W (all cores)
+  --json FILE --svg FILE
 `;
 
 const NUMBER_FLAGS = {
@@ -423,13 +424,21 @@ async function figureCommand(argv: string[]): Promise<number> {
     const x = columns.lnRatio, y = columns.lnDynamicRange;
     const meanGap = x.reduce((a, xi, i) => a + (y[i] - xi), 0) / x.length;
     console.log(`ln(dynamic range) − ln(τ_s/τ_f): mean ${meanGap.toFixed(3)} over the points (Eq. 9 predicts 0 for τ_s ≫ τ_f ≫ τ_K)`);
-  } else {
+  } else if (name === "5c") {
     console.log("offset against protocol length τ_f + τ_s; column baselineOffset = I·s̄·(τ_f + τ_s)/A_max, the mean signal's contribution once the slow phase passes the threshold");
+  } else {
+    const valid = columns.lnOffsetOverMean.filter(Number.isFinite).length;
+    console.log(`ln|offset/s̄| against dissipation σ for ${results.length} ladder kernels (${valid} with a measurable offset; null in the JSON otherwise)`);
   }
   const config = { figure: name, points: tasks.length, seed, dt, amplitudes: "linspace(0, 75, 400)", aMax: 100 };
   if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
   if (str.svg) {
-    const spec = name === "4c"
+    const spec = name === "6b"
+      ? concatSpecs({ specs: [
+        lineChartSpec({ title: "Fig. 6B: offset", xLabel: "dissipation σ", yLabel: "ln|offset/s̄|", xScale: "log", width: 360, height: 260, series: [{ name: "ladder kernels", x: columns.dissipation, y: columns.lnOffsetOverMean, points: true }] }),
+        lineChartSpec({ title: "dynamic range", xLabel: "dissipation σ", yLabel: "A_max/A_min", xScale: "log", width: 360, height: 260, series: [{ name: "ladder kernels", x: columns.dissipation, y: columns.dynamicRange, points: true }] }),
+      ] })
+      : name === "4c"
       ? lineChartSpec({ title: "Fig. 4C: dynamic range (I = 0)", xLabel: "ln(τ_s/τ_f)", yLabel: "ln(dynamic range)", series: [
         { name: "measured", x: columns.lnRatio, y: columns.lnDynamicRange, points: true },
         { name: "Eq. 9", x: [Math.min(...columns.lnRatio), Math.max(...columns.lnRatio)], y: [Math.min(...columns.lnRatio), Math.max(...columns.lnRatio)] },

@@ -1,14 +1,16 @@
 /**
  * The paper's figures as experiments (Falk et al., spec §3), each a list of independent points.
- * Point i draws its random parameters from stream i of the seed, so a figure is bit-identical
- * whatever the number of workers (src/core/pool.ts) or the order they finish in.
+ * Point i draws its random parameters from stream i of the seed (and Fig. 6B's groups from streams
+ * 2³¹ + g), so a figure is bit-identical whatever the number of workers (src/core/pool.ts) or the
+ * order they finish in.
  */
 import { curveMetrics, ecoliKernel, weightUpdateCurve, type SampledKernel } from "./contrastive.js";
+import { ladderDissipation, ladderKernel } from "./ladder.js";
 import { Rng } from "./rng.js";
 import * as check from "./core/validate.js";
 
-export type FigureName = "4c" | "5c";
-export const FIGURES: readonly FigureName[] = ["4c", "5c"];
+export type FigureName = "4c" | "5c" | "6b";
+export const FIGURES: readonly FigureName[] = ["4c", "5c", "6b"];
 
 /** What one point of a figure needs: everything else follows from (figure, index, seed, dt). */
 export interface FigureTask {
@@ -51,6 +53,7 @@ function drawTimes(seed: number, index: number): { tauFast: number; tauSlow: num
  *   I·s̄·(τ_f + τ_s)/A_max there (column `baselineOffset`); Eq. 10's I·τ_f·s̄ is its fast-phase part.
  */
 export function figurePoint(task: FigureTask): Record<string, number> {
+  if (task.figure === "6b") return ladderPoint(task);
   const { tauFast, tauSlow } = drawTimes(task.seed, task.index);
   if (task.figure === "4c") {
     const kernel = cachedEcoli(0, task.dt);
@@ -66,10 +69,62 @@ export function figurePoint(task: FigureTask): Record<string, number> {
   return { tauFast, tauSlow, protocolLength: tauFast + tauSlow, offset, baselineOffset: (area * mean * (tauFast + tauSlow)) / A_MAX, dynamicRange };
 }
 
+/** Streams of the Fig. 6B groups, apart from the per-kernel streams 0 … points − 1. */
+const GROUP_STREAM_BASE = 2 ** 31;
+
+/**
+ * Fig. 6B, one random ladder kernel (spec §3, Appendix F). Kernels come in groups of 50 sharing a
+ * step size s ~ U(5, 250) and F ~ U(1, 100); in each group 10 have γ ~ U(0, 1) and 40 have
+ * γ = U(0, 1)·10^{−x}, x ~ U(0, 24). The kernel is the response to the step 0 → s (unit time, 10⁴
+ * samples); the dissipation σ is the chain's steady state at s = 0. Curve: A ∈ linspace(0, A_max, 100),
+ * A_max = 50, τ_f = 3, τ_s = 15, s̄ = 10, θ by Eq. 45 with the kernel's own area I; A_min = the first A
+ * whose normalised response Δw/A_max exceeds 0.05; the offset is the intercept of the least-squares
+ * line through the points with A_min ≤ A ≤ A_max. Values that do not exist for a kernel (no response
+ * above 0.05, or A_min = 0) are NaN here and null in the CLI's JSON.
+ */
+function ladderPoint(task: FigureTask): Record<string, number> {
+  const group = Math.floor(task.index / 50), member = task.index % 50;
+  const groupRng = new Rng({ seed: task.seed, stream: GROUP_STREAM_BASE + group });
+  const own = new Rng({ seed: task.seed, stream: task.index });
+  let s: number, F: number, gamma: number;
+  try {
+    const [us, uF] = groupRng.uniform(2);
+    s = 5 + 245 * us;
+    F = 1 + 99 * uF;
+    const [ug, ux] = own.uniform(2);
+    gamma = member < 10 ? ug : ug * 10 ** (-24 * ux);
+  } finally {
+    groupRng.dispose();
+    own.dispose();
+  }
+  const { kernel, moments } = ladderKernel({ gamma, F, s1: s });
+  const dissipation = ladderDissipation({ gamma, F, s: 0 });
+  const aMax = 50, tauFast = 3, tauSlow = 15, mean = 10;
+  const theta = Math.abs(-aMax / tauSlow + moments.area * (mean + aMax / 2));
+  const amplitudes = Array.from({ length: 100 }, (_, i) => (aMax * i) / 99);
+  const dw = weightUpdateCurve({ kernel, dt: kernel.dt, tauFast, tauSlow, mean, theta, amplitudes });
+  const first = amplitudes.findIndex((_, i) => dw[i] / aMax > 0.05);
+  let offset = Number.NaN, aMin = aMax;
+  if (first >= 0 && amplitudes.length - first >= 2) {
+    aMin = amplitudes[first];
+    // Least-squares line through (A, Δw) for A ≥ A_min; its intercept is the offset.
+    let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (let i = first; i < amplitudes.length; i++) { n++; sx += amplitudes[i]; sy += dw[i]; sxx += amplitudes[i] ** 2; sxy += amplitudes[i] * dw[i]; }
+    const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    offset = (sy - slope * sx) / n;
+  }
+  return {
+    gamma, F, s, dissipation: Number.isFinite(dissipation) ? dissipation : Number.MAX_VALUE, area: moments.area,
+    offset: Number.isFinite(offset) ? offset : 0, lnOffsetOverMean: Number.isFinite(offset) && offset !== 0 ? Math.log(Math.abs(offset / mean)) : Number.NaN,
+    // Undefined (NaN, null in JSON) when even A = 0 passes 0.05·A_max: the offset alone does.
+    dynamicRange: aMin > 0 ? aMax / aMin : Number.NaN,
+  };
+}
+
 /** Checks a figure's options; returns the tasks. */
 export function figureTasks(options: { figure: string; points?: number; seed?: number; dt?: number }): FigureTask[] {
   const figure = check.oneOf("figure", options.figure, FIGURES);
-  const points = check.integer("points", options.points ?? 1000, 1, 1e6);
+  const points = check.integer("points", options.points ?? (figure === "6b" ? 5000 : 1000), 1, 1e6);
   const seed = check.seed("seed", options.seed ?? 0);
   const dt = check.positive("dt", options.dt ?? 1e-3);
   if (dt > 0.01) throw new RangeError(`dt must be ≤ 0.01 to resolve the kernel (width ≈ 0.1), got ${dt}`);

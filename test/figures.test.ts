@@ -39,6 +39,18 @@ describe("figures of Falk et al.", () => {
     expect(long).toBeGreaterThan(3);
   });
 
+  it("Fig. 6B: the offset falls as dissipation grows (near-equilibrium against strongly driven kernels)", () => {
+    const points = figureTasks({ figure: "6b", points: 60, seed: 0 }).map(figurePoint);
+    for (const p of points) expect(p.dissipation).toBeGreaterThanOrEqual(0);
+    const low = points.filter((p) => p.dissipation < 1 && Number.isFinite(p.lnOffsetOverMean));
+    const high = points.filter((p) => p.dissipation > 3 && Number.isFinite(p.lnOffsetOverMean));
+    const mean = (xs: typeof points) => xs.reduce((a, p) => a + p.lnOffsetOverMean, 0) / xs.length;
+    expect(low.length).toBeGreaterThan(3);
+    expect(high.length).toBeGreaterThan(3);
+    // ln|offset/s̄| ≈ 4–7 near equilibrium and ≈ −2…1.5 when driven hard (seed 0): a clear drop.
+    expect(mean(high)).toBeLessThan(mean(low) - 1);
+  });
+
   it("rejects bad options naming them", () => {
     expect(() => figureTasks({ figure: "9z" })).toThrow(/figure must be one of/);
     expect(() => figureTasks({ figure: "4c", points: 0 })).toThrow(/points/);
