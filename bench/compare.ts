@@ -14,6 +14,7 @@ import { describeMachine, machine } from "./machine.js";
 import { benchNetwork } from "./hopfield.bench.js";
 import { hopfieldCapacity } from "../src/hopfield.js";
 import { convolveWrap } from "../src/contrastive.js";
+import { LadderChain } from "../src/ladder.js";
 import { Rng } from "../src/rng.js";
 
 const N = 10_000, BATCH = 30;
@@ -196,4 +197,29 @@ export function compareContrastive(seconds = 1): Record<string, unknown> {
   }
   rng.dispose();
   return { machine: machine(), rows };
+}
+
+/**
+ * The 10-state ladder master equation to 10⁴ time points (5 time units, dt = 5·10⁻⁴) from the s = 0
+ * steady state after a step to s = 200 (γ = 0.1, F = 25), against scipy's odeint on the same problem.
+ * Ours: setSignal (recomputes the exact propagator exp(M·dt)), then 10⁴ propagator steps recorded.
+ */
+export function compareMasterEquation(seconds = 1): Record<string, unknown> {
+  const run = spawnSync("python3", ["bench/contrastive_scipy.py", "--json", "--seconds", String(seconds)], { encoding: "utf8" });
+  const peer: number | null = run.status === 0 ? JSON.parse(run.stdout).masterEquation.ms : null;
+  const chain = new LadderChain({ gamma: 0.1, F: 25, s: 0, dt: 5e-4 });
+  const p0 = chain.probabilities();
+  const f = () => { chain.setSignal(0); chain.setProbabilities(p0); chain.setSignal(200); chain.trajectory(10_000); };
+  f();
+  const times: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < 1000 * seconds || times.length < 5) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  chain.dispose();
+  const ms = median(times);
+  console.log(`  master equation, 10 states, 10⁴ points: thermolearn ${ms.toFixed(2)} ms (exact propagator), scipy odeint ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / ms).toFixed(1)}× odeint` : ""}`);
+  return { ms, odeintMs: peer, ratio: peer ? peer / ms : null };
 }

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { perceptronSuite } from "./perceptron.bench.js";
 import { rngSuite } from "./rng.bench.js";
 import { simdSuite } from "./simd.bench.js";
-import { compare, compareContrastive, compareHopfield } from "./compare.js";
+import { compare, compareContrastive, compareHopfield, compareMasterEquation } from "./compare.js";
 import { contrastiveSuite } from "./contrastive.bench.js";
 import { hopfieldSuite } from "./hopfield.bench.js";
 
@@ -27,6 +27,7 @@ if (only !== "suites") {
   const result = compare(quick ? 1 : 3, quick ? 1 : 2);
   const hopfield = compareHopfield(quick ? 1 : 2);
   const contrastive = compareContrastive(quick ? 0.5 : 1);
-  writeFileSync(`${folder}/compare.json`, JSON.stringify({ perceptron: result, hopfield, contrastive }, null, 1) + "\n");
+  const masterEquation = compareMasterEquation(quick ? 0.5 : 1);
+  writeFileSync(`${folder}/compare.json`, JSON.stringify({ perceptron: result, hopfield, contrastive, masterEquation }, null, 1) + "\n");
   console.log(`wrote ${folder}/compare.json`);
 }
