@@ -78,8 +78,28 @@ export function conv_direct(out: usize, ext: usize, n: i32, kernel: usize, taps:
  * unit protocol serve every amplitude (s = s̄ + Aφ, so K ∗ s = s̄ΣK + A·K ∗ φ).
  */
 export function threshold_trapezoid(r: usize, n: i32, offset: f64, amplitude: f64, theta: f64, dt: f64): f64 {
+  // Σ_i g(c_i) with even/odd partial sums: SIMD lanes, or their scalar twin (same bits).
+  let i = 0;
   let sum: f64 = 0;
-  for (let i = 0; i < n; i++) {
+  if (ASC_FEATURE_SIMD) {
+    const vo = f64x2.splat(offset), va = f64x2.splat(amplitude), vt = f64x2.splat(theta), zero = f64x2.splat(0);
+    let acc = f64x2.splat(0);
+    for (; i + 2 <= n; i += 2) {
+      const x = f64x2.add(vo, f64x2.mul(va, v128.load(r + (<usize>i << 3))));
+      acc = f64x2.add(acc, v128.bitselect(x, zero, f64x2.ge(f64x2.abs(x), vt)));
+    }
+    sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  } else {
+    let even: f64 = 0, odd: f64 = 0;
+    for (; i + 2 <= n; i += 2) {
+      const x0 = offset + amplitude * load<f64>(r + (<usize>i << 3));
+      const x1 = offset + amplitude * load<f64>(r + (<usize>i << 3), 8);
+      even += Math.abs(x0) >= theta ? x0 : 0;
+      odd += Math.abs(x1) >= theta ? x1 : 0;
+    }
+    sum = even + odd;
+  }
+  for (; i < n; i++) {
     const x = offset + amplitude * load<f64>(r + (<usize>i << 3));
     if (Math.abs(x) >= theta) sum += x;
   }

@@ -146,3 +146,11 @@ describe("three-segment fit and curve metrics", () => {
     expect(() => piecewiseLinearFit3([0, 2, 1, 3, 4, 5], [0, 0, 0, 0, 0, 0])).toThrow(/strictly increasing/);
   });
 });
+
+describe("weight-update builds", () => {
+  it("SIMD and scalar builds give the same Δw bits", () => {
+    const kernel = ecoliKernel({ area: 0.05, dt: 1e-3 });
+    const options = { kernel, dt: 1e-3, tauFast: 1.3, tauSlow: 7.1, mean: 3, theta: 5, amplitudes: [0, 10, 33.3, 75] };
+    expect(Array.from(weightUpdateCurve({ ...options, backend: "simd" }))).toEqual(Array.from(weightUpdateCurve({ ...options, backend: "scalar" })));
+  });
+});
