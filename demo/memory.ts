@@ -3,14 +3,19 @@
  * learning through non-equilibrium memory (src/contrastive.ts, src/ladder.ts).
  *
  * Each slider has a number input next to it (its read-out, where any value may be typed); the
- * number inputs are what the page reads. Changes are throttled to ~10 updates a second and computed
- * on the main thread: one update (kernel, sawtooth, one convolution, the 100-amplitude weight-update
- * curve, its three-segment fit and, for the ladder, its step-response kernel) takes a few ms to
- * ~30 ms at dt = 10⁻³ (the time is shown in the status line), so no worker is needed. The charts are
- * vega views built once from src/plot.ts `lineChartSpec` and fed new rows afterwards.
+ * number inputs are what the page reads. Changes are throttled to ~10 updates a second.
+ *
+ * The computation (kernel, sawtooth, one convolution, the 100-amplitude weight-update curve and its
+ * three-segment fit, the ladder's step-response kernel and dissipation) runs in a module Web Worker,
+ * which is this same bundle (demo/dist/memory.js) started with `new Worker(import.meta.url)`: the
+ * E. coli kernel (dt = 10⁻³) takes 5–40 ms, but the ladder kernel needs the library's default grid
+ * (10⁴ samples on the unit axis, dt = 10⁻⁴: coarser grids change its area, even its sign), where one
+ * update takes 50–150 ms. The worker sends back chart-ready, decimated series; the page draws them
+ * with vega views built once from src/plot.ts `lineChartSpec` and fed new rows afterwards. If the
+ * worker cannot start, the page computes on the main thread.
  *
  * For tests, the page's state is exposed on `window.__thermolearnMemory` (a MemoryDemoState):
- *   ready          true once the wasm is compiled and the first update is on screen
+ *   ready          true once the first update is on screen
  *   params         the inputs of the last update attempt {tauFast, tauSlow, amplitude, mean, area,
  *                  theta, thetaAuto, alignment, kernel: "ecoli" | "ladder", gamma, F}
  *   theta          θ used by the last successful update (Eq. 45 when thetaAuto)
@@ -22,7 +27,8 @@
  *   dwAtA          Δw over one period at the chosen A (chart 2)
  *   dissipation    the ladder's entropy production σ at the chosen γ and F (s = 0)
  *   ladderMoments  {area, firstMoment} of the ladder kernel at the chosen γ and F
- *   computeMs      time the last update's computation took (ms), renderMs the charts' time
+ *   computeMs      time the last update's computation took (ms, in the worker); renderMs the charts'
+ *   worker         whether the computation runs in the worker (false: main-thread fallback)
  *   error          the message shown in the page ("RangeError: …"), or null
  *   update         number of updates attempted so far; pending: an update is queued or running
  *   rendered       the update whose charts are on screen (equals `update` once they caught up,
@@ -55,6 +61,7 @@ export interface MemoryDemoState {
   ladderMoments: { area: number; firstMoment: number } | null;
   computeMs: number;
   renderMs: number;
+  worker: boolean;
   error: string | null;
   update: number;
   pending: boolean;
@@ -64,101 +71,66 @@ declare global {
   interface Window { __thermolearnMemory: MemoryDemoState }
 }
 
-/** Time step of the page's kernels and sawtooth. */
+/** Time step of the E. coli kernel (and of the sawtooth with it). */
 const DT = 1e-3;
 /** A_max of Eq. 45 and of the curve metrics; the curve spans [0, 0.75·A_max] as in the paper. */
 const A_MAX = 100;
 const AMPLITUDES = Array.from({ length: 100 }, (_, i) => (0.75 * A_MAX * i) / 99);
-/** The ladder's step s0 = 0 → s1, its integration time and step: N = 1000 samples, so its unit-axis dt = 10⁻³ = DT. */
-const LADDER = { s1: 200, duration: 5, dt: 5e-3 };
+/** The ladder kernel's step s = 0 → S1 (the library's default grid: 10⁴ samples, dt = 10⁻⁴ on the unit axis). */
+const S1 = 200;
 /** The σ(γ) grid and the reference kernels of the ladder explorer. */
 const GAMMA_GRID = Array.from({ length: 41 }, (_, i) => 10 ** (-4 + i / 10));
 const REFERENCE_GAMMAS: [string, number][] = [["γ = 1", 1], ["γ = 10⁻²", 1e-2], ["γ = 10⁻⁴", 1e-4]];
-
-const state: MemoryDemoState = (window.__thermolearnMemory = {
-  ready: false, params: null, theta: null, kernelMoments: null, amplitudes: AMPLITUDES.slice(), dw: [], offset: null,
-  dynamicRange: null, dwAtA: null, dissipation: null, ladderMoments: null, computeMs: 0, renderMs: 0, error: null,
-  update: 0, pending: false, rendered: 0,
-});
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const form = $<HTMLFormElement>("controls");
-const statusLine = $<HTMLElement>("status");
-const errorBox = $<HTMLElement>("error");
-const thetaAuto = $<HTMLInputElement>("theta-auto");
-const kernelSelect = $<HTMLSelectElement>("kernel");
-const alignmentSelect = $<HTMLSelectElement>("alignment");
-
-/** A number input's value; an empty field gives NaN so the library's check names the option. */
-function num(id: string): number {
-  const text = $<HTMLInputElement>(id).value.trim();
-  return text === "" ? NaN : Number(text);
-}
-
-const fmt = (x: number | null, digits = 3): string => {
-  if (x === null || Number.isNaN(x)) return "–";
-  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-  const a = Math.abs(x);
-  const text = a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(digits);
-  return text.replace(/-/g, "−");
-};
-
-function showError(error: unknown): void {
-  const message = error === null ? null : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  state.error = message;
-  errorBox.textContent = message ?? "";
-  errorBox.hidden = message === null;
-  document.querySelector(".charts")!.classList.toggle("stale", message !== null);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sliders ↔ number inputs. Sliders clamp to their range; the number inputs accept anything typed.
-// ---------------------------------------------------------------------------------------------
-
-for (const box of document.querySelectorAll<HTMLElement>(".slider")) {
-  const id = box.dataset.for!;
-  const field = $<HTMLInputElement>(id), range = $<HTMLInputElement>(`${id}-range`);
-  const log = box.classList.contains("log");
-  const toField = (v: number) => (log ? Number((10 ** v).toPrecision(3)) : v);
-  const toRange = (v: number) => (log ? Math.log10(v) : v);
-  range.addEventListener("input", () => { field.value = String(toField(Number(range.value))); schedule(); });
-  field.addEventListener("input", () => {
-    const v = num(id);
-    if (Number.isFinite(v) && (!log || v > 0)) range.value = String(toRange(v)); // the browser clamps it
-    schedule();
-  });
-}
-thetaAuto.addEventListener("change", () => { syncThetaAuto(); schedule(); });
-for (const select of [kernelSelect, alignmentSelect]) select.addEventListener("change", () => { syncKernelChoice(); schedule(); });
-form.addEventListener("submit", (e) => e.preventDefault());
-
-function syncThetaAuto(): void {
-  for (const id of ["theta", "theta-range"]) $<HTMLInputElement>(id).disabled = thetaAuto.checked;
-}
-function syncKernelChoice(): void {
-  const ecoli = kernelSelect.value === "ecoli";
-  for (const id of ["area", "area-range"]) $<HTMLInputElement>(id).disabled = !ecoli;
-  document.querySelector('.slider[data-for="area"]')!.classList.toggle("off", !ecoli);
-}
-
-function readParams(): MemoryParams {
-  return {
-    tauFast: num("tauFast"), tauSlow: num("tauSlow"), amplitude: num("amplitude"), mean: num("mean"), area: num("area"),
-    theta: num("theta"), thetaAuto: thetaAuto.checked, alignment: alignmentSelect.value as Alignment,
-    kernel: kernelSelect.value as KernelChoice, gamma: num("gamma"), F: num("F"),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The computation (all library calls; they validate their inputs and name the bad option).
 // ---------------------------------------------------------------------------------------------
 
-interface Result {
-  kernel: SampledKernel; moments: { area: number; firstMoment: number }; theta: number;
-  t: Float64Array; s: Float64Array; u: Float64Array; g: Float64Array; dwAtA: number;
-  dw: Float64Array; offset: number; dynamicRange: number; fit: PiecewiseFit;
-  ladder: SampledKernel; ladderMoments: { area: number; firstMoment: number }; dissipation: number;
-  references: { name: string; kernel: SampledKernel }[]; sigmaGrid: number[];
+interface Line { x: number[]; y: number[] }
+interface Moments { area: number; firstMoment: number }
+/** What one update sends to the page: numbers for the read-outs, decimated series for the charts. */
+export interface Result {
+  theta: number; moments: Moments; kernel: Line; kernelInfo: { samples: number; dt: number };
+  period: { s: Line; u: Line; g: Line }; dwAtA: number;
+  dw: number[]; offset: number; dynamicRange: number; fit: number[];
+  ladder: Line; ladderMoments: Moments; dissipation: number; references: { name: string; line: Line }[]; sigmaGrid: number[];
+  computeMs: number;
+}
+type WorkerReply = { id: number; result: Result } | { id: number; error: { name: string; message: string } };
+
+/**
+ * At most 2·buckets points of (x, y) for a line: per bucket of consecutive samples, its minimum and
+ * maximum in their order, so narrow spikes (g_θ during a short rise, the ladder kernel at t = 0)
+ * survive. Charts a few hundred pixels wide need no more, and vega draws them much faster.
+ */
+function decimate(x: ArrayLike<number>, y: ArrayLike<number>, buckets = 400): Line {
+  const n = x.length;
+  if (n <= 2 * buckets) return { x: Array.from(x), y: Array.from(y) };
+  const xs: number[] = [], ys: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * n) / buckets), to = Math.floor(((b + 1) * n) / buckets);
+    let lo = from, hi = from;
+    for (let i = from + 1; i < to; i++) {
+      if (y[i] < y[lo]) lo = i;
+      if (y[i] > y[hi]) hi = i;
+    }
+    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) { xs.push(x[i]); ys.push(y[i]); }
+  }
+  if (xs[xs.length - 1] !== x[n - 1]) { xs.push(x[n - 1]); ys.push(y[n - 1]); }
+  return { x: xs, y: ys };
+}
+const kernelLine = (k: SampledKernel, buckets = 300): Line => decimate(Float64Array.from(k.values, (_, i) => i * k.dt), k.values, buckets);
+
+/** The continuous three-segment fit of curveMetrics, back in units of A (it was fitted on A/A_max). */
+function fitLine(fit: PiecewiseFit, amplitudes: number[]): number[] {
+  const [b1, b2] = fit.breakpoints, [s1, s2, s3] = fit.slopes;
+  const right = (x: number) => fit.rightIntercept + s3 * x;
+  const middle = (x: number) => right(b2) + s2 * (x - b2);
+  const left = (x: number) => middle(b1) + s1 * (x - b1);
+  return amplitudes.map((a) => {
+    const x = a / A_MAX;
+    return A_MAX * (x <= b1 ? left(x) : x <= b2 ? middle(x) : right(x));
+  });
 }
 
 /** Ladder results that depend only on (γ, F) or F: cached, since the sliders move one at a time. */
@@ -167,8 +139,8 @@ function ladderKernelFor(gamma: number, F: number): SampledKernel {
   const key = `${gamma}|${F}`;
   let kernel = ladderCache.get(key);
   if (!kernel) {
-    kernel = ladderKernel({ gamma, F, ...LADDER }).kernel;
-    if (ladderCache.size > 64) ladderCache.clear();
+    kernel = ladderKernel({ gamma, F, s1: S1 }).kernel;
+    if (ladderCache.size > 32) ladderCache.clear();
     ladderCache.set(key, kernel);
   }
   return kernel;
@@ -184,11 +156,12 @@ function sigmaGridFor(F: number): number[] {
 }
 
 function compute(p: MemoryParams): Result {
+  const t0 = performance.now();
   // The ladder explorer first: it needs only γ and F.
   const ladder = ladderKernelFor(p.gamma, p.F);
   const ladderMoments = kernelMoments(ladder);
   const dissipation = ladderDissipation({ gamma: p.gamma, F: p.F });
-  const references = REFERENCE_GAMMAS.map(([name, gamma]) => ({ name, kernel: ladderKernelFor(gamma, p.F) }));
+  const references = REFERENCE_GAMMAS.map(([name, gamma]) => ({ name, line: kernelLine(ladderKernelFor(gamma, p.F)) }));
   const sigmaGrid = sigmaGridFor(p.F);
 
   const kernel = p.kernel === "ecoli" ? ecoliKernel({ area: p.area, dt: DT }) : ladder;
@@ -202,22 +175,47 @@ function compute(p: MemoryParams): Result {
   });
   const { offset, dynamicRange, fit } = curveMetrics(AMPLITUDES, dw, A_MAX);
 
-  // One period at the chosen A: s, u = dt·K ∗ s, g_θ(u) (|u| < θ dropped), Δw by the trapezoid rule.
+  // One period at the chosen A: s, u = dt·K ∗ s, g_θ(u) (|u| < θ dropped), Δw = ∫g dt (periodic trapezoid = sum).
   const s = sawtooth({ tauFast: p.tauFast, tauSlow: p.tauSlow, amplitude: p.amplitude, mean: p.mean, dt: kernel.dt });
   const u = convolveWrap(s, kernel.values, { alignment: p.alignment, scale: kernel.dt });
   const g = u.map((x) => (Math.abs(x) < theta ? 0 : x));
   let dwAtA = 0;
-  for (let i = 0; i < g.length; i++) dwAtA += g[i] * kernel.dt; // periodic trapezoid rule = plain sum
+  for (let i = 0; i < g.length; i++) dwAtA += g[i] * kernel.dt;
   const t = Float64Array.from(s, (_, i) => i * kernel.dt);
-  return { kernel, moments, theta, t, s, u, g, dwAtA, dw, offset, dynamicRange, fit, ladder, ladderMoments, dissipation, references, sigmaGrid };
+  return {
+    theta, moments, kernel: kernelLine(kernel), kernelInfo: { samples: kernel.values.length, dt: kernel.dt },
+    period: { s: decimate(t, s), u: decimate(t, u), g: decimate(t, g) }, dwAtA,
+    dw: Array.from(dw), offset, dynamicRange, fit: fitLine(fit, AMPLITUDES),
+    ladder: kernelLine(ladder), ladderMoments, dissipation, references, sigmaGrid, computeMs: performance.now() - t0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the worker: answer {id, params} with {id, result} or {id, error}.
+// ---------------------------------------------------------------------------------------------
+
+function workerMain(): void {
+  const ready = init();
+  self.onmessage = async (event: MessageEvent<{ id: number; params: MemoryParams }>) => {
+    const { id, params } = event.data;
+    let reply: WorkerReply;
+    try {
+      await ready;
+      reply = { id, result: compute(params) };
+    } catch (e) {
+      reply = { id, error: e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) } };
+    }
+    self.postMessage(reply);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Charts (as in the other demos): built once (lineChartSpec → vega-lite → vega view), then fed
-// new rows through the view's dataset; rebuilt only when the options other than the data change.
+// new rows through the view's datasets; rebuilt only when the options other than the data change.
 // ---------------------------------------------------------------------------------------------
 
 type Row = { series: string; x: number; y: number };
+type Layer = { mark: { type: string; size?: number; strokeWidth?: number }; encoding: Record<string, unknown> };
 
 class LiveChart {
   #view: vega.View | null = null;
@@ -225,7 +223,8 @@ class LiveChart {
   #key = "";
   #dataKey: string | null = null;
 
-  constructor(readonly container: HTMLElement) {}
+  /** `dashed`: names of line series drawn dashed; `symlogY`: a symmetric-log y scale (spikes and small lobes both visible). */
+  constructor(readonly container: HTMLElement, readonly dashed: string[] = [], readonly symlogY = false) {}
 
   /** The inlined datasets of a lineChartSpec spec: layer 0 (lines), then layer 1 (points) if any. */
   static rows(options: LineChartOptions): Row[][] {
@@ -242,15 +241,25 @@ class LiveChart {
       this.#sources.forEach((name, i) => this.#view!.data(name, data[i]));
       await this.#view.runAsync();
       this.#dataKey = dataKey;
-      this.container.classList.remove("empty");
       return;
     }
-    // Compile with one distinctive placeholder point per series, so each dataset can be found by its
-    // first row, then give it the real rows before the first run.
+    // Compile with one placeholder point per series, so each dataset can be found by its first row,
+    // then give it the real rows before the first run.
     const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ ...s, x: [1], y: [1] })) });
+    const lineNames = options.series.filter((s) => !s.points).map((s) => s.name);
+    for (const layer of (probe as unknown as { layer: Layer[] }).layer) {
+      if (layer.mark.type === "point") layer.mark.size = 70; // the current value: a visible dot
+      const y = layer.encoding.y as { scale?: object } | undefined;
+      if (this.symlogY && y) y.scale = { type: "symlog", constant: 1 };
+      if (layer.mark.type === "line" && this.dashed.length > 0) {
+        layer.encoding.strokeDash = {
+          field: "series", type: "nominal", legend: null,
+          scale: { domain: lineNames, range: lineNames.map((n) => (this.dashed.includes(n) ? [5, 3] : [1, 0])) },
+        };
+      }
+    }
     const vgSpec = compile(probe).spec;
     const datasets = (vgSpec.data ?? []) as { name: string; values?: Row[] }[];
-    const lineNames = options.series.filter((s) => !s.points).map((s) => s.name);
     const pointNames = options.series.filter((s) => s.points).map((s) => s.name);
     const find = (names: string[]) => datasets.find((d) => Array.isArray(d.values) && d.values.length > 0 && names.includes(d.values[0].series))?.name;
     const sources = [find(lineNames), ...(pointNames.length ? [find(pointNames)] : [])].filter((n): n is string => n !== undefined);
@@ -266,167 +275,214 @@ class LiveChart {
   }
 }
 
-/**
- * At most 2·buckets points of (x, y) for a line: per bucket of consecutive samples, its minimum and
- * maximum in their order, so narrow spikes (g_θ during a short rise) survive. Charts of a few hundred
- * pixels need no more, and vega draws them several times faster than lineChartSpec's 2000 per series.
- */
-function decimate(x: ArrayLike<number>, y: ArrayLike<number>, buckets = 400): { x: number[]; y: number[] } {
-  const n = x.length;
-  if (n <= 2 * buckets) return { x: Array.from(x), y: Array.from(y) };
-  const xs: number[] = [], ys: number[] = [];
-  for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets), to = Math.floor(((b + 1) * n) / buckets);
-    let lo = from, hi = from;
-    for (let i = from + 1; i < to; i++) {
-      if (y[i] < y[lo]) lo = i;
-      if (y[i] > y[hi]) hi = i;
-    }
-    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) { xs.push(x[i]); ys.push(y[i]); }
-  }
-  if (xs[xs.length - 1] !== x[n - 1]) { xs.push(x[n - 1]); ys.push(y[n - 1]); }
-  return { x: xs, y: ys };
-}
+// ---------------------------------------------------------------------------------------------
+// The page
+// ---------------------------------------------------------------------------------------------
 
-const SIZE = { width: 400, height: 230 };
-const charts = {
-  kernel: new LiveChart($("chart-kernel")),
-  period: new LiveChart($("chart-period")),
-  curve: new LiveChart($("chart-curve")),
-  ladder: new LiveChart($("chart-ladder")),
-  sigma: new LiveChart($("chart-sigma")),
-};
-
-/** The continuous three-segment fit of curveMetrics, back in units of A (it was fitted on A/A_max). */
-function fitLine(fit: PiecewiseFit, amplitudes: number[]): number[] {
-  const [b1, b2] = fit.breakpoints, [s1, s2, s3] = fit.slopes;
-  const right = (x: number) => fit.rightIntercept + s3 * x;
-  const middle = (x: number) => right(b2) + s2 * (x - b2);
-  const left = (x: number) => middle(b1) + s1 * (x - b1);
-  return amplitudes.map((a) => {
-    const x = a / A_MAX;
-    return A_MAX * (x <= b1 ? left(x) : x <= b2 ? middle(x) : right(x));
+function pageMain(): void {
+  const state: MemoryDemoState = (window.__thermolearnMemory = {
+    ready: false, params: null, theta: null, kernelMoments: null, amplitudes: AMPLITUDES.slice(), dw: [], offset: null,
+    dynamicRange: null, dwAtA: null, dissipation: null, ladderMoments: null, computeMs: 0, renderMs: 0, worker: false,
+    error: null, update: 0, pending: false, rendered: 0,
   });
-}
 
-const timeAxis = (k: SampledKernel) => Float64Array.from(k.values, (_, i) => i * k.dt);
-/** A kernel as a decimated series. */
-const kernelSeries = (name: string, k: SampledKernel) => ({ name, ...decimate(timeAxis(k), k.values, 250) });
+  const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+  const form = $<HTMLFormElement>("memory-controls");
+  const statusLine = $<HTMLElement>("status");
+  const errorBox = $<HTMLElement>("error");
+  const thetaAuto = $<HTMLInputElement>("theta-auto");
+  const kernelSelect = $<HTMLSelectElement>("kernel");
+  const alignmentSelect = $<HTMLSelectElement>("alignment");
 
-async function render(p: MemoryParams, r: Result): Promise<void> {
-  const kernelName = p.kernel === "ecoli" ? `E. coli, I = ${fmt(p.area)}` : `ladder, γ = ${fmt(p.gamma, 4)}`;
-  const period = p.tauFast + p.tauSlow;
-  await Promise.all([
-    charts.kernel.show({
-      ...SIZE, xLabel: p.kernel === "ecoli" ? "t" : "t (unit axis)", yLabel: "K(t)",
-      series: [kernelSeries("K", r.kernel)],
-      referenceLines: [{ name: "K = 0", y: 0 }],
-    }, p.kernel === "ecoli" ? `ecoli ${p.area}` : `ladder ${p.gamma} ${p.F}`),
-    charts.period.show({
-      ...SIZE, xLabel: "t", yLabel: "s, u, g_θ(u)",
-      series: [
-        { name: "s(t)", ...decimate(r.t, r.s) },
-        { name: "u = K ∗ s", ...decimate(r.t, r.u) },
-        { name: "g_θ(u)", ...decimate(r.t, r.g) },
-      ],
-      referenceLines: r.theta > 0 ? [{ name: "+θ", y: r.theta }, { name: "−θ", y: -r.theta }] : [],
-    }),
-    charts.curve.show({
-      ...SIZE, xLabel: "A", yLabel: "Δw",
-      series: [
-        { name: "Δw(A)", x: AMPLITUDES, y: r.dw },
-        { name: "Δw = A", x: AMPLITUDES, y: AMPLITUDES },
-        { name: "3-segment fit", x: AMPLITUDES, y: fitLine(r.fit, AMPLITUDES) },
-        { name: "chosen A", x: [p.amplitude], y: [r.dwAtA], points: true },
-      ],
-    }),
-    charts.ladder.show({
-      ...SIZE, width: 380, xLabel: "t (unit axis)", yLabel: "K(t)",
-      series: [
-        kernelSeries("chosen γ", r.ladder),
-        ...r.references.map(({ name, kernel }) => kernelSeries(name, kernel)),
-      ],
-    }, `${p.gamma} ${p.F}`),
-    charts.sigma.show({
-      ...SIZE, width: 300, xLabel: "γ", yLabel: "dissipation σ", xScale: "log",
-      series: [
-        { name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid },
-        { name: "chosen γ", x: [p.gamma], y: [r.dissipation], points: true },
-      ],
-    }, `${p.gamma} ${p.F}`),
-  ]);
-  $("kernel-readout").textContent = `${kernelName} · ${r.kernel.values.length} samples, dt = ${r.kernel.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
-  $("period-readout").textContent = `period ${fmt(period, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
-  $("curve-readout").textContent = `A ∈ [0, 75], ${AMPLITUDES.length} amplitudes · θ = ${fmt(r.theta)}`;
-  $("offset").textContent = `${fmt(r.offset)} A_max`;
-  $("dynamic-range").textContent = fmt(r.dynamicRange, 2);
-  $("ratio").textContent = fmt(p.tauSlow / p.tauFast, 2);
-  $("ladder-readout").textContent = `F = ${fmt(p.F, 1)}, step s = 0 → ${LADDER.s1}`;
-  $("dissipation").textContent = fmt(r.dissipation, 4);
-  $("ladder-moment").textContent = fmt(r.ladderMoments.firstMoment, 4);
-  $("ladder-area").textContent = fmt(r.ladderMoments.area, 4);
-  if (p.thetaAuto) {
-    $<HTMLInputElement>("theta").value = String(Number(r.theta.toPrecision(6)));
-    $<HTMLInputElement>("theta-range").value = String(r.theta);
+  /** A number input's value; an empty field gives NaN so the library's check names the option. */
+  const num = (id: string): number => {
+    const text = $<HTMLInputElement>(id).value.trim();
+    return text === "" ? NaN : Number(text);
+  };
+  const fmt = (x: number | null, digits = 3): string => {
+    if (x === null || Number.isNaN(x)) return "–";
+    if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
+    const a = Math.abs(x);
+    const text = a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(digits);
+    return text.replace(/-/g, "−");
+  };
+
+  function showError(message: string | null): void {
+    state.error = message;
+    errorBox.textContent = message ?? "";
+    errorBox.hidden = message === null;
+    document.querySelector(".charts")!.classList.toggle("stale", message !== null);
   }
-}
 
-// ---------------------------------------------------------------------------------------------
-// Scheduling: at most one update every 100 ms (~10 Hz while a slider moves), never two at once,
-// and always one after the last change.
-// ---------------------------------------------------------------------------------------------
-
-const INTERVAL_MS = 100;
-let queued = false, running = false, last = -Infinity, dirty = false;
-
-function schedule(): void {
-  state.pending = true;
-  if (running) { dirty = true; return; }
-  if (queued) return;
-  queued = true;
-  setTimeout(() => { queued = false; void update(); }, Math.max(0, last + INTERVAL_MS - performance.now()));
-}
-
-async function update(): Promise<void> {
-  running = true;
-  dirty = false;
-  last = performance.now();
-  const id = ++state.update;
-  const p = readParams();
-  state.params = p;
-  try {
-    const t0 = performance.now();
-    const r = compute(p);
-    const t1 = performance.now();
-    state.computeMs = t1 - t0;
-    showError(null);
-    Object.assign(state, {
-      theta: r.theta, kernelMoments: r.moments, dw: Array.from(r.dw), offset: r.offset, dynamicRange: r.dynamicRange,
-      dwAtA: r.dwAtA, dissipation: r.dissipation, ladderMoments: r.ladderMoments,
+  // Sliders ↔ number inputs. Sliders clamp to their range; the number inputs accept anything typed.
+  for (const box of document.querySelectorAll<HTMLElement>(".slider")) {
+    const id = box.dataset.for!;
+    const field = $<HTMLInputElement>(id), range = $<HTMLInputElement>(`${id}-range`);
+    const log = box.classList.contains("log");
+    range.addEventListener("input", () => {
+      const v = Number(range.value);
+      field.value = String(log ? Number((10 ** v).toPrecision(3)) : v);
+      schedule();
     });
-    await render(p, r);
-    state.renderMs = performance.now() - t1;
-    state.rendered = id;
-    statusLine.textContent = `update ${id}: computed in ${state.computeMs.toFixed(1)} ms, drawn in ${state.renderMs.toFixed(0)} ms`;
-  } catch (e) {
-    showError(e);
-  } finally {
-    running = false;
-    if (dirty) schedule();
-    else state.pending = queued;
+    field.addEventListener("input", () => {
+      const v = num(id);
+      if (Number.isFinite(v) && (!log || v > 0)) range.value = String(log ? Math.log10(v) : v); // the browser clamps it
+      schedule();
+    });
   }
-}
+  const syncThetaAuto = () => { for (const id of ["theta", "theta-range"]) $<HTMLInputElement>(id).disabled = thetaAuto.checked; };
+  const syncKernelChoice = () => {
+    const ecoli = kernelSelect.value === "ecoli";
+    for (const id of ["area", "area-range"]) $<HTMLInputElement>(id).disabled = !ecoli;
+    document.querySelector('.slider[data-for="area"]')!.classList.toggle("off", !ecoli);
+  };
+  thetaAuto.addEventListener("change", () => { syncThetaAuto(); schedule(); });
+  for (const select of [kernelSelect, alignmentSelect]) select.addEventListener("change", () => { syncKernelChoice(); schedule(); });
+  form.addEventListener("submit", (e) => e.preventDefault());
 
-async function main(): Promise<void> {
+  const readParams = (): MemoryParams => ({
+    tauFast: num("tauFast"), tauSlow: num("tauSlow"), amplitude: num("amplitude"), mean: num("mean"), area: num("area"),
+    theta: num("theta"), thetaAuto: thetaAuto.checked, alignment: alignmentSelect.value as Alignment,
+    kernel: kernelSelect.value as KernelChoice, gamma: num("gamma"), F: num("F"),
+  });
+
+  // The worker (this bundle again), or the main thread if it cannot start.
+  let worker: Worker | null = null;
+  const waiting = new Map<number, (reply: WorkerReply) => void>();
+  try {
+    worker = new Worker(import.meta.url, { type: "module" });
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => { waiting.get(event.data.id)?.(event.data); waiting.delete(event.data.id); };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker?.terminate();
+      worker = null;
+      state.worker = false;
+      for (const [id, resolve] of waiting) resolve({ id, error: { name: "Error", message: `worker failed: ${event.message}` } });
+      waiting.clear();
+    };
+    state.worker = true;
+  } catch {
+    worker = null;
+  }
+  let mainThreadReady: Promise<unknown> | null = null;
+  async function computeSomewhere(id: number, params: MemoryParams): Promise<WorkerReply> {
+    if (worker) {
+      const w = worker;
+      return new Promise((resolve) => { waiting.set(id, resolve); w.postMessage({ id, params }); });
+    }
+    await (mainThreadReady ??= init());
+    try {
+      return { id, result: compute(params) };
+    } catch (e) {
+      return { id, error: e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) } };
+    }
+  }
+
+  const SIZE = { width: 400, height: 230 };
+  const charts = {
+    kernel: new LiveChart($("chart-kernel")),
+    period: new LiveChart($("chart-period")),
+    curve: new LiveChart($("chart-curve"), ["Δw = A", "fit"]),
+    ladder: new LiveChart($("chart-ladder"), [], true),
+    sigma: new LiveChart($("chart-sigma")),
+  };
+
+  async function render(p: MemoryParams, r: Result): Promise<void> {
+    const kernelName = p.kernel === "ecoli" ? `E. coli, I = ${fmt(p.area)}` : `ladder, γ = ${fmt(p.gamma, 4)}, F = ${fmt(p.F, 1)}`;
+    await Promise.all([
+      charts.kernel.show({
+        ...SIZE, xLabel: p.kernel === "ecoli" ? "t" : "t (unit axis)", yLabel: "K(t)",
+        series: [{ name: "K", ...r.kernel }], referenceLines: [{ name: "K = 0", y: 0 }],
+      }, p.kernel === "ecoli" ? `ecoli ${p.area}` : `ladder ${p.gamma} ${p.F}`),
+      charts.period.show({
+        ...SIZE, xLabel: "t", yLabel: "s, u, g_θ(u)",
+        series: [{ name: "s(t)", ...r.period.s }, { name: "u = K ∗ s", ...r.period.u }, { name: "g_θ(u)", ...r.period.g }],
+        referenceLines: r.theta > 0 ? [{ name: "+θ", y: r.theta }, { name: "−θ", y: -r.theta }] : [],
+      }),
+      charts.curve.show({
+        ...SIZE, xLabel: "A", yLabel: "Δw",
+        series: [
+          { name: "Δw(A)", x: AMPLITUDES, y: r.dw },
+          { name: "Δw = A", x: AMPLITUDES, y: AMPLITUDES },
+          { name: "fit", x: AMPLITUDES, y: r.fit },
+          { name: "chosen A", x: [p.amplitude], y: [r.dwAtA], points: true },
+        ],
+      }),
+      charts.ladder.show({
+        width: 380, height: 170, xLabel: "t (unit axis, log)", yLabel: "K(t) (symlog)", xScale: "log",
+        series: [{ name: "chosen γ", ...r.ladder }, ...r.references.map(({ name, line }) => ({ name, ...line }))],
+      }, `${p.gamma} ${p.F}`),
+      charts.sigma.show({
+        width: 380, height: 130, xLabel: "γ", yLabel: "dissipation σ", xScale: "log",
+        series: [{ name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid }, { name: "chosen γ", x: [p.gamma], y: [r.dissipation], points: true }],
+      }, `${p.gamma} ${p.F}`),
+    ]);
+    $("kernel-readout").textContent = `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
+    $("period-readout").textContent = `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
+    $("curve-readout").textContent = `A ∈ [0, 75], ${AMPLITUDES.length} amplitudes · θ = ${fmt(r.theta)}`;
+    $("offset").textContent = `${fmt(r.offset)} A_max`;
+    $("dynamic-range").textContent = fmt(r.dynamicRange, 2);
+    $("ratio").textContent = fmt(p.tauSlow / p.tauFast, 2);
+    $("ladder-readout").textContent = `F = ${fmt(p.F, 1)}, step s = 0 → ${S1}`;
+    $("dissipation").textContent = fmt(r.dissipation, 4);
+    $("ladder-moment").textContent = fmt(r.ladderMoments.firstMoment, 4);
+    $("ladder-area").textContent = fmt(r.ladderMoments.area, 4);
+    if (p.thetaAuto) {
+      $<HTMLInputElement>("theta").value = String(Number(r.theta.toPrecision(6)));
+      $<HTMLInputElement>("theta-range").value = String(r.theta);
+    }
+  }
+
+  // Scheduling: at most one update every 100 ms (~10 Hz while a slider moves), never two at once,
+  // and always one after the last change.
+  const INTERVAL_MS = 100;
+  let queued = false, running = false, last = -Infinity, dirty = false;
+
+  function schedule(): void {
+    state.pending = true;
+    if (running) { dirty = true; return; }
+    if (queued) return;
+    queued = true;
+    setTimeout(() => { queued = false; void update(); }, Math.max(0, last + INTERVAL_MS - performance.now()));
+  }
+
+  async function update(): Promise<void> {
+    running = true;
+    dirty = false;
+    last = performance.now();
+    const id = ++state.update;
+    const p = readParams();
+    state.params = p;
+    try {
+      const reply = await computeSomewhere(id, p);
+      if ("error" in reply) {
+        showError(`${reply.error.name}: ${reply.error.message}`);
+        return;
+      }
+      const r = reply.result;
+      showError(null);
+      Object.assign(state, {
+        theta: r.theta, kernelMoments: r.moments, dw: r.dw, offset: r.offset, dynamicRange: r.dynamicRange,
+        dwAtA: r.dwAtA, dissipation: r.dissipation, ladderMoments: r.ladderMoments, computeMs: r.computeMs,
+      });
+      const t0 = performance.now();
+      await render(p, r);
+      state.renderMs = performance.now() - t0;
+      state.rendered = id;
+      statusLine.textContent = `update ${id}: computed in ${state.computeMs.toFixed(1)} ms (${state.worker ? "Web Worker" : "main thread"}), drawn in ${state.renderMs.toFixed(0)} ms`;
+    } catch (e) {
+      showError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    } finally {
+      running = false;
+      if (dirty) schedule();
+      else state.pending = queued;
+    }
+  }
+
   syncThetaAuto();
   syncKernelChoice();
-  try {
-    await init(); // compile the wasm asynchronously (browsers refuse large synchronous compiles here)
-  } catch (e) {
-    showError(e);
-    return;
-  }
-  await update();
-  state.ready = true;
+  void update().then(() => { state.ready = true; });
 }
-void main();
+
+if (typeof document === "undefined") workerMain();
+else pageMain();
