@@ -2,10 +2,19 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Two cores: run files in two workers.
-    maxWorkers: 2,
+    // Two cores. The browser tests assert that pages stay responsive, so they run after the unit
+    // tests and one file at a time, not beside CPU-heavy simulations.
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/demo*.test.ts"], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: "browser", include: ["test/demo*.test.ts"], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
