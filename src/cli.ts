@@ -419,7 +419,7 @@ async function figureCommand(argv: string[]): Promise<number> {
   for (const r of results) for (const [k, v] of Object.entries(r)) (columns[k] ??= []).push(v);
   const seconds = (performance.now() - started) / 1000;
   const { seed, dt } = tasks[0];
-  console.log(`figure ${name}: ${results.length} points, seed ${seed}, dt = ${dt}, ${seconds.toFixed(1)} s (${status})`);
+  console.log(`figure ${name}: ${results.length} points, seed ${seed}${name === "6b" ? "" : `, dt = ${dt}`}, ${seconds.toFixed(1)} s (${status})`);
   if (name === "4c") {
     const x = columns.lnRatio, y = columns.lnDynamicRange;
     const meanGap = x.reduce((a, xi, i) => a + (y[i] - xi), 0) / x.length;
