@@ -54,6 +54,19 @@ function numpyStepsPerSecond(seconds: number): NumpyRun | null {
   return { steps, info };
 }
 
+/** Median milliseconds per call of `f` over about `seconds` (at least 5 calls, after one warm-up). */
+function medianMs(f: () => void, seconds: number): number {
+  f();
+  const times: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < 1000 * seconds || times.length < 5) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
 /** Microseconds per call of `f`, best of 7 blocks. */
 function microseconds(f: () => void, calls: number): number {
   f();
@@ -178,18 +191,7 @@ export function compareContrastive(seconds = 1): Record<string, unknown> {
   const rows: Record<string, unknown>[] = [];
   for (const n of [10_000, 100_000]) {
     const signal = rng.normal(n);
-    const time = (method: "direct" | "fft") => {
-      const f = () => convolveWrap(signal, kernel, { alignment: "scipy", method });
-      f();
-      const times: number[] = [];
-      const start = performance.now();
-      while (performance.now() - start < 1000 * seconds || times.length < 5) {
-        const t = performance.now();
-        f();
-        times.push(performance.now() - t);
-      }
-      return median(times);
-    };
+    const time = (method: "direct" | "fft") => medianMs(() => convolveWrap(signal, kernel, { alignment: "scipy", method }), seconds);
     const fft = time("fft"), direct = time("direct");
     const peer = scipyRows.find((r) => r.n === n)?.ms;
     console.log(`  N = ${n}: thermolearn FFT ${fft.toFixed(2)} ms, direct ${direct.toFixed(2)} ms, scipy ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / fft).toFixed(1)}× scipy` : ""}`);
@@ -209,17 +211,8 @@ export function compareMasterEquation(seconds = 1): Record<string, unknown> {
   const peer: number | null = run.status === 0 ? JSON.parse(run.stdout).masterEquation.ms : null;
   const chain = new LadderChain({ gamma: 0.1, F: 25, s: 0, dt: 5e-4 });
   const p0 = chain.probabilities();
-  const f = () => { chain.setSignal(0); chain.setProbabilities(p0); chain.setSignal(200); chain.trajectory(10_000); };
-  f();
-  const times: number[] = [];
-  const start = performance.now();
-  while (performance.now() - start < 1000 * seconds || times.length < 5) {
-    const t = performance.now();
-    f();
-    times.push(performance.now() - t);
-  }
+  const ms = medianMs(() => { chain.setSignal(0); chain.setProbabilities(p0); chain.setSignal(200); chain.trajectory(10_000); }, seconds);
   chain.dispose();
-  const ms = median(times);
   console.log(`  master equation, 10 states, 10⁴ points: thermolearn ${ms.toFixed(2)} ms (exact propagator), scipy odeint ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / ms).toFixed(1)}× odeint` : ""}`);
   return { ms, odeintMs: peer, ratio: peer ? peer / ms : null };
 }

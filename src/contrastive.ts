@@ -9,7 +9,7 @@
  * the CLI are not yet.
  */
 import { scratch } from "./core/scratch.js";
-import { chooseConvolution, convolveWrapFft } from "./core/fftconv.js";
+import { chooseConvolution, convolutionInputs, convolveFft, finiteArray } from "./core/fftconv.js";
 import type { Backend } from "./core/loader.js";
 import * as check from "./core/validate.js";
 
@@ -129,12 +129,6 @@ export function sawtooth(options: SawtoothOptions): Float64Array {
   });
 }
 
-function finiteArray(name: string, x: unknown): Float64Array {
-  if (!(x instanceof Float64Array)) throw new TypeError(`${name} must be a Float64Array`);
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`${name}[${i}] must be finite, got ${x[i]}`);
-  return x;
-}
-
 /**
  * Circular convolution c[i] = scale · Σ_{j<L} K[j] s[(i − j + shift) mod N] in SIMD wasm, shift 0 for
  * "causal" (default) or ⌊L/2⌋ for "scipy" (= scipy.ndimage.convolve1d(s, K, mode="wrap")). Short
@@ -147,24 +141,16 @@ export function convolveWrap(
   signal: Float64Array, kernel: Float64Array,
   options: { alignment?: Alignment; scale?: number; backend?: Backend; method?: "auto" | "direct" | "fft" } = {},
 ): Float64Array {
-  finiteArray("signal", signal);
-  finiteArray("kernel", kernel);
-  const n = signal.length, taps = kernel.length;
-  if (n === 0 || taps === 0) throw new RangeError("signal and kernel must not be empty");
-  if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
-  const alignment = check.oneOf("alignment", options.alignment ?? "causal", ["causal", "scipy"] as const);
-  const scale = check.finite("scale", options.scale ?? 1);
+  const c = convolutionInputs(signal, kernel, options);
   const method = check.oneOf("method", options.method ?? "auto", ["auto", "direct", "fft"] as const);
-  if (method === "fft" || (method === "auto" && chooseConvolution(n, taps) === "fft")) {
-    return convolveWrapFft(signal, kernel, { alignment, scale, backend: options.backend });
-  }
-  const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
+  if (method === "fft" || (method === "auto" && chooseConvolution(c.n, c.taps) === "fft")) return convolveFft(c, options.backend);
+  const { n, taps } = c;
   const { wasm, addresses: [s, ext, k, out] } = scratch([8 * n, 8 * (n + taps), 8 * (taps + 1), 8 * n], "convolution buffers", options.backend);
-  wasm.f64.set(signal, s >> 3);
-  wasm.f64.set(kernel, k >> 3);
+  wasm.f64.set(c.signal, s >> 3);
+  wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
-  e.extend_periodic(ext, s, n, taps, shift % n);
-  e.conv_direct(out, ext, n, k, taps, scale);
+  e.extend_periodic(ext, s, n, taps, c.shift % n);
+  e.conv_direct(out, ext, n, k, taps, c.scale);
   return wasm.f64Copy(out, n);
 }
 

@@ -8,10 +8,37 @@ import type { Backend } from "./loader.js";
 import type { WasmInstance } from "./instance.js";
 import * as check from "./validate.js";
 
-function finiteArray(name: string, x: unknown): Float64Array {
+/** A Float64Array of finite values; TypeError/RangeError naming it otherwise. */
+export function finiteArray(name: string, x: unknown): Float64Array {
   if (!(x instanceof Float64Array)) throw new TypeError(`${name} must be a Float64Array`);
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`${name}[${i}] must be finite, got ${x[i]}`);
   return x;
+}
+
+/** A circular convolution's checked inputs (both paths take these). */
+export interface ConvolutionInputs {
+  signal: Float64Array;
+  kernel: Float64Array;
+  n: number;
+  taps: number;
+  /** 0 for "causal", ⌊L/2⌋ for "scipy". */
+  shift: number;
+  scale: number;
+}
+
+/**
+ * Validates a circular convolution's inputs once, for both paths.
+ * @throws TypeError/RangeError for non-arrays, non-finite samples, empty inputs, a kernel longer
+ * than the signal, or a bad alignment/scale.
+ */
+export function convolutionInputs(signal: unknown, kernel: unknown, options: { alignment?: unknown; scale?: unknown }): ConvolutionInputs {
+  const s = finiteArray("signal", signal), k = finiteArray("kernel", kernel);
+  const n = s.length, taps = k.length;
+  if (n === 0 || taps === 0) throw new RangeError("signal and kernel must not be empty");
+  if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
+  const alignment = check.oneOf("alignment", options.alignment ?? "causal", ["causal", "scipy"] as const);
+  const scale = check.finite("scale", options.scale ?? 1);
+  return { signal: s, kernel: k, n, taps, shift: alignment === "scipy" ? Math.floor(taps / 2) : 0, scale };
 }
 
 /**
@@ -62,24 +89,22 @@ export function convolveWrapFft(
   kernel: Float64Array,
   options: { alignment?: "causal" | "scipy"; scale?: number; backend?: Backend } = {},
 ): Float64Array {
-  finiteArray("signal", signal);
-  finiteArray("kernel", kernel);
-  const n = signal.length, taps = kernel.length;
-  if (n === 0 || taps === 0) throw new RangeError("signal and kernel must not be empty");
-  if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
-  const alignment = check.oneOf("alignment", options.alignment ?? "causal", ["causal", "scipy"] as const);
-  const scale = check.finite("scale", options.scale ?? 1);
-  const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
+  return convolveFft(convolutionInputs(signal, kernel, options), options.backend);
+}
+
+/** The FFT path on checked inputs (see {@link convolutionInputs}). */
+export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Array {
+  const { n, taps } = c;
   const logb = fftBlockLog2(n, taps);
   // The twiddle table first (cached per block size), then the per-call buffers.
-  const { wasm } = scratch([], "convolution buffers", options.backend);
+  const { wasm } = scratch([], "convolution buffers", backend);
   const tw = twiddleTable(wasm, logb);
-  const { addresses: [s, ext, k, out, work] } = scratch([8 * n, 8 * (n + taps), 8 * taps, 8 * n, 32 * 2 ** logb], "FFT convolution buffers", options.backend);
-  wasm.f64.set(signal, s >> 3);
-  wasm.f64.set(kernel, k >> 3);
+  const { addresses: [s, ext, k, out, work] } = scratch([8 * n, 8 * (n + taps), 8 * taps, 8 * n, 32 * 2 ** logb], "FFT convolution buffers", backend);
+  wasm.f64.set(c.signal, s >> 3);
+  wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
-  e.extend_periodic(ext, s, n, taps, shift % n);
-  e.conv_fft(out, ext, n, k, taps, scale, logb, tw, work);
+  e.extend_periodic(ext, s, n, taps, c.shift % n);
+  e.conv_fft(out, ext, n, k, taps, c.scale, logb, tw, work);
   return wasm.f64Copy(out, n);
 }
 
