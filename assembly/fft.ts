@@ -59,6 +59,22 @@ function stage_pairs(z: usize, n: i32): void {
 }
 
 /**
+ * b·w for the complex b and the twiddle entry at `w`, stored (wr, wr, −wi, wi): one f64x2 is
+ * (re, im), so b·w = b·(wr, wr) + swap(b)·(−wi, wi). The scalar twins below compute the same sums.
+ */
+@inline function twiddleSimd(b: v128, w: usize): v128 {
+  return f64x2.add(f64x2.mul(b, v128.load(w)), f64x2.mul(v128.shuffle<f64>(b, b, 1, 0), v128.load(w, 16)));
+}
+
+@inline function twiddleRe(br: f64, bi: f64, w: usize): f64 {
+  return br * load<f64>(w) + bi * load<f64>(w, 16);
+}
+
+@inline function twiddleIm(br: f64, bi: f64, w: usize): f64 {
+  return bi * load<f64>(w) + br * load<f64>(w, 24);
+}
+
+/**
  * Decimation in time without the permutation: input in bit-reversed order, output the DFT in natural
  * order. Stages half = 1, 2, … n/2 of butterflies (a, b) ← (a + w·b, a − w·b).
  */
@@ -71,14 +87,12 @@ function dit(z: usize, n: i32, tw: usize): void {
       for (let k = 0; k < half; k++) {
         const p = block + (<usize>k << 4), q = p + span, w = stage + (<usize>k << 5);
         if (ASC_FEATURE_SIMD) {
-          const a = v128.load(p), b = v128.load(q);
-          const t = f64x2.add(f64x2.mul(b, v128.load(w)), f64x2.mul(v128.shuffle<f64>(b, b, 1, 0), v128.load(w, 16)));
+          const a = v128.load(p), t = twiddleSimd(v128.load(q), w);
           v128.store(p, f64x2.add(a, t));
           v128.store(q, f64x2.sub(a, t));
         } else {
-          const wr = load<f64>(w), mwi = load<f64>(w, 16), wi = load<f64>(w, 24);
           const br = load<f64>(q), bi = load<f64>(q, 8), ar = load<f64>(p), ai = load<f64>(p, 8);
-          const tr = br * wr + bi * mwi, ti = bi * wr + br * wi;
+          const tr = twiddleRe(br, bi, w), ti = twiddleIm(br, bi, w);
           store<f64>(p, ar + tr); store<f64>(p, ai + ti, 8);
           store<f64>(q, ar - tr); store<f64>(q, ai - ti, 8);
         }
@@ -101,13 +115,12 @@ function dif(z: usize, n: i32, tw: usize): void {
         if (ASC_FEATURE_SIMD) {
           const a = v128.load(p), b = v128.load(q), d = f64x2.sub(a, b);
           v128.store(p, f64x2.add(a, b));
-          v128.store(q, f64x2.add(f64x2.mul(d, v128.load(w)), f64x2.mul(v128.shuffle<f64>(d, d, 1, 0), v128.load(w, 16))));
+          v128.store(q, twiddleSimd(d, w));
         } else {
-          const wr = load<f64>(w), mwi = load<f64>(w, 16), wi = load<f64>(w, 24);
           const ar = load<f64>(p), ai = load<f64>(p, 8), br = load<f64>(q), bi = load<f64>(q, 8);
           const dr = ar - br, di = ai - bi;
           store<f64>(p, ar + br); store<f64>(p, ai + bi, 8);
-          store<f64>(q, dr * wr + di * mwi); store<f64>(q, di * wr + dr * wi, 8);
+          store<f64>(q, twiddleRe(dr, di, w)); store<f64>(q, twiddleIm(dr, di, w), 8);
         }
       }
     }

@@ -35,7 +35,6 @@ export const STATUS_MAX_SWEEPS: i32 = 3;
   words: i32; // ⌈n/64⌉
   cwords: i32; // ⌈K/64⌉ (at least 1)
   path: i32;
-  flips: i32; // flips in the last async sweep / changed neurons in the last sync step
   scale: f64; // w = scale·(stored weights): 1/N for Hebbian, 1 otherwise
   xs: usize;
   xbits: usize;
@@ -452,7 +451,6 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
       changed += <i32>popcnt(word ^ load<u64>(a));
       store<u64>(a, word);
     }
-    s.flips = changed;
     if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
     if (changed == 0) return (STATUS_FIXED_POINT << 24) | t;
     if (equalWords(s.xbits, s.prev2, words)) return (STATUS_CYCLE << 24) | t;
@@ -560,7 +558,6 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
         sinceFlip++;
       }
     }
-    s.flips = flips;
     if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
     if (flips == 0 && temperature <= 0) return (STATUS_FIXED_POINT << 24) | t;
   }
@@ -670,7 +667,4 @@ export function hopfield_bias(p: usize): usize { return self(p).bias; }
 export function hopfield_field(p: usize): usize { return self(p).field; }
 export function hopfield_rng(p: usize): usize { return self(p).rng; }
 export function hopfield_scale(p: usize): f64 { return self(p).scale; }
-export function hopfield_flips(p: usize): i32 { return self(p).flips; }
 export function hopfield_set_scale(p: usize, scale: f64): void { self(p).scale = scale; }
-/** Switches between PATH_FAST and PATH_DENSE (dense needs weights allocated). */
-export function hopfield_set_path(p: usize, path: i32): void { self(p).path = path; }

@@ -3,22 +3,21 @@
 export { alloc, heap_top } from "./memory";
 export { dot_f64, simd_enabled } from "./simd";
 export {
-  rng_stream_seed, rng_seed, rng_create, rng_next_u64, rng_next_uniform,
+  rng_stream_seed, rng_seed, rng_create,
   rng_fill_u64, rng_fill_uniform, rng_fill_normal,
 } from "./rng";
 export {
   perceptron_create, perceptron_fill_gaussian, perceptron_step, perceptron_order_params,
   perceptron_count_errors, perceptron_weights, perceptron_teacher, perceptron_inputs, perceptron_noise,
-  perceptron_set_train_set, perceptron_picks, perceptron_rng, perceptron_heat, perceptron_steps,
-  perceptron_status, perceptron_norm_sq, perceptron_cursor, perceptron_set_clock,
-  histogram_pairs, fold_pairs, em_update, computeForces,
+  perceptron_set_train_set, perceptron_rng, perceptron_heat, perceptron_steps,
+  perceptron_status, perceptron_cursor, perceptron_set_clock,
 } from "./perceptron";
 export {
   hopfield_create, hopfield_unpack_state, hopfield_index_patterns, hopfield_store_hebbian,
   hopfield_store_storkey, hopfield_store_pseudoinverse, hopfield_fields, hopfield_run_sync,
   hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_corrupt, hopfield_flip_random,
   hopfield_random_patterns, hopfield_state_bits, hopfield_pattern_bits, hopfield_weights, hopfield_bias,
-  hopfield_field, hopfield_rng, hopfield_scale, hopfield_flips, hopfield_set_scale, hopfield_set_path,
+  hopfield_field, hopfield_rng, hopfield_scale, hopfield_set_scale,
   dense_matvec,
 } from "./hopfield";
 export { extend_periodic, conv_direct, threshold_trapezoid } from "./contrastive";

@@ -610,12 +610,10 @@ export function perceptron_set_train_set(p: usize, rows: usize, size: i32): void
   s.trainSize = size;
   s.cursor = 0;
 }
-export function perceptron_picks(p: usize): usize { return self(p).picks; }
 export function perceptron_rng(p: usize): usize { return self(p).rng; }
 export function perceptron_heat(p: usize): f64 { const s = self(p); return s.heat + s.heatCompensation; }
 export function perceptron_steps(p: usize): f64 { return self(p).steps; }
 export function perceptron_status(p: usize): i32 { return self(p).status; }
-export function perceptron_norm_sq(p: usize): f64 { return self(p).normSq; }
 export function perceptron_cursor(p: usize): i32 { return self(p).cursor; }
 
 /** Restores the clock part of a checkpoint (steps, heat, sweep cursor, status). */

@@ -6,9 +6,9 @@
  * THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-hopfield.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { REPO_ROOT, launchChromium, openPage, serveStatic, skipBrowser, type StaticServer } from "./helpers/browser.js";
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/hopfield.ts declares window.__thermolearnHopfield (a HopfieldDemoState) for the type checker.
 import type {} from "../demo/hopfield.js";
@@ -37,24 +37,18 @@ async function fill(page: Page, values: Record<string, string>): Promise<void> {
 }
 
 describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let demo: Demo;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(`${REPO_ROOT}demo/dist/hopfield.js`) || !existsSync(`${REPO_ROOT}demo/dist/hopfield-worker.js`)) {
-      throw new Error("demo/dist is missing: build it with `npx rollup -c rollup.config.mjs`");
-    }
-    server = await serveStatic();
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, `${server.url}demo/hopfield.html`, { width: 1200, height: 900 }));
+    demo = await openDemo("demo/hopfield.html", ["hopfield.js", "hopfield-worker.js"]);
+    ({ page, errors } = demo);
     await page.waitForFunction(() => window.__thermolearnHopfield?.ready === true, null, { timeout: 20_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await demo?.close();
   });
 
   it("recalls a corrupted letter: the energy falls sweep by sweep to the stored pattern", async () => {

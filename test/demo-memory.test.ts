@@ -6,9 +6,9 @@
  * THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-memory.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { REPO_ROOT, launchChromium, openPage, serveStatic, skipBrowser, type StaticServer } from "./helpers/browser.js";
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/memory.ts declares window.__thermolearnMemory (a MemoryDemoState) for the type checker.
 import type { MemoryDemoState } from "../demo/memory.js";
@@ -31,24 +31,18 @@ async function settle(page: Page): Promise<MemoryDemoState> {
 }
 
 describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let demo: Demo;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(`${REPO_ROOT}demo/dist/memory.js`)) {
-      throw new Error("demo/dist is missing: build it with `npx rollup -c rollup.config.mjs`");
-    }
-    server = await serveStatic();
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, `${server.url}demo/memory.html`, { width: 1200, height: 900 }));
+    demo = await openDemo("demo/memory.html", ["memory.js"]);
+    ({ page, errors } = demo);
     await page.waitForFunction(() => window.__thermolearnMemory?.ready === true, null, { timeout: 20_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await demo?.close();
   });
 
   it("shows the E. coli kernel (first moment −1) and draws every chart", async () => {

@@ -5,9 +5,9 @@
  * test/helpers/browser.ts); THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-perceptron.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { REPO_ROOT, launchChromium, openPage, serveStatic, skipBrowser, type StaticServer } from "./helpers/browser.js";
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/main.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
 import type {} from "../demo/main.js";
@@ -29,23 +29,17 @@ async function waitForRunEnd(page: Page): Promise<void> {
 }
 
 describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let demo: Demo;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(`${REPO_ROOT}demo/dist/main.js`) || !existsSync(`${REPO_ROOT}demo/dist/worker.js`)) {
-      throw new Error("demo/dist is missing: build it with `npx rollup -c rollup.config.mjs`");
-    }
-    server = await serveStatic();
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, `${server.url}demo/index.html`));
+    demo = await openDemo("demo/index.html", ["main.js", "worker.js"]);
+    ({ page, errors } = demo);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await demo?.close();
   });
 
   it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", async () => {

@@ -20,8 +20,6 @@ export interface ThermolearnExports {
   rng_stream_seed(seedHi: number, seedLo: number, index: number): number;
   rng_seed(state: number, seedHi: number, seedLo: number): void;
   rng_create(seedHi: number, seedLo: number): number;
-  rng_next_u64(state: number): bigint;
-  rng_next_uniform(state: number): number;
   rng_fill_u64(state: number, out: number, count: number): void;
   rng_fill_uniform(state: number, out: number, count: number): void;
   rng_fill_normal(state: number, out: number, count: number): void;
@@ -40,18 +38,12 @@ export interface ThermolearnExports {
   perceptron_teacher(p: number): number;
   perceptron_inputs(p: number): number;
   perceptron_noise(p: number): number;
-  perceptron_picks(p: number): number;
   perceptron_rng(p: number): number;
   perceptron_heat(p: number): number;
   perceptron_steps(p: number): number;
   perceptron_status(p: number): number;
-  perceptron_norm_sq(p: number): number;
   perceptron_cursor(p: number): number;
   perceptron_set_clock(p: number, steps: number, heat: number, cursor: number, status: number): void;
-  histogram_pairs(hist: number, bytes: number, w: number, t: number, n: number, groups: number): void;
-  fold_pairs(hist: number, outW: number, outT: number): void;
-  em_update(p: number, fuse: number): number;
-  computeForces(force: number, table: number, bytes: number, n: number, groups: number): void;
 
   // hopfield.ts: state and patterns bit-packed (u64 words, bit set ⇔ +1), dense weights f32 n × n.
   hopfield_create(n: number, k: number, dense: number, seedHi: number, seedLo: number): number;
@@ -76,9 +68,7 @@ export interface ThermolearnExports {
   hopfield_field(p: number): number;
   hopfield_rng(p: number): number;
   hopfield_scale(p: number): number;
-  hopfield_flips(p: number): number;
   hopfield_set_scale(p: number, scale: number): void;
-  hopfield_set_path(p: number, path: number): void;
   dense_matvec(w: number, xs: number, out: number, n: number): void;
 
   // contrastive.ts: circular convolution and the thresholded weight update.

@@ -4,6 +4,7 @@
  * shared/TOOLCHAIN.md, "Browser tests"). Set THERMOLEARN_SKIP_BROWSER=1 to skip these tests and
  * CHROMIUM_PATH to use another Chromium.
  */
+import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 
@@ -47,4 +48,25 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   const response = await page.goto(url);
   if (!response?.ok()) throw new Error(`GET ${url} answered ${response?.status()}`);
   return { page, errors };
+}
+
+/** A demo page opened in its own Chromium, with the static server behind it. */
+export interface Demo {
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Checks that the demo's bundles exist (demo/dist, built by `npm test`'s pretest), serves the repo,
+ * launches Chromium and opens `path` (e.g. "demo/hopfield.html").
+ */
+export async function openDemo(path: string, bundles: string[]): Promise<Demo> {
+  for (const bundle of bundles) {
+    if (!existsSync(`${REPO_ROOT}demo/dist/${bundle}`)) throw new Error(`demo/dist/${bundle} is missing: build it with \`npx rollup -c rollup.config.mjs\``);
+  }
+  const server = await serveStatic();
+  const browser = await launchChromium();
+  const { page, errors } = await openPage(browser, `${server.url}${path}`);
+  return { page, errors, close: async () => { await browser.close(); await server.close(); } };
 }
