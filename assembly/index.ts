@@ -23,3 +23,6 @@ export {
 export { extend_periodic, conv_direct, threshold_trapezoid } from "./contrastive";
 export { fft_twiddles, fft, conv_fft } from "./fft";
 export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_set_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";
+export {
+  dot_f32, eqprop_drive, eqprop_relax, eqprop_energy, eqprop_outer_update, eqprop_transpose, eqprop_memory_update,
+} from "./eqprop";

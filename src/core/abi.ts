@@ -92,6 +92,22 @@ export interface ThermolearnExports {
   ladder_propagator(p: number, dt: number): number;
   ladder_matvec(out: number, A: number, x: number, n: number): void;
   ladder_step(p: number, count: number, mode: number, w: number, out: number): void;
+
+  // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop.ts.
+  dot_f32(a: number, b: number, n: number): number;
+  eqprop_drive(net: number, x: number, drive: number, count: number): void;
+  eqprop_relax(net: number, drive: number, states: number, targets: number, count: number, iterations: number, beta: number, epsilon: number): void;
+  eqprop_energy(net: number, x: number, drive: number, states: number, count: number, out: number): void;
+  eqprop_outer_update(
+    m: number, rows: number, cols: number, a1: number, a0: number, aStride: number, c1: number, c0: number, cStride: number,
+    count: number, coeff: number, acc: number,
+  ): void;
+  eqprop_transpose(dst: number, src: number, rows: number, cols: number): void;
+  eqprop_memory_update(
+    m: number, rows: number, cols: number, a: number, aK: number, aB: number, c: number, cK: number, cB: number,
+    count: number, points: number, rowPtr: number, colIdx: number, vals: number, rowSum: number, trapezoid: number,
+    grid: number, theta: number, coeff: number, lNorm: number, rNorm: number, work: number,
+  ): void;
 }
 
 /** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */

@@ -20,6 +20,8 @@ export class WasmInstance {
   #f64 = new Float64Array(0);
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
+  #f32 = new Float32Array(0);
+  #i32 = new Int32Array(0);
 
   constructor(private readonly owner: string, backend?: Backend) {
     const made = instantiate(backend);
@@ -45,6 +47,8 @@ export class WasmInstance {
       this.#f64 = new Float64Array(buffer);
       this.#u8 = new Uint8Array(buffer);
       this.#u32 = new Uint32Array(buffer);
+      this.#f32 = new Float32Array(buffer);
+      this.#i32 = new Int32Array(buffer);
     }
   }
 
@@ -52,6 +56,9 @@ export class WasmInstance {
   get f64(): Float64Array { this.#refresh(); return this.#f64; }
   get u8(): Uint8Array { this.#refresh(); return this.#u8; }
   get u32(): Uint32Array { this.#refresh(); return this.#u32; }
+  /** Whole-memory f32 and i32 views; index with `address >> 2`. */
+  get f32(): Float32Array { this.#refresh(); return this.#f32; }
+  get i32(): Int32Array { this.#refresh(); return this.#i32; }
 
   /** A zero-copy Float64Array over `length` values at `address` (invalid after memory grows). */
   f64View(address: number, length: number): Float64Array {
@@ -85,6 +92,8 @@ export class WasmInstance {
     this.#f64 = new Float64Array(0);
     this.#u8 = new Uint8Array(0);
     this.#u32 = new Uint32Array(0);
+    this.#f32 = new Float32Array(0);
+    this.#i32 = new Int32Array(0);
   }
 }
 
