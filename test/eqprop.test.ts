@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   EqProp, loadParameters, memoryOperator, mnistSineKernel, rampSchedule, resolveEqPropConfig, saveParameters,
@@ -9,6 +12,7 @@ import {
   refCost, refCurrents, refEnergy, refMemoryUpdate, refPlainUpdate, refRelax, type RefMemoryOptions, type RefParams,
 } from "../src/ref/eqprop.js";
 import { Rng } from "../src/rng.js";
+import { VERSION } from "../src/version.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 /** Seeded images in [0, 1] with about a third exact zeros (like MNIST's background), and labels. */
@@ -129,7 +133,6 @@ describe("plain EP", () => {
     net.setParameters(p);
     net.trainBatch(0, 1);
     const update = delta(net.parameters(), p);
-    const ref = toF64(p);
     const x = [0.2, 0.9, 0, 0.5, 0.7], d = oneHot(1, 3);
     const cost = (q: RefParams) => refCost(layers, refRelax(q, x, new Float64Array(7), null, 0, 0.5, 2000), d);
     // ΔW = −α dC/dW (C without ½ here, as the authors): central differences with h = 1e-5.
@@ -412,4 +415,57 @@ describe("dot_f32 (the relaxation's forward products)", () => {
     }
     expect(results.simd).toEqual(results.scalar);
   });
+});
+
+describe("thermolearn eqprop (the bundled CLI, dist/cli.js)", () => {
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ["dist/cli.js", "eqprop", ...args], { encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("writes the JSON log and SVG, saves, and resumes from the saved parameters", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-eqprop-"));
+    const a = run("--variant", "plain", "--epochs", "2", "--train", "400", "--test", "200", "--seed", "3", "--json", join(dir, "a.json"), "--svg", join(dir, "a.svg"), "--save", join(dir, "w.bin"));
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/epoch {3}2 {2}train error/);
+    const log = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
+    expect(log).toMatchObject({ seed: 3, version: VERSION, status: "completed", config: { variant: "plain", layers: [784, 500, 10] } });
+    expect(log.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    for (const e of log.epochs) {
+      for (const key of ["trainError", "testError"]) expect(e[key] >= 0 && e[key] <= 1, key).toBe(true);
+      expect(e.seconds).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(dir, "a.svg"), "utf8")).toMatch(/^<svg/);
+    const b = run("--variant", "plain", "--epochs", "1", "--train", "400", "--test", "200", "--seed", "3", "--resume", join(dir, "w.bin"), "--json", join(dir, "b.json"), "--svg", join(dir, "b.svg"));
+    expect(b.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).epochs[0].epoch).toBe(3);
+    const wrong = run("--layers", "784,300,10", "--epochs", "1", "--train", "40", "--test", "20", "--resume", join(dir, "w.bin"), "--json", join(dir, "c.json"), "--svg", join(dir, "c.svg"));
+    expect(wrong).toMatchObject({ code: 2, err: expect.stringMatching(/784-500-10.*784-300-10/) });
+  }, 60_000);
+
+  it("bad flags exit 2 naming the flag", () => {
+    expect(run("--variant", "hebbian")).toMatchObject({ code: 2, err: expect.stringMatching(/--variant/) });
+    expect(run("--epochs", "x")).toMatchObject({ code: 2, err: expect.stringMatching(/--epochs expects a number/) });
+    expect(run("--train", "9000", "--test", "2000")).toMatchObject({ code: 2, err: expect.stringMatching(/--train/) });
+    expect(run("--rates", "0.1")).toMatchObject({ code: 2, err: expect.stringMatching(/--rates/) });
+  }, 30_000);
+
+  it("Ctrl-C stops after the current mini-batch and keeps the last completed epoch", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-eqprop-"));
+    const child = spawn(process.execPath, ["dist/cli.js", "eqprop", "--epochs", "1000", "--train", "1000", "--test", "100", "--json", join(dir, "i.json"), "--svg", join(dir, "i.svg"), "--save", join(dir, "i.bin")]);
+    let out = "", sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on("data", (chunk) => {
+        out += chunk;
+        if (!sent && /epoch {3}2 /.test(out)) { sent = true; child.kill("SIGINT"); } // once: a second Ctrl-C kills, as usual
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    const log = JSON.parse(readFileSync(join(dir, "i.json"), "utf8"));
+    expect(log.status).toBe("interrupted");
+    const kept = log.epochs.length;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(loadParameters(new Uint8Array(readFileSync(join(dir, "i.bin")))).epoch).toBe(kept);
+  }, 60_000);
 });
