@@ -11,7 +11,7 @@ plus the "update" phase (currents -> interpolation -> circular convolution -> th
   authors  the authors' pipeline: per parameter group the currents s_k, shape (17, ...), k = 0..16
            (s_16 = s_0), in float64 from the float32 states; scipy.interpolate.interp1d(times, s,
            axis=0) onto t_m = m/100; scipy.ndimage.convolve1d(., K, axis=0, mode='wrap') / 100; zero
-           where |c| < theta; np.trapz(axis=0) (np.trapezoid where np.trapz is gone); times 0.5e4/beta.
+           where |c| < theta; np.trapz(c, grid, axis=0) (np.trapezoid where np.trapz is gone); times 0.5e4/beta.
   fast     the same linear map folded into one 100 x 16 matrix L (interp, convolution, /100, s_16 = s_0
            and the minus sign of dE/dtheta). W0 (392 000 of the 397 510 parameters): the currents are
            linear in the fixed input, so c_m = x^T V_m with V = L u1 / B (formed in float64, stored
@@ -63,6 +63,7 @@ k = np.arange(2 * R + 1)
 TIMES = np.where(k <= R, TAU_F * k / R, TAU_F + TAU_S * (k - R) / R)  # 17 ramp times, t_16 = 1
 RAMP = np.where(k <= R, k / R, (2 * R - k) / R)                       # beta_k / beta_signed
 GRID = np.arange(G) * (TAU_F + TAU_S) / G
+DX = (TAU_F + TAU_S) / G  # the authors integrate over the grid times: trapz(c, eval_grid) (train_convolution.py)
 
 
 def load_mnist(folder):
@@ -112,7 +113,7 @@ def update_authors(net, x, u1, u2, beta_signed):
     for g, s in enumerate(currents(x, u1, u2)):
         c = convolve1d(interp1d(TIMES, s, axis=0)(GRID), KERNEL, axis=0, mode="wrap") / 100
         c = np.where(np.abs(c) >= THETA[g], c, 0)
-        v = trapz(c, axis=0)
+        v = trapz(c, GRID, axis=0)
         net[g] -= (GROUP_ALPHA[g] * UPDATE_FACTOR / beta_signed * v).astype(np.float32)
 
 
@@ -127,8 +128,8 @@ def fast_matrix():
 
 
 L16 = fast_matrix()
-TRAP_W = np.ones(G)
-TRAP_W[[0, -1]] = 0.5
+TRAP_W = np.full(G, DX)
+TRAP_W[[0, -1]] = DX / 2
 TRAP_W32 = TRAP_W.astype(np.float32)
 BAND = 5e-3  # relative band around theta in which a float32 |c| is re-decided in float64 (observed error <= 5e-4)
 
