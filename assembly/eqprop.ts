@@ -246,12 +246,13 @@ export function eqprop_transpose(dst: usize, src: usize, rows: i32, cols: i32): 
  *   v   = Σ_m w_m g_θ(u_m),  g_θ(x) = x if |x| ≥ θ else 0   (w: trapezoid weights)
  *   M[r, q] −= coeff·v
  * A's points are aK floats apart (0: the same A at every point, e.g. the clamped input) and its
- * examples aB floats apart; C likewise with cK, cB. With a constant A only the examples whose
- * A[b][r] ≠ 0 are visited, and rows where it is zero in every example are skipped (their currents
- * vanish). A parameter is skipped when the bound
+ * examples aB floats apart; C likewise with cK, cB. Only the examples with A[k][b][r] ≠ 0 are
+ * visited (one list per point, or one shared list when A is fixed), and rows where A is zero at
+ * every point are skipped (their currents vanish). A parameter is skipped when the bound
  *   |u_m| ≤ lNorm·max_k|S_k − S_0| + rNorm·|S_0|
  * (lNorm = max_m Σ_j|L[m, j]|, rNorm = max_m|rowSum_m|), with a 10⁻³ safety factor, is below θ:
- * then every g_θ(u_m) is 0 and so is the update, bit for bit. `work` holds 64·P + 8·count bytes.
+ * then every g_θ(u_m) is 0 and so is the update, bit for bit. `work` holds 64·P + 8·P·count + 4·P
+ * bytes.
  * SIMD: sixteen columns as four f32x4 (then four, then one at a time); the scalar twin runs the same
  * per-column arithmetic (same bits).
  */
@@ -261,98 +262,74 @@ export function eqprop_memory_update(
   rowPtr: usize, colIdx: usize, vals: usize, rowSum: usize, trapezoid: usize, grid: i32,
   theta: f32, coeff: f32, lNorm: f32, rNorm: f32, work: usize,
 ): void {
-  const actOffset = work + (<usize>points << 6), actValue = actOffset + (<usize>count << 2);
+  // Per point k, the examples with A[k][b][r] ≠ 0 as (b, A) pairs; one shared list when A is fixed.
+  const lists = work + (<usize>points << 6);
+  const listBytes = <usize>count << 3, listStride: usize = aK == 0 ? 0 : listBytes;
+  const counts = lists + <usize>points * listBytes;
   for (let r = 0; r < rows; r++) {
-    // The examples that contribute to row r (all of them when A varies along the ramp).
-    let active = 0;
-    for (let b = 0; b < count; b++) {
-      const x = aK == 0 ? load<f32>(a + (<usize>(b * aB + r) << 2)) : <f32>1;
-      if (x != 0) {
-        store<i32>(actOffset + (<usize>active << 2), b);
-        store<f32>(actValue + (<usize>active << 2), x);
+    let any = false;
+    for (let k = 0; k < (aK == 0 ? 1 : points); k++) {
+      const list = lists + <usize>k * listBytes, ak = a + (<usize>(k * aK + r) << 2);
+      let active = 0;
+      for (let b = 0; b < count; b++) {
+        const x = load<f32>(ak + (<usize>(b * aB) << 2));
+        if (x == 0) continue;
+        store<i32>(list + (<usize>active << 3), b * cB);
+        store<f32>(list + (<usize>active << 3), x, 4);
         active++;
       }
+      store<i32>(counts + (<usize>k << 2), active);
+      any = any || active > 0;
     }
-    if (active == 0) continue;
+    if (!any) continue; // A is zero at every point: all currents vanish, so does the update
     const row = m + (<usize>(r * cols) << 2);
     let q = 0;
     if (ASC_FEATURE_SIMD) {
       for (; q + 16 <= cols; q += 16) {
-        if (aK == 0) batchSums16Fixed(work, q, c, cK, cB, points, actOffset, actValue, active);
-        else batchSums16(work, r, q, a, aK, aB, c, cK, cB, count, points);
+        batchSums16(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
         thresholdIntegrate16(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
       }
       for (; q + 4 <= cols; q += 4) {
-        if (aK == 0) batchSums4Fixed(work, q, c, cK, cB, points, actOffset, actValue, active);
-        else batchSums4(work, r, q, a, aK, aB, c, cK, cB, count, points);
+        batchSums4(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
         thresholdIntegrate4(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
       }
     }
     for (; q < cols; q++) {
-      if (aK == 0) batchSumsFixed(work, q, c, cK, cB, points, actOffset, actValue, active);
-      else batchSums(work, r, q, a, aK, aB, c, cK, cB, count, points);
+      batchSums(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
       thresholdIntegrate(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
     }
   }
 }
 
 /**
- * Batch sums of four neighbouring columns q … q+3 for an A that is the same at every point:
- * work[0] = S_0 and work[k] = S_k − S_0 (f32x4 each), over the listed active examples.
+ * Batch sums of four neighbouring columns (c points at column q of point 0, example 0):
+ * S_k = Σ_{(b, x) in list k} x·C[k][b], stored as work[0] = S_0 and work[k] = S_k − S_0 (f32x4 each).
  */
-function batchSums4Fixed(work: usize, q: i32, c: usize, cK: i32, cB: i32, points: i32, actOffset: usize, actValue: usize, active: i32): void {
+function batchSums4(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
   let s0 = f32x4.splat(0);
   for (let k = 0; k < points; k++) {
+    const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
+    const ck = c + (<usize>(k * cK) << 2);
     let s = f32x4.splat(0);
-    const ck = c + (<usize>(k * cK + q) << 2);
     for (let i = 0; i < active; i++) {
-      const b = load<i32>(actOffset + (<usize>i << 2));
-      s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(actValue + (<usize>i << 2))), v128.load(ck + (<usize>(b * cB) << 2))));
+      const at = list + (<usize>i << 3);
+      s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(at, 4)), v128.load(ck + (<usize>load<i32>(at) << 2))));
     }
     if (k == 0) s0 = s;
     v128.store(work + (<usize>k << 4), k == 0 ? s : f32x4.sub(s, s0));
   }
 }
 
-/** Scalar twin of batchSums4Fixed for one column (same bits per lane). */
-function batchSumsFixed(work: usize, q: i32, c: usize, cK: i32, cB: i32, points: i32, actOffset: usize, actValue: usize, active: i32): void {
+/** Scalar twin of batchSums4 for one column (the same per-lane arithmetic, work entries 16 bytes apart). */
+function batchSums(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
   let s0: f32 = 0;
   for (let k = 0; k < points; k++) {
+    const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
+    const ck = c + (<usize>(k * cK) << 2);
     let s: f32 = 0;
-    const ck = c + (<usize>(k * cK + q) << 2);
     for (let i = 0; i < active; i++) {
-      const b = load<i32>(actOffset + (<usize>i << 2));
-      s += load<f32>(actValue + (<usize>i << 2)) * load<f32>(ck + (<usize>(b * cB) << 2));
-    }
-    if (k == 0) s0 = s;
-    store<f32>(work + (<usize>k << 4), k == 0 ? s : s - s0);
-  }
-}
-
-/** Batch sums of columns q … q+3 when A changes along the ramp (work layout as batchSums4Fixed). */
-function batchSums4(work: usize, r: i32, q: i32, a: usize, aK: i32, aB: i32, c: usize, cK: i32, cB: i32, count: i32, points: i32): void {
-  let s0 = f32x4.splat(0);
-  for (let k = 0; k < points; k++) {
-    let s = f32x4.splat(0);
-    const ak = a + (<usize>(k * aK + r) << 2), ck = c + (<usize>(k * cK + q) << 2);
-    for (let b = 0; b < count; b++) {
-      const x = load<f32>(ak + (<usize>(b * aB) << 2));
-      if (x != 0) s = f32x4.add(s, f32x4.mul(f32x4.splat(x), v128.load(ck + (<usize>(b * cB) << 2))));
-    }
-    if (k == 0) s0 = s;
-    v128.store(work + (<usize>k << 4), k == 0 ? s : f32x4.sub(s, s0));
-  }
-}
-
-/** Scalar twin of batchSums4 for one column. */
-function batchSums(work: usize, r: i32, q: i32, a: usize, aK: i32, aB: i32, c: usize, cK: i32, cB: i32, count: i32, points: i32): void {
-  let s0: f32 = 0;
-  for (let k = 0; k < points; k++) {
-    let s: f32 = 0;
-    const ak = a + (<usize>(k * aK + r) << 2), ck = c + (<usize>(k * cK + q) << 2);
-    for (let b = 0; b < count; b++) {
-      const x = load<f32>(ak + (<usize>(b * aB) << 2));
-      if (x != 0) s += x * load<f32>(ck + (<usize>(b * cB) << 2));
+      const at = list + (<usize>i << 3);
+      s += load<f32>(at, 4) * load<f32>(ck + (<usize>load<i32>(at) << 2));
     }
     if (k == 0) s0 = s;
     store<f32>(work + (<usize>k << 4), k == 0 ? s : s - s0);
@@ -410,35 +387,16 @@ function thresholdIntegrate(
   store<f32>(target, load<f32>(target) - coeff * v);
 }
 
-/** batchSums4Fixed for sixteen columns q … q+15: work[k] holds four f32x4 (64 bytes). */
-function batchSums16Fixed(work: usize, q: i32, c: usize, cK: i32, cB: i32, points: i32, actOffset: usize, actValue: usize, active: i32): void {
+/** batchSums4 for sixteen columns q … q+15: work[k] holds four f32x4 (64 bytes). */
+function batchSums16(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
   let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0;
   for (let k = 0; k < points; k++) {
+    const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
+    const ck = c + (<usize>(k * cK) << 2);
     let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    const ck = c + (<usize>(k * cK + q) << 2);
     for (let i = 0; i < active; i++) {
-      const at = ck + (<usize>(load<i32>(actOffset + (<usize>i << 2)) * cB) << 2);
-      const x = f32x4.splat(load<f32>(actValue + (<usize>i << 2)));
-      s0 = f32x4.add(s0, f32x4.mul(x, v128.load(at)));
-      s1 = f32x4.add(s1, f32x4.mul(x, v128.load(at, 16)));
-      s2 = f32x4.add(s2, f32x4.mul(x, v128.load(at, 32)));
-      s3 = f32x4.add(s3, f32x4.mul(x, v128.load(at, 48)));
-    }
-    storeDifferences16(work + (<usize>k << 6), k, s0, s1, s2, s3, z0, z1, z2, z3);
-    if (k == 0) { z0 = s0; z1 = s1; z2 = s2; z3 = s3; }
-  }
-}
-
-/** batchSums4 for sixteen columns q … q+15 (A changes along the ramp). */
-function batchSums16(work: usize, r: i32, q: i32, a: usize, aK: i32, aB: i32, c: usize, cK: i32, cB: i32, count: i32, points: i32): void {
-  let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0;
-  for (let k = 0; k < points; k++) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    const ak = a + (<usize>(k * aK + r) << 2), ck = c + (<usize>(k * cK + q) << 2);
-    for (let b = 0; b < count; b++) {
-      const xs = load<f32>(ak + (<usize>(b * aB) << 2));
-      if (xs == 0) continue;
-      const at = ck + (<usize>(b * cB) << 2), x = f32x4.splat(xs);
+      const entry = list + (<usize>i << 3);
+      const at = ck + (<usize>load<i32>(entry) << 2), x = f32x4.splat(load<f32>(entry, 4));
       s0 = f32x4.add(s0, f32x4.mul(x, v128.load(at)));
       s1 = f32x4.add(s1, f32x4.mul(x, v128.load(at, 16)));
       s2 = f32x4.add(s2, f32x4.mul(x, v128.load(at, 32)));

@@ -423,7 +423,7 @@ export class EqProp {
     this.#acc = wasm.alloc(4 * maxWidth, "update accumulator");
     this.#ones = wasm.alloc(4 * B, "ones");
     wasm.f32.fill(1, this.#ones >> 2, (this.#ones >> 2) + B);
-    this.#work = wasm.alloc(64 * P + 8 * B, "memory scratch");
+    this.#work = wasm.alloc(64 * P + 8 * P * B + 4 * P, "memory scratch");
     this.#energy = wasm.alloc(8 * B, "energies");
     this.#band = variant === "memory" ? this.#writeBand() : null;
     this.#train = train ? this.#resident(train, "train") : null;
