@@ -19,7 +19,7 @@ export default [
     onwarn: quiet,
   },
   {
-    input: { main: "demo/main.ts", worker: "demo/worker.ts", hopfield: "demo/hopfield.ts", "hopfield-worker": "demo/hopfield-worker.ts", memory: "demo/memory.ts" },
+    input: { main: "demo/main.ts", worker: "demo/worker.ts", hopfield: "demo/hopfield.ts", "hopfield-worker": "demo/hopfield-worker.ts", memory: "demo/memory.ts", eqprop: "demo/eqprop.ts", "eqprop-worker": "demo/eqprop-worker.ts" },
     output: { dir: "demo/dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" },
     plugins: [nodeResolve({ browser: true }), ts()],
     onwarn: quiet,

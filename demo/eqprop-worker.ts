@@ -1,0 +1,148 @@
+/**
+ * The equilibrium-propagation demo's worker: trains an EqProp network (src/eqprop.ts) on the page's
+ * digits epoch by epoch, off the main thread. Loaded by demo/eqprop.ts as a module worker
+ * (demo/dist/eqprop-worker.js).
+ *
+ * Messages in:  {type: "start", run, options, train, test, display} | {type: "stop"}
+ * Messages out (see {@link EqPropMessage}), each tagged with the `run` number of its start:
+ *   {type: "started", backend, batchesPerEpoch}        once the network is built
+ *   {type: "epoch", row, snapshot}                      epoch 0 (the untrained network), then after each epoch
+ *   {type: "progress", epoch, fraction}                 within an epoch, at most every 50 ms
+ *   {type: "done", status, seconds}                     "completed", or "aborted" after a stop
+ *   {type: "error", name, message}                      e.g. a TypeError naming a bad option
+ *
+ * An epoch's errors are the library's (EpochMetrics): the training error of the free phases before
+ * each batch's update, and the held-out error from the held-out digits' persistent particles. The
+ * epoch-0 held-out error is `predict` from zero states, which is the same measurement before any
+ * training. A snapshot holds, for the displayed held-out digits, `predict` (a free phase of
+ * `freeIterations` from zero states, then the arg-max of the output layer) and the states of that
+ * free phase (`relax`: count × S, the hidden units first, then the outputs).
+ */
+import { EqProp, init, resolveEqPropConfig, type Backend, type EqPropVariant } from "../src/index.js";
+
+/** Digits as the page holds them: count × pixels bytes (0 … 255, row-major) and labels 0 … 9. */
+export interface DigitSet { pixels: Uint8Array; labels: Uint8Array; count: number }
+
+export interface EqPropRequest {
+  /** Layer sizes, input first (the page uses 784-500-10). */
+  layers: number[];
+  variant: EqPropVariant;
+  seed: number;
+  epochs: number;
+}
+
+/** One point of the error curve (errors as fractions; null where not measured). */
+export interface EpochRow {
+  epoch: number;
+  trainError: number | null;
+  testError: number | null;
+  /** Wall time of the epoch (training and held-out evaluation). */
+  seconds: number;
+}
+
+/** The network's view of the displayed held-out digits after `epoch` epochs. */
+export interface Snapshot {
+  epoch: number;
+  /** Predicted class of each displayed digit. */
+  predictions: Uint8Array;
+  /** Free-phase states, count × S with S = the sum of the non-input layer sizes (hidden first). */
+  states: Float32Array;
+}
+
+export type EqPropWorkerRequest =
+  | { type: "start"; run: number; options: EqPropRequest; train: DigitSet; test: DigitSet; display: number[] }
+  | { type: "stop" };
+export type EqPropEvent =
+  | { type: "started"; backend: Backend; batchesPerEpoch: number }
+  | { type: "epoch"; row: EpochRow; snapshot: Snapshot }
+  | { type: "progress"; epoch: number; fraction: number }
+  | { type: "done"; status: "completed" | "aborted"; seconds: number }
+  | { type: "error"; name: string; message: string };
+export type EqPropMessage = EqPropEvent & { run: number };
+
+/** Most epochs one run may ask for. */
+const MAX_EPOCHS = 200;
+/** Least time between two progress messages. */
+const PROGRESS_MS = 50;
+
+const postMessage = (message: EqPropMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The run in progress; a new start or a stop aborts it. */
+let current: AbortController | null = null;
+
+self.onmessage = (event: MessageEvent<EqPropWorkerRequest>) => {
+  const request = event.data;
+  current?.abort();
+  current = null;
+  if (request.type === "start") {
+    const controller = (current = new AbortController());
+    void train(request, controller);
+  }
+};
+
+/** Pixels as the network wants them: count × n₀ floats in [0, 1]. */
+function toImages(set: DigitSet, n0: number): Float32Array {
+  if (set.pixels.length !== set.count * n0) throw new RangeError(`the digits have ${set.pixels.length / Math.max(1, set.count)} pixels each, the input layer ${n0}`);
+  return Float32Array.from(set.pixels, (p) => p / 255);
+}
+
+function errorRate(predictions: Uint8Array, labels: Uint8Array): number {
+  let wrong = 0;
+  for (let i = 0; i < labels.length; i++) if (predictions[i] !== labels[i]) wrong++;
+  return wrong / labels.length;
+}
+
+async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, controller: AbortController): Promise<void> {
+  const { run, options } = request;
+  const post = (event: EqPropEvent, transfer: Transferable[] = []) => postMessage({ ...event, run }, transfer);
+  const started = performance.now();
+  let net: EqProp | undefined;
+  try {
+    const { layers, variant, seed, epochs } = options;
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) throw new RangeError(`epochs must be an integer in [1, ${MAX_EPOCHS}], got ${epochs}`);
+    const backend = await init(); // compiles the wasm asynchronously (once per worker)
+    if (controller.signal.aborted) {
+      post({ type: "done", status: "aborted", seconds: (performance.now() - started) / 1000 });
+      return;
+    }
+    const n0 = resolveEqPropConfig({ layers, variant, seed }).layers[0]; // names a bad option
+    const trainSet = { images: toImages(request.train, n0), labels: request.train.labels };
+    const testSet = { images: toImages(request.test, n0), labels: request.test.labels };
+    net = new EqProp({ layers, variant, seed }, { train: trainSet, test: testSet }); // checks the digits too
+    const model = net;
+    const shown = new Float32Array(request.display.length * n0);
+    request.display.forEach((j, i) => shown.set(testSet.images.subarray(j * n0, (j + 1) * n0), i * n0));
+    const snapshot = (): Snapshot => ({ epoch: model.epoch, predictions: model.predict(shown), states: model.relax(shown) });
+    const send = (row: EpochRow) => {
+      const s = snapshot();
+      post({ type: "epoch", row, snapshot: s }, [s.predictions.buffer, s.states.buffer]);
+    };
+    post({ type: "started", backend, batchesPerEpoch: model.batchesPerEpoch });
+    send({ epoch: 0, trainError: null, testError: errorRate(model.predict(testSet.images), request.test.labels), seconds: 0 });
+
+    let last = 0;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      await yieldToEvents(); // lets a stop in between epochs
+      if (controller.signal.aborted) break;
+      const m = await model.trainEpochAsync({
+        signal: controller.signal,
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last < PROGRESS_MS && p.fraction < 1) return;
+          last = now;
+          post({ type: "progress", epoch, fraction: p.fraction });
+        },
+      });
+      if (m.status === "aborted") break;
+      send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds });
+    }
+    post({ type: "done", status: controller.signal.aborted ? "aborted" : "completed", seconds: (performance.now() - started) / 1000 });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ type: "error", name: e.name, message: e.message });
+  } finally {
+    net?.dispose();
+    if (current === controller) current = null;
+  }
+}

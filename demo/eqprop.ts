@@ -1,0 +1,531 @@
+/**
+ * The equilibrium-propagation demo page (demo/eqprop.html).
+ *
+ * Loads the bundled digits (demo/dist/digits.bin, written by scripts/demo-digits.mjs at build time:
+ * the browser cannot read the `mnist` package), validates the controls with the library
+ * (resolveEqPropConfig), and trains a 784-500-10 EqProp network in a module Web Worker
+ * (demo/eqprop-worker.ts), epoch by epoch. After each epoch the worker sends the errors and a
+ * snapshot of 40 held-out digits (predicted class and free-phase states); the page plots the error
+ * curve (vega-lite, at most 5 renders a second), shows each digit with its prediction and its 10
+ * output activities, and the hidden layer of the selected digit as a 20 × 25 heat map.
+ *
+ * For tests, the page's state is exposed on `window.__thermolearnEqprop` (an EqPropDemoState):
+ *   ready           true once the digits are loaded and drawn (Start is enabled)
+ *   status          "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error"
+ *   backend         "simd" | "scalar" once the worker built the network, else null
+ *   data            {train, test}: how many digits of each set were loaded, or null
+ *   config          {layers, variant, seed, epochs} of the current run, or null before the first
+ *   batchesPerEpoch mini-batches per epoch of the current run
+ *   epochs          one row per measured epoch {epoch, trainError, testError, seconds}, epoch 0 first
+ *                   (the untrained network: trainError null)
+ *   progress        {epoch, fraction}: the epoch being trained and how much of it is done
+ *   digits          {indices, labels, predictions, outputs, epoch}: the displayed held-out digits
+ *                   (indices into the held-out set), their labels, and from the latest snapshot the
+ *                   predicted classes, the 10 output activities of each, and the epoch it was taken at
+ *                   (predictions/outputs/epoch null before the first snapshot)
+ *   selected        which displayed digit the heat map shows (index into digits.indices)
+ *   hidden          ρ of the selected digit's 500 hidden units (latest snapshot), or null
+ *   error           the message shown in the page, or null
+ *   rendered        {chart, digits, hidden}: error rows the chart on screen shows, and the snapshot
+ *                   epoch the digit cards and the heat map show (null: none yet)
+ */
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import { resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
+import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import type { DigitSet, EpochRow, EqPropMessage, EqPropRequest, EqPropWorkerRequest, Snapshot } from "./eqprop-worker.js";
+
+export type EqPropStatus = "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error";
+
+export interface EqPropDemoState {
+  ready: boolean;
+  status: EqPropStatus;
+  backend: string | null;
+  data: { train: number; test: number } | null;
+  config: EqPropRequest | null;
+  batchesPerEpoch: number;
+  epochs: EpochRow[];
+  progress: { epoch: number; fraction: number };
+  digits: { indices: number[]; labels: number[]; predictions: number[] | null; outputs: number[][] | null; epoch: number | null };
+  selected: number;
+  hidden: number[] | null;
+  error: string | null;
+  rendered: { chart: number; digits: number | null; hidden: number | null };
+}
+declare global {
+  interface Window { __thermolearnEqprop: EqPropDemoState }
+}
+
+/** The network: 28 × 28 inputs, 500 hidden units (shown as 20 rows of 25), 10 outputs. */
+const SIDE = 28;
+const LAYERS = [SIDE * SIDE, 500, 10];
+const HIDDEN = LAYERS[1], OUTPUTS = LAYERS[2], S = HIDDEN + OUTPUTS;
+const MAP_ROWS = 20, MAP_COLS = 25;
+/** How many held-out digits the page shows (the first of the held-out set). */
+const SHOWN = 40;
+
+const state: EqPropDemoState = (window.__thermolearnEqprop = {
+  ready: false, status: "loading", backend: null, data: null, config: null, batchesPerEpoch: 0, epochs: [],
+  progress: { epoch: 0, fraction: 0 },
+  digits: { indices: [], labels: [], predictions: null, outputs: null, epoch: null },
+  selected: 0, hidden: null, error: null, rendered: { chart: 0, digits: null, hidden: null },
+});
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>("controls");
+const variantInput = $<HTMLSelectElement>("variant");
+const startButton = $<HTMLButtonElement>("start");
+const stopButton = $<HTMLButtonElement>("stop");
+const progressBar = $<HTMLProgressElement>("progress");
+const statusLine = $<HTMLElement>("status");
+const errorBox = $<HTMLElement>("error");
+const digitsEl = $<HTMLElement>("digits");
+const digitsReadout = $<HTMLElement>("digits-readout");
+const selectedCanvas = $<HTMLCanvasElement>("selected-digit");
+const hiddenCanvas = $<HTMLCanvasElement>("hidden-map");
+const outputsEl = $<HTMLElement>("outputs");
+const selectedCaption = $<HTMLElement>("selected-caption");
+const selectedReadout = $<HTMLElement>("selected-readout");
+
+/** A number input's value; an empty field gives NaN so the library's check names the option. */
+function num(id: string): number {
+  const text = $<HTMLInputElement>(id).value.trim();
+  return text === "" ? NaN : Number(text);
+}
+
+function showError(error: unknown): void {
+  let message: string | null = null;
+  if (error !== null) message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  state.error = message;
+  errorBox.textContent = message ?? "";
+  errorBox.hidden = message === null;
+}
+
+const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(digits)} %`);
+
+// ---------------------------------------------------------------------------------------------
+// The digits: demo/dist/digits.bin ("TLDG" version 1, see scripts/demo-digits.mjs)
+// ---------------------------------------------------------------------------------------------
+
+const DIGITS_MAGIC = 0x47444c54;
+
+/** Parses digits.bin. @throws Error naming what is wrong with the file. */
+function parseDigits(buffer: ArrayBuffer): { train: DigitSet; test: DigitSet } {
+  const where = "demo/dist/digits.bin";
+  if (buffer.byteLength < 24) throw new Error(`${where} is too short (${buffer.byteLength} bytes)`);
+  const view = new DataView(buffer);
+  const word = (i: number) => view.getUint32(4 * i, true);
+  if (word(0) !== DIGITS_MAGIC) throw new Error(`${where} is not a digits file (bad magic): rebuild it with \`node scripts/demo-digits.mjs\``);
+  if (word(1) !== 1) throw new Error(`${where} has format version ${word(1)}, this page reads version 1: rebuild it`);
+  const nTrain = word(2), nTest = word(3), rows = word(4), cols = word(5);
+  if (rows !== SIDE || cols !== SIDE) throw new Error(`${where} holds ${rows} × ${cols} digits, this page needs ${SIDE} × ${SIDE}`);
+  const n = nTrain + nTest, pixels = SIDE * SIDE;
+  if (nTrain < 1 || nTest < SHOWN || buffer.byteLength !== 24 + n * (1 + pixels)) {
+    throw new Error(`${where} is damaged: ${buffer.byteLength} bytes for ${nTrain} + ${nTest} digits`);
+  }
+  const labels = new Uint8Array(buffer, 24, n);
+  const all = new Uint8Array(buffer, 24 + n, n * pixels);
+  const set = (from: number, count: number): DigitSet => ({
+    pixels: all.slice(from * pixels, (from + count) * pixels), labels: labels.slice(from, from + count), count,
+  });
+  return { train: set(0, nTrain), test: set(nTrain, nTest) };
+}
+
+async function loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
+  const url = new URL("./digits.bin", import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`could not load demo/dist/digits.bin (HTTP ${response.status}): build it with \`node scripts/demo-digits.mjs\``);
+  }
+  return parseDigits(await response.arrayBuffer());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing: the digits (dark ink on paper) and the activities (a four-stop colour ramp)
+// ---------------------------------------------------------------------------------------------
+
+const PAPER = [244, 241, 234], INK = [31, 42, 68];
+const RAMP: [number, number[]][] = [[0, [250, 247, 240]], [1 / 3, [244, 183, 94]], [2 / 3, [214, 96, 77]], [1, [88, 24, 69]]];
+
+function rampColour(v: number): number[] {
+  const x = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
+  let k = 0;
+  while (k < RAMP.length - 2 && x > RAMP[k + 1][0]) k++;
+  const [x0, c0] = RAMP[k], [x1, c1] = RAMP[k + 1];
+  const f = (x - x0) / (x1 - x0);
+  return c0.map((c, i) => Math.round(c + f * (c1[i] - c)));
+}
+
+/** Draws `count` values (row-major, width `cols`) into `canvas` through `colour`, one pixel each. */
+function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, cols: number, colour: (v: number) => number[]): void {
+  const ctx = canvas.getContext("2d")!;
+  const image = ctx.createImageData(cols, Math.ceil(values.length / cols));
+  for (let i = 0; i < values.length; i++) {
+    const c = colour(values[i]);
+    image.data.set([c[0], c[1], c[2], 255], 4 * i);
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+const inkColour = (p: number) => PAPER.map((c, i) => Math.round(c + (p / 255) * (INK[i] - c)));
+
+// ---------------------------------------------------------------------------------------------
+// The digit cards and the selected digit
+// ---------------------------------------------------------------------------------------------
+
+let data: { train: DigitSet; test: DigitSet } | null = null;
+interface Card { root: HTMLButtonElement; bars: HTMLElement[]; guess: HTMLElement }
+const cards: Card[] = [];
+/** The latest snapshot's states (count × S) of the displayed digits. */
+let states: Float32Array | null = null;
+let snapshotEpoch: number | null = null;
+
+const rho = (u: number) => Math.min(1, Math.max(0, u));
+
+function digitPixels(k: number): Uint8Array {
+  const j = state.digits.indices[k], n = SIDE * SIDE;
+  return data!.test.pixels.subarray(j * n, (j + 1) * n);
+}
+
+function buildCards(): void {
+  digitsEl.replaceChildren();
+  cards.length = 0;
+  state.digits.indices.forEach((_, k) => {
+    const root = document.createElement("button");
+    root.type = "button";
+    root.className = "digit";
+    root.dataset.index = String(k);
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = SIDE;
+    paint(canvas, digitPixels(k), SIDE, inkColour);
+    const barBox = document.createElement("div");
+    barBox.className = "bars";
+    const bars = Array.from({ length: OUTPUTS }, (_, c) => {
+      const bar = document.createElement("span");
+      bar.style.height = "0%";
+      if (c === state.digits.labels[k]) bar.classList.add("truth");
+      barBox.append(bar);
+      return bar;
+    });
+    const guess = document.createElement("div");
+    guess.className = "guess";
+    guess.textContent = `label ${state.digits.labels[k]}`;
+    root.append(canvas, barBox, guess);
+    root.setAttribute("aria-label", `held-out digit ${k + 1}, label ${state.digits.labels[k]}`);
+    root.addEventListener("click", () => select(k));
+    digitsEl.append(root);
+    cards.push({ root, bars, guess });
+  });
+}
+
+/** Shows the latest snapshot on the cards. */
+function drawCards(): void {
+  const { predictions, outputs, labels } = state.digits;
+  let right = 0;
+  cards.forEach((card, k) => {
+    const out = outputs?.[k];
+    card.bars.forEach((bar, c) => {
+      bar.style.height = `${100 * rho(out ? out[c] : 0)}%`;
+      bar.classList.toggle("top", predictions !== null && predictions[k] === c);
+    });
+    const ok = predictions !== null && predictions[k] === labels[k];
+    if (ok) right++;
+    card.root.classList.toggle("right", predictions !== null && ok);
+    card.root.classList.toggle("wrong", predictions !== null && !ok);
+    card.guess.textContent = predictions === null ? `label ${labels[k]}` : `→ ${predictions[k]} ${ok ? "✓" : `✗ (${labels[k]})`}`;
+    if (out) card.root.title = `outputs: ${out.map((x, c) => `${c}: ${rho(x).toFixed(2)}`).join("  ")}`;
+  });
+  digitsReadout.textContent = predictions === null
+    ? `${cards.length} of ${data?.test.count ?? 0}: press Start`
+    : `${cards.length} of ${data!.test.count}, after epoch ${state.digits.epoch}: ${right} of ${cards.length} right`;
+  state.rendered.digits = state.digits.epoch;
+}
+
+const outputCols: HTMLElement[] = [];
+for (let c = 0; c < OUTPUTS; c++) {
+  const col = document.createElement("div");
+  col.className = "col";
+  const bar = document.createElement("div");
+  bar.className = "bar";
+  const label = document.createElement("span");
+  label.textContent = String(c);
+  col.append(bar, label);
+  outputsEl.append(col);
+  outputCols.push(col);
+}
+
+/** Draws the selected digit, its hidden-layer map and its outputs from the latest snapshot. */
+function drawSelected(): void {
+  const k = state.selected;
+  if (!data || k >= state.digits.indices.length) return;
+  paint(selectedCanvas, digitPixels(k), SIDE, inkColour);
+  const label = state.digits.labels[k];
+  const hidden = states ? Array.from(states.subarray(k * S, k * S + HIDDEN), rho) : null;
+  state.hidden = hidden;
+  paint(hiddenCanvas, hidden ?? new Float32Array(MAP_ROWS * MAP_COLS), MAP_COLS, rampColour);
+  const out = state.digits.outputs?.[k] ?? null;
+  const predicted = state.digits.predictions?.[k] ?? null;
+  outputCols.forEach((col, c) => {
+    (col.firstElementChild as HTMLElement).style.height = `${100 * rho(out ? out[c] : 0)}%`;
+    col.classList.toggle("top", predicted === c);
+    col.classList.toggle("truth", label === c);
+  });
+  for (const [i, card] of cards.entries()) card.root.classList.toggle("selected", i === k);
+  selectedCaption.textContent = `held-out digit ${k + 1} (label ${label})${snapshotEpoch === null ? "" : `, after epoch ${snapshotEpoch}`}`;
+  if (hidden) {
+    const active = hidden.filter((x) => x > 0).length, saturated = hidden.filter((x) => x >= 1).length;
+    const mean = hidden.reduce((s, x) => s + x, 0) / HIDDEN;
+    selectedReadout.textContent = [
+      `predicted ${predicted}${predicted === label ? " ✓" : ` ✗ (label ${label})`}`,
+      `active units: ${active} / ${HIDDEN}`,
+      `saturated (ρ = 1): ${saturated}`,
+      `mean ρ: ${mean.toFixed(3)}`,
+    ].join("\n");
+  } else {
+    selectedReadout.textContent = "Start training to see\nthe network's answer.";
+  }
+  state.rendered.hidden = hidden ? snapshotEpoch : null;
+}
+
+function select(k: number): void {
+  state.selected = k;
+  drawSelected();
+}
+
+function applySnapshot(s: Snapshot): void {
+  const count = state.digits.indices.length;
+  if (s.predictions.length !== count || s.states.length !== count * S) {
+    throw new Error(`the worker sent a snapshot of ${s.predictions.length} digits × ${s.states.length / Math.max(1, s.predictions.length)} states, expected ${count} × ${S}`);
+  }
+  states = s.states;
+  snapshotEpoch = s.epoch;
+  state.digits.predictions = Array.from(s.predictions);
+  state.digits.outputs = Array.from({ length: count }, (_, k) => Array.from(s.states.subarray(k * S + HIDDEN, (k + 1) * S)));
+  state.digits.epoch = s.epoch;
+  drawCards();
+  drawSelected();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The error chart (as in demo/hopfield.ts): built once (lineChartSpec → vega-lite → vega view),
+// then fed new rows through the view's dataset; rebuilt only when the options besides the data change.
+// ---------------------------------------------------------------------------------------------
+
+type Row = { series: string; x: number; y: number };
+type Layered = { layer: { encoding?: { x?: { axis?: object }; y?: { scale?: object; axis?: object } } }[] };
+
+class LiveChart {
+  #view: vega.View | null = null;
+  #source: string | null = null;
+  #key = "";
+
+  /** `tweak` may adjust the vega-lite spec (e.g. axis ticks) before it is compiled. */
+  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered) => void = () => {}) {}
+
+  async show(options: LineChartOptions): Promise<void> {
+    const spec = lineChartSpec(options);
+    const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
+    const names = options.series.map((s) => s.name);
+    const key = JSON.stringify({ ...options, series: names });
+    if (this.#view && this.#source !== null && key === this.#key) {
+      await this.#view.data(this.#source, rows).resize().runAsync();
+      return;
+    }
+    // Compile with one placeholder point per series, so the line dataset can be found by its rows,
+    // then give it the real rows before the first run.
+    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [1], y: [1] })) });
+    this.tweak(probe as unknown as Layered);
+    const vgSpec = compile(probe).spec;
+    const source = (vgSpec.data ?? []).find((d) => {
+      const values = (d as { values?: unknown }).values;
+      return Array.isArray(values) && values.length > 0 && names.includes((values[0] as Row).series);
+    });
+    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
+    if (source) view.data(source.name, rows);
+    await view.runAsync();
+    this.#view?.finalize();
+    this.#view = view;
+    this.#key = key;
+    this.#source = source?.name ?? null;
+  }
+}
+
+/** Runs `render` at most every 200 ms (and never two at once). */
+function throttled(render: () => Promise<void>, onError: (e: unknown) => void): () => void {
+  let queued = false, running = false, last = 0;
+  const schedule = (): void => {
+    if (queued) return;
+    queued = true;
+    setTimeout(async () => {
+      if (running) { queued = false; setTimeout(schedule, 50); return; }
+      queued = false;
+      running = true;
+      last = performance.now();
+      try { await render(); } catch (e) { onError(e); } finally { running = false; }
+    }, Math.max(0, last + 200 - performance.now()));
+  };
+  return schedule;
+}
+
+// Epochs are whole numbers (no ticks at 0.5); errors are fractions in [0, 1].
+const errorChart = new LiveChart($("chart-error"), (spec) => {
+  const enc = spec.layer[0].encoding;
+  if (enc?.x) enc.x.axis = { tickMinStep: 1, format: "d" };
+  if (enc?.y) enc.y.scale = { domain: [0, 1] };
+});
+
+async function renderChart(): Promise<void> {
+  const rows = state.epochs.slice();
+  const trained = rows.filter((r) => r.trainError !== null);
+  const tested = rows.filter((r) => r.testError !== null);
+  await errorChart.show({
+    width: 400, height: 220, xLabel: "epoch", yLabel: "error (fraction misclassified)",
+    series: [
+      { name: "training", x: trained.map((r) => r.epoch), y: trained.map((r) => r.trainError!) },
+      { name: "held-out", x: tested.map((r) => r.epoch), y: tested.map((r) => r.testError!) },
+    ],
+    referenceLines: [{ name: "chance (0.9)", y: 0.9 }],
+  });
+  errorChart.container.classList.toggle("empty", rows.length === 0);
+  state.rendered.chart = rows.length;
+}
+const scheduleChart = throttled(renderChart, (e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
+
+// ---------------------------------------------------------------------------------------------
+// Status
+// ---------------------------------------------------------------------------------------------
+
+function setStatus(status: EqPropStatus): void {
+  state.status = status;
+  const running = status === "starting" || status === "running";
+  startButton.disabled = running || !state.ready;
+  stopButton.disabled = !running;
+  updateStatusLine();
+}
+
+function updateStatusLine(): void {
+  const c = state.config;
+  const last = state.epochs.at(-1);
+  const parts = [`status: ${state.status}`];
+  if (c && state.status !== "loading") {
+    const trained = last?.epoch ?? 0;
+    if (state.status === "running" && state.progress.epoch > trained) {
+      parts.push(`epoch ${state.progress.epoch} of ${c.epochs} (${Math.round(100 * state.progress.fraction)} %)`);
+    } else {
+      parts.push(`${trained} of ${c.epochs} epochs`);
+    }
+    parts.push(`held-out error ${percent(last?.testError)}`, `training error ${percent(last?.trainError)}`);
+    if (last && last.seconds > 0) parts.push(`${last.seconds.toFixed(1)} s/epoch`);
+    parts.push(`${c.variant} EP`);
+  }
+  if (state.data) parts.push(`${state.data.train} training / ${state.data.test} held-out digits`);
+  parts.push(`backend: ${state.backend ?? "–"}`);
+  statusLine.textContent = parts.join("  ·  ");
+  if (c) {
+    const done = last?.epoch ?? 0;
+    const within = state.status === "running" && state.progress.epoch > done ? state.progress.fraction : 0;
+    const fraction = (done + within) / c.epochs; // NaN or ∞ for a bad epoch count (the worker names it)
+    progressBar.value = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker
+// ---------------------------------------------------------------------------------------------
+
+const worker = new Worker(new URL("./eqprop-worker.js", import.meta.url), { type: "module" });
+const send = (request: EqPropWorkerRequest) => worker.postMessage(request);
+let run = 0;
+
+worker.onmessage = (event: MessageEvent<EqPropMessage>) => {
+  const m = event.data;
+  if (m.run !== run) return; // a stopped run's late messages
+  try {
+    if (m.type === "started") {
+      state.backend = m.backend;
+      state.batchesPerEpoch = m.batchesPerEpoch;
+      setStatus("running");
+    } else if (m.type === "progress") {
+      state.progress = { epoch: m.epoch, fraction: m.fraction };
+      updateStatusLine();
+    } else if (m.type === "epoch") {
+      state.epochs.push(m.row);
+      state.progress = { epoch: m.row.epoch, fraction: 1 };
+      applySnapshot(m.snapshot);
+      updateStatusLine();
+      scheduleChart();
+    } else if (m.type === "done") {
+      setStatus(m.status === "completed" ? "done" : "stopped");
+      scheduleChart();
+    } else {
+      showError(`${m.name}: ${m.message}`);
+      setStatus("error");
+    }
+  } catch (e) {
+    showError(e);
+    send({ type: "stop" });
+    setStatus("error");
+  }
+};
+worker.onerror = (event) => {
+  showError(`Worker failed: ${event.message || "could not load demo/dist/eqprop-worker.js"}`);
+  setStatus("error");
+};
+
+/** The run's options from the controls, validated by the library (nothing is built). */
+function readControls(): EqPropRequest {
+  const options: EqPropRequest = { layers: LAYERS.slice(), variant: variantInput.value as EqPropVariant, seed: num("seed"), epochs: num("epochs") };
+  resolveEqPropConfig({ layers: options.layers, variant: options.variant, seed: options.seed }); // throws TypeError/RangeError naming the option
+  return options;
+}
+
+function start(): void {
+  if (!data) return;
+  showError(null);
+  let options: EqPropRequest;
+  try {
+    options = readControls();
+  } catch (e) {
+    showError(e);
+    setStatus("error");
+    return;
+  }
+  state.config = options;
+  state.epochs = [];
+  state.progress = { epoch: 0, fraction: 0 };
+  state.backend = null;
+  state.batchesPerEpoch = 0;
+  state.rendered.chart = 0;
+  setStatus("starting");
+  // The worker gets copies (structured clone): the page keeps its digits for the cards.
+  send({ type: "start", run: ++run, options, train: data.train, test: data.test, display: state.digits.indices.slice() });
+  scheduleChart();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  start();
+});
+stopButton.addEventListener("click", () => send({ type: "stop" }));
+
+async function main(): Promise<void> {
+  setStatus("loading");
+  void renderChart(); // so the layout does not jump when the first epoch arrives
+  try {
+    data = await loadDigits();
+  } catch (e) {
+    showError(e);
+    setStatus("error");
+    return;
+  }
+  state.data = { train: data.train.count, test: data.test.count };
+  const count = Math.min(SHOWN, data.test.count);
+  state.digits.indices = Array.from({ length: count }, (_, k) => k);
+  state.digits.labels = state.digits.indices.map((j) => data!.test.labels[j]);
+  buildCards();
+  drawCards();
+  select(0);
+  state.ready = true;
+  setStatus("idle");
+}
+void main();
