@@ -20,7 +20,7 @@ export {
   hopfield_field, hopfield_rng, hopfield_scale, hopfield_set_scale,
   dense_matvec,
 } from "./hopfield";
-export { extend_periodic, conv_direct, threshold_trapezoid } from "./contrastive";
+export { extend_periodic, conv_direct, threshold_trapezoid, threshold_curve, sawtooth_response } from "./contrastive";
 export { fft_twiddles, fft, conv_fft } from "./fft";
 export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_set_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";
 export {

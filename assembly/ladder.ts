@@ -3,9 +3,9 @@
 // M[i, j] = rate j → i (i ≠ j), M[j, j] = −Σ_{i≠j} M[i, j], stored row-major (M + 8(i·n + j)).
 //
 // The chain is integrated exactly on a grid of step dt: the propagator P = exp(M dt) is computed once
-// per rate matrix (`ladder_propagator`), then every step is one mat-vec p ← P p inside wasm
-// (`ladder_step`). Piecewise-constant rates (a signal s(t) that jumps) are handled by writing the
-// new M and recomputing P between calls.
+// per rate matrix (`ladder_propagator`, which also keeps Pᵀ for the column-major mat-vec), then
+// every step is one mat-vec p ← P p inside wasm (`ladder_step`). Piecewise-constant rates (a signal
+// s(t) that jumps) are handled by writing the new M and recomputing P between calls.
 //
 // Exactness in the sense of the grid: p(t_k) = exp(M t_k) p(0) up to rounding (~1e-15 per step),
 // with no stiffness limit on dt (the vertical rates F e^{|ΔE|} reach 10⁴ and more).
@@ -23,6 +23,7 @@ import { alloc } from "./memory";
   work: usize; // n × n f64, scratch for the propagator
   term: usize; // n × n f64, scratch for the propagator
   term2: usize; // n × n f64, scratch for the propagator
+  propT: usize; // n × n f64, Pᵀ (column j of P at propT + 8·j·n), what the mat-vec reads
 }
 
 @inline function self(p: usize): Ladder {
@@ -41,9 +42,10 @@ export function ladder_create(n: i32): usize {
   s.work = alloc(mat);
   s.term = alloc(mat);
   s.term2 = alloc(mat);
+  s.propT = alloc(mat);
   s.prob = alloc(<usize>n << 3);
   s.next = alloc(<usize>n << 3);
-  if (s.rates == 0 || s.prop == 0 || s.work == 0 || s.term == 0 || s.term2 == 0 || s.prob == 0 || s.next == 0) return 0;
+  if (s.rates == 0 || s.prop == 0 || s.work == 0 || s.term == 0 || s.term2 == 0 || s.propT == 0 || s.prob == 0 || s.next == 0) return 0;
   return p;
 }
 
@@ -78,7 +80,8 @@ function matmul(out: usize, a: usize, b: usize, n: i32): void {
  *   exp(M τ) = e^{−λτ} Σ_k (λτ)^k/k! B^k,  τ = dt/2^q with λτ ≤ 1/2,  then P = exp(M τ)^{2^q}.
  *
  * Every term is non-negative, so P ≥ 0 entrywise with no cancellation, and its columns sum to 1 up
- * to rounding. The series stops once the Poisson weight (λτ)^k/k! drops below 1e-20 (the tail is
+ * to rounding; they are then rescaled to sum to 1 to a few ulps, and Pᵀ is stored for the mat-vec.
+ * The series stops once the Poisson weight (λτ)^k/k! drops below 1e-20 (the tail is
  * then < 2e-20 for λτ ≤ ½). Needs M[i, j] ≥ 0 off the diagonal and dt > 0 (checked in TS). Plain
  * scalar loops, so both builds give the same bits. Returns q, the number of squarings.
  */
@@ -92,7 +95,10 @@ export function ladder_propagator(p: usize, dt: f64): i32 {
   for (let j = 0; j < n; j++) lambda = max(lambda, -load<f64>(M + ((<usize>j * n + j) << 3)));
   memory.fill(P, 0, nn << 3);
   for (let i = 0; i < n; i++) store<f64>(P + ((<usize>i * n + i) << 3), 1);
-  if (!(lambda > 0)) return 0; // M = 0: P = I
+  if (!(lambda > 0)) { // M = 0: P = I
+    transpose(s.propT, P, n);
+    return 0;
+  }
   let x = lambda * dt;
   let q = 0;
   while (x > 0.5) { x *= 0.5; q++; }
@@ -122,39 +128,156 @@ export function ladder_propagator(p: usize, dt: f64): i32 {
     matmul(T, P, P, n);
     memory.copy(P, T, nn << 3);
   }
+  // Probability conservation: rescale each column to sum 1 (a correction of the order of P's own
+  // rounding, amplified ≤ 2^q by the squarings), so a step changes Σp by a few ulps at most.
+  for (let j = 0; j < n; j++) {
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) sum += load<f64>(P + ((<usize>i * n + j) << 3));
+    const r = 1 / sum;
+    for (let i = 0; i < n; i++) {
+      const e = P + ((<usize>i * n + j) << 3);
+      store<f64>(e, load<f64>(e) * r);
+    }
+  }
+  transpose(s.propT, P, n);
   return q;
 }
 
-/**
- * out[i] = Σ_j A[i, j] x[j] for an n × n row-major f64 matrix A (out must not alias x).
- * SIMD: each row as f64x2 pairs (lane 0 sums the even j, lane 1 the odd j), lanes added, then the
- * odd tail. The scalar twin keeps the same two partial sums and combines them alike, so both builds
- * return the same bits.
- */
-export function ladder_matvec(out: usize, A: usize, x: usize, n: i32): void {
+/** out = aᵀ for an n × n f64 matrix (out must not alias a). */
+function transpose(out: usize, a: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
-    const row = A + (<usize>i * n << 3);
-    let j = 0;
-    let sum: f64 = 0;
-    if (ASC_FEATURE_SIMD) {
-      let acc = f64x2.splat(0);
-      for (; j + 2 <= n; j += 2) {
-        const off = <usize>j << 3;
-        acc = f64x2.add(acc, f64x2.mul(v128.load(row + off), v128.load(x + off)));
-      }
-      sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    } else {
-      let even: f64 = 0, odd: f64 = 0;
-      for (; j + 2 <= n; j += 2) {
-        const off = <usize>j << 3;
-        even += load<f64>(row + off) * load<f64>(x + off);
-        odd += load<f64>(row + off, 8) * load<f64>(x + off, 8);
-      }
-      sum = even + odd;
-    }
-    for (; j < n; j++) sum += load<f64>(row + (<usize>j << 3)) * load<f64>(x + (<usize>j << 3));
-    store<f64>(out + (<usize>i << 3), sum);
+    for (let j = 0; j < n; j++) store<f64>(out + ((<usize>j * n + i) << 3), load<f64>(a + ((<usize>i * n + j) << 3)));
   }
+}
+
+// The step's arithmetic, the same in both builds (the SIMD lanes and the scalar twin add the same
+// terms in the same order). Every sum starts from −0, the exact identity of addition (−0 + y = y for
+// every y, where +0 would turn a −0 term into +0).
+//   mat-vec  q'_i = e_i + o_i,  e_i = Σ_{j even} x_j·A[i, j],  o_i = Σ_{j odd} x_j·A[i, j],  in increasing j;
+//   sums     Σ_i v_i = E + O,   E = Σ_{i even} v_i,  O = Σ_{i odd} v_i,  in increasing i
+//            (the two lanes of an f64x2 accumulator over consecutive pairs).
+
+/**
+ * out[i] = Σ_j A[i, j] x[j] for an n × n matrix A stored column-major (column j at At + 8·j·n, i.e.
+ * At is the row-major Aᵀ); out must not alias x. Column form out = Σ_j x_j·A[:, j], each out[i] as
+ * the even-j and odd-j partial sums above (two chains of n/2 instead of one of n, for latency).
+ * SIMD: rows in blocks of 6, then 4, then 2 (pairs of rows as f64x2, x_j splatted), then the odd
+ * last row; the scalar twin sums every out[i] in exactly that order, so both builds give the same bits.
+ */
+@inline function matvecT(out: usize, At: usize, x: usize, n: i32): void {
+  const stride = <usize>n << 3; // bytes from A[i, j] to A[i, j + 1]
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Blocks of 3 row pairs (6 accumulators: few enough that V8 keeps them, the 6 loads and the 2
+    // splats of one iteration in the 16 xmm registers), then of 2, then single pairs.
+    for (; i + 6 <= n; i += 6) {
+      const z = f64x2.splat(-0.0);
+      let e0 = z, o0 = z, e1 = z, o1 = z, e2 = z, o2 = z;
+      let c = At + (<usize>i << 3);
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
+        e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16))); o1 = f64x2.add(o1, f64x2.mul(xo, v128.load(d, 16)));
+        e2 = f64x2.add(e2, f64x2.mul(xe, v128.load(c, 32))); o2 = f64x2.add(o2, f64x2.mul(xo, v128.load(d, 32)));
+        c = d + stride;
+      }
+      if (j < n) {
+        const xe = v128.load64_splat(x + (<usize>j << 3));
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0)));
+        e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16)));
+        e2 = f64x2.add(e2, f64x2.mul(xe, v128.load(c, 32)));
+      }
+      const y = out + (<usize>i << 3);
+      v128.store(y, f64x2.add(e0, o0), 0);
+      v128.store(y, f64x2.add(e1, o1), 16);
+      v128.store(y, f64x2.add(e2, o2), 32);
+    }
+    for (; i + 4 <= n; i += 4) {
+      const z = f64x2.splat(-0.0);
+      let e0 = z, o0 = z, e1 = z, o1 = z;
+      let c = At + (<usize>i << 3);
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
+        e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16))); o1 = f64x2.add(o1, f64x2.mul(xo, v128.load(d, 16)));
+        c = d + stride;
+      }
+      if (j < n) {
+        const xe = v128.load64_splat(x + (<usize>j << 3));
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0)));
+        e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16)));
+      }
+      const y = out + (<usize>i << 3);
+      v128.store(y, f64x2.add(e0, o0), 0);
+      v128.store(y, f64x2.add(e1, o1), 16);
+    }
+    for (; i + 2 <= n; i += 2) {
+      let e0 = f64x2.splat(-0.0), o0 = e0;
+      let c = At + (<usize>i << 3);
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
+        c = d + stride;
+      }
+      if (j < n) {
+        const xe = v128.load64_splat(x + (<usize>j << 3));
+        e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0)));
+      }
+      const y = out + (<usize>i << 3);
+      v128.store(y, f64x2.add(e0, o0), 0);
+    }
+  }
+  for (; i < n; i++) {
+    let e: f64 = -0.0, od: f64 = -0.0;
+    let c = At + (<usize>i << 3);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      e += load<f64>(x + (<usize>j << 3)) * load<f64>(c);
+      od += load<f64>(x + (<usize>j << 3), 8) * load<f64>(c + stride);
+      c += stride << 1;
+    }
+    if (j < n) e += load<f64>(x + (<usize>j << 3)) * load<f64>(c);
+    store<f64>(out + (<usize>i << 3), e + od);
+  }
+}
+
+/** out = A x for an n × n matrix A stored column-major at At ({@link matvecT}; both builds, same bits). */
+export function ladder_matvec(out: usize, At: usize, x: usize, n: i32): void {
+  matvecT(out, At, x, n);
+}
+
+/** Σ_i a_i·b_i (b = 0: Σ_i a_i) as even-i plus odd-i partial sums (see the top of this section). */
+@inline function vdot(a: usize, b: usize, n: i32): f64 {
+  let even: f64 = -0.0, odd: f64 = -0.0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(-0.0);
+    if (b == 0) for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, v128.load(a + (<usize>i << 3)));
+    else for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(a + (<usize>i << 3)), v128.load(b + (<usize>i << 3))));
+    even = f64x2.extract_lane(acc, 0);
+    odd = f64x2.extract_lane(acc, 1);
+  } else {
+    if (b == 0) for (; i + 2 <= n; i += 2) { even += load<f64>(a + (<usize>i << 3)); odd += load<f64>(a + (<usize>i << 3), 8); }
+    else for (; i + 2 <= n; i += 2) {
+      even += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+      odd += load<f64>(a + (<usize>i << 3), 8) * load<f64>(b + (<usize>i << 3), 8);
+    }
+  }
+  if (i < n) even += b == 0 ? load<f64>(a + (<usize>i << 3)) : load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  return even + odd;
+}
+
+/** out_i = v_i · r (out may alias v); SIMD over pairs, same bits as the scalar loop. */
+@inline function vscale(out: usize, v: usize, n: i32, r: f64): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vr = f64x2.splat(r);
+    for (; i + 2 <= n; i += 2) v128.store(out + (<usize>i << 3), f64x2.mul(v128.load(v + (<usize>i << 3)), vr));
+  }
+  for (; i < n; i++) store<f64>(out + (<usize>i << 3), load<f64>(v + (<usize>i << 3)) * r);
 }
 
 /** Recording modes of `ladder_step`. */
@@ -162,37 +285,34 @@ export const RECORD_NONE: i32 = 0;
 export const RECORD_OBSERVABLE: i32 = 1; // out[k] = Σ_i w[i] p_i after step k
 export const RECORD_STATES: i32 = 2; // out[k·n + i] = p_i after step k
 
+/** The carried vector is divided by its sum every RENORM steps (and at the end of each call). */
+const RENORM = 16;
+
 /**
- * Advances p by `count` steps p ← P p (P from `ladder_propagator`), all inside wasm. After each
- * mat-vec, entries below 0 (round-off only: P ≥ 0 by construction) are set to 0 and p is divided by
- * its sum, so p stays a probability vector with Σp = 1 to ~1e-16 however long the run. Records per
+ * Advances p by `count` steps p ← P p (P from `ladder_propagator`), all inside wasm, and records per
  * `mode` (RECORD_*): nothing, the observable w·p (n f64 at `w`, one f64 per step into `out`), or the
- * whole vector (n f64 per step into `out`).
+ * whole vector (n f64 per step into `out`; the mat-vec writes straight into its row, and the next
+ * step reads it from there).
+ *
+ * Normalisation. P's columns sum to 1 to a few ulps (`ladder_propagator` rescales them), so one step
+ * changes Σp by ~n·ε at most; p is divided by its sum every RENORM steps and at the end of the call,
+ * so every recorded p has |Σp − 1| ≲ RENORM·n·ε ≈ 2e-14 for n = 10 (the stored p ≈ 1e-16), however
+ * long the run (observed ≤ 5e-15 over 2·10⁵ steps). The division stays off the step-to-step
+ * dependency chain (only the mat-vec is on it). No entry can go negative: P ≥ 0 entrywise by
+ * construction and p ≥ 0, so every product and sum is ≥ 0 exactly.
  */
 export function ladder_step(p: usize, count: i32, mode: i32, w: usize, out: usize): void {
   const s = self(p);
   const n = s.n;
+  const PT = s.propT, a = s.prob, b = s.next;
+  let cur = a;
   for (let k = 0; k < count; k++) {
-    ladder_matvec(s.next, s.prop, s.prob, n);
-    let sum: f64 = 0;
-    for (let i = 0; i < n; i++) {
-      const a = s.next + (<usize>i << 3);
-      const v = max<f64>(0, load<f64>(a));
-      store<f64>(a, v);
-      sum += v;
-    }
-    let obs: f64 = 0;
-    for (let i = 0; i < n; i++) {
-      const a = s.next + (<usize>i << 3);
-      const v = load<f64>(a) / sum;
-      store<f64>(a, v);
-      if (mode == RECORD_OBSERVABLE) obs += load<f64>(w + (<usize>i << 3)) * v;
-    }
-    if (mode == RECORD_OBSERVABLE) store<f64>(out + (<usize>k << 3), obs);
-    else if (mode == RECORD_STATES) memory.copy(out + (<usize>k * n << 3), s.next, <usize>n << 3);
-    const swap = s.prob;
-    s.prob = s.next;
-    s.next = swap;
+    const dst = mode == RECORD_STATES ? out + (<usize>k * n << 3) : cur == a ? b : a;
+    matvecT(dst, PT, cur, n);
+    if ((k + 1) % RENORM == 0) vscale(dst, dst, n, 1 / vdot(dst, 0, n));
+    if (mode == RECORD_OBSERVABLE) store<f64>(out + (<usize>k << 3), vdot(w, dst, n));
+    cur = dst;
   }
+  vscale(a, cur, n, 1 / vdot(cur, 0, n));
   s.steps += <f64>count;
 }

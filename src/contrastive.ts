@@ -11,6 +11,7 @@
 import { scratch } from "./core/scratch.js";
 import { chooseConvolution, convolutionInputs, convolveFft, finiteArray } from "./core/fftconv.js";
 import type { Backend } from "./core/loader.js";
+import type { WasmInstance } from "./core/instance.js";
 import * as check from "./core/validate.js";
 
 /** A kernel sampled on t_k = k·dt, k = 0 … L−1. */
@@ -111,22 +112,34 @@ export interface SawtoothOptions {
   dt: number;
 }
 
+/** The sawtooth's grid: N = round((τ_f + τ_s)/dt) samples, the first `fast` of them (t_n < τ_f) in the fast phase. */
+function sawtoothGrid(options: { tauFast: number; tauSlow: number; dt: number }): { tauFast: number; tauSlow: number; dt: number; n: number; fast: number } {
+  const tauFast = check.positive("tauFast", options.tauFast);
+  const tauSlow = check.positive("tauSlow", options.tauSlow);
+  const dt = check.positive("dt", options.dt);
+  const n = Math.round((tauFast + tauSlow) / dt);
+  if (n < 2) throw new RangeError("dt must be smaller than half the period τ_f + τ_s");
+  // The first index with t_n = n·dt ≥ τ_f, by the very test `sawtooth` makes (monotone in n).
+  let fast = Math.min(n, Math.max(0, Math.round(tauFast / dt)));
+  while (fast > 0 && !((fast - 1) * dt < tauFast)) fast--;
+  while (fast < n && fast * dt < tauFast) fast++;
+  return { tauFast, tauSlow, dt, n, fast };
+}
+
 /**
  * The sawtooth s(t_n), t_n = n·dt, n = 0 … N−1 with N = round((τ_f + τ_s)/dt) (endpoint excluded):
  * s = s̄ − A/2 + At/τ_f on [0, τ_f), then s̄ + A/2 − A(t − τ_f)/τ_s (Eq. 5).
  */
 export function sawtooth(options: SawtoothOptions): Float64Array {
-  const tauFast = check.positive("tauFast", options.tauFast);
-  const tauSlow = check.positive("tauSlow", options.tauSlow);
+  const { tauFast, tauSlow, dt, n } = sawtoothGrid(options);
   const A = check.finite("amplitude", options.amplitude);
   const mean = check.finite("mean", options.mean ?? 0);
-  const dt = check.positive("dt", options.dt);
-  const n = Math.round((tauFast + tauSlow) / dt);
-  if (n < 2) throw new RangeError("dt must be smaller than half the period τ_f + τ_s");
-  return Float64Array.from({ length: n }, (_, i) => {
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     const t = i * dt;
-    return t < tauFast ? mean - A / 2 + (A * t) / tauFast : mean + A / 2 - (A * (t - tauFast)) / tauSlow;
-  });
+    s[i] = t < tauFast ? mean - A / 2 + (A * t) / tauFast : mean + A / 2 - (A * (t - tauFast)) / tauSlow;
+  }
+  return s;
 }
 
 /**
@@ -172,33 +185,110 @@ export function weightUpdate(options: WeightUpdateOptions): number {
   return weightUpdateCurve({ ...options, amplitudes: [options.amplitude] })[0];
 }
 
+/** Prefix sums Σ_{j′<j} x_j′ for j = 0 … L (Neumaier-compensated), of x_j = K[j] (`moment` 0) or j·K[j] (1). */
+function prefixSums(values: Float64Array, moment: 0 | 1, into: Float64Array, at: number): void {
+  let sum = 0, carry = 0;
+  into[at] = 0;
+  for (let j = 0; j < values.length; j++) {
+    const x = moment === 0 ? values[j] : j * values[j];
+    const t = sum + x;
+    carry += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+    into[at + j + 1] = sum + carry;
+  }
+}
+
+/**
+ * Writes r = dt·(K ∗ φ) into wasm memory (scratch block `r`, N values) for the unit sawtooth φ
+ * (amplitude 1, mean 0) on the kernel's grid, by assembly/contrastive.ts `sawtooth_response`: φ is
+ * affine on each phase, so every output is a sum over at most three runs of the kernel, read off
+ * prefix sums of K and j·K: O(N + L), no convolution. Returns the scratch instance and N.
+ */
+function sawtoothResponseInto(
+  kernel: Float64Array, grid: { tauFast: number; tauSlow: number; dt: number; n: number; fast: number },
+  alignment: Alignment, extra: number[], backend?: Backend,
+): { wasm: WasmInstance; r: number; extra: number[] } {
+  const { tauFast, tauSlow, dt, n, fast } = grid, taps = kernel.length;
+  const { wasm, addresses: [r, p0, p1, ...rest] } = scratch([8 * n, 8 * (taps + 1), 8 * (taps + 1), ...extra], "sawtooth-response buffers", backend);
+  const f64 = wasm.f64;
+  prefixSums(kernel, 0, f64, p0 >> 3);
+  prefixSums(kernel, 1, f64, p1 >> 3);
+  const shift = alignment === "scipy" ? Math.floor(taps / 2) % n : 0;
+  // φ[m] = −½ + m·dt/τ_f on the fast phase, ½ − (m·dt − τ_f)/τ_s = ½ + τ_f/τ_s − m·dt/τ_s on the slow one.
+  wasm.exports.sawtooth_response(r, p0, p1, taps, n, fast, shift, -0.5, dt / tauFast, 0.5 + tauFast / tauSlow, -dt / tauSlow, dt);
+  return { wasm, r, extra: rest };
+}
+
+/**
+ * The memory's response to the unit sawtooth (Eq. 5 with A = 1, s̄ = 0) on the kernel's grid:
+ * r = dt·(K ∗ φ), circular, N = round((τ_f + τ_s)/dt) values, aligned as `convolveWrap` ("scipy"
+ * by default, as the authors' code). The same sum as `convolveWrap(sawtooth(…), K, { scale: dt })`,
+ * computed without a convolution in O(N + L) (φ is affine on each phase; see `sawtooth_response`),
+ * equal up to rounding (≈ ε·dt·Σ|K|, compensated prefix sums). u = s̄·dt·ΣK + A·r for any s̄, A.
+ * @throws TypeError/RangeError naming a bad option (a kernel longer than one period included).
+ * @example const r = sawtoothResponse({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9 });
+ */
+export function sawtoothResponse(options: { kernel: SampledKernel; tauFast: number; tauSlow: number; alignment?: Alignment; backend?: Backend }): Float64Array {
+  const { kernel } = options;
+  if (!kernel || !(kernel.values instanceof Float64Array)) throw new TypeError("kernel must be a sampled kernel { values, dt }");
+  finiteArray("kernel.values", kernel.values);
+  const grid = sawtoothGrid({ tauFast: options.tauFast, tauSlow: options.tauSlow, dt: kernel.dt });
+  const alignment = check.oneOf("alignment", options.alignment ?? "scipy", ["causal", "scipy"] as const);
+  if (kernel.values.length === 0) throw new RangeError("kernel.values must not be empty");
+  if (kernel.values.length > grid.n) throw new RangeError(`the kernel (${kernel.values.length} samples) is longer than one period (${grid.n} samples)`);
+  const { wasm, r } = sawtoothResponseInto(kernel.values, grid, alignment, [], options.backend);
+  return wasm.f64Copy(r, grid.n);
+}
+
+/** From this many amplitudes on, `weightUpdateCurve`'s "auto" method uses the crossings. */
+const CROSSINGS_FROM = 8;
+
 /**
  * Δw for many amplitudes at once. The signal is s̄ + A·φ(t) with φ the unit sawtooth, so by
- * linearity c = s̄·dt·ΣK + A·(dt·K ∗ φ): one convolution serves every amplitude.
+ * linearity c = s̄·dt·ΣK + A·r with r = dt·K ∗ φ ({@link sawtoothResponse}, computed once, in
+ * O(N + L)). Then either
+ * - "direct": one thresholded trapezoid pass over the N samples per amplitude (O(N·m), SIMD), or
+ * - "crossings": one pass for all amplitudes (assembly/contrastive.ts `threshold_curve`, O(N + m)
+ *   in practice): each sample passes |c| ≥ θ on a prefix and a suffix of the sorted amplitudes, found
+ *   by evaluating the same floating-point test as the direct pass, so exactly the same samples pass
+ *   at every amplitude; the sums then differ from the direct pass only by summation order (≈ ε·N·dt·
+ *   max|c|, 1e-12 relative in practice).
+ * "auto" (default) takes the crossings from 8 amplitudes on. Either way the result depends on the
+ * inputs alone (same bits in both builds, any worker count).
  */
-export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"> & { amplitudes: number[] }): Float64Array {
+export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"> & { amplitudes: number[]; method?: "auto" | "direct" | "crossings" }): Float64Array {
   const theta = check.nonNegative("theta", options.theta);
   const { kernel } = options;
   if (!kernel || !(kernel.values instanceof Float64Array)) throw new TypeError("kernel must be a sampled kernel { values, dt }");
   const dt = check.positive("kernel.dt", kernel.dt);
   if (Math.abs(options.dt - dt) > 1e-12 * dt) throw new RangeError(`dt (${options.dt}) must equal the kernel's dt (${dt})`);
   if (!Array.isArray(options.amplitudes) || options.amplitudes.length === 0) throw new TypeError("amplitudes must be a non-empty array");
-  const unit = sawtooth({ ...options, amplitude: 1, mean: 0 });
+  const grid = sawtoothGrid({ tauFast: options.tauFast, tauSlow: options.tauSlow, dt });
   const alignment = check.oneOf("alignment", options.alignment ?? "scipy", ["causal", "scipy"] as const);
+  const method = check.oneOf("method", options.method ?? "auto", ["auto", "direct", "crossings"] as const);
   const mean = check.finite("mean", options.mean ?? 0);
   const amplitudes = options.amplitudes.map((A, i) => check.finite(`amplitudes[${i}]`, A));
-  const n = unit.length, taps = kernel.values.length;
+  const { n } = grid, taps = kernel.values.length, m = amplitudes.length;
   finiteArray("kernel.values", kernel.values);
   if (taps === 0) throw new RangeError("kernel.values must not be empty");
   if (taps > n) throw new RangeError(`the kernel (${taps} samples) is longer than one period (${n} samples)`);
-  const response = convolveWrap(unit, kernel.values, { alignment, scale: dt, backend: options.backend });
-  const { wasm, addresses: [r] } = scratch([8 * n], "weight-update buffer", options.backend);
-  wasm.f64.set(response, r >> 3);
-  const e = wasm.exports;
   let kernelSum = 0;
   for (const v of kernel.values) kernelSum += v;
   const offset = mean * dt * kernelSum;
-  return Float64Array.from(amplitudes, (A) => e.threshold_trapezoid(r, n, offset, A, theta, dt));
+  if (method === "direct" || (method === "auto" && m < CROSSINGS_FROM)) {
+    const { wasm, r } = sawtoothResponseInto(kernel.values, grid, alignment, [], options.backend);
+    const e = wasm.exports;
+    return Float64Array.from(amplitudes, (A) => e.threshold_trapezoid(r, n, offset, A, theta, dt));
+  }
+  // Sorted amplitudes (ties keep their order), the curve on them, then back to the caller's order.
+  const order = Array.from(amplitudes, (_, i) => i).sort((i, j) => amplitudes[i] - amplitudes[j] || i - j);
+  const { wasm, r, extra: [amps, out, work] } = sawtoothResponseInto(kernel.values, grid, alignment, [8 * m, 8 * m, 32 * (m + 1)], options.backend);
+  const f64 = wasm.f64;
+  order.forEach((i, k) => { f64[(amps >> 3) + k] = amplitudes[i]; });
+  wasm.exports.threshold_curve(out, r, n, offset, amps, m, theta, dt, work);
+  const sorted = wasm.f64View(out, m), dw = new Float64Array(m);
+  order.forEach((i, k) => { dw[i] = sorted[k]; });
+  return dw;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,20 +2,22 @@
  * The paper's figures as experiments (Falk et al., spec §3), each a list of independent points.
  * Point i draws its random parameters from stream i of the seed (and Fig. 6B's groups from streams
  * 2³¹ + g), so a figure is bit-identical whatever the number of workers (src/core/pool.ts) or the
- * order they finish in.
+ * order they finish in. Fig. 8 is deterministic: point i is the i-th ratio of a log-spaced sweep.
  */
-import { curveMetrics, ecoliKernel, weightUpdateCurve, type SampledKernel } from "./contrastive.js";
+import { curveMetrics, ecoliKernel, weightUpdate, weightUpdateCurve, type SampledKernel } from "./contrastive.js";
 import { ladderDissipation, ladderKernel } from "./ladder.js";
 import { Rng } from "./rng.js";
 import * as check from "./core/validate.js";
 
-export type FigureName = "4c" | "5c" | "6b";
-export const FIGURES: readonly FigureName[] = ["4c", "5c", "6b"];
+export type FigureName = "4c" | "5c" | "6b" | "8";
+export const FIGURES: readonly FigureName[] = ["4c", "5c", "6b", "8"];
 
-/** What one point of a figure needs: everything else follows from (figure, index, seed, dt). */
+/** What one point of a figure needs: everything else follows from (figure, index, points, seed, dt). */
 export interface FigureTask {
   figure: FigureName;
   index: number;
+  /** Points in the figure (Fig. 8 spaces its sweep by it). */
+  points: number;
   seed: number;
   /** Time step of the kernel and protocol grid. */
   dt: number;
@@ -51,9 +53,13 @@ function drawTimes(seed: number, index: number): { tauFast: number; tauSlow: num
  *   length τ_f + τ_s. The kernel's area turns the mean signal into a baseline u ≈ I·s̄ that passes
  *   the (small) threshold for the whole period once τ_s ≳ 27, so the offset grows like
  *   I·s̄·(τ_f + τ_s)/A_max there (column `baselineOffset`); Eq. 10's I·τ_f·s̄ is its fast-phase part.
+ * - 6b: one random ladder kernel (`ladderPoint`); 8: one ratio τ_f/τ_K of the sweep (`timescalePoint`,
+ *   {@link FIG8}): columns ratio, tauFast, theta, dw, dwOverA.
+ * @example figurePoint(figureTasks({ figure: "8", points: 31 })[30]).dwOverA; // ≈ 0.975 at τ_f = 100 τ_K
  */
 export function figurePoint(task: FigureTask): Record<string, number> {
   if (task.figure === "6b") return ladderPoint(task);
+  if (task.figure === "8") return timescalePoint(task);
   const { tauFast, tauSlow } = drawTimes(task.seed, task.index);
   if (task.figure === "4c") {
     const kernel = cachedEcoli(0, task.dt);
@@ -121,12 +127,61 @@ function ladderPoint(task: FigureTask): Record<string, number> {
   };
 }
 
-/** Checks a figure's options; returns the tasks. */
+/**
+ * Fig. 8's parameters, as the authors' `plot_F8` (atstrupp/ContrastiveMemory-SynapseAnalysis,
+ * Plots.py) sets them: the E. coli kernel with I = 0 (b = 20, on [0, 1)), whose decay time
+ * τ_K = 1/b = 0.05 is the unit of the x axis (the authors' "t1·20"); a sawtooth of amplitude A = 20
+ * around s̄ = 0 with τ_s = 20; θ = (A/τ_s + A/τ_f)/2, the middle of the window A/τ_s < θ < A/τ_f in
+ * which the derivative kernel gives Δw = A. The sweep: τ_f/τ_K log-spaced over [0.1, 100] (the
+ * authors: τ_f ∈ linspace(0.01, 8, 79), i.e. 0.2 … 160).
+ */
+export const FIG8 = { area: 0, b: 20, tauKernel: 1 / 20, amplitude: 20, mean: 0, tauSlow: 20, ratioMin: 0.1, ratioMax: 100 } as const;
+
+/**
+ * Fig. 8, one point: Δw/A at τ_f = r·τ_K, r = ratioMin·(ratioMax/ratioMin)^{i/(points−1)}. The kernel
+ * takes the derivative (I = 0, first moment −1), so u ≈ A/τ_f in the fast phase and −A/τ_s in the
+ * slow one and Δw → A once τ_f ≫ τ_K; for τ_f ≲ τ_K the kernel smears the fast ramp and Δw/A falls.
+ */
+function timescalePoint(task: FigureTask): Record<string, number> {
+  const { amplitude: A, tauSlow, tauKernel, ratioMin, ratioMax } = FIG8;
+  const ratio = task.points === 1 ? ratioMin : ratioMin * (ratioMax / ratioMin) ** (task.index / (task.points - 1));
+  const tauFast = ratio * tauKernel;
+  const theta = (A / tauSlow + A / tauFast) / 2;
+  const kernel = cachedEcoli(FIG8.area, task.dt);
+  const dw = weightUpdate({ kernel, dt: task.dt, tauFast, tauSlow, amplitude: A, mean: FIG8.mean, theta });
+  return { ratio, tauFast, theta, dw, dwOverA: dw / A };
+}
+
+/**
+ * The fixed parameters of a figure, for its JSON (`config`): what each point draws or sweeps, the
+ * protocol, the threshold rule and the amplitude grid.
+ */
+export function figureConfig(figure: FigureName): Record<string, unknown> {
+  if (figure === "8") {
+    return { kernel: "E. coli, I = 0, b = 20, on [0, 1)", tauKernel: FIG8.tauKernel, amplitude: FIG8.amplitude, mean: FIG8.mean, tauSlow: FIG8.tauSlow,
+      ratio: `τ_f/τ_K log-spaced over [${FIG8.ratioMin}, ${FIG8.ratioMax}]`, theta: "(A/τ_s + A/τ_f)/2", alignment: "scipy" };
+  }
+  if (figure === "6b") {
+    return { kernel: "ladder step response 0 → s, unit time, 10⁴ samples", groups: "50 kernels share s ~ U(5, 250), F ~ U(1, 100); 10 with γ ~ U(0, 1), 40 with γ = U(0, 1)·10^−x, x ~ U(0, 24)",
+      aMax: 50, amplitudes: "linspace(0, 50, 100)", tauFast: 3, tauSlow: 15, mean: 10, theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", aMin: "first A with Δw/A_max > 0.05", alignment: "scipy" };
+  }
+  const common = { tauFast: "U(0.1, 4.9)", tauSlow: "U(0.2, 49.8)", aMax: A_MAX, amplitudes: "linspace(0, 75, 400)", alignment: "scipy" };
+  return figure === "4c"
+    ? { kernel: "E. coli, I = 0", mean: 0, theta: "A_max/τ_s", ...common }
+    : { kernel: "E. coli, I = 0.05", mean: 25, theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", ...common };
+}
+
+/**
+ * Checks a figure's options; returns the tasks. Defaults: points 1000 (6b: 5000; 8: 31, ten per
+ * decade), seed 0, dt 10⁻³ (8: 10⁻⁴, so the shortest fast phase τ_f = 0.005 spans 50 samples; 6b's
+ * ladder kernels have their own grid).
+ */
 export function figureTasks(options: { figure: string; points?: number; seed?: number; dt?: number }): FigureTask[] {
   const figure = check.oneOf("figure", options.figure, FIGURES);
-  const points = check.integer("points", options.points ?? (figure === "6b" ? 5000 : 1000), 1, 1e6);
+  const points = check.integer("points", options.points ?? (figure === "6b" ? 5000 : figure === "8" ? 31 : 1000), 1, 1e6);
   const seed = check.seed("seed", options.seed ?? 0);
-  const dt = check.positive("dt", options.dt ?? 1e-3);
+  const dt = check.positive("dt", options.dt ?? (figure === "8" ? 1e-4 : 1e-3));
   if (dt > 0.01) throw new RangeError(`dt must be ≤ 0.01 to resolve the kernel (width ≈ 0.1), got ${dt}`);
-  return Array.from({ length: points }, (_, index) => ({ figure, index, seed, dt }));
+  if (figure === "8" && dt > 1e-3) throw new RangeError(`dt must be ≤ 0.001 for figure 8 (its shortest fast phase is τ_f = 0.005), got ${dt}`);
+  return Array.from({ length: points }, (_, index) => ({ figure, index, points, seed, dt }));
 }

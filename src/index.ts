@@ -26,7 +26,7 @@ export type {
   HopfieldRunOptions, RecallResult, CapacityOptions, CapacityResult,
 } from "./hopfield.js";
 export {
-  ecoliKernel, sineKernel, exponentialKernel, feedbackKernel, normalizeKernel, kernelMoments, sawtooth, convolveWrap,
+  ecoliKernel, sineKernel, exponentialKernel, feedbackKernel, normalizeKernel, kernelMoments, sawtooth, sawtoothResponse, convolveWrap,
   weightUpdate, weightUpdateCurve, piecewiseLinearFit3, curveMetrics,
 } from "./contrastive.js";
 export type { SampledKernel, Alignment, SawtoothOptions, WeightUpdateOptions, PiecewiseFit } from "./contrastive.js";

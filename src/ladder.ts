@@ -267,8 +267,13 @@ export function ladderDissipation(params: LadderParams = {}): number {
 
 /** Recording modes of assembly/ladder.ts `ladder_step`. */
 const RECORD_NONE = 0, RECORD_OBSERVABLE = 1, RECORD_STATES = 2;
-/** Steps recorded per wasm call (the output buffer is allocated once: CHUNK × n f64). */
-const CHUNK = 4096;
+/**
+ * Values recorded per wasm call at most (8 MiB of output buffer). The buffer is allocated on the
+ * first recording call, sized to it, and re-allocated larger (up to this) only when a later call
+ * records more; a call that fits in one buffer returns one slice of wasm memory (no zero-fill, one
+ * copy).
+ */
+const MAX_CHUNK_VALUES = 2 ** 20;
 
 /** Options of {@link MarkovChain}. */
 export interface MarkovChainOptions {
@@ -285,9 +290,12 @@ export interface MarkovChainOptions {
 /**
  * A continuous-time Markov chain integrated exactly on the grid t_k = k·dt: P = exp(M dt) is computed
  * once per rate matrix in wasm (uniformisation with scaling and squaring, so P ≥ 0 and its columns
- * sum to 1), then each step is p ← P p inside wasm. After every step negative round-off is clamped to
- * 0 and p renormalised, so Σp = 1 to ~1e-15 over any number of steps. `setRates` switches to new
- * rates (piecewise-constant driving). All wasm memory is allocated in the constructor.
+ * sum to 1), then each step is p ← P p inside wasm: a column-major SIMD mat-vec whose carried vector
+ * is renormalised every 32 steps, while every recorded p is scaled to Σp = 1 (to a few ulps, over any
+ * number of steps); P ≥ 0 and p ≥ 0 keep every entry ≥ 0 exactly (assembly/ladder.ts `ladder_step`).
+ * `setRates` switches to new rates (piecewise-constant driving). The chain's state is allocated in
+ * the constructor; the output buffer of `observe`/`trajectory` on the first such call (at most 8 MiB,
+ * longer runs are recorded in chunks).
  * @example
  * using chain = new MarkovChain({ rates: ladderRates({ gamma: 0.1 }), dt: 1e-3 });
  * chain.setRates(ladderRates({ gamma: 0.1, s: 200 }));
@@ -300,7 +308,8 @@ export class MarkovChain {
   readonly #wasm: WasmInstance;
   readonly #state: number;
   readonly #weights: number;
-  readonly #out: number;
+  #out = 0;
+  #outValues = 0;
   #rates: Float64Array;
 
   /** @throws TypeError/RangeError naming a bad option (rates, dt, initial). */
@@ -316,12 +325,11 @@ export class MarkovChain {
     this.#rates = matrix;
     this.#wasm = new WasmInstance("MarkovChain", options.backend);
     this.backend = this.#wasm.backend;
-    const bytes = 8 * (5 * n * n + 3 * n + CHUNK * n) + 1024;
+    const bytes = 8 * (6 * n * n + 3 * n + n) + 1024;
     if (bytes > MAX_MEMORY_BYTES) throw new RangeError(`rates: ${n} states need ${formatBytes(bytes)} of wasm memory, more than the ${formatBytes(MAX_MEMORY_BYTES)} limit`);
     this.#state = this.#wasm.exports.ladder_create(n);
     if (this.#state === 0) throw new RangeError("rates: wasm memory could not grow");
     this.#weights = this.#wasm.alloc(8 * n, "weights");
-    this.#out = this.#wasm.alloc(8 * CHUNK * n, "output buffer");
     this.#loadRates(matrix);
     this.#wasm.f64.set(p0, this.#wasm.exports.ladder_prob(this.#state) >> 3);
   }
@@ -379,26 +387,47 @@ export class MarkovChain {
 
   /**
    * Advances `count` steps and returns w·p after each (length count), e.g. w = top-rail indicator for
-   * the ladder's top occupancy.
-   * @throws RangeError for a bad count or weights.
+   * the ladder's top occupancy. With `out` (a Float64Array of length ≥ count), writes there and
+   * returns it instead of allocating.
+   * @throws RangeError for a bad count, weights or out.
    */
-  observe(count: number, weights: Float64Array | number[]): Float64Array {
+  observe(count: number, weights: Float64Array | number[], out?: Float64Array): Float64Array {
     check.integer("count", count, 0, 2 ** 31 - 1);
     this.#wasm.f64.set(check.vector("weights", weights, this.n), this.#weights >> 3);
-    return this.#record(count, RECORD_OBSERVABLE, 1);
+    return this.#record(count, RECORD_OBSERVABLE, 1, out);
   }
 
-  /** Advances `count` steps and returns p after each, row k = step k + 1 (count × n, row-major). */
-  trajectory(count: number): Float64Array {
+  /**
+   * Advances `count` steps and returns p after each, row k = step k + 1 (count × n, row-major). With
+   * `out` (a Float64Array of length ≥ count·n), writes there and returns it instead of allocating: a
+   * reused `out` spares the allocation, which for a large result costs as much as the steps (fresh
+   * pages from the OS).
+   * @throws RangeError for a bad count or out.
+   */
+  trajectory(count: number, out?: Float64Array): Float64Array {
     check.integer("count", count, 0, Math.floor(2 ** 27 / this.n));
-    return this.#record(count, RECORD_STATES, this.n);
+    return this.#record(count, RECORD_STATES, this.n, out);
   }
 
-  #record(count: number, mode: number, width: number): Float64Array {
+  #record(count: number, mode: number, width: number, out?: Float64Array): Float64Array {
+    if (out !== undefined && !(out instanceof Float64Array && out.length >= count * width)) {
+      throw new RangeError(`out must be a Float64Array of length ≥ ${count * width}`);
+    }
     const e = this.#wasm.exports;
-    const result = new Float64Array(count * width);
-    for (let done = 0; done < count; done += CHUNK) {
-      const k = Math.min(CHUNK, count - done);
+    const chunk = Math.max(1, Math.floor(MAX_CHUNK_VALUES / width));
+    const values = Math.min(count, chunk) * width;
+    if (values > this.#outValues) {
+      // Grow geometrically (the bump allocator cannot free the old buffer), capped at one chunk.
+      this.#outValues = Math.min(chunk * width, Math.max(values, 2 * this.#outValues));
+      this.#out = this.#wasm.alloc(8 * this.#outValues, "output buffer");
+    }
+    if (count <= chunk && out === undefined) {
+      e.ladder_step(this.#state, count, mode, this.#weights, this.#out);
+      return this.#wasm.f64Copy(this.#out, count * width);
+    }
+    const result = out ?? new Float64Array(count * width);
+    for (let done = 0; done < count; done += chunk) {
+      const k = Math.min(chunk, count - done);
       e.ladder_step(this.#state, k, mode, this.#weights, this.#out);
       result.set(this.#wasm.f64View(this.#out, k * width), done * width);
     }
@@ -472,7 +501,7 @@ export class LadderChain extends MarkovChain {
       let end = k + 1;
       while (end < signal.length && signal[end] === s) end++;
       this.setSignal(s);
-      y.set(this.observe(end - k, this.#top), k);
+      this.observe(end - k, this.#top, y.subarray(k, end));
       k = end;
     }
     return y;

@@ -166,6 +166,20 @@ describe("ladder and figure commands", () => {
     expect(readFileSync(join(dir, "a.svg"), "utf8")).toMatch(/^<svg/);
     expect(cli("figure", "9x")).toMatchObject({ code: 2, err: expect.stringMatching(/figure must be one of/) });
   });
+
+  it("figure 8 writes Δw/A against τ_f/τ_K with its parameters in the config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-fig8-"));
+    const run = cli("figure", "8", "--points", "4", "--dt", "0.001", "--workers", "1", "--json", join(dir, "f.json"), "--svg", join(dir, "f.svg"));
+    expect(run.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));
+    expect(json.ratio).toHaveLength(4);
+    expect(json.ratio[0]).toBeCloseTo(0.1, 12);
+    expect(json.ratio[3]).toBeCloseTo(100, 10);
+    expect(json.dwOverA).toHaveLength(4);
+    expect(json.config).toMatchObject({ figure: "8", dt: 0.001, tauKernel: 0.05, amplitude: 20, tauSlow: 20, theta: "(A/τ_s + A/τ_f)/2" });
+    expect(readFileSync(join(dir, "f.svg"), "utf8")).toMatch(/^<svg/);
+    expect(cli("figure", "8", "--dt", "0.002")).toMatchObject({ code: 2, err: expect.stringMatching(/--dt must be ≤ 0.001 for figure 8/) });
+  });
 });
 
 describe("package metadata", () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
   convolveWrap, curveMetrics, ecoliKernel, feedbackKernel, kernelMoments, normalizeKernel, piecewiseLinearFit3, sawtooth,
-  sineKernel, weightUpdate, weightUpdateCurve,
+  sawtoothResponse, sineKernel, weightUpdate, weightUpdateCurve,
 } from "../src/contrastive.js";
 import { refConvolveWrap } from "../src/ref/contrastive.js";
 import { Rng } from "../src/rng.js";
@@ -154,3 +154,70 @@ describe("weight-update builds", () => {
     expect(Array.from(weightUpdateCurve({ ...options, backend: "simd" }))).toEqual(Array.from(weightUpdateCurve({ ...options, backend: "scalar" })));
   });
 });
+
+describe("the sawtooth response and Δw by crossings (the fast paths of weightUpdateCurve)", () => {
+  // [τ_f, τ_s, dt, taps]: corners on and between samples, taps around the lane width, taps = N.
+  const cases: [number, number, number, number][] = [
+    [1, 9, 1e-3, 1000], [0.0123, 0.0371, 1e-3, 49], [0.3, 0.2, 1e-3, 500], [0.05, 0.05, 0.01, 10],
+    [0.05, 0.05, 0.01, 1], [0.05, 0.05, 0.01, 2], [0.05, 0.05, 0.01, 3], [1.2345, 2.1, 1e-3, 3334], [0.01, 0.991, 1e-3, 333],
+  ];
+
+  it("sawtoothResponse equals the direct convolution of the sampled sawtooth, both alignments and builds", () => {
+    const rng = new Rng({ seed: 21 });
+    for (const [tauFast, tauSlow, dt, taps] of cases) {
+      const kernel = { values: rng.normal(taps), dt };
+      const sumAbs = kernel.values.reduce((a, v) => a + Math.abs(v), 0);
+      for (const alignment of ["scipy", "causal"] as const) {
+        const [a, b] = BACKENDS.map((backend) => sawtoothResponse({ kernel, tauFast, tauSlow, alignment, backend }));
+        expect(Array.from(a)).toEqual(Array.from(b));
+        const direct = convolveWrap(sawtooth({ tauFast, tauSlow, amplitude: 1, dt }), kernel.values, { alignment, scale: dt, method: "direct" });
+        // The direct sum's own rounding is ≤ L·ε·dt·Σ|K·φ| ≤ 3.7e-13·dt·Σ|K| at L = 3334 (|φ| ≤ ½ + τ_f/τ_s);
+        // the run sums read compensated prefix sums (≈ ε each). Observed ≤ 4e-16.
+        assertClose(a, direct, { atol: 4e-13 * dt * sumAbs });
+      }
+    }
+    expect(() => sawtoothResponse({ kernel: { values: new Float64Array(11), dt: 0.01 }, tauFast: 0.05, tauSlow: 0.05 })).toThrow(/longer than one period/);
+  });
+
+  it("crossings give the direct per-amplitude Δw: the same samples pass, sums differ by rounding only", () => {
+    const rng = new Rng({ seed: 22 });
+    for (const [tauFast, tauSlow, dt, taps] of cases) {
+      const kernel = { values: rng.normal(taps), dt };
+      const r = sawtoothResponse({ kernel, tauFast, tauSlow });
+      const rMax = r.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      const mean = 3 * rng.normal(1)[0];
+      const offset = mean * dt * kernel.values.reduce((a, v) => a + v, 0);
+      for (const theta of [0, 0.1 * rMax, 0.5 * rMax, 3 * rMax]) {
+        // Unsorted, with a duplicate, negatives, zero, and amplitudes that put some sample within an
+        // ulp of ±θ (A = (±θ − offset)/r_i): where rounding decides whether a sample passes.
+        const edge = Array.from({ length: 12 }, (_, k) => { const i = (k * 7919) % r.length; return r[i] === 0 ? 1 : ((k % 2 ? theta : -theta) - offset) / r[i]; });
+        const amplitudes = [5, -3, 0, 5, 11.5, -0.25, 2, 40, ...edge];
+        const options = { kernel, dt, tauFast, tauSlow, mean, theta, amplitudes };
+        const direct = weightUpdateCurve({ ...options, method: "direct" });
+        const [fast, fastScalar] = BACKENDS.map((backend) => weightUpdateCurve({ ...options, method: "crossings", backend }));
+        expect(Array.from(fast)).toEqual(Array.from(fastScalar));
+        // Rounding of two sums of ≤ N terms of size ≤ |offset| + |A|·max|r| (N ≤ 3335): ≤ 2N·ε of
+        // dt·N·(|offset| + |A|·max|r|), i.e. ≲ 1e-12 of that scale. One sample passing on one side and
+        // not the other would change Δw by ≥ dt·θ/2 (θ > 0), far above it: decisions are identical.
+        amplitudes.forEach((A, k) => {
+          const scale = dt * r.length * (Math.abs(offset) + Math.abs(A) * rMax);
+          assertClose(fast[k], direct[k], { atol: 1e-12 * scale });
+          if (theta > 0) expect(1e-12 * scale).toBeLessThan((dt * theta) / 2);
+        });
+      }
+    }
+  });
+
+  it("the crossings path is chosen from 8 amplitudes on and matches a single-amplitude weightUpdate", () => {
+    const kernel = ecoliKernel({ area: 0.05, dt: 1e-3 });
+    const base = { kernel, dt: 1e-3, tauFast: 1.3, tauSlow: 7.1, mean: 3, theta: 5 };
+    const amplitudes = Array.from({ length: 9 }, (_, i) => 9 * i);
+    const curve = weightUpdateCurve({ ...base, amplitudes });
+    expect(Array.from(curve)).toEqual(Array.from(weightUpdateCurve({ ...base, amplitudes, method: "crossings" })));
+    // weightUpdate goes the direct way; the two agree to the summation order (see above): scale
+    // dt·N·(|offset| + A·max|r|) ≲ 8.4·100 here, so ≈ 1e-12 of it is below 1e-9.
+    amplitudes.forEach((A, i) => assertClose(curve[i], weightUpdate({ ...base, amplitude: A }), { atol: 1e-9 }));
+    expect(() => weightUpdateCurve({ ...base, amplitudes, method: "fast" as never })).toThrow(/method must be one of/);
+  });
+});
+

@@ -51,9 +51,26 @@ describe("figures of Falk et al.", () => {
     expect(mean(high)).toBeLessThan(mean(low) - 1);
   });
 
+  it("Fig. 8: Δw/A rises to the ideal update 1 as τ_f/τ_K grows, and vanishes for τ_f ≲ τ_K", () => {
+    // 7 points: τ_f/τ_K = 0.1, 0.316, 1, 3.16, 10, 31.6, 100 on the default grid dt = 10⁻⁴.
+    const points = figureTasks({ figure: "8", points: 7 }).map(figurePoint);
+    points.forEach((p, i) => expect(p.ratio / (0.1 * 1000 ** (i / 6))).toBeCloseTo(1, 14));
+    for (let i = 1; i < points.length; i++) expect(points[i].dwOverA).toBeGreaterThanOrEqual(points[i - 1].dwOverA);
+    // A kernel slower than the fast phase never lifts u to θ ≈ A/(2τ_f): no update at all.
+    expect(points[0].dwOverA).toBe(0);
+    expect(points[2].dwOverA).toBe(0);
+    // At τ_f = 100 τ_K the kernel's finite width costs ≈ 2.5 τ_K/τ_f of the update (measured 0.975):
+    // within 3 % of A and below it. At 31.6 it is still ≈ 5 % short (0.945): the limit is approached slowly.
+    expect(points[6].dwOverA).toBeGreaterThan(0.97);
+    expect(points[6].dwOverA).toBeLessThan(1);
+    expect(points[5].dwOverA).toBeLessThan(points[6].dwOverA);
+    expect(points[5].dwOverA).toBeGreaterThan(0.9);
+  });
+
   it("rejects bad options naming them", () => {
     expect(() => figureTasks({ figure: "9z" })).toThrow(/figure must be one of/);
     expect(() => figureTasks({ figure: "4c", points: 0 })).toThrow(/points/);
     expect(() => figureTasks({ figure: "4c", dt: 0.5 })).toThrow(/dt must be ≤ 0.01/);
+    expect(() => figureTasks({ figure: "8", dt: 0.002 })).toThrow(/dt must be ≤ 0.001 for figure 8/);
   });
 });

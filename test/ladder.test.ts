@@ -154,18 +154,19 @@ describe("integration in wasm", () => {
       const traj = chain.trajectory(50);
       // Both accurate to ~1e-13 per step (see above) over 50 steps; the chain is contracting.
       assertClose(traj, refTrajectory(M, N_STATES, p0, 1e-3, 50, 200), { atol: 1e-11 });
-      // Long run: non-negative, Σp = 1 to 1e-12 after every one of 10⁵ steps (renormalised each step).
-      const long = chain.trajectory(100_000);
+      // Long run: non-negative, Σp = 1 to 1e-12 after every one of 1.1·10⁵ steps (each recorded p is
+      // scaled by 1/Σ; the run crosses the 2²⁰-value output chunk at step 104 857).
+      const long = chain.trajectory(110_000);
       let minP = Infinity, worstSum = 0;
-      for (let k = 0; k < 100_000; k++) {
+      for (let k = 0; k < 110_000; k++) {
         let sum = 0;
         for (let i = 0; i < N_STATES; i++) { minP = Math.min(minP, long[k * N_STATES + i]); sum += long[k * N_STATES + i]; }
         worstSum = Math.max(worstSum, Math.abs(sum - 1));
       }
       expect(minP).toBeGreaterThanOrEqual(0);
       expect(worstSum).toBeLessThanOrEqual(1e-12);
-      expect(chain.steps).toBe(100_050);
-      assertClose(chain.time, 100.05, { rtol: 1e-15 });
+      expect(chain.steps).toBe(110_050);
+      assertClose(chain.time, 110.05, { rtol: 1e-15 });
       chain.dispose();
     });
   }
@@ -173,22 +174,82 @@ describe("integration in wasm", () => {
   it("SIMD and scalar mat-vec give the same bits around the lane width", () => {
     const rng = new Rng({ seed: 11 });
     const simd = new WasmInstance("test", "simd"), scalar = new WasmInstance("test", "scalar");
-    for (const n of [0, 1, 2, 3, 4, 5, 9, 10, 31]) {
+    // Sizes around the lane width and the SIMD blocks of 6, 4 and 2 rows.
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 31]) {
       const A = rng.normal(n * n), x = rng.normal(n);
+      const At = new Float64Array(n * n); // column-major: column j of A at At[j·n …]
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) At[j * n + i] = A[i * n + j];
       const outs = [simd, scalar].map((w) => {
         const a = w.alloc(8 * n * n, "A"), xa = w.alloc(8 * n, "x"), o = w.alloc(8 * n, "out");
-        w.f64.set(A, a >> 3);
+        w.f64.set(At, a >> 3);
         w.f64.set(x, xa >> 3);
         w.exports.ladder_matvec(o, a, xa, n);
         return w.f64Copy(o, n);
       });
       expect(Array.from(outs[0])).toEqual(Array.from(outs[1]));
+      // The documented order, exactly: even-j and odd-j partial sums from −0, in increasing j.
+      const exact = Array.from({ length: n }, (_, i) => {
+        let e = -0, o = -0;
+        for (let j = 0; j < n; j++) if (j % 2 === 0) e += x[j] * A[i * n + j]; else o += x[j] * A[i * n + j];
+        return e + o;
+      });
+      expect(Array.from(outs[0])).toEqual(exact);
       const ref = Array.from({ length: n }, (_, i) => A.subarray(i * n, i * n + n).reduce((s, v, j) => s + v * x[j], 0));
       // Two partial sums instead of one: ≤ n·eps·Σ|A x| ≈ 1e-14 for n ≤ 31 and unit normals.
       assertClose(outs[0], ref, { atol: 1e-12 });
     }
     simd.dispose();
     scalar.dispose();
+  });
+
+  it("SIMD and scalar builds give the same bits for trajectories and observables of any size", () => {
+    const rng = new Rng({ seed: 12 });
+    for (const n of [2, 3, 7, 10, 13]) {
+      // A random dense rate matrix (every off-diagonal rate in [0, 50)) and a random start.
+      const M = new Float64Array(n * n);
+      const u = rng.uniform(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) { M[i * n + j] = 50 * u[i * n + j]; M[j * n + j] -= M[i * n + j]; }
+      const p0 = rng.uniform(n);
+      const total = p0.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < n; i++) p0[i] /= total;
+      const w = rng.normal(n);
+      const runs = BACKENDS.map((backend) => {
+        const chain = new MarkovChain({ rates: M, dt: 0.01, initial: p0, backend });
+        // 70 steps crosses two renormalisations (every 32) inside one call.
+        const r = { traj: chain.trajectory(70), obs: chain.observe(45, w), p: chain.probabilities() };
+        chain.dispose();
+        return r;
+      });
+      expect(Array.from(runs[0].traj)).toEqual(Array.from(runs[1].traj));
+      expect(Array.from(runs[0].obs)).toEqual(Array.from(runs[1].obs));
+      expect(Array.from(runs[0].p)).toEqual(Array.from(runs[1].p));
+    }
+  });
+
+  it("records the same p whether a run is made in one call or many (chunking), up to renormalisation", () => {
+    const M = ladderRates({ gamma: 0.05, s: 80 });
+    const p0 = new Float64Array(N_STATES);
+    p0[0] = 1;
+    const a = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 }), b = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 });
+    const whole = a.trajectory(300);
+    const parts = new Float64Array(300 * N_STATES);
+    for (let k = 0; k < 300; k += 50) parts.set(b.trajectory(50), k * N_STATES);
+    // Each call ends with a renormalisation, so the carried vectors differ by a few ulps between the
+    // two runs; the chain contracts, so the difference stays at rounding level.
+    assertClose(parts, whole, { atol: 1e-15 });
+    // Into a caller's array: the same values as a fresh one, written in place and returned.
+    const c = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 });
+    const out = new Float64Array(300 * N_STATES + 5).fill(-1);
+    expect(c.trajectory(300, out)).toBe(out);
+    expect(Array.from(out.subarray(0, 300 * N_STATES))).toEqual(Array.from(whole));
+    expect(out[300 * N_STATES]).toBe(-1); // nothing past count·n is touched
+    const top = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0];
+    expect(Array.from(c.observe(20, top, new Float64Array(20)))).toEqual(Array.from(a.observe(20, top)));
+    expect(() => c.trajectory(10, new Float64Array(99))).toThrow(/out must be a Float64Array of length ≥ 100/);
+    expect(() => c.observe(10, top, new Array(10) as never)).toThrow(/out must be a Float64Array/);
+    a.dispose();
+    b.dispose();
+    c.dispose();
   });
 
   it("SIMD and scalar builds give the same bits for a whole step response", () => {

@@ -75,6 +75,8 @@ export interface ThermolearnExports {
   extend_periodic(ext: number, s: number, n: number, taps: number, shift: number): void;
   conv_direct(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
   threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
+  threshold_curve(out: number, r: number, n: number, offset: number, amps: number, m: number, theta: number, dt: number, work: number): void;
+  sawtooth_response(out: number, p0: number, p1: number, taps: number, n: number, nf: number, shift: number, f0: number, f1: number, s0: number, s1: number, scale: number): void;
 
   // fft.ts: radix-2 complex FFT (complex = 16 bytes re, im; twiddles 32·(n − 1) bytes) and the
   // overlap-save circular convolution (work: 32·2^logb bytes).
@@ -90,7 +92,7 @@ export interface ThermolearnExports {
   ladder_steps(p: number): number;
   ladder_set_steps(p: number, steps: number): void;
   ladder_propagator(p: number, dt: number): number;
-  ladder_matvec(out: number, A: number, x: number, n: number): void;
+  ladder_matvec(out: number, At: number, x: number, n: number): void; // A column-major (At = row-major Aᵀ)
   ladder_step(p: number, count: number, mode: number, w: number, out: number): void;
 
   // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop.ts.
