@@ -29,10 +29,8 @@
  *   rendered        {chart, digits, hidden}: error rows the chart on screen shows, and the snapshot
  *                   epoch the digit cards and the heat map show (null: none yet)
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import { resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
-import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import { LiveChart, throttled } from "./live-chart.js";
 import type { DigitSet, EpochRow, EqPropMessage, EqPropRequest, EqPropWorkerRequest, Snapshot } from "./eqprop-worker.js";
 
 export type EqPropStatus = "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error";
@@ -307,65 +305,8 @@ function applySnapshot(s: Snapshot): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The error chart (as in demo/hopfield.ts): built once (lineChartSpec → vega-lite → vega view),
-// then fed new rows through the view's dataset; rebuilt only when the options besides the data change.
+// The error chart (a LiveChart, see demo/live-chart.ts)
 // ---------------------------------------------------------------------------------------------
-
-type Row = { series: string; x: number; y: number };
-type Layered = { layer: { encoding?: { x?: { axis?: object }; y?: { scale?: object; axis?: object } } }[] };
-
-class LiveChart {
-  #view: vega.View | null = null;
-  #source: string | null = null;
-  #key = "";
-
-  /** `tweak` may adjust the vega-lite spec (e.g. axis ticks) before it is compiled. */
-  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered) => void = () => {}) {}
-
-  async show(options: LineChartOptions): Promise<void> {
-    const spec = lineChartSpec(options);
-    const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
-    const names = options.series.map((s) => s.name);
-    const key = JSON.stringify({ ...options, series: names });
-    if (this.#view && this.#source !== null && key === this.#key) {
-      await this.#view.data(this.#source, rows).resize().runAsync();
-      return;
-    }
-    // Compile with one placeholder point per series, so the line dataset can be found by its rows,
-    // then give it the real rows before the first run.
-    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [1], y: [1] })) });
-    this.tweak(probe as unknown as Layered);
-    const vgSpec = compile(probe).spec;
-    const source = (vgSpec.data ?? []).find((d) => {
-      const values = (d as { values?: unknown }).values;
-      return Array.isArray(values) && values.length > 0 && names.includes((values[0] as Row).series);
-    });
-    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    if (source) view.data(source.name, rows);
-    await view.runAsync();
-    this.#view?.finalize();
-    this.#view = view;
-    this.#key = key;
-    this.#source = source?.name ?? null;
-  }
-}
-
-/** Runs `render` at most every 200 ms (and never two at once). */
-function throttled(render: () => Promise<void>, onError: (e: unknown) => void): () => void {
-  let queued = false, running = false, last = 0;
-  const schedule = (): void => {
-    if (queued) return;
-    queued = true;
-    setTimeout(async () => {
-      if (running) { queued = false; setTimeout(schedule, 50); return; }
-      queued = false;
-      running = true;
-      last = performance.now();
-      try { await render(); } catch (e) { onError(e); } finally { running = false; }
-    }, Math.max(0, last + 200 - performance.now()));
-  };
-  return schedule;
-}
 
 // Epochs are whole numbers (no ticks at 0.5); errors are fractions in [0, 1].
 const errorChart = new LiveChart($("chart-error"), (spec) => {

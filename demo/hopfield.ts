@@ -32,10 +32,8 @@
  *   error       the message shown in the page (the capacity panel's if both show one), or null
  *   rendered    {energy, capacity}: how many energies / loads the charts on screen show
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import { Hopfield, Rng, hopfieldCapacity, init, type HopfieldDynamics, type StorageRule } from "../src/index.js";
-import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
 
 export type NetStatus = "idle" | "running" | "fixed-point" | "cycle" | "max-sweeps" | "stopped" | "error";
@@ -261,68 +259,6 @@ function showError(panel: "net" | "capacity", error: unknown): void {
 }
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits).replace("-", "−") : "–");
-
-// ---------------------------------------------------------------------------------------------
-// Charts (as in demo/main.ts): built once (lineChartSpec → vega-lite → vega view), then fed new
-// rows through the view's dataset; rebuilt only when the options other than the data change.
-// ---------------------------------------------------------------------------------------------
-
-type Row = { series: string; x: number; y: number };
-/** The parts of a lineChartSpec spec that the charts here adjust. */
-type Layered = { layer: { encoding?: { x?: { axis?: object }; y?: { scale?: object; axis?: object } } }[] };
-
-class LiveChart {
-  #view: vega.View | null = null;
-  #source: string | null = null;
-  #key = "";
-
-  /** `tweak` may adjust the vega-lite spec (e.g. axis ticks) before it is compiled. */
-  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered) => void = () => {}) {}
-
-  async show(options: LineChartOptions): Promise<void> {
-    const spec = lineChartSpec(options); // thins and filters the points (e.g. y ≤ 0 on a log axis)
-    const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
-    const names = options.series.map((s) => s.name);
-    const key = JSON.stringify({ ...options, series: names });
-    if (this.#view && this.#source !== null && key === this.#key) {
-      await this.#view.data(this.#source, rows).resize().runAsync();
-      return;
-    }
-    // Compile with one placeholder point per series, so the line dataset can be found by its rows,
-    // then give it the real rows before the first run.
-    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [1], y: [1] })) });
-    this.tweak(probe as unknown as Layered);
-    const vgSpec = compile(probe).spec;
-    const source = (vgSpec.data ?? []).find((d) => {
-      const values = (d as { values?: unknown }).values;
-      return Array.isArray(values) && values.length > 0 && names.includes((values[0] as Row).series);
-    });
-    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    if (source) view.data(source.name, rows);
-    await view.runAsync();
-    this.#view?.finalize();
-    this.#view = view;
-    this.#key = key;
-    this.#source = source?.name ?? null;
-  }
-}
-
-/** Runs `render` at most every 200 ms (and never two at once). */
-function throttled(render: () => Promise<void>, onError: (e: unknown) => void): () => void {
-  let queued = false, running = false, last = 0;
-  const schedule = (): void => {
-    if (queued) return;
-    queued = true;
-    setTimeout(async () => {
-      if (running) { queued = false; setTimeout(schedule, 50); return; }
-      queued = false;
-      running = true;
-      last = performance.now();
-      try { await render(); } catch (e) { onError(e); } finally { running = false; }
-    }, Math.max(0, last + 200 - performance.now()));
-  };
-  return schedule;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The grid

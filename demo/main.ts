@@ -11,10 +11,8 @@
  *   error           the message shown in the page, or null
  *   rendered        how many records the charts on screen show (they lag by ≤ 200 ms)
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import { resolvePerceptronConfig, hebbianEpsilonEM, type LearningRule, type PerceptronOptions } from "../src/index.js";
-import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import { LiveChart, throttled } from "./live-chart.js";
 import type { DemoRecord, WorkerMessage, WorkerRequest } from "./worker.js";
 
 export type Status = "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error";
@@ -94,53 +92,12 @@ function updateStatusLine(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Charts: each is built once (lineChartSpec → vega-lite → vega view) and then fed the new rows
-// through a vega changeset, at most every 200 ms. Compiling and parsing a spec costs ~50–100 ms
-// of main-thread time, updating the data of a live view much less.
+// Charts: each is a LiveChart (demo/live-chart.ts), built once and then fed the new rows, at most
+// every 200 ms.
 // ---------------------------------------------------------------------------------------------
 
 /** The analytic Hebbian ε of this run (null for the other rules). */
 let reference: number | null = null;
-
-/** Inline data rows of a lineChartSpec spec ({series, x, y}: its first layer holds the lines). */
-type Row = { series: string; x: number; y: number };
-
-class LiveChart {
-  #view: vega.View | null = null;
-  /** Name of the vega dataset holding the line rows, or null if the view cannot be updated in place. */
-  #source: string | null = null;
-  /** The options (without data) the view was built for. */
-  #key = "";
-
-  constructor(readonly container: HTMLElement) {}
-
-  async show(options: LineChartOptions): Promise<void> {
-    const spec = lineChartSpec(options); // thins and filters the points
-    const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
-    const key = JSON.stringify({ ...options, series: options.series.map((s) => s.name) });
-    if (this.#view && this.#source !== null && key === this.#key) {
-      // resize(): vega re-runs its autosize layout only when asked, and new axis labels need room.
-      await this.#view.data(this.#source, rows).resize().runAsync();
-      return;
-    }
-    // Without rows the dataset could not be found below: compile with one placeholder point, then
-    // replace it by the (empty) rows before the first run.
-    const probe = rows.length > 0 ? spec : lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [0], y: [0] })) });
-    const vgSpec = compile(probe).spec;
-    // vega-lite copies the inline rows into a dataset of the compiled spec: find it by its rows.
-    const source = (vgSpec.data ?? []).find((d) => {
-      const values = (d as { values?: unknown }).values;
-      return Array.isArray(values) && values.length > 0 && (values[0] as Row).series === options.series[0].name;
-    });
-    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    if (probe !== spec && source) view.data(source.name, rows);
-    await view.runAsync();
-    this.#view?.finalize();
-    this.#view = view;
-    this.#key = key;
-    this.#source = source?.name ?? null;
-  }
-}
 
 const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart) };
 
@@ -165,19 +122,11 @@ async function renderCharts(): Promise<void> {
   state.rendered = records.length;
 }
 
-let renderQueued = false;
-let lastRender = 0;
-/** Schedules a chart render, no more often than every 200 ms; the status line updates at once. */
+const scheduleCharts = throttled(renderCharts, (e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
+/** Schedules a chart render (at most every 200 ms); the status line updates at once. */
 function scheduleRender(): void {
   updateStatusLine();
-  if (renderQueued) return;
-  renderQueued = true;
-  const wait = Math.max(0, lastRender + 200 - performance.now());
-  setTimeout(() => {
-    renderQueued = false;
-    lastRender = performance.now();
-    renderCharts().catch((e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
-  }, wait);
+  scheduleCharts();
 }
 
 // ---------------------------------------------------------------------------------------------

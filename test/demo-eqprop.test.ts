@@ -9,7 +9,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import { REPO_ROOT, measureResponsiveness, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/eqprop.ts declares window.__thermolearnEqprop (an EqPropDemoState) for the type checker.
 import type {} from "../demo/eqprop.js";
@@ -84,20 +84,7 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     await page.click("#start");
 
     // While the worker trains, measure setTimeout(0) round trips and animation frames on the page.
-    const responsiveness = await page.evaluate(async (final) => {
-      const s = window.__thermolearnEqprop;
-      const started = performance.now();
-      let frames = 0, maxDelay = 0, probes = 0;
-      const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
-      requestAnimationFrame(countFrames);
-      while (!final.includes(s.status) && performance.now() - started < 50_000) {
-        const t0 = performance.now();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        maxDelay = Math.max(maxDelay, performance.now() - t0);
-        probes++;
-      }
-      return { maxDelay, probes, frames, ms: performance.now() - started, status: s.status };
-    }, FINAL);
+    const responsiveness = await measureResponsiveness(page, "__thermolearnEqprop", FINAL, 50_000);
     await waitForRunEnd(page);
 
     const s = await page.evaluate(() => window.__thermolearnEqprop);

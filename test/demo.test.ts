@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import { REPO_ROOT, measureResponsiveness, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/main.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
 import type {} from "../demo/main.js";
@@ -47,20 +47,7 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     await page.click("#start");
 
     // While the worker runs, measure setTimeout(0) round trips and animation frames on the page.
-    const responsiveness = await page.evaluate(async (final) => {
-      const s = window.__thermolearnDemo;
-      const started = performance.now();
-      let frames = 0, maxDelay = 0, probes = 0;
-      const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
-      requestAnimationFrame(countFrames);
-      while (!final.includes(s.status) && performance.now() - started < 55_000) {
-        const t0 = performance.now();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        maxDelay = Math.max(maxDelay, performance.now() - t0);
-        probes++;
-      }
-      return { maxDelay, probes, frames, ms: performance.now() - started, status: s.status };
-    }, FINAL);
+    const responsiveness = await measureResponsiveness(page, "__thermolearnDemo", FINAL, 55_000);
     await page.waitForFunction(() => (window.__thermolearnDemo.records.at(-1)?.t ?? 0) >= 3, null, { timeout: 60_000 });
     await waitForRunEnd(page);
 

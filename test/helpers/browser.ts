@@ -70,3 +70,39 @@ export async function openDemo(path: string, bundles: string[]): Promise<Demo> {
   const { page, errors } = await openPage(browser, `${server.url}${path}`);
   return { page, errors, close: async () => { await browser.close(); await server.close(); } };
 }
+
+/** What {@link measureResponsiveness} saw on the page. */
+export interface Responsiveness {
+  /** Longest setTimeout(0) round trip (ms). */
+  maxDelay: number;
+  /** How many round trips were measured. */
+  probes: number;
+  /** Animation frames drawn meanwhile. */
+  frames: number;
+  /** How long the measurement ran (ms). */
+  ms: number;
+  /** The page state's status when it stopped. */
+  status: string;
+}
+
+/**
+ * Measures, inside the page, setTimeout(0) round trips and animation frames until
+ * `window[stateName].status` is one of `finalStatuses` or `limitMs` have passed. Start it right
+ * after starting the page's work (e.g. a run in a worker).
+ */
+export function measureResponsiveness(page: Page, stateName: string, finalStatuses: string[], limitMs: number): Promise<Responsiveness> {
+  return page.evaluate(async ({ stateName, final, limitMs }) => {
+    const s = (window as unknown as Record<string, { status: string }>)[stateName];
+    const started = performance.now();
+    let frames = 0, maxDelay = 0, probes = 0;
+    const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
+    requestAnimationFrame(countFrames);
+    while (!final.includes(s.status) && performance.now() - started < limitMs) {
+      const t0 = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      maxDelay = Math.max(maxDelay, performance.now() - t0);
+      probes++;
+    }
+    return { maxDelay, probes, frames, ms: performance.now() - started, status: s.status };
+  }, { stateName, final: finalStatuses, limitMs });
+}
