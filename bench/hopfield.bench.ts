@@ -2,6 +2,8 @@
  * Hopfield synchronous update x ← sign(Wx) (N = 1000, K = 100, Hebbian), wasm-resident: the bit-packed
  * fast path and the dense f32 path, SIMD and scalar builds. Each op is one synchronous step through
  * the pointer-level exports (hopfield_run_sync with a one-step limit), so no copy crosses the boundary.
+ * Two more ops time the dense field evaluation alone (hopfield_fields: the dense_matvec kernel plus
+ * h = scale·acc + b), so the kernel's share of a step shows.
  */
 import b from "benny";
 import { WasmInstance } from "../src/core/instance.js";
@@ -22,7 +24,7 @@ export function benchNetwork(n: number, k: number, dense: boolean, backend: "sim
   const extra = words * 64 - n;
   if (extra > 0) new BigUint64Array(e.memory.buffer, last, 1)[0] &= (1n << BigInt(64 - extra)) - 1n;
   e.hopfield_unpack_state(p);
-  return { step: () => e.hopfield_run_sync(p, 1, 0), dispose: () => wasm.dispose() };
+  return { step: () => e.hopfield_run_sync(p, 1, 0), fields: () => e.hopfield_fields(p), dispose: () => wasm.dispose() };
 }
 
 export async function hopfieldSuite(folder: string): Promise<void> {
@@ -32,9 +34,10 @@ export async function hopfieldSuite(folder: string): Promise<void> {
   await b.suite(
     "hopfield-sync-step",
     ...cases.map(([path, backend], i) => b.add(`${path} path, ${backend} build`, () => { nets[i].step(); })),
+    ...([2, 3] as const).map((i) => b.add(`dense fields only (matvec), ${cases[i][1]} build`, () => { nets[i].fields(); })),
     b.cycle(),
     b.complete((summary) => {
-      for (const r of summary.results) console.log(`  ${r.name}: ${r.ops.toFixed(0)} steps/s`);
+      for (const r of summary.results) console.log(`  ${r.name}: ${r.ops.toFixed(0)} ops/s`);
     }),
     b.save({ file: "hopfield", folder, format: "json" }),
   );

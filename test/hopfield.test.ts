@@ -4,6 +4,7 @@ import {
 } from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
+import { WasmInstance } from "../src/core/instance.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 const RULES: StorageRule[] = ["hebbian", "storkey", "pseudoinverse"];
@@ -86,6 +87,69 @@ describe("the Hebbian fast path", () => {
       return out;
     };
     expect(run("simd")).toEqual(run("scalar"));
+  });
+});
+
+describe("the dense matvec kernel (dense_matvec) against the TS reference", () => {
+  // Sizes around the 4-row panels and 4-column chunks (and the 8-column unrolled loop), and a large odd N.
+  const SIZES = [0, 1, 3, 4, 5, 15, 16, 17, 37, 1001];
+
+  /** A symmetric N × N f32 matrix: integers in [−100, 100] (exact sums), or reals in (−1, 1). */
+  function symmetric(n: number, seed: number, integer: boolean): Float32Array {
+    const u = new Rng({ seed }).uniform(n * n);
+    const w = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const v = integer ? Math.round(200 * u[i * n + j]) - 100 : 2 * u[i * n + j] - 1;
+        w[i * n + j] = v;
+        w[j * n + i] = v;
+      }
+    }
+    return w;
+  }
+
+  /** out = W x through the pointer-level export of one build. */
+  function matvec(backend: "simd" | "scalar", w: Float32Array, x: Int8Array): Float32Array {
+    const n = x.length;
+    const wasm = new WasmInstance("dense_matvec test", backend);
+    const pw = wasm.alloc(4 * n * n, "w"), px = wasm.alloc(4 * n, "x"), po = wasm.alloc(4 * n, "out");
+    wasm.f32.set(w, pw >> 2);
+    wasm.f32.set(Float32Array.from(x), px >> 2);
+    wasm.f32.fill(Number.NaN, po >> 2, (po >> 2) + n); // the kernel must overwrite, not accumulate
+    wasm.exports.dense_matvec(pw, px, po, n);
+    const out = wasm.f32.slice(po >> 2, (po >> 2) + n);
+    wasm.dispose();
+    return out;
+  }
+
+  for (const backend of BACKENDS) {
+    it(`${backend}: integer weights give the exact sums, N = ${SIZES.join(", ")}`, () => {
+      for (const n of SIZES) {
+        const w = symmetric(n, 300 + n, true), x = randomSpins(n, 400 + n);
+        // |partial sums| ≤ 100·N < 2²⁴: every f32 addition is exact, in any order.
+        expect(Array.from(matvec(backend, w, x)), `N = ${n}`).toEqual(Array.from(refFields(w, x, new Float64Array(n))));
+      }
+    });
+
+    it(`${backend}: real weights agree within the f32 summation bound, N = ${SIZES.join(", ")}`, () => {
+      for (const n of SIZES) {
+        const w = symmetric(n, 500 + n, false), x = randomSpins(n, 600 + n);
+        const got = matvec(backend, w, x), want = refFields(w, x, new Float64Array(n));
+        for (let i = 0; i < n; i++) {
+          // Each out_i adds N terms ±w_ij in f32 (any order): |error| ≤ N·2⁻²⁴·Σ_j |w_ij| (first order).
+          let abs = 0;
+          for (let j = 0; j < n; j++) abs += Math.abs(w[i * n + j]);
+          expect(Math.abs(got[i] - want[i]), `N = ${n}, i = ${i}`).toBeLessThanOrEqual(1.01 * n * 2 ** -24 * abs);
+        }
+      }
+    });
+  }
+
+  it("the SIMD and scalar builds give the same bits (real weights)", () => {
+    for (const n of SIZES) {
+      const w = symmetric(n, 700 + n, false), x = randomSpins(n, 800 + n);
+      expect(Array.from(matvec("simd", w, x)), `N = ${n}`).toEqual(Array.from(matvec("scalar", w, x)));
+    }
   });
 });
 
