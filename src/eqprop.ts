@@ -323,6 +323,26 @@ function checkDataset(name: string, data: unknown, n0: number, nOut: number): { 
   return { images, labels: out, count };
 }
 
+/** Bytes of the memory variant's scratch for P ramp points and batch B (see eqprop_memory_update). */
+function memoryWorkBytes(P: number, B: number): number {
+  return 64 * P + 8 * P * B + 4 * P;
+}
+
+/**
+ * An upper bound on the wasm memory a network needs with `setCounts` examples resident: weights and
+ * transposes, biases, batch buffers, the ramp states, the data sets with their particles and targets,
+ * and the memory operator. Checked before anything is allocated.
+ */
+function wasmBytesNeeded(config: EqPropConfig, S: number, setCounts: number[]): number {
+  const { layers, batchSize: B, variant, memory } = config;
+  const n0 = layers[0], nOut = layers[layers.length - 1], P = memory.rampSteps + 1;
+  const params = layers.slice(0, -1).reduce((sum, n, l) => sum + 2 * n * layers[l + 1] + layers[l + 1], 0);
+  const batch = B * (layers[1] + S + (variant === "memory" ? P * S : 0) + 1) + S + Math.max(...layers);
+  const sets = [...setCounts, B].reduce((sum, count) => sum + count * (n0 + nOut + S), 0);
+  const operator = memory.gridPoints * (4 + 2 * P);
+  return 4 * (params + batch + sets + operator) + memoryWorkBytes(P, B) + 8 * B + 4096;
+}
+
 /** Wasm-resident copy of a dataset with its persistent particles. */
 interface ResidentSet {
   count: number;
@@ -388,27 +408,42 @@ export class EqProp {
     this.#S = S;
     const P = this.config.memory.rampSteps + 1;
     const maxWidth = Math.max(...layers);
-    const setBytes = (count: number) => 4 * count * (n0 + nOut + S);
-    const bytes = 4 * layers.slice(0, -1).reduce((sum, n, l) => sum + 2 * n * layers[l + 1], 0) + 4 * S * 2 +
-      4 * B * (layers[1] + S + (variant === "memory" ? P * S : 0) + 1) + 4 * maxWidth + 16 * P + 8 * B +
-      (train ? setBytes(train.count) : 0) + (test ? setBytes(test.count) : 0) + setBytes(B) +
-      8 * this.config.memory.gridPoints * (2 + 2 * P) + 1024;
+    const bytes = wasmBytesNeeded(this.config, S, [train?.count ?? 0, test?.count ?? 0]);
     if (bytes > MAX_MEMORY_BYTES) {
       throw new RangeError(`layers ${layers.join("-")} with these data sets need ${formatBytes(bytes)} of wasm memory; at most ${formatBytes(MAX_MEMORY_BYTES)} is available`);
     }
     this.#wasm = new WasmInstance("EqProp", options.backend);
     const wasm = this.#wasm;
-    this.#net = wasm.alloc(4 * (3 + 5 * L), "EqProp descriptor");
     for (let l = 0; l < L - 1; l++) {
       this.#w[l] = wasm.alloc(4 * layers[l] * layers[l + 1], `weights W${l}`);
       this.#wt[l] = l === 0 ? 0 : wasm.alloc(4 * layers[l] * layers[l + 1], `weights W${l} (transposed)`);
     }
     this.#b[0] = 0;
     for (let l = 1; l < L; l++) this.#b[l] = wasm.alloc(4 * layers[l], `biases b${l}`);
-    const pre = wasm.alloc(4 * S, "relaxation scratch");
-    const words = wasm.i32, base = this.#net >> 2;
+    this.#net = this.#writeDescriptor(wasm.alloc(4 * S, "relaxation scratch"));
+    this.#drive = wasm.alloc(4 * B * layers[1], "input drive");
+    this.#clamped = wasm.alloc(4 * B * S, "clamped states");
+    this.#points = variant === "memory" ? wasm.alloc(4 * B * S * P, "ramp states") : 0;
+    this.#acc = wasm.alloc(4 * maxWidth, "update accumulator");
+    this.#ones = wasm.alloc(4 * B, "ones");
+    wasm.f32.fill(1, this.#ones >> 2, (this.#ones >> 2) + B);
+    this.#work = wasm.alloc(memoryWorkBytes(P, B), "memory scratch");
+    this.#energy = wasm.alloc(8 * B, "energies");
+    this.#band = variant === "memory" ? this.#writeBand() : null;
+    this.#train = train ? this.#resident(train, "train") : null;
+    this.#test = test ? this.#resident(test, "test") : null;
+    this.#scratchSet = this.#resident({ images: new Float32Array(B * n0), labels: new Int32Array(B), count: B }, "scratch batch");
+    this.#initialise();
+  }
+
+  /** Writes the layout descriptor that assembly/eqprop.ts reads (see its header) and returns its address. */
+  #writeDescriptor(scratch: number): number {
+    const { layers } = this.config;
+    const L = layers.length;
+    const net = this.#wasm.alloc(4 * (3 + 5 * L), "EqProp descriptor");
+    const words = this.#wasm.i32, base = net >> 2;
     words[base] = L;
-    words[base + 1] = S;
+    words[base + 1] = this.#S;
     for (let l = 0; l < L; l++) {
       words[base + 2 + l] = layers[l];
       words[base + 2 + L + l] = this.#offsets[l];
@@ -416,20 +451,8 @@ export class EqProp {
       words[base + 2 + 3 * L + l] = l < L - 1 ? this.#wt[l] : 0;
       words[base + 2 + 4 * L + l] = this.#b[l];
     }
-    words[base + 2 + 5 * L] = pre;
-    this.#drive = wasm.alloc(4 * B * layers[1], "input drive");
-    this.#clamped = wasm.alloc(4 * B * S, "clamped states");
-    this.#points = variant === "memory" ? wasm.alloc(4 * B * S * P, "ramp states") : 0;
-    this.#acc = wasm.alloc(4 * maxWidth, "update accumulator");
-    this.#ones = wasm.alloc(4 * B, "ones");
-    wasm.f32.fill(1, this.#ones >> 2, (this.#ones >> 2) + B);
-    this.#work = wasm.alloc(64 * P + 8 * P * B + 4 * P, "memory scratch");
-    this.#energy = wasm.alloc(8 * B, "energies");
-    this.#band = variant === "memory" ? this.#writeBand() : null;
-    this.#train = train ? this.#resident(train, "train") : null;
-    this.#test = test ? this.#resident(test, "test") : null;
-    this.#scratchSet = this.#resident({ images: new Float32Array(B * n0), labels: new Int32Array(B), count: B }, "scratch batch");
-    this.#initialise();
+    words[base + 2 + 5 * L] = scratch;
+    return net;
   }
 
   #writeBand(): ResidentBand {
