@@ -336,7 +336,8 @@ function memoryWorkBytes(P: number, B: number): number {
 function wasmBytesNeeded(config: EqPropConfig, S: number, setCounts: number[]): number {
   const { layers, batchSize: B, variant, memory } = config;
   const n0 = layers[0], nOut = layers[layers.length - 1], P = memory.rampSteps + 1;
-  const params = layers.slice(0, -1).reduce((sum, n, l) => sum + 2 * n * layers[l + 1] + layers[l + 1], 0);
+  // W^ℓ, its transposed copy for ℓ ≥ 1, and b^{ℓ+1}.
+  const params = layers.slice(0, -1).reduce((sum, n, l) => sum + (l === 0 ? 1 : 2) * n * layers[l + 1] + layers[l + 1], 0);
   const batch = B * (layers[1] + S + (variant === "memory" ? P * S : 0) + 1) + S + Math.max(...layers);
   const sets = [...setCounts, B].reduce((sum, count) => sum + count * (n0 + nOut + S), 0);
   const operator = memory.gridPoints * (4 + 2 * P);

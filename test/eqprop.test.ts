@@ -385,8 +385,8 @@ describe("bad input", () => {
     expect(() => new EqProp({ memory: { weightThresholds: [-1, 0] } })).toThrow(/weightThresholds\[0\]/);
     expect(() => new EqProp({ memory: { kernel: new Array(200).fill(0) } })).toThrow(/kernel/);
     expect(() => new EqProp({ batchsize: 3 } as never)).toThrow(/unknown option "batchsize"/);
-    // 784 × 400 000 weights and their transpose need > 2 GiB: refused before anything is allocated.
-    expect(() => new EqProp({ layers: [784, 400000, 10] })).toThrow(/need .* of wasm memory/);
+    // 784 × 800 000 f32 weights need 2.5 GB, more than wasm's 2 GiB: refused before anything is allocated.
+    expect(() => new EqProp({ layers: [784, 800000, 10] })).toThrow(/need .* of wasm memory/);
     const layers = [7, 5, 3];
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(13), labels: [0] } })).toThrow(/train.images.*multiple of the input size 7/);
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(7), labels: [3] } })).toThrow(/train.labels\[0\] = 3 is outside 0–2/);
