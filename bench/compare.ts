@@ -55,7 +55,7 @@ function numpyStepsPerSecond(seconds: number): NumpyRun | null {
 }
 
 /** Median milliseconds per call of `f` over about `seconds` (at least 5 calls, after one warm-up). */
-function medianMs(f: () => void, seconds: number): number {
+export function medianMs(f: () => void, seconds: number): number {
   f();
   const times: number[] = [];
   const start = performance.now();

@@ -9,20 +9,10 @@ import { spawnSync } from "node:child_process";
 import { WasmInstance } from "../src/core/instance.js";
 import { EqProp, type EqPropVariant } from "../src/eqprop.js";
 import { loadMnist } from "../src/mnist.js";
+import { medianMs } from "./compare.js";
 import { describeMachine, machine } from "./machine.js";
 
 const B = 20;
-
-/** Median seconds of `rounds` runs of f. */
-function seconds(f: () => void, rounds: number): number {
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    f();
-    times.push((performance.now() - t0) / 1000);
-  }
-  return times.sort((a, c) => a - c)[Math.floor(rounds / 2)];
-}
 
 export async function eqpropSuite(folder: string): Promise<void> {
   console.log(`EqProp training step (784-500-10, mini-batch 20, MNIST); ${describeMachine()}`);
@@ -53,7 +43,7 @@ function dotRate(): number {
   wasm.f32.fill(0.25, c >> 2, (c >> 2) + n);
   const e = wasm.exports, calls = 200_000;
   let sink = 0;
-  const t = seconds(() => { for (let i = 0; i < calls; i++) sink += e.dot_f32(a, c, n); }, 5);
+  const t = medianMs(() => { for (let i = 0; i < calls; i++) sink += e.dot_f32(a, c, n); }, 1) / 1000;
   wasm.dispose();
   if (!Number.isFinite(sink)) throw new Error("dot rate: non-finite sum");
   return (calls * n) / t / 1e9;
@@ -86,8 +76,7 @@ export async function compareEqProp(batches: number, fullEpochs: boolean): Promi
   const ours: Record<string, number> = {};
   for (const variant of ["plain", "memory"] as const) {
     const net = new EqProp({ variant, seed: 1 }, { train: subset });
-    net.trainEpoch(); // warm-up: compile, caches
-    ours[variant] = seconds(() => net.trainEpoch(), 3) / batches;
+    ours[variant] = medianMs(() => net.trainEpoch(), 2) / 1000 / batches; // after one warm-up epoch
     net.dispose();
   }
   const fast = peer("fast", batches);

@@ -130,9 +130,10 @@ export function mnistSineKernel(): Float64Array {
   return Float64Array.from({ length: 10 }, (_, k) => Math.sin((2 * Math.PI * k) / 10) / 3);
 }
 
-function numberList(name: string, value: unknown, length: number, check: (name: string, x: unknown) => number): number[] {
+/** An array of `length` numbers, one per `unit` (e.g. "weight layer"), each passing `check`. */
+function numberList(name: string, value: unknown, length: number, unit: string, check: (name: string, x: unknown) => number): number[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of numbers`);
-  if (value.length !== length) throw new RangeError(`${name} must have ${length} entries (one per ${name.includes("ias") ? "biased layer" : "weight layer"}), got ${value.length}`);
+  if (value.length !== length) throw new RangeError(`${name} must have ${length} entries (one per ${unit}), got ${value.length}`);
   return value.map((x, i) => check(`${name}[${i}]`, x));
 }
 
@@ -163,8 +164,8 @@ export function resolveEqPropConfig(options: EqPropOptions = {}): EqPropConfig {
     kernel: resolveKernel(m.kernel ?? "sine"),
     convolutionScale: finite("memory.convolutionScale", m.convolutionScale ?? 0.01),
     alignment: oneOf("memory.alignment", m.alignment ?? "scipy", ["scipy", "causal"] as const),
-    weightThresholds: numberList("memory.weightThresholds", m.weightThresholds ?? layers.slice(1).map((_, l) => (l === 0 ? 1.2e-6 : 2e-5)), L - 1, nonNegative),
-    biasThresholds: numberList("memory.biasThresholds", m.biasThresholds ?? layers.slice(1).map((_, l) => (l < hidden ? 1e-5 : 2e-4)), L - 1, nonNegative),
+    weightThresholds: numberList("memory.weightThresholds", m.weightThresholds ?? layers.slice(1).map((_, l) => (l === 0 ? 1.2e-6 : 2e-5)), L - 1, "weight layer", nonNegative),
+    biasThresholds: numberList("memory.biasThresholds", m.biasThresholds ?? layers.slice(1).map((_, l) => (l < hidden ? 1e-5 : 2e-4)), L - 1, "biased layer", nonNegative),
     trapezoidStep: positive("memory.trapezoidStep", m.trapezoidStep ?? ((m.tauFast ?? 0.1) + (m.tauSlow ?? 0.9)) / (m.gridPoints ?? 100)),
     updateFactor: finite("memory.updateFactor", m.updateFactor ?? 0.5e4),
   };
@@ -182,7 +183,7 @@ export function resolveEqPropConfig(options: EqPropOptions = {}): EqPropConfig {
     clampedIterations: integer("clampedIterations", options.clampedIterations ?? 4, 1, 1e6),
     beta: positive("beta", options.beta ?? 0.5),
     randomBetaSign: options.randomBetaSign ?? true,
-    learningRates: numberList("learningRates", rates, L - 1, nonNegative),
+    learningRates: numberList("learningRates", rates, L - 1, "weight layer", nonNegative),
     batchSize: integer("batchSize", options.batchSize ?? 20, 1, 1 << 16),
     initScale: nonNegative("initScale", options.initScale ?? (variant === "memory" ? 0.5 : 1)),
     memory,
@@ -344,6 +345,21 @@ function wasmBytesNeeded(config: EqPropConfig, S: number, setCounts: number[]): 
   return 4 * (params + batch + sets + operator) + memoryWorkBytes(P, B) + 8 * B + 4096;
 }
 
+/** Index of the largest of values[from … from + n) (the first on ties): the predicted class. */
+function argmax(values: ArrayLike<number>, from: number, n: number): number {
+  let best = 0;
+  for (let k = 1; k < n; k++) if (values[from + k] > values[from + best]) best = k;
+  return best;
+}
+
+/** One-hot targets of labels[start … start + n) into f32[at …] (n × classes, zeros elsewhere). */
+function writeOneHot(f32: Float32Array, at: number, labels: ArrayLike<number>, start: number, n: number, classes: number): void {
+  f32.fill(0, at, at + n * classes);
+  for (let i = 0; i < n; i++) f32[at + i * classes + labels[start + i]] = 1;
+}
+
+const DIVERGED = "training diverged: a parameter is no longer finite (lower learningRates or memory.updateFactor)";
+
 /** Wasm-resident copy of a dataset with its persistent particles. */
 interface ResidentSet {
   count: number;
@@ -387,6 +403,8 @@ export class EqProp {
   readonly #work: number;
   readonly #energy: number;
   readonly #band: ResidentBand | null;
+  /** β_k/β at the R + 1 distinct ramp points (the down ramp reuses them). */
+  readonly #rampBetas: Float64Array;
   readonly #train: ResidentSet | null;
   readonly #test: ResidentSet | null;
   readonly #scratchSet: ResidentSet;
@@ -431,6 +449,7 @@ export class EqProp {
     this.#work = wasm.alloc(memoryWorkBytes(P, B), "memory scratch");
     this.#energy = wasm.alloc(8 * B, "energies");
     this.#band = variant === "memory" ? this.#writeBand() : null;
+    this.#rampBetas = rampSchedule(this.config.memory).betas.subarray(0, P);
     this.#train = train ? this.#resident(train, "train") : null;
     this.#test = test ? this.#resident(test, "test") : null;
     this.#scratchSet = this.#resident({ images: new Float32Array(B * n0), labels: new Int32Array(B), count: B }, "scratch batch");
@@ -485,8 +504,7 @@ export class EqProp {
     const targets = wasm.alloc(4 * set.count * nOut, `${what} targets`);
     const particles = wasm.alloc(4 * set.count * this.#S, `${what} particles`);
     wasm.f32.set(set.images, images >> 2);
-    const f32 = wasm.f32;
-    for (let i = 0; i < set.count; i++) f32[(targets >> 2) + i * nOut + set.labels[i]] = 1;
+    writeOneHot(wasm.f32, targets >> 2, set.labels, 0, set.count, nOut);
     return { count: set.count, labels: set.labels, images, targets, particles };
   }
 
@@ -557,7 +575,7 @@ export class EqProp {
    * then u², …). A one-shot tool for inspection and tests; training uses the persistent particles.
    */
   relax(images: Float32Array, options: { iterations?: number; beta?: number; labels?: ArrayLike<number>; states?: Float32Array } = {}): Float32Array {
-    const { layers, epsilon, freeIterations, batchSize: B } = this.config;
+    const { layers, epsilon, freeIterations } = this.config;
     const n0 = layers[0], nOut = layers[layers.length - 1], S = this.#S;
     const iterations = integer("iterations", options.iterations ?? freeIterations, 0, 1e6);
     const beta = finite("beta", options.beta ?? 0);
@@ -567,43 +585,44 @@ export class EqProp {
     const out = options.states ? Float32Array.from(options.states) : new Float32Array(set.count * S);
     if (out.length !== set.count * S) throw new RangeError(`states must have ${set.count} × ${S} values, got ${out.length}`);
     for (let i = 0; i < out.length; i++) if (!(out[i] >= 0 && out[i] <= 1)) throw new RangeError(`states[${i}] = ${out[i]} is outside [0, 1]`);
-    const wasm = this.#wasm, e = wasm.exports, sc = this.#scratchSet;
-    for (let start = 0; start < set.count; start += B) {
-      const n = Math.min(B, set.count - start);
-      this.#loadScratch(images, set.labels, start, n);
-      wasm.f32.set(out.subarray(start * S, (start + n) * S), sc.particles >> 2);
-      e.eqprop_drive(this.#net, sc.images, this.#drive, n);
-      e.eqprop_relax(this.#net, this.#drive, sc.particles, sc.targets, n, iterations, beta, epsilon);
-      out.set(wasm.f32.subarray(sc.particles >> 2, (sc.particles >> 2) + n * S), start * S);
-    }
+    const sc = this.#scratchSet;
+    this.#eachChunk(images, set.labels, out, (start, n) => {
+      this.#wasm.exports.eqprop_relax(this.#net, this.#drive, sc.particles, sc.targets, n, iterations, beta, epsilon);
+      out.set(this.#wasm.f32.subarray(sc.particles >> 2, (sc.particles >> 2) + n * S), start * S);
+    });
     return out;
   }
 
   /** The energy E of each example's state (images count × n₀, states count × S), in f64. */
   energy(images: Float32Array, states: Float32Array): Float64Array {
-    const { layers, batchSize: B } = this.config;
+    const { layers } = this.config;
     const n0 = layers[0], S = this.#S;
     const set = checkDataset("energy", { images, labels: new Int32Array(images.length / n0) }, n0, layers[layers.length - 1]);
     if (!(states instanceof Float32Array) || states.length !== set.count * S) throw new RangeError(`states must be a Float32Array of ${set.count} × ${S} values`);
-    const wasm = this.#wasm, e = wasm.exports, sc = this.#scratchSet;
+    const sc = this.#scratchSet;
     const out = new Float64Array(set.count);
-    for (let start = 0; start < set.count; start += B) {
-      const n = Math.min(B, set.count - start);
-      this.#loadScratch(images, set.labels, start, n);
-      wasm.f32.set(states.subarray(start * S, (start + n) * S), sc.particles >> 2);
-      e.eqprop_drive(this.#net, sc.images, this.#drive, n);
-      e.eqprop_energy(this.#net, sc.images, this.#drive, sc.particles, n, this.#energy);
-      out.set(wasm.f64.subarray(this.#energy >> 3, (this.#energy >> 3) + n), start);
-    }
+    this.#eachChunk(images, set.labels, states, (start, n) => {
+      this.#wasm.exports.eqprop_energy(this.#net, sc.images, this.#drive, sc.particles, n, this.#energy);
+      out.set(this.#wasm.f64.subarray(this.#energy >> 3, (this.#energy >> 3) + n), start);
+    });
     return out;
   }
 
-  #loadScratch(images: Float32Array, labels: Int32Array, start: number, n: number): void {
-    const { layers } = this.config;
-    const n0 = layers[0], nOut = layers[layers.length - 1], sc = this.#scratchSet, f32 = this.#wasm.f32;
-    f32.set(images.subarray(start * n0, (start + n) * n0), sc.images >> 2);
-    f32.fill(0, sc.targets >> 2, (sc.targets >> 2) + n * nOut);
-    for (let i = 0; i < n; i++) f32[(sc.targets >> 2) + i * nOut + labels[start + i]] = 1;
+  /**
+   * Runs `body(start, n)` for each chunk of at most B examples, with the chunk's images, one-hot
+   * targets and states copied into the scratch set and its input drive computed.
+   */
+  #eachChunk(images: Float32Array, labels: Int32Array, states: Float32Array, body: (start: number, n: number) => void): void {
+    const { layers, batchSize: B } = this.config;
+    const n0 = layers[0], nOut = layers[layers.length - 1], S = this.#S, sc = this.#scratchSet;
+    for (let start = 0; start < labels.length; start += B) {
+      const n = Math.min(B, labels.length - start), f32 = this.#wasm.f32;
+      f32.set(images.subarray(start * n0, (start + n) * n0), sc.images >> 2);
+      writeOneHot(f32, sc.targets >> 2, labels, start, n, nOut);
+      f32.set(states.subarray(start * S, (start + n) * S), sc.particles >> 2);
+      this.#wasm.exports.eqprop_drive(this.#net, sc.images, this.#drive, n);
+      body(start, n);
+    }
   }
 
   /**
@@ -619,6 +638,8 @@ export class EqProp {
     e.eqprop_drive(this.#net, x, this.#drive, count);
     e.eqprop_relax(this.#net, this.#drive, free, targets, count, freeIterations, 0, epsilon);
     const { errors, energy } = this.#score(set, start, count);
+    // A non-finite parameter makes the free states, and so their energy, non-finite.
+    if (!Number.isFinite(energy)) throw new RangeError(DIVERGED);
     if (variant === "plain") {
       wasm.u8.copyWithin(this.#clamped, free, free + 4 * count * S);
       e.eqprop_relax(this.#net, this.#drive, this.#clamped, targets, count, clampedIterations, betaSigned, epsilon);
@@ -644,12 +665,11 @@ export class EqProp {
     const { layers, epsilon, clampedIterations, learningRates, memory } = this.config;
     const band = this.#band!;
     const wasm = this.#wasm, e = wasm.exports, S = this.#S, L = layers.length;
-    const { betas } = rampSchedule(memory);
     const setBytes = 4 * count * S;
     for (let k = 0; k < band.points; k++) {
       const at = this.#points + k * setBytes;
       wasm.u8.copyWithin(at, free, free + setBytes);
-      e.eqprop_relax(this.#net, this.#drive, at, targets, count, clampedIterations, betaSigned * betas[k], epsilon);
+      e.eqprop_relax(this.#net, this.#drive, at, targets, count, clampedIterations, betaSigned * this.#rampBetas[k], epsilon);
     }
     const pointFloats = count * S;
     const update = (m: number, rows: number, cols: number, a: number, aK: number, aB: number, c: number, theta: number, coeff: number) =>
@@ -678,10 +698,7 @@ export class EqProp {
     const f32 = wasm.f32, f64 = wasm.f64;
     let errors = 0, energy = 0;
     for (let b = 0; b < count; b++) {
-      const o = ((set.particles + 4 * (start + b) * S) >> 2) + outAt;
-      let best = 0;
-      for (let k = 1; k < nOut; k++) if (f32[o + k] > f32[o + best]) best = k;
-      if (best !== set.labels[start + b]) errors++;
+      if (argmax(f32, ((set.particles + 4 * (start + b) * S) >> 2) + outAt, nOut) !== set.labels[start + b]) errors++;
       energy += f64[(this.#energy >> 3) + b];
     }
     return { errors, energy };
@@ -700,7 +717,6 @@ export class EqProp {
     if (betaSign !== 1 && betaSign !== -1) throw new RangeError(`betaSign must be 1 or -1, got ${betaSign}`);
     const B = this.config.batchSize, start = index * B, count = Math.min(B, set.count - start);
     const r = this.#trainBatch(set, start, count, betaSign * this.config.beta);
-    this.#checkFinite();
     return { ...r, count };
   }
 
@@ -784,7 +800,7 @@ export class EqProp {
     const spans = [...this.#w.map((at, l) => [at, layers[l] * layers[l + 1]]), ...this.#b.slice(1).map((at, l) => [at, layers[l + 1]])];
     for (const [at, n] of spans) {
       for (let i = at >> 2, end = (at >> 2) + n; i < end; i++) {
-        if (!Number.isFinite(f32[i])) throw new RangeError("training diverged: a parameter is no longer finite (lower learningRates or memory.updateFactor)");
+        if (!Number.isFinite(f32[i])) throw new RangeError(DIVERGED);
       }
     }
   }
@@ -808,13 +824,7 @@ export class EqProp {
     const states = this.relax(images);
     const S = this.#S, nOut = layers[layers.length - 1], outAt = this.#offsets[layers.length - 1];
     const count = states.length / S;
-    const out = new Uint8Array(count);
-    for (let b = 0; b < count; b++) {
-      let best = 0;
-      for (let k = 1; k < nOut; k++) if (states[b * S + outAt + k] > states[b * S + outAt + best]) best = k;
-      out[b] = best;
-    }
-    return out;
+    return Uint8Array.from({ length: count }, (_, b) => argmax(states, b * S + outAt, nOut));
   }
 
   /** Serialises the parameters (format in {@link saveParameters}). */
