@@ -10,6 +10,8 @@
 // An example's state is the S floats u¹ … u^{L−1} back to back (u⁰ is the clamped input x). States
 // always lie in [0, 1], so ρ(u) = clip(u, 0, 1) = u on them.
 
+import { dot_f32 } from "./simd";
+
 // ---- descriptor ----------------------------------------------------------------------------------
 
 @inline function layers(net: usize): i32 { return load<i32>(net); }
@@ -24,38 +26,7 @@
 @inline function bias(net: usize, l: i32): usize { return <usize>word(net, 4, l); }
 @inline function scratch(net: usize): usize { return <usize>load<i32>(net + 8 + ((<usize>(5 * layers(net))) << 2)); }
 
-// ---- vector helpers --------------------------------------------------------------------------------
-
-/**
- * Σ_i a_i b_i over n f32 values. SIMD: two f32x4 accumulators over blocks of eight; the scalar twin
- * keeps the same eight partial sums and combines them in the same order (same bits).
- */
-export function dot_f32(a: usize, b: usize, n: i32): f32 {
-  let i = 0;
-  let sum: f32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-    for (; i + 8 <= n; i += 8) {
-      const o = <usize>i << 2;
-      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
-    }
-    const lanes = f32x4.add(acc0, acc1);
-    sum = (f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1)) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3));
-  } else {
-    let p0: f32 = 0, p1: f32 = 0, p2: f32 = 0, p3: f32 = 0, p4: f32 = 0, p5: f32 = 0, p6: f32 = 0, p7: f32 = 0;
-    for (; i + 8 <= n; i += 8) {
-      const pa = a + (<usize>i << 2), pb = b + (<usize>i << 2);
-      p0 += load<f32>(pa) * load<f32>(pb); p1 += load<f32>(pa, 4) * load<f32>(pb, 4);
-      p2 += load<f32>(pa, 8) * load<f32>(pb, 8); p3 += load<f32>(pa, 12) * load<f32>(pb, 12);
-      p4 += load<f32>(pa, 16) * load<f32>(pb, 16); p5 += load<f32>(pa, 20) * load<f32>(pb, 20);
-      p6 += load<f32>(pa, 24) * load<f32>(pb, 24); p7 += load<f32>(pa, 28) * load<f32>(pb, 28);
-    }
-    sum = ((p0 + p4) + (p1 + p5)) + ((p2 + p6) + (p3 + p7));
-  }
-  for (; i < n; i++) sum += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
-  return sum;
-}
+// ---- vector helpers (dot_f32 is in simd.ts with the other shared reductions) -----------------------
 
 /** y_i += a·x_i over n f32 values (elementwise, so both builds give the same bits). */
 function axpy(y: usize, x: usize, a: f32, n: i32): void {
@@ -73,11 +44,6 @@ function axpy(y: usize, x: usize, a: f32, n: i32): void {
   }
 }
 
-/** y_i = x_i over n f32 values. */
-function copy(y: usize, x: usize, n: i32): void {
-  memory.copy(y, x, <usize>n << 2);
-}
-
 // ---- relaxation ------------------------------------------------------------------------------------
 
 /**
@@ -90,7 +56,7 @@ export function eqprop_drive(net: usize, x: usize, drive: usize, count: i32): vo
   const w0 = weights(net, 0), b1 = bias(net, 1);
   for (let b = 0; b < count; b++) {
     const xb = x + (<usize>(b * n0) << 2), db = drive + (<usize>(b * n1) << 2);
-    copy(db, b1, n1);
+    memory.copy(db, b1, <usize>n1 << 2);
     for (let p = 0; p < n0; p++) {
       const xp = load<f32>(xb + (<usize>p << 2));
       if (xp != 0) axpy(db, w0 + (<usize>(p * n1) << 2), xp, n1);
@@ -126,7 +92,7 @@ function relaxOnce(net: usize, u: usize, drive: usize, d: usize, beta: f32, epsi
     const n = size(net, l);
     const p = pre + (<usize>offset(net, l) << 2);
     if (l == 1) {
-      copy(p, drive, n);
+      memory.copy(p, drive, <usize>n << 2);
     } else {
       const below = size(net, l - 1), wt = weightsT(net, l - 1), ub = u + (<usize>offset(net, l - 1) << 2), bl = bias(net, l);
       for (let k = 0; k < n; k++) {

@@ -542,7 +542,9 @@ export function hopfield_fields(p: usize): void {
 /**
  * Synchronous dynamics x ← sign(h(x)) (sign(0) = +1), up to `maxSteps` steps. Stops at a fixed point
  * (STATUS_FIXED_POINT) or a 2-cycle x(t+1) = x(t−1) ≠ x(t) (STATUS_CYCLE); else STATUS_MAX_SWEEPS.
- * Writes the energy after each step to energies[t] (if energies ≠ 0). Returns status·2²⁴ + steps.
+ * Writes the energy E(x(t)) after step t to energies[t−1] (if energies ≠ 0). Step t + 1 evaluates the
+ * fields of x(t) anyway, so E(x(t)) is taken from those sums (the same bits as hopfield_energy); only
+ * the last state of a cycle or of the step limit needs its own evaluation. Returns status·2²⁴ + steps.
  */
 export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32 {
   const s = self(p);
@@ -550,7 +552,9 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
   memory.copy(s.prev, s.xbits, bytes);
   memory.fill(s.prev2, 0xff, bytes); // no real state equals this (padding bits set)
   for (let t = 1; t <= maxSteps; t++) {
-    hopfield_fields(p);
+    hopfield_fields(p); // the fields of x(t−1)
+    const before = energies != 0 ? energyFromSums(s, s.acc) : 0; // E(x(t−1))
+    if (energies != 0 && t > 1) store<f64>(energies + (<usize>(t - 2) << 3), before);
     // New state word by word: bit b of word w is sign(h_{64w+b}) ≥ 0; changes counted by popcount.
     let changed = 0;
     const field = s.field, xs = s.xs, xbits = s.xbits;
@@ -567,12 +571,18 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
       changed += <i32>popcnt(word ^ load<u64>(a));
       store<u64>(a, word);
     }
-    if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
-    if (changed == 0) return (STATUS_FIXED_POINT << 24) | t;
-    if (equalWords(s.xbits, s.prev2, words)) return (STATUS_CYCLE << 24) | t;
+    if (changed == 0) { // x(t) = x(t−1)
+      if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), before);
+      return (STATUS_FIXED_POINT << 24) | t;
+    }
+    if (equalWords(s.xbits, s.prev2, words)) {
+      if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
+      return (STATUS_CYCLE << 24) | t;
+    }
     memory.copy(s.prev2, s.prev, bytes);
     memory.copy(s.prev, s.xbits, bytes);
   }
+  if (energies != 0) store<f64>(energies + (<usize>(maxSteps - 1) << 3), hopfield_energy(p));
   return (STATUS_MAX_SWEEPS << 24) | maxSteps;
 }
 
@@ -685,19 +695,16 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
 // ---------------------------------------------------------------------------------------------
 
 /**
- * E = −½ xᵀWx − bᵀx. Fast path: xᵀCx = Σ_μ M_μ² − K·N exactly (zero diagonal); dense: from a fresh
- * matvec. Then E = −½·scale·xᵀCx − Σ b_i x_i.
+ * E = −½ xᵀWx − bᵀx from sums already evaluated for the current state x: dense, `sums` holds
+ * Σ_j w_ij x_j (n f32) and xᵀWx = Σ_i x_i·sums_i (f64, in i order); fast, the overlaps M_μ are current
+ * and xᵀCx = Σ_μ M_μ² − K·N exactly (zero diagonal). Then E = −½·scale·xᵀWx − Σ b_i x_i.
  */
-export function hopfield_energy(p: usize): f64 {
-  const s = self(p);
+function energyFromSums(s: Hopfield, sums: usize): f64 {
   const n = s.n;
   let quad: f64 = 0;
   if (s.path == PATH_DENSE) {
-    const tmp = s.field; // scratch
-    dense_matvec(s.w, s.xs, tmp, n); // f32 results in the first half of `field`
-    for (let i = 0; i < n; i++) quad += <f64>load<f32>(s.xs + (<usize>i << 2)) * <f64>load<f32>(tmp + (<usize>i << 2));
+    for (let i = 0; i < n; i++) quad += <f64>load<f32>(s.xs + (<usize>i << 2)) * <f64>load<f32>(sums + (<usize>i << 2));
   } else {
-    computeOverlaps(s);
     let sumSq: i64 = 0;
     for (let mu = 0; mu < s.k; mu++) { const m = <i64>load<i32>(s.overlaps + (<usize>mu << 2)); sumSq += m * m; }
     quad = <f64>(sumSq - <i64>s.k * <i64>n);
@@ -705,6 +712,17 @@ export function hopfield_energy(p: usize): f64 {
   let bx: f64 = 0;
   for (let i = 0; i < n; i++) bx += load<f64>(s.bias + (<usize>i << 3)) * <f64>load<f32>(s.xs + (<usize>i << 2));
   return -0.5 * s.scale * quad - bx;
+}
+
+/**
+ * E = −½ xᵀWx − bᵀx of the current state (see energyFromSums). Dense: from a fresh matvec into the
+ * first half of `field` (scratch; the async runs' running `acc` is left alone); fast: fresh overlaps.
+ */
+export function hopfield_energy(p: usize): f64 {
+  const s = self(p);
+  if (s.path == PATH_DENSE) dense_matvec(s.w, s.xs, s.field, s.n);
+  else computeOverlaps(s);
+  return energyFromSums(s, s.field);
 }
 
 /** Writes M_μ = ξ^μ·x (i32) for every pattern to `out`. */

@@ -1,7 +1,7 @@
 // The module's entry: every export of every model. Only numbers cross this boundary (i32, f64,
 // addresses as byte offsets); the TS side documents the ABI in src/core/abi.ts.
 export { alloc, heap_top } from "./memory";
-export { dot_f64, simd_enabled } from "./simd";
+export { dot_f64, dot_f32, simd_enabled } from "./simd";
 export {
   rng_stream_seed, rng_seed, rng_create,
   rng_fill_u64, rng_fill_uniform, rng_fill_normal,
@@ -22,7 +22,7 @@ export {
 } from "./hopfield";
 export { extend_periodic, conv_direct, threshold_trapezoid, threshold_curve, sawtooth_response } from "./contrastive";
 export { fft_twiddles, fft, conv_fft } from "./fft";
-export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_set_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";
+export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";
 export {
-  dot_f32, eqprop_drive, eqprop_relax, eqprop_energy, eqprop_outer_update, eqprop_transpose, eqprop_memory_update,
+  eqprop_drive, eqprop_relax, eqprop_energy, eqprop_outer_update, eqprop_transpose, eqprop_memory_update,
 } from "./eqprop";

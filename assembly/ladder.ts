@@ -15,7 +15,7 @@ import { alloc } from "./memory";
 /** One chain's state; every array lives in this instance's linear memory. */
 @unmanaged class Ladder {
   n: i32;
-  steps: f64; // steps taken since creation (or the last ladder_set_clock)
+  steps: f64; // steps taken since creation
   rates: usize; // n × n f64, M row-major, written by the caller
   prop: usize; // n × n f64, P = exp(M dt) row-major
   prob: usize; // n f64, p(t)
@@ -53,7 +53,6 @@ export function ladder_rates(p: usize): usize { return self(p).rates; }
 export function ladder_propagator_matrix(p: usize): usize { return self(p).prop; }
 export function ladder_prob(p: usize): usize { return self(p).prob; }
 export function ladder_steps(p: usize): f64 { return self(p).steps; }
-export function ladder_set_steps(p: usize, steps: f64): void { self(p).steps = steps; }
 
 /** out = a·b for n × n row-major f64 matrices (out must not alias a or b). Plain loops, both builds. */
 function matmul(out: usize, a: usize, b: usize, n: i32): void {

@@ -226,7 +226,7 @@ function drawInputs(s: Perceptron, dst: usize): void {
  * hist_g[v] = Σ_{i: byte_gi = v} (w_i, T_i) for every group g: G scatter-adds of a (w, T) pair per
  * weight. Used for a call's first step; later steps fill the histogram inside `em_update`.
  */
-export function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n: i32, groups: i32): void {
+function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n: i32, groups: i32): void {
   memory.fill(hist, 0, <usize>groups << 12);
   let src = bytes;
   for (let i = 0; i < n; i++) {
@@ -243,7 +243,7 @@ export function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n
  * P_j = Σ_{v: bit j of v set} h[v] by folding the upper half onto the lower half, bit 7 first (510
  * pair additions instead of 8 × 128); then dot_j = 2 P_j − Σ_v h[v]. Writes w·ξ to outW[j], T·ξ to outT[j].
  */
-export function fold_pairs(h: usize, outW: usize, outT: usize): void {
+function fold_pairs(h: usize, outW: usize, outT: usize): void {
   for (let j = 7, len = 256; j >= 0; j--) {
     const half = len >> 1;
     if (ASC_FEATURE_SIMD) {
@@ -377,7 +377,7 @@ function buildTables(table: usize, coef: usize, groups: i32): void {
  * stay simple. B in 25…32 (four groups; the blog's B = 30) gets a loop without inner loops; it adds
  * exactly what `forceAt` adds (0 + quad), so results do not depend on the path.
  */
-export function computeForces(force: usize, table: usize, bytes: usize, n: i32, groups: i32): void {
+function computeForces(force: usize, table: usize, bytes: usize, n: i32, groups: i32): void {
   if (groups == 4) {
     for (let i = 0; i < n; i++) {
       store<f64>(force + (<usize>i << 3), 0 + quadForce(table, 0, load<u32>(bytes + (<usize>i << 2))));
@@ -410,7 +410,7 @@ export function computeForces(force: usize, table: usize, bytes: usize, n: i32, 
  * body does weights i, i+1 as one f64x2; the scalar twin keeps even and odd partial sums and scatters
  * in the same order, so both return the same bits.
  */
-export function em_update(p: usize, fuse: bool): f64 {
+function em_update(p: usize, fuse: bool): f64 {
   const s = self(p);
   const n = s.n, groups = s.groups;
   const w = s.w, noise = s.noise, force = s.force, dhist = s.dhist;

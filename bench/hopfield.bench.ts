@@ -18,12 +18,7 @@ export function benchNetwork(n: number, k: number, dense: boolean, backend: "sim
   e.hopfield_random_patterns(p, 0.5);
   e.hopfield_index_patterns(p);
   e.hopfield_store_hebbian(p);
-  const words = Math.ceil(n / 64);
-  e.rng_fill_u64(e.hopfield_rng(p), e.hopfield_state_bits(p), words);
-  const last = e.hopfield_state_bits(p) + (words - 1) * 8;
-  const extra = words * 64 - n;
-  if (extra > 0) new BigUint64Array(e.memory.buffer, last, 1)[0] &= (1n << BigInt(64 - extra)) - 1n;
-  e.hopfield_unpack_state(p);
+  e.hopfield_flip_random(p, 0.5); // the fresh state (all −1) with each bit flipped with probability ½
   return { step: () => e.hopfield_run_sync(p, 1, 0), fields: () => e.hopfield_fields(p), dispose: () => wasm.dispose() };
 }
 

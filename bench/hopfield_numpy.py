@@ -45,7 +45,7 @@ import time
 
 import numpy as np
 
-from peer_common import blas_info, blas_threads, steps_per_second
+from peer_common import blas_info, blas_threads, env_info, steps_per_second
 
 DEFAULT_SIZES = "1000:100,10000:1000"
 
@@ -166,11 +166,6 @@ def capacity(n=1000, points=20, trials=20, sample=20, max_iter=100, seed=1):
                     "overlap": float(np.mean(overlap)), "perfect": float(np.mean(perfect)),
                     "iterations": float(np.mean(iters))})
     return out
-
-
-def env_info():
-    return {v: os.environ.get(v) for v in
-            ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
 
 
 def main():

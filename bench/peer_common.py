@@ -1,6 +1,7 @@
-"""Helpers shared by the numpy peer benchmarks (bench/*_numpy.py): timing blocks and BLAS info."""
+"""Helpers shared by the numpy peer benchmarks (bench/*_numpy.py): timing blocks, BLAS and environment info."""
 
 import ctypes
+import os
 import time
 
 import numpy as np
@@ -50,6 +51,12 @@ def blas_info():
         return np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     except Exception:
         return None
+
+
+def env_info():
+    """The environment variables that change BLAS speed or thread count (None where unset)."""
+    return {v: os.environ.get(v) for v in
+            ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
 
 
 def blas_threads(info):

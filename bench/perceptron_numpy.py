@@ -44,7 +44,7 @@ import sys
 
 import numpy as np
 
-from peer_common import blas_info, blas_threads, steps_per_second
+from peer_common import blas_info, blas_threads, env_info, steps_per_second
 
 RULES = ("hebbian", "perceptron")
 
@@ -231,8 +231,7 @@ def main():
         rate, blocks = steps_per_second(make(p, w0.copy(), T, a.seed + 1 + i), a.seconds)
         variants[name] = {"steps_per_s": round(rate, 1), "blocks": [round(r, 1) for r in blocks]}
     info = blas_info()
-    env = {v: os.environ.get(v) for v in
-           ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    env = env_info()
     if a.json:
         print(json.dumps({"n": n, "batch": a.batch, "rule": a.rule, "numpy": np.__version__,
                           "python": sys.version.split()[0], "blas": info, "threads": blas_threads(info),

@@ -32,7 +32,7 @@
  *   error       the message shown in the page (the capacity panel's if both show one), or null
  *   rendered    {energy, capacity}: how many energies / loads the charts on screen show
  */
-import { Hopfield, Rng, hopfieldCapacity, init, type HopfieldDynamics, type StorageRule } from "../src/index.js";
+import { Hopfield, Rng, init, resolveCapacityConfig, type HopfieldDynamics, type StorageRule } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
 
@@ -635,8 +635,7 @@ function readCapacity(): CapacityRequest {
   const request: CapacityRequest = {
     n: num("cap-n"), rule: $<HTMLSelectElement>("cap-rule").value as StorageRule, loads, trials: num("cap-trials"), seed: num("cap-seed"),
   };
-  // An already-aborted signal: the library checks every option, then stops before any network.
-  hopfieldCapacity({ ...request, signal: AbortSignal.abort() });
+  resolveCapacityConfig(request); // the library's own checks, naming the bad option
   return request;
 }
 

@@ -47,19 +47,19 @@ function num(id: string): number {
   return text === "" ? NaN : Number(text);
 }
 
-/** The options of a run, from the controls. @throws RangeError for ν̃ or t_end. */
-function readControls(): { options: PerceptronOptions; nuTilde: number; tEnd: number } {
+/**
+ * The options of a run, from the controls; the field "nu" is ν̃ = ν/√n, passed on as `nuTilde` for the
+ * library to check. @throws RangeError for t_end (not a model option).
+ */
+function readControls(): { options: PerceptronOptions; tEnd: number } {
   const rule = ruleInput.value as LearningRule;
-  const n = num("n");
-  const nuTilde = num("nu");
   const tEnd = num("tEnd");
-  if (!(nuTilde >= 0) || !Number.isFinite(nuTilde)) throw new RangeError(`ν̃ = ν/√n must be a finite number ≥ 0, got ${nuTilde}`);
   if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
   const options: PerceptronOptions = {
-    n, rule, nu: nuTilde * Math.sqrt(n), k: num("k"), batch: num("batch"), dt: num("dt"), seed: num("seed"),
+    n: num("n"), rule, nuTilde: num("nu"), k: num("k"), batch: num("batch"), dt: num("dt"), seed: num("seed"),
   };
   if (rule === "alphatron") options.alpha = num("alpha");
-  return { options, nuTilde, tEnd };
+  return { options, tEnd };
 }
 
 function showError(message: string | null): void {

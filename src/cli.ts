@@ -8,7 +8,7 @@
  *
  * Exit codes: 0 done; 1 unexpected failure; 2 bad input; 3 the simulation diverged.
  */
-import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +19,7 @@ import {
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
 import * as check from "./core/validate.js";
 import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
-import { FIGURES, figureConfig, figureTasks, type FigureName } from "./figures.js";
+import { FIGURES, figureConfig, figureTasks } from "./figures.js";
 import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
 import { runTasks } from "./core/pool.js";
 import {
@@ -28,7 +28,6 @@ import {
 import { ProgressBar } from "./core/progress.js";
 import { EqProp, EQPROP_VARIANTS, type EpochMetrics, type EqPropOptions } from "./eqprop.js";
 import { loadMnist } from "./mnist.js";
-import { readFileSync } from "node:fs";
 import { VERSION } from "./version.js";
 
 /** A bad flag or value: reported with exit code 2. */
@@ -254,6 +253,13 @@ function parseFlags(argv: string[], numbers: readonly string[], strings: readonl
   return { num, str };
 }
 
+/** Comma-separated numbers for a list flag such as --layers 784,500,10. */
+function parseList(flag: string, text: string): number[];
+function parseList(flag: string, text: string | undefined): number[] | undefined;
+function parseList(flag: string, text: string | undefined): number[] | undefined {
+  return text === undefined ? undefined : text.split(",").map((p) => parseNumber(flag, p));
+}
+
 /** A comma list "0.05,0.1" or an inclusive range "start:stop:step". */
 function parseLoads(text: string): number[] {
   if (text.includes(":")) {
@@ -265,7 +271,7 @@ function parseLoads(text: string): number[] {
     if (count > 10_000) throw new UsageError("--loads range has more than 10 000 points");
     return Array.from({ length: count }, (_, i) => Number((start + i * step).toPrecision(12)));
   }
-  return text.split(",").map((p) => parseNumber("loads", p));
+  return parseList("loads", text);
 }
 
 /** Runs `f`, turning the library's option errors into messages that name the CLI flag. */
@@ -287,16 +293,17 @@ async function hopfieldRecallCommand(argv: string[]): Promise<number> {
   const net = withFlags(flags, () => new Hopfield({ n: num.n ?? 100, count: num.k ?? 10, rule: (str.rule ?? "hebbian") as StorageRule, seed: num.seed ?? 0 }));
   try {
     const mu = num.pattern ?? 0;
+    const flipFraction = num.flip ?? 0.2, dynamics = (str.dynamics ?? "async") as HopfieldDynamics, maxSweeps = num["max-sweeps"] ?? 100;
     const result = withFlags(flags, () => net.recall(mu, {
-      flipFraction: num.flip ?? 0.2, dynamics: (str.dynamics ?? "async") as HopfieldDynamics, maxSweeps: num["max-sweeps"] ?? 100,
+      flipFraction, dynamics, maxSweeps,
       ...(num.temperature !== undefined ? { temperature: num.temperature } : {}),
     }));
     const c = net.config;
-    console.log(`Hopfield ${c.rule}, N = ${c.n}, K = ${c.k} (K/N = ${(c.k / c.n).toFixed(3)}), pattern ${mu}, ${result.flipped} bits flipped, ${str.dynamics ?? "async"} dynamics`);
+    console.log(`Hopfield ${c.rule}, N = ${c.n}, K = ${c.k} (K/N = ${(c.k / c.n).toFixed(3)}), pattern ${mu}, ${result.flipped} bits flipped, ${dynamics} dynamics`);
     console.log(`overlap ${result.initialOverlap.toFixed(3)} → ${result.finalOverlap.toFixed(3)}, Hamming distance ${result.hamming}, ${result.status} after ${result.sweeps} sweeps, energy ${result.energy[0].toFixed(3)} → ${result.energy.at(-1)!.toFixed(3)}: ${result.success ? "recalled" : "not recalled"}`);
     if (str.json) {
       writeFile(str.json, JSON.stringify({
-        version: VERSION, config: { ...c, pattern: mu, flipFraction: num.flip ?? 0.2, dynamics: str.dynamics ?? "async", maxSweeps: num["max-sweeps"] ?? 100, temperature: num.temperature ?? null },
+        version: VERSION, config: { ...c, pattern: mu, flipFraction, dynamics, maxSweeps, temperature: num.temperature ?? null },
         status: result.status, sweeps: result.sweeps, success: result.success, flipped: result.flipped, hamming: result.hamming,
         initialOverlap: result.initialOverlap, finalOverlap: result.finalOverlap, energy: Array.from(result.energy),
         pattern: Array.from(net.pattern(mu)), corrupted: Array.from(result.corrupted), final: Array.from(result.final),
@@ -323,16 +330,9 @@ async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
     dynamics: str.dynamics as "sync" | "async" | undefined, maxSweeps: num["max-sweeps"], recallPatterns: num["recall-patterns"],
     onProgress: (p: { fraction: number; t: number }) => bar.update(p.fraction, `K/N = ${p.t}`),
   };
-  for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
-  let result;
-  try {
-    result = await runHopfieldCapacity(options);
-  } catch (error) {
-    bar.done();
-    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace(/^([A-Za-z]+)/, (name) => (flags as Record<string, string>)[name] ?? name));
-    throw error;
-  }
-  bar.done();
+  const result = await runHopfieldCapacity(options)
+    .catch((error) => withFlags(flags, () => { throw error; }))
+    .finally(() => bar.done());
   const c = result.config;
   console.log(`Hopfield capacity, ${c.rule}, N = ${c.n}, ${c.trials} networks per load, ${c.dynamics} recall from stored patterns, ${(result.elapsedMs / 1000).toFixed(1)} s`);
   console.log(`${"K/N".padEnd(7)}${"K".padEnd(6)}${"unstable bits".padEnd(24)}${"Φ(−√(N/K))".padEnd(12)}${result.exactUnstable ? "exact (finite N)".padEnd(18) : ""}${"overlap".padEnd(16)}all stable`);
@@ -385,7 +385,7 @@ async function kernelUpdateCommand(argv: string[]): Promise<number> {
   const area = kernelName === "ecoli" ? num.area ?? 0 : kernelMoments(kernel).area;
   const theta = num.theta ?? Math.abs(-aMax / tauSlow + area * (mean + aMax / 2));
   const curve = str.amplitudes === undefined;
-  const amplitudes = curve ? Array.from({ length: 400 }, (_, i) => (0.75 * aMax * i) / 399) : str.amplitudes!.split(",").map((a) => parseNumber("amplitudes", a));
+  const amplitudes = parseList("amplitudes", str.amplitudes) ?? Array.from({ length: 400 }, (_, i) => (0.75 * aMax * i) / 399);
   const alignment = (str.alignment ?? "scipy") as "scipy" | "causal";
   const dw = withFlags(flags, () => weightUpdateCurve({ kernel, dt: kernel.dt, tauFast, tauSlow, mean, theta, alignment, amplitudes }));
   const metrics = curve ? withFlags(flags, () => curveMetrics(amplitudes, dw, aMax)) : null;
@@ -419,8 +419,8 @@ async function ladderCommand(argv: string[]): Promise<number> {
 }
 
 async function figureCommand(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || !(FIGURES as readonly string[]).includes(name)) throw new UsageError(`figure must be one of ${FIGURES.join(", ")}, got ${name === undefined ? "nothing" : `"${name}"`}`);
+  const [arg, ...rest] = argv;
+  const name = withFlags({}, () => check.oneOf("figure", arg, FIGURES));
   const { num, str } = parseFlags(rest, ["points", "seed", "dt", "workers"], ["json", "svg"]);
   const flags = { points: "--points", seed: "--seed", dt: "--dt", workers: "--workers" };
   const tasks = withFlags(flags, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
@@ -447,7 +447,7 @@ async function figureCommand(argv: string[]): Promise<number> {
     const valid = columns.lnOffsetOverMean.filter(Number.isFinite).length;
     console.log(`ln|offset/s̄| against dissipation σ for ${results.length} ladder kernels (${valid} with a measurable offset; null in the JSON otherwise)`);
   }
-  const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name as FigureName) };
+  const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name) };
   if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
   if (str.svg) {
     const spec = name === "6b"
@@ -474,11 +474,6 @@ async function figureCommand(argv: string[]): Promise<number> {
   return status === "aborted" ? 1 : 0;
 }
 
-/** Comma-separated numbers for a list flag such as --layers 784,500,10. */
-function parseList(flag: string, text: string | undefined): number[] | undefined {
-  return text === undefined ? undefined : text.split(",").map((p) => parseNumber(flag, p));
-}
-
 /** One line per epoch: errors in percent, the mean free energy and the time. */
 function epochLine(m: EpochMetrics): string {
   const pct = (x: number | null) => (x === null ? "   –  " : `${(100 * x).toFixed(2).padStart(6)} %`);
@@ -491,12 +486,11 @@ async function eqpropCommand(argv: string[]): Promise<number> {
     ["epochs", "seed", "train", "test", "batch-size", "beta", "epsilon", "free-iterations", "clamped-iterations"],
     ["variant", "layers", "rates", "json", "svg", "save", "resume"],
   );
-  const variant = str.variant ?? "plain";
-  if (!(EQPROP_VARIANTS as readonly string[]).includes(variant)) throw new UsageError(`--variant must be plain or memory, got "${variant}"`);
+  const variant = withFlags({ variant: "--variant" }, () => check.oneOf("variant", str.variant ?? "plain", EQPROP_VARIANTS));
   const epochs = check.integer("--epochs", num.epochs ?? 25, 0, 100000);
   const seed = check.seed("--seed", num.seed ?? 0);
   const options: EqPropOptions = {
-    variant: variant as EqPropOptions["variant"], seed, layers: parseList("layers", str.layers), learningRates: parseList("rates", str.rates),
+    variant, seed, layers: parseList("layers", str.layers), learningRates: parseList("rates", str.rates),
     batchSize: num["batch-size"], beta: num.beta, epsilon: num.epsilon, freeIterations: num["free-iterations"], clampedIterations: num["clamped-iterations"],
   };
   const flags = { layers: "--layers", learningRates: "--rates", batchSize: "--batch-size", beta: "--beta", epsilon: "--epsilon", freeIterations: "--free-iterations", clampedIterations: "--clamped-iterations", train: "--train", test: "--test" };

@@ -2,14 +2,12 @@
  * Contrastive learning through non-equilibrium memory, the single-synapse part (shared/spec/MODELS.md
  * §3; Falk, Strupp, Scellier & Murugan, Nat. Commun. 16 (2025)): memory kernels, the sawtooth
  * protocol (Eq. 5), circular convolution u = K ∗ s (Eq. 3), the threshold g_θ (Eq. 6) and the weight
- * update over one period Δw = ∫ g_θ(u) dt (Eq. 7), computed as the authors' code does.
- *
- * Work in progress towards issue 4: the direct convolution, the kernels and Δw are here and tested
- * against SciPy; the FFT path, the piecewise-linear curve metrics, the ladder chain, the figures and
- * the CLI are not yet.
+ * update over one period Δw = ∫ g_θ(u) dt (Eq. 7), computed as the authors' code does, and the
+ * weight-update curve's metrics (Appendix E). The FFT path of the convolution is in
+ * src/core/fftconv.ts, the ladder kernel in src/ladder.ts, the paper's figures in src/figures.ts.
  */
 import { scratch } from "./core/scratch.js";
-import { chooseConvolution, convolutionInputs, convolveFft, finiteArray } from "./core/fftconv.js";
+import { chooseConvolution, convolutionInputs, convolveFft } from "./core/fftconv.js";
 import type { Backend } from "./core/loader.js";
 import type { WasmInstance } from "./core/instance.js";
 import * as check from "./core/validate.js";
@@ -113,7 +111,16 @@ export interface SawtoothOptions {
 }
 
 /** The sawtooth's grid: N = round((τ_f + τ_s)/dt) samples, the first `fast` of them (t_n < τ_f) in the fast phase. */
-function sawtoothGrid(options: { tauFast: number; tauSlow: number; dt: number }): { tauFast: number; tauSlow: number; dt: number; n: number; fast: number } {
+interface SawtoothGrid {
+  tauFast: number;
+  tauSlow: number;
+  dt: number;
+  n: number;
+  fast: number;
+}
+
+/** The checked {@link SawtoothGrid} of τ_f, τ_s and dt. */
+function sawtoothGrid(options: { tauFast: number; tauSlow: number; dt: number }): SawtoothGrid {
   const tauFast = check.positive("tauFast", options.tauFast);
   const tauSlow = check.positive("tauSlow", options.tauSlow);
   const dt = check.positive("dt", options.dt);
@@ -162,7 +169,7 @@ export function convolveWrap(
   wasm.f64.set(c.signal, s >> 3);
   wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
-  e.extend_periodic(ext, s, n, taps, c.shift % n);
+  e.extend_periodic(ext, s, n, taps, c.shift);
   e.conv_direct(out, ext, n, k, taps, c.scale);
   return wasm.f64Copy(out, n);
 }
@@ -202,21 +209,21 @@ function prefixSums(values: Float64Array, moment: 0 | 1, into: Float64Array, at:
  * Writes r = dt·(K ∗ φ) into wasm memory (scratch block `r`, N values) for the unit sawtooth φ
  * (amplitude 1, mean 0) on the kernel's grid, by assembly/contrastive.ts `sawtooth_response`: φ is
  * affine on each phase, so every output is a sum over at most three runs of the kernel, read off
- * prefix sums of K and j·K: O(N + L), no convolution. Returns the scratch instance and N.
+ * prefix sums of K and j·K: O(N + L), no convolution. Returns the scratch instance, the address of
+ * r, the `extra` blocks asked for, and ΣK (the compensated prefix sum's last entry).
  */
 function sawtoothResponseInto(
-  kernel: Float64Array, grid: { tauFast: number; tauSlow: number; dt: number; n: number; fast: number },
-  alignment: Alignment, extra: number[], backend?: Backend,
-): { wasm: WasmInstance; r: number; extra: number[] } {
+  kernel: Float64Array, grid: SawtoothGrid, alignment: Alignment, extra: number[], backend?: Backend,
+): { wasm: WasmInstance; r: number; extra: number[]; kernelSum: number } {
   const { tauFast, tauSlow, dt, n, fast } = grid, taps = kernel.length;
   const { wasm, addresses: [r, p0, p1, ...rest] } = scratch([8 * n, 8 * (taps + 1), 8 * (taps + 1), ...extra], "sawtooth-response buffers", backend);
   const f64 = wasm.f64;
   prefixSums(kernel, 0, f64, p0 >> 3);
   prefixSums(kernel, 1, f64, p1 >> 3);
-  const shift = alignment === "scipy" ? Math.floor(taps / 2) % n : 0;
+  const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0; // < n, since taps ≤ n
   // φ[m] = −½ + m·dt/τ_f on the fast phase, ½ − (m·dt − τ_f)/τ_s = ½ + τ_f/τ_s − m·dt/τ_s on the slow one.
   wasm.exports.sawtooth_response(r, p0, p1, taps, n, fast, shift, -0.5, dt / tauFast, 0.5 + tauFast / tauSlow, -dt / tauSlow, dt);
-  return { wasm, r, extra: rest };
+  return { wasm, r, extra: rest, kernelSum: f64[(p0 >> 3) + taps] };
 }
 
 /**
@@ -229,15 +236,26 @@ function sawtoothResponseInto(
  * @example const r = sawtoothResponse({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9 });
  */
 export function sawtoothResponse(options: { kernel: SampledKernel; tauFast: number; tauSlow: number; alignment?: Alignment; backend?: Backend }): Float64Array {
-  const { kernel } = options;
-  if (!kernel || !(kernel.values instanceof Float64Array)) throw new TypeError("kernel must be a sampled kernel { values, dt }");
-  finiteArray("kernel.values", kernel.values);
-  const grid = sawtoothGrid({ tauFast: options.tauFast, tauSlow: options.tauSlow, dt: kernel.dt });
+  const { values, grid } = checkKernel(options.kernel, options);
   const alignment = check.oneOf("alignment", options.alignment ?? "scipy", ["causal", "scipy"] as const);
-  if (kernel.values.length === 0) throw new RangeError("kernel.values must not be empty");
-  if (kernel.values.length > grid.n) throw new RangeError(`the kernel (${kernel.values.length} samples) is longer than one period (${grid.n} samples)`);
-  const { wasm, r } = sawtoothResponseInto(kernel.values, grid, alignment, [], options.backend);
+  const { wasm, r } = sawtoothResponseInto(values, grid, alignment, [], options.backend);
   return wasm.f64Copy(r, grid.n);
+}
+
+/**
+ * The checks both sawtooth paths make on a sampled kernel, in one place: a { values, dt } object with
+ * dt > 0 and finite samples, at least one and at most one period of the sawtooth (N samples on the
+ * kernel's grid). Returns the samples and the grid.
+ * @throws TypeError/RangeError naming the kernel, its dt or samples, or τ_f/τ_s.
+ */
+function checkKernel(kernel: SampledKernel | undefined, timing: { tauFast: number; tauSlow: number }): { values: Float64Array; grid: SawtoothGrid } {
+  if (!kernel || !(kernel.values instanceof Float64Array)) throw new TypeError("kernel must be a sampled kernel { values, dt }");
+  const dt = check.positive("kernel.dt", kernel.dt);
+  const values = check.finiteArray("kernel.values", kernel.values);
+  const grid = sawtoothGrid({ tauFast: timing.tauFast, tauSlow: timing.tauSlow, dt });
+  if (values.length === 0) throw new RangeError("kernel.values must not be empty");
+  if (values.length > grid.n) throw new RangeError(`the kernel (${values.length} samples) is longer than one period (${grid.n} samples)`);
+  return { values, grid };
 }
 
 /** From this many amplitudes on, `weightUpdateCurve`'s "auto" method uses the crossings. */
@@ -258,32 +276,24 @@ const CROSSINGS_FROM = 8;
  */
 export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"> & { amplitudes: number[]; method?: "auto" | "direct" | "crossings" }): Float64Array {
   const theta = check.nonNegative("theta", options.theta);
-  const { kernel } = options;
-  if (!kernel || !(kernel.values instanceof Float64Array)) throw new TypeError("kernel must be a sampled kernel { values, dt }");
-  const dt = check.positive("kernel.dt", kernel.dt);
+  const { values, grid } = checkKernel(options.kernel, options);
+  const { n, dt } = grid;
   if (Math.abs(options.dt - dt) > 1e-12 * dt) throw new RangeError(`dt (${options.dt}) must equal the kernel's dt (${dt})`);
   if (!Array.isArray(options.amplitudes) || options.amplitudes.length === 0) throw new TypeError("amplitudes must be a non-empty array");
-  const grid = sawtoothGrid({ tauFast: options.tauFast, tauSlow: options.tauSlow, dt });
   const alignment = check.oneOf("alignment", options.alignment ?? "scipy", ["causal", "scipy"] as const);
   const method = check.oneOf("method", options.method ?? "auto", ["auto", "direct", "crossings"] as const);
   const mean = check.finite("mean", options.mean ?? 0);
   const amplitudes = options.amplitudes.map((A, i) => check.finite(`amplitudes[${i}]`, A));
-  const { n } = grid, taps = kernel.values.length, m = amplitudes.length;
-  finiteArray("kernel.values", kernel.values);
-  if (taps === 0) throw new RangeError("kernel.values must not be empty");
-  if (taps > n) throw new RangeError(`the kernel (${taps} samples) is longer than one period (${n} samples)`);
-  let kernelSum = 0;
-  for (const v of kernel.values) kernelSum += v;
-  const offset = mean * dt * kernelSum;
+  const m = amplitudes.length;
   if (method === "direct" || (method === "auto" && m < CROSSINGS_FROM)) {
-    const { wasm, r } = sawtoothResponseInto(kernel.values, grid, alignment, [], options.backend);
-    const e = wasm.exports;
+    const { wasm, r, kernelSum } = sawtoothResponseInto(values, grid, alignment, [], options.backend);
+    const e = wasm.exports, offset = mean * dt * kernelSum;
     return Float64Array.from(amplitudes, (A) => e.threshold_trapezoid(r, n, offset, A, theta, dt));
   }
   // Sorted amplitudes (ties keep their order), the curve on them, then back to the caller's order.
   const order = Array.from(amplitudes, (_, i) => i).sort((i, j) => amplitudes[i] - amplitudes[j] || i - j);
-  const { wasm, r, extra: [amps, out, work] } = sawtoothResponseInto(kernel.values, grid, alignment, [8 * m, 8 * m, 32 * (m + 1)], options.backend);
-  const f64 = wasm.f64;
+  const { wasm, r, kernelSum, extra: [amps, out, work] } = sawtoothResponseInto(values, grid, alignment, [8 * m, 8 * m, 32 * (m + 1)], options.backend);
+  const f64 = wasm.f64, offset = mean * dt * kernelSum;
   order.forEach((i, k) => { f64[(amps >> 3) + k] = amplitudes[i]; });
   wasm.exports.threshold_curve(out, r, n, offset, amps, m, theta, dt, work);
   const sorted = wasm.f64View(out, m), dw = new Float64Array(m);

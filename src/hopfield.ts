@@ -190,8 +190,7 @@ export class Hopfield {
     const pathOption = check.oneOf("path", options.path ?? "auto", ["auto", "fast", "dense"] as const);
     if (pathOption === "fast" && rule !== "hebbian") throw new RangeError(`path "fast" needs Hebbian storage (rule "hebbian", no weights); got ${rule === "given" ? "given weights" : `rule "${rule}"`}`);
     const path = pathOption === "auto" ? (rule === "hebbian" ? "fast" : "dense") : pathOption;
-    const patternBias = check.finite("patternBias", options.patternBias ?? 0.5);
-    if (!(patternBias >= 0 && patternBias <= 1)) throw new RangeError(`patternBias must be in [0, 1], got ${patternBias}`);
+    const patternBias = check.probability("patternBias", options.patternBias ?? 0.5);
     const seed = check.seed("seed", options.seed ?? 0);
     const stream = check.integer("stream", options.stream ?? 0, 0, 2 ** 32 - 1);
     if (rule === "pseudoinverse" && k > n) throw new RangeError(`the pseudo-inverse rule stores at most n = ${n} linearly independent patterns; got K = ${k}`);
@@ -233,7 +232,7 @@ export class Hopfield {
         }
       }
       for (let i = 0; i < weights.length; i++) if (!Number.isFinite(weights[i])) throw new RangeError(`weights[${i}] must be finite`);
-      new Float32Array(e.memory.buffer, e.hopfield_weights(p), n * n).set(weights);
+      this.#wasm.f32.set(weights, e.hopfield_weights(p) >> 2);
       e.hopfield_set_scale(p, 1);
     } else if (rule === "hebbian") {
       e.hopfield_store_hebbian(p);
@@ -308,7 +307,7 @@ export class Hopfield {
     const e = this.#wasm.exports;
     const out = this.#scratch(4 * this.k);
     e.hopfield_overlaps(this.#p, out);
-    return Float64Array.from(new Int32Array(e.memory.buffer, out, this.k), (m) => m / this.n);
+    return Float64Array.from(this.#wasm.i32.subarray(out >> 2, (out >> 2) + this.k), (m) => m / this.n);
   }
 
   /** Hamming distance from the state to a ±1 vector or to stored pattern μ. */
@@ -348,10 +347,7 @@ export class Hopfield {
     if (dynamics === "glauber") temperature = check.positive("temperature", options.temperature);
     else if (options.temperature !== undefined) throw new RangeError(`temperature applies to "glauber" dynamics only (got dynamics "${dynamics}")`);
     const e = this.#wasm.exports;
-    if (options.seed !== undefined) {
-      const [hi, lo] = check.seedWords(check.seed("seed", options.seed));
-      e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
-    }
+    this.#reseed(options.seed);
     const energies = recordEnergy ? this.#scratch(8 * (maxSweeps + 1)) : 0;
     const initial = recordEnergy ? this.energy() : 0;
     const code = dynamics === "sync"
@@ -371,18 +367,13 @@ export class Hopfield {
    * `flipFraction` (seeded), then {@link Hopfield.run}.
    */
   recall(mu: number, options: HopfieldRunOptions & { flipFraction?: number } = {}): RecallResult {
-    const { flipFraction = 0.1, ...runOptions } = options;
-    const fraction = check.finite("flipFraction", flipFraction);
-    if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`flipFraction must be in [0, 1], got ${fraction}`);
-    const e = this.#wasm.exports;
-    if (runOptions.seed !== undefined) {
-      const [hi, lo] = check.seedWords(check.seed("seed", runOptions.seed));
-      e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
-    }
-    const flipped = e.hopfield_corrupt(this.#p, this.#checkPattern(mu), fraction);
+    const { flipFraction = 0.1, seed, ...runOptions } = options;
+    const fraction = check.probability("flipFraction", flipFraction);
+    this.setPattern(mu);
+    const flipped = this.corrupt(fraction, { seed });
     const corrupted = this.state();
     const initialOverlap = this.overlaps()[mu];
-    const run = this.run({ ...runOptions, seed: undefined });
+    const run = this.run(runOptions);
     const hamming = this.hamming(mu);
     return {
       pattern: mu, flipped, initialOverlap, finalOverlap: this.overlaps()[mu], hamming, success: hamming === 0,
@@ -395,14 +386,17 @@ export class Hopfield {
    * `seed` to reseed it first). Returns the number of bits flipped.
    */
   corrupt(fraction: number, options: { seed?: number } = {}): number {
-    const f = check.finite("fraction", fraction);
-    if (!(f >= 0 && f <= 1)) throw new RangeError(`fraction must be in [0, 1], got ${f}`);
+    const f = check.probability("fraction", fraction);
+    this.#reseed(options.seed);
+    return this.#wasm.exports.hopfield_flip_random(this.#p, f);
+  }
+
+  /** Reseeds the network's dynamics stream (update order, Glauber draws, corruption) when `seed` is given. */
+  #reseed(seed: number | undefined): void {
+    if (seed === undefined) return;
     const e = this.#wasm.exports;
-    if (options.seed !== undefined) {
-      const [hi, lo] = check.seedWords(check.seed("seed", options.seed));
-      e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
-    }
-    return e.hopfield_flip_random(this.#p, f);
+    const [hi, lo] = check.seedWords(check.seed("seed", seed));
+    e.rng_seed(e.hopfield_rng(this.#p), hi, lo);
   }
 
   /** Fraction of stored bits (μ, i) with sign(h_i(ξ^μ)) ≠ ξ_i^μ. Keeps the current state. */
@@ -419,7 +413,8 @@ export class Hopfield {
     const e = this.#wasm.exports;
     if (this.config.path !== "dense") return null;
     const scale = e.hopfield_scale(this.#p);
-    const w = new Float32Array(e.memory.buffer, e.hopfield_weights(this.#p), this.n * this.n).slice();
+    const at = e.hopfield_weights(this.#p) >> 2;
+    const w = this.#wasm.f32.slice(at, at + this.n * this.n);
     if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale;
     return w;
   }
@@ -451,15 +446,17 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
+/** Lanczos coefficients for g = 7, 9 terms (see {@link logGamma}), built once. */
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7] as const;
+
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ≲ 1e-15). */
 export function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   x -= 1;
-  let a = c[0];
+  let a = LANCZOS[0];
   const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (x + i);
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
@@ -485,7 +482,8 @@ export function exactUnstableFraction(n: number, k: number): number {
   if (M === 0) return 0;
   // X = 2S − M with S ~ Binomial(M, ½): unstable ⇔ S < (M − N + 1)/2; tie ⇔ S = (M − N + 1)/2.
   const edge = (M - (n - 1)) / 2;
-  const logTerm = (j: number) => logGamma(M + 1) - logGamma(j + 1) - logGamma(M - j + 1) - M * Math.LN2;
+  const logGammaM1 = logGamma(M + 1);
+  const logTerm = (j: number) => logGammaM1 - logGamma(j + 1) - logGamma(M - j + 1) - M * Math.LN2;
   let below = 0;
   for (let j = Math.ceil(edge) - 1; j >= 0; j--) {
     const term = Math.exp(logTerm(j));

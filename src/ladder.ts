@@ -290,9 +290,10 @@ export interface MarkovChainOptions {
 /**
  * A continuous-time Markov chain integrated exactly on the grid t_k = k·dt: P = exp(M dt) is computed
  * once per rate matrix in wasm (uniformisation with scaling and squaring, so P ≥ 0 and its columns
- * sum to 1), then each step is p ← P p inside wasm: a column-major SIMD mat-vec whose carried vector
- * is renormalised every 32 steps, while every recorded p is scaled to Σp = 1 (to a few ulps, over any
- * number of steps); P ≥ 0 and p ≥ 0 keep every entry ≥ 0 exactly (assembly/ladder.ts `ladder_step`).
+ * sum to 1), then each step is p ← P p inside wasm: a column-major SIMD mat-vec whose vector is
+ * divided by its sum every 16th step and at the end of each call, so every recorded p has
+ * |Σp − 1| ≲ 16·n·ε over any number of steps; P ≥ 0 and p ≥ 0 keep every entry ≥ 0 exactly
+ * (assembly/ladder.ts `ladder_step`).
  * `setRates` switches to new rates (piecewise-constant driving). The chain's state is allocated in
  * the constructor; the output buffer of `observe`/`trajectory` on the first such call (at most 8 MiB,
  * longer runs are recorded in chunks).

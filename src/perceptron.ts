@@ -121,11 +121,18 @@ export function resolvePerceptronConfig(options: PerceptronOptions = {}): Percep
   return { n, rule, alpha, k, nu, D, dt, batch, trainSize, sampling, testSize, trajectories, firstTrajectory, seed, teacher, init, maxWeightRms };
 }
 
-/** Bytes of wasm memory one simulation needs (checked before anything is allocated). */
+/**
+ * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
+ * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
+ * n·G input-byte buffers (this step's and the next), the (w, T), Δw and force tables (8 KiB per
+ * group), four 8G-member vectors and B row picks; 512 bytes cover the struct, the generator state
+ * and the 16-byte alignment of each block. Shared: the input rows and a shared teacher.
+ */
 function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
   const groups = Math.ceil(c.batch / 8);
-  const perTrajectory = 3 * 8 * c.n + c.n * groups + 8 * groups * 1024 + 4 * 64 * groups + 4 * c.batch + 512;
-  return { total: perTrajectory * c.trajectories + c.n * (c.trainSize + c.testSize) + (1 << 16), perTrajectory };
+  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 8 * groups * 1024 + 4 * 64 * groups + 4 * c.batch + 512;
+  const shared = c.n * (c.trainSize + c.testSize) + (c.teacher === "shared" ? 8 * c.n : 0) + (1 << 16);
+  return { total: perTrajectory * c.trajectories + shared, perTrajectory };
 }
 
 function checkMemory(c: PerceptronConfig): void {
@@ -267,8 +274,6 @@ export class Perceptron {
   get time(): number { return this.#steps * this.config.dt; }
   /** "diverged" once any trajectory's weights left the finite range. */
   get status(): "running" | "diverged" { return this.#divergedAt === null ? "running" : "diverged"; }
-  /** True once any trajectory diverged (the same as status === "diverged"). */
-  get diverged(): boolean { return this.#divergedAt !== null; }
   /** Time at which the first trajectory diverged, or null. */
   get divergedAt(): number | null { return this.#divergedAt; }
 

@@ -8,12 +8,8 @@
  */
 import { WasmInstance } from "./core/instance.js";
 import type { Backend } from "./core/loader.js";
+import { scratchInstance } from "./core/scratch.js";
 import { integer, knownKeys, seed as checkSeed, seedWords } from "./core/validate.js";
-
-let scratch: WasmInstance | undefined;
-function scratchInstance(): WasmInstance {
-  return (scratch ??= new WasmInstance("the shared scratch instance"));
-}
 
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.

@@ -119,9 +119,10 @@ describe("kernel-update", () => {
     const curve = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
     expect(curve.amplitudes).toHaveLength(400);
     expect(curve.dw).toHaveLength(400);
-    // Eq. 9: dynamic range ≈ τ_s/τ_f = 9 (a few per cent lower at τ_f = 1, the kernel's width ≈ 0.1).
-    expect(curve.dynamicRange).toBeGreaterThan(8);
-    expect(curve.dynamicRange).toBeLessThan(9.5);
+    // Eq. 9: the range falls short of τ_s/τ_f = 9 by the kernel's width plus one amplitude step
+    // (≲ 10 %), never above it (reason in test/contrastive.test.ts). Observed 8.72.
+    expect(curve.dynamicRange).toBeLessThanOrEqual(9);
+    expect(curve.dynamicRange).toBeGreaterThan(0.9 * 9);
     expect(Math.abs(curve.offset)).toBeLessThan(0.05);
     expect(readFileSync(join(dir, "c.svg"), "utf8")).toMatch(/^<svg/);
     const few = cli("kernel-update", "--kernel", "sine", "--tau-fast", "0.1", "--tau-slow", "0.9", "--amplitudes", "1,2", "--theta", "0", "--json", join(dir, "f.json"));

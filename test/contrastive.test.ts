@@ -68,11 +68,13 @@ describe("kernels and the weight update", () => {
     expect(Math.abs(sine.values.reduce((a, b) => a + b, 0))).toBeLessThan(1e-15);
   });
 
-  it("Δw of the I = 0 kernel at τ_f = 1, τ_s = 9, θ = 100/9 matches the authors' method in SciPy to 1e-6", () => {
+  it("Δw of the I = 0 kernel at τ_f = 1, τ_s = 9, θ = 100/9 matches the authors' method in SciPy to 1e-12", () => {
     const w = fixtures.weightUpdate;
     const kernel = ecoliKernel({ area: w.area, dt: w.dt });
     const dws = weightUpdateCurve({ kernel, dt: w.dt, tauFast: w.tauFast, tauSlow: w.tauSlow, mean: w.mean, theta: w.theta, alignment: "scipy", amplitudes: w.updates.map((u: { amplitude: number }) => u.amplitude) });
-    w.updates.forEach((u: { dw: number }, i: number) => assertClose(dws[i], u.dw, { rtol: 1e-6 }));
+    // The same f64 sums of the same samples in another order (SciPy's direct convolution against run
+    // sums over compensated prefix sums), so the same samples pass θ: observed 1.1e-15 relative.
+    w.updates.forEach((u: { dw: number }, i: number) => assertClose(dws[i], u.dw, { rtol: 1e-12 }));
   });
 
   it("Δw → A in the ideal limit τ_s ≫ τ_f ≫ τ_K with A/τ_s < θ < A/τ_f", () => {
@@ -87,8 +89,11 @@ describe("kernels and the weight update", () => {
     const s = sawtooth({ tauFast: 1, tauSlow: 3, amplitude: 2, mean: 5, dt: 0.001 });
     expect(s).toHaveLength(4000);
     assertClose(s[0], 4, { atol: 1e-12 });
-    assertClose(Math.max(...s), 6, { atol: 2e-3 });
-    assertClose(s.reduce((a, b) => a + b, 0) / s.length, 5, { atol: 1e-3 });
+    // The peak s̄ + A/2 is sampled exactly: t = 1000·dt = τ_f starts the slow phase with t − τ_f = 0.
+    assertClose(Math.max(...s), 6, { atol: 1e-12 });
+    // The samples' mean is exactly s̄ (the phases average 4.999 and 5.000333…, weighted 1 : 3); only
+    // the 4000-term sum rounds, by ≤ N·ε·max|s| ≈ 3e-12 after dividing by N (observed 2e-15).
+    assertClose(s.reduce((a, b) => a + b, 0) / s.length, 5, { atol: 3e-12 });
     expect(() => sawtooth({ tauFast: 0, tauSlow: 1, amplitude: 1, dt: 0.1 })).toThrow(/tauFast must be > 0/);
   });
 
@@ -129,14 +134,19 @@ describe("three-segment fit and curve metrics", () => {
     expect(fit.sse).toBeLessThan(1e-12);
   });
 
-  it("ln dynamic range follows ln(τ_s/τ_f) for the I = 0 kernel (Eq. 9)", () => {
+  it("the dynamic range of the I = 0 kernel falls just short of τ_s/τ_f (Eq. 9)", () => {
     const kernel = ecoliKernel({ area: 0, dt: 1e-3 });
     const amps = Array.from({ length: 200 }, (_, i) => (0.75 * 100 * i) / 199);
     for (const [tauFast, tauSlow] of [[1, 9], [2, 10]]) {
       const dw = weightUpdateCurve({ kernel, dt: 1e-3, tauFast, tauSlow, mean: 0, theta: 100 / tauSlow, amplitudes: amps });
       const { dynamicRange, offset } = curveMetrics(amps, dw, 100);
-      // Eq. 9 holds for τ_f ≫ τ_K ≈ 0.1; at τ_f = 1–2 the finite kernel width costs a few per cent.
-      assertClose(Math.log(dynamicRange), Math.log(tauSlow / tauFast), { atol: 0.1 });
+      // Eq. 9 (range = τ_s/τ_f) is the limit τ_f ≫ τ_K ≈ 0.1. The kernel's width delays u's rise, so
+      // u first reaches θ = A_max/τ_s above A_max·τ_f/τ_s, and the fit's breakpoint lands on the next
+      // amplitude of the grid: the range falls short of τ_s/τ_f (by ≈ τ_K/τ_f plus one grid step,
+      // ≲ 10 %), never above it. The same bounds in test/cli.test.ts and test/demo-memory.test.ts.
+      // Observed 8.56 (τ_s/τ_f = 9) and 4.82 (5).
+      expect(dynamicRange).toBeLessThanOrEqual(tauSlow / tauFast);
+      expect(dynamicRange).toBeGreaterThan(0.9 * (tauSlow / tauFast));
       expect(Math.abs(offset)).toBeLessThan(0.05); // zero-area kernel, s̄ = 0: no offset (Eq. 10)
     }
   });

@@ -212,8 +212,9 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     await page.selectOption("#variant", "plain");
     await page.fill("#epochs", "0");
     await page.click("#start");
-    await expect.poll(() => page.evaluate(() => window.__thermolearnEqprop.status), { timeout: 10_000 }).toBe("error");
-    expect(await errorBox.textContent()).toBe("RangeError: epochs must be an integer in [1, 200], got 0");
+    // The status is still "error" from the step above, so wait for the new message itself.
+    await expect.poll(() => errorBox.textContent(), { timeout: 10_000 }).toBe("RangeError: epochs must be an integer in [1, 200], got 0");
+    expect(await page.evaluate(() => window.__thermolearnEqprop.status)).toBe("error");
 
     // Good input works again and clears the message.
     await page.fill("#epochs", "1");

@@ -82,8 +82,10 @@ describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
     expect(s.error).toBeNull();
     expect(s.theta).toBeCloseTo(100 / 9, 10); // Eq. 45 with I = 0: θ = A_max/τ_s
     expect(Number(await page.inputValue("#theta"))).toBeCloseTo(100 / 9, 4);
-    expect(s.dynamicRange).toBeGreaterThan(7);
-    expect(s.dynamicRange).toBeLessThan(10);
+    // Short of τ_s/τ_f = 9 by the kernel's width plus one amplitude step (≲ 10 %), never above it
+    // (reason in test/contrastive.test.ts). Observed 8.25 (100 amplitudes, step 0.76).
+    expect(s.dynamicRange).toBeLessThanOrEqual(9);
+    expect(s.dynamicRange).toBeGreaterThan(0.9 * 9);
     expect(Math.abs(s.offset!)).toBeLessThan(0.05);
     // Inside the range, Δw ≈ A: the fast rise alone passes the threshold.
     const i50 = s.amplitudes.findIndex((a) => a >= 50);

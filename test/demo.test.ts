@@ -48,7 +48,6 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
 
     // While the worker runs, measure setTimeout(0) round trips and animation frames on the page.
     const responsiveness = await measureResponsiveness(page, "__thermolearnDemo", FINAL, 55_000);
-    await page.waitForFunction(() => (window.__thermolearnDemo.records.at(-1)?.t ?? 0) >= 3, null, { timeout: 60_000 });
     await waitForRunEnd(page);
 
     const state = await page.evaluate(() => window.__thermolearnDemo);

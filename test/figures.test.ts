@@ -11,19 +11,27 @@ describe("figures of Falk et al.", () => {
     expect(two.results).toEqual(one.results);
   });
 
-  it("Fig. 4C: ln dynamic range tracks ln(τ_s/τ_f) (Eq. 9)", () => {
-    const gaps: number[] = [];
+  it("Fig. 4C: ln dynamic range falls short of ln(τ_s/τ_f), by little where τ_f ≫ τ_K (Eq. 9)", () => {
+    let checked = 0;
     for (const task of figureTasks({ figure: "4c", points: 12, seed: 1, dt: 2e-3 })) {
       const p = figurePoint(task);
       expect(p.tauFast).toBeGreaterThanOrEqual(0.1);
       expect(p.tauSlow).toBeLessThan(49.8);
-      gaps.push(p.lnDynamicRange - p.lnRatio);
+      const gap = p.lnDynamicRange - p.lnRatio;
+      // Eq. 9 is the limit τ_f ≫ τ_K ≈ 0.1. The kernel's width delays u's rise, so A_min lies above
+      // A_max·τ_f/τ_s (see test/contrastive.test.ts): every point falls short, never above (the
+      // 1e-12 is the rounding of the two logarithms).
+      expect(gap).toBeLessThanOrEqual(1e-12);
+      // Where τ_f ≥ 10 τ_K = 1 the shortfall is O(τ_K/τ_f) plus one amplitude step: |gap| < 0.1
+      // (observed ≤ 0.035 on the 7 such points). The 5 points with τ_f < 1 (0.11 … 0.97) are left
+      // out: there the kernel is a sizeable part of the fast phase, and the gap grows to −2.4 at
+      // τ_f = 0.11, where it is as slow as the fast phase itself.
+      if (p.tauFast >= 1) {
+        checked++;
+        expect(gap).toBeGreaterThan(-0.1);
+      }
     }
-    // Eq. 9 is the limit τ_s ≫ τ_f ≫ τ_K ≈ 0.1; at τ_f down to 0.1 the measured range falls short,
-    // so the gap is ≤ 0 on average and small in size: the 1000-point figure shows the trend.
-    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-    expect(mean).toBeLessThan(0.1);
-    expect(mean).toBeGreaterThan(-1.5);
+    expect(checked).toBe(7);
   });
 
   it("Fig. 5C: for long protocols the offset grows like the baseline I·s̄·(τ_f + τ_s)/A_max", () => {

@@ -214,13 +214,21 @@ describe("capacity", () => {
     const ratio = (n: number) => exactUnstableFraction(n, n / 10) / predictedUnstableFraction(n, n / 10);
     expect(Math.abs(1 - ratio(200_000))).toBeLessThan(Math.abs(1 - ratio(1000)));
     expect(Math.abs(1 - ratio(200_000))).toBeLessThan(0.01);
-    // The finite-N signal-to-noise form tracks the exact tail closely (a Gaussian tail of a binomial).
-    for (const k of [50, 100, 138, 200]) assertClose(predictedUnstableFractionFiniteN(1000, k), exactUnstableFraction(1000, k), { rtol: 0.02 });
+    // The finite-N signal-to-noise form tracks the exact tail closely (a Gaussian tail of a binomial):
+    // observed relative error 4.9e-4 at K = 50 (the deepest tail, ~3e-6), ≤ 3e-5 for K ≥ 100; 1e-3 is
+    // twice the worst, far below the 1–6 % by which Φ(−√(N/K)) misses.
+    for (const k of [50, 100, 138, 200]) assertClose(predictedUnstableFractionFiniteN(1000, k), exactUnstableFraction(1000, k), { rtol: 1e-3 });
   });
 
   it("unstable bits match the exact expectation within sampling error; retrieval collapses past 0.14", () => {
     const r = hopfieldCapacity({ n: 500, loads: [0.05, 0.1, 0.15, 0.2], trials: 12, seed: 1, recallPatterns: 8 });
     expect(r.status).toBe("completed");
+    // Load 0.05 (K = 25): the expected count of unstable bits over 12 networks × K × N bits is
+    // exact·12·K·N ≈ 0.38, so the standard error is usually 0 and unusable. Count them instead:
+    // Poisson(0.38) exceeds 5 with probability 3e-6.
+    const bits0 = r.config.trials * r.k[0] * r.config.n;
+    expect(r.exactUnstable![0] * bits0).toBeLessThan(0.5);
+    expect(Math.round(r.unstableFraction[0] * bits0)).toBeLessThanOrEqual(5);
     for (let i = 1; i < 4; i++) {
       // Standard error from the spread over 12 networks; 4.5 of them bounds a 4-load family at ~1e-4.
       expect(Math.abs(r.unstableFraction[i] - r.exactUnstable![i])).toBeLessThan(4.5 * r.unstableStdError[i]);
@@ -233,11 +241,11 @@ describe("capacity", () => {
 
   it("a load measured alone gives the same numbers as inside a longer sweep", () => {
     const whole = hopfieldCapacity({ n: 120, loads: [0.05, 0.1, 0.15], trials: 3, seed: 6, recallPatterns: 2 });
-    const alone = hopfieldCapacity({ n: 120, loads: [0.1], trials: 2, seed: 6, recallPatterns: 2 });
-    const again = hopfieldCapacity({ n: 120, loads: [0.1], trials: 3, seed: 6, recallPatterns: 2 });
-    expect(again.unstableFraction[0]).toBe(whole.unstableFraction[1]);
-    expect(again.retrievalOverlap[0]).toBe(whole.retrievalOverlap[1]);
-    expect(alone.k).toEqual([12]);
+    const alone = hopfieldCapacity({ n: 120, loads: [0.1], trials: 3, seed: 6, recallPatterns: 2 });
+    expect(alone.k).toEqual([whole.k[1]]);
+    expect(alone.unstableFraction[0]).toBe(whole.unstableFraction[1]);
+    expect(alone.retrievalOverlap[0]).toBe(whole.retrievalOverlap[1]);
+    expect(alone.perfectRecallFraction[0]).toBe(whole.perfectRecallFraction[1]);
   });
 
   it("perfect recall fails first for Hebbian, later for Storkey", () => {

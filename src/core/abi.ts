@@ -14,6 +14,7 @@ export interface ThermolearnExports {
 
   // simd.ts
   dot_f64(a: number, b: number, n: number): number;
+  dot_f32(a: number, b: number, n: number): number;
   simd_enabled(): number;
 
   // rng.ts: xoshiro256++ state is 32 bytes at `state`.
@@ -90,13 +91,11 @@ export interface ThermolearnExports {
   ladder_propagator_matrix(p: number): number;
   ladder_prob(p: number): number;
   ladder_steps(p: number): number;
-  ladder_set_steps(p: number, steps: number): void;
   ladder_propagator(p: number, dt: number): number;
   ladder_matvec(out: number, At: number, x: number, n: number): void; // A column-major (At = row-major Aᵀ)
   ladder_step(p: number, count: number, mode: number, w: number, out: number): void;
 
   // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop.ts.
-  dot_f32(a: number, b: number, n: number): number;
   eqprop_drive(net: number, x: number, drive: number, count: number): void;
   eqprop_relax(net: number, drive: number, states: number, targets: number, count: number, iterations: number, beta: number, epsilon: number): void;
   eqprop_energy(net: number, x: number, drive: number, states: number, count: number, out: number): void;

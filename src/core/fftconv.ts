@@ -1,19 +1,13 @@
 /**
- * The FFT path of the circular convolution (assembly/fft.ts): the same result as `convolveWrap` in
- * src/contrastive.ts up to round-off, in O(N log L) instead of O(NL), by overlap-save with radix-2
- * FFT blocks. {@link chooseConvolution} says which path is faster for a given size.
+ * The FFT path of the circular convolution (assembly/fft.ts), reached through `convolveWrap` in
+ * src/contrastive.ts (`method: "fft"`, or "auto" for long kernels): the direct path's result up to
+ * round-off, in O(N log L) instead of O(NL), by overlap-save with radix-2 FFT blocks.
+ * {@link chooseConvolution} says which path is faster for a given size.
  */
-import { scratch } from "./scratch.js";
+import { scratch, scratchInstance } from "./scratch.js";
 import type { Backend } from "./loader.js";
 import type { WasmInstance } from "./instance.js";
 import * as check from "./validate.js";
-
-/** A Float64Array of finite values; TypeError/RangeError naming it otherwise. */
-export function finiteArray(name: string, x: unknown): Float64Array {
-  if (!(x instanceof Float64Array)) throw new TypeError(`${name} must be a Float64Array`);
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`${name}[${i}] must be finite, got ${x[i]}`);
-  return x;
-}
 
 /** A circular convolution's checked inputs (both paths take these). */
 export interface ConvolutionInputs {
@@ -21,7 +15,7 @@ export interface ConvolutionInputs {
   kernel: Float64Array;
   n: number;
   taps: number;
-  /** 0 for "causal", ⌊L/2⌋ for "scipy". */
+  /** 0 for "causal", ⌊L/2⌋ for "scipy"; < n, since taps ≤ n. */
   shift: number;
   scale: number;
 }
@@ -32,7 +26,7 @@ export interface ConvolutionInputs {
  * than the signal, or a bad alignment/scale.
  */
 export function convolutionInputs(signal: unknown, kernel: unknown, options: { alignment?: unknown; scale?: unknown }): ConvolutionInputs {
-  const s = finiteArray("signal", signal), k = finiteArray("kernel", kernel);
+  const s = check.finiteArray("signal", signal), k = check.finiteArray("kernel", kernel);
   const n = s.length, taps = k.length;
   if (n === 0 || taps === 0) throw new RangeError("signal and kernel must not be empty");
   if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
@@ -78,32 +72,20 @@ function twiddleTable(wasm: WasmInstance, logb: number): number {
 
 /**
  * Circular convolution c[i] = scale · Σ_{j<L} K[j] s[(i − j + shift) mod N] by FFT (overlap-save,
- * radix-2, f64), shift 0 for "causal" (default) or ⌊L/2⌋ for "scipy" (= scipy.ndimage.convolve1d(s,
- * K, mode="wrap")). Same semantics and validation as `convolveWrap`; the result differs from the
- * direct sum by FFT round-off, |error| ≲ c·log2(B)·ε·Σ|K|·max|s| (B the block size).
- * @throws RangeError for a kernel longer than the signal or non-finite samples.
- * @example convolveWrapFft(signal, kernel, { alignment: "scipy" })
+ * radix-2, f64) on checked inputs (see {@link convolutionInputs}): the direct sum up to FFT
+ * round-off, |error| ≲ c·log2(B)·ε·Σ|K|·max|s| (B the block size).
  */
-export function convolveWrapFft(
-  signal: Float64Array,
-  kernel: Float64Array,
-  options: { alignment?: "causal" | "scipy"; scale?: number; backend?: Backend } = {},
-): Float64Array {
-  return convolveFft(convolutionInputs(signal, kernel, options), options.backend);
-}
-
-/** The FFT path on checked inputs (see {@link convolutionInputs}). */
 export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Array {
   const { n, taps } = c;
   const logb = fftBlockLog2(n, taps);
-  // The twiddle table first (cached per block size), then the per-call buffers.
-  const { wasm } = scratch([], "convolution buffers", backend);
+  // The twiddle table first (cached per block size; it may allocate), then the per-call buffers.
+  const wasm = scratchInstance(backend);
   const tw = twiddleTable(wasm, logb);
   const { addresses: [s, ext, k, out, work] } = scratch([8 * n, 8 * (n + taps), 8 * taps, 8 * n, 32 * 2 ** logb], "FFT convolution buffers", backend);
   wasm.f64.set(c.signal, s >> 3);
   wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
-  e.extend_periodic(ext, s, n, taps, c.shift % n);
+  e.extend_periodic(ext, s, n, taps, c.shift);
   e.conv_fft(out, ext, n, k, taps, c.scale, logb, tw, work);
   return wasm.f64Copy(out, n);
 }
@@ -112,10 +94,11 @@ export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Arr
  * Which path is faster for a signal of n samples and a kernel of `taps` taps: "direct" (O(nL)) or
  * "fft" (O(n log L)); both give the same result up to round-off.
  *
- * Measured crossover (convolveWrap vs convolveWrapFft, whole calls, SIMD build, medians; Node 20,
- * 2-core Intel Xeon VM, noisy to ±20 %): the FFT path wins from L ≈ 32–40 at n = 10⁴ and 10⁵, L ≈ 56
- * at n = 1000, L ≈ 80–96 at n = 512, L ≈ 96–128 at n = 256, and not below L = 128 at n = 128. At
- * n = 10⁴, L = 1000 it is ≈ 10× faster (0.47 ms vs 4.5 ms), at n = 10⁵ ≈ 13× (2.6 ms vs 34 ms).
+ * Measured crossover (`convolveWrap` with method "direct" vs "fft", whole calls, SIMD build, medians;
+ * Node 20, 2-core Intel Xeon VM, noisy to ±20 %): the FFT path wins from L ≈ 32–40 at n = 10⁴ and
+ * 10⁵, L ≈ 56 at n = 1000, L ≈ 80–96 at n = 512, L ≈ 96–128 at n = 256, and not below L = 128 at
+ * n = 128. At n = 10⁴, L = 1000 it is ≈ 10× faster (0.47 ms vs 4.5 ms), at n = 10⁵ ≈ 13× (2.6 ms
+ * vs 34 ms).
  */
 export function chooseConvolution(n: number, taps: number): "direct" | "fft" {
   const threshold = n >= 4096 ? 40 : n >= 1000 ? 64 : n >= 256 ? 112 : Infinity;

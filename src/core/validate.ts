@@ -30,6 +30,13 @@ export function nonNegative(name: string, value: unknown): number {
   return x;
 }
 
+/** A probability: a finite number in [0, 1]. */
+export function probability(name: string, value: unknown): number {
+  const x = finite(name, value);
+  if (!(x >= 0 && x <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${x}`);
+  return x;
+}
+
 /** An integer in [min, max]. */
 export function integer(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
   const x = finite(name, value);
@@ -51,17 +58,22 @@ export function oneOf<T extends string>(name: string, value: unknown, allowed: r
   return value as T;
 }
 
+/** A Float64Array of finite values, not copied; TypeError/RangeError naming it (and the bad index) otherwise. */
+export function finiteArray(name: string, value: unknown): Float64Array {
+  if (!(value instanceof Float64Array)) throw new TypeError(`${name} must be a Float64Array`);
+  for (let i = 0; i < value.length; i++) {
+    if (!Number.isFinite(value[i])) throw new RangeError(`${name}[${i}] must be finite, got ${value[i]}`);
+  }
+  return value;
+}
+
 /** A Float64Array (or number array) of exactly `length` finite values, copied. */
 export function vector(name: string, value: unknown, length: number): Float64Array {
   if (!(value instanceof Float64Array) && !Array.isArray(value)) {
     throw new TypeError(`${name} must be a Float64Array or an array of numbers`);
   }
   if (value.length !== length) throw new RangeError(`${name} must have length ${length}, got ${value.length}`);
-  const out = Float64Array.from(value as ArrayLike<number>);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new RangeError(`${name}[${i}] must be finite, got ${out[i]}`);
-  }
-  return out;
+  return finiteArray(name, Float64Array.from(value as ArrayLike<number>));
 }
 
 /** Rejects keys that are not options (catches typos such as `{ batchSize: 30 }`). */
