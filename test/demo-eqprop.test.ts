@@ -9,7 +9,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, measureResponsiveness, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import { REPO_ROOT, expectResponsive, measureResponsiveness, RESPONSIVENESS_RETRIES, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/eqprop.ts declares window.__thermolearnEqprop (an EqPropDemoState) for the type checker.
 import type {} from "../demo/eqprop.js";
@@ -77,7 +77,7 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(errors).toEqual([]);
   });
 
-  it("trains the memory variant in a worker: the held-out error falls far below chance, the page stays responsive", async () => {
+  it("trains the memory variant in a worker: the held-out error falls far below chance, the page stays responsive", { retry: RESPONSIVENESS_RETRIES }, async () => {
     await page.selectOption("#variant", "memory");
     await page.fill("#epochs", "3");
     await page.fill("#seed", "0");
@@ -147,10 +147,7 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(await page.locator("#progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
 
     // The page never froze: the event loop answered within 200 ms and frames kept coming.
-    expect(responsiveness.status).toBe("done");
-    expect(responsiveness.probes).toBeGreaterThan(5);
-    expect(responsiveness.maxDelay).toBeLessThan(200);
-    expect(responsiveness.frames).toBeGreaterThan(0);
+    expectResponsive(responsiveness);
 
     mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
     await page.screenshot({ path: `${REPO_ROOT}test-results/demo-eqprop.png`, fullPage: true });

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, measureResponsiveness, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import { REPO_ROOT, expectResponsive, measureResponsiveness, RESPONSIVENESS_RETRIES, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/main.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
 import type {} from "../demo/main.js";
@@ -42,7 +42,7 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     await demo?.close();
   });
 
-  it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", async () => {
+  it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", { retry: RESPONSIVENESS_RETRIES }, async () => {
     await setControls(page, "hebbian", { n: "1000", nu: "3", k: "1", batch: "30", dt: "0.001", tEnd: "10", seed: "0" });
     await page.click("#start");
 
@@ -65,10 +65,7 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     expect(last.heat).toBeGreaterThan(0); // learning dissipates heat
 
     // The page never froze: the event loop answered within 200 ms and frames kept coming.
-    expect(responsiveness.status).toBe("done");
-    expect(responsiveness.probes).toBeGreaterThan(5);
-    expect(responsiveness.maxDelay).toBeLessThan(200);
-    expect(responsiveness.frames).toBeGreaterThan(0);
+    expectResponsive(responsiveness);
 
     // Both charts are SVGs with a drawn line; the ε chart has the Hebbian reference line.
     for (const id of ["chart-epsilon", "chart-heat"]) {

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 /** The repository root (served as "/"). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -31,7 +32,7 @@ export async function serveStatic(root = REPO_ROOT, port = 0): Promise<StaticSer
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
 }
@@ -75,6 +76,12 @@ export async function openDemo(path: string, bundles: string[]): Promise<Demo> {
 export interface Responsiveness {
   /** Longest setTimeout(0) round trip (ms). */
   maxDelay: number;
+  /**
+   * Longest task the page's own main thread ran meanwhile (ms; the Long Tasks API reports tasks
+   * over 50 ms, so 0 means none). A long round trip without a long task means the whole renderer
+   * waited for a core (the machine was busy), not that the page blocked itself.
+   */
+  longestTask: number;
   /** How many round trips were measured. */
   probes: number;
   /** Animation frames drawn meanwhile. */
@@ -94,7 +101,11 @@ export function measureResponsiveness(page: Page, stateName: string, finalStatus
   return page.evaluate(async ({ stateName, final, limitMs }) => {
     const s = (window as unknown as Record<string, { status: string }>)[stateName];
     const started = performance.now();
-    let frames = 0, maxDelay = 0, probes = 0;
+    let frames = 0, maxDelay = 0, probes = 0, longestTask = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) longestTask = Math.max(longestTask, task.duration);
+    });
+    observer.observe({ type: "longtask" });
     const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
     requestAnimationFrame(countFrames);
     while (!final.includes(s.status) && performance.now() - started < limitMs) {
@@ -103,6 +114,32 @@ export function measureResponsiveness(page: Page, stateName: string, finalStatus
       maxDelay = Math.max(maxDelay, performance.now() - t0);
       probes++;
     }
-    return { maxDelay, probes, frames, ms: performance.now() - started, status: s.status };
+    for (const task of observer.takeRecords()) longestTask = Math.max(longestTask, task.duration);
+    observer.disconnect();
+    return { maxDelay, longestTask, probes, frames, ms: performance.now() - started, status: s.status };
   }, { stateName, final: finalStatuses, limitMs });
+}
+
+/**
+ * How often a test that asserts {@link expectResponsive} is re-run before it fails. Rarely (one CI
+ * run, and once in about 20 runs here) Chromium's main thread stalls once for 1–2 s during a run: a
+ * single long task, while the page's own tasks otherwise stay under ≈ 75 ms (the first vega chart).
+ * The cause was not pinned down (it did not recur under a CPU profiler in 12 runs, nor with both
+ * cores loaded by other processes). A page that did its work on the main thread would block on
+ * every attempt, so the retries forgive a rare stall, not that bug.
+ */
+export const RESPONSIVENESS_RETRIES = 2;
+
+/**
+ * The page never froze while its worker ran: the run finished, the event loop answered every
+ * setTimeout(0) within 200 ms (a 5 frames-per-second floor), no task of the page's main thread took
+ * 200 ms, and animation frames kept coming. The failure message carries the whole measurement.
+ */
+export function expectResponsive(r: Responsiveness): void {
+  const seen = JSON.stringify(r);
+  expect(r.status, seen).toBe("done");
+  expect(r.probes, seen).toBeGreaterThan(5);
+  expect(r.longestTask, seen).toBeLessThan(200);
+  expect(r.maxDelay, seen).toBeLessThan(200);
+  expect(r.frames, seen).toBeGreaterThan(0);
 }
