@@ -21,7 +21,7 @@ import * as check from "./core/validate.js";
 import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
 import { FIGURES, figureConfig, figureTasks } from "./figures.js";
 import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
-import { runTasks } from "./core/pool.js";
+import { runFigureTasks } from "./figure-pool.js";
 import {
   kernelMoments, curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, sineKernel, weightUpdateCurve, type SampledKernel,
 } from "./contrastive.js";
@@ -427,7 +427,7 @@ async function figureCommand(argv: string[]): Promise<number> {
   const workers = num.workers === undefined ? undefined : withFlags(flags, () => check.integer("workers", num.workers, 1, 256));
   const bar = new ProgressBar(`figure ${name}`, process.stderr);
   const started = performance.now();
-  const { results, status } = await runTasks(tasks, { workers, onProgress: (p) => bar.update(p.fraction, `${p.step}/${p.steps}`) });
+  const { results, status } = await runFigureTasks(tasks, { workers, onProgress: (p) => bar.update(p.fraction, `${p.step}/${p.steps}`) });
   bar.done();
   const columns: Record<string, number[]> = {};
   for (const r of results) for (const [k, v] of Object.entries(r)) (columns[k] ??= []).push(v);

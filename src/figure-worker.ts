@@ -1,4 +1,4 @@
-/** worker_threads entry for src/core/pool.ts: computes figure points on request. */
+/** worker_threads entry for src/figure-pool.ts (src/core/pool.ts): computes figure points on request. */
 import { parentPort } from "node:worker_threads";
 import { figurePoint, type FigureTask } from "./figures.js";
 

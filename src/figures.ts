@@ -1,7 +1,7 @@
 /**
  * The paper's figures as experiments (Falk et al., spec §3), each a list of independent points.
  * Point i draws its random parameters from stream i of the seed (and Fig. 6B's groups from streams
- * 2³¹ + g), so a figure is bit-identical whatever the number of workers (src/core/pool.ts) or the
+ * 2³¹ + g), so a figure is bit-identical whatever the number of workers (src/figure-pool.ts) or the
  * order they finish in. Fig. 8 is deterministic: point i is the i-th ratio of a log-spaced sweep.
  */
 import { curveMetrics, ecoliKernel, weightUpdate, weightUpdateCurve, type SampledKernel } from "./contrastive.js";

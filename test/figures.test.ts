@@ -1,12 +1,12 @@
 import { describe, it, expect } from "vitest";
 import { figurePoint, figureTasks } from "../src/figures.js";
-import { runTasks } from "../src/core/pool.js";
+import { runFigureTasks } from "../src/figure-pool.js";
 
 describe("figures of Falk et al.", () => {
   it("are bit-identical whatever the worker count (worker_threads vs this thread)", async () => {
     const tasks = figureTasks({ figure: "4c", points: 6, seed: 3, dt: 2e-3 });
-    const one = await runTasks(tasks, { workers: 1 });
-    const two = await runTasks(tasks, { workers: 2 });
+    const one = await runFigureTasks(tasks, { workers: 1 });
+    const two = await runFigureTasks(tasks, { workers: 2 });
     expect(one.status).toBe("completed");
     expect(two.results).toEqual(one.results);
   });

@@ -1,44 +1,43 @@
 /**
- * Runs independent figure points on all cores with worker_threads (Node), or in this thread when
- * `workers` is 1. Results are placed by index, so the output does not depend on the worker count or
- * on which worker finishes first.
+ * Runs independent tasks on all cores with worker_threads (Node), or in this thread when `workers`
+ * is 1. Results are placed by index, so the output does not depend on the worker count or on which
+ * worker finishes first. The pool knows nothing of the tasks: the caller gives the function that
+ * computes one (for this thread) and the worker script that computes one on request. That script
+ * answers `{id, task}` with `{id, result}` or `{id, error}` (see src/figure-worker.ts).
  */
-import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { figurePoint, type FigureTask } from "../figures.js";
 import type { Progress } from "./drive.js";
 
-/** The bundled worker script: dist/figure-worker.js beside this bundle, or from the sources. */
-function workerScript(): string {
-  const candidates = [new URL("./figure-worker.js", import.meta.url), new URL("../../dist/figure-worker.js", import.meta.url)];
-  for (const url of candidates) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  throw new Error("dist/figure-worker.js is missing: run `npm run build`");
+export interface PoolOptions<T, R> {
+  /** Computes one task in this thread (used when `workers` is 1). */
+  compute: (task: T) => R;
+  /** The worker script's path (used when `workers` > 1). */
+  script: () => string;
+  /** Threads to use (default: one per core, at most one per task). */
+  workers?: number;
+  /** Called after each finished task. */
+  onProgress?: (p: Progress) => void;
+  /** Stops handing out tasks; the results finished in order so far are returned. */
+  signal?: AbortSignal;
 }
 
-export async function runTasks(
-  tasks: FigureTask[],
-  options: { workers?: number; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
-): Promise<{ results: Record<string, number>[]; status: "completed" | "aborted" }> {
+export async function runPool<T, R>(tasks: T[], options: PoolOptions<T, R>): Promise<{ results: R[]; status: "completed" | "aborted" }> {
   const workers = Math.max(1, Math.min(options.workers ?? cpus().length, tasks.length));
-  const results: Record<string, number>[] = new Array(tasks.length);
+  const results: R[] = new Array(tasks.length);
   let done = 0;
   const report = () => options.onProgress?.({ step: done, steps: tasks.length, t: done, fraction: done / tasks.length });
   if (workers === 1) {
     for (const [i, task] of tasks.entries()) {
       if (options.signal?.aborted) return { results: results.slice(0, i), status: "aborted" };
-      results[i] = figurePoint(task);
+      results[i] = options.compute(task);
       done++;
       report();
       if (done % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     return { results, status: "completed" };
   }
-  const script = workerScript();
+  const script = options.script();
   let next = 0;
   let aborted = false;
   const pool = Array.from({ length: workers }, () => new Worker(script));
@@ -50,8 +49,8 @@ export async function runTasks(
         const id = next++;
         worker.postMessage({ id, task: tasks[id] });
       };
-      worker.on("message", (m: { id: number; result?: Record<string, number>; error?: string }) => {
-        if (m.error !== undefined) return reject(new Error(`figure point ${m.id}: ${m.error}`));
+      worker.on("message", (m: { id: number; result?: R; error?: string }) => {
+        if (m.error !== undefined) return reject(new Error(`task ${m.id}: ${m.error}`));
         results[m.id] = m.result!;
         done++;
         report();
