@@ -518,14 +518,31 @@ export interface CapacityOptions {
   /** Stored patterns recalled per network (from themselves) for the retrieval overlap. Default 10. */
   recallPatterns?: number;
   onProgress?: (progress: Progress) => void;
+  /** Called with each load's results as soon as its trials are done (e.g. to draw the curve live). */
+  onLoad?: (row: CapacityLoad) => void;
   signal?: AbortSignal;
   backend?: Backend;
+}
+
+/** One measured load: the entries of a {@link CapacityResult} at one index. */
+export interface CapacityLoad {
+  load: number;
+  k: number;
+  unstableFraction: number;
+  unstableStdError: number;
+  predictedUnstable: number;
+  predictedUnstableFiniteN: number;
+  /** Hebbian only, else null. */
+  exactUnstable: number | null;
+  retrievalOverlap: number;
+  retrievalStdError: number;
+  perfectRecallFraction: number;
 }
 
 /** Capacity curves: equal-length arrays, one entry per load. */
 export interface CapacityResult {
   version: string;
-  config: Required<Omit<CapacityOptions, "onProgress" | "signal" | "backend">>;
+  config: Required<Omit<CapacityOptions, "onProgress" | "onLoad" | "signal" | "backend">>;
   status: "completed" | "aborted";
   loads: number[];
   /** K per load, round(load·N) (at least 1). */
@@ -551,7 +568,7 @@ export interface CapacityResult {
   elapsedMs: number;
 }
 
-const CAPACITY_KEYS = ["n", "rule", "loads", "trials", "seed", "dynamics", "maxSweeps", "recallPatterns", "onProgress", "signal", "backend"] as const;
+const CAPACITY_KEYS = ["n", "rule", "loads", "trials", "seed", "dynamics", "maxSweeps", "recallPatterns", "onProgress", "onLoad", "signal", "backend"] as const;
 
 function meanAndStdError(xs: number[]): [number, number] {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -564,6 +581,7 @@ function meanAndStdError(xs: number[]): [number, number] {
 export function resolveCapacityConfig(options: CapacityOptions = {}): CapacityResult["config"] {
   check.knownKeys("hopfieldCapacity", options, CAPACITY_KEYS);
   checkRunCallbacks(options);
+  if (options.onLoad !== undefined && typeof options.onLoad !== "function") throw new TypeError("onLoad must be a function");
   const n = check.integer("n", options.n ?? 1000, 2, 1 << 16);
   const rule = check.oneOf("rule", options.rule ?? "hebbian", STORAGE_RULES);
   const loads = options.loads ?? Array.from({ length: 20 }, (_, i) => (i + 1) / 100);
@@ -634,6 +652,12 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
     result.retrievalOverlap.push(om);
     result.retrievalStdError.push(oe);
     result.perfectRecallFraction.push(perfect / unstable.length);
+    options.onLoad?.({
+      load: loads[li], k, unstableFraction: um, unstableStdError: ue,
+      predictedUnstable: result.predictedUnstable[li], predictedUnstableFiniteN: result.predictedUnstableFiniteN[li],
+      exactUnstable: result.exactUnstable?.[li] ?? null, retrievalOverlap: om, retrievalStdError: oe,
+      perfectRecallFraction: perfect / unstable.length,
+    });
   }
   // Keep every array the same length when aborted mid-way.
   const measured = result.unstableFraction.length;

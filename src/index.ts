@@ -23,7 +23,7 @@ export {
 } from "./hopfield.js";
 export type {
   StorageRule, HopfieldDynamics, RunStatus, PatternInput, HopfieldOptions, HopfieldConfig, HopfieldRun,
-  HopfieldRunOptions, RecallResult, CapacityOptions, CapacityResult,
+  HopfieldRunOptions, RecallResult, CapacityOptions, CapacityResult, CapacityLoad,
 } from "./hopfield.js";
 export {
   ecoliKernel, sineKernel, exponentialKernel, feedbackKernel, normalizeKernel, kernelMoments, sawtooth, sawtoothResponse, convolveWrap,

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  Hopfield, hopfieldCapacity, resolveCapacityConfig, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
+  Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, type CapacityLoad, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
 } from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
@@ -246,6 +246,31 @@ describe("capacity", () => {
     expect(alone.unstableFraction[0]).toBe(whole.unstableFraction[1]);
     expect(alone.retrievalOverlap[0]).toBe(whole.retrievalOverlap[1]);
     expect(alone.perfectRecallFraction[0]).toBe(whole.perfectRecallFraction[1]);
+  });
+
+  it("onLoad hands over each load as it is measured: the result's entries at that index", async () => {
+    const rows: CapacityLoad[] = [];
+    const r = hopfieldCapacity({ n: 120, loads: [0.05, 0.1, 0.15], trials: 3, seed: 6, recallPatterns: 2, onLoad: (row) => rows.push(row) });
+    expect(rows.map((row) => row.load)).toEqual(r.loads);
+    rows.forEach((row, i) => {
+      expect(row).toEqual({
+        load: r.loads[i], k: r.k[i], unstableFraction: r.unstableFraction[i], unstableStdError: r.unstableStdError[i],
+        predictedUnstable: r.predictedUnstable[i], predictedUnstableFiniteN: r.predictedUnstableFiniteN[i],
+        exactUnstable: r.exactUnstable![i], retrievalOverlap: r.retrievalOverlap[i], retrievalStdError: r.retrievalStdError[i],
+        perfectRecallFraction: r.perfectRecallFraction[i],
+      });
+    });
+    // Stopped during the second load: only the first, complete load is handed over and returned.
+    const controller = new AbortController();
+    const partial: CapacityLoad[] = [];
+    const stopped = await runHopfieldCapacity({
+      n: 120, loads: [0.05, 0.1, 0.15], trials: 3, seed: 6, recallPatterns: 2, signal: controller.signal,
+      onLoad: (row) => partial.push(row), onProgress: (p) => { if (p.step === 4) controller.abort(); },
+    });
+    expect(stopped.status).toBe("aborted");
+    expect(partial).toEqual(rows.slice(0, 1));
+    expect(stopped.unstableFraction).toEqual([r.unstableFraction[0]]);
+    expect(() => hopfieldCapacity({ n: 100, onLoad: 3 as never })).toThrow(/onLoad must be a function/);
   });
 
   it("perfect recall fails first for Hebbian, later for Storkey", () => {
