@@ -1,7 +1,7 @@
 /**
- * Live charts for the demo pages (demo/main.ts, demo/hopfield.ts, demo/eqprop.ts): a chart is built
+ * Live charts for the demo pages (demo/main.ts, hopfield.ts, memory.ts, eqprop.ts): a chart is built
  * once (src/plot.ts `lineChartSpec` → vega-lite → vega view) and then fed new rows through its
- * view's dataset; it is rebuilt only when the options other than the data change. Compiling and
+ * view's datasets; it is rebuilt only when the options other than the data change. Compiling and
  * parsing a spec costs ~50–100 ms of main-thread time, updating the data of a live view much less.
  * `throttled` spaces the renders of a page (at most one every 200 ms, never two at once).
  */
@@ -9,11 +9,22 @@ import * as vega from "vega";
 import { compile } from "vega-lite";
 import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
 
-/** Inline data rows of a lineChartSpec spec ({series, x, y}: its first layer holds the lines). */
+/** Inline data rows of a lineChartSpec spec ({series, x, y}). */
 type Row = { series: string; x: number; y: number };
 
-/** The parts of a lineChartSpec spec that a {@link LiveChart}'s `tweak` may adjust. */
-export type Layered = { layer: { encoding?: { x?: { axis?: object }; y?: { scale?: object; axis?: object } } }[] };
+/** A layer of a lineChartSpec spec, as far as a {@link LiveChart}'s `tweak` may adjust it. */
+export type Layer = {
+  mark: { type: string; size?: number };
+  data?: { values: Row[] };
+  encoding?: { x?: { axis?: object; scale?: object }; y?: { scale?: object; axis?: object }; strokeDash?: object };
+};
+/** A lineChartSpec spec: layer 0 holds the lines, then a layer of dots if any series has `points`. */
+export type Layered = { layer: Layer[] };
+
+/** The rows of the spec's streamed datasets: the line layer's, then the dot layer's if there is one. */
+function streamedRows(spec: Layered): Row[][] {
+  return spec.layer.filter((l) => l.mark.type === "line" || l.mark.type === "point").map((l) => l.data!.values);
+}
 
 /**
  * A vega view in `container` that shows line charts of {@link LineChartOptions}. Points are thinned
@@ -25,42 +36,55 @@ export type Layered = { layer: { encoding?: { x?: { axis?: object }; y?: { scale
  */
 export class LiveChart {
   #view: vega.View | null = null;
-  /** Name of the vega dataset holding the line rows, or null if the view cannot be updated in place. */
-  #source: string | null = null;
+  /** Names of the vega datasets holding the line rows and the dot rows (if any), in that order. */
+  #sources: string[] = [];
   /** The options (without data) the view was built for. */
   #key = "";
+  /** What the data on screen were computed from (see {@link show}), or null. */
+  #dataKey: string | null = null;
 
-  /** `tweak` may adjust the vega-lite spec (e.g. axis ticks) before it is compiled; default: none. */
-  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered) => void = () => {}) {}
+  /**
+   * `tweak` may adjust the vega-lite spec (e.g. axis ticks, a symlog scale, dashed series) before
+   * it is compiled; it gets the options being drawn. Default: none.
+   */
+  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered, options: LineChartOptions) => void = () => {}) {}
 
-  /** Draws `options`: new rows into the view on screen when only the data changed, else a new view. */
-  async show(options: LineChartOptions): Promise<void> {
-    const spec = lineChartSpec(options);
-    const rows = (spec as unknown as { layer: { data: { values: Row[] } }[] }).layer[0].data.values;
-    const names = options.series.map((s) => s.name);
-    const key = JSON.stringify({ ...options, series: names });
-    if (this.#view && this.#source !== null && key === this.#key) {
+  /**
+   * Draws `options`: new rows into the view on screen when only the data changed, else a new view.
+   * Nothing is redrawn when `dataKey` (a caller's summary of what the data depend on) equals that of
+   * the chart on screen.
+   */
+  async show(options: LineChartOptions, dataKey: string | null = null): Promise<void> {
+    const key = JSON.stringify({ ...options, series: options.series.map((s) => [s.name, s.points ?? false]) });
+    if (this.#view && key === this.#key && dataKey !== null && dataKey === this.#dataKey) return;
+    const rows = streamedRows(lineChartSpec(options) as unknown as Layered);
+    if (this.#view && key === this.#key && this.#sources.length === rows.length) {
+      this.#sources.forEach((name, i) => this.#view!.data(name, rows[i]));
       // resize(): vega re-runs its autosize layout only when asked, and new axis labels need room.
-      await this.#view.data(this.#source, rows).resize().runAsync();
+      await this.#view.resize().runAsync();
+      this.#dataKey = dataKey;
       return;
     }
-    // Compile with one placeholder point per series (a spec without rows has no line dataset to
-    // find, and 1 survives a log axis), find the dataset by its rows, then give it the real rows
+    // Compile with one placeholder point per series (a spec without rows has no dataset to find,
+    // and 1 survives a log axis), find each dataset by its first row, then give it the real rows
     // before the first run.
-    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ name: s.name, x: [1], y: [1] })) });
-    this.tweak(probe as unknown as Layered);
+    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ ...s, x: [1], y: [1] })) });
+    this.tweak(probe as unknown as Layered, options);
     const vgSpec = compile(probe).spec;
-    const source = (vgSpec.data ?? []).find((d) => {
-      const values = (d as { values?: unknown }).values;
-      return Array.isArray(values) && values.length > 0 && names.includes((values[0] as Row).series);
-    });
+    const datasets = (vgSpec.data ?? []) as { name: string; values?: Row[] }[];
+    const find = (names: string[]) => datasets.find((d) => Array.isArray(d.values) && d.values.length > 0 && names.includes(d.values[0].series))?.name;
+    const lineNames = options.series.filter((s) => !s.points).map((s) => s.name);
+    const pointNames = options.series.filter((s) => s.points).map((s) => s.name);
+    const sources = [find(lineNames), ...(pointNames.length ? [find(pointNames)] : [])];
     const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    if (source) view.data(source.name, rows);
+    sources.forEach((name, i) => { if (name !== undefined) view.data(name, rows[i]); });
     await view.runAsync();
     this.#view?.finalize();
     this.#view = view;
     this.#key = key;
-    this.#source = source?.name ?? null;
+    // A dataset not found (e.g. no line series) leaves the view to be rebuilt on every show.
+    this.#sources = sources.every((name) => name !== undefined) ? (sources as string[]) : [];
+    this.#dataKey = dataKey;
   }
 }
 

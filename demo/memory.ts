@@ -11,7 +11,7 @@
  * E. coli kernel (dt = 10⁻³) takes 5–40 ms, but the ladder kernel needs the library's default grid
  * (10⁴ samples on the unit axis, dt = 10⁻⁴: coarser grids change its area, even its sign), where one
  * update takes 50–150 ms. The worker sends back chart-ready, decimated series; the page draws them
- * with vega views built once from src/plot.ts `lineChartSpec` and fed new rows afterwards. If the
+ * with LiveCharts (demo/live-chart.ts), vega views built once and fed new rows afterwards. If the
  * worker cannot start, the page computes on the main thread.
  *
  * For tests, the page's state is exposed on `window.__thermolearnMemory` (a MemoryDemoState):
@@ -34,13 +34,12 @@
  *   rendered       the update whose charts are on screen (equals `update` once they caught up,
  *                  unless that update failed: then the previous charts stay, and `error` is set)
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import {
   init, ecoliKernel, ladderKernel, ladderDissipation, kernelMoments, sawtooth, convolveWrap, weightUpdateCurve, curveMetrics,
   type Alignment, type PiecewiseFit, type SampledKernel,
 } from "../src/index.js";
-import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import type { LineChartOptions } from "../src/plot.js";
+import { LiveChart, type Layered } from "./live-chart.js";
 
 export type KernelChoice = "ecoli" | "ladder";
 export interface MemoryParams {
@@ -210,69 +209,27 @@ function workerMain(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Charts (as in the other demos): built once (lineChartSpec → vega-lite → vega view), then fed
-// new rows through the view's datasets; rebuilt only when the options other than the data change.
+// Charts: LiveCharts (demo/live-chart.ts), with this page's styling applied to the spec.
 // ---------------------------------------------------------------------------------------------
 
-type Row = { series: string; x: number; y: number };
-type Layer = { mark: { type: string; size?: number; strokeWidth?: number }; encoding: Record<string, unknown> };
-
-class LiveChart {
-  #view: vega.View | null = null;
-  #sources: string[] = [];
-  #key = "";
-  #dataKey: string | null = null;
-
-  /** `dashed`: names of line series drawn dashed; `symlogY`: a symmetric-log y scale (spikes and small lobes both visible). */
-  constructor(readonly container: HTMLElement, readonly dashed: string[] = [], readonly symlogY = false) {}
-
-  /** The inlined datasets of a lineChartSpec spec: layer 0 (lines), then layer 1 (points) if any. */
-  static rows(options: LineChartOptions): Row[][] {
-    const spec = lineChartSpec(options) as unknown as { layer: { data: { values: Row[] }; mark: { type: string } }[] };
-    return spec.layer.filter((l) => l.mark.type === "line" || l.mark.type === "point").map((l) => l.data.values);
-  }
-
-  /** Draws `options`; skipped when `dataKey` (what the data depend on) is that of the chart on screen. */
-  async show(options: LineChartOptions, dataKey: string | null = null): Promise<void> {
-    const key = JSON.stringify({ ...options, series: options.series.map((s) => [s.name, s.points ?? false]) });
-    if (this.#view && key === this.#key && dataKey !== null && dataKey === this.#dataKey) return;
-    const data = LiveChart.rows(options);
-    if (this.#view && key === this.#key && this.#sources.length === data.length) {
-      this.#sources.forEach((name, i) => this.#view!.data(name, data[i]));
-      await this.#view.runAsync();
-      this.#dataKey = dataKey;
-      return;
-    }
-    // Compile with one placeholder point per series, so each dataset can be found by its first row,
-    // then give it the real rows before the first run.
-    const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ ...s, x: [1], y: [1] })) });
+/**
+ * A LiveChart tweak: the current value's dot drawn large, the series named in `dashed` drawn
+ * dashed, and with `symlogY` a symmetric-log y scale (spikes and small lobes both visible).
+ */
+function memoryStyle(dashed: string[] = [], symlogY = false): (spec: Layered, options: LineChartOptions) => void {
+  return (spec, options) => {
     const lineNames = options.series.filter((s) => !s.points).map((s) => s.name);
-    for (const layer of (probe as unknown as { layer: Layer[] }).layer) {
-      if (layer.mark.type === "point") layer.mark.size = 70; // the current value: a visible dot
-      const y = layer.encoding.y as { scale?: object } | undefined;
-      if (this.symlogY && y) y.scale = { type: "symlog", constant: 1 };
-      if (layer.mark.type === "line" && this.dashed.length > 0) {
+    for (const layer of spec.layer) {
+      if (layer.mark.type === "point") layer.mark.size = 70;
+      if (symlogY && layer.encoding?.y) layer.encoding.y.scale = { type: "symlog", constant: 1 };
+      if (layer.mark.type === "line" && dashed.length > 0 && layer.encoding) {
         layer.encoding.strokeDash = {
           field: "series", type: "nominal", legend: null,
-          scale: { domain: lineNames, range: lineNames.map((n) => (this.dashed.includes(n) ? [5, 3] : [1, 0])) },
+          scale: { domain: lineNames, range: lineNames.map((n) => (dashed.includes(n) ? [5, 3] : [1, 0])) },
         };
       }
     }
-    const vgSpec = compile(probe).spec;
-    const datasets = (vgSpec.data ?? []) as { name: string; values?: Row[] }[];
-    const pointNames = options.series.filter((s) => s.points).map((s) => s.name);
-    const find = (names: string[]) => datasets.find((d) => Array.isArray(d.values) && d.values.length > 0 && names.includes(d.values[0].series))?.name;
-    const sources = [find(lineNames), ...(pointNames.length ? [find(pointNames)] : [])].filter((n): n is string => n !== undefined);
-    const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    sources.forEach((name, i) => view.data(name, data[i]));
-    await view.runAsync();
-    this.#view?.finalize();
-    this.#view = view;
-    this.#key = key;
-    this.#sources = sources;
-    this.#dataKey = dataKey;
-    this.container.classList.remove("empty");
-  }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,11 +337,11 @@ function pageMain(): void {
 
   const SIZE = { width: 400, height: 230 };
   const charts = {
-    kernel: new LiveChart($("chart-kernel")),
-    period: new LiveChart($("chart-period")),
-    curve: new LiveChart($("chart-curve"), ["Δw = A", "fit"]),
-    ladder: new LiveChart($("chart-ladder"), [], true),
-    sigma: new LiveChart($("chart-sigma")),
+    kernel: new LiveChart($("chart-kernel"), memoryStyle()),
+    period: new LiveChart($("chart-period"), memoryStyle()),
+    curve: new LiveChart($("chart-curve"), memoryStyle(["Δw = A", "fit"])),
+    ladder: new LiveChart($("chart-ladder"), memoryStyle([], true)),
+    sigma: new LiveChart($("chart-sigma"), memoryStyle()),
   };
 
   async function render(p: MemoryParams, r: Result): Promise<void> {
@@ -417,6 +374,7 @@ function pageMain(): void {
         series: [{ name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid }, { name: "chosen γ", x: [p.gamma], y: [r.dissipation], points: true }],
       }, `${p.gamma} ${p.F}`),
     ]);
+    for (const chart of Object.values(charts)) chart.container.classList.remove("empty"); // drop the loading hint
     $("kernel-readout").textContent = `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
     $("period-readout").textContent = `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
     $("curve-readout").textContent = `A ∈ [0, 75], ${AMPLITUDES.length} amplitudes · θ = ${fmt(r.theta)}`;
