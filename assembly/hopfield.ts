@@ -550,7 +550,6 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
   const s = self(p);
   const n = s.n, words = s.words, bytes = <usize>words << 3;
   memory.copy(s.prev, s.xbits, bytes);
-  memory.fill(s.prev2, 0xff, bytes); // no real state equals this (padding bits set)
   for (let t = 1; t <= maxSteps; t++) {
     hopfield_fields(p); // the fields of x(t−1)
     const before = energies != 0 ? energyFromSums(s, s.acc) : 0; // E(x(t−1))
@@ -575,7 +574,7 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
       if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), before);
       return (STATUS_FIXED_POINT << 24) | t;
     }
-    if (equalWords(s.xbits, s.prev2, words)) {
+    if (t > 1 && equalWords(s.xbits, s.prev2, words)) { // x(t) = x(t−2): prev2 holds x(t−2) from t = 2 on
       if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
       return (STATUS_CYCLE << 24) | t;
     }

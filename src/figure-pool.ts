@@ -1,7 +1,8 @@
 /**
  * Figure points on all cores (Node only): src/core/pool.ts with {@link figurePoint} in this thread
- * and dist/figure-worker.js in worker_threads. Kept apart from src/figures.ts so that the browser
- * bundles, which use the figures, do not pull in worker_threads.
+ * and dist/figure-worker.js in worker_threads. Kept apart from src/figures.ts, which the worker
+ * bundle imports too (rollup puts it in a shared chunk under dist/chunks/): this module is bundled
+ * into dist/cli.js, beside dist/figure-worker.js, which the lookup below relies on.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -581,7 +581,7 @@ function meanAndStdError(xs: number[]): [number, number] {
 export function resolveCapacityConfig(options: CapacityOptions = {}): CapacityResult["config"] {
   check.knownKeys("hopfieldCapacity", options, CAPACITY_KEYS);
   checkRunCallbacks(options);
-  if (options.onLoad !== undefined && typeof options.onLoad !== "function") throw new TypeError("onLoad must be a function");
+  check.optionalFunction("onLoad", options.onLoad);
   const n = check.integer("n", options.n ?? 1000, 2, 1 << 16);
   const rule = check.oneOf("rule", options.rule ?? "hebbian", STORAGE_RULES);
   const loads = options.loads ?? Array.from({ length: 20 }, (_, i) => (i + 1) / 100);
@@ -645,19 +645,20 @@ function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult
       yield;
     }
     if (result.status === "aborted" || unstable.length === 0) break;
-    const [um, ue] = meanAndStdError(unstable);
-    result.unstableFraction.push(um);
-    result.unstableStdError.push(ue);
-    const [om, oe] = overlap.length ? meanAndStdError(overlap) : [0, 0];
-    result.retrievalOverlap.push(om);
-    result.retrievalStdError.push(oe);
-    result.perfectRecallFraction.push(perfect / unstable.length);
-    options.onLoad?.({
-      load: loads[li], k, unstableFraction: um, unstableStdError: ue,
+    const [unstableFraction, unstableStdError] = meanAndStdError(unstable);
+    const [retrievalOverlap, retrievalStdError] = overlap.length ? meanAndStdError(overlap) : [0, 0];
+    const row: CapacityLoad = {
+      load: loads[li], k, unstableFraction, unstableStdError,
       predictedUnstable: result.predictedUnstable[li], predictedUnstableFiniteN: result.predictedUnstableFiniteN[li],
-      exactUnstable: result.exactUnstable?.[li] ?? null, retrievalOverlap: om, retrievalStdError: oe,
+      exactUnstable: result.exactUnstable?.[li] ?? null, retrievalOverlap, retrievalStdError,
       perfectRecallFraction: perfect / unstable.length,
-    });
+    };
+    result.unstableFraction.push(unstableFraction);
+    result.unstableStdError.push(unstableStdError);
+    result.retrievalOverlap.push(retrievalOverlap);
+    result.retrievalStdError.push(retrievalStdError);
+    result.perfectRecallFraction.push(row.perfectRecallFraction);
+    options.onLoad?.(row);
   }
   // Keep every array the same length when aborted mid-way.
   const measured = result.unstableFraction.length;

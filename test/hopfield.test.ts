@@ -181,6 +181,18 @@ describe("dynamics", () => {
     net.dispose();
   });
 
+  it("synchronous dynamics reaching the all-(+1) state is no 2-cycle, whatever n mod 64", () => {
+    // No couplings, bias +10: from all −1 every neuron turns +1 in step 1, and step 2 changes nothing.
+    // At n = 64 and 128 the packed all-(+1) state fills whole words with ones.
+    for (const n of [63, 64, 65, 128]) {
+      const net = new Hopfield({ weights: new Float64Array(n * n), bias: 10 });
+      net.setState(new Int8Array(n).fill(-1));
+      expect(net.run({ dynamics: "sync", maxSweeps: 10 }), `n = ${n}`).toMatchObject({ status: "fixed-point", sweeps: 2 });
+      expect(Array.from(net.state()).every((x) => x === 1)).toBe(true);
+      net.dispose();
+    }
+  });
+
   it("a fixed point is reported at once, and the sweep limit when none is reached", () => {
     const net = new Hopfield({ n: 300, count: 5, seed: 2 });
     net.setPattern(1);

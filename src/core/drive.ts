@@ -3,6 +3,8 @@
  * run them synchronously or asynchronously (yielding to the event loop about every 30 ms, so pages
  * and progress bars stay live).
  */
+import * as check from "./validate.js";
+
 export function driveSync<T>(loop: Generator<void, T>): T {
   for (;;) {
     const next = loop.next();
@@ -32,7 +34,7 @@ export interface Progress {
 
 /** Checks the shared run options `onProgress` and `signal`. */
 export function checkRunCallbacks(options: { onProgress?: unknown; signal?: unknown }): void {
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw new TypeError("onProgress must be a function");
+  check.optionalFunction("onProgress", options.onProgress);
   const signal = options.signal;
   if (signal !== undefined && !(typeof signal === "object" && signal !== null && "aborted" in signal)) {
     throw new TypeError("signal must be an AbortSignal");

@@ -9,6 +9,11 @@ function describe(value: unknown): string {
   return value === null ? "null" : typeof value;
 }
 
+/** An optional callback: undefined or a function; TypeError otherwise. */
+export function optionalFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function`);
+}
+
 /** A finite number; TypeError otherwise. */
 export function finite(name: string, value: unknown): number {
   if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
