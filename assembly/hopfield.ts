@@ -542,9 +542,10 @@ export function hopfield_fields(p: usize): void {
 /**
  * Synchronous dynamics x ← sign(h(x)) (sign(0) = +1), up to `maxSteps` steps. Stops at a fixed point
  * (STATUS_FIXED_POINT) or a 2-cycle x(t+1) = x(t−1) ≠ x(t) (STATUS_CYCLE); else STATUS_MAX_SWEEPS.
- * Writes the energy E(x(t)) after step t to energies[t−1] (if energies ≠ 0). Step t + 1 evaluates the
- * fields of x(t) anyway, so E(x(t)) is taken from those sums (the same bits as hopfield_energy); only
- * the last state of a cycle or of the step limit needs its own evaluation. Returns status·2²⁴ + steps.
+ * Writes the energy E(x(t)) of the state after step t to energies[t], t = 0 … steps (if energies ≠ 0;
+ * room for maxSteps + 1 values). Step t + 1 evaluates the fields of x(t) anyway, so E(x(t)) is taken
+ * from those sums (the same bits as hopfield_energy); only the last state of a cycle or of the step
+ * limit needs its own evaluation. Returns status·2²⁴ + steps.
  */
 export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32 {
   const s = self(p);
@@ -553,7 +554,7 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
   for (let t = 1; t <= maxSteps; t++) {
     hopfield_fields(p); // the fields of x(t−1)
     const before = energies != 0 ? energyFromSums(s, s.acc) : 0; // E(x(t−1))
-    if (energies != 0 && t > 1) store<f64>(energies + (<usize>(t - 2) << 3), before);
+    if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), before);
     // New state word by word: bit b of word w is sign(h_{64w+b}) ≥ 0; changes counted by popcount.
     let changed = 0;
     const field = s.field, xs = s.xs, xbits = s.xbits;
@@ -571,17 +572,17 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
       store<u64>(a, word);
     }
     if (changed == 0) { // x(t) = x(t−1)
-      if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), before);
+      if (energies != 0) store<f64>(energies + (<usize>t << 3), before);
       return (STATUS_FIXED_POINT << 24) | t;
     }
     if (t > 1 && equalWords(s.xbits, s.prev2, words)) { // x(t) = x(t−2): prev2 holds x(t−2) from t = 2 on
-      if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
+      if (energies != 0) store<f64>(energies + (<usize>t << 3), hopfield_energy(p));
       return (STATUS_CYCLE << 24) | t;
     }
     memory.copy(s.prev2, s.prev, bytes);
     memory.copy(s.prev, s.xbits, bytes);
   }
-  if (energies != 0) store<f64>(energies + (<usize>(maxSteps - 1) << 3), hopfield_energy(p));
+  if (energies != 0) store<f64>(energies + (<usize>maxSteps << 3), hopfield_energy(p));
   return (STATUS_MAX_SWEEPS << 24) | maxSteps;
 }
 
@@ -637,7 +638,8 @@ function flip(s: Hopfield, i: i32, up: bool): void {
  * temperature ≤ 0: x_i ← sign(h_i); stops after a sweep without flips (STATUS_FIXED_POINT).
  * temperature T > 0: Glauber dynamics, x_i = +1 with probability 1/(1 + e^{−2h_i/T}); runs all sweeps.
  * Fields are kept current incrementally: O(N) (dense) or O(K) (fast) work per flip. Writes the energy
- * after each sweep to energies[t] if energies ≠ 0. Returns status·2²⁴ + sweeps.
+ * of the starting state to energies[0] and after sweep t to energies[t] if energies ≠ 0 (room for
+ * maxSweeps + 1 values). Returns status·2²⁴ + sweeps.
  */
 export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize): i32 {
   const s = self(p);
@@ -645,6 +647,7 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
   const dense = s.path == PATH_DENSE;
   if (dense) dense_matvec(s.w, s.xs, s.acc, n);
   else computeOverlaps(s);
+  if (energies != 0) store<f64>(energies, energyFromSums(s, s.acc)); // the same bits as hopfield_energy
   // Fast path: a field costs O(K) from the running overlaps, or ⌈K/8⌉ lookups once the subset-sum
   // tables are rebuilt (256·⌈K/8⌉ work, invalidated by every flip). Rebuild after `rebuildAfter`
   // updates without a flip, when the tables pay for themselves. Both give the same exact integers.
@@ -683,7 +686,9 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
         sinceFlip++;
       }
     }
-    if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), hopfield_energy(p));
+    // Dense: a fresh matvec (the running f32 sums drift from it for real-valued weights); fast: the
+    // running overlaps are exact integers, so they give the same bits as recomputing them.
+    if (energies != 0) store<f64>(energies + (<usize>t << 3), dense ? hopfield_energy(p) : energyFromSums(s, 0));
     if (flips == 0 && temperature <= 0) return (STATUS_FIXED_POINT << 24) | t;
   }
   return (STATUS_MAX_SWEEPS << 24) | maxSweeps;
@@ -751,14 +756,6 @@ export function hopfield_count_unstable(p: usize): i32 {
   return unstable;
 }
 
-/** Copies pattern μ into the state and flips each bit with probability `fraction` (seeded stream). Returns flips. */
-export function hopfield_corrupt(p: usize, mu: i32, fraction: f64): i32 {
-  const s = self(p);
-  const rowBytes = <usize>s.words << 3;
-  memory.copy(s.xbits, s.pbits + <usize>mu * rowBytes, rowBytes);
-  return hopfield_flip_random(p, fraction);
-}
-
 /** Flips each bit of the current state with probability `fraction` (seeded stream). Returns flips. */
 export function hopfield_flip_random(p: usize, fraction: f64): i32 {
   const s = self(p);
@@ -800,4 +797,3 @@ export function hopfield_bias(p: usize): usize { return self(p).bias; }
 export function hopfield_field(p: usize): usize { return self(p).field; }
 export function hopfield_rng(p: usize): usize { return self(p).rng; }
 export function hopfield_scale(p: usize): f64 { return self(p).scale; }
-export function hopfield_set_scale(p: usize, scale: f64): void { self(p).scale = scale; }

@@ -9,15 +9,15 @@ export {
 export {
   perceptron_create, perceptron_fill_gaussian, perceptron_step, perceptron_order_params,
   perceptron_count_errors, perceptron_weights, perceptron_teacher, perceptron_inputs, perceptron_noise,
-  perceptron_set_train_set, perceptron_rng, perceptron_heat, perceptron_steps,
+  perceptron_set_train_set, perceptron_rng, perceptron_heat,
   perceptron_status, perceptron_cursor, perceptron_set_clock,
 } from "./perceptron";
 export {
   hopfield_create, hopfield_unpack_state, hopfield_index_patterns, hopfield_store_hebbian,
   hopfield_store_storkey, hopfield_store_pseudoinverse, hopfield_fields, hopfield_run_sync,
-  hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_corrupt, hopfield_flip_random,
+  hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_flip_random,
   hopfield_random_patterns, hopfield_state_bits, hopfield_pattern_bits, hopfield_weights, hopfield_bias,
-  hopfield_field, hopfield_rng, hopfield_scale, hopfield_set_scale,
+  hopfield_field, hopfield_rng, hopfield_scale,
   dense_matvec,
 } from "./hopfield";
 export { extend_periodic, conv_direct, threshold_trapezoid, threshold_curve, sawtooth_response } from "./contrastive";

@@ -52,7 +52,6 @@ export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
   invSqrtN: f64;
   noiseScale: f64; // √(2DΔt)
   maxNormSq: f64; // |w|² above this (or non-finite) is divergence
-  steps: f64;
   heat: f64; // cumulative q, Neumaier-compensated
   heatCompensation: f64;
   normSq: f64; // |w|² after the last step
@@ -69,7 +68,6 @@ export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
   tdots: usize; // 8G f64: T·ξ_b
   coef: usize; // 8G f64: c_b = (ν/B) σ_b 𝓕_b (zero past B)
   ddots: usize; // 8G f64: Δw·ξ_b
-  picks: usize; // B u32 training-set rows
   trainSet: usize; // trainSize × n u8 in {0, 1}, row-major
   rng: usize; // xoshiro256++ state
 }
@@ -119,10 +117,9 @@ export function perceptron_create(
   s.tdots = alloc(members);
   s.coef = alloc(members);
   s.ddots = alloc(members);
-  s.picks = alloc(<usize>batch << 2);
   s.rng = alloc(RNG_STATE_BYTES);
   if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.force == 0 || s.bytesNext == 0 || s.bytes == 0 || s.hist == 0 || s.dhist == 0 ||
-    s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.ddots == 0 || s.picks == 0 ||
+    s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.ddots == 0 ||
     s.rng == 0) return 0;
   rng_seed(s.rng, seedHi, seedLo);
   return p;
@@ -171,7 +168,6 @@ function drawInputs(s: Perceptron, dst: usize): void {
       // Lemire's multiply-shift: bias ≤ trainSize/2³², negligible for any set that fits in memory.
       row = <i32>(((rng_next_u64(s.rng) >> 32) * <u64>s.trainSize) >> 32);
     }
-    store<u32>(s.picks + (<usize>b << 2), row);
     gatherRow(dst, s.groups, s.trainSet + <usize>row * s.n, s.n, b);
   }
 }
@@ -224,7 +220,8 @@ function drawInputs(s: Perceptron, dst: usize): void {
 
 /**
  * hist_g[v] = Σ_{i: byte_gi = v} (w_i, T_i) for every group g: G scatter-adds of a (w, T) pair per
- * weight. Used for a call's first step; later steps fill the histogram inside `em_update`.
+ * weight. Used for a call's first step (later steps fill the histogram inside `em_update`) and by
+ * perceptron_count_errors.
  */
 function histogram_pairs(hist: usize, bytes: usize, w: usize, t: usize, n: i32, groups: i32): void {
   memory.fill(hist, 0, <usize>groups << 12);
@@ -539,7 +536,6 @@ function stepOnce(p: usize, last: bool): void {
   let heat = em_update(p, !last);
   if (s.rule != RULE_HEBBIAN) heat += midpointLearningHeat(s);
   addHeat(s, heat);
-  s.steps += 1;
   if (!(s.normSq <= s.maxNormSq)) s.status = STATUS_DIVERGED;
   if (!last) {
     const current = s.bytes;
@@ -612,14 +608,12 @@ export function perceptron_set_train_set(p: usize, rows: usize, size: i32): void
 }
 export function perceptron_rng(p: usize): usize { return self(p).rng; }
 export function perceptron_heat(p: usize): f64 { const s = self(p); return s.heat + s.heatCompensation; }
-export function perceptron_steps(p: usize): f64 { return self(p).steps; }
 export function perceptron_status(p: usize): i32 { return self(p).status; }
 export function perceptron_cursor(p: usize): i32 { return self(p).cursor; }
 
-/** Restores the clock part of a checkpoint (steps, heat, sweep cursor, status). */
-export function perceptron_set_clock(p: usize, steps: f64, heat: f64, cursor: i32, status: i32): void {
+/** Restores the clock part of a checkpoint (heat, sweep cursor, status); the step count is kept in TS. */
+export function perceptron_set_clock(p: usize, heat: f64, cursor: i32, status: i32): void {
   const s = self(p);
-  s.steps = steps;
   s.heat = heat;
   s.heatCompensation = 0;
   s.cursor = cursor;

@@ -22,23 +22,12 @@ Variants (float32 and float64 each; x is held in the matching float dtype, all b
 The sign: np.copysign(1, h + 0.0) writes ±1 straight into x (out=); adding +0.0 turns a −0.0 into +0.0,
 so h = 0 gives +1 as required.
 
---capacity: a plain numpy reference for a capacity sweep at N = 1000, K/N = 0.01 … 0.20 (20 points),
-20 trials per point. Each trial draws K patterns and measures (a) the fraction of stored bits that are
-unstable, sign(h_i) ≠ ξ_i for h = W ξ^μ, over all μ and i, next to the prediction Φ(−√(N/K)) =
-½ erfc(√(N/(2K))), and (b) the mean final overlap m = ξ·x/N after synchronous recall (≤ 100 iterations
-or a fixed point) started from each of up to 20 stored patterns. It computes N·W x = Ξᵀ(Ξ x) − K x (the low-rank
-form, ≈ 5× cheaper than a dense W here) in float32: every value is an integer with |N·h| ≤ K·N < 2²⁴,
-so all arithmetic is exact, sign(0) ties are decided as in integer arithmetic, and scaling by N > 0
-leaves every sign unchanged (same results as float64 with a dense W, checked).
-
 Usage: python3 bench/hopfield_numpy.py [--n 1000] [--k 100] [--seconds 2] [--json]
                                        [--sizes 1000:100,10000:1000] [--batch 64]
-       python3 bench/hopfield_numpy.py --capacity [--json]
 """
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -132,42 +121,6 @@ def benchmark(n, k, batch, seconds, seed):
     return rows
 
 
-def capacity(n=1000, points=20, trials=20, sample=20, max_iter=100, seed=1):
-    """Capacity sweep (see the docstring); returns a list of per-K results."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for j in range(1, points + 1):
-        k = round(j * 0.01 * n)
-        unstable, overlap, perfect, iters = [], [], [], []
-        for _ in range(trials):
-            xi = patterns(rng, k, n, np.float32)  # K × N
-            # N·h = Ξᵀ(Ξ x) − K x, the low-rank form of N·W x (W_ii = 0); integers ≤ K·N < 2²⁴, exact in float32
-            G = xi @ xi.T  # K × K overlaps ξ^μ·ξ^ν
-            H = xi.T @ G - k * xi.T  # N × K, column μ is N·W ξ^μ
-            unstable.append(np.mean(np.where(H >= 0, 1, -1) != xi.T))
-            S = np.ascontiguousarray(xi[rng.permutation(k)[:sample]].T)  # the stored patterns recall starts from, N × S
-            X, Xn, H = S.copy(), np.empty_like(S), np.empty_like(S)
-            O = np.empty((k, S.shape[1]), np.float32)
-            for it in range(1, max_iter + 1):
-                np.matmul(xi, X, out=O)
-                np.matmul(xi.T, O, out=H)
-                H -= k * X
-                sign_into(H, Xn)
-                done = np.array_equal(Xn, X)
-                X, Xn = Xn, X
-                if done:
-                    break
-            iters.append(it)
-            m = np.einsum("ij,ij->j", S, X) / n  # final overlap with the starting pattern, per start
-            overlap.append(m.mean())
-            perfect.append(np.mean(m == 1.0))
-        out.append({"k": k, "alpha": k / n, "unstable": float(np.mean(unstable)),
-                    "unstable_sd": float(np.std(unstable)), "predicted": 0.5 * math.erfc(math.sqrt(n / (2 * k))),
-                    "overlap": float(np.mean(overlap)), "perfect": float(np.mean(perfect)),
-                    "iterations": float(np.mean(iters))})
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=None, help="one size instead of --sizes (K defaults to N/10)")
@@ -177,32 +130,10 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0, help="timing time per variant")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    ap.add_argument("--capacity", action="store_true", help="capacity sweep at N = 1000 instead of timing")
-    ap.add_argument("--trials", type=int, default=20, help="trials per point for --capacity")
-    ap.add_argument("--sample", type=int, default=20, help="recall starts per trial for --capacity (0: all K)")
     a = ap.parse_args()
     info = blas_info()
     head = {"numpy": np.__version__, "python": sys.version.split()[0], "blas": info,
             "threads": blas_threads(info), "cpus": os.cpu_count(), "env": env_info()}
-
-    if a.capacity:
-        n = a.n or 1000
-        t = time.perf_counter()
-        curve = capacity(n, trials=a.trials, sample=a.sample or n, seed=a.seed)
-        wall = time.perf_counter() - t
-        if a.json:
-            print(json.dumps({**head, "n": n, "trials": a.trials, "sample": a.sample, "wall_s": round(wall, 3),
-                              "points": curve}))
-            return
-        print(f"Hebbian capacity sweep, N={n}, {a.trials} trials per point, recall from "
-              f"{a.sample or 'all'} stored patterns per trial (≤ 100 synchronous steps), low-rank float32 (exact): "
-              f"wall {wall:.2f} s  (numpy {np.__version__}, BLAS threads {head['threads']})")
-        print(f"{'K':>5}{'K/N':>7}{'unstable':>11}{'± sd':>9}{'Φ(−√(N/K))':>12}{'overlap m':>11}"
-              f"{'m = 1':>8}{'iters':>7}")
-        for p in curve:
-            print(f"{p['k']:>5}{p['alpha']:>7.2f}{p['unstable']:>11.5f}{p['unstable_sd']:>9.5f}{p['predicted']:>12.5f}"
-                  f"{p['overlap']:>11.4f}{p['perfect']:>8.2f}{p['iterations']:>7.1f}")
-        return
 
     if a.n is not None:
         sizes = [(a.n, a.k if a.k is not None else max(1, a.n // 10))]

@@ -232,8 +232,7 @@ export class Hopfield {
         }
       }
       for (let i = 0; i < weights.length; i++) if (!Number.isFinite(weights[i])) throw new RangeError(`weights[${i}] must be finite`);
-      this.#wasm.f32.set(weights, e.hopfield_weights(p) >> 2);
-      e.hopfield_set_scale(p, 1);
+      this.#wasm.f32.set(weights, e.hopfield_weights(p) >> 2); // scale stays 1 (hopfield_create)
     } else if (rule === "hebbian") {
       e.hopfield_store_hebbian(p);
     } else if (rule === "storkey") {
@@ -348,17 +347,12 @@ export class Hopfield {
     else if (options.temperature !== undefined) throw new RangeError(`temperature applies to "glauber" dynamics only (got dynamics "${dynamics}")`);
     const e = this.#wasm.exports;
     this.#reseed(options.seed);
-    const energies = recordEnergy ? this.#scratch(8 * (maxSweeps + 1)) : 0;
-    const initial = recordEnergy ? this.energy() : 0;
+    const energies = recordEnergy ? this.#scratch(8 * (maxSweeps + 1)) : 0; // E(x(0)) … E(x(maxSweeps))
     const code = dynamics === "sync"
       ? e.hopfield_run_sync(this.#p, maxSweeps, energies)
       : e.hopfield_run_async(this.#p, maxSweeps, temperature, energies);
     const sweeps = code & 0xffffff;
-    const energy = new Float64Array(recordEnergy ? sweeps + 1 : 0);
-    if (recordEnergy) {
-      energy[0] = initial;
-      energy.set(this.#wasm.f64View(energies, sweeps), 1);
-    }
+    const energy = recordEnergy ? this.#wasm.f64Copy(energies, sweeps + 1) : new Float64Array(0);
     return { status: HOPFIELD_STATUS[(code >>> 24) as 1 | 2 | 3], sweeps, energy };
   }
 
@@ -374,9 +368,10 @@ export class Hopfield {
     const corrupted = this.state();
     const initialOverlap = this.overlaps()[mu];
     const run = this.run(runOptions);
-    const hamming = this.hamming(mu);
+    const finalOverlap = this.overlaps()[mu];
+    const hamming = Math.round((this.n * (1 - finalOverlap)) / 2); // M = ξ·x = N − 2·Hamming, an integer
     return {
-      pattern: mu, flipped, initialOverlap, finalOverlap: this.overlaps()[mu], hamming, success: hamming === 0,
+      pattern: mu, flipped, initialOverlap, finalOverlap, hamming, success: hamming === 0,
       status: run.status, sweeps: run.sweeps, energy: run.energy, corrupted, final: this.state(),
     };
   }
@@ -595,6 +590,8 @@ export function resolveCapacityConfig(options: CapacityOptions = {}): CapacityRe
   loads.forEach((x, i) => {
     const k = Math.max(1, Math.round(x * n));
     if (rule === "pseudoinverse" && k > n) throw new RangeError(`loads[${i}] gives K = ${k} > n: the pseudo-inverse rule stores at most n patterns`);
+    // Network (K, trial) uses stream K·2¹⁶ + trial, a u32 (see capacityLoop).
+    if (k > 65535) throw new RangeError(`loads[${i}] gives K = ${k}; a capacity sweep stores at most 65535 patterns`);
   });
   return { n, rule, loads: [...loads], trials, seed, dynamics, maxSweeps, recallPatterns };
 }

@@ -125,12 +125,12 @@ export function resolvePerceptronConfig(options: PerceptronOptions = {}): Percep
  * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
  * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
  * n·G input-byte buffers (this step's and the next), the (w, T), Δw and force tables (8 KiB per
- * group), four 8G-member vectors and B row picks; 512 bytes cover the struct, the generator state
+ * group) and four 8G-member vectors; 512 bytes cover the struct, the generator state
  * and the 16-byte alignment of each block. Shared: the input rows and a shared teacher.
  */
 function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
   const groups = Math.ceil(c.batch / 8);
-  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 8 * groups * 1024 + 4 * 64 * groups + 4 * c.batch + 512;
+  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 8 * groups * 1024 + 4 * 64 * groups + 512;
   const shared = c.n * (c.trainSize + c.testSize) + (c.teacher === "shared" ? 8 * c.n : 0) + (1 << 16);
   return { total: perTrajectory * c.trajectories + shared, perTrajectory };
 }
@@ -240,7 +240,7 @@ export class Perceptron {
       if (init) this.#wasm.f64.set(init, e.perceptron_weights(p) >> 3);
       else if (c.init === "equilibrium") e.perceptron_fill_gaussian(p, 1, Math.sqrt(c.D / c.k));
       if (trainRows) e.perceptron_set_train_set(p, trainRows, c.trainSize);
-      e.perceptron_set_clock(p, 0, 0, 0, 0);
+      e.perceptron_set_clock(p, 0, 0, 0);
     }
     if (c.trajectories >= 2) this.#variance0 = this.#weightVariance();
   }
@@ -420,7 +420,7 @@ export class Perceptron {
       const t = saved.trajectories[j];
       this.#wasm.f64.set(check.vector(`checkpoint.trajectories[${j}].weights`, t.weights, this.config.n), e.perceptron_weights(p) >> 3);
       this.#wasm.u32.set(t.rng, e.perceptron_rng(p) >> 2);
-      e.perceptron_set_clock(p, saved.steps, t.heat, t.cursor, 0);
+      e.perceptron_set_clock(p, t.heat, t.cursor, 0);
     });
     this.#steps = saved.steps;
     this.#divergedAt = null;

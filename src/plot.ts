@@ -178,6 +178,13 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
   const x = position('x', opts.xLabel, xLog);
   const y = position('y', opts.yLabel, yLog);
 
+  const encoding = {
+    x,
+    y,
+    // Explicit domain keeps the legend in the caller's series order; one series needs no legend.
+    color: { field: 'series', type: 'nominal' as const, scale: { domain: names }, legend: names.length > 1 ? { title: null } : null },
+  };
+
   const refValues = refs.map((r) => ({ name: r.name, y: r.y }));
   const grey = '#555';
   const refLayers: Layers = refs.length === 0 ? [] : [
@@ -199,23 +206,15 @@ export function lineChartSpec(opts: LineChartOptions): TopLevelSpec {
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     width,
     height,
+    // Layer 0 always holds the line series (the demos stream data into it); dots (series with
+    // `points: true`) get a second layer when there are any. Both share one colour scale.
     layer: [
-      // Layer 0 always holds the line series (the demos stream data into it); dots (series with
-      // `points: true`) get a second layer when there are any. Both share one colour scale.
-      ...(['line', 'point'] as const).flatMap((type) => {
-        const values = rows.filter((r) => scatter.has(r.series) === (type === 'point'));
-        if (type === 'point' && scatter.size === 0) return [];
-        return [{
-          data: { values },
-          mark: type === 'line' ? { type, clip: true } : { type, clip: true, filled: true, size: 12 },
-          encoding: {
-            x,
-            y,
-            // Explicit domain keeps the legend in the caller's series order; one series needs no legend.
-            color: { field: 'series', type: 'nominal' as const, scale: { domain: names }, legend: names.length > 1 ? { title: null } : null },
-          },
-        }];
-      }),
+      { data: { values: rows.filter((r) => !scatter.has(r.series)) }, mark: { type: 'line', clip: true }, encoding },
+      ...(scatter.size === 0 ? [] : [{
+        data: { values: rows.filter((r) => scatter.has(r.series)) },
+        mark: { type: 'point' as const, clip: true, filled: true, size: 12 },
+        encoding,
+      }]),
       ...refLayers,
     ],
   };

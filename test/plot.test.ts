@@ -4,6 +4,8 @@ import {
   lineChartSvg,
   renderSvg,
   MAX_POINTS_PER_SERIES,
+  spinGridSpec,
+  concatSpecs,
   type LineChartOptions,
 } from '../src/plot.js';
 
@@ -117,5 +119,49 @@ describe('SVG rendering', () => {
       encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } },
     });
     expect(svg.startsWith('<svg')).toBe(true);
+  });
+});
+
+describe('scatter series, state grids and panels', () => {
+  type Layer = { mark: { type: string }; data: { values: Row[] } };
+  const layersOf = (spec: object) => (spec as { layer: Layer[] }).layer;
+
+  it('puts `points: true` series in a dot layer after the lines, and adds none without them', () => {
+    const spec = lineChartSpec({ ...base, series: [...base.series, { name: 'now', x: [1.5], y: [2.7], points: true }] });
+    const [lines, dots] = layersOf(spec);
+    expect(lines.mark.type).toBe('line');
+    expect(lines.data.values.map((r) => r.series)).not.toContain('now');
+    expect(lines.data.values).toHaveLength(7);
+    expect(dots.mark.type).toBe('point');
+    expect(dots.data.values).toEqual([{ series: 'now', x: 1.5, y: 2.7 }]);
+    expect(layersOf(lineChartSpec(base)).map((l) => l.mark.type)).toEqual(['line']);
+  });
+
+  it('spinGridSpec lays ±1 out row-major on a square grid (black = +1)', () => {
+    const spec = spinGridSpec({ title: 'A', spins: [1, -1, -1, 1, 1] }) as unknown as {
+      width: number; height: number; data: { values: { col: number; row: number; on: number }[] };
+    };
+    // 5 cells: side ⌈√5⌉ = 3, two rows, cells of 180/3 = 60 px.
+    expect(spec.data.values).toEqual([
+      { col: 0, row: 0, on: 1 }, { col: 1, row: 0, on: 0 }, { col: 2, row: 0, on: 0 },
+      { col: 0, row: 1, on: 1 }, { col: 1, row: 1, on: 1 },
+    ]);
+    expect([spec.width, spec.height]).toEqual([180, 120]);
+    expect(() => spinGridSpec({ title: 'A', spins: [] })).toThrow(/spins must be a non-empty array/);
+    expect(() => spinGridSpec({ title: 'A', spins: [1], side: 0 })).toThrow(/side must be a positive integer/);
+  });
+
+  it('concatSpecs joins panels under one title and renders', async () => {
+    const grid = spinGridSpec({ title: 'pattern', spins: [1, -1, 1, -1] });
+    const spec = concatSpecs({ title: 'recall', specs: [grid, lineChartSpec(base)], direction: 'vertical' }) as unknown as {
+      title: string; vconcat: object[];
+    };
+    expect(spec.title).toBe('recall');
+    expect(spec.vconcat).toHaveLength(2);
+    expect(spec.vconcat.every((p) => !('$schema' in p))).toBe(true);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('pattern');
+    expect(svg).toContain('run B');
+    expect(() => concatSpecs({ specs: [] })).toThrow(/specs must be a non-empty array/);
   });
 });

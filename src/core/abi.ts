@@ -41,10 +41,9 @@ export interface ThermolearnExports {
   perceptron_noise(p: number): number;
   perceptron_rng(p: number): number;
   perceptron_heat(p: number): number;
-  perceptron_steps(p: number): number;
   perceptron_status(p: number): number;
   perceptron_cursor(p: number): number;
-  perceptron_set_clock(p: number, steps: number, heat: number, cursor: number, status: number): void;
+  perceptron_set_clock(p: number, heat: number, cursor: number, status: number): void;
 
   // hopfield.ts: state and patterns bit-packed (u64 words, bit set ⇔ +1), dense weights f32 n × n.
   hopfield_create(n: number, k: number, dense: number, seedHi: number, seedLo: number): number;
@@ -59,7 +58,6 @@ export interface ThermolearnExports {
   hopfield_energy(p: number): number;
   hopfield_overlaps(p: number, out: number): void;
   hopfield_count_unstable(p: number): number;
-  hopfield_corrupt(p: number, mu: number, fraction: number): number;
   hopfield_flip_random(p: number, fraction: number): number;
   hopfield_random_patterns(p: number, pPlus: number): void;
   hopfield_state_bits(p: number): number;
@@ -69,7 +67,6 @@ export interface ThermolearnExports {
   hopfield_field(p: number): number;
   hopfield_rng(p: number): number;
   hopfield_scale(p: number): number;
-  hopfield_set_scale(p: number, scale: number): void;
   dense_matvec(w: number, xs: number, out: number, n: number): void;
 
   // contrastive.ts: circular convolution and the thresholded weight update.
