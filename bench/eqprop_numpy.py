@@ -4,16 +4,20 @@ shared/spec/MODELS.md §4, seed 002 Appendix B, notes/eqprop-algorithm.md (the e
 
 Network 784-500-10, float32 state and weights, Glorot-uniform halved, zero biases, mini-batch 20.
 One mini-batch = the "relax" phase (free phase from the persistent particles, 20 iterations, written
-back; random beta sign; the 16 distinct ramp points, 4 clamped iterations each from the free state)
+back; random beta sign; clamped relaxations along the beta ramp, 4 iterations each from the free state)
 plus the "update" phase (currents -> interpolation -> circular convolution -> threshold -> trapezoid
 -> theta -= alpha_l 0.5e4 v / beta). Two update implementations of the same math:
 
-  authors  the authors' pipeline: per parameter group the currents s_k, shape (17, ...), k = 0..16
+  authors  the authors' pipeline: clamped relaxations at the 2R = 16 ramp points k = 0..15 (point
+           k > 8 has the beta of 16 - k, so 7 of them are deterministic repeats; the authors relax
+           them anyway), then per parameter group the currents s_k, shape (17, ...), k = 0..16
            (s_16 = s_0), in float64 from the float32 states; scipy.interpolate.interp1d(times, s,
            axis=0) onto t_m = m/100; scipy.ndimage.convolve1d(., K, axis=0, mode='wrap') / 100; zero
            where |c| < theta; np.trapz(c, grid, axis=0) (np.trapezoid where np.trapz is gone); times 0.5e4/beta.
-  fast     the same linear map folded into one 100 x 16 matrix L (interp, convolution, /100, s_16 = s_0
-           and the minus sign of dE/dtheta). W0 (392 000 of the 397 510 parameters): the currents are
+  fast     clamped relaxations at the R + 1 = 9 distinct ramp points only (the same work as
+           thermolearn), and the same linear map folded into one 100 x 9 matrix L (interp, convolution,
+           /100, the down ramp's s_k = s_{16-k} for k > 8 including s_16 = s_0, and the minus sign of
+           dE/dtheta). W0 (392 000 of the 397 510 parameters): the currents are
            linear in the fixed input, so c_m = x^T V_m with V = L u1 / B (formed in float64, stored
            float32); one float32 gemm per chunk of input rows, only rows non-zero somewhere in the batch
            (a row zero in every example has c = 0: no update). Threshold by multiplying with the mask,
@@ -86,22 +90,23 @@ def relax(x_drive, u1, u2, W1, b2, d, beta, iters):
     return u1, u2
 
 
-def relax_phase(net, particles, x, d, idx, beta_signed):
-    """Free phase (written back) and the 16 distinct ramp points; returns (u1 (16,B,500), u2 (16,B,10), errors)."""
+def relax_phase(net, particles, x, d, idx, beta_signed, points):
+    """Free phase (written back) and clamped relaxations at ramp points k = 0..points-1; returns
+    (u1 (points,B,500), u2 (points,B,10), errors)."""
     W0, b1, W1, b2 = net
     drive = b1 + x @ W0
     f1, f2 = relax(drive, particles[0][idx], particles[1][idx], W1, b2, d, np.float32(0), FREE_IT)
     particles[0][idx], particles[1][idx] = f1, f2
     errors = int(np.sum(f2.argmax(1) != d.argmax(1)))  # before the update
-    betas = (beta_signed * RAMP[:2 * R]).astype(np.float32)[:, None, None]
-    u1 = np.broadcast_to(f1, (2 * R,) + f1.shape).copy()
-    u2 = np.broadcast_to(f2, (2 * R,) + f2.shape).copy()
+    betas = (beta_signed * RAMP[:points]).astype(np.float32)[:, None, None]
+    u1 = np.broadcast_to(f1, (points,) + f1.shape).copy()
+    u2 = np.broadcast_to(f2, (points,) + f2.shape).copy()
     u1, u2 = relax(drive, u1, u2, W1, b2, d, betas, CLAMP_IT)
     return u1, u2, errors
 
 
 def currents(x, u1, u2):
-    """dE/dtheta batch means at the 16 points, each group with s_16 = s_0 appended: (17, ...).
+    """dE/dtheta batch means at the 16 relaxed points, each group with s_16 = s_0 appended: (17, ...).
     Computed in float64 from the float32 states (scipy's interp1d promotes to float64 anyway)."""
     x, u1, u2 = x.astype(np.float64), u1.astype(np.float64), u2.astype(np.float64)
     s = [-(x.T @ u1) / B, -u1.mean(1), -(u1.transpose(0, 2, 1) @ u2) / B, -u2.mean(1)]
@@ -118,16 +123,17 @@ def update_authors(net, x, u1, u2, beta_signed):
 
 
 def fast_matrix():
-    """L (100 x 16, float64): convolved = L @ (rho-products at the 16 distinct points) = what the authors
-    get from the currents (interp1d, convolve1d wrap, /100), with s_16 = s_0 folded into column 0 and the
-    minus sign of dE/dtheta included."""
+    """L (100 x 9, float64): convolved = L @ (rho-products at the R + 1 = 9 distinct points) = what the
+    authors get from the currents (interp1d, convolve1d wrap, /100), with each down-ramp column k > R
+    folded onto column 2R - k (the same beta; k = 16 onto 0) and the minus sign of dE/dtheta included."""
     P = interp1d(TIMES, np.eye(2 * R + 1), axis=0)(GRID)
     L = CONV_SCALE * convolve1d(P, KERNEL, axis=0, mode="wrap")
-    L[:, 0] += L[:, 2 * R]
-    return -L[:, :2 * R]
+    for j in range(R + 1, 2 * R + 1):
+        L[:, 2 * R - j] += L[:, j]
+    return -L[:, :R + 1]
 
 
-L16 = fast_matrix()
+LFOLD = fast_matrix()
 TRAP_W = np.full(G, DX)
 TRAP_W[[0, -1]] = DX / 2
 TRAP_W32 = TRAP_W.astype(np.float32)
@@ -142,7 +148,7 @@ def update_fast(net, x, u1, u2, beta_signed, chunk=8):
     # fixed input); only rows i with some x_bi != 0 can move. V is formed in float64 (it cancels: the kernel
     # sums to 0), then one float32 gemm per chunk of rows gives c for all 100 grid times.
     active = np.flatnonzero(x.any(axis=0))
-    V64 = (L16 @ u1.reshape(2 * R, -1).astype(np.float64)).reshape(G, B, n1) / B
+    V64 = (LFOLD @ u1.reshape(R + 1, -1).astype(np.float64)).reshape(G, B, n1) / B
     V64 = np.ascontiguousarray(V64.transpose(1, 0, 2)).reshape(B, -1)  # (B, 100*500)
     V32 = V64.astype(np.float32)
     xa = np.ascontiguousarray(x[:, active].T)                          # (n_active, B)
@@ -162,11 +168,11 @@ def update_fast(net, x, u1, u2, beta_signed, chunk=8):
             c.reshape(-1)[near] = np.where(np.abs(exact) >= theta, exact, 0)
         v[i:i + chunk] = TRAP_W32 @ c                                  # trapezoid over m
     W0[active] -= np.float32(scale[0]) * v
-    # b1, W1, b2 (5 510 parameters): float64 currents at the 16 points, then L, threshold, trapezoid
+    # b1, W1, b2 (5 510 parameters): float64 currents at the 9 points, then L, threshold, trapezoid
     u1d, u2d = u1.astype(np.float64), u2.astype(np.float64)
-    groups = [(b1, u1d.mean(1)), (W1, (u1d.transpose(0, 2, 1) @ u2d).reshape(2 * R, -1) / B), (b2, u2d.mean(1))]
+    groups = [(b1, u1d.mean(1)), (W1, (u1d.transpose(0, 2, 1) @ u2d).reshape(R + 1, -1) / B), (b2, u2d.mean(1))]
     for g, (param, p) in enumerate(groups, start=1):
-        c = L16 @ p
+        c = LFOLD @ p
         v = TRAP_W @ np.where(np.abs(c) >= THETA[g], c, 0)
         param -= (scale[g] * v).reshape(param.shape).astype(np.float32)
 
@@ -176,6 +182,7 @@ def train(method, X, Y, order, signs, init):
     net = [a.copy() for a in init]
     particles = [np.zeros((len(order), LAYERS[1]), np.float32), np.zeros((len(order), LAYERS[2]), np.float32)]
     update = update_authors if method == "authors" else update_fast
+    points = 2 * R if method == "authors" else R + 1  # the authors relax the repeats too; fast does not
     relax_s = update_s = 0.0
     errors, first = 0, None
     for n, sign in enumerate(signs):
@@ -183,7 +190,7 @@ def train(method, X, Y, order, signs, init):
         x, d = X[order[idx]], np.eye(LAYERS[2], dtype=np.float32)[Y[order[idx]]]
         beta_signed = sign * BETA
         t0 = time.perf_counter()
-        u1, u2, err = relax_phase(net, particles, x, d, idx, beta_signed)
+        u1, u2, err = relax_phase(net, particles, x, d, idx, beta_signed, points)
         t1 = time.perf_counter()
         update(net, x, u1, u2, beta_signed)
         t2 = time.perf_counter()

@@ -7,6 +7,7 @@ import type { Backend } from "./core/loader.js";
 import { WasmInstance, formatBytes } from "./core/instance.js";
 import { MAX_MEMORY_BYTES } from "./core/abi.js";
 import { checkRunCallbacks, driveAsync, driveSync, type Progress } from "./core/drive.js";
+import { sineKernel, type Alignment } from "./contrastive.js";
 import { finite, integer, knownKeys, nonNegative, oneOf, positive, seed as checkSeed } from "./core/validate.js";
 import { Rng } from "./rng.js";
 import { VERSION } from "./version.js";
@@ -29,7 +30,7 @@ export interface MemoryOptions {
   /** Factor applied to the convolution (the authors divide by 100). Default 0.01. */
   convolutionScale?: number;
   /** "scipy" (convolve1d(mode='wrap'), centred; the authors' choice and the default) or "causal". */
-  alignment?: "scipy" | "causal";
+  alignment?: Alignment;
   /** θ per weight layer. Default [1.2e-6, 2e-5, …] (W⁰, then every later layer). */
   weightThresholds?: number[];
   /** θ per biased layer ℓ ≥ 1. Default [1e-5, …, 2e-4] (hidden layers, then the output). */
@@ -125,9 +126,9 @@ const MEMORY_KEYS = [
 ] as const;
 const DEFAULT_RATES: Record<number, number[]> = { 3: [0.1, 0.05], 4: [0.4, 0.1, 0.01], 5: [0.128, 0.032, 0.008, 0.002] };
 
-/** The MNIST kernel of Falk et al. (Eq. 31): K[k] = sin(2πk/10)/3, k = 0 … 9. */
+/** The MNIST kernel of Falk et al. (Eq. 31): K[k] = sin(2πk/10)/3, k = 0 … 9 (the samples of {@link sineKernel}). */
 export function mnistSineKernel(): Float64Array {
-  return Float64Array.from({ length: 10 }, (_, k) => Math.sin((2 * Math.PI * k) / 10) / 3);
+  return sineKernel().values;
 }
 
 /** An array of `length` numbers, one per `unit` (e.g. "weight layer"), each passing `check`. */
@@ -156,17 +157,20 @@ export function resolveEqPropConfig(options: EqPropOptions = {}): EqPropConfig {
   if (typeof m !== "object" || m === null) throw new TypeError("memory must be an object");
   knownKeys("memory", m, MEMORY_KEYS);
   const hidden = L - 2;
+  const tauFast = positive("memory.tauFast", m.tauFast ?? 0.1);
+  const tauSlow = positive("memory.tauSlow", m.tauSlow ?? 0.9);
+  const gridPoints = integer("memory.gridPoints", m.gridPoints ?? 100, 2, 100000);
   const memory = {
-    tauFast: positive("memory.tauFast", m.tauFast ?? 0.1),
-    tauSlow: positive("memory.tauSlow", m.tauSlow ?? 0.9),
+    tauFast,
+    tauSlow,
     rampSteps: integer("memory.rampSteps", m.rampSteps ?? 8, 1, 1000),
-    gridPoints: integer("memory.gridPoints", m.gridPoints ?? 100, 2, 100000),
+    gridPoints,
     kernel: resolveKernel(m.kernel ?? "sine"),
     convolutionScale: finite("memory.convolutionScale", m.convolutionScale ?? 0.01),
-    alignment: oneOf("memory.alignment", m.alignment ?? "scipy", ["scipy", "causal"] as const),
+    alignment: oneOf<Alignment>("memory.alignment", m.alignment ?? "scipy", ["scipy", "causal"]),
     weightThresholds: numberList("memory.weightThresholds", m.weightThresholds ?? layers.slice(1).map((_, l) => (l === 0 ? 1.2e-6 : 2e-5)), L - 1, "weight layer", nonNegative),
     biasThresholds: numberList("memory.biasThresholds", m.biasThresholds ?? layers.slice(1).map((_, l) => (l < hidden ? 1e-5 : 2e-4)), L - 1, "biased layer", nonNegative),
-    trapezoidStep: positive("memory.trapezoidStep", m.trapezoidStep ?? ((m.tauFast ?? 0.1) + (m.tauSlow ?? 0.9)) / (m.gridPoints ?? 100)),
+    trapezoidStep: positive("memory.trapezoidStep", m.trapezoidStep ?? (tauFast + tauSlow) / gridPoints),
     updateFactor: finite("memory.updateFactor", m.updateFactor ?? 0.5e4),
   };
   const kernelLength = memory.kernel === "sine" ? 10 : memory.kernel.length;
@@ -299,14 +303,19 @@ interface ResidentBand {
 
 // ---- data ----------------------------------------------------------------------------------------------
 
-function checkDataset(name: string, data: unknown, n0: number, nOut: number): { images: Float32Array; labels: Int32Array; count: number } {
-  if (typeof data !== "object" || data === null) throw new TypeError(`${name} must be { images, labels }`);
-  const { images, labels } = data as Dataset;
+/** The number of images in `images` (count × n₀ pixels); TypeError/RangeError naming `${name}.images` otherwise. */
+function imageCount(name: string, images: unknown, n0: number): number {
   if (!(images instanceof Float32Array)) throw new TypeError(`${name}.images must be a Float32Array (count × ${n0} pixels)`);
   if (images.length % n0 !== 0 || images.length === 0) {
     throw new RangeError(`${name}.images has ${images.length} values, not a positive multiple of the input size ${n0}`);
   }
-  const count = images.length / n0;
+  return images.length / n0;
+}
+
+function checkDataset(name: string, data: unknown, n0: number, nOut: number): { images: Float32Array; labels: Int32Array; count: number } {
+  if (typeof data !== "object" || data === null) throw new TypeError(`${name} must be { images, labels }`);
+  const { images, labels } = data as Dataset;
+  const count = imageCount(name, images, n0);
   for (let i = 0; i < images.length; i++) {
     const x = images[i];
     if (!(x >= 0 && x <= 1)) throw new RangeError(`${name}.images[${i}] = ${x}: pixels must lie in [0, 1]`);
@@ -376,8 +385,9 @@ interface ResidentSet {
  *
  * Each training step takes one mini-batch: a free phase of `freeIterations` synchronous steps from
  * the examples' persistent particles (written back), then either the plain EP update (one clamped
- * phase at ±β) or the memory update (16 clamped relaxations along the β ramp, currents interpolated,
- * convolved with the memory kernel, thresholded and integrated).
+ * phase at ±β) or the memory update (rampSteps + 1 = 9 clamped relaxations up the β ramp, the down
+ * ramp reusing them at equal β; currents interpolated, convolved with the memory kernel, thresholded
+ * and integrated).
  * @example
  * const { train, test } = await loadMnist({ seed: 1 });
  * const net = new EqProp({ variant: "memory", seed: 1 }, { train, test });
@@ -573,13 +583,14 @@ export class EqProp {
    * Relaxes `images` (count × n₀) for `iterations` steps at nudging `beta` towards `labels` (needed
    * when beta ≠ 0), from `states` (count × S, default zeros), and returns the states (count × S: u¹,
    * then u², …). A one-shot tool for inspection and tests; training uses the persistent particles.
+   * @throws TypeError/RangeError naming relax.images, relax.labels, states or the option at fault.
    */
   relax(images: Float32Array, options: { iterations?: number; beta?: number; labels?: ArrayLike<number>; states?: Float32Array } = {}): Float32Array {
     const { layers, epsilon, freeIterations } = this.config;
     const n0 = layers[0], nOut = layers[layers.length - 1], S = this.#S;
     const iterations = integer("iterations", options.iterations ?? freeIterations, 0, 1e6);
     const beta = finite("beta", options.beta ?? 0);
-    const labels = options.labels ?? new Int32Array(images.length / n0);
+    const labels = options.labels ?? new Int32Array(imageCount("relax", images, n0));
     const set = checkDataset("relax", { images, labels }, n0, nOut);
     if (beta !== 0 && options.labels === undefined) throw new TypeError("labels are needed when beta ≠ 0");
     const out = options.states ? Float32Array.from(options.states) : new Float32Array(set.count * S);
@@ -593,11 +604,14 @@ export class EqProp {
     return out;
   }
 
-  /** The energy E of each example's state (images count × n₀, states count × S), in f64. */
+  /**
+   * The energy E of each example's state (images count × n₀, states count × S), in f64.
+   * @throws TypeError/RangeError naming energy.images or states.
+   */
   energy(images: Float32Array, states: Float32Array): Float64Array {
     const { layers } = this.config;
     const n0 = layers[0], S = this.#S;
-    const set = checkDataset("energy", { images, labels: new Int32Array(images.length / n0) }, n0, layers[layers.length - 1]);
+    const set = checkDataset("energy", { images, labels: new Int32Array(imageCount("energy", images, n0)) }, n0, layers[layers.length - 1]);
     if (!(states instanceof Float32Array) || states.length !== set.count * S) throw new RangeError(`states must be a Float32Array of ${set.count} × ${S} values`);
     const sc = this.#scratchSet;
     const out = new Float64Array(set.count);
@@ -779,9 +793,9 @@ export class EqProp {
       yield;
     }
     const status = done === batches ? "completed" : "aborted";
+    this.#checkFinite(); // before counting: a diverged epoch is not an epoch trained
     if (status === "completed") this.epoch++;
     const test = status === "completed" && this.#test ? this.evaluate() : null;
-    this.#checkFinite();
     return {
       epoch: this.epoch,
       trainError: seen ? errors / seen : 0,

@@ -169,7 +169,12 @@ describe("memory variant", () => {
       for (let k = 0; k < 17; k++) sum += op[m * 17 + k];
       assertClose(sum, 0, { atol: 1e-15 }); // Σ sin(2πk/10) = 0 up to rounding
     }
-    assertClose(mnistSineKernel()[2], Math.sin(0.4 * Math.PI) / 3, { rtol: 1e-15 });
+  });
+
+  it("the MNIST kernel has the closed-form values of sin(2πk/10)/3 (Eq. 31)", () => {
+    // sin 36° = √(10 − 2√5)/4, sin 72° = √(10 + 2√5)/4; K[5 ± j] = ∓K[j]. Independent of Math.sin.
+    const a = Math.sqrt(10 - 2 * Math.sqrt(5)) / 12, b = Math.sqrt(10 + 2 * Math.sqrt(5)) / 12;
+    assertClose(mnistSineKernel(), [0, a, b, b, a, 0, -a, -b, -b, -a], { atol: 1e-16 }); // f64 rounding of values ≤ 1/3
   });
 
   const memoryOptions = (o: EqPropOptions["memory"] = {}): RefMemoryOptions => {
@@ -181,7 +186,7 @@ describe("memory variant", () => {
     for (const alignment of ["scipy", "causal"] as const) {
       it(`${backend}, ${alignment}: one training step equals the reference (interpolate, convolve, threshold, trapezoid)`, () => {
         const data = toyData(4, 7, 3, 12);
-        // Thresholds low enough that both kept and zeroed samples occur in every group.
+        // Thresholds low enough that, over all groups, a quarter of the updates are non-zero and some are zeroed.
         const memory = { alignment, weightThresholds: [3e-6, 6e-6], biasThresholds: [6e-6, 3e-5] };
         const net = new EqProp({ ...SMALL, variant: "memory", memory, backend }, { train: data });
         const p0 = net.parameters();
@@ -202,6 +207,33 @@ describe("memory variant", () => {
         net.dispose();
       });
     }
+  }
+
+  for (const backend of BACKENDS) {
+    it(`${backend}: a short last mini-batch (2 of batchSize 4) equals the reference on its own examples`, () => {
+      // The operator holds −1/B for the configured B; the update rescales currents, thresholds and
+      // the step by B/count for the short batch. The reference takes batch means over the 2 examples.
+      const data = toyData(6, 7, 3, 14);
+      const memory = { weightThresholds: [3e-6, 6e-6], biasThresholds: [6e-6, 3e-5] };
+      const net = new EqProp({ ...SMALL, variant: "memory", memory, backend }, { train: data });
+      expect(net.batchesPerEpoch).toBe(2);
+      const p0 = net.parameters();
+      expect(net.trainBatch(1, -1).count).toBe(2);
+      const p1 = net.parameters();
+      const ref = toF64(p0);
+      const xs = rows(data.images, 7).slice(4);
+      const labels = data.labels.slice(4);
+      const free = xs.map((x) => refRelax(ref, x, new Float64Array(8), null, 0, 0.5, 20));
+      const points = Array.from({ length: 9 }, (_, k) =>
+        free.map((f, b) => refRelax(ref, xs[b], f, oneHot(labels[b], 3), (-0.5 * k) / 8, 0.5, 4)));
+      const expected = refMemoryUpdate(ref, xs, points, -0.5, [0.1, 0.05], memoryOptions(memory));
+      const got = delta(p1, p0), want = delta(expected, p0);
+      // As the full-batch test above: f32 parameters and f32 states in ramp differences, rtol 1e-4.
+      assertClose(got, want, { atol: 5e-7, rtol: 1e-4 });
+      expect(want.filter((v) => v !== 0).length).toBeGreaterThan(want.length / 4);
+      expect(want.filter((v) => v === 0).length).toBeGreaterThan(0);
+      net.dispose();
+    });
   }
 
   it("with an ideal derivative kernel it approaches the plain EP update", () => {
@@ -260,7 +292,7 @@ describe("against scipy (test/fixtures/eqprop.json from scripts/fixtures/eqprop.
     layers: fx.layers, batchSize: fx.batch, randomBetaSign: false, variant, beta: fx.beta, learningRates: fx.alpha,
     memory: {
       alignment, tauFast: fx.tauFast, tauSlow: fx.tauSlow, rampSteps: fx.rampSteps, gridPoints: fx.gridPoints, kernel: fx.kernel,
-      convolutionScale: fx.convolutionScale, trapezoidStep: fx.trapezoidStep, updateFactor: fx.updateFactor,
+      convolutionScale: fx.convolutionScale, updateFactor: fx.updateFactor, // trapezoidStep: the default, checked below
       weightThresholds: [fx.thresholds[0], fx.thresholds[2]], biasThresholds: [fx.thresholds[1], fx.thresholds[3]],
     },
   });
@@ -271,6 +303,8 @@ describe("against scipy (test/fixtures/eqprop.json from scripts/fixtures/eqprop.
     for (const alignment of ["scipy", "causal"] as const) {
       const config = resolveEqPropConfig(options(alignment, "memory"));
       assertClose(memoryOperator(config.memory), fx.interpConv[alignment], { atol: 1e-15, rtol: 1e-12 }); // f64 sums of ten terms
+      // The default trapezoid step is the grid spacing the fixture integrates over (trapz(c, grid)).
+      assertClose(config.memory.trapezoidStep, fx.trapezoidStep, { rtol: 1e-15 }); // (0.1 + 0.9)/100 in f64 both ways
     }
   });
 
@@ -403,6 +437,24 @@ describe("bad input", () => {
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(7), labels: [3] } })).toThrow(/train.labels\[0\] = 3 is outside 0–2/);
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(7).fill(2), labels: [0] } })).toThrow(/pixels must lie in \[0, 1\]/);
     expect(() => new EqProp({ layers }, { test: { images: new Float32Array(14), labels: [0] } })).toThrow(/test.labels has 1 entries for 2 images/);
+    const net = new EqProp({ layers });
+    expect(() => net.relax(new Float32Array(13))).toThrow(/relax.images has 13 values, not a positive multiple of the input size 7/);
+    expect(() => net.relax([0, 0, 0, 0, 0, 0, 0] as never)).toThrow(/relax.images must be a Float32Array/);
+    expect(() => net.relax(undefined as never)).toThrow(/relax.images must be a Float32Array/);
+    expect(() => net.energy(new Float32Array(13), new Float32Array(0))).toThrow(/energy.images has 13 values/);
+    expect(() => net.energy(null as never, new Float32Array(0))).toThrow(/energy.images must be a Float32Array/);
+    net.dispose();
+  });
+});
+
+describe("divergence", () => {
+  it("an epoch whose update makes a parameter non-finite throws and is not counted", () => {
+    // One mini-batch per epoch, so the check at the end of the epoch is the one that fires; a rate of
+    // 1e300 is Infinity once in f32.
+    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: toyData(4, 7, 3, 5) });
+    expect(() => net.trainEpoch()).toThrow(/training diverged/);
+    expect(net.epoch).toBe(0);
+    net.dispose();
   });
 });
 

@@ -123,7 +123,7 @@ export interface RefMemoryOptions {
  * Δθ of one parameter from its currents s_k at the 2R + 1 ramp points: linear interpolation onto
  * t_m = m·T/G, c_m = scale·Σ_j K[j] s[(m − j + shift) mod G], g_θ, trapezoid with step h.
  */
-export function refMemoryIntegral(series: ArrayLike<number>, o: RefMemoryOptions, theta: number): number {
+function refMemoryIntegral(series: ArrayLike<number>, o: RefMemoryOptions, theta: number): number {
   const R = o.rampSteps, T = o.tauFast + o.tauSlow, G = o.gridPoints;
   const times = Array.from({ length: 2 * R + 1 }, (_, k) => (k <= R ? (o.tauFast * k) / R : o.tauFast + (o.tauSlow * (k - R)) / R));
   const s = new Float64Array(G);
