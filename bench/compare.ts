@@ -14,7 +14,7 @@ import { describeMachine, machine } from "./machine.js";
 import { benchNetwork } from "./hopfield.bench.js";
 import { hopfieldCapacity } from "../src/hopfield.js";
 import { convolveWrap } from "../src/contrastive.js";
-import { LadderChain, ladderRates } from "../src/ladder.js";
+import { MarkovChain, ladderRates } from "../src/ladder.js";
 import { Rng } from "../src/rng.js";
 
 const N = 10_000, BATCH = 30;
@@ -184,7 +184,10 @@ export function compareHopfield(seconds = 2): Record<string, unknown> {
 export function compareContrastive(seconds = 1): Record<string, unknown> {
   console.log(`\ncircular convolution vs scipy, 1000 taps; ${describeMachine()}`);
   const run = spawnSync("python3", ["bench/contrastive_scipy.py", "--json", "--only", "convolution", "--seconds", String(seconds)], { encoding: "utf8" });
-  const scipyRows: { n: number; ms: number }[] = run.status === 0 ? JSON.parse(run.stdout).convolution : [];
+  const out = run.status === 0 ? JSON.parse(run.stdout) : null;
+  const scipyRows: { n: number; ms: number }[] = out?.convolution ?? [];
+  // The peer's versions, BLAS, CPU count and environment (bench/peer_common.py), as the numpy comparisons record theirs.
+  const scipyInfo = out && { scipy: out.scipy, numpy: out.numpy, python: out.python, blas: out.blas, threads: out.threads, cpus: out.cpus, env: out.env };
   if (run.status !== 0) console.warn(`scipy peer unavailable: ${(run.stderr || "").trim().split("\n").at(-1)}`);
   const rng = new Rng({ seed: 1 });
   const kernel = rng.normal(1000);
@@ -198,7 +201,7 @@ export function compareContrastive(seconds = 1): Record<string, unknown> {
     rows.push({ n, taps: 1000, fftMs: fft, directMs: direct, scipyMs: peer ?? null, ratio: peer ? peer / fft : null });
   }
   rng.dispose();
-  return { machine: machine(), rows };
+  return { machine: machine(), rows, scipyInfo };
 }
 
 /**
@@ -213,7 +216,7 @@ export function compareContrastive(seconds = 1): Record<string, unknown> {
  * medians over rounds.
  */
 export function compareMasterEquation(seconds = 1, rounds = 3): Record<string, unknown> {
-  const chain = new LadderChain({ gamma: 0.1, F: 25, s: 0, dt: 5e-4 });
+  const chain = new MarkovChain({ rates: ladderRates({ gamma: 0.1, F: 25, s: 0 }), dt: 5e-4 }); // starts in its steady state
   const p0 = chain.probabilities();
   const M = ladderRates({ gamma: 0.1, F: 25, s: 200 });
   const reused = new Float64Array(10 * 10_000);

@@ -9,7 +9,8 @@ Usage: python3 bench/contrastive_scipy.py [--seconds 1] [--json] [--only convolu
 """
 import argparse
 import json
-import time
+import os
+import sys
 
 import numpy as np
 import scipy
@@ -17,35 +18,7 @@ from scipy.integrate import odeint
 from scipy.linalg import null_space
 from scipy.ndimage import convolve1d
 
-
-def ladder_rates(gamma, F, s, rungs=5, KI=18.2, KA=3000.0):
-    """M[i, j] = rate j → i for the 2 × rungs ladder (top rail 0…rungs−1, bottom rail below)."""
-    n = 2 * rungs
-    M = np.zeros((n, n))
-    for m in range(rungs - 1):
-        top, bot = m, m + rungs
-        M[top, top + 1] = 1.0                  # top rail leftward, rate 1
-        M[top + 1, top] = np.e * gamma         # top rail rightward, e·γ
-        M[bot + 1, bot] = 1.0                  # bottom rail rightward, rate 1
-        M[bot, bot + 1] = np.e * gamma         # bottom rail leftward, e·γ
-    for m in range(rungs):
-        dE = 2 * (1 - m) + np.log((1 + s / KI) / (1 + s / KA))
-        up, down = (F * np.exp(-dE), F) if dE < 0 else (F, F * np.exp(dE))
-        M[m, m + rungs] = up                   # bottom → top
-        M[m + rungs, m] = down                 # top → bottom
-    M -= np.diag(M.sum(axis=0))
-    return M
-
-
-def median_ms(f, seconds):
-    f()
-    times = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds or len(times) < 5:
-        t = time.perf_counter()
-        f()
-        times.append(1000 * (time.perf_counter() - t))
-    return float(np.median(times))
+from peer_common import blas_info, blas_threads, env_info, ladder_rates, median_ms
 
 
 def main():
@@ -68,10 +41,13 @@ def main():
         M = ladder_rates(0.1, 25, 200.0)
         t = np.linspace(0, 5, 10_001)
         ode_ms = median_ms(lambda: odeint(lambda p, _t: M @ p, p0, t), a.seconds)
+    info = blas_info()
+    head = {"scipy": scipy.__version__, "numpy": np.__version__, "python": sys.version.split()[0], "blas": info,
+            "threads": blas_threads(info), "cpus": os.cpu_count(), "env": env_info()}
     if a.json:
-        print(json.dumps({"scipy": scipy.__version__, "numpy": np.__version__, "convolution": rows,
-                          "masterEquation": {"states": 10, "points": 10_001, "ms": ode_ms}}))
+        print(json.dumps({**head, "convolution": rows, "masterEquation": {"states": 10, "points": 10_001, "ms": ode_ms}}))
     else:
+        print(f"scipy {head['scipy']}, numpy {head['numpy']}, BLAS threads {head['threads']}, {head['cpus']} CPUs, env {head['env']}")
         for r in rows:
             print(f"convolve1d wrap, N = {r['n']}, {r['taps']} taps: {r['ms']:.2f} ms")
         if ode_ms is not None:

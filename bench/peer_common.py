@@ -1,6 +1,8 @@
-"""Helpers shared by the numpy peer benchmarks (bench/*_numpy.py): timing blocks, BLAS and environment info."""
+"""Helpers shared by the numpy/scipy peer benchmarks (bench/*_numpy.py, bench/contrastive_scipy.py):
+timing, BLAS and environment info, and the ladder's rate matrix (also used by scripts/fixtures/ladder.py)."""
 
 import ctypes
+import math
 import os
 import time
 
@@ -23,6 +25,18 @@ def steps_per_second(step, seconds, blocks=7):
             step()
         rates.append(reps / (time.perf_counter() - t))
     return float(np.median(rates)), rates
+
+
+def median_ms(f, seconds):
+    """Median milliseconds per call of f over about `seconds` (at least 5 calls, after one warm-up)."""
+    f()
+    times = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds or len(times) < 5:
+        t = time.perf_counter()
+        f()
+        times.append(1000 * (time.perf_counter() - t))
+    return float(np.median(times))
 
 
 def blas_info():
@@ -65,3 +79,25 @@ def blas_threads(info):
     if isinstance(info, dict):
         return info.get("num_threads")
     return None
+
+
+def ladder_rates(gamma, F, s, rungs=5, KI=18.2, KA=3000.0):
+    """The ladder's rate matrix (shared/spec/MODELS.md §3, Appendix F), M[i, j] = rate j → i: top rail
+    0…rungs−1, node m + rungs below node m; horizontal rates 1 and e·γ, vertical F and F·e^{|ΔE|} with
+    ΔE(m, s) = 2(1 − m) + ln[(1 + s/K_I)/(1 + s/K_A)]. Scalar math (math.exp, math.log), as the checked-in
+    fixture test/fixtures/ladder.json was generated."""
+    n = 2 * rungs
+    M = np.zeros((n, n))
+    for m in range(rungs - 1):
+        top, bot = m, m + rungs
+        M[top, top + 1] = 1.0                  # top rail leftward, rate 1
+        M[top + 1, top] = math.e * gamma       # top rail rightward, e·γ
+        M[bot + 1, bot] = 1.0                  # bottom rail rightward, rate 1
+        M[bot, bot + 1] = math.e * gamma       # bottom rail leftward, e·γ
+    for m in range(rungs):
+        dE = 2 * (1 - m) + math.log((1 + s / KI) / (1 + s / KA))
+        up, down = (F * math.exp(-dE), F) if dE < 0 else (F, F * math.exp(dE))
+        M[m, m + rungs] = up                   # bottom → top
+        M[m + rungs, m] = down                 # top → bottom
+    M -= np.diag(M.sum(axis=0))
+    return M

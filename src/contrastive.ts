@@ -363,26 +363,33 @@ export function piecewiseLinearFit3(x: ArrayLike<number>, y: ArrayLike<number>):
   // Σ_{i ≥ k} (x − a)(x − b) and Σ_{i ≥ k} (x − a)y over a suffix.
   const hinge2 = (k: number, a: number, b: number) => Sxx[k] - (a + b) * Sx[k] + a * b * S1[k];
   const hingeY = (k: number, a: number) => Sxy[k] - a * Sy[k];
+  // A breakpoint at data point k − 1 (b = x[k−1]) puts its hinge (x − b)₊ on indices k … n−1. Its
+  // terms of the normal equations depend on k alone, so they are tabulated once (O(n)) for either
+  // role; only the cross term Σ (x − b₁)(x − b₂) over the second hinge depends on the pair.
+  const hinge = (f: (k: number, b: number) => number) => Float64Array.from({ length: n }, (_, k) => (k > 0 ? f(k, x[k - 1]) : 0));
+  const H = hinge((k, b) => Sx[k] - b * S1[k]); // Σ (x − b)
+  const H0 = hinge((k, b) => hinge2(k, 0, b)); // Σ x(x − b)
+  const HH = hinge((k, b) => hinge2(k, b, b)); // Σ (x − b)²
+  const HY = hinge((k, b) => hingeY(k, b)); // Σ (x − b)y
+  const s1 = S1[0], sx = Sx[0], sxx = Sxx[0], r0 = Sy[0], r1 = Sxy[0];
   let best: PiecewiseFit | null = null;
   const m = new Float64Array(20), z = new Float64Array(4);
   for (let k1 = 2; k1 <= n - 4; k1++) {
+    const b1 = x[k1 - 1], h1 = H[k1], g1 = H0[k1], gg1 = HH[k1], r2 = HY[k1];
     for (let k2 = k1 + 2; k2 <= n - 2; k2++) {
-      // Breakpoints at data points k1 − 1 and k2 − 1: hinge (x − b)₊ is non-zero from index k on.
-      const b1 = x[k1 - 1], b2 = x[k2 - 1];
-      const h1 = Sx[k1] - b1 * S1[k1], h2 = Sx[k2] - b2 * S1[k2];
-      const r0 = Sy[0], r1 = Sxy[0], r2 = hingeY(k1, b1), r3 = hingeY(k2, b2);
-      m.set([
-        S1[0], Sx[0], h1, h2, r0,
-        Sx[0], Sxx[0], hinge2(k1, 0, b1), hinge2(k2, 0, b2), r1,
-        h1, hinge2(k1, 0, b1), hinge2(k1, b1, b1), hinge2(k2, b1, b2), r2,
-        h2, hinge2(k2, 0, b2), hinge2(k2, b1, b2), hinge2(k2, b2, b2), r3,
-      ]);
+      // Breakpoints at data points k1 − 1 and k2 − 1. The normal equations, row-major with the
+      // right-hand side as column 4 (solve4 overwrites them, so every entry is written per pair).
+      const b2 = x[k2 - 1], h2 = H[k2], g2 = H0[k2], r3 = HY[k2], cross = hinge2(k2, b1, b2);
+      m[0] = s1; m[1] = m[5] = sx; m[2] = m[10] = h1; m[3] = m[15] = h2; m[4] = r0;
+      m[6] = sxx; m[7] = m[11] = g1; m[8] = m[16] = g2; m[9] = r1;
+      m[12] = gg1; m[13] = m[17] = cross; m[14] = r2;
+      m[18] = HH[k2]; m[19] = r3;
       if (!solve4(m, z)) continue;
       // SSE = Σy² − zᵀr for the least-squares solution.
       const sse = Syy[0] - (z[0] * r0 + z[1] * r1 + z[2] * r2 + z[3] * r3);
       if (!best || sse < best.sse) {
-        const [alpha, s1, d2, d3] = z;
-        best = { breakpoints: [b1, b2], slopes: [s1, s1 + d2, s1 + d2 + d3], rightIntercept: alpha - d2 * b1 - d3 * b2, sse };
+        const [alpha, slope1, d2, d3] = z;
+        best = { breakpoints: [b1, b2], slopes: [slope1, slope1 + d2, slope1 + d2 + d3], rightIntercept: alpha - d2 * b1 - d3 * b2, sse };
       }
     }
   }

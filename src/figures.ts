@@ -26,6 +26,9 @@ export interface FigureTask {
 /** A_max and the amplitude grid of Appendix E: A ∈ linspace(0, 0.75·A_max, 400), A_max = 100. */
 const A_MAX = 100;
 const AMPLITUDES = Array.from({ length: 400 }, (_, i) => (0.75 * A_MAX * i) / 399);
+/** Fig. 6B's protocol (Appendix F): A ∈ linspace(0, A_max, 100) with A_max = 50, τ_f = 3, τ_s = 15, s̄ = 10. */
+const LADDER = { aMax: 50, tauFast: 3, tauSlow: 15, mean: 10 } as const;
+const LADDER_AMPLITUDES = Array.from({ length: 100 }, (_, i) => (LADDER.aMax * i) / 99);
 
 const kernels = new Map<string, SampledKernel>();
 function cachedEcoli(area: number, dt: number): SampledKernel {
@@ -54,25 +57,22 @@ function drawTimes(seed: number, index: number): { tauFast: number; tauSlow: num
  *   the (small) threshold for the whole period once τ_s ≳ 27, so the offset grows like
  *   I·s̄·(τ_f + τ_s)/A_max there (column `baselineOffset`); Eq. 10's I·τ_f·s̄ is its fast-phase part.
  * - 6b: one random ladder kernel (`ladderPoint`); 8: one ratio τ_f/τ_K of the sweep (`timescalePoint`,
- *   {@link FIG8}): columns ratio, tauFast, theta, dw, dwOverA.
+ *   `FIG8`): columns ratio, tauFast, theta, dw, dwOverA.
  * @example figurePoint(figureTasks({ figure: "8", points: 31 })[30]).dwOverA; // ≈ 0.975 at τ_f = 100 τ_K
  */
 export function figurePoint(task: FigureTask): Record<string, number> {
   if (task.figure === "6b") return ladderPoint(task);
   if (task.figure === "8") return timescalePoint(task);
   const { tauFast, tauSlow } = drawTimes(task.seed, task.index);
-  if (task.figure === "4c") {
-    const kernel = cachedEcoli(0, task.dt);
-    const dw = weightUpdateCurve({ kernel, dt: task.dt, tauFast, tauSlow, mean: 0, theta: A_MAX / tauSlow, amplitudes: AMPLITUDES });
-    const { dynamicRange, offset } = curveMetrics(AMPLITUDES, dw, A_MAX);
-    return { tauFast, tauSlow, lnRatio: Math.log(tauSlow / tauFast), dynamicRange, lnDynamicRange: Math.log(dynamicRange), offset };
-  }
-  const area = 0.05, mean = 25;
-  const kernel = cachedEcoli(area, task.dt);
+  const fig4 = task.figure === "4c";
+  const area = fig4 ? 0 : 0.05, mean = fig4 ? 0 : 25;
+  // Eq. 45; with I = 0 it is exactly 4C's A_max/τ_s.
   const theta = Math.abs(-A_MAX / tauSlow + area * (mean + A_MAX / 2));
-  const dw = weightUpdateCurve({ kernel, dt: task.dt, tauFast, tauSlow, mean, theta, amplitudes: AMPLITUDES });
+  const dw = weightUpdateCurve({ kernel: cachedEcoli(area, task.dt), dt: task.dt, tauFast, tauSlow, mean, theta, amplitudes: AMPLITUDES });
   const { dynamicRange, offset } = curveMetrics(AMPLITUDES, dw, A_MAX);
-  return { tauFast, tauSlow, protocolLength: tauFast + tauSlow, offset, baselineOffset: (area * mean * (tauFast + tauSlow)) / A_MAX, dynamicRange };
+  return fig4
+    ? { tauFast, tauSlow, lnRatio: Math.log(tauSlow / tauFast), dynamicRange, lnDynamicRange: Math.log(dynamicRange), offset }
+    : { tauFast, tauSlow, protocolLength: tauFast + tauSlow, offset, baselineOffset: (area * mean * (tauFast + tauSlow)) / A_MAX, dynamicRange };
 }
 
 /** Streams of the Fig. 6B groups, apart from the per-kernel streams 0 … points − 1. */
@@ -85,8 +85,14 @@ const GROUP_STREAM_BASE = 2 ** 31;
  * samples); the dissipation σ is the chain's steady state at s = 0. Curve: A ∈ linspace(0, A_max, 100),
  * A_max = 50, τ_f = 3, τ_s = 15, s̄ = 10, θ by Eq. 45 with the kernel's own area I; A_min = the first A
  * whose normalised response Δw/A_max exceeds 0.05; the offset is the intercept of the least-squares
- * line through the points with A_min ≤ A ≤ A_max. Values that do not exist for a kernel (no response
- * above 0.05, or A_min = 0) are NaN here and null in the CLI's JSON.
+ * line through the points with A_min ≤ A ≤ A_max. Columns: gamma, F, s, dissipation, area, aMin,
+ * offset, lnOffsetOverMean (ln|offset/s̄|), dynamicRange (A_max/A_min).
+ * Values that do not exist for a kernel are NaN here (null in the CLI's JSON, left out of its plots),
+ * never stand-ins: `aMin` when no A passes 0.05; `offset` and `lnOffsetOverMean` when fewer than 2
+ * amplitudes lie in [A_min, A_max] (none passes, or only A_max), `lnOffsetOverMean` also for an
+ * offset of exactly 0; `dynamicRange` when no A passes or A_min = 0 (even A = 0 passes: the offset
+ * alone does). σ is +∞ (null in the JSON) when some transition has no reverse (e.g. γ = 0;
+ * {@link ladderDissipation}).
  */
 function ladderPoint(task: FigureTask): Record<string, number> {
   const group = Math.floor(task.index / 50), member = task.index % 50;
@@ -105,14 +111,13 @@ function ladderPoint(task: FigureTask): Record<string, number> {
   }
   const { kernel, moments } = ladderKernel({ gamma, F, s1: s });
   const dissipation = ladderDissipation({ gamma, F, s: 0 });
-  const aMax = 50, tauFast = 3, tauSlow = 15, mean = 10;
+  const { aMax, tauFast, tauSlow, mean } = LADDER, amplitudes = LADDER_AMPLITUDES;
   const theta = Math.abs(-aMax / tauSlow + moments.area * (mean + aMax / 2));
-  const amplitudes = Array.from({ length: 100 }, (_, i) => (aMax * i) / 99);
   const dw = weightUpdateCurve({ kernel, dt: kernel.dt, tauFast, tauSlow, mean, theta, amplitudes });
   const first = amplitudes.findIndex((_, i) => dw[i] / aMax > 0.05);
-  let offset = Number.NaN, aMin = aMax;
+  const aMin = first >= 0 ? amplitudes[first] : Number.NaN;
+  let offset = Number.NaN;
   if (first >= 0 && amplitudes.length - first >= 2) {
-    aMin = amplitudes[first];
     // Least-squares line through (A, Δw) for A ≥ A_min; its intercept is the offset.
     let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (let i = first; i < amplitudes.length; i++) { n++; sx += amplitudes[i]; sy += dw[i]; sxx += amplitudes[i] ** 2; sxy += amplitudes[i] * dw[i]; }
@@ -120,9 +125,8 @@ function ladderPoint(task: FigureTask): Record<string, number> {
     offset = (sy - slope * sx) / n;
   }
   return {
-    gamma, F, s, dissipation: Number.isFinite(dissipation) ? dissipation : Number.MAX_VALUE, area: moments.area,
-    offset: Number.isFinite(offset) ? offset : 0, lnOffsetOverMean: Number.isFinite(offset) && offset !== 0 ? Math.log(Math.abs(offset / mean)) : Number.NaN,
-    // Undefined (NaN, null in JSON) when even A = 0 passes 0.05·A_max: the offset alone does.
+    gamma, F, s, dissipation, area: moments.area, aMin,
+    offset, lnOffsetOverMean: offset !== 0 ? Math.log(Math.abs(offset / mean)) : Number.NaN,
     dynamicRange: aMin > 0 ? aMax / aMin : Number.NaN,
   };
 }
@@ -135,7 +139,7 @@ function ladderPoint(task: FigureTask): Record<string, number> {
  * which the derivative kernel gives Δw = A. The sweep: τ_f/τ_K log-spaced over [0.1, 100] (the
  * authors: τ_f ∈ linspace(0.01, 8, 79), i.e. 0.2 … 160).
  */
-export const FIG8 = { area: 0, b: 20, tauKernel: 1 / 20, amplitude: 20, mean: 0, tauSlow: 20, ratioMin: 0.1, ratioMax: 100 } as const;
+const FIG8 = { area: 0, b: 20, tauKernel: 1 / 20, amplitude: 20, mean: 0, tauSlow: 20, ratioMin: 0.1, ratioMax: 100 } as const;
 
 /**
  * Fig. 8, one point: Δw/A at τ_f = r·τ_K, r = ratioMin·(ratioMax/ratioMin)^{i/(points−1)}. The kernel
@@ -163,7 +167,7 @@ export function figureConfig(figure: FigureName): Record<string, unknown> {
   }
   if (figure === "6b") {
     return { kernel: "ladder step response 0 → s, unit time, 10⁴ samples", groups: "50 kernels share s ~ U(5, 250), F ~ U(1, 100); 10 with γ ~ U(0, 1), 40 with γ = U(0, 1)·10^−x, x ~ U(0, 24)",
-      aMax: 50, amplitudes: "linspace(0, 50, 100)", tauFast: 3, tauSlow: 15, mean: 10, theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", aMin: "first A with Δw/A_max > 0.05", alignment: "scipy" };
+      ...LADDER, amplitudes: "linspace(0, 50, 100)", theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", aMin: "first A with Δw/A_max > 0.05", alignment: "scipy" };
   }
   const common = { tauFast: "U(0.1, 4.9)", tauSlow: "U(0.2, 49.8)", aMax: A_MAX, amplitudes: "linspace(0, 75, 400)", alignment: "scipy" };
   return figure === "4c"
@@ -173,13 +177,19 @@ export function figureConfig(figure: FigureName): Record<string, unknown> {
 
 /**
  * Checks a figure's options; returns the tasks. Defaults: points 1000 (6b: 5000; 8: 31, ten per
- * decade), seed 0, dt 10⁻³ (8: 10⁻⁴, so the shortest fast phase τ_f = 0.005 spans 50 samples; 6b's
- * ladder kernels have their own grid).
+ * decade), seed 0, dt 10⁻³ (8: 10⁻⁴, so the shortest fast phase τ_f = 0.005 spans 50 samples). 6b's
+ * ladder kernels have their own grid (10⁴ samples on unit time), so 6b takes no dt; its tasks carry
+ * that grid's 10⁻⁴.
+ * @throws TypeError/RangeError naming a bad option, `dt` included when given for 6b.
  */
 export function figureTasks(options: { figure: string; points?: number; seed?: number; dt?: number }): FigureTask[] {
   const figure = check.oneOf("figure", options.figure, FIGURES);
   const points = check.integer("points", options.points ?? (figure === "6b" ? 5000 : figure === "8" ? 31 : 1000), 1, 1e6);
   const seed = check.seed("seed", options.seed ?? 0);
+  if (figure === "6b") {
+    if (options.dt !== undefined) throw new RangeError("dt does not apply to figure 6b (its ladder kernels have their own grid, 10⁻⁴)");
+    return Array.from({ length: points }, (_, index) => ({ figure, index, points, seed, dt: 1e-4 }));
+  }
   const dt = check.positive("dt", options.dt ?? (figure === "8" ? 1e-4 : 1e-3));
   if (dt > 0.01) throw new RangeError(`dt must be ≤ 0.01 to resolve the kernel (width ≈ 0.1), got ${dt}`);
   if (figure === "8" && dt > 1e-3) throw new RangeError(`dt must be ≤ 0.001 for figure 8 (its shortest fast phase is τ_f = 0.005), got ${dt}`);

@@ -32,11 +32,11 @@ export type RateMatrix = Float64Array | readonly number[] | readonly (readonly n
  * at most ~10⁴ · 2⁻⁵³ ≈ 1e-12 relative, so 1e-10 accepts every correctly built matrix and rejects
  * any real mistake (a missing or extra rate changes the sum by that rate).
  */
-export const COLUMN_SUM_RTOL = 1e-10;
+const COLUMN_SUM_RTOL = 1e-10;
 
 /**
  * Validates a rate matrix and returns it as a row-major copy. Off-diagonal entries must be finite and
- * ≥ 0, diagonals finite, and columns sum to zero within {@link COLUMN_SUM_RTOL}.
+ * ≥ 0, diagonals finite, and columns sum to zero within COLUMN_SUM_RTOL (1e-10 relative).
  * @throws TypeError for a wrong shape or type, RangeError for a bad entry, naming `name`.
  */
 export function checkRateMatrix(name: string, value: unknown): { n: number; matrix: Float64Array } {
@@ -311,7 +311,6 @@ export class MarkovChain {
   readonly #weights: number;
   #out = 0;
   #outValues = 0;
-  #rates: Float64Array;
 
   /** @throws TypeError/RangeError naming a bad option (rates, dt, initial). */
   constructor(options: MarkovChainOptions) {
@@ -323,7 +322,6 @@ export class MarkovChain {
       ? (check.oneOf("initial", initial, ["steady"] as const), solveSteadyState(matrix, n))
       : checkProbabilities("initial", initial, n);
     this.n = n;
-    this.#rates = matrix;
     this.#wasm = new WasmInstance("MarkovChain", options.backend);
     this.backend = this.#wasm.backend;
     const bytes = 8 * (6 * n * n + 3 * n + n) + 1024;
@@ -354,14 +352,7 @@ export class MarkovChain {
   setRates(rates: RateMatrix): void {
     const { n, matrix } = checkRateMatrix("rates", rates);
     if (n !== this.n) throw new RangeError(`rates must have ${this.n} states, got ${n}`);
-    this.#rates = matrix;
     this.#loadRates(matrix);
-  }
-
-  /** A copy of the current rate matrix (row-major). */
-  rates(): Float64Array {
-    void this.#wasm.exports; // throws DisposedError after dispose, like every other method
-    return Float64Array.from(this.#rates);
   }
 
   /** A copy of the propagator P = exp(M dt) (row-major, P[i·n + j] = Prob(j → i in dt)). */
@@ -469,15 +460,25 @@ export class LadderChain extends MarkovChain {
     this.#top = Float64Array.from({ length: 2 * c.rungs }, (_, i) => (i < c.rungs ? 1 : 0));
   }
 
-  /** The current signal s. */
+  /** The current signal s; NaN after {@link setRates}, whose rates need not be the ladder's at any s. */
   get signal(): number { return this.#signal; }
 
   /** Sets s (≥ 0) from now on; the propagator is recomputed only when s changes. @throws RangeError naming `s`. */
   setSignal(s: number): void {
     check.nonNegative("s", s);
     if (s === this.#signal) return;
+    super.setRates(buildLadder({ ...this.params, s }));
     this.#signal = s;
-    this.setRates(buildLadder({ ...this.params, s }));
+  }
+
+  /**
+   * Switches to arbitrary rates (same n), as {@link MarkovChain.setRates}. The signal is then unknown:
+   * `signal` reads NaN, and the next `setSignal` (or `follow`) rebuilds the ladder's rates whatever s.
+   * @throws TypeError/RangeError naming `rates`.
+   */
+  override setRates(rates: RateMatrix): void {
+    super.setRates(rates);
+    this.#signal = Number.NaN;
   }
 
   /** Top-rail occupancy Σ_{m<M} p_m now. */
@@ -530,12 +531,13 @@ export interface LadderKernelOptions extends Omit<LadderParams, "s"> {
 export interface LadderKernel {
   /** −(dy/dt)/|M₁|: N samples on the unit time axis τ_k = k/N (dt = 1/N = 10⁻⁴ by default); first moment ±1. */
   kernel: SampledKernel;
-  /** Area and first moment of `kernel` (trapezoid rule, {@link kernelMoments}): first moment = sign. */
+  /**
+   * Area and first moment of `kernel` (trapezoid rule, {@link kernelMoments}): first moment
+   * −sign(M₁) = ±1, −1 for dissipative (adapting) chains, +1 near equilibrium.
+   */
   moments: { area: number; firstMoment: number };
   /** Area and first moment M₁ of the raw dy/dt (K_k below) on the unit axis, before normalisation. */
   rawMoments: { area: number; firstMoment: number };
-  /** The normalised kernel's first moment, −sign(M₁): −1 for dissipative (adapting) chains, +1 near equilibrium. */
-  sign: number;
   /** Top-rail occupancy y(t_k), t_k = k·dt, k = 0 … N (y_0 = the steady state at s0). */
   response: Float64Array;
 }
@@ -580,7 +582,7 @@ export function ladderKernel(options: LadderKernelOptions = {}): LadderKernel {
     }
     const scale = -1 / Math.abs(rawMoments.firstMoment);
     const kernel: SampledKernel = { values: raw.map((v) => v * scale), dt: 1 / N };
-    return { kernel, moments: kernelMoments(kernel), rawMoments, sign: -Math.sign(rawMoments.firstMoment), response };
+    return { kernel, moments: kernelMoments(kernel), rawMoments, response };
   } finally {
     chain.dispose();
   }

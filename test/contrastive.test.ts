@@ -218,12 +218,18 @@ describe("the sawtooth response and Δw by crossings (the fast paths of weightUp
     }
   });
 
-  it("the crossings path is chosen from 8 amplitudes on and matches a single-amplitude weightUpdate", () => {
+  it("the crossings path is chosen from 8 amplitudes on (7: direct) and matches a single-amplitude weightUpdate", () => {
     const kernel = ecoliKernel({ area: 0.05, dt: 1e-3 });
     const base = { kernel, dt: 1e-3, tauFast: 1.3, tauSlow: 7.1, mean: 3, theta: 5 };
-    const amplitudes = Array.from({ length: 9 }, (_, i) => 9 * i);
+    const amplitudes = Array.from({ length: 8 }, (_, i) => 9 * i), seven = amplitudes.slice(0, 7);
+    const bits = (method: "auto" | "direct" | "crossings", amps: number[]) => Array.from(weightUpdateCurve({ ...base, amplitudes: amps, method }));
+    // The two methods sum in different orders and differ in the last bits here, so the bits tell
+    // which one "auto" took on each side of the threshold.
+    expect(bits("direct", seven)).not.toEqual(bits("crossings", seven));
+    expect(bits("auto", seven)).toEqual(bits("direct", seven));
+    expect(bits("direct", amplitudes)).not.toEqual(bits("crossings", amplitudes));
+    expect(bits("auto", amplitudes)).toEqual(bits("crossings", amplitudes));
     const curve = weightUpdateCurve({ ...base, amplitudes });
-    expect(Array.from(curve)).toEqual(Array.from(weightUpdateCurve({ ...base, amplitudes, method: "crossings" })));
     // weightUpdate goes the direct way; the two agree to the summation order (see above): scale
     // dt·N·(|offset| + A·max|r|) ≲ 8.4·100 here, so ≈ 1e-12 of it is below 1e-9.
     amplitudes.forEach((A, i) => assertClose(curve[i], weightUpdate({ ...base, amplitude: A }), { atol: 1e-9 }));

@@ -49,7 +49,16 @@ describe("figures of Falk et al.", () => {
 
   it("Fig. 6B: the offset falls as dissipation grows (near-equilibrium against strongly driven kernels)", () => {
     const points = figureTasks({ figure: "6b", points: 60, seed: 0 }).map(figurePoint);
-    for (const p of points) expect(p.dissipation).toBeGreaterThanOrEqual(0);
+    // γ ∈ (0, 1) here (down to 1e-24): every chain is driven and every transition has its reverse, so
+    // σ is finite and > 0, and within a group (shared F) it grows strictly as γ falls.
+    for (const p of points) {
+      expect(p.gamma).toBeLessThan(1);
+      expect(Number.isFinite(p.dissipation) && p.dissipation > 0).toBe(true);
+    }
+    for (const group of [points.slice(0, 50), points.slice(50)]) {
+      const byGamma = [...group].sort((a, b) => a.gamma - b.gamma);
+      for (let i = 1; i < byGamma.length; i++) expect(byGamma[i].dissipation).toBeLessThan(byGamma[i - 1].dissipation);
+    }
     const low = points.filter((p) => p.dissipation < 1 && Number.isFinite(p.lnOffsetOverMean));
     const high = points.filter((p) => p.dissipation > 3 && Number.isFinite(p.lnOffsetOverMean));
     const mean = (xs: typeof points) => xs.reduce((a, p) => a + p.lnOffsetOverMean, 0) / xs.length;
@@ -57,6 +66,27 @@ describe("figures of Falk et al.", () => {
     expect(high.length).toBeGreaterThan(3);
     // ln|offset/s̄| ≈ 4–7 near equilibrium and ≈ −2…1.5 when driven hard (seed 0): a clear drop.
     expect(mean(high)).toBeLessThan(mean(low) - 1);
+  });
+
+  it("Fig. 6B: values that do not exist for a kernel are NaN (null in the JSON), the others finite", () => {
+    const points = figureTasks({ figure: "6b", points: 60, seed: 0 }).map(figurePoint);
+    let none = 0, onlyMax = 0;
+    for (const p of points) {
+      // A_min is on the grid linspace(0, 50, 100): the amplitudes in [A_min, A_max] are 100 − its index.
+      const fitted = Number.isNaN(p.aMin) ? 0 : 100 - Math.round((p.aMin / 50) * 99);
+      if (fitted === 0) none++;
+      if (fitted === 1) onlyMax++;
+      // The offset is a line's intercept: it needs 2 amplitudes from A_min on.
+      if (fitted < 2) expect(p.offset).toBeNaN();
+      else expect(Number.isFinite(p.offset)).toBe(true);
+      if (!(p.offset !== 0)) expect(p.lnOffsetOverMean).toBeNaN();
+      // A_max/A_min needs an A_min > 0.
+      if (p.aMin > 0) expect(p.dynamicRange).toBe(50 / p.aMin);
+      else expect(p.dynamicRange).toBeNaN();
+    }
+    // Seed 0 has both kinds: 6 kernels where no A passes 0.05·A_max, 2 where only A_max does.
+    expect(none).toBeGreaterThan(0);
+    expect(onlyMax).toBeGreaterThan(0);
   });
 
   it("Fig. 8: Δw/A rises to the ideal update 1 as τ_f/τ_K grows, and vanishes for τ_f ≲ τ_K", () => {
@@ -80,5 +110,6 @@ describe("figures of Falk et al.", () => {
     expect(() => figureTasks({ figure: "4c", points: 0 })).toThrow(/points/);
     expect(() => figureTasks({ figure: "4c", dt: 0.5 })).toThrow(/dt must be ≤ 0.01/);
     expect(() => figureTasks({ figure: "8", dt: 0.002 })).toThrow(/dt must be ≤ 0.001 for figure 8/);
+    expect(() => figureTasks({ figure: "6b", dt: 1e-3 })).toThrow(/dt does not apply to figure 6b/);
   });
 });
