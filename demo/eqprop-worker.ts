@@ -3,22 +3,24 @@
  * digits epoch by epoch, off the main thread. Loaded by demo/eqprop.ts as a module worker
  * (demo/dist/eqprop-worker.js).
  *
- * Messages in:  {type: "start", run, options, train, test, display} | {type: "stop"}
+ * Messages in:  {type: "start", run, options, train, test, shown} | {type: "stop"}
  * Messages out (see {@link EqPropMessage}), each tagged with the `run` number of its start:
  *   {type: "started", backend, batchesPerEpoch}        once the network is built
  *   {type: "epoch", row, snapshot}                      epoch 0 (the untrained network), then after each epoch
  *   {type: "progress", epoch, fraction}                 within an epoch, at most every 50 ms
- *   {type: "done", status, seconds}                     "completed", or "aborted" after a stop
+ *   {type: "done", status}                              "completed", or "aborted" after a stop
  *   {type: "error", name, message}                      e.g. a TypeError naming a bad option
  *
  * An epoch's errors are the library's (EpochMetrics): the training error of the free phases before
  * each batch's update, and the held-out error from the held-out digits' persistent particles. The
  * epoch-0 held-out error is `predict` from zero states, which is the same measurement before any
- * training. A snapshot holds, for the displayed held-out digits, `predict` (a free phase of
- * `freeIterations` from zero states, then the arg-max of the output layer) and the states of that
- * free phase (`relax`: count × S, the hidden units first, then the outputs).
+ * training. A snapshot holds, for the first `shown` held-out digits (the ones the page displays), the
+ * states of a free phase of `freeIterations` from zero states (`relax`: count × S, the hidden units
+ * first, then the outputs): what `predict` relaxes too, so each digit's predicted class is the arg-max
+ * of its outputs, which the page takes itself.
  */
 import { EqProp, init, resolveEqPropConfig, type Backend, type EqPropVariant } from "../src/index.js";
+import { errorReply, type ErrorReply } from "./page.js";
 
 /** Digits as the page holds them: count × pixels bytes (0 … 255, row-major) and labels 0 … 9. */
 export interface DigitSet { pixels: Uint8Array; labels: Uint8Array; count: number }
@@ -43,21 +45,19 @@ export interface EpochRow {
 /** The network's view of the displayed held-out digits after `epoch` epochs. */
 export interface Snapshot {
   epoch: number;
-  /** Predicted class of each displayed digit. */
-  predictions: Uint8Array;
-  /** Free-phase states, count × S with S = the sum of the non-input layer sizes (hidden first). */
+  /** Free-phase states, count × S with S = the sum of the non-input layer sizes (hidden first, outputs last). */
   states: Float32Array;
 }
 
 export type EqPropWorkerRequest =
-  | { type: "start"; run: number; options: EqPropRequest; train: DigitSet; test: DigitSet; display: number[] }
+  | { type: "start"; run: number; options: EqPropRequest; train: DigitSet; test: DigitSet; shown: number }
   | { type: "stop" };
 export type EqPropEvent =
   | { type: "started"; backend: Backend; batchesPerEpoch: number }
   | { type: "epoch"; row: EpochRow; snapshot: Snapshot }
   | { type: "progress"; epoch: number; fraction: number }
-  | { type: "done"; status: "completed" | "aborted"; seconds: number }
-  | { type: "error"; name: string; message: string };
+  | { type: "done"; status: "completed" | "aborted" }
+  | ({ type: "error" } & ErrorReply);
 export type EqPropMessage = EqPropEvent & { run: number };
 
 /** Most epochs one run may ask for. */
@@ -96,14 +96,13 @@ function errorRate(predictions: Uint8Array, labels: Uint8Array): number {
 async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, controller: AbortController): Promise<void> {
   const { run, options } = request;
   const post = (event: EqPropEvent, transfer: Transferable[] = []) => postMessage({ ...event, run }, transfer);
-  const started = performance.now();
   let net: EqProp | undefined;
   try {
     const { layers, variant, seed, epochs } = options;
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) throw new RangeError(`epochs must be an integer in [1, ${MAX_EPOCHS}], got ${epochs}`);
     const backend = await init(); // compiles the wasm asynchronously (once per worker)
     if (controller.signal.aborted) {
-      post({ type: "done", status: "aborted", seconds: (performance.now() - started) / 1000 });
+      post({ type: "done", status: "aborted" });
       return;
     }
     const n0 = resolveEqPropConfig({ layers, variant, seed }).layers[0]; // names a bad option
@@ -111,12 +110,13 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
     const testSet = { images: toImages(request.test, n0), labels: request.test.labels };
     net = new EqProp({ layers, variant, seed }, { train: trainSet, test: testSet }); // checks the digits too
     const model = net;
-    const shown = new Float32Array(request.display.length * n0);
-    request.display.forEach((j, i) => shown.set(testSet.images.subarray(j * n0, (j + 1) * n0), i * n0));
-    const snapshot = (): Snapshot => ({ epoch: model.epoch, predictions: model.predict(shown), states: model.relax(shown) });
+    if (!(Number.isInteger(request.shown) && request.shown >= 1 && request.shown <= request.test.count)) {
+      throw new RangeError(`shown must be an integer in [1, ${request.test.count}], got ${request.shown}`);
+    }
+    const shown = testSet.images.subarray(0, request.shown * n0);
     const send = (row: EpochRow) => {
-      const s = snapshot();
-      post({ type: "epoch", row, snapshot: s }, [s.predictions.buffer, s.states.buffer]);
+      const snapshot: Snapshot = { epoch: model.epoch, states: model.relax(shown) };
+      post({ type: "epoch", row, snapshot }, [snapshot.states.buffer]);
     };
     post({ type: "started", backend, batchesPerEpoch: model.batchesPerEpoch });
     send({ epoch: 0, trainError: null, testError: errorRate(model.predict(testSet.images), request.test.labels), seconds: 0 });
@@ -137,10 +137,9 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
       if (m.status === "aborted") break;
       send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds });
     }
-    post({ type: "done", status: controller.signal.aborted ? "aborted" : "completed", seconds: (performance.now() - started) / 1000 });
+    post({ type: "done", status: controller.signal.aborted ? "aborted" : "completed" });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: "error", name: e.name, message: e.message });
+    post({ type: "error", ...errorReply(error) });
   } finally {
     net?.dispose();
     if (current === controller) current = null;

@@ -19,11 +19,11 @@
  *   epochs          one row per measured epoch {epoch, trainError, testError, seconds}, epoch 0 first
  *                   (the untrained network: trainError null)
  *   progress        {epoch, fraction}: the epoch being trained and how much of it is done
- *   digits          {indices, labels, predictions, outputs, epoch}: the displayed held-out digits
- *                   (indices into the held-out set), their labels, and from the latest snapshot the
- *                   predicted classes, the 10 output activities of each, and the epoch it was taken at
- *                   (predictions/outputs/epoch null before the first snapshot)
- *   selected        which displayed digit the heat map shows (index into digits.indices)
+ *   digits          {count, labels, predictions, outputs, epoch}: the displayed held-out digits (the
+ *                   first `count` of the held-out set), their labels, and from the latest snapshot the
+ *                   10 output activities of each, its predicted class (their arg-max), and the epoch
+ *                   it was taken at (predictions/outputs/epoch null before the first snapshot)
+ *   selected        which displayed digit the heat map shows (0 … count − 1)
  *   hidden          ρ of the selected digit's 500 hidden units (latest snapshot), or null
  *   error           the message shown in the page, or null
  *   rendered        {chart, digits, hidden}: error rows the chart on screen shows, and the snapshot
@@ -31,6 +31,7 @@
  */
 import { resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
 import { LiveChart, throttled } from "./live-chart.js";
+import { chartError, errorText, num } from "./page.js";
 import type { DigitSet, EpochRow, EqPropMessage, EqPropRequest, EqPropWorkerRequest, Snapshot } from "./eqprop-worker.js";
 
 export type EqPropStatus = "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error";
@@ -44,7 +45,7 @@ export interface EqPropDemoState {
   batchesPerEpoch: number;
   epochs: EpochRow[];
   progress: { epoch: number; fraction: number };
-  digits: { indices: number[]; labels: number[]; predictions: number[] | null; outputs: number[][] | null; epoch: number | null };
+  digits: { count: number; labels: number[]; predictions: number[] | null; outputs: number[][] | null; epoch: number | null };
   selected: number;
   hidden: number[] | null;
   error: string | null;
@@ -65,7 +66,7 @@ const SHOWN = 40;
 const state: EqPropDemoState = (window.__thermolearnEqprop = {
   ready: false, status: "loading", backend: null, data: null, config: null, batchesPerEpoch: 0, epochs: [],
   progress: { epoch: 0, fraction: 0 },
-  digits: { indices: [], labels: [], predictions: null, outputs: null, epoch: null },
+  digits: { count: 0, labels: [], predictions: null, outputs: null, epoch: null },
   selected: 0, hidden: null, error: null, rendered: { chart: 0, digits: null, hidden: null },
 });
 
@@ -85,15 +86,9 @@ const outputsEl = $<HTMLElement>("outputs");
 const selectedCaption = $<HTMLElement>("selected-caption");
 const selectedReadout = $<HTMLElement>("selected-readout");
 
-/** A number input's value; an empty field gives NaN so the library's check names the option. */
-function num(id: string): number {
-  const text = $<HTMLInputElement>(id).value.trim();
-  return text === "" ? NaN : Number(text);
-}
-
+/** Shows `error` (an Error, a worker's {name, message} or a message) in the page; null hides the box. */
 function showError(error: unknown): void {
-  let message: string | null = null;
-  if (error !== null) message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = error === null ? null : errorText(error);
   state.error = message;
   errorBox.textContent = message ?? "";
   errorBox.hidden = message === null;
@@ -176,19 +171,26 @@ interface Card { root: HTMLButtonElement; bars: HTMLElement[]; guess: HTMLElemen
 const cards: Card[] = [];
 /** The latest snapshot's states (count × S) of the displayed digits. */
 let states: Float32Array | null = null;
-let snapshotEpoch: number | null = null;
 
 const rho = (u: number) => Math.min(1, Math.max(0, u));
 
+/** Index of the largest of values[from … from + n) (the first on ties), as the library's `predict` takes it. */
+function argmax(values: ArrayLike<number>, from: number, n: number): number {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (values[from + c] > values[from + best]) best = c;
+  return best;
+}
+
+/** The pixels of displayed digit k (held-out digit k). */
 function digitPixels(k: number): Uint8Array {
-  const j = state.digits.indices[k], n = SIDE * SIDE;
-  return data!.test.pixels.subarray(j * n, (j + 1) * n);
+  const n = SIDE * SIDE;
+  return data!.test.pixels.subarray(k * n, (k + 1) * n);
 }
 
 function buildCards(): void {
   digitsEl.replaceChildren();
   cards.length = 0;
-  state.digits.indices.forEach((_, k) => {
+  for (let k = 0; k < state.digits.count; k++) {
     const root = document.createElement("button");
     root.type = "button";
     root.className = "digit";
@@ -213,7 +215,7 @@ function buildCards(): void {
     root.addEventListener("click", () => select(k));
     digitsEl.append(root);
     cards.push({ root, bars, guess });
-  });
+  }
 }
 
 /** Shows the latest snapshot on the cards. */
@@ -255,7 +257,7 @@ for (let c = 0; c < OUTPUTS; c++) {
 /** Draws the selected digit, its hidden-layer map and its outputs from the latest snapshot. */
 function drawSelected(): void {
   const k = state.selected;
-  if (!data || k >= state.digits.indices.length) return;
+  if (!data || k >= state.digits.count) return;
   paint(selectedCanvas, digitPixels(k), SIDE, inkColour);
   const label = state.digits.labels[k];
   const hidden = states ? Array.from(states.subarray(k * S, k * S + HIDDEN), rho) : null;
@@ -269,7 +271,8 @@ function drawSelected(): void {
     col.classList.toggle("truth", label === c);
   });
   for (const [i, card] of cards.entries()) card.root.classList.toggle("selected", i === k);
-  selectedCaption.textContent = `held-out digit ${k + 1} (label ${label})${snapshotEpoch === null ? "" : `, after epoch ${snapshotEpoch}`}`;
+  const epoch = state.digits.epoch;
+  selectedCaption.textContent = `held-out digit ${k + 1} (label ${label})${epoch === null ? "" : `, after epoch ${epoch}`}`;
   if (hidden) {
     const active = hidden.filter((x) => x > 0).length, saturated = hidden.filter((x) => x >= 1).length;
     const mean = hidden.reduce((s, x) => s + x, 0) / HIDDEN;
@@ -282,7 +285,7 @@ function drawSelected(): void {
   } else {
     selectedReadout.textContent = "Start training to see\nthe network's answer.";
   }
-  state.rendered.hidden = hidden ? snapshotEpoch : null;
+  state.rendered.hidden = hidden ? epoch : null;
 }
 
 function select(k: number): void {
@@ -291,13 +294,10 @@ function select(k: number): void {
 }
 
 function applySnapshot(s: Snapshot): void {
-  const count = state.digits.indices.length;
-  if (s.predictions.length !== count || s.states.length !== count * S) {
-    throw new Error(`the worker sent a snapshot of ${s.predictions.length} digits × ${s.states.length / Math.max(1, s.predictions.length)} states, expected ${count} × ${S}`);
-  }
+  const count = state.digits.count;
+  if (s.states.length !== count * S) throw new Error(`the worker sent ${s.states.length} states, expected ${count} digits × ${S}`);
   states = s.states;
-  snapshotEpoch = s.epoch;
-  state.digits.predictions = Array.from(s.predictions);
+  state.digits.predictions = Array.from({ length: count }, (_, k) => argmax(s.states, k * S + HIDDEN, OUTPUTS));
   state.digits.outputs = Array.from({ length: count }, (_, k) => Array.from(s.states.subarray(k * S + HIDDEN, (k + 1) * S)));
   state.digits.epoch = s.epoch;
   drawCards();
@@ -330,7 +330,7 @@ async function renderChart(): Promise<void> {
   errorChart.container.classList.toggle("empty", rows.length === 0);
   state.rendered.chart = rows.length;
 }
-const scheduleChart = throttled(renderChart, (e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
+const scheduleChart = throttled(renderChart, chartError(showError));
 
 // ---------------------------------------------------------------------------------------------
 // Status
@@ -399,7 +399,7 @@ worker.onmessage = (event: MessageEvent<EqPropMessage>) => {
       setStatus(m.status === "completed" ? "done" : "stopped");
       scheduleChart();
     } else {
-      showError(`${m.name}: ${m.message}`);
+      showError(m);
       setStatus("error");
     }
   } catch (e) {
@@ -439,7 +439,7 @@ function start(): void {
   state.rendered.chart = 0;
   setStatus("starting");
   // The worker gets copies (structured clone): the page keeps its digits for the cards.
-  send({ type: "start", run: ++run, options, train: data.train, test: data.test, display: state.digits.indices.slice() });
+  send({ type: "start", run: ++run, options, train: data.train, test: data.test, shown: state.digits.count });
   scheduleChart();
 }
 
@@ -460,9 +460,8 @@ async function main(): Promise<void> {
     return;
   }
   state.data = { train: data.train.count, test: data.test.count };
-  const count = Math.min(SHOWN, data.test.count);
-  state.digits.indices = Array.from({ length: count }, (_, k) => k);
-  state.digits.labels = state.digits.indices.map((j) => data!.test.labels[j]);
+  state.digits.count = Math.min(SHOWN, data.test.count);
+  state.digits.labels = Array.from(data.test.labels.subarray(0, state.digits.count));
   buildCards();
   drawCards();
   select(0);

@@ -4,7 +4,7 @@
  *
  * Messages in:  {type: "start", run, options: CapacityRequest} | {type: "stop"}
  * Messages out (see {@link CapacityMessage}), each tagged with the `run` number of its start:
- *   {type: "progress", fraction, load}        after every network (fraction of all networks)
+ *   {type: "progress", fraction}              after every network (fraction of all networks; 1 after the last)
  *   {type: "load", row}                        the results of one load, as soon as it is measured
  *   {type: "done", status, elapsedMs, ...}     "completed", or "aborted" after a stop
  *   {type: "error", name, message}             e.g. a RangeError naming a bad option
@@ -14,6 +14,7 @@
  * stream, so the page shows the same networks as `hopfield-capacity` with the same flags.
  */
 import { runHopfieldCapacity, type CapacityLoad, type StorageRule } from "../src/index.js";
+import { errorReply, type ErrorReply } from "./page.js";
 
 export interface CapacityRequest { n: number; rule: StorageRule; loads: number[]; trials: number; seed: number }
 
@@ -22,10 +23,10 @@ export type CapacityRow = CapacityLoad;
 
 export type CapacityWorkerRequest = { type: "start"; run: number; options: CapacityRequest } | { type: "stop" };
 export type CapacityEvent =
-  | { type: "progress"; fraction: number; load: number }
+  | { type: "progress"; fraction: number }
   | { type: "load"; row: CapacityRow }
   | { type: "done"; status: "completed" | "aborted"; elapsedMs: number; perfectRecallK: number | null; predictedPerfectRecallK: number }
-  | { type: "error"; name: string; message: string };
+  | ({ type: "error" } & ErrorReply);
 export type CapacityMessage = CapacityEvent & { run: number };
 
 const postMessage = (message: CapacityMessage) => (self as unknown as Worker).postMessage(message);
@@ -49,7 +50,7 @@ async function sweep(run: number, options: CapacityRequest, controller: AbortCon
   try {
     const r = await runHopfieldCapacity({
       ...options, signal: controller.signal,
-      onProgress: (p) => post({ type: "progress", fraction: p.fraction, load: p.t }),
+      onProgress: (p) => post({ type: "progress", fraction: p.fraction }),
       onLoad: (row) => post({ type: "load", row }),
     });
     post({
@@ -57,8 +58,7 @@ async function sweep(run: number, options: CapacityRequest, controller: AbortCon
       perfectRecallK: r.perfectRecallK, predictedPerfectRecallK: r.predictedPerfectRecallK,
     });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: "error", name: e.name, message: e.message });
+    post({ type: "error", ...errorReply(error) });
   } finally {
     if (current === controller) current = null;
   }

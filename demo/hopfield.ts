@@ -34,6 +34,7 @@
  */
 import { Hopfield, Rng, init, resolveCapacityConfig, type HopfieldDynamics, type StorageRule } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
+import { chartError, errorText, num } from "./page.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
 
 export type NetStatus = "idle" | "running" | "fixed-point" | "cycle" | "max-sweeps" | "stopped" | "error";
@@ -241,16 +242,10 @@ const buttons = {
   clear: $<HTMLButtonElement>("clear"), store: $<HTMLButtonElement>("store"),
 };
 
-/** A number input's value; an empty field gives NaN so the library's check names the option. */
-function num(id: string): number {
-  const text = $<HTMLInputElement>(id).value.trim();
-  return text === "" ? NaN : Number(text);
-}
-
 const errors: { net: string | null; capacity: string | null } = { net: null, capacity: null };
+/** Shows `error` (an Error, a worker's {name, message} or a message) in a panel; null hides the box. */
 function showError(panel: "net" | "capacity", error: unknown): void {
-  let message: string | null = null;
-  if (error !== null) message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = error === null ? null : errorText(error);
   errors[panel] = message;
   const box = $<HTMLElement>(panel === "net" ? "net-error" : "cap-error");
   box.textContent = message ?? "";
@@ -364,7 +359,7 @@ function addCard(entry: PatternEntry): void {
   pick.addEventListener("click", () => {
     stopRun();
     grid = entry.bits.slice();
-    state.target = entry.name;
+    setTarget(entry.name);
     gridChanged();
   });
   checkbox.addEventListener("change", () => {
@@ -390,7 +385,25 @@ function rebuild(): void {
     setNetStatus("error");
   }
   if (net && state.status === "error") setNetStatus("idle");
+  setTarget(state.target);
   gridChanged(false);
+}
+
+/**
+ * Energy of the target pattern (the bottom of its valley) for the energy chart's reference line, or
+ * null without a stored target; set by {@link setTarget} whenever the network or the target changes.
+ */
+let targetEnergy: number | null = null;
+
+/** Makes `name` the target and computes its energy; the caller then puts the grid back (gridChanged). */
+function setTarget(name: string | null): void {
+  state.target = name;
+  const mu = stored.findIndex((p) => p.name === name);
+  targetEnergy = null;
+  if (net && mu >= 0) {
+    net.setPattern(mu);
+    targetEnergy = net.energy();
+  }
 }
 
 /** After the grid changed (drawing, picking, corrupting): the network takes the new state. */
@@ -572,19 +585,9 @@ const energyChart = new LiveChart($("chart-energy"), (spec) => {
   if (x) x.axis = { tickMinStep: 1, format: "d" };
 });
 
-/** Energy of stored pattern `name` (the bottom of its valley), for the reference line. */
-function patternEnergy(name: string): number | null {
-  const mu = stored.findIndex((p) => p.name === name);
-  if (!net || mu < 0) return null;
-  net.setPattern(mu);
-  const e = net.energy();
-  net.setState(grid);
-  return e;
-}
-
 async function renderEnergyChart(): Promise<void> {
   const energies = state.energies.slice();
-  const target = state.target === null ? null : patternEnergy(state.target);
+  const target = targetEnergy;
   await energyChart.show({
     width: 480, height: 190, xLabel: "sweep", yLabel: "energy E",
     series: [{ name: "E(x)", x: energies.map((_, t) => t), y: energies }],
@@ -593,7 +596,7 @@ async function renderEnergyChart(): Promise<void> {
   energyChart.container.classList.toggle("empty", energies.length === 0);
   state.rendered.energy = energies.length;
 }
-const scheduleEnergyChart = throttled(renderEnergyChart, (e) => showError("net", `chart: ${e instanceof Error ? e.message : String(e)}`));
+const scheduleEnergyChart = throttled(renderEnergyChart, chartError((message) => showError("net", message)));
 
 // ---------------------------------------------------------------------------------------------
 // The capacity panel
@@ -711,11 +714,10 @@ worker.onmessage = (event: MessageEvent<CapacityMessage>) => {
     c.elapsedMs = m.elapsedMs;
     c.perfectRecallK = m.perfectRecallK;
     c.predictedPerfectRecallK = Number.isFinite(m.predictedPerfectRecallK) ? m.predictedPerfectRecallK : null;
-    if (m.status === "completed") { c.progress = 1; capProgress.value = 1; }
     setCapacityStatus(m.status);
     scheduleCapacityCharts();
   } else {
-    showError("capacity", `${m.name}: ${m.message}`);
+    showError("capacity", m);
     setCapacityStatus("error");
   }
 };
@@ -726,24 +728,22 @@ worker.onerror = (event) => {
 
 async function renderCapacityCharts(): Promise<void> {
   const c = state.capacity;
-  const loads = c ? c.loads.slice() : [];
+  // A snapshot of the columns (all of one length): loads keep arriving during the awaits below.
+  const loads = c ? c.loads.slice() : [], overlap = c ? c.retrievalOverlap.slice() : [];
   const size = { width: 320, height: 230 };
   const xLabel = "load α = K/N";
   const unstable = [
-    { name: "measured", x: loads, y: c ? c.unstableFraction.slice(0, loads.length) : [] },
-    { name: "Φ(−√(N/K))", x: loads, y: c ? c.predictedUnstable.slice(0, loads.length) : [] },
+    { name: "measured", x: loads, y: c ? c.unstableFraction.slice() : [] },
+    { name: "Φ(−√(N/K))", x: loads, y: c ? c.predictedUnstable.slice() : [] },
   ];
-  if (c?.exactUnstable) unstable.push({ name: "exact (finite N)", x: loads, y: c.exactUnstable.slice(0, loads.length) });
+  if (c?.exactUnstable) unstable.push({ name: "exact (finite N)", x: loads, y: c.exactUnstable.slice() });
   await unstableChart.show({ ...size, xLabel, yLabel: "fraction of unstable bits", yScale: "log", series: unstable });
   await sleep(0); // two short tasks rather than one long one
-  await overlapChart.show({
-    ...size, xLabel, yLabel: "final overlap m",
-    series: [{ name: "measured", x: loads, y: c ? c.retrievalOverlap.slice(0, loads.length) : [] }],
-  });
+  await overlapChart.show({ ...size, xLabel, yLabel: "final overlap m", series: [{ name: "measured", x: loads, y: overlap }] });
   for (const chart of [unstableChart, overlapChart]) chart.container.classList.toggle("empty", loads.length === 0);
   state.rendered.capacity = loads.length;
 }
-const scheduleCapacityCharts = throttled(renderCapacityCharts, (e) => showError("capacity", `chart: ${e instanceof Error ? e.message : String(e)}`));
+const scheduleCapacityCharts = throttled(renderCapacityCharts, chartError((message) => showError("capacity", message)));
 
 // ---------------------------------------------------------------------------------------------
 // Wiring
@@ -755,7 +755,7 @@ buttons.stop.addEventListener("click", stopRun);
 buttons.clear.addEventListener("click", () => {
   stopRun();
   grid = new Int8Array(N).fill(-1);
-  state.target = null;
+  setTarget(null);
   gridChanged();
 });
 let drawings = 0;

@@ -3,7 +3,8 @@
  * once (src/plot.ts `lineChartSpec` → vega-lite → vega view) and then fed new rows through its
  * view's datasets; it is rebuilt only when the options other than the data change. Compiling and
  * parsing a spec costs ~50–100 ms of main-thread time, updating the data of a live view much less.
- * `throttled` spaces the renders of a page (at most one every 200 ms, never two at once).
+ * `throttled` spaces the renders of a page (at most one every 200 ms, never two at once); the memory
+ * page spaces its updates with it too.
  */
 import * as vega from "vega";
 import { compile } from "vega-lite";
@@ -88,23 +89,29 @@ export class LiveChart {
   }
 }
 
+/** What {@link throttled} returns: call it to ask for a run; `pending` says one is queued or running. */
+export type Scheduler = (() => void) & { readonly pending: boolean };
+
 /**
- * Returns a scheduler that runs `render` at most every 200 ms and never two at once (a call while
- * a render runs is retried 50 ms later); calls while one is queued are merged into it. Errors of
- * `render` go to `onError`.
+ * Returns a scheduler that runs `task` at most once every `intervalMs` (default 200) and never two
+ * at once: calls while a run is queued merge into it, and a call during a run queues one more after
+ * it, so the last call is always followed by a run. Errors of `task` go to `onError`.
  */
-export function throttled(render: () => Promise<void>, onError: (e: unknown) => void): () => void {
-  let queued = false, running = false, last = 0;
+export function throttled(task: () => Promise<void>, onError: (error: unknown) => void, intervalMs = 200): Scheduler {
+  let queued = false, running = false, again = false, last = -Infinity;
+  const run = async (): Promise<void> => {
+    queued = false;
+    running = true;
+    again = false;
+    last = performance.now();
+    try { await task(); } catch (e) { onError(e); } finally { running = false; }
+    if (again) schedule();
+  };
   const schedule = (): void => {
+    if (running) { again = true; return; }
     if (queued) return;
     queued = true;
-    setTimeout(async () => {
-      if (running) { queued = false; setTimeout(schedule, 50); return; }
-      queued = false;
-      running = true;
-      last = performance.now();
-      try { await render(); } catch (e) { onError(e); } finally { running = false; }
-    }, Math.max(0, last + 200 - performance.now()));
+    setTimeout(() => void run(), Math.max(0, last + intervalMs - performance.now()));
   };
-  return schedule;
+  return Object.defineProperty(schedule, "pending", { get: () => queued || running || again }) as Scheduler;
 }

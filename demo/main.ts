@@ -4,15 +4,17 @@
  * records stream in. Charts are re-rendered at most 5 times a second.
  *
  * For tests, the streamed data are exposed on `window.__thermolearnDemo`:
- *   records         every record of the current run, {t, steps, epsilon, heat, backend}, in time order
+ *   records         every record of the current run, {t, steps, epsilon, heat}, in time order
  *   status          "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error"
  *   backend         "simd" | "scalar" once the worker created the simulation, else null
+ *   reference       the Hebbian theory's ε (hebbianEpsilonEM) drawn on the ε chart, or null (other rules)
  *   stepsPerSecond  the worker's speed (steps per second of compute)
  *   error           the message shown in the page, or null
  *   rendered        how many records the charts on screen show (they lag by ≤ 200 ms)
  */
 import { resolvePerceptronConfig, hebbianEpsilonEM, type LearningRule, type PerceptronOptions } from "../src/index.js";
 import { LiveChart, throttled } from "./live-chart.js";
+import { chartError, errorText, num } from "./page.js";
 import type { DemoRecord, WorkerMessage, WorkerRequest } from "./worker.js";
 
 export type Status = "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error";
@@ -20,6 +22,7 @@ export interface DemoState {
   records: DemoRecord[];
   status: Status;
   backend: string | null;
+  reference: number | null;
   stepsPerSecond: number;
   error: string | null;
   rendered: number;
@@ -28,7 +31,7 @@ declare global {
   interface Window { __thermolearnDemo: DemoState }
 }
 
-const state: DemoState = (window.__thermolearnDemo = { records: [], status: "idle", backend: null, stepsPerSecond: 0, error: null, rendered: 0 });
+const state: DemoState = (window.__thermolearnDemo = { records: [], status: "idle", backend: null, reference: null, stepsPerSecond: 0, error: null, rendered: 0 });
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("controls");
@@ -40,12 +43,6 @@ const statusLine = $<HTMLElement>("status");
 const errorBox = $<HTMLElement>("error");
 const epsilonChart = $<HTMLElement>("chart-epsilon");
 const heatChart = $<HTMLElement>("chart-heat");
-
-/** A number input's value; an empty field gives NaN so the library's check names the option. */
-function num(id: string): number {
-  const text = $<HTMLInputElement>(id).value.trim();
-  return text === "" ? NaN : Number(text);
-}
 
 /**
  * The options of a run, from the controls; the field "nu" is ν̃ = ν/√n, passed on as `nuTilde` for the
@@ -62,7 +59,9 @@ function readControls(): { options: PerceptronOptions; tEnd: number } {
   return { options, tEnd };
 }
 
-function showError(message: string | null): void {
+/** Shows `error` (an Error, a worker's {name, message} or a message) in the page; null hides the box. */
+function showError(error: unknown): void {
+  const message = error === null ? null : errorText(error);
   state.error = message;
   errorBox.textContent = message ?? "";
   errorBox.hidden = message === null;
@@ -96,9 +95,6 @@ function updateStatusLine(): void {
 // every 200 ms.
 // ---------------------------------------------------------------------------------------------
 
-/** The analytic Hebbian ε of this run (null for the other rules). */
-let reference: number | null = null;
-
 const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart) };
 
 async function renderCharts(): Promise<void> {
@@ -109,7 +105,7 @@ async function renderCharts(): Promise<void> {
     ...size,
     xLabel: "t", yLabel: "generalisation error ε",
     series: [{ name: "ε (simulation)", x: t, y: records.map((r) => r.epsilon) }],
-    referenceLines: reference === null ? [] : [{ name: `Hebbian theory ε = ${reference.toFixed(3)}`, y: reference }],
+    referenceLines: state.reference === null ? [] : [{ name: `Hebbian theory ε = ${state.reference.toFixed(3)}`, y: state.reference }],
   });
   await new Promise((resolve) => setTimeout(resolve, 0)); // two short tasks rather than one long one
   await charts.heat.show({
@@ -122,7 +118,7 @@ async function renderCharts(): Promise<void> {
   state.rendered = records.length;
 }
 
-const scheduleCharts = throttled(renderCharts, (e) => showError(`chart: ${e instanceof Error ? e.message : String(e)}`));
+const scheduleCharts = throttled(renderCharts, chartError(showError));
 /** Schedules a chart render (at most every 200 ms); the status line updates at once. */
 function scheduleRender(): void {
   updateStatusLine();
@@ -140,7 +136,6 @@ worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
   const m = event.data;
   if (m.type === "data") {
     for (const r of m.records) state.records.push(r);
-    state.backend = m.backend;
     state.stepsPerSecond = m.stepsPerSecond;
     scheduleRender();
   } else if (m.type === "status") {
@@ -149,7 +144,7 @@ worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
     setStatus(m.status);
     scheduleRender();
   } else {
-    showError(`${m.name}: ${m.message}`);
+    showError(m);
     setStatus("error");
   }
 };
@@ -174,12 +169,11 @@ function start(): void {
   try {
     run = prepareRun();
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    showError(`${error.name}: ${error.message}`);
+    showError(e);
     setStatus("error");
     return;
   }
-  reference = run.reference;
+  state.reference = run.reference;
   state.records = [];
   state.backend = null;
   state.stepsPerSecond = 0;
@@ -200,7 +194,7 @@ ruleInput.addEventListener("change", () => {
 alphaField.hidden = ruleInput.value !== "alphatron";
 setStatus("idle");
 try {
-  reference = prepareRun().reference; // so the first chart already has the line (no rebuild on Start)
+  state.reference = prepareRun().reference; // so the first chart already has the line (no rebuild on Start)
 } catch {
   // shown when Start is pressed
 }

@@ -35,11 +35,12 @@
  *                  unless that update failed: then the previous charts stay, and `error` is set)
  */
 import {
-  init, ecoliKernel, ladderKernel, ladderDissipation, kernelMoments, sawtooth, convolveWrap, weightUpdateCurve, curveMetrics,
+  init, ecoliKernel, ladderKernel, ladderDissipation, kernelMoments, sawtooth, convolveWrap, weightUpdate, weightUpdateCurve, curveMetrics,
   type Alignment, type PiecewiseFit, type SampledKernel,
 } from "../src/index.js";
 import type { LineChartOptions } from "../src/plot.js";
-import { LiveChart, type Layered } from "./live-chart.js";
+import { LiveChart, throttled, type Layered } from "./live-chart.js";
+import { errorReply, errorText, num, type ErrorReply } from "./page.js";
 
 export type KernelChoice = "ecoli" | "ladder";
 export interface MemoryParams {
@@ -87,15 +88,18 @@ const REFERENCE_GAMMAS: [string, number][] = [["γ = 1", 1], ["γ = 10⁻²", 1e
 
 interface Line { x: number[]; y: number[] }
 interface Moments { area: number; firstMoment: number }
+/** The ladder explorer's results: they depend only on (γ, F), so they are computed once per pair. */
+interface LadderResult {
+  kernel: SampledKernel; ladder: Line; ladderMoments: Moments; dissipation: number; references: { name: string; line: Line }[]; sigmaGrid: number[];
+}
 /** What one update sends to the page: numbers for the read-outs, decimated series for the charts. */
-export interface Result {
+export interface Result extends Omit<LadderResult, "kernel"> {
   theta: number; moments: Moments; kernel: Line; kernelInfo: { samples: number; dt: number };
   period: { s: Line; u: Line; g: Line }; dwAtA: number;
   dw: number[]; offset: number; dynamicRange: number; fit: number[];
-  ladder: Line; ladderMoments: Moments; dissipation: number; references: { name: string; line: Line }[]; sigmaGrid: number[];
   computeMs: number;
 }
-type WorkerReply = { id: number; result: Result } | { id: number; error: { name: string; message: string } };
+type WorkerReply = { id: number; result: Result } | { id: number; error: ErrorReply };
 
 /**
  * At most 2·buckets points of (x, y) for a line: per bucket of consecutive samples, its minimum and
@@ -132,39 +136,42 @@ function fitLine(fit: PiecewiseFit, amplitudes: number[]): number[] {
   });
 }
 
-/** Ladder results that depend only on (γ, F) or F: cached, since the sliders move one at a time. */
-const ladderCache = new Map<string, SampledKernel>();
-function ladderKernelFor(gamma: number, F: number): SampledKernel {
-  const key = `${gamma}|${F}`;
-  let kernel = ladderCache.get(key);
-  if (!kernel) {
-    kernel = ladderKernel({ gamma, F, s1: S1 }).kernel;
-    if (ladderCache.size > 32) ladderCache.clear();
-    ladderCache.set(key, kernel);
+/**
+ * Results that depend only on (γ, F) or on F, cached by key: the sliders move one at a time, and the
+ * explorer needs four ladder kernels (≈ 7 ms each in Node) and 41 dissipations. At most 32 entries
+ * per cache (then it starts afresh).
+ */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= 32) cache.clear();
+    cache.set(key, value);
   }
-  return kernel;
+  return value;
 }
-const sigmaCache = new Map<number, number[]>();
-function sigmaGridFor(F: number): number[] {
-  let sigma = sigmaCache.get(F);
-  if (!sigma) {
-    sigma = GAMMA_GRID.map((gamma) => ladderDissipation({ gamma, F }));
-    sigmaCache.set(F, sigma);
-  }
-  return sigma;
+const kernels = new Map<string, { kernel: SampledKernel; moments: Moments }>(), sigmas = new Map<string, number[]>();
+const ladders = new Map<string, LadderResult>();
+/** The ladder kernel (step s = 0 → S1) at (γ, F) and its moments (kernelMoments). */
+const ladderKernelFor = (gamma: number, F: number) => cached(kernels, `${gamma}|${F}`, () => ladderKernel({ gamma, F, s1: S1 }));
+function ladderFor(gamma: number, F: number): LadderResult {
+  return cached(ladders, `${gamma}|${F}`, () => {
+    const { kernel, moments } = ladderKernelFor(gamma, F);
+    return {
+      kernel, ladder: kernelLine(kernel), ladderMoments: moments, dissipation: ladderDissipation({ gamma, F }),
+      references: REFERENCE_GAMMAS.map(([name, g]) => ({ name, line: kernelLine(ladderKernelFor(g, F).kernel) })),
+      sigmaGrid: cached(sigmas, String(F), () => GAMMA_GRID.map((g) => ladderDissipation({ gamma: g, F }))),
+    };
+  });
 }
 
 function compute(p: MemoryParams): Result {
   const t0 = performance.now();
   // The ladder explorer first: it needs only γ and F.
-  const ladder = ladderKernelFor(p.gamma, p.F);
-  const ladderMoments = kernelMoments(ladder);
-  const dissipation = ladderDissipation({ gamma: p.gamma, F: p.F });
-  const references = REFERENCE_GAMMAS.map(([name, gamma]) => ({ name, line: kernelLine(ladderKernelFor(gamma, p.F)) }));
-  const sigmaGrid = sigmaGridFor(p.F);
+  const { kernel: ladder, ...ladderResult } = ladderFor(p.gamma, p.F);
 
   const kernel = p.kernel === "ecoli" ? ecoliKernel({ area: p.area, dt: DT }) : ladder;
-  const moments = kernelMoments(kernel);
+  const moments = p.kernel === "ecoli" ? kernelMoments(kernel) : ladderResult.ladderMoments;
   // Eq. 45 with the E. coli family's parameter I, or the ladder kernel's own (sampled) area.
   const I = p.kernel === "ecoli" ? p.area : moments.area;
   const theta = p.thetaAuto ? Math.abs(-A_MAX / p.tauSlow + I * (p.mean + A_MAX / 2)) : p.theta;
@@ -174,18 +181,18 @@ function compute(p: MemoryParams): Result {
   });
   const { offset, dynamicRange, fit } = curveMetrics(AMPLITUDES, dw, A_MAX);
 
-  // One period at the chosen A: s, u = dt·K ∗ s, g_θ(u) (|u| < θ dropped), Δw = ∫g dt (periodic trapezoid = sum).
+  // Δw at the chosen A, as the curve computes it; and for chart 2 one period of s, u = dt·K ∗ s and g_θ(u) (|u| < θ dropped).
+  const dwAtA = weightUpdate({
+    kernel, dt: kernel.dt, tauFast: p.tauFast, tauSlow: p.tauSlow, amplitude: p.amplitude, mean: p.mean, theta, alignment: p.alignment,
+  });
   const s = sawtooth({ tauFast: p.tauFast, tauSlow: p.tauSlow, amplitude: p.amplitude, mean: p.mean, dt: kernel.dt });
   const u = convolveWrap(s, kernel.values, { alignment: p.alignment, scale: kernel.dt });
   const g = u.map((x) => (Math.abs(x) < theta ? 0 : x));
-  let dwAtA = 0;
-  for (let i = 0; i < g.length; i++) dwAtA += g[i] * kernel.dt;
   const t = Float64Array.from(s, (_, i) => i * kernel.dt);
   return {
     theta, moments, kernel: kernelLine(kernel), kernelInfo: { samples: kernel.values.length, dt: kernel.dt },
     period: { s: decimate(t, s), u: decimate(t, u), g: decimate(t, g) }, dwAtA,
-    dw: Array.from(dw), offset, dynamicRange, fit: fitLine(fit, AMPLITUDES),
-    ladder: kernelLine(ladder), ladderMoments, dissipation, references, sigmaGrid, computeMs: performance.now() - t0,
+    dw: Array.from(dw), offset, dynamicRange, fit: fitLine(fit, AMPLITUDES), ...ladderResult, computeMs: performance.now() - t0,
   };
 }
 
@@ -202,7 +209,7 @@ function workerMain(): void {
       await ready;
       reply = { id, result: compute(params) };
     } catch (e) {
-      reply = { id, error: e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) } };
+      reply = { id, error: errorReply(e) };
     }
     self.postMessage(reply);
   };
@@ -251,11 +258,6 @@ function pageMain(): void {
   const kernelSelect = $<HTMLSelectElement>("kernel");
   const alignmentSelect = $<HTMLSelectElement>("alignment");
 
-  /** A number input's value; an empty field gives NaN so the library's check names the option. */
-  const num = (id: string): number => {
-    const text = $<HTMLInputElement>(id).value.trim();
-    return text === "" ? NaN : Number(text);
-  };
   const fmt = (x: number | null, digits = 3): string => {
     if (x === null || Number.isNaN(x)) return "–";
     if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
@@ -264,7 +266,9 @@ function pageMain(): void {
     return text.replace(/-/g, "−");
   };
 
-  function showError(message: string | null): void {
+  /** Shows `error` (an Error, a worker's {name, message} or a message) in the page; null hides the box. */
+  function showError(error: unknown): void {
+    const message = error === null ? null : errorText(error);
     state.error = message;
     errorBox.textContent = message ?? "";
     errorBox.hidden = message === null;
@@ -331,7 +335,7 @@ function pageMain(): void {
     try {
       return { id, result: compute(params) };
     } catch (e) {
-      return { id, error: e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) } };
+      return { id, error: errorReply(e) };
     }
   }
 
@@ -391,30 +395,19 @@ function pageMain(): void {
     }
   }
 
-  // Scheduling: at most one update every 100 ms (~10 Hz while a slider moves), never two at once,
-  // and always one after the last change.
-  const INTERVAL_MS = 100;
-  let queued = false, running = false, last = -Infinity, dirty = false;
-
-  function schedule(): void {
-    state.pending = true;
-    if (running) { dirty = true; return; }
-    if (queued) return;
-    queued = true;
-    setTimeout(() => { queued = false; void update(); }, Math.max(0, last + INTERVAL_MS - performance.now()));
-  }
+  // At most one update every 100 ms (~10 Hz while a slider moves), never two at once, and always one
+  // after the last change; `state.pending` reads the scheduler.
+  const schedule = throttled(update, showError, 100);
+  Object.defineProperty(state, "pending", { get: () => schedule.pending, enumerable: true });
 
   async function update(): Promise<void> {
-    running = true;
-    dirty = false;
-    last = performance.now();
     const id = ++state.update;
     const p = readParams();
     state.params = p;
     try {
       const reply = await computeSomewhere(id, p);
       if ("error" in reply) {
-        showError(`${reply.error.name}: ${reply.error.message}`);
+        showError(reply.error);
         return;
       }
       const r = reply.result;
@@ -428,18 +421,14 @@ function pageMain(): void {
       state.renderMs = performance.now() - t0;
       state.rendered = id;
       statusLine.textContent = `update ${id}: computed in ${state.computeMs.toFixed(1)} ms (${state.worker ? "Web Worker" : "main thread"}), drawn in ${state.renderMs.toFixed(0)} ms`;
-    } catch (e) {
-      showError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     } finally {
-      running = false;
-      if (dirty) schedule();
-      else state.pending = queued;
+      state.ready = true;
     }
   }
 
   syncThetaAuto();
   syncKernelChoice();
-  void update().then(() => { state.ready = true; });
+  schedule();
 }
 
 if (typeof document === "undefined") workerMain();

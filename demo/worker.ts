@@ -5,21 +5,22 @@
  * Messages in:  {type: "start", options: PerceptronOptions, tEnd: number} | {type: "stop"}
  * Messages out (see {@link WorkerMessage}):
  *   {type: "status", status: "running", backend}          after the simulation was created
- *   {type: "data", records, backend, stepsPerSecond}      a batch of new records, ~every 30 ms
+ *   {type: "data", records, stepsPerSecond}               a batch of new records, ~every 30 ms
  *   {type: "status", status: "done" | "stopped" | "diverged", t}
  *   {type: "error", name, message}                        e.g. a RangeError naming a bad option
  */
 import { Perceptron, type PerceptronOptions, type Backend } from "../src/index.js";
+import { errorReply, type ErrorReply } from "./page.js";
 
 /** One recorded point of the trajectory (trajectory 0). `heat` is q/n in nats. */
-export interface DemoRecord { t: number; steps: number; epsilon: number; heat: number; backend: Backend; }
+export interface DemoRecord { t: number; steps: number; epsilon: number; heat: number; }
 
 export type WorkerRequest = { type: "start"; options: PerceptronOptions; tEnd: number } | { type: "stop" };
 export type WorkerMessage =
   | { type: "status"; status: "running"; backend: Backend }
   | { type: "status"; status: "done" | "stopped" | "diverged"; t: number }
-  | { type: "data"; records: DemoRecord[]; backend: Backend; stepsPerSecond: number }
-  | { type: "error"; name: string; message: string };
+  | { type: "data"; records: DemoRecord[]; stepsPerSecond: number }
+  | ({ type: "error" } & ErrorReply);
 
 /** Compute time between two posts (and between two looks at the message queue). */
 const SLICE_MS = 30;
@@ -50,14 +51,13 @@ async function simulate(options: PerceptronOptions, tEnd: number, run: { stopped
     if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
     sim = new Perceptron(options); // throws TypeError/RangeError naming a bad option
     const s = sim;
-    const backend = s.backend;
     const totalSteps = Math.max(1, Math.round(tEnd / s.config.dt));
     const recordEvery = Math.max(1, Math.round(totalSteps / MAX_RECORDS));
-    post({ type: "status", status: "running", backend });
+    post({ type: "status", status: "running", backend: s.backend });
 
     const record = (): DemoRecord => {
       const o = s.observe();
-      return { t: o.t, steps: o.steps, epsilon: o.epsilon[0], heat: o.heat[0], backend };
+      return { t: o.t, steps: o.steps, epsilon: o.epsilon[0], heat: o.heat[0] };
     };
     let batch: DemoRecord[] = [record()];
     let chunk = 1; // steps per wasm call, adapted so that one call takes a few ms
@@ -76,7 +76,7 @@ async function simulate(options: PerceptronOptions, tEnd: number, run: { stopped
         if (s.steps === nextRecord) batch.push(record());
       }
       computeMs += performance.now() - sliceStart;
-      post({ type: "data", records: batch, backend, stepsPerSecond: (s.steps / computeMs) * 1000 });
+      post({ type: "data", records: batch, stepsPerSecond: (s.steps / computeMs) * 1000 });
       batch = [];
       await yieldToEvents(); // lets a "stop" message in
       if (run.stopped) {
@@ -87,8 +87,7 @@ async function simulate(options: PerceptronOptions, tEnd: number, run: { stopped
     if (diverged(s)) post({ type: "status", status: "diverged", t: s.divergedAt ?? s.time });
     else post({ type: "status", status: "done", t: s.time });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: "error", name: e.name, message: e.message });
+    post({ type: "error", ...errorReply(error) });
   } finally {
     sim?.dispose();
     if (current === run) current = null;

@@ -56,7 +56,8 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(s.status).toBe("idle");
     expect(s.error).toBeNull();
     expect(s.data).toEqual({ train: 1200, test: 300 });
-    expect(s.digits.indices).toHaveLength(40);
+    expect(s.digits.count).toBe(40);
+    expect(s.digits.labels).toHaveLength(40);
     expect(new Set(s.digits.labels).size).toBeGreaterThan(5); // a mixed order, not one class
     expect(s.digits.predictions).toBeNull();
     expect(await page.locator("#digits .digit canvas").count()).toBe(40);
@@ -209,7 +210,8 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     await page.selectOption("#variant", "plain");
     await page.fill("#epochs", "0");
     await page.click("#start");
-    // The status is still "error" from the step above, so wait for the new message itself.
+    // start() passes the page's checks, clears the message and sets "starting"; the worker's error then
+    // sets "error" again. Wait for the worker's message itself, which names the bad epoch count.
     await expect.poll(() => errorBox.textContent(), { timeout: 10_000 }).toBe("RangeError: epochs must be an integer in [1, 200], got 0");
     expect(await page.evaluate(() => window.__thermolearnEqprop.status)).toBe("error");
 

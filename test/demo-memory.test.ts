@@ -8,6 +8,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { ladderKernel } from "../src/index.js";
 import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
 
 // demo/memory.ts declares window.__thermolearnMemory (a MemoryDemoState) for the type checker.
@@ -70,8 +71,16 @@ describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
     const warm = await fill(page, { amplitude: "60" });
     expect(warm.update).toBe(s.update + 1);
     expect(Number.isFinite(warm.computeMs) && warm.computeMs > 0).toBe(true);
-    expect(warm.dwAtA).toBeCloseTo(60, -1); // A = 60 lies inside the dynamic range: Δw ≈ A
-    await fill(page, { amplitude: "50" });
+    // A = 60 lies inside the dynamic range: Δw ≈ A, a little less (57.48 measured in Node): the 1 s
+    // wide kernel smears the 1 s rise, and where u is still below θ the rise is lost. Within 10 %,
+    // as the test below allows at A = 50.
+    expect(warm.dwAtA).toBeGreaterThan(0.9 * 60);
+    expect(warm.dwAtA).toBeLessThan(60);
+    // The chosen A's dot lies on the curve: A = 50 is one of its amplitudes (75·66/99), and both are the
+    // library's Δw, which differ only by summation order (direct pass vs. crossings, ≈ 1e-12 relative).
+    const at50 = await fill(page, { amplitude: "50" });
+    expect(at50.amplitudes[66]).toBe(50);
+    expect(at50.dwAtA).toBeCloseTo(at50.dw[66], 9);
     expect(errors).toEqual([]);
   });
 
@@ -140,7 +149,13 @@ describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
     expect(s.error).toBeNull();
     expect(s.params!.kernel).toBe("ladder");
     expect(s.kernelMoments!.firstMoment).toBeCloseTo(-1, 6);
-    expect(s.kernelMoments).toEqual(s.ladderMoments);
+    // Chart 1 and the explorer show the library's ladder kernel at the chosen γ and F (step s = 0 → 200),
+    // computed here in Node by the same wasm: the same moments up to rounding (SIMD or scalar build).
+    const node = ladderKernel({ gamma: 0.01, F: 25, s1: 200 }).moments;
+    for (const moments of [s.kernelMoments!, s.ladderMoments!]) {
+      expect(moments.area).toBeCloseTo(node.area, 10);
+      expect(moments.firstMoment).toBeCloseTo(node.firstMoment, 10);
+    }
     expect(s.dw.every(Number.isFinite)).toBe(true);
     expect(await page.locator("#area").isDisabled()).toBe(true);
     expect(await page.locator("#chart-ladder .mark-line path").count()).toBe(4); // chosen γ + 3 references

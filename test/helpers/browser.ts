@@ -88,18 +88,19 @@ export interface Responsiveness {
   frames: number;
   /** How long the measurement ran (ms). */
   ms: number;
-  /** The page state's status when it stopped. */
+  /** The watched status when it stopped. */
   status: string;
 }
 
 /**
- * Measures, inside the page, setTimeout(0) round trips and animation frames until
- * `window[stateName].status` is one of `finalStatuses` or `limitMs` have passed. Start it right
- * after starting the page's work (e.g. a run in a worker).
+ * Measures, inside the page, setTimeout(0) round trips and animation frames until the `status` of
+ * the object at `statePath` (a dot path from `window`, e.g. "__thermolearnDemo" or
+ * "__thermolearnHopfield.capacity") is one of `finalStatuses` or `limitMs` have passed. Start it
+ * right after starting the page's work (e.g. a run in a worker).
  */
-export function measureResponsiveness(page: Page, stateName: string, finalStatuses: string[], limitMs: number): Promise<Responsiveness> {
-  return page.evaluate(async ({ stateName, final, limitMs }) => {
-    const s = (window as unknown as Record<string, { status: string }>)[stateName];
+export function measureResponsiveness(page: Page, statePath: string, finalStatuses: string[], limitMs: number): Promise<Responsiveness> {
+  return page.evaluate(async ({ statePath, final, limitMs }) => {
+    const s = statePath.split(".").reduce((o: unknown, key) => (o as Record<string, unknown>)[key], window) as { status: string };
     const started = performance.now();
     let frames = 0, maxDelay = 0, probes = 0, longestTask = 0;
     const observer = new PerformanceObserver((list) => {
@@ -117,7 +118,7 @@ export function measureResponsiveness(page: Page, stateName: string, finalStatus
     for (const task of observer.takeRecords()) longestTask = Math.max(longestTask, task.duration);
     observer.disconnect();
     return { maxDelay, longestTask, probes, frames, ms: performance.now() - started, status: s.status };
-  }, { stateName, final: finalStatuses, limitMs });
+  }, { statePath, final: finalStatuses, limitMs });
 }
 
 /**
@@ -131,13 +132,14 @@ export function measureResponsiveness(page: Page, stateName: string, finalStatus
 export const RESPONSIVENESS_RETRIES = 2;
 
 /**
- * The page never froze while its worker ran: the run finished, the event loop answered every
+ * The page never froze while its worker ran: the measurement ended on `status` (default "done": the
+ * run finished; "running" for a window of `limitMs` inside a run), the event loop answered every
  * setTimeout(0) within 200 ms (a 5 frames-per-second floor), no task of the page's main thread took
  * 200 ms, and animation frames kept coming. The failure message carries the whole measurement.
  */
-export function expectResponsive(r: Responsiveness): void {
+export function expectResponsive(r: Responsiveness, status = "done"): void {
   const seen = JSON.stringify(r);
-  expect(r.status, seen).toBe("done");
+  expect(r.status, seen).toBe(status);
   expect(r.probes, seen).toBeGreaterThan(5);
   expect(r.longestTask, seen).toBeLessThan(200);
   expect(r.maxDelay, seen).toBeLessThan(200);
