@@ -116,27 +116,20 @@ function parseNumber(flag: string, text: string): number {
   return value;
 }
 
-/** Rewrites "tEnd must be …" into "--t-end must be …" so messages name the flag the user typed. */
-function flagMessage(message: string): string {
-  return message.replace(/^([A-Za-z]+)/, (name) => FLAG_OF[name] ?? name);
+/** Rewrites a leading option name ("tEnd must be …") into the flag the user typed ("--t-end must be …"). */
+function nameFlag(message: string, flags: Record<string, string>): string {
+  return message.replace(/^([A-Za-z]+)/, (name) => flags[name] ?? name);
 }
 
-function perceptronArgs(argv: string[], extra: Record<string, { type: "string" }> = {}) {
-  const options = Object.fromEntries([...Object.keys(NUMBER_FLAGS), "rule", "json", "svg", ...Object.keys(extra)].map((f) => [f, { type: "string" as const }]));
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | undefined>;
+/** The perceptron flags as run options (numbers named in errors), and the string flags (`extra` too). */
+function perceptronArgs(argv: string[], extra: string[] = []) {
+  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), ["rule", "json", "svg", ...extra]);
   const run: PerceptronRunOptions = {};
   for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
-    const text = values[flag];
-    if (text !== undefined) (run as Record<string, number>)[key] = parseNumber(flag, text);
+    if (num[flag] !== undefined) (run as Record<string, number>)[key] = num[flag]!;
   }
-  if (values.rule !== undefined) run.rule = values.rule as LearningRule;
-  return { run, values };
+  if (str.rule !== undefined) run.rule = str.rule as LearningRule;
+  return { run, values: str };
 }
 
 function progressFor(label: string): { bar: ProgressBar; onProgress: PerceptronRunOptions["onProgress"] } {
@@ -195,7 +188,7 @@ async function perceptronCommand(argv: string[]): Promise<number> {
 
 /** The blog's experiment (spec §1, seed 000/001): every rule at n = 10⁴, k = 1, ν = 3√n, Δt = 10⁻³, B = 30. */
 async function blogCommand(argv: string[]): Promise<number> {
-  const { run, values } = perceptronArgs(argv, { out: { type: "string" } });
+  const { run, values } = perceptronArgs(argv, ["out"]);
   for (const key of ["rule", "alpha", "json", "svg"]) {
     if (values[key] !== undefined) throw new UsageError(`--${key} is not a blog flag (the blog runs every rule)`);
   }
@@ -274,16 +267,17 @@ function parseLoads(text: string): number[] {
   return parseList("loads", text);
 }
 
+/** The library's option errors (TypeError/RangeError) as usage errors naming the CLI flag; others as they are. */
+function usageError(flags: Record<string, string>, error: unknown): unknown {
+  return error instanceof TypeError || error instanceof RangeError ? new UsageError(nameFlag(error.message, flags)) : error;
+}
+
 /** Runs `f`, turning the library's option errors into messages that name the CLI flag. */
 function withFlags<T>(flags: Record<string, string>, f: () => T): T {
   try {
     return f();
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) {
-      const message = error.message.replace(/^([A-Za-z]+)/, (name) => flags[name] ?? name);
-      throw new UsageError(message);
-    }
-    throw error;
+    throw usageError(flags, error);
   }
 }
 
@@ -331,7 +325,7 @@ async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
     onProgress: (p: { fraction: number; t: number }) => bar.update(p.fraction, `K/N = ${p.t}`),
   };
   const result = await runHopfieldCapacity(options)
-    .catch((error) => withFlags(flags, () => { throw error; }))
+    .catch((error) => { throw usageError(flags, error); })
     .finally(() => bar.done());
   const c = result.config;
   console.log(`Hopfield capacity, ${c.rule}, N = ${c.n}, ${c.trials} networks per load, ${c.dynamics} recall from stored patterns, ${(result.elapsedMs / 1000).toFixed(1)} s`);
@@ -494,7 +488,7 @@ async function eqpropCommand(argv: string[]): Promise<number> {
     batchSize: num["batch-size"], beta: num.beta, epsilon: num.epsilon, freeIterations: num["free-iterations"], clampedIterations: num["clamped-iterations"],
   };
   const flags = { layers: "--layers", learningRates: "--rates", batchSize: "--batch-size", beta: "--beta", epsilon: "--epsilon", freeIterations: "--free-iterations", clampedIterations: "--clamped-iterations", train: "--train", test: "--test" };
-  const data = await loadMnist({ train: num.train ?? 8000, test: num.test ?? 2000, seed }).catch((error) => withFlags(flags, () => { throw error; }));
+  const data = await loadMnist({ train: num.train ?? 8000, test: num.test ?? 2000, seed }).catch((error) => { throw usageError(flags, error); });
   const net = withFlags(flags, () => new EqProp(options, data));
   const jsonPath = str.json ?? `results/eqprop-${variant}.json`, svgPath = str.svg ?? `results/eqprop-${variant}.svg`;
   if (str.resume !== undefined) {
@@ -582,7 +576,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}" (try --help)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
-      console.error(`thermolearn: ${flagMessage((error as Error).message)}`);
+      console.error(`thermolearn: ${nameFlag((error as Error).message, FLAG_OF)}`);
       return 2;
     }
     console.error(`thermolearn: ${(error as Error).stack ?? error}`);
