@@ -32,7 +32,7 @@
  *   error       the message shown in the page (the capacity panel's if both show one), or null
  *   rendered    {energy, capacity}: how many energies / loads the charts on screen show
  */
-import { Hopfield, Rng, init, resolveCapacityConfig, type HopfieldDynamics, type StorageRule } from "../src/index.js";
+import { Hopfield, Rng, init, loadRange, resolveCapacityConfig, type HopfieldDynamics, type StorageRule } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import { chartError, errorText, num } from "./page.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
@@ -629,12 +629,8 @@ let capRun = 0;
 
 /** Reads the capacity controls and validates them with the library (no wasm, nothing run). */
 function readCapacity(): CapacityRequest {
-  const from = num("cap-from"), to = num("cap-to"), step = num("cap-step");
-  if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`α step must be a finite number > 0, got ${step}`);
-  if (!(to >= from)) throw new RangeError(`α to must be ≥ α from, got ${from} … ${to}`);
-  const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > 200) throw new RangeError(`${count} loads are too many for this page (at most 200): use a larger α step`);
-  const loads = Array.from({ length: count }, (_, i) => Math.round((from + i * step) * 1e9) / 1e9);
+  // α from … to in steps; at most 200 loads on this page.
+  const loads = loadRange(num("cap-from"), num("cap-to"), num("cap-step"), 200);
   const request: CapacityRequest = {
     n: num("cap-n"), rule: $<HTMLSelectElement>("cap-rule").value as StorageRule, loads, trials: num("cap-trials"), seed: num("cap-seed"),
   };

@@ -18,7 +18,7 @@ import {
 } from "./perceptron.js";
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
 import * as check from "./core/validate.js";
-import { Hopfield, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
+import { Hopfield, loadRange, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
 import { FIGURES, figureConfig, figureTasks } from "./figures.js";
 import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
 import { runFigureTasks } from "./figure-pool.js";
@@ -258,11 +258,11 @@ function parseLoads(text: string): number[] {
   if (text.includes(":")) {
     const parts = text.split(":").map((p, i) => parseNumber(`loads (part ${i + 1})`, p));
     if (parts.length !== 3) throw new UsageError(`--loads range must be start:stop:step, got "${text}"`);
-    const [start, stop, step] = parts;
-    if (!(step > 0) || !(stop >= start)) throw new UsageError(`--loads range needs step > 0 and stop ≥ start, got "${text}"`);
-    const count = Math.floor((stop - start) / step + 1e-9) + 1;
-    if (count > 10_000) throw new UsageError("--loads range has more than 10 000 points");
-    return Array.from({ length: count }, (_, i) => Number((start + i * step).toPrecision(12)));
+    try {
+      return loadRange(parts[0], parts[1], parts[2]);
+    } catch (error) {
+      throw new UsageError(`--loads: ${(error as Error).message}`);
+    }
   }
   return parseList("loads", text);
 }

@@ -596,6 +596,21 @@ export function resolveCapacityConfig(options: CapacityOptions = {}): CapacityRe
   return { n, rule, loads: [...loads], trials, seed, dynamics, maxSweeps, recallPatterns };
 }
 
+/**
+ * The loads start, start + step, …, up to stop inclusive (1e-9 of a step admits a stop missed by
+ * rounding), each rounded to 12 significant digits so that 0.01 + 2·0.01 reads 0.03.
+ * @throws RangeError when step ≤ 0, stop < start, a bound is not finite, or there are more than `maxCount` loads.
+ * @example loadRange(0.01, 0.2, 0.01) // [0.01, 0.02, …, 0.2]
+ */
+export function loadRange(start: number, stop: number, step: number, maxCount = 10_000): number[] {
+  if (![start, stop, step].every(Number.isFinite) || !(step > 0) || !(stop >= start)) {
+    throw new RangeError(`a load range needs finite bounds, step > 0 and stop ≥ start, got ${start} … ${stop} step ${step}`);
+  }
+  const count = Math.floor((stop - start) / step + 1e-9) + 1;
+  if (count > maxCount) throw new RangeError(`a load range of ${count} points is more than ${maxCount}: use a larger step`);
+  return Array.from({ length: count }, (_, i) => Number((start + i * step).toPrecision(12)));
+}
+
 function* capacityLoop(options: CapacityOptions): Generator<void, CapacityResult> {
   const config = resolveCapacityConfig(options);
   const { n, rule, loads, trials, seed, dynamics, maxSweeps, recallPatterns } = config;

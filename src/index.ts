@@ -17,7 +17,7 @@ export type {
   PerceptronRunOptions, PerceptronResult, PerceptronColumn, Progress, HebbianParams, HebbianEMParams,
 } from "./perceptron.js";
 export {
-  Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, predictedUnstableFraction, predictedUnstableFractionFiniteN, exactUnstableFraction, predictedPerfectRecall,
+  Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, loadRange, predictedUnstableFraction, predictedUnstableFractionFiniteN, exactUnstableFraction, predictedPerfectRecall,
   erfc, logGamma,
   STORAGE_RULES, MAX_SWEEPS,
 } from "./hopfield.js";

@@ -18,7 +18,7 @@
  * F, top → bottom F e^{ΔE}.
  */
 import { WasmInstance, formatBytes } from "./core/instance.js";
-import { MAX_MEMORY_BYTES } from "./core/abi.js";
+import { LADDER_RECORD, MAX_MEMORY_BYTES } from "./core/abi.js";
 import type { Backend } from "./core/loader.js";
 import * as check from "./core/validate.js";
 import { kernelMoments, type SampledKernel } from "./contrastive.js";
@@ -265,8 +265,6 @@ export function ladderDissipation(params: LadderParams = {}): number {
 // Time integration in wasm
 // ---------------------------------------------------------------------------------------------
 
-/** Recording modes of assembly/ladder.ts `ladder_step`. */
-const RECORD_NONE = 0, RECORD_OBSERVABLE = 1, RECORD_STATES = 2;
 /**
  * Values recorded per wasm call at most (8 MiB of output buffer). The buffer is allocated on the
  * first recording call, sized to it, and re-allocated larger (up to this) only when a later call
@@ -374,7 +372,7 @@ export class MarkovChain {
   /** Advances `count` steps (the loop runs in wasm). @throws RangeError for a bad count. */
   step(count = 1): void {
     check.integer("count", count, 0, 2 ** 31 - 1);
-    this.#wasm.exports.ladder_step(this.#state, count, RECORD_NONE, 0, 0);
+    this.#wasm.exports.ladder_step(this.#state, count, LADDER_RECORD.none, 0, 0);
   }
 
   /**
@@ -386,7 +384,7 @@ export class MarkovChain {
   observe(count: number, weights: Float64Array | number[], out?: Float64Array): Float64Array {
     check.integer("count", count, 0, 2 ** 31 - 1);
     this.#wasm.f64.set(check.vector("weights", weights, this.n), this.#weights >> 3);
-    return this.#record(count, RECORD_OBSERVABLE, 1, out);
+    return this.#record(count, LADDER_RECORD.observable, 1, out);
   }
 
   /**
@@ -398,7 +396,7 @@ export class MarkovChain {
    */
   trajectory(count: number, out?: Float64Array): Float64Array {
     check.integer("count", count, 0, Math.floor(2 ** 27 / this.n));
-    return this.#record(count, RECORD_STATES, this.n, out);
+    return this.#record(count, LADDER_RECORD.states, this.n, out);
   }
 
   #record(count: number, mode: number, width: number, out?: Float64Array): Float64Array {

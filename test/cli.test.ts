@@ -94,6 +94,7 @@ describe("hopfield commands", () => {
     expect(cli("hopfield-capacity", "--rule", "oja")).toMatchObject({ code: 2, err: expect.stringMatching(/--rule must be one of/) });
     expect(cli("hopfield-capacity", "--trials", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--trials/) });
     expect(cli("hopfield-capacity", "--loads", "0.1,x")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads expects a number/) });
+    expect(cli("hopfield-capacity", "--loads", "0.2:0.1:0.01")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads: a load range needs .* stop ≥ start/) });
   });
 
   it("hopfield-recall recalls a corrupted pattern and draws the states", () => {

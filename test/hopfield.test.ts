@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, type CapacityLoad, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
+  Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, loadRange, type CapacityLoad, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
 } from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
@@ -312,6 +312,15 @@ describe("capacity", () => {
     expect(partial).toEqual(rows.slice(0, 1));
     expect(stopped.unstableFraction).toEqual([r.unstableFraction[0]]);
     expect(() => hopfieldCapacity({ n: 100, onLoad: 3 as never })).toThrow(/onLoad must be a function/);
+  });
+
+  it("loadRange steps from start to stop inclusive, rounded, and refuses bad ranges", () => {
+    expect(loadRange(0.01, 0.2, 0.01)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) / 100));
+    expect(loadRange(0.1, 0.1, 0.05)).toEqual([0.1]);
+    expect(() => loadRange(0.1, 0.2, 0)).toThrow(/step > 0/);
+    expect(() => loadRange(0.2, 0.1, 0.01)).toThrow(/stop ≥ start/);
+    expect(() => loadRange(Number.NaN, 0.1, 0.01)).toThrow(/finite bounds/);
+    expect(() => loadRange(0.01, 0.2, 0.001, 100)).toThrow(/191 points is more than 100/);
   });
 
   it("perfect recall fails first for Hebbian, later for Storkey", () => {

@@ -117,6 +117,8 @@ export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 
 export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2 } as const;
 /** Status codes of assembly/perceptron.ts. */
 export const STATUS_DIVERGED = 1;
+/** Recording modes of assembly/ladder.ts `ladder_step`. */
+export const LADDER_RECORD = { none: 0, observable: 1, states: 2 } as const;
 
 /** Largest memory the module may grow to (asconfig.json `maximumMemory`: 32768 pages). */
 export const MAX_MEMORY_BYTES = 32768 * 65536;
