@@ -101,6 +101,11 @@ export function hopfield_create(n: i32, k: i32, dense: i32, seedHi: u32, seedLo:
   return <i32>((load<u64>(words + (<usize>(i >> 6) << 3)) >> <u64>(i & 63)) & 1);
 }
 
+/** K·x_i: the diagonal term Σ_μ ξ_i^μ ξ_i^μ x_i that the fast path's Σ_μ ξ_i^μ M_μ includes and W_ii = 0 removes. */
+@inline function diagonalTerm(xbits: usize, i: i32, k: i32): i32 {
+  return bitOf(xbits, i) ? k : -k;
+}
+
 @inline function setBit(words: usize, i: i32, on: bool): void {
   const a = words + (<usize>(i >> 6) << 3);
   const m = <u64>1 << <u64>(i & 63);
@@ -524,8 +529,7 @@ export function hopfield_fields(p: usize): void {
   const table = s.table, cols = s.cols, xbits = s.xbits, bias = s.bias, field = s.field, scale = s.scale, k = s.k;
   const cbytes = <usize>s.cwords << 3;
   for (let i = 0; i < n; i++) {
-    const self = bitOf(xbits, i) ? k : -k; // the diagonal term K·x_i to remove
-    const integer = tableSum(table, cols + <usize>i * cbytes, groupsUsed) - self;
+    const integer = tableSum(table, cols + <usize>i * cbytes, groupsUsed) - diagonalTerm(xbits, i, k);
     store<f64>(field + (<usize>i << 3), scale * <f64>integer + load<f64>(bias + (<usize>i << 3)));
   }
 }
@@ -605,9 +609,9 @@ function fastFieldIntDirect(s: Hopfield, i: i32): i32 {
   let sum: i32 = 0;
   for (let mu = 0; mu < s.k; mu++) {
     const m = load<i32>(s.overlaps + (<usize>mu << 2));
-    sum += ((load<u8>(col + <usize>(mu >> 3)) >> <u32>(mu & 7)) & 1) ? m : -m;
+    sum += bitOf(col, mu) ? m : -m;
   }
-  return sum - s.k * (bitOf(s.xbits, i) ? 1 : -1);
+  return sum - diagonalTerm(s.xbits, i, s.k);
 }
 
 /** Flips neuron i to `up`, updating the running sums (dense accumulators or overlaps). */
@@ -627,7 +631,7 @@ function flip(s: Hopfield, i: i32, up: bool): void {
     const twice: i32 = up ? 2 : -2;
     for (let mu = 0; mu < s.k; mu++) {
       const a = s.overlaps + (<usize>mu << 2);
-      const xi = ((load<u8>(col + <usize>(mu >> 3)) >> <u32>(mu & 7)) & 1) ? 1 : -1;
+      const xi = bitOf(col, mu) ? 1 : -1;
       store<i32>(a, load<i32>(a) + twice * xi);
     }
   }
@@ -670,7 +674,7 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
           tablesValid = true;
         }
         integer = tablesValid
-          ? <f64>(tableSum(s.table, s.cols + <usize>i * cbytes, groupsUsed) - (bitOf(s.xbits, i) ? s.k : -s.k))
+          ? <f64>(tableSum(s.table, s.cols + <usize>i * cbytes, groupsUsed) - diagonalTerm(s.xbits, i, s.k))
           : <f64>fastFieldIntDirect(s, i);
       }
       const h = s.scale * integer + load<f64>(s.bias + (<usize>i << 3));

@@ -486,7 +486,8 @@ function corrupt(): void {
     const count = Math.round((percent / 100) * N);
     const rng = new Rng({ seed }); // validates the seed
     try {
-      // A partial Fisher–Yates shuffle: `count` distinct cells.
+      // Exactly `count` distinct cells (a partial Fisher–Yates shuffle), so "20 %" flips 20 % of the
+      // drawing; the library's Hopfield.corrupt flips each bit with probability p (a binomial count).
       const u = rng.uniform(count);
       const order = Array.from({ length: N }, (_, i) => i);
       for (let j = 0; j < count; j++) {

@@ -175,8 +175,11 @@ export function convolveWrap(
 }
 
 /** Options of {@link weightUpdate}. */
-export interface WeightUpdateOptions extends SawtoothOptions {
+export interface WeightUpdateOptions extends Omit<SawtoothOptions, "dt"> {
+  /** The kernel; its dt is the protocol's sampling step. */
   kernel: SampledKernel;
+  /** The sampling step: the kernel's dt, the default (a different value is refused). */
+  dt?: number;
   /** Threshold θ ≥ 0 of g_θ. */
   theta: number;
   /** Default "scipy" (the authors' code); "causal" is the physically natural alignment. */
@@ -278,7 +281,7 @@ export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"
   const theta = check.nonNegative("theta", options.theta);
   const { values, grid } = checkKernel(options.kernel, options);
   const { n, dt } = grid;
-  if (Math.abs(options.dt - dt) > 1e-12 * dt) throw new RangeError(`dt (${options.dt}) must equal the kernel's dt (${dt})`);
+  if (options.dt !== undefined && !(Math.abs(options.dt - dt) <= 1e-12 * dt)) throw new RangeError(`dt (${options.dt}) must equal the kernel's dt (${dt})`);
   if (!Array.isArray(options.amplitudes) || options.amplitudes.length === 0) throw new TypeError("amplitudes must be a non-empty array");
   const alignment = check.oneOf("alignment", options.alignment ?? "scipy", ["causal", "scipy"] as const);
   const method = check.oneOf("method", options.method ?? "auto", ["auto", "direct", "crossings"] as const);

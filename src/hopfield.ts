@@ -13,6 +13,7 @@
  * weights, so both paths give identical trajectories (tested) while N·K < 2²⁴.
  */
 import { WasmInstance, formatBytes } from "./core/instance.js";
+import { ScratchRegion } from "./core/scratch.js";
 import type { Backend } from "./core/loader.js";
 import { HOPFIELD_STATUS, MAX_MEMORY_BYTES } from "./core/abi.js";
 import * as check from "./core/validate.js";
@@ -204,6 +205,7 @@ export class Hopfield {
     this.config = { n, k, rule, path, seed, stream, patternBias, patterns: given ? "given" : "random" };
 
     this.#wasm = new WasmInstance("Hopfield", options.backend);
+    this.#scratchRegion = new ScratchRegion(this.#wasm, 1024);
     this.backend = this.#wasm.backend;
     const e = this.#wasm.exports;
     const [hi, lo] = check.seedWords(streamSeed(seed, stream));
@@ -319,15 +321,10 @@ export class Hopfield {
     return d;
   }
 
-  #scratchAddress = 0;
-  #scratchBytes = 0;
-  /** A reusable scratch block (grown by allocating anew; the bump allocator never frees). */
+  /** A reusable scratch block for overlaps and energy traces (created with the instance). */
+  readonly #scratchRegion: ScratchRegion;
   #scratch(bytes: number): number {
-    if (bytes > this.#scratchBytes) {
-      this.#scratchBytes = Math.max(bytes, 2 * this.#scratchBytes, 1024);
-      this.#scratchAddress = this.#wasm.alloc(this.#scratchBytes, "scratch");
-    }
-    return this.#scratchAddress;
+    return this.#scratchRegion.take(bytes, "scratch");
   }
 
   /**

@@ -488,6 +488,14 @@ export class LadderChain extends MarkovChain {
   }
 
   /**
+   * Runs `count` steps under the current signal and returns the top-rail occupancy after each
+   * (into `out` when given, as {@link MarkovChain.observe}).
+   */
+  observeTop(count: number, out?: Float64Array): Float64Array {
+    return this.observe(count, this.#top, out);
+  }
+
+  /**
    * Follows a piecewise-constant signal: step k (k = 0 … length−1) runs under s = signal[k], and the
    * top-rail occupancy after it is returned (y(t_{k+1}), same length). Runs of equal s go to wasm as
    * one call.
@@ -501,7 +509,7 @@ export class LadderChain extends MarkovChain {
       let end = k + 1;
       while (end < signal.length && signal[end] === s) end++;
       this.setSignal(s);
-      this.observe(end - k, this.#top, y.subarray(k, end));
+      this.observeTop(end - k, y.subarray(k, end));
       k = end;
     }
     return y;
@@ -571,7 +579,8 @@ export function ladderKernel(options: LadderKernelOptions = {}): LadderKernel {
   try {
     const response = new Float64Array(N + 1);
     response[0] = chain.topOccupancy();
-    response.set(chain.follow(new Float64Array(N).fill(s1)), 1);
+    chain.setSignal(s1);
+    chain.observeTop(N, response.subarray(1));
     const raw = new Float64Array(N);
     for (let k = 0; k < N; k++) raw[k] = (response[k + 1] - response[Math.max(0, k - 1)]) / (2 * dt);
     const rawMoments = kernelMoments({ values: raw, dt: 1 / N });

@@ -101,6 +101,13 @@ describe("kernels and the weight update", () => {
     const kernel = sineKernel();
     expect(() => weightUpdate({ kernel, dt: 0.01, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: -1 })).toThrow(/theta must be ≥ 0/);
     expect(() => weightUpdate({ kernel, dt: 0.02, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 })).toThrow(/must equal the kernel's dt/);
+    expect(() => weightUpdate({ kernel, dt: Number.NaN, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 })).toThrow(/must equal the kernel's dt/);
+  });
+
+  it("dt defaults to the kernel's", () => {
+    const kernel = sineKernel(), protocol = { kernel, tauFast: 0.1, tauSlow: 0.9, amplitude: 30, mean: 2, theta: 0.01 };
+    expect(weightUpdate(protocol)).toBe(weightUpdate({ ...protocol, dt: kernel.dt }));
+    expect(weightUpdate(protocol)).not.toBe(0);
   });
 });
 

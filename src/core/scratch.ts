@@ -6,18 +6,32 @@
 import { WasmInstance } from "./instance.js";
 import { currentBackend, type Backend } from "./loader.js";
 
-interface Slot {
-  wasm: WasmInstance;
-  address: number;
-  bytes: number;
+/**
+ * A reusable block in one instance's memory, grown when a caller needs more: to twice its size or the
+ * request, whichever is larger (at least `minBytes`). The bump allocator never frees, so a grown
+ * block abandons the old one; doubling keeps that waste below the block's size.
+ */
+export class ScratchRegion {
+  #address = 0;
+  #bytes = 0;
+  constructor(readonly wasm: WasmInstance, readonly minBytes = 0) {}
+
+  /** The block's address, valid for `bytes` bytes until the next call; `what` names it in an out-of-memory error. */
+  take(bytes: number, what: string): number {
+    if (bytes > this.#bytes) {
+      this.#bytes = Math.max(bytes, 2 * this.#bytes, this.minBytes);
+      this.#address = this.wasm.alloc(this.#bytes, what);
+    }
+    return this.#address;
+  }
 }
 
 // Keyed by the resolved build, so "no backend asked for" and the same build asked for by name share one.
-const slots: Partial<Record<Backend, Slot>> = {};
+const slots: Partial<Record<Backend, ScratchRegion>> = {};
 
-function slot(backend?: Backend): Slot {
+function slot(backend?: Backend): ScratchRegion {
   const key = backend ?? currentBackend();
-  return (slots[key] ??= { wasm: new WasmInstance("the shared scratch instance", key), address: 0, bytes: 0 });
+  return (slots[key] ??= new ScratchRegion(new WasmInstance("the shared scratch instance", key)));
 }
 
 /**
@@ -35,13 +49,8 @@ export function scratchInstance(backend?: Backend): WasmInstance {
 export function scratch(sizes: number[], what: string, backend?: Backend): { wasm: WasmInstance; addresses: number[] } {
   const s = slot(backend);
   const aligned = sizes.map((b) => Math.ceil(b / 16) * 16);
-  const total = aligned.reduce((a, b) => a + b, 0);
-  if (total > s.bytes) {
-    s.bytes = Math.max(total, 2 * s.bytes);
-    s.address = s.wasm.alloc(s.bytes, what);
-  }
   const addresses: number[] = [];
-  let at = s.address;
+  let at = s.take(aligned.reduce((a, b) => a + b, 0), what);
   for (const b of aligned) {
     addresses.push(at);
     at += b;
