@@ -7,9 +7,10 @@
 //
 // Exactness. Hebbian weights are kept as integers c_ij = Σ_μ ξ_i^μ ξ_j^μ (c_ii = 0) with w = c/N, so
 // every field is scale·(an exact integer) + b_i with scale = 1/N. The dense path sums c_ij x_j in f32
-// (exact while |sums| < 2²⁴, i.e. N·K < 2²⁴); the fast path sums Σ_μ ξ_i^μ M_μ − K x_i in i32 with
-// M_μ = ξ^μ·x = N − 2·popcount(ξ^μ XOR x). Both then compute scale·sum + b_i in the same f64 order,
-// so the two paths take identical decisions, including the sign(0) ties.
+// (exact while |sums| < 2²⁴, i.e. N·K < 2²⁴); the fast path sums Σ_μ ξ_i^μ M_μ − K x_i in i64 with
+// M_μ = ξ^μ·x = N − 2·popcount(ξ^μ XOR x): |sum| ≤ K·N ≤ 2⁴⁰, exact in i64 and in f64 (an i32 sum
+// overflowed once K(N − 1) > 2³¹ − 1, e.g. N = K = 46400). Both then compute scale·sum + b_i in the
+// same f64 order, so the two paths take identical decisions, including the sign(0) ties.
 //
 // Layouts (all in this instance's memory):
 //   xs      n f32 ±1          the state, for the dense matvec
@@ -50,6 +51,10 @@ export const STATUS_MAX_SWEEPS: i32 = 3;
   table: usize; // groups × 256 i32 subset-sum tables
   order: usize; // n u32: the async update order
   rng: usize;
+  // A run in progress (the run functions return after a budget of work and resume from here):
+  runSteps: i32; // sweeps or synchronous steps completed
+  runPos: i32; // async: updates done in the current sweep (0: its order is not drawn yet)
+  runFlips: i32; // async: flips in the current sweep
 }
 
 @inline function self(p: usize): Hopfield {
@@ -128,18 +133,54 @@ export function hopfield_unpack_state(p: usize): void {
   for (let i = 0; i < s.n; i++) store<f32>(s.xs + (<usize>i << 2), bitOf(s.xbits, i) ? 1 : -1);
 }
 
+/** 64 u64 words: one 64 × 64 bit block being transposed. */
+const block = memory.data(512, 8);
+
 /**
- * Builds the transposed pattern columns from the bit-packed patterns (pbits), and clears padding.
- * Call after writing pbits.
+ * Transposes the 64 × 64 bit matrix in `block` in place (bit c of word r ↔ bit r of word c), by
+ * swapping off-diagonal j × j sub-blocks for j = 32, 16, …, 1 (Hacker's Delight §7-3, written for
+ * LSB-first bits): rows r and r + j exchange row r's upper j columns of each 2j group with row r + j's
+ * lower ones, m masking the lower halves.
+ */
+function transposeBlock(): void {
+  let m: u64 = 0x00000000FFFFFFFF;
+  for (let j = 32; j != 0; j >>= 1) {
+    for (let r = 0; r < 64; r = (r + j + 1) & ~j) {
+      const a = block + (<usize>r << 3), b = block + (<usize>(r + j) << 3);
+      const t = ((load<u64>(a) >> <u64>j) ^ load<u64>(b)) & m;
+      store<u64>(b, load<u64>(b) ^ t);
+      store<u64>(a, load<u64>(a) ^ (t << <u64>j));
+    }
+    m ^= m << <u64>(j >> 1);
+  }
+}
+
+/**
+ * Clears the padding bits of the patterns (pbits) and builds their transposed columns, 64 × 64 bit
+ * blocks at a time: block (a, w) holds word w of patterns 64a…64a+63 (zero past K) and becomes word a
+ * of neurons 64w…64w+63. Call after writing pbits.
  */
 export function hopfield_index_patterns(p: usize): void {
   const s = self(p);
-  const cbytes = <usize>s.cwords << 3;
-  memory.fill(s.cols, 0, <usize>s.n * cbytes);
-  for (let mu = 0; mu < s.k; mu++) {
-    const row = s.pbits + <usize>mu * (<usize>s.words << 3);
-    for (let i = 0; i < s.n; i++) {
-      if (bitOf(row, i)) setBit(s.cols + <usize>i * cbytes, mu, true);
+  const rowBytes = <usize>s.words << 3, cbytes = <usize>s.cwords << 3;
+  const extra = (s.words << 6) - s.n;
+  if (extra > 0) {
+    for (let mu = 0; mu < s.k; mu++) {
+      const last = s.pbits + <usize>mu * rowBytes + rowBytes - 8;
+      store<u64>(last, load<u64>(last) & ((<u64>-1) >> <u64>extra));
+    }
+  }
+  for (let a = 0; a < s.cwords; a++) {
+    for (let w = 0; w < s.words; w++) {
+      for (let r = 0; r < 64; r++) {
+        const mu = (a << 6) + r;
+        store<u64>(block + (<usize>r << 3), mu < s.k ? load<u64>(s.pbits + <usize>mu * rowBytes + (<usize>w << 3)) : 0);
+      }
+      transposeBlock();
+      const last = min(64, s.n - (w << 6));
+      for (let c = 0; c < last; c++) {
+        store<u64>(s.cols + <usize>((w << 6) + c) * cbytes + (<usize>a << 3), load<u64>(block + (<usize>c << 3)));
+      }
     }
   }
 }
@@ -179,15 +220,17 @@ export function hopfield_store_hebbian(p: usize): void {
  * Storkey (1997) storage, incremental from w = 0 (spec §2): for each pattern ε,
  *   h_i = Σ_k w_ik ε_k, h_ij = h_i − w_ii ε_i − w_ij ε_j  (= Σ_{k≠i,j} w_ik ε_k),
  *   w_ij ← w_ij + (ε_i ε_j − ε_i h_ji − h_ij ε_j)/N  for i ≠ j,  w_ii = 0.
- * Fields are accumulated in f64; weights stored in f32. Uses `field` and `scratch` (N f64). O(N²K).
+ * Fields are accumulated in f64; weights stored in f32. Uses `field` and `scratch` (N f64). O(N²)
+ * per pattern. Adds patterns from…to−1 (from = 0 starts from w = 0), so the K patterns may be stored
+ * over several calls with the same result.
  */
-export function hopfield_store_storkey(p: usize, scratch: usize): void {
+export function hopfield_store_storkey(p: usize, scratch: usize, from: i32, to: i32): void {
   const s = self(p);
   const n = s.n, w = s.w, h = s.field, e = scratch;
   const invN = 1.0 / <f64>n;
   s.scale = 1;
-  memory.fill(w, 0, <usize>n * <usize>n << 2);
-  for (let mu = 0; mu < s.k; mu++) {
+  if (from == 0) memory.fill(w, 0, <usize>n * <usize>n << 2);
+  for (let mu = from; mu < to; mu++) {
     for (let j = 0; j < n; j++) store<f64>(e + (<usize>j << 3), patternValue(s, mu, j));
     for (let i = 0; i < n; i++) {
       const row = w + (<usize>i * n << 2);
@@ -216,15 +259,33 @@ export function hopfield_store_storkey(p: usize, scratch: usize): void {
  * Pseudo-inverse (projection) storage, Personnaz et al. (1985): W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ with Ξ the N × K
  * matrix of patterns as columns. The Gram matrix G = ΞᵀΞ is exact (popcounts); G = LLᵀ (Cholesky,
  * f64); Y = Ξ L⁻ᵀ row by row (forward substitution); W = YYᵀ. Every pattern is then a fixed point.
- * `work` must hold K² + N·K f64. Returns 0, or 1 when G is not positive definite (patterns linearly
- * dependent).
+ * `work` must hold K² + N·K f64 and be kept between calls: a call with from = 0 factorises (L and Y,
+ * O(K²N)), and each call writes rows from…to−1 of W (with their mirror images; O(N·K) per row).
+ * Returns 0, or 1 when G is not positive definite (patterns linearly dependent).
  */
-export function hopfield_store_pseudoinverse(p: usize, work: usize): i32 {
+export function hopfield_store_pseudoinverse(p: usize, work: usize, from: i32, to: i32): i32 {
   const s = self(p);
   const n = s.n, k = s.k, w = s.w;
+  const L = work, Y = work + (<usize>k * k << 3);
+  if (from == 0 && pseudoinverseFactor(s, L, Y) != 0) return 1;
+  for (let i = from; i < to; i++) {
+    const yi = Y + (<usize>i * k << 3);
+    for (let j = 0; j <= i; j++) {
+      const yj = Y + (<usize>j * k << 3);
+      let v: f64 = 0;
+      for (let a = 0; a < k; a++) v += load<f64>(yi + (<usize>a << 3)) * load<f64>(yj + (<usize>a << 3));
+      store<f32>(w + ((<usize>i * n + j) << 2), <f32>v);
+      store<f32>(w + ((<usize>j * n + i) << 2), <f32>v);
+    }
+  }
+  return 0;
+}
+
+/** The factorisation of hopfield_store_pseudoinverse: G = LLᵀ and Y = Ξ L⁻ᵀ. Returns 1 when G is singular. */
+function pseudoinverseFactor(s: Hopfield, L: usize, Y: usize): i32 {
+  const n = s.n, k = s.k;
   const words = s.words, rowBytes = <usize>words << 3;
   s.scale = 1;
-  const L = work, Y = work + (<usize>k * k << 3);
   for (let a = 0; a < k; a++) {
     for (let b = 0; b <= a; b++) {
       const g = <f64>packedDot(s.pbits + <usize>a * rowBytes, s.pbits + <usize>b * rowBytes, words, n);
@@ -251,16 +312,6 @@ export function hopfield_store_pseudoinverse(p: usize, work: usize): i32 {
       let v = patternValue(s, a, i);
       for (let m = 0; m < a; m++) v -= load<f64>(L + ((<usize>a * k + m) << 3)) * load<f64>(y + (<usize>m << 3));
       store<f64>(y + (<usize>a << 3), v / load<f64>(L + ((<usize>a * k + a) << 3)));
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const yi = Y + (<usize>i * k << 3);
-    for (let j = 0; j <= i; j++) {
-      const yj = Y + (<usize>j * k << 3);
-      let v: f64 = 0;
-      for (let a = 0; a < k; a++) v += load<f64>(yi + (<usize>a << 3)) * load<f64>(yj + (<usize>a << 3));
-      store<f32>(w + ((<usize>i * n + j) << 2), <f32>v);
-      store<f32>(w + ((<usize>j * n + i) << 2), <f32>v);
     }
   }
   return 0;
@@ -497,16 +548,17 @@ function buildOverlapTables(s: Hopfield): void {
 
 /**
  * Σ_μ ξ_i^μ M_μ for the column `col` of neuron i from the tables (fast path, exact integer): one
- * lookup per group of 8 patterns, four groups per u32 read of the column.
+ * lookup per group of 8 patterns, four groups per u32 read of the column. A table entry is at most
+ * 8N ≤ 2²³ in size, so four of them add exactly in i32; the total (up to K·N ≤ 2⁴⁰) goes in i64.
  */
-@inline function tableSum(table: usize, col: usize, groupsUsed: i32): i32 {
-  let sum: i32 = 0;
+@inline function tableSum(table: usize, col: usize, groupsUsed: i32): i64 {
+  let sum: i64 = 0;
   let g = 0;
   for (; g + 4 <= groupsUsed; g += 4) {
     const word = load<u32>(col + <usize>g);
-    sum += tableAt(table, g, word & 255) + tableAt(table, g + 1, (word >> 8) & 255) + tableAt(table, g + 2, (word >> 16) & 255) + tableAt(table, g + 3, word >> 24);
+    sum += <i64>(tableAt(table, g, word & 255) + tableAt(table, g + 1, (word >> 8) & 255) + tableAt(table, g + 2, (word >> 16) & 255) + tableAt(table, g + 3, word >> 24));
   }
-  for (; g < groupsUsed; g++) sum += tableAt(table, g, load<u8>(col + <usize>g));
+  for (; g < groupsUsed; g++) sum += <i64>tableAt(table, g, load<u8>(col + <usize>g));
   return sum;
 }
 
@@ -529,7 +581,7 @@ export function hopfield_fields(p: usize): void {
   const table = s.table, cols = s.cols, xbits = s.xbits, bias = s.bias, field = s.field, scale = s.scale, k = s.k;
   const cbytes = <usize>s.cwords << 3;
   for (let i = 0; i < n; i++) {
-    const integer = tableSum(table, cols + <usize>i * cbytes, groupsUsed) - diagonalTerm(xbits, i, k);
+    const integer = tableSum(table, cols + <usize>i * cbytes, groupsUsed) - <i64>diagonalTerm(xbits, i, k);
     store<f64>(field + (<usize>i << 3), scale * <f64>integer + load<f64>(bias + (<usize>i << 3)));
   }
 }
@@ -544,18 +596,25 @@ export function hopfield_fields(p: usize): void {
 }
 
 /**
- * Synchronous dynamics x ← sign(h(x)) (sign(0) = +1), up to `maxSteps` steps. Stops at a fixed point
- * (STATUS_FIXED_POINT) or a 2-cycle x(t+1) = x(t−1) ≠ x(t) (STATUS_CYCLE); else STATUS_MAX_SWEEPS.
- * Writes the energy E(x(t)) of the state after step t to energies[t], t = 0 … steps (if energies ≠ 0;
- * room for maxSteps + 1 values). Step t + 1 evaluates the fields of x(t) anyway, so E(x(t)) is taken
- * from those sums (the same bits as hopfield_energy); only the last state of a cycle or of the step
- * limit needs its own evaluation. Returns status·2²⁴ + steps.
+ * Synchronous dynamics x ← sign(h(x)) (sign(0) = +1), up to `maxSteps` steps in all, at most `budget`
+ * of them in this call. Stops at a fixed point (STATUS_FIXED_POINT) or a 2-cycle x(t+1) = x(t−1) ≠ x(t)
+ * (STATUS_CYCLE); else STATUS_MAX_SWEEPS after step maxSteps. Writes the energy E(x(t)) of the state
+ * after step t to energies[t], t = 0 … steps (if energies ≠ 0; room for maxSteps + 1 values). Step
+ * t + 1 evaluates the fields of x(t) anyway, so E(x(t)) is taken from those sums (the same bits as
+ * hopfield_energy); only the last state of a cycle or of the step limit needs its own evaluation.
+ * `resume` = 0 starts a run; 1 continues the one in progress (its step count and the two previous
+ * states for the cycle test are kept in the struct), so a run split over calls takes the same steps
+ * as one call. Returns status·2²⁴ + steps when the run has ended, or 0 when the budget ran out first.
  */
-export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32 {
+export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize, budget: i32, resume: i32): i32 {
   const s = self(p);
   const n = s.n, words = s.words, bytes = <usize>words << 3;
-  memory.copy(s.prev, s.xbits, bytes);
-  for (let t = 1; t <= maxSteps; t++) {
+  if (!resume) {
+    memory.copy(s.prev, s.xbits, bytes);
+    s.runSteps = 0;
+  }
+  for (let b = 0; b < budget; b++) {
+    const t = s.runSteps + 1;
     hopfield_fields(p); // the fields of x(t−1)
     const before = energies != 0 ? energyFromSums(s, s.acc) : 0; // E(x(t−1))
     if (energies != 0) store<f64>(energies + (<usize>(t - 1) << 3), before);
@@ -575,6 +634,7 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
       changed += <i32>popcnt(word ^ load<u64>(a));
       store<u64>(a, word);
     }
+    s.runSteps = t;
     if (changed == 0) { // x(t) = x(t−1)
       if (energies != 0) store<f64>(energies + (<usize>t << 3), before);
       return (STATUS_FIXED_POINT << 24) | t;
@@ -585,9 +645,12 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize): i32
     }
     memory.copy(s.prev2, s.prev, bytes);
     memory.copy(s.prev, s.xbits, bytes);
+    if (t == maxSteps) {
+      if (energies != 0) store<f64>(energies + (<usize>maxSteps << 3), hopfield_energy(p));
+      return (STATUS_MAX_SWEEPS << 24) | maxSteps;
+    }
   }
-  if (energies != 0) store<f64>(energies + (<usize>maxSteps << 3), hopfield_energy(p));
-  return (STATUS_MAX_SWEEPS << 24) | maxSteps;
+  return 0;
 }
 
 /** A uniformly random permutation of 0…n−1 (Fisher–Yates, Lemire's multiply-shift for the index). */
@@ -603,15 +666,15 @@ function shuffleOrder(s: Hopfield): void {
   }
 }
 
-/** Exact integer field of neuron i on the fast path from the running overlaps (O(K)). */
-function fastFieldIntDirect(s: Hopfield, i: i32): i32 {
+/** Exact integer field of neuron i on the fast path from the running overlaps (O(K); i64, see tableSum). */
+function fastFieldIntDirect(s: Hopfield, i: i32): i64 {
   const col = s.cols + <usize>i * (<usize>s.cwords << 3);
-  let sum: i32 = 0;
+  let sum: i64 = 0;
   for (let mu = 0; mu < s.k; mu++) {
-    const m = load<i32>(s.overlaps + (<usize>mu << 2));
+    const m = <i64>load<i32>(s.overlaps + (<usize>mu << 2));
     sum += bitOf(col, mu) ? m : -m;
   }
-  return sum - diagonalTerm(s.xbits, i, s.k);
+  return sum - <i64>diagonalTerm(s.xbits, i, s.k);
 }
 
 /** Flips neuron i to `up`, updating the running sums (dense accumulators or overlaps). */
@@ -638,64 +701,85 @@ function flip(s: Hopfield, i: i32, up: bool): void {
 }
 
 /**
- * Asynchronous sweeps in a fresh random order each sweep (one sweep = N updates), up to `maxSweeps`.
+ * Asynchronous sweeps in a fresh random order each sweep (one sweep = N updates), up to `maxSweeps`
+ * sweeps in all and at most `budget` single-neuron updates in this call.
  * temperature ≤ 0: x_i ← sign(h_i); stops after a sweep without flips (STATUS_FIXED_POINT).
  * temperature T > 0: Glauber dynamics, x_i = +1 with probability 1/(1 + e^{−2h_i/T}); runs all sweeps.
  * Fields are kept current incrementally: O(N) (dense) or O(K) (fast) work per flip. Writes the energy
  * of the starting state to energies[0] and after sweep t to energies[t] if energies ≠ 0 (room for
- * maxSweeps + 1 values). Returns status·2²⁴ + sweeps.
+ * maxSweeps + 1 values). `resume` = 0 starts a run; 1 continues the one in progress from the struct
+ * (sweep, position in the sweep's order, flips so far, and the running sums, which nothing else may
+ * touch in between), so a run split over calls makes the same draws and decisions as one call.
+ * Returns status·2²⁴ + sweeps when the run has ended, or 0 when the budget ran out first.
  */
-export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize): i32 {
+export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize, budget: i32, resume: i32): i32 {
   const s = self(p);
   const n = s.n;
   const dense = s.path == PATH_DENSE;
-  if (dense) dense_matvec(s.w, s.xs, s.acc, n);
-  else computeOverlaps(s);
-  if (energies != 0) store<f64>(energies, energyFromSums(s, s.acc)); // the same bits as hopfield_energy
+  if (!resume) {
+    if (dense) dense_matvec(s.w, s.xs, s.acc, n);
+    else computeOverlaps(s);
+    if (energies != 0) store<f64>(energies, energyFromSums(s, s.acc)); // the same bits as hopfield_energy
+    s.runSteps = 0;
+    s.runPos = 0;
+    s.runFlips = 0;
+  }
   // Fast path: a field costs O(K) from the running overlaps, or ⌈K/8⌉ lookups once the subset-sum
   // tables are rebuilt (256·⌈K/8⌉ work, invalidated by every flip). Rebuild after `rebuildAfter`
-  // updates without a flip, when the tables pay for themselves. Both give the same exact integers.
+  // updates without a flip, when the tables pay for themselves. Both give the same exact integers,
+  // so starting each call with no tables changes no decision.
   const groupsUsed = (s.k + 7) >> 3;
   const cbytes = <usize>s.cwords << 3;
   const rebuildAfter = max(1, (groupsUsed << 8) / max(1, s.k));
   let tablesValid = false;
   let sinceFlip = 0;
-  for (let t = 1; t <= maxSweeps; t++) {
-    shuffleOrder(s);
-    let flips = 0;
-    for (let r = 0; r < n; r++) {
-      const i = <i32>load<u32>(s.order + (<usize>r << 2));
-      let integer: f64;
-      if (dense) {
-        integer = <f64>load<f32>(s.acc + (<usize>i << 2));
-      } else {
-        if (!tablesValid && sinceFlip >= rebuildAfter) {
-          buildOverlapTables(s);
-          tablesValid = true;
-        }
-        integer = tablesValid
-          ? <f64>(tableSum(s.table, s.cols + <usize>i * cbytes, groupsUsed) - diagonalTerm(s.xbits, i, s.k))
-          : <f64>fastFieldIntDirect(s, i);
+  let pos = s.runPos, flips = s.runFlips, sweeps = s.runSteps;
+  for (let u = 0; u < budget; u++) {
+    if (pos == 0) shuffleOrder(s);
+    const i = <i32>load<u32>(s.order + (<usize>pos << 2));
+    let integer: f64;
+    if (dense) {
+      integer = <f64>load<f32>(s.acc + (<usize>i << 2));
+    } else {
+      if (!tablesValid && sinceFlip >= rebuildAfter) {
+        buildOverlapTables(s);
+        tablesValid = true;
       }
-      const h = s.scale * integer + load<f64>(s.bias + (<usize>i << 3));
-      let up: bool;
-      if (temperature > 0) up = rng_next_uniform(s.rng) * (1 + Math.exp(-2 * h / temperature)) < 1;
-      else up = h >= 0;
-      if (up != (bitOf(s.xbits, i) != 0)) {
-        flip(s, i, up);
-        flips++;
-        tablesValid = false;
-        sinceFlip = 0;
-      } else {
-        sinceFlip++;
-      }
+      integer = tablesValid
+        ? <f64>(tableSum(s.table, s.cols + <usize>i * cbytes, groupsUsed) - <i64>diagonalTerm(s.xbits, i, s.k))
+        : <f64>fastFieldIntDirect(s, i);
     }
-    // Dense: a fresh matvec (the running f32 sums drift from it for real-valued weights); fast: the
-    // running overlaps are exact integers, so they give the same bits as recomputing them.
-    if (energies != 0) store<f64>(energies + (<usize>t << 3), dense ? hopfield_energy(p) : energyFromSums(s, 0));
-    if (flips == 0 && temperature <= 0) return (STATUS_FIXED_POINT << 24) | t;
+    const h = s.scale * integer + load<f64>(s.bias + (<usize>i << 3));
+    let up: bool;
+    if (temperature > 0) up = rng_next_uniform(s.rng) * (1 + Math.exp(-2 * h / temperature)) < 1;
+    else up = h >= 0;
+    if (up != (bitOf(s.xbits, i) != 0)) {
+      flip(s, i, up);
+      flips++;
+      tablesValid = false;
+      sinceFlip = 0;
+    } else {
+      sinceFlip++;
+    }
+    if (++pos < n) continue;
+    // End of a sweep. Dense: a fresh matvec for the energy (the running f32 sums drift from it for
+    // real-valued weights); fast: the running overlaps are exact integers, the same bits as fresh ones.
+    sweeps++;
+    pos = 0;
+    if (energies != 0) store<f64>(energies + (<usize>sweeps << 3), dense ? hopfield_energy(p) : energyFromSums(s, 0));
+    const fixed = flips == 0 && temperature <= 0;
+    flips = 0;
+    if (fixed || sweeps == maxSweeps) {
+      s.runSteps = sweeps;
+      s.runPos = 0;
+      s.runFlips = 0;
+      return ((fixed ? STATUS_FIXED_POINT : STATUS_MAX_SWEEPS) << 24) | sweeps;
+    }
   }
-  return (STATUS_MAX_SWEEPS << 24) | maxSweeps;
+  s.runSteps = sweeps;
+  s.runPos = pos;
+  s.runFlips = flips;
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -741,14 +825,14 @@ export function hopfield_overlaps(p: usize, out: usize): void {
 }
 
 /**
- * Number of stored bits (μ, i) that are unstable: sign(h_i(ξ^μ)) ≠ ξ_i^μ. Leaves the state at the
- * last pattern.
+ * Number of stored bits (μ, i), μ in [from, to), that are unstable: sign(h_i(ξ^μ)) ≠ ξ_i^μ with
+ * sign(0) = +1. An f64 (exact): the count reaches K·N, past i32. Leaves the state at pattern to − 1.
  */
-export function hopfield_count_unstable(p: usize): i32 {
+export function hopfield_count_unstable(p: usize, from: i32, to: i32): f64 {
   const s = self(p);
   const rowBytes = <usize>s.words << 3;
-  let unstable = 0;
-  for (let mu = 0; mu < s.k; mu++) {
+  let unstable: i64 = 0;
+  for (let mu = from; mu < to; mu++) {
     memory.copy(s.xbits, s.pbits + <usize>mu * rowBytes, rowBytes);
     hopfield_unpack_state(p);
     hopfield_fields(p);
@@ -757,7 +841,7 @@ export function hopfield_count_unstable(p: usize): i32 {
       if (up != (bitOf(s.xbits, i) != 0)) unstable++;
     }
   }
-  return unstable;
+  return <f64>unstable;
 }
 
 /** Flips each bit of the current state with probability `fraction` (seeded stream). Returns flips. */
@@ -774,14 +858,25 @@ export function hopfield_flip_random(p: usize, fraction: f64): i32 {
   return flips;
 }
 
-/** Fills the patterns with random ±1 bits, each +1 with probability `pPlus`, from this network's stream. */
+/**
+ * Fills the patterns with random ±1 bits, each +1 with probability `pPlus`, from this network's stream
+ * (one u64 per 64 bits at ½, one uniform per bit otherwise; none at 0 or 1, whose patterns are constant).
+ */
 export function hopfield_random_patterns(p: usize, pPlus: f64): void {
   const s = self(p);
   const rowBytes = <usize>s.words << 3;
   memory.fill(s.pbits, 0, <usize>s.k * rowBytes);
   for (let mu = 0; mu < s.k; mu++) {
     const row = s.pbits + <usize>mu * rowBytes;
-    if (pPlus == 0.5) {
+    if (pPlus == 1) { // every draw u ∈ [0, 1) would give +1: no draws
+      for (let w = 0; w < s.words; w++) store<u64>(row + (<usize>w << 3), <u64>-1);
+      const extra = (s.words << 6) - s.n;
+      if (extra > 0) {
+        const last = row + (<usize>(s.words - 1) << 3);
+        store<u64>(last, load<u64>(last) & ((<u64>-1) >> <u64>extra));
+      }
+    } else if (pPlus == 0) { // every draw would give −1: the zero fill above
+    } else if (pPlus == 0.5) {
       for (let w = 0; w < s.words; w++) store<u64>(row + (<usize>w << 3), rng_next_u64(s.rng));
       const extra = (s.words << 6) - s.n; // clear padding
       if (extra > 0) {

@@ -9,7 +9,7 @@ export {
 export {
   perceptron_create, perceptron_fill_gaussian, perceptron_step, perceptron_order_params,
   perceptron_count_errors, perceptron_weights, perceptron_teacher, perceptron_inputs, perceptron_noise,
-  perceptron_set_train_set, perceptron_rng, perceptron_heat,
+  perceptron_set_train_set, perceptron_rng, perceptron_heat, perceptron_heat_parts,
   perceptron_status, perceptron_cursor, perceptron_set_clock,
 } from "./perceptron";
 export {

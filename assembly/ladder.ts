@@ -78,11 +78,17 @@ function matmul(out: usize, a: usize, b: usize, n: i32): void {
  *   λ = max_j (−M_jj),  B = I + M/λ (column-stochastic, every entry ≥ 0),
  *   exp(M τ) = e^{−λτ} Σ_k (λτ)^k/k! B^k,  τ = dt/2^q with λτ ≤ 1/2,  then P = exp(M τ)^{2^q}.
  *
- * Every term is non-negative, so P ≥ 0 entrywise with no cancellation, and its columns sum to 1 up
- * to rounding; they are then rescaled to sum to 1 to a few ulps, and Pᵀ is stored for the mat-vec.
- * The series stops once the Poisson weight (λτ)^k/k! drops below 1e-20 (the tail is
- * then < 2e-20 for λτ ≤ ½). Needs M[i, j] ≥ 0 off the diagonal and dt > 0 (checked in TS). Plain
- * scalar loops, so both builds give the same bits. Returns q, the number of squarings.
+ * q is found by halving τ itself (not λ·dt, which overflows to ∞ for λ·dt > 1.8·10³⁰⁸): the loop
+ * ends because λ·τ → 0, after at most ~2100 halvings (dt ≤ 1.8·10³⁰⁸ down to 5·10⁻³²⁴).
+ * Every term is non-negative, so P ≥ 0 entrywise with no cancellation. Each column is rescaled to
+ * sum to 1 after the series and after every squaring: a squaring maps a column-sum error δ to ≈ 2δ,
+ * so without it the sums drift like (1 + ε)^{2^q} and overflow into NaN after ~1000 squarings
+ * (dt ≈ 10¹⁴ with the default ladder). A column-stochastic error E (1ᵀE = 0) stops growing once P
+ * has mixed: (Π + v1ᵀ)² = Π + v1ᵀ for Π = π1ᵀ. Pᵀ is stored for the mat-vec.
+ * The series stops once the Poisson weight (λτ)^k/k! drops below 1e-20 (the tail is then < 2e-20
+ * for λτ ≤ ½). Needs M[i, j] ≥ 0 off the diagonal and dt > 0 (checked in TS, which also bounds the
+ * work: n³ per squaring). Plain scalar loops, so both builds give the same bits. Returns q, the
+ * number of squarings.
  */
 export function ladder_propagator(p: usize, dt: f64): i32 {
   const s = self(p);
@@ -98,9 +104,10 @@ export function ladder_propagator(p: usize, dt: f64): i32 {
     transpose(s.propT, P, n);
     return 0;
   }
-  let x = lambda * dt;
+  let tau = dt;
   let q = 0;
-  while (x > 0.5) { x *= 0.5; q++; }
+  while (lambda * tau > 0.5) { tau *= 0.5; q++; }
+  const x = lambda * tau;
   // B = I + M/λ (the diagonal 1 + M_ii/λ ≥ 0 since |M_ii| ≤ λ; the max guards the rounding).
   for (let e: usize = 0; e < nn; e++) store<f64>(B + (e << 3), load<f64>(M + (e << 3)) / lambda);
   for (let i = 0; i < n; i++) {
@@ -122,13 +129,22 @@ export function ladder_propagator(p: usize, dt: f64): i32 {
   }
   const scale = Math.exp(-x);
   for (let e: usize = 0; e < nn; e++) store<f64>(P + (e << 3), scale * load<f64>(P + (e << 3)));
-  // Squaring: exp(M τ 2^{r+1}) = exp(M τ 2^r)².
+  normaliseColumns(P, n);
+  // Squaring: exp(M τ 2^{r+1}) = exp(M τ 2^r)², each result rescaled to column sums 1.
   for (let r = 0; r < q; r++) {
     matmul(T, P, P, n);
     memory.copy(P, T, nn << 3);
+    normaliseColumns(P, n);
   }
-  // Probability conservation: rescale each column to sum 1 (a correction of the order of P's own
-  // rounding, amplified ≤ 2^q by the squarings), so a step changes Σp by a few ulps at most.
+  transpose(s.propT, P, n);
+  return q;
+}
+
+/**
+ * Rescales each column of the n × n row-major matrix P to sum to 1 (probability conservation: the
+ * correction is of the order of P's own rounding), so a step changes Σp by a few ulps at most.
+ */
+function normaliseColumns(P: usize, n: i32): void {
   for (let j = 0; j < n; j++) {
     let sum: f64 = 0;
     for (let i = 0; i < n; i++) sum += load<f64>(P + ((<usize>i * n + j) << 3));
@@ -138,8 +154,6 @@ export function ladder_propagator(p: usize, dt: f64): i32 {
       store<f64>(e, load<f64>(e) * r);
     }
   }
-  transpose(s.propT, P, n);
-  return q;
 }
 
 /** out = aᵀ for an n × n f64 matrix (out must not alias a). */

@@ -15,9 +15,15 @@
 //   * the force Σ_b c_b ξ_bi is Σ_g table_g[byte_gi] with table_g[v] = Σ_j c_{8g+j}(2·bit_j(v) − 1).
 // Work per weight falls from ≈ 3B multiply-adds to ≈ 2⌈B/8⌉ table operations, plus one Gaussian.
 //
-// Heat (Stratonovich, spec §1): q = Σ_steps F(w_mid)·Δw with w_mid = (w + w′)/2 and the step's inputs.
-// F(w_mid)·Δw = −k w_mid·Δw + Σ_b c_b(A_mid,b) (ξ_b·Δw), and A_mid,b = A_b + ξ_b·Δw/(2√n). For the
-// Hebbian rule c_b does not depend on w and the learning part is simply Σ_i f_i Δw_i.
+// Heat: the work done on the medium by the force the integrator applies, per step
+//   q_t = Σ_i (−k w_mid,i + f_i) Δw_i,   w_mid = (w_t + w_{t+Δt})/2,   f_i = Σ_b c_b(A_b(w_t)) ξ_bi,
+// i.e. the Stratonovich midpoint for the smooth restoring force −kw (whose part telescopes to
+// −(k/2)Δ|w|², the first law for V = k|w|²/2 exactly) and the learning force as the Euler–Maruyama
+// step applies it: evaluated at w_t with the step's inputs and held constant over the step. So per
+// step ΔV = W_learn − q with W_learn = f·Δw the work the learning force did. Evaluating 𝓕 at
+// A(w_mid) instead (spec §1's literal midpoint) includes the step's own update in the force and is
+// biased for rules whose 𝓕 jumps at A = 0 (Perceptron, AdaTron, α-tron): ≈ 430 instead of ≈ 900
+// per weight per unit time at the blog's parameters, converging only as Δt → 0 (issue #9).
 
 import { alloc } from "./memory";
 import { rng_fill_u64, rng_fill_normal, rng_next_u64, rng_seed, RNG_STATE_BYTES } from "./rng";
@@ -52,8 +58,8 @@ export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
   invSqrtN: f64;
   noiseScale: f64; // √(2DΔt)
   maxNormSq: f64; // |w|² above this (or non-finite) is divergence
-  heat: f64; // cumulative q, Neumaier-compensated
-  heatCompensation: f64;
+  heat: f64; // cumulative q, Neumaier-compensated: the sum ...
+  heatCompensation: f64; // ... and its running compensation (saved and restored as they are)
   normSq: f64; // |w|² after the last step
   w: usize; // n f64
   teacher: usize; // n f64
@@ -62,12 +68,10 @@ export const SAMPLING_SWEEP: i32 = 2; // the training set in order, cyclically
   noise: usize; // n f64, the last step's z
   force: usize; // n f64, the last step's learning force f_i
   hist: usize; // G × 256 (w, T) f64 pairs
-  dhist: usize; // G × 256 f64 of Δw (midpoint heat)
   table: usize; // G × 256 f64 force tables
   dots: usize; // 8G f64: w·ξ_b
   tdots: usize; // 8G f64: T·ξ_b
   coef: usize; // 8G f64: c_b = (ν/B) σ_b 𝓕_b (zero past B)
-  ddots: usize; // 8G f64: Δw·ξ_b
   trainSet: usize; // trainSize × n u8 in {0, 1}, row-major
   rng: usize; // xoshiro256++ state
 }
@@ -111,16 +115,13 @@ export function perceptron_create(
   s.bytes = alloc((<usize>n * groups + 7) & ~<usize>7);
   s.bytesNext = alloc((<usize>n * groups + 7) & ~<usize>7);
   s.hist = alloc(<usize>groups << 12);
-  s.dhist = alloc(<usize>groups << 11);
   s.table = alloc(<usize>groups << 11);
   s.dots = alloc(members);
   s.tdots = alloc(members);
   s.coef = alloc(members);
-  s.ddots = alloc(members);
   s.rng = alloc(RNG_STATE_BYTES);
-  if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.force == 0 || s.bytesNext == 0 || s.bytes == 0 || s.hist == 0 || s.dhist == 0 ||
-    s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.ddots == 0 ||
-    s.rng == 0) return 0;
+  if (s.w == 0 || s.teacher == 0 || s.noise == 0 || s.force == 0 || s.bytesNext == 0 || s.bytes == 0 || s.hist == 0 ||
+    s.table == 0 || s.dots == 0 || s.tdots == 0 || s.coef == 0 || s.rng == 0) return 0;
   rng_seed(s.rng, seedHi, seedLo);
   return p;
 }
@@ -279,27 +280,6 @@ function fold_pairs(h: usize, outW: usize, outT: usize): void {
   }
 }
 
-/** The single-array version of `fold_pairs` (for the Δw histogram; scalar, not a hot loop). */
-function foldSingle(h: usize, out: usize): void {
-  for (let j = 7, len = 256; j >= 0; j--) {
-    const half = len >> 1;
-    let acc: f64 = 0;
-    for (let x = 0; x < half; x++) {
-      const lo = h + (<usize>x << 3);
-      const hi = load<f64>(lo + (<usize>half << 3));
-      acc += hi;
-      store<f64>(lo, load<f64>(lo) + hi);
-    }
-    store<f64>(out + (<usize>j << 3), acc);
-    len = half;
-  }
-  const total = load<f64>(h);
-  for (let j = 0; j < 8; j++) {
-    const a = out + (<usize>j << 3);
-    store<f64>(a, 2 * load<f64>(a) - total);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Learning rule and force tables
 // ---------------------------------------------------------------------------------------------
@@ -388,21 +368,13 @@ function computeForces(force: usize, table: usize, bytes: usize, n: i32, groups:
   }
 }
 
-@inline function scatterDelta(dhist: usize, src: usize, groups: i32, delta: f64): void {
-  for (let g = 0; g < groups; g++) {
-    const a = dhist + ((<usize>g << 11) | (<usize>load<u8>(src + <usize>g) << 3));
-    store<f64>(a, load<f64>(a) + delta);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The Euler–Maruyama update
 // ---------------------------------------------------------------------------------------------
 
 /**
- * w_i ← w_i + Δt (f_i − k w_i) + √(2DΔt) z_i for all i, and returns Σ_i F_i(w_mid)·Δw_i where the
- * learning part of F is f_i when `hebbian`, else 0 (its midpoint value is added from the Δw
- * histogram, which this loop fills). Stores |w′|² in s.normSq. With `fuse`, the loop also builds the
+ * w_i ← w_i + Δt (f_i − k w_i) + √(2DΔt) z_i for all i, and returns the step's heat
+ * Σ_i (f_i − k w_mid,i)·Δw_i (see the header). Stores |w′|² in s.normSq. With `fuse`, the loop also builds the
  * next step's (w′, T) histogram over s.bytesNext while w′ is in registers, saving a pass. The SIMD
  * body does weights i, i+1 as one f64x2; the scalar twin keeps even and odd partial sums and scatters
  * in the same order, so both return the same bits.
@@ -410,15 +382,12 @@ function computeForces(force: usize, table: usize, bytes: usize, n: i32, groups:
 function em_update(p: usize, fuse: bool): f64 {
   const s = self(p);
   const n = s.n, groups = s.groups;
-  const w = s.w, noise = s.noise, force = s.force, dhist = s.dhist;
+  const w = s.w, noise = s.noise, force = s.force;
   const dt = s.dt, k = s.k, sd = s.noiseScale;
-  const hebbian = s.rule == RULE_HEBBIAN;
   const teacher = s.teacher, hist = s.hist;
   computeForces(force, s.table, s.bytes, n, groups);
-  if (!hebbian) memory.fill(dhist, 0, <usize>groups << 11);
   if (fuse) memory.fill(hist, 0, <usize>groups << 12);
   let i = 0;
-  let src = s.bytes;
   let next = s.bytesNext;
   let heat: f64 = 0, normSq: f64 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -432,19 +401,13 @@ function em_update(p: usize, fuse: bool): f64 {
       v128.store(w + off, wNew);
       const delta = f64x2.sub(wNew, wOld);
       const mid = f64x2.mul(vhalf, f64x2.add(wOld, wNew));
-      const learn = hebbian ? f : f64x2.splat(0);
-      accHeat = f64x2.add(accHeat, f64x2.mul(f64x2.sub(learn, f64x2.mul(vk, mid)), delta));
+      accHeat = f64x2.add(accHeat, f64x2.mul(f64x2.sub(f, f64x2.mul(vk, mid)), delta));
       accNorm = f64x2.add(accNorm, f64x2.mul(wNew, wNew));
-      if (!hebbian) {
-        scatterDelta(dhist, src, groups, f64x2.extract_lane(delta, 0));
-        scatterDelta(dhist, src + <usize>groups, groups, f64x2.extract_lane(delta, 1));
-      }
       if (fuse) {
         const t = v128.load(teacher + off);
         scatterPairSimd(hist, next, groups, v128.shuffle<f64>(wNew, t, 0, 2));
         scatterPairSimd(hist, next + <usize>groups, groups, v128.shuffle<f64>(wNew, t, 1, 3));
       }
-      src += <usize>(groups << 1);
       next += <usize>(groups << 1);
     }
     heat = f64x2.extract_lane(accHeat, 0) + f64x2.extract_lane(accHeat, 1);
@@ -461,12 +424,9 @@ function em_update(p: usize, fuse: bool): f64 {
         store<f64>(a, wNew);
         const delta = wNew - wOld;
         const mid = 0.5 * (wOld + wNew);
-        const learn = hebbian ? f : 0;
-        const h = (learn - k * mid) * delta;
+        const h = (f - k * mid) * delta;
         if (lane == 0) { heatEven += h; normEven += wNew * wNew; } else { heatOdd += h; normOdd += wNew * wNew; }
-        if (!hebbian) scatterDelta(dhist, src, groups, delta);
         if (fuse) scatterPairScalar(hist, next, groups, wNew, load<f64>(teacher + off + (<usize>lane << 3)));
-        src += <usize>groups;
         next += <usize>groups;
       }
     }
@@ -481,30 +441,12 @@ function em_update(p: usize, fuse: bool): f64 {
     store<f64>(a, wNew);
     const delta = wNew - wOld;
     const mid = 0.5 * (wOld + wNew);
-    const learn = hebbian ? f : 0;
-    heat += (learn - k * mid) * delta;
+    heat += (f - k * mid) * delta;
     normSq += wNew * wNew;
-    if (!hebbian) scatterDelta(dhist, src, groups, delta);
     if (fuse) scatterPairScalar(hist, next, groups, wNew, load<f64>(teacher + (<usize>i << 3)));
-    src += <usize>groups;
     next += <usize>groups;
   }
   s.normSq = normSq;
-  return heat;
-}
-
-/** Σ_b c_b(A_mid,b) ξ_b·Δw: the learning part of F(w_mid)·Δw for rules whose 𝓕 depends on A. */
-function midpointLearningHeat(s: Perceptron): f64 {
-  const scale = s.nu / <f64>s.batch;
-  for (let g = 0; g < s.groups; g++) foldSingle(s.dhist + (<usize>g << 11), s.ddots + (<usize>g << 6));
-  let heat: f64 = 0;
-  for (let b = 0; b < s.batch; b++) {
-    const off = <usize>b << 3;
-    const dd = load<f64>(s.ddots + off);
-    const sigma = label(load<f64>(s.tdots + off));
-    const aMid = (load<f64>(s.dots + off) + 0.5 * dd) * s.invSqrtN;
-    heat += scale * sigma * learningFactor(s.rule, s.alpha, aMid, sigma) * dd;
-  }
   return heat;
 }
 
@@ -533,10 +475,9 @@ function stepOnce(p: usize, last: bool): void {
   buildTables(s.table, s.coef, s.groups);
   rng_fill_normal(s.rng, s.noise, s.n);
   if (!last) drawInputs(s, s.bytesNext);
-  let heat = em_update(p, !last);
-  if (s.rule != RULE_HEBBIAN) heat += midpointLearningHeat(s);
-  addHeat(s, heat);
-  if (!(s.normSq <= s.maxNormSq)) s.status = STATUS_DIVERGED;
+  addHeat(s, em_update(p, !last));
+  // Divergence: |w|² past the bound or not finite (NaN fails the comparison), or a heat that overflowed.
+  if (!(s.normSq <= s.maxNormSq) || !isFinite(s.heat)) s.status = STATUS_DIVERGED;
   if (!last) {
     const current = s.bytes;
     s.bytes = s.bytesNext;
@@ -608,14 +549,23 @@ export function perceptron_set_train_set(p: usize, rows: usize, size: i32): void
 }
 export function perceptron_rng(p: usize): usize { return self(p).rng; }
 export function perceptron_heat(p: usize): f64 { const s = self(p); return s.heat + s.heatCompensation; }
+/** Writes the heat's compensated sum and its compensation to out[0], out[1] (for a bit-exact checkpoint). */
+export function perceptron_heat_parts(p: usize, out: usize): void {
+  const s = self(p);
+  store<f64>(out, s.heat);
+  store<f64>(out, s.heatCompensation, 8);
+}
 export function perceptron_status(p: usize): i32 { return self(p).status; }
 export function perceptron_cursor(p: usize): i32 { return self(p).cursor; }
 
-/** Restores the clock part of a checkpoint (heat, sweep cursor, status); the step count is kept in TS. */
-export function perceptron_set_clock(p: usize, heat: f64, cursor: i32, status: i32): void {
+/**
+ * Restores the clock part of a checkpoint (the heat's sum and compensation, sweep cursor, status);
+ * the step count is kept in TS.
+ */
+export function perceptron_set_clock(p: usize, heat: f64, heatCompensation: f64, cursor: i32, status: i32): void {
   const s = self(p);
   s.heat = heat;
-  s.heatCompensation = 0;
+  s.heatCompensation = heatCompensation;
   s.cursor = cursor;
   s.status = status;
   s.normSq = dot_f64(s.w, s.w, s.n);

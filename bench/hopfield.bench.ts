@@ -19,7 +19,7 @@ export function benchNetwork(n: number, k: number, dense: boolean, backend: "sim
   e.hopfield_index_patterns(p);
   e.hopfield_store_hebbian(p);
   e.hopfield_flip_random(p, 0.5); // the fresh state (all −1) with each bit flipped with probability ½
-  return { step: () => e.hopfield_run_sync(p, 1, 0), fields: () => e.hopfield_fields(p), dispose: () => wasm.dispose() };
+  return { step: () => e.hopfield_run_sync(p, 1, 0, 1, 0), fields: () => e.hopfield_fields(p), dispose: () => wasm.dispose() };
 }
 
 export async function hopfieldSuite(folder: string): Promise<void> {

@@ -8,7 +8,7 @@
  *   {type: "started", backend, batchesPerEpoch}        once the network is built
  *   {type: "epoch", row, snapshot}                      epoch 0 (the untrained network), then after each epoch
  *   {type: "progress", epoch, fraction}                 within an epoch, at most every 50 ms
- *   {type: "done", status}                              "completed", or "aborted" after a stop
+ *   {type: "done", status}                              "completed", "aborted" after a stop, or "diverged"
  *   {type: "error", name, message}                      e.g. a TypeError naming a bad option
  *
  * An epoch's errors are the library's (EpochMetrics): the training error of the free phases before
@@ -56,7 +56,7 @@ export type EqPropEvent =
   | { type: "started"; backend: Backend; batchesPerEpoch: number }
   | { type: "epoch"; row: EpochRow; snapshot: Snapshot }
   | { type: "progress"; epoch: number; fraction: number }
-  | { type: "done"; status: "completed" | "aborted" }
+  | { type: "done"; status: "completed" | "aborted" | "diverged" }
   | ({ type: "error" } & ErrorReply);
 export type EqPropMessage = EqPropEvent & { run: number };
 
@@ -122,6 +122,7 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
     send({ epoch: 0, trainError: null, testError: errorRate(model.predict(testSet.images), request.test.labels), seconds: 0 });
 
     let last = 0;
+    let status: "completed" | "aborted" | "diverged" = "completed";
     for (let epoch = 1; epoch <= epochs; epoch++) {
       await yieldToEvents(); // lets a stop in between epochs
       if (controller.signal.aborted) break;
@@ -134,10 +135,10 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
           post({ type: "progress", epoch, fraction: p.fraction });
         },
       });
-      if (m.status === "aborted") break;
+      if (m.status !== "completed") { status = m.status; break; } // a diverged epoch is not shown
       send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds });
     }
-    post({ type: "done", status: controller.signal.aborted ? "aborted" : "completed" });
+    post({ type: "done", status: controller.signal.aborted ? "aborted" : status });
   } catch (error) {
     post({ type: "error", ...errorReply(error) });
   } finally {

@@ -61,6 +61,7 @@ function drawTimes(seed: number, index: number): { tauFast: number; tauSlow: num
  * @example figurePoint(figureTasks({ figure: "8", points: 31 })[30]).dwOverA; // ≈ 0.975 at τ_f = 100 τ_K
  */
 export function figurePoint(task: FigureTask): Record<string, number> {
+  checkTask(task);
   if (task.figure === "6b") return ladderPoint(task);
   if (task.figure === "8") return timescalePoint(task);
   const { tauFast, tauSlow } = drawTimes(task.seed, task.index);
@@ -166,7 +167,7 @@ export function figureConfig(figure: FigureName): Record<string, unknown> {
       ratio: `τ_f/τ_K log-spaced over [${FIG8.ratioMin}, ${FIG8.ratioMax}]`, theta: "(A/τ_s + A/τ_f)/2", alignment: "scipy" };
   }
   if (figure === "6b") {
-    return { kernel: "ladder step response 0 → s, unit time, 10⁴ samples", groups: "50 kernels share s ~ U(5, 250), F ~ U(1, 100); 10 with γ ~ U(0, 1), 40 with γ = U(0, 1)·10^−x, x ~ U(0, 24)",
+    return { kernel: "ladder step response 0 → s, unit time, 10⁴ samples, K_k = (y_k − y_{k−1})/dt (K_0 = 0)", groups: "50 kernels share s ~ U(5, 250), F ~ U(1, 100); 10 with γ ~ U(0, 1), 40 with γ = U(0, 1)·10^−x, x ~ U(0, 24)",
       ...LADDER, amplitudes: "linspace(0, 50, 100)", theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", aMin: "first A with Δw/A_max > 0.05", alignment: "scipy" };
   }
   const common = { tauFast: "U(0.1, 4.9)", tauSlow: "U(0.2, 49.8)", aMax: A_MAX, amplitudes: "linspace(0, 75, 400)", alignment: "scipy" };
@@ -175,23 +176,57 @@ export function figureConfig(figure: FigureName): Record<string, unknown> {
     : { kernel: "E. coli, I = 0.05", mean: 25, theta: "Eq. 45: |−A_max/τ_s + I(s̄ + A_max/2)|", ...common };
 }
 
+/** Finest time step of Figs. 4C, 5C and 8: the kernel on [0, 1) then has 10⁵ samples, a protocol up to 5.5·10⁶. */
+const MIN_DT = 1e-5;
+
+/** Fig. 6B's grid: its ladder kernels have 10⁴ samples on unit time. */
+const LADDER_DT = 1e-4;
+
+/** The figure's time step, checked: 6b has its own grid; 4c/5c need 10⁻⁵ ≤ dt ≤ 0.01, 8 dt ≤ 0.001. */
+function checkDt(figure: FigureName, dt: unknown): number {
+  if (figure === "6b") {
+    if (dt !== undefined) throw new RangeError("dt does not apply to figure 6b (its ladder kernels have their own grid, 10⁻⁴)");
+    return LADDER_DT;
+  }
+  const x = check.positive("dt", dt ?? (figure === "8" ? 1e-4 : 1e-3));
+  if (x > 0.01) throw new RangeError(`dt must be ≤ 0.01 to resolve the kernel (width ≈ 0.1), got ${x}`);
+  if (figure === "8" && x > 1e-3) throw new RangeError(`dt must be ≤ 0.001 for figure 8 (its shortest fast phase is τ_f = 0.005), got ${x}`);
+  if (x < MIN_DT) throw new RangeError(`dt must be ≥ 1e-5 (the kernel on [0, 1) would have more than 10⁵ samples), got ${x}`);
+  return x;
+}
+
+/** The largest number of points a figure takes. */
+const MAX_POINTS = 1e6;
+
+/**
+ * Checks one task as {@link figureTasks} makes them (a worker receives tasks from outside):
+ * @throws TypeError/RangeError naming the bad field.
+ */
+function checkTask(task: FigureTask): void {
+  const t = check.options("figurePoint", task, ["figure", "index", "points", "seed", "dt"]);
+  const figure = check.oneOf("figure", t.figure, FIGURES);
+  const points = check.integer("points", t.points, 1, MAX_POINTS);
+  check.integer("index", t.index, 0, points - 1);
+  check.seed("seed", t.seed);
+  if (figure === "6b") {
+    if (t.dt !== LADDER_DT) throw new RangeError(`dt of a figure 6b task must be ${LADDER_DT} (its ladder kernels' grid), got ${t.dt}`);
+  } else {
+    checkDt(figure, check.positive("dt", t.dt));
+  }
+}
+
 /**
  * Checks a figure's options; returns the tasks. Defaults: points 1000 (6b: 5000; 8: 31, ten per
- * decade), seed 0, dt 10⁻³ (8: 10⁻⁴, so the shortest fast phase τ_f = 0.005 spans 50 samples). 6b's
- * ladder kernels have their own grid (10⁴ samples on unit time), so 6b takes no dt; its tasks carry
- * that grid's 10⁻⁴.
+ * decade), seed 0, dt 10⁻³ (8: 10⁻⁴, so the shortest fast phase τ_f = 0.005 spans 50 samples), at
+ * least 10⁻⁵. 6b's ladder kernels have their own grid (10⁴ samples on unit time), so 6b takes no dt;
+ * its tasks carry that grid's 10⁻⁴.
  * @throws TypeError/RangeError naming a bad option, `dt` included when given for 6b.
  */
 export function figureTasks(options: { figure: string; points?: number; seed?: number; dt?: number }): FigureTask[] {
-  const figure = check.oneOf("figure", options.figure, FIGURES);
-  const points = check.integer("points", options.points ?? (figure === "6b" ? 5000 : figure === "8" ? 31 : 1000), 1, 1e6);
-  const seed = check.seed("seed", options.seed ?? 0);
-  if (figure === "6b") {
-    if (options.dt !== undefined) throw new RangeError("dt does not apply to figure 6b (its ladder kernels have their own grid, 10⁻⁴)");
-    return Array.from({ length: points }, (_, index) => ({ figure, index, points, seed, dt: 1e-4 }));
-  }
-  const dt = check.positive("dt", options.dt ?? (figure === "8" ? 1e-4 : 1e-3));
-  if (dt > 0.01) throw new RangeError(`dt must be ≤ 0.01 to resolve the kernel (width ≈ 0.1), got ${dt}`);
-  if (figure === "8" && dt > 1e-3) throw new RangeError(`dt must be ≤ 0.001 for figure 8 (its shortest fast phase is τ_f = 0.005), got ${dt}`);
+  const o = check.options("figureTasks", options, ["figure", "points", "seed", "dt"]);
+  const figure = check.oneOf("figure", o.figure, FIGURES);
+  const points = check.integer("points", o.points ?? (figure === "6b" ? 5000 : figure === "8" ? 31 : 1000), 1, MAX_POINTS);
+  const seed = check.seed("seed", o.seed ?? 0);
+  const dt = checkDt(figure, o.dt);
   return Array.from({ length: points }, (_, index) => ({ figure, index, points, seed, dt }));
 }

@@ -19,7 +19,7 @@ export type {
 export {
   Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, loadRange, predictedUnstableFraction, predictedUnstableFractionFiniteN, exactUnstableFraction, predictedPerfectRecall,
   erfc, logGamma,
-  STORAGE_RULES, MAX_SWEEPS,
+  STORAGE_RULES, MAX_SWEEPS, MAX_RUN_UPDATES,
 } from "./hopfield.js";
 export type {
   StorageRule, HopfieldDynamics, RunStatus, PatternInput, HopfieldOptions, HopfieldConfig, HopfieldRun,
@@ -36,11 +36,12 @@ export {
 } from "./ladder.js";
 export type { RateMatrix, LadderParams, LadderKernelOptions } from "./ladder.js";
 export {
-  EqProp, EQPROP_VARIANTS, EQPROP_FORMAT_VERSION, resolveEqPropConfig, rampSchedule, memoryOperator, mnistSineKernel,
-  saveParameters, loadParameters,
+  EqProp, EQPROP_VARIANTS, EQPROP_FORMAT_VERSION, EQPROP_MIN_BETA, EqPropDivergedError, resolveEqPropConfig, rampSchedule,
+  memoryOperator, mnistSineKernel, saveParameters, loadParameters,
 } from "./eqprop.js";
 export type {
   EqPropVariant, EqPropOptions, MemoryOptions, EqPropConfig, EqPropParameters, Dataset, EpochMetrics, EpochOptions,
+  EqPropDivergence,
 } from "./eqprop.js";
 export { loadMnist, readMnist, MNIST_SIZE, MNIST_PIXELS } from "./mnist.js";
 export type { MnistOptions } from "./mnist.js";

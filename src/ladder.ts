@@ -48,13 +48,19 @@ export function checkRateMatrix(name: string, value: unknown): { n: number; matr
   } else if (Array.isArray(value) && value.length > 0 && typeof value[0] === "number") {
     n = Math.round(Math.sqrt(value.length)); // a flat row-major array, as a Float64Array
     if (n * n !== value.length) throw new TypeError(`${name} must have n² entries (row-major), got ${value.length}`);
-    m = Float64Array.from(value as number[], (x) => (typeof x === "number" ? x : NaN));
+    value.forEach((x: unknown, e) => {
+      if (typeof x !== "number") throw new TypeError(`${name}[${Math.floor(e / n)}][${e % n}] must be a number, got ${typeof x}`);
+    });
+    m = Float64Array.from(value as number[]);
   } else if (Array.isArray(value)) {
     n = value.length;
     m = new Float64Array(n * n);
     value.forEach((row: unknown, i) => {
       if (!Array.isArray(row) || row.length !== n) throw new TypeError(`${name}[${i}] must be an array of ${n} numbers`);
-      for (let j = 0; j < n; j++) m[i * n + j] = typeof row[j] === "number" ? row[j] : NaN;
+      for (let j = 0; j < n; j++) {
+        if (typeof row[j] !== "number") throw new TypeError(`${name}[${i}][${j}] must be a number, got ${typeof row[j]}`);
+        m[i * n + j] = row[j];
+      }
     });
   } else {
     throw new TypeError(`${name} must be a Float64Array (n × n, row-major) or an array of rows`);
@@ -100,10 +106,17 @@ interface LadderConfig { rungs: number; gamma: number; F: number; s: number; KI:
 
 const PARAM_KEYS = ["rungs", "gamma", "F", "s", "KI", "KA"] as const;
 
-/** Validates the ladder's parameters; `keys` are the options `what` accepts (unknown keys throw). */
-function resolveLadder(what: string, o: LadderParams, keys: readonly string[] = PARAM_KEYS): LadderConfig {
-  check.knownKeys(what, o, keys);
-  return {
+/** ln of the largest double, 709.78: a rate e^x with x above it overflows to ∞. */
+const LN_MAX = Math.log(Number.MAX_VALUE);
+
+/**
+ * Validates the ladder's parameters; `keys` are the options `what` accepts (unknown keys, null and
+ * non-object options throw). Also refuses parameters whose rates a double cannot hold (see
+ * {@link checkRepresentable}), naming them.
+ */
+function resolveLadder(what: string, options: LadderParams | undefined, keys: readonly string[] = PARAM_KEYS): LadderConfig {
+  const o = check.options(what, options, keys);
+  const c = {
     rungs: check.integer("rungs", o.rungs ?? 5, 2, 1024),
     gamma: check.nonNegative("gamma", o.gamma ?? 1),
     F: check.positive("F", o.F ?? 25),
@@ -111,30 +124,94 @@ function resolveLadder(what: string, o: LadderParams, keys: readonly string[] = 
     KI: check.positive("KI", o.KI ?? 18.2),
     KA: check.positive("KA", o.KA ?? 3000),
   };
+  checkRepresentable(c);
+  return c;
 }
 
-/** Rung energy ΔE(m, s) = 2(1 − m) + ln[(1 + s/K_I)/(1 + s/K_A)] (spec §3, Appendix F). */
+/**
+ * ln(1 + s/K) for s ≥ 0, K > 0, finite for every such pair: log1p(s/K) while s/K is a finite
+ * double, else ln s − ln K + log1p(K/s) (s/K > 1.8·10³⁰⁸ there, so K/s is tiny and exact enough).
+ */
+function logOnePlusRatio(s: number, K: number): number {
+  const r = s / K;
+  return Number.isFinite(r) ? Math.log1p(r) : Math.log(s) - Math.log(K) + Math.log1p(K / s);
+}
+
+/**
+ * The signal's part of the rung energy, L(s) = ln[(1 + s/K_I)/(1 + s/K_A)], as a difference of two
+ * {@link logOnePlusRatio} terms: finite for all s ≥ 0, K_I, K_A > 0 (each term is ≥ 0 and at most
+ * ln(MAX_VALUE/MIN_VALUE) ≈ 1454), where the quotient form overflows (s = 10³⁰⁸ with K_I < 1) or
+ * cancels to ∞/∞.
+ */
+function signalEnergy(s: number, KI: number, KA: number): number {
+  return logOnePlusRatio(s, KI) - logOnePlusRatio(s, KA);
+}
+
+/**
+ * Rung energy ΔE(m, s) = 2(1 − m) + ln[(1 + s/K_I)/(1 + s/K_A)] (spec §3, Appendix F), the log
+ * computed without overflow ({@link signalEnergy}).
+ * @throws TypeError/RangeError naming m (finite, |m| ≤ 2⁵³), s (≥ 0), KI or KA (> 0).
+ */
 export function ladderEnergy(m: number, s: number, KI = 18.2, KA = 3000): number {
-  return 2 * (1 - m) + Math.log((1 + s / KI) / (1 + s / KA));
+  const rung = check.finite("m", m);
+  if (!(Math.abs(rung) <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`m must be in [−2⁵³, 2⁵³], got ${rung}`);
+  return 2 * (1 - rung) + signalEnergy(check.nonNegative("s", s), check.positive("KI", KI), check.positive("KA", KA));
 }
 
+/**
+ * F·e^x (x ≥ 0) without a spurious overflow: the plain product while e^x is finite (the same bits as
+ * the spec's formula), else exp(ln F + x), which is finite whenever the result is (e.g. F = 10⁻³⁰⁰,
+ * x = 800). The caller has checked ln F + x ≤ ln(MAX_VALUE).
+ */
+function scaledExp(F: number, x: number): number {
+  const e = Math.exp(x);
+  return Number.isFinite(e) ? F * e : Math.exp(Math.log(F) + x);
+}
+
+/**
+ * Refuses parameters whose rates overflow a double, naming them: the uphill rate e·γ, the vertical
+ * rate F·e^{|ΔE(m, s)|} (largest at m = 0 or m = M − 1, since ΔE is linear in m), and each state's
+ * total outflow (the diagonal). Rates too small to matter cannot occur: every rate is 1, e·γ, F or
+ * more.
+ */
+function checkRepresentable(c: LadderConfig): void {
+  if (!Number.isFinite(Math.E * c.gamma)) throw new RangeError(`gamma: the rate e·γ overflows for γ = ${c.gamma} (at most ${Number.MAX_VALUE / Math.E})`);
+  const L = signalEnergy(c.s, c.KI, c.KA), lnF = Math.log(c.F);
+  const first = Math.abs(2 + L), last = Math.abs(2 * (2 - c.rungs) + L);
+  const energy = `ln[(1 + s/K_I)/(1 + s/K_A)] = ${L}`;
+  if (lnF + first > LN_MAX) {
+    throw new RangeError(`F, s: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+  }
+  if (lnF + last > LN_MAX) {
+    // Largest M with ln F + 2(M − 2) − L ≤ LN_MAX: the top rung's |ΔE| grows with M.
+    const most = Math.floor(2 + (L + LN_MAX - lnF) / 2);
+    if (most >= 2) {
+      throw new RangeError(`rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F = ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`);
+    }
+    throw new RangeError(`F, s: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+  }
+}
+
+/** The ladder's rate matrix (row-major, M[i·n + j] = rate j → i) for checked parameters. */
 function buildLadder(c: LadderConfig): Float64Array {
   const M = c.rungs, n = 2 * M;
   const R = new Float64Array(n * n);
   const set = (from: number, to: number, rate: number) => { R[to * n + from] = rate; };
-  const uphill = Math.E * c.gamma;
+  const uphill = Math.E * c.gamma, L = signalEnergy(c.s, c.KI, c.KA);
   for (let m = 0; m < M; m++) {
     if (m > 0) { set(m, m - 1, 1); set(M + m, M + m - 1, uphill); } // leftward: top 1, bottom e·γ
     if (m < M - 1) { set(m, m + 1, uphill); set(M + m, M + m + 1, 1); } // rightward: top e·γ, bottom 1
-    const dE = ladderEnergy(m, c.s, c.KI, c.KA);
-    const up = dE < 0 ? c.F * Math.exp(-dE) : c.F; // bottom → top
-    const down = dE < 0 ? c.F : c.F * Math.exp(dE); // top → bottom
+    const dE = 2 * (1 - m) + L;
+    const up = dE < 0 ? scaledExp(c.F, -dE) : c.F; // bottom → top
+    const down = dE < 0 ? c.F : scaledExp(c.F, dE); // top → bottom
     set(M + m, m, up);
     set(m, M + m, down);
   }
   for (let j = 0; j < n; j++) {
     let out = 0;
     for (let i = 0; i < n; i++) if (i !== j) out += R[i * n + j];
+    // Each rate is finite (checkRepresentable); their sum (≤ 3 of them) may still not be.
+    if (!Number.isFinite(out)) throw new RangeError(`F, gamma: the total rate out of state ${j} overflows (its rates sum past ${Number.MAX_VALUE})`);
     R[j * n + j] = -out;
   }
   return R;
@@ -146,7 +223,7 @@ function buildLadder(c: LadderConfig): Float64Array {
  * @example
  * const M = ladderRates({ gamma: 0.1, s: 200 }); // 10 × 10
  */
-export function ladderRates(params: LadderParams = {}): Float64Array {
+export function ladderRates(params?: LadderParams): Float64Array {
   return buildLadder(resolveLadder("ladderRates", params));
 }
 
@@ -155,10 +232,17 @@ export function ladderRates(params: LadderParams = {}): Float64Array {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The steady state p of dp/dt = M p: an exact linear solve of M p = 0 with its last row replaced by
- * the normalisation Σp = 1, by Gaussian elimination with partial pivoting (f64). Entries below 0
- * (round-off, at most ~1e-16) are set to 0 and p renormalised.
- * @throws RangeError (naming `rates`) for a bad matrix, or when the chain has no unique steady state.
+ * The steady state p of dp/dt = M p by the GTH algorithm (Grassmann, Taksar & Heyman, Oper. Res. 33,
+ * 1107 (1985)): states are eliminated one by one (state reduction), each elimination re-routing the
+ * flows through the removed state, p is rebuilt from the last state back, then normalised. It uses
+ * only additions, multiplications and divisions of non-negative numbers (no subtraction, so no
+ * cancellation), which gives every p_i to a small relative error however widely the rates spread
+ * (10⁻³⁰⁰ beside 10³⁰⁰, or the ladder's F·e^{2(M−1)} beside 1); a solve of M p = 0 by Gaussian
+ * elimination loses the small rates against the large ones there. When the state to eliminate has
+ * no flow to the states left, another one that has is eliminated instead (a chain with transient
+ * states and one closed class still has its unique p, zero on the transient states).
+ * @throws RangeError (naming `rates`) for a bad matrix, or when the chain has no unique steady state
+ * (two or more closed classes).
  */
 export function steadyState(rates: RateMatrix): Float64Array {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -166,36 +250,56 @@ export function steadyState(rates: RateMatrix): Float64Array {
 }
 
 function solveSteadyState(M: Float64Array, n: number): Float64Array {
-  const A = Float64Array.from(M);
-  const b = new Float64Array(n);
-  A.fill(1, (n - 1) * n, n * n);
-  b[n - 1] = 1;
-  let scale = 0;
-  for (const x of A) scale = Math.max(scale, Math.abs(x));
-  for (let col = 0; col < n; col++) {
-    let piv = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(A[r * n + col]) > Math.abs(A[piv * n + col])) piv = r;
-    // A pivot at round-off level (≤ n·2⁻⁵² of the largest entry) means a singular system.
-    if (!(Math.abs(A[piv * n + col]) > n * Number.EPSILON * scale)) {
-      throw new RangeError("rates: the chain has no unique steady state (the solve is singular: is the chain reducible?)");
+  // The eliminations cost ≤ n³/3 multiply-adds: within MAX_WORK up to 14 880 states.
+  if (n ** 3 / 3 > MAX_WORK) throw new RangeError(`rates: the steady state of ${n} states needs ${(n ** 3 / 3).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12`);
+  // A[i·n + j] = rate i → j (the transpose of M), off the diagonal only.
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) A[i * n + j] = M[j * n + i];
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const outflow = new Float64Array(n); // S_k: the eliminated state's total rate to the states left
+  const flowOut = (state: number, left: number) => {
+    let sum = 0;
+    for (let r = 0; r < left; r++) sum += A[state * n + order[r]];
+    return sum;
+  };
+  for (let k = n - 1; k > 0; k--) {
+    let S = flowOut(order[k], k);
+    if (!(S > 0)) {
+      // No way out of this state to the others: eliminate one that has one instead.
+      let r = k - 1;
+      while (r >= 0 && !(flowOut(order[r], k + 1) > 0)) r--; // A[i][i] = 0, so this is i's flow to the others
+      if (r < 0) throw new RangeError("rates: the chain has no unique steady state (it has two or more closed classes of states)");
+      [order[k], order[r]] = [order[r], order[k]];
+      S = flowOut(order[k], k);
     }
-    if (piv !== col) {
-      for (let k = 0; k < n; k++) { const t = A[col * n + k]; A[col * n + k] = A[piv * n + k]; A[piv * n + k] = t; }
-      const t = b[col]; b[col] = b[piv]; b[piv] = t;
-    }
-    const d = A[col * n + col];
-    for (let r = col + 1; r < n; r++) {
-      const f = A[r * n + col] / d;
-      if (f === 0) continue;
-      for (let k = col; k < n; k++) A[r * n + k] -= f * A[col * n + k];
-      b[r] -= f * b[col];
+    outflow[k] = S;
+    const st = order[k];
+    // Re-route i → st → j as i → j: A[i][j] += A[i][st]·A[st][j]/S (each row's total out is preserved).
+    for (let r = 0; r < k; r++) {
+      const i = order[r], via = A[i * n + st];
+      if (via === 0) continue;
+      for (let c = 0; c < k; c++) {
+        const j = order[c];
+        if (j !== i) A[i * n + j] += via * (A[st * n + j] / S);
+      }
     }
   }
+  // Back-substitution: p_st = Σ_{i before st} p_i A[i][st] / S, kept ≤ 1 by rescaling the prefix.
   const p = new Float64Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    let x = b[r];
-    for (let k = r + 1; k < n; k++) x -= A[r * n + k] * p[k];
-    p[r] = x / A[r * n + r];
+  p[order[0]] = 1;
+  for (let k = 1; k < n; k++) {
+    const st = order[k];
+    let inflow = 0;
+    for (let r = 0; r < k; r++) inflow += p[order[r]] * A[order[r] * n + st];
+    if (!Number.isFinite(inflow)) throw new RangeError("rates: too large for the steady state (flows overflow a double)");
+    const x = inflow / outflow[k];
+    if (x > 1) {
+      const f = outflow[k] / inflow; // > 0, or 0 when the prefix is below 10⁻³⁰⁸ of p_st
+      for (let r = 0; r < k; r++) p[order[r]] *= f;
+      p[st] = 1;
+    } else {
+      p[st] = x;
+    }
   }
   return normalise(p);
 }
@@ -237,7 +341,10 @@ export function probabilityCurrents(rates: RateMatrix, p?: ArrayLike<number>): F
  *   σ = Σ_{i<j} (M_ij p_j − M_ji p_i) ln[(M_ij p_j)/(M_ji p_i)]
  *
  * over connected pairs (M_ij > 0 or M_ji > 0), for a given p or, by default, the steady state.
- * Each term is ≥ 0; a pair with flux one way only (e.g. γ = 0) makes σ = +∞.
+ * Each term is ≥ 0; a pair with a rate one way only (e.g. γ = 0) makes σ = +∞. A pair whose rates
+ * are both > 0 but one of whose fluxes is 0 because p underflowed (p_j < 5·10⁻³²⁴, as on a long
+ * ladder's far rungs) is left out: its term is below (rate·5·10⁻³²⁴)·|ln ratio|, beyond a double's
+ * reach beside the others.
  * @example
  * entropyProduction(ladderRates({ gamma: 1 }));   // 0 (detailed balance)
  * entropyProduction(ladderRates({ gamma: 0.1 })); // > 0
@@ -250,15 +357,19 @@ export function entropyProduction(rates: RateMatrix, p?: ArrayLike<number>): num
     for (let j = i + 1; j < n; j++) {
       const forward = M[i * n + j] * q[j], backward = M[j * n + i] * q[i];
       if (forward === backward) continue; // includes unconnected pairs (0, 0)
-      sigma += forward === 0 || backward === 0 ? Infinity : (forward - backward) * Math.log(forward / backward);
+      if (forward === 0 || backward === 0) {
+        if (M[i * n + j] === 0 || M[j * n + i] === 0) return Infinity; // a one-way transition
+        continue; // an underflowed probability, see above
+      }
+      sigma += (forward - backward) * Math.log(forward / backward);
     }
   }
   return sigma;
 }
 
 /** Steady-state entropy production of the ladder at signal s (default 0): σ(γ), 0 at γ = 1. */
-export function ladderDissipation(params: LadderParams = {}): number {
-  return entropyProduction(ladderRates(params));
+export function ladderDissipation(params?: LadderParams): number {
+  return entropyProduction(buildLadder(resolveLadder("ladderDissipation", params)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +383,47 @@ export function ladderDissipation(params: LadderParams = {}): number {
  * copy).
  */
 const MAX_CHUNK_VALUES = 2 ** 20;
+
+/**
+ * Multiply-adds one call may cost at most, 2⁴⁰ ≈ 1.1·10¹² (≈ 20 min of wasm here, at ≈ 0.9·10⁹ a
+ * second in the propagator's matrix products): propagators
+ * (n³ per matrix product) and steps (n² each) are counted before anything runs, so no call can run
+ * for hours or hang.
+ */
+const MAX_WORK = 2 ** 40;
+
+/**
+ * The propagator's cost and feasibility for rates M (n states) over dt, checked before the wasm
+ * computes it (assembly/ladder.ts `ladder_propagator`, whose q-loop and series this repeats):
+ * q squarings with λ·dt/2^q ≤ ½, and K series terms until (λτ)^K/K! < 10⁻²⁰. Returns the
+ * multiply-adds, n³·(q + K).
+ * @throws RangeError naming `dt` when they exceed {@link MAX_WORK}, or when a positive rate r is so
+ * far below λ = max_j |M_jj| (r·τ < 2⁻¹⁰³⁵, τ = dt/2^q, so r/λ ≲ 10⁻³¹¹) that its probability in one
+ * uniformisation step is a subnormal double with less than 2⁻⁴⁰ relative precision (or 0), while
+ * its transitions over dt matter (r·dt > 2⁻⁵⁰): e.g. two clusters mixing at 10³⁰⁰ linked at 10⁻³⁰,
+ * whose link B = M/λ rounds to 0, so exp(M·dt) would never cross it.
+ */
+function propagatorWork(M: Float64Array, n: number, dt: number): number {
+  let lambda = 0;
+  for (let j = 0; j < n; j++) lambda = Math.max(lambda, -M[j * n + j]);
+  if (!(lambda > 0)) return 0;
+  let tau = dt, q = 0;
+  while (lambda * tau > 0.5) { tau *= 0.5; q++; }
+  const x = lambda * tau;
+  let terms = 0;
+  for (let k = 1, weight = 1; k <= 60; k++) { weight *= x / k; if (weight < 1e-20) break; terms++; }
+  const work = n ** 3 * (q + terms);
+  if (work > MAX_WORK) {
+    throw new RangeError(`dt: exp(M·dt) for ${n} states with λ·dt = ${lambda * dt} needs ${q + terms} products of ${n} × ${n} matrices (${q} squarings), ${work.toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12: use a smaller dt or fewer states`);
+  }
+  for (let e = 0; e < n * n; e++) {
+    const r = M[e];
+    if (e % (n + 1) !== 0 && r > 0 && r * tau < 2 ** -1035 && r * dt > 2 ** -50) {
+      throw new RangeError(`dt: the rate ${r} (${e % n} → ${Math.floor(e / n)}) is so far below the fastest (λ = ${lambda}) that its probability in one uniformisation step is subnormal, so exp(M·dt) cannot carry its transitions over dt = ${dt}; use a smaller dt`);
+    }
+  }
+  return work;
+}
 
 /** Options of {@link MarkovChain}. */
 export interface MarkovChainOptions {
@@ -288,7 +440,8 @@ export interface MarkovChainOptions {
 /**
  * A continuous-time Markov chain integrated exactly on the grid t_k = k·dt: P = exp(M dt) is computed
  * once per rate matrix in wasm (uniformisation with scaling and squaring, so P ≥ 0 and its columns
- * sum to 1), then each step is p ← P p inside wasm: a column-major SIMD mat-vec whose vector is
+ * sum to 1 for any dt, λ·dt = ∞ included; its cost is checked first, see `propagatorWork`), then
+ * each step is p ← P p inside wasm: a column-major SIMD mat-vec whose vector is
  * divided by its sum every 16th step and at the end of each call, so every recorded p has
  * |Σp − 1| ≲ 16·n·ε over any number of steps; P ≥ 0 and p ≥ 0 keep every entry ≥ 0 exactly
  * (assembly/ladder.ts `ladder_step`).
@@ -310,31 +463,50 @@ export class MarkovChain {
   #out = 0;
   #outValues = 0;
 
-  /** @throws TypeError/RangeError naming a bad option (rates, dt, initial). */
+  /** @throws TypeError/RangeError naming a bad option (rates, dt, initial, backend). */
   constructor(options: MarkovChainOptions) {
-    check.knownKeys("MarkovChain", options, ["rates", "dt", "initial", "backend"]);
-    const { n, matrix } = checkRateMatrix("rates", options.rates);
-    this.dt = check.positive("dt", options.dt);
-    const initial = options.initial ?? "steady";
+    const o = check.options("MarkovChain", options, ["rates", "dt", "initial", "backend"]);
+    const backend = check.backend(o.backend);
+    const { n, matrix } = checkRateMatrix("rates", o.rates);
+    this.dt = check.positive("dt", o.dt);
+    const initial = o.initial ?? "steady";
     const p0 = typeof initial === "string"
       ? (check.oneOf("initial", initial, ["steady"] as const), solveSteadyState(matrix, n))
       : checkProbabilities("initial", initial, n);
-    this.n = n;
-    this.#wasm = new WasmInstance("MarkovChain", options.backend);
-    this.backend = this.#wasm.backend;
     const bytes = 8 * (6 * n * n + 3 * n + n) + 1024;
     if (bytes > MAX_MEMORY_BYTES) throw new RangeError(`rates: ${n} states need ${formatBytes(bytes)} of wasm memory, more than the ${formatBytes(MAX_MEMORY_BYTES)} limit`);
-    this.#state = this.#wasm.exports.ladder_create(n);
-    if (this.#state === 0) throw new RangeError("rates: wasm memory could not grow");
-    this.#weights = this.#wasm.alloc(8 * n, "weights");
-    this.#loadRates(matrix);
-    this.#wasm.f64.set(p0, this.#wasm.exports.ladder_prob(this.#state) >> 3);
+    propagatorWork(matrix, n, this.dt); // throws before any wasm memory is taken
+    this.n = n;
+    this.#wasm = new WasmInstance("MarkovChain", backend);
+    this.backend = this.#wasm.backend;
+    try {
+      this.#state = this.#wasm.exports.ladder_create(n);
+      if (this.#state === 0) throw new RangeError("rates: wasm memory could not grow");
+      this.#weights = this.#wasm.alloc(8 * n, "weights");
+      this.#loadRates(matrix);
+      this.#wasm.f64.set(p0, this.#wasm.exports.ladder_prob(this.#state) >> 3);
+    } catch (error) {
+      this.#wasm.dispose();
+      throw error;
+    }
   }
 
+  /** Writes M and computes P = exp(M dt) in wasm; the caller has run {@link propagatorWork}. */
   #loadRates(matrix: Float64Array): void {
     const e = this.#wasm.exports;
     this.#wasm.f64.set(matrix, e.ladder_rates(this.#state) >> 3);
     e.ladder_propagator(this.#state, this.dt);
+  }
+
+  /** The multiply-adds of one propagator for `matrix` at this dt (throws as {@link propagatorWork}). */
+  protected propagatorWork(matrix: Float64Array): number {
+    return propagatorWork(matrix, this.n, this.dt);
+  }
+
+  /** Checks `count` steps of this chain: an integer in [0, 2³¹ − 1] costing ≤ 2⁴⁰ multiply-adds (n² a step). */
+  #checkCount(count: unknown, max = 2 ** 31 - 1): number {
+    const most = Math.min(max, Math.floor(MAX_WORK / this.n ** 2));
+    return check.integer("count", count, 0, most);
   }
 
   /** Steps taken. */
@@ -350,6 +522,7 @@ export class MarkovChain {
   setRates(rates: RateMatrix): void {
     const { n, matrix } = checkRateMatrix("rates", rates);
     if (n !== this.n) throw new RangeError(`rates must have ${this.n} states, got ${n}`);
+    propagatorWork(matrix, n, this.dt);
     this.#loadRates(matrix);
   }
 
@@ -369,9 +542,12 @@ export class MarkovChain {
     this.#wasm.f64.set(q, this.#wasm.exports.ladder_prob(this.#state) >> 3);
   }
 
-  /** Advances `count` steps (the loop runs in wasm). @throws RangeError for a bad count. */
+  /**
+   * Advances `count` steps (the loop runs in wasm).
+   * @throws RangeError for a bad count: an integer in [0, 2³¹ − 1] and ≤ 2⁴⁰/n² (n² multiply-adds a step).
+   */
   step(count = 1): void {
-    check.integer("count", count, 0, 2 ** 31 - 1);
+    this.#checkCount(count);
     this.#wasm.exports.ladder_step(this.#state, count, LADDER_RECORD.none, 0, 0);
   }
 
@@ -379,10 +555,10 @@ export class MarkovChain {
    * Advances `count` steps and returns w·p after each (length count), e.g. w = top-rail indicator for
    * the ladder's top occupancy. With `out` (a Float64Array of length ≥ count), writes there and
    * returns it instead of allocating.
-   * @throws RangeError for a bad count, weights or out.
+   * @throws RangeError for a bad count (as {@link step}), weights or out.
    */
   observe(count: number, weights: Float64Array | number[], out?: Float64Array): Float64Array {
-    check.integer("count", count, 0, 2 ** 31 - 1);
+    this.#checkCount(count);
     this.#wasm.f64.set(check.vector("weights", weights, this.n), this.#weights >> 3);
     return this.#record(count, LADDER_RECORD.observable, 1, out);
   }
@@ -392,10 +568,10 @@ export class MarkovChain {
    * `out` (a Float64Array of length ≥ count·n), writes there and returns it instead of allocating: a
    * reused `out` spares the allocation, which for a large result costs as much as the steps (fresh
    * pages from the OS).
-   * @throws RangeError for a bad count or out.
+   * @throws RangeError for a bad count (as {@link step}, and ≤ 2²⁷/n) or out.
    */
   trajectory(count: number, out?: Float64Array): Float64Array {
-    check.integer("count", count, 0, Math.floor(2 ** 27 / this.n));
+    this.#checkCount(count, Math.floor(2 ** 27 / this.n));
     return this.#record(count, LADDER_RECORD.states, this.n, out);
   }
 
@@ -451,8 +627,9 @@ export class LadderChain extends MarkovChain {
 
   /** @throws TypeError/RangeError naming a bad option. */
   constructor(options: LadderChainOptions) {
-    const c = resolveLadder("LadderChain", options, [...PARAM_KEYS, "dt", "initial", "backend"]);
-    super({ rates: buildLadder(c), dt: options.dt, initial: options.initial, backend: options.backend });
+    const o = check.options("LadderChain", options, [...PARAM_KEYS, "dt", "initial", "backend"]);
+    const c = resolveLadder("LadderChain", o, [...PARAM_KEYS, "dt", "initial", "backend"]);
+    super({ rates: buildLadder(c), dt: o.dt, ...(o.initial === undefined ? {} : { initial: o.initial }), ...(o.backend === undefined ? {} : { backend: o.backend }) });
     this.params = { rungs: c.rungs, gamma: c.gamma, F: c.F, KI: c.KI, KA: c.KA };
     this.#signal = c.s;
     this.#top = Float64Array.from({ length: 2 * c.rungs }, (_, i) => (i < c.rungs ? 1 : 0));
@@ -465,8 +642,15 @@ export class LadderChain extends MarkovChain {
   setSignal(s: number): void {
     check.nonNegative("s", s);
     if (s === this.#signal) return;
-    super.setRates(buildLadder({ ...this.params, s }));
+    super.setRates(this.#ratesAt(s));
     this.#signal = s;
+  }
+
+  /** The ladder's rates at signal s, refused (naming the parameters) when a double cannot hold them. */
+  #ratesAt(s: number): Float64Array {
+    const c = { ...this.params, s };
+    checkRepresentable(c);
+    return buildLadder(c);
   }
 
   /**
@@ -502,10 +686,30 @@ export class LadderChain extends MarkovChain {
    * @throws RangeError naming `signal` for a negative or non-finite value.
    */
   follow(signal: ArrayLike<number>): Float64Array {
+    if (!(Array.isArray(signal) || (ArrayBuffer.isView(signal) && !(signal instanceof DataView)))) {
+      throw new TypeError("signal must be an array or a typed array of numbers");
+    }
+    // Validate every value and count the runs of equal s first, so the whole call's work is known.
+    let runs = 0, lo = Infinity, hi = -Infinity, previous = this.#signal;
+    for (let k = 0; k < signal.length; k++) {
+      const s = signal[k];
+      if (!(typeof s === "number" && s >= 0 && Number.isFinite(s))) throw new RangeError(`signal[${k}] must be finite and ≥ 0, got ${s}`);
+      if (s !== previous) runs++;
+      previous = s;
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+    if (runs > 0) {
+      // λ(s) is largest at an end of [lo, hi]: each |ΔE(m, s)| is convex in the monotone ln-ratio.
+      const perRun = Math.max(this.propagatorWork(this.#ratesAt(lo)), this.propagatorWork(this.#ratesAt(hi)));
+      const work = runs * perRun + signal.length * this.n ** 2;
+      if (work > MAX_WORK) {
+        throw new RangeError(`signal: ${signal.length} steps in ${runs} runs of equal s need ${work.toExponential(2)} multiply-adds (a propagator per run, ${perRun.toExponential(2)} each), more than the limit 2⁴⁰ ≈ 1.1e12: split the signal into shorter calls`);
+      }
+    }
     const y = new Float64Array(signal.length);
     for (let k = 0; k < signal.length;) {
       const s = signal[k];
-      if (!(typeof s === "number" && s >= 0 && Number.isFinite(s))) throw new RangeError(`signal[${k}] must be finite and ≥ 0, got ${s}`);
       let end = k + 1;
       while (end < signal.length && signal[end] === s) end++;
       this.setSignal(s);
@@ -535,7 +739,7 @@ export interface LadderKernelOptions extends Omit<LadderParams, "s"> {
 
 /** The result of {@link ladderKernel}. */
 export interface LadderKernel {
-  /** −(dy/dt)/|M₁|: N samples on the unit time axis τ_k = k/N (dt = 1/N = 10⁻⁴ by default); first moment ±1. */
+  /** −(dy/dt)/|M₁| (K_k below): N samples on the unit time axis τ_k = k/N (dt = 1/N = 10⁻⁴ by default); first moment ±1. */
   kernel: SampledKernel;
   /**
    * Area and first moment of `kernel` (trapezoid rule, {@link kernelMoments}): first moment
@@ -548,41 +752,59 @@ export interface LadderKernel {
   response: Float64Array;
 }
 
+/** Kernel samples at most (three arrays of them are held: 400 MB at the limit). */
+const MAX_KERNEL_SAMPLES = 2 ** 24;
+
 /**
  * The ladder's memory kernel from its step response (spec §3, Appendix F): the steady state at s0,
  * a step to s1 at t = 0, exact integration over T with step dt (N = round(T/dt) steps), the top-rail
  * occupancy y(t_k), and
  *
- *   K_k = (y_{k+1} − y_{k−1}) / (2 dt),  k = 0 … N−1,  with y_{−1} = y_0
+ *   K_k = (y_k − y_{k−1}) / dt,  k = 0 … N−1,  with y_{−1} = y_0  (so K_0 = 0),
  *
- * (central differences; the chain sits in the s0 steady state before the step, so y_{−1} = y_0).
+ * the mean of dy/dt over the step (t_{k−1}, t_k] (the central difference at its midpoint), with the
+ * chain in its s0 steady state before the step. K_k·dt is the response gained in that step, so the
+ * kernel's sums telescope: dt·Σ_{j≤k} K_j = y_k − y_0 exactly (the kernel's discrete step response is
+ * the chain's), and its area, by the trapezoid rule of {@link kernelMoments} as by the plain sum of a
+ * convolution, is (y(T) − y(0))/T up to the last step's ½K_{N−1}·dt: the same at every dt. The top
+ * rail's fast rise (vertical rates up to F·e^{|ΔE|} ≈ 10⁴, faster than the default dt) lands in K_1,
+ * where both rules weigh it fully; a rule with K_0 ≠ 0 (half-weighted by the trapezoid) loses or
+ * gains part of it, dt-dependently.
  * The time axis is rescaled to unit length (τ_k = k/N) and the kernel is −K/|M₁| (M₁ = the first
  * moment of K), so its first moment is ±1: −1 for dissipative chains, whose top occupancy dips and
  * adapts back (M₁ > 0), and +1 near equilibrium, where it relaxes monotonically (M₁ < 0), as the
  * spec states and the authors' code does (`-1 * kernel * abs(1/moment)`). The orientation is that
  * of −dy/dt, the bottom rail's response.
- * @throws TypeError/RangeError naming a bad option; RangeError when the raw first moment is 0.
+ * @throws TypeError/RangeError naming a bad option (dt when N exceeds 2²⁴ samples or 2⁴⁰
+ * multiply-adds); RangeError when the raw first moment is 0.
  * @example
  * const { kernel, moments } = ladderKernel({ gamma: 1e-3 }); // moments.firstMoment ≈ −1
  */
-export function ladderKernel(options: LadderKernelOptions = {}): LadderKernel {
+export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
   const keys = ["rungs", "gamma", "F", "KI", "KA", "s0", "s1", "duration", "dt", "backend"];
-  const c = resolveLadder("ladderKernel", options, keys);
-  const s0 = check.nonNegative("s0", options.s0 ?? 0);
-  const s1 = check.nonNegative("s1", options.s1 ?? 200);
-  const duration = check.positive("duration", options.duration ?? 5);
-  const dt = check.positive("dt", options.dt ?? 5e-4);
+  const o = check.options("ladderKernel", options, keys);
+  const c = resolveLadder("ladderKernel", o, keys);
+  const backend = check.backend(o.backend);
+  const s0 = check.nonNegative("s0", o.s0 ?? 0);
+  const s1 = check.nonNegative("s1", o.s1 ?? 200);
+  const duration = check.positive("duration", o.duration ?? 5);
+  const dt = check.positive("dt", o.dt ?? 5e-4);
   if (s1 === s0) throw new RangeError(`s1 must differ from s0 (the kernel is the response to a step), got ${s1}`);
   const N = Math.round(duration / dt);
-  if (!(N >= 2 && N <= 2 ** 27)) throw new RangeError(`duration/dt must be in [2, 2²⁷] steps, got ${duration / dt}`);
-  const chain = new LadderChain({ ...c, s: s0, dt, backend: options.backend });
+  if (!(N >= 2)) throw new RangeError(`dt must be ≤ duration/2 (at least 2 steps), got dt = ${dt} for duration ${duration}`);
+  if (!(N <= MAX_KERNEL_SAMPLES)) throw new RangeError(`dt: duration/dt = ${duration / dt} steps, more than 2²⁴ = ${MAX_KERNEL_SAMPLES} kernel samples; use a larger dt or a shorter duration`);
+  const n = 2 * c.rungs;
+  if (N * n * n > MAX_WORK) throw new RangeError(`dt: ${N} steps of ${n} states need ${(N * n * n).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12; use a larger dt or fewer rungs`);
+  checkRepresentable({ ...c, s: s0 });
+  checkRepresentable({ ...c, s: s1 });
+  const chain = new LadderChain({ ...c, s: s0, dt, ...(backend === undefined ? {} : { backend }) });
   try {
     const response = new Float64Array(N + 1);
     response[0] = chain.topOccupancy();
     chain.setSignal(s1);
     chain.observeTop(N, response.subarray(1));
-    const raw = new Float64Array(N);
-    for (let k = 0; k < N; k++) raw[k] = (response[k + 1] - response[Math.max(0, k - 1)]) / (2 * dt);
+    const raw = new Float64Array(N); // raw[0] = 0: y_{−1} = y_0
+    for (let k = 1; k < N; k++) raw[k] = (response[k] - response[k - 1]) / dt;
     const rawMoments = kernelMoments({ values: raw, dt: 1 / N });
     if (!(rawMoments.firstMoment !== 0 && Number.isFinite(rawMoments.firstMoment))) {
       throw new RangeError(`the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (does s1 differ from s0?)`);

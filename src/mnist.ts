@@ -3,7 +3,7 @@
  * [0, 1], ~1 000 per class), split at random into training and held-out sets. Node only: the data
  * are read from the installed package, never downloaded.
  */
-import { integer, knownKeys, seed as checkSeed } from "./core/validate.js";
+import * as check from "./core/validate.js";
 import type { Dataset } from "./eqprop.js";
 import { Rng } from "./rng.js";
 
@@ -62,15 +62,15 @@ export async function readMnist(): Promise<{ images: Float32Array; labels: Uint8
  * A seeded random split of the bundled digits into `train` and `test` sets (Fisher–Yates shuffle
  * with stream 0 of `seed`). The paper used 10 000 training and 2 000 held-out digits from full MNIST;
  * the package holds 10 000 in all, hence the 8 000 / 2 000 default.
- * @throws RangeError when train + test exceeds 10 000.
+ * @throws TypeError/RangeError naming the option (train + test may not exceed 10 000).
  * @example const { train, test } = await loadMnist({ seed: 1 });
  */
-export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
-  knownKeys("loadMnist", options, ["train", "test", "seed"]);
-  const nTrain = integer("train", options.train ?? 8000, 1, MNIST_SIZE);
-  const nTest = integer("test", options.test ?? 2000, 0, MNIST_SIZE);
+export async function loadMnist(options?: MnistOptions): Promise<{ train: Dataset; test: Dataset }> {
+  const o = check.options("loadMnist", options, ["train", "test", "seed"]);
+  const nTrain = check.integer("train", o.train ?? 8000, 1, MNIST_SIZE);
+  const nTest = check.integer("test", o.test ?? 2000, 0, MNIST_SIZE);
   if (nTrain + nTest > MNIST_SIZE) throw new RangeError(`train + test = ${nTrain + nTest} exceeds the ${MNIST_SIZE} bundled digits`);
-  const seed = checkSeed("seed", options.seed ?? 0);
+  const seed = check.seed("seed", o.seed ?? 0);
   const all = await readMnist();
   const order = shuffledIndices(all.labels.length, seed);
   const pick = (from: number, count: number): Dataset => {

@@ -89,9 +89,20 @@ const TRAIN_STREAM = 2 ** 32 - 2;
 const TEST_STREAM = 2 ** 32 - 3;
 const MAX_TRAJECTORY_STREAM = 2 ** 32 - 5;
 
+/** Largest allowed maxWeightRms: keeps |w|² = rms²·n (n ≤ 2²⁴) far inside the f64 range. */
+const MAX_WEIGHT_RMS = 1e100;
+
+/** `teacher` or `init`: one of the named choices, or a vector of n finite numbers (checked later). */
+function choiceOrVector<T extends string>(name: string, value: unknown, choices: readonly T[]): T | "given" {
+  if (typeof value === "string") return check.oneOf(name, value, choices);
+  if (value instanceof Float64Array || Array.isArray(value)) return "given";
+  throw new TypeError(`${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, or a Float64Array or number[] of length n`);
+}
+
 /** Validates options once and fills in defaults. @throws TypeError/RangeError naming the option. */
-export function resolvePerceptronConfig(options: PerceptronOptions = {}): PerceptronConfig {
-  check.knownKeys("Perceptron", options, OPTION_KEYS);
+export function resolvePerceptronConfig(options?: PerceptronOptions): PerceptronConfig {
+  options = check.options("Perceptron", options, OPTION_KEYS);
+  check.backend(options.backend);
   const n = check.integer("n", options.n ?? 10_000, 1, 2 ** 24);
   const rule = check.oneOf("rule", options.rule ?? "hebbian", LEARNING_RULES);
   const alpha = check.positive("alpha", options.alpha ?? 0.5);
@@ -112,25 +123,28 @@ export function resolvePerceptronConfig(options: PerceptronOptions = {}): Percep
   const firstTrajectory = check.integer("firstTrajectory", options.firstTrajectory ?? 0, 0, MAX_TRAJECTORY_STREAM);
   if (firstTrajectory + trajectories - 1 > MAX_TRAJECTORY_STREAM) throw new RangeError(`firstTrajectory + trajectories must be ≤ ${MAX_TRAJECTORY_STREAM + 1}`);
   const seed = check.seed("seed", options.seed ?? 0);
-  const teacherOption = options.teacher ?? "per-trajectory";
-  const teacher = typeof teacherOption === "string" ? check.oneOf("teacher", teacherOption, ["per-trajectory", "shared"] as const) : "given";
-  const initOption = options.init ?? "equilibrium";
-  const init = typeof initOption === "string" ? check.oneOf("init", initOption, ["equilibrium", "zero"] as const) : "given";
-  if (init === "equilibrium" && !(k > 0)) throw new RangeError('init "equilibrium" (w ~ N(0, D/k)) needs k > 0; use init: "zero"');
+  const teacher = choiceOrVector("teacher", options.teacher ?? "per-trajectory", ["per-trajectory", "shared"] as const);
+  const init = choiceOrVector("init", options.init ?? "equilibrium", ["equilibrium", "zero"] as const);
+  if (init === "equilibrium" && !(k > 0)) throw new RangeError('init "equilibrium" (w ~ N(0, D/k)) needs k > 0; use init: "zero" or give the weights');
   const maxWeightRms = check.positive("maxWeightRms", options.maxWeightRms ?? 1e6);
+  if (maxWeightRms > MAX_WEIGHT_RMS) throw new RangeError(`maxWeightRms must be ≤ ${MAX_WEIGHT_RMS}, got ${maxWeightRms}`);
+  // The equilibrium start has rms √(D/k) per weight; past the divergence bound it would start diverged.
+  if (init === "equilibrium" && !(Math.sqrt(D / k) <= maxWeightRms / 10)) {
+    throw new RangeError(`D/k = ${D / k} gives an equilibrium start with weight rms √(D/k) = ${Math.sqrt(D / k)}, too close to maxWeightRms = ${maxWeightRms} (need ≤ a tenth of it)`);
+  }
   return { n, rule, alpha, k, nu, D, dt, batch, trainSize, sampling, testSize, trajectories, firstTrajectory, seed, teacher, init, maxWeightRms };
 }
 
 /**
  * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
  * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
- * n·G input-byte buffers (this step's and the next), the (w, T), Δw and force tables (8 KiB per
- * group) and four 8G-member vectors; 512 bytes cover the struct, the generator state
+ * n·G input-byte buffers (this step's and the next), the (w, T) histogram and force tables (6 KiB per
+ * group) and three 8G-member vectors; 512 bytes cover the struct, the generator state
  * and the 16-byte alignment of each block. Shared: the input rows and a shared teacher.
  */
 function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
   const groups = Math.ceil(c.batch / 8);
-  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 8 * groups * 1024 + 4 * 64 * groups + 512;
+  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 3 * 64 * groups + 512;
   const shared = c.n * (c.trainSize + c.testSize) + (c.teacher === "shared" ? 8 * c.n : 0) + (1 << 16);
   return { total: perTrajectory * c.trajectories + shared, perTrajectory };
 }
@@ -162,7 +176,7 @@ export interface PerceptronObservation {
   weightNorm: Float64Array;
   /** I = ln 2 − S(ε), nats. */
   information: Float64Array;
-  /** Cumulative Stratonovich heat per weight, q/n = (1/n) Σ F(w_mid)·Δw, nats. */
+  /** Cumulative heat per weight q/n, nats: see {@link Perceptron.heat} for the convention. */
   heat: Float64Array;
 }
 
@@ -174,20 +188,28 @@ export class DivergedError extends Error {
   }
 }
 
-/** S(x) = −x ln x − (1−x) ln(1−x), nats, with S(0) = S(1) = 0. */
+/**
+ * S(x) = −x ln x − (1−x) ln(1−x), nats, with S(0) = S(1) = 0.
+ * @throws TypeError/RangeError unless x is a number in [0, 1].
+ */
 export function binaryEntropy(x: number): number {
+  check.probability("x", x);
   const h = (p: number) => (p > 0 ? -p * Math.log(p) : 0);
   return h(x) + h(1 - x);
 }
 
-/** Mutual information between true and predicted label, I = ln 2 − S(ε) (spec §1), nats. */
+/**
+ * Mutual information between true and predicted label, I = ln 2 − S(ε) (spec §1), nats.
+ * @throws TypeError/RangeError unless epsilon is a number in [0, 1].
+ */
 export function mutualInformation(epsilon: number): number {
+  check.probability("epsilon", epsilon);
   return Math.LN2 - binaryEntropy(epsilon);
 }
 
 function angleError(wT: number, ww: number, TT: number): number {
   if (!(ww > 0) || !(TT > 0)) return 0.5;
-  return Math.acos(Math.max(-1, Math.min(1, wT / Math.sqrt(ww * TT)))) / Math.PI;
+  return Math.acos(Math.max(-1, Math.min(1, wT / (Math.sqrt(ww) * Math.sqrt(TT))))) / Math.PI;
 }
 
 /**
@@ -214,12 +236,13 @@ export class Perceptron {
   #variance0: Float64Array | null = null;
 
   /** @throws TypeError/RangeError naming a bad option, or when the memory needed exceeds the limit. */
-  constructor(options: PerceptronOptions = {}) {
+  constructor(options?: PerceptronOptions) {
     const c = (this.config = resolvePerceptronConfig(options));
-    const teacher = typeof options.teacher === "object" ? check.vector("teacher", options.teacher, c.n) : null;
-    const init = typeof options.init === "object" ? check.vector("init", options.init, c.n) : null;
+    const o = options ?? {};
+    const teacher = c.teacher === "given" ? checkTeacher(check.vector("teacher", o.teacher, c.n)) : null;
+    const init = c.init === "given" ? checkInitialWeights(check.vector("init", o.init, c.n), c.maxWeightRms) : null;
     checkMemory(c);
-    this.#wasm = new WasmInstance("Perceptron", options.backend);
+    this.#wasm = new WasmInstance("Perceptron", o.backend);
     this.backend = this.#wasm.backend;
     const e = this.#wasm.exports;
     this.#scratch = this.#wasm.alloc(64, "scratch");
@@ -240,7 +263,7 @@ export class Perceptron {
       if (init) this.#wasm.f64.set(init, e.perceptron_weights(p) >> 3);
       else if (c.init === "equilibrium") e.perceptron_fill_gaussian(p, 1, Math.sqrt(c.D / c.k));
       if (trainRows) e.perceptron_set_train_set(p, trainRows, c.trainSize);
-      e.perceptron_set_clock(p, 0, 0, 0);
+      e.perceptron_set_clock(p, 0, 0, 0, 0);
     }
     if (c.trajectories >= 2) this.#variance0 = this.#weightVariance();
   }
@@ -287,12 +310,16 @@ export class Perceptron {
     check.integer("count", count, 0, 2 ** 31 - 1);
     if (this.#divergedAt !== null) return 0;
     const e = this.#wasm.exports;
-    let advanced = count;
+    // A trajectory that diverges stops at the step that diverged (which may be the call's last).
+    let advanced = count, diverged = false;
     for (const p of this.#states) {
       const taken = e.perceptron_step(p, count);
-      if (e.perceptron_status(p) === STATUS_DIVERGED) advanced = Math.min(advanced, taken);
+      if (e.perceptron_status(p) === STATUS_DIVERGED) {
+        diverged = true;
+        advanced = Math.min(advanced, taken);
+      }
     }
-    if (advanced < count) this.#divergedAt = (this.#steps + advanced) * this.config.dt;
+    if (diverged) this.#divergedAt = (this.#steps + advanced) * this.config.dt;
     this.#steps += advanced;
     return advanced;
   }
@@ -392,35 +419,50 @@ export class Perceptron {
     };
   }
 
-  /** Cumulative heat q of trajectory j (total, not per weight). */
+  /**
+   * Cumulative heat q of trajectory j (total, not per weight; nats, k_B T = 1): the heat the weights
+   * dissipate into the medium, summed step by step as the work of the force the Euler–Maruyama step
+   * applies, q_t = Σ_i (−k w_mid,i + f_i(w_t)) Δw_i with w_mid = (w_t + w_{t+Δt})/2. The restoring
+   * force −kw is taken at the Stratonovich midpoint (so its part is exactly −ΔV for V = k|w|²/2);
+   * the learning force f is the one the step applied, at w_t with the step's inputs, held over the
+   * step. Each step then obeys the first law ΔV = f·Δw − q_t. Re-evaluating 𝓕 at A(w_mid) instead
+   * would fold the step's own update into the force and bias the heat of the Perceptron, AdaTron and
+   * α-tron rules (whose 𝓕 jumps at A = 0) at any finite Δt; both converge as Δt → 0.
+   */
   heat(j = 0): number {
     return this.#wasm.exports.perceptron_heat(this.#state(j));
   }
 
-  /** Saves weights, generator states, heat and clocks, for {@link Perceptron.restore}. */
+  /** Saves weights, generator states, heat (sum and compensation, so a replay is bit-exact) and clocks, for {@link Perceptron.restore}. */
   checkpoint(): PerceptronCheckpoint {
     const e = this.#wasm.exports;
     return {
       steps: this.#steps,
       trajectories: this.#states.map((p, j) => {
         const rng = e.perceptron_rng(p) >> 2;
+        e.perceptron_heat_parts(p, this.#scratch);
+        const f = this.#wasm.f64, at = this.#scratch >> 3;
         return {
-          weights: this.weights(j), rng: this.#wasm.u32.slice(rng, rng + 8), heat: e.perceptron_heat(p),
+          weights: this.weights(j), rng: this.#wasm.u32.slice(rng, rng + 8), heat: f[at], heatCompensation: f[at + 1],
           cursor: e.perceptron_cursor(p),
         };
       }),
     };
   }
 
-  /** Restores a {@link Perceptron.checkpoint} of a simulation with the same config. */
+  /**
+   * Restores a {@link Perceptron.checkpoint} of a simulation with the same config. The checkpoint is
+   * validated as strictly as options, before anything is written.
+   * @throws TypeError/RangeError naming the bad field (`checkpoint.trajectories[j].rng`, …).
+   */
   restore(saved: PerceptronCheckpoint): void {
-    if (saved.trajectories.length !== this.#states.length) throw new RangeError(`checkpoint has ${saved.trajectories.length} trajectories, this simulation ${this.#states.length}`);
+    const trajectories = checkCheckpoint(saved, this.config, this.#states.length);
     const e = this.#wasm.exports;
     this.#states.forEach((p, j) => {
-      const t = saved.trajectories[j];
-      this.#wasm.f64.set(check.vector(`checkpoint.trajectories[${j}].weights`, t.weights, this.config.n), e.perceptron_weights(p) >> 3);
+      const t = trajectories[j];
+      this.#wasm.f64.set(t.weights, e.perceptron_weights(p) >> 3);
       this.#wasm.u32.set(t.rng, e.perceptron_rng(p) >> 2);
-      e.perceptron_set_clock(p, t.heat, t.cursor, 0);
+      e.perceptron_set_clock(p, t.heat, t.heatCompensation, t.cursor, 0);
     });
     this.#steps = saved.steps;
     this.#divergedAt = null;
@@ -438,8 +480,53 @@ export class Perceptron {
 
 /** A saved {@link Perceptron} state. */
 export interface PerceptronCheckpoint {
+  /** Steps taken when it was saved. */
   steps: number;
-  trajectories: { weights: Float64Array; rng: Uint32Array; heat: number; cursor: number }[];
+  /** Per trajectory: weights, xoshiro256++ state (8 u32 words), the heat's compensated sum and its compensation, the sweep cursor. */
+  trajectories: { weights: Float64Array; rng: Uint32Array; heat: number; heatCompensation: number; cursor: number }[];
+}
+
+/** A given teacher must have a finite, non-zero |T|² (only its direction matters). */
+function checkTeacher(T: Float64Array): Float64Array {
+  let sq = 0;
+  for (let i = 0; i < T.length; i++) sq += T[i] * T[i];
+  if (!(sq > 0 && sq < Infinity)) throw new RangeError(`teacher: |T|² must be finite and > 0, got ${sq}`);
+  return T;
+}
+
+/** Initial weights must start inside the divergence bound: |w|/√n ≤ maxWeightRms/10 and finite. */
+function checkInitialWeights(w: Float64Array, maxWeightRms: number): Float64Array {
+  let sq = 0;
+  for (let i = 0; i < w.length; i++) sq += w[i] * w[i];
+  const rms = Math.sqrt(sq / w.length);
+  if (!(rms <= maxWeightRms / 10)) throw new RangeError(`init: the given weights have rms ${rms}, too close to maxWeightRms = ${maxWeightRms} (need ≤ a tenth of it)`);
+  return w;
+}
+
+/** Checks every field of a checkpoint against the simulation it is restored into; returns its trajectories with weights copied. */
+function checkCheckpoint(saved: unknown, c: PerceptronConfig, count: number): PerceptronCheckpoint["trajectories"] {
+  const name = "checkpoint";
+  if (typeof saved !== "object" || saved === null) throw new TypeError(`${name} must be an object from checkpoint()`);
+  const { steps, trajectories } = saved as Partial<PerceptronCheckpoint>;
+  check.integer(`${name}.steps`, steps, 0, Number.MAX_SAFE_INTEGER);
+  if (!Array.isArray(trajectories)) throw new TypeError(`${name}.trajectories must be an array`);
+  if (trajectories.length !== count) throw new RangeError(`${name} has ${trajectories.length} trajectories, this simulation ${count}`);
+  // A training set is swept from its cursor; without one the cursor stays 0.
+  const maxCursor = c.sampling === "sweep" ? c.trainSize - 1 : 0;
+  return trajectories.map((t, j) => {
+    const at = `${name}.trajectories[${j}]`;
+    if (typeof t !== "object" || t === null) throw new TypeError(`${at} must be an object`);
+    const rng = t.rng;
+    if (!(rng instanceof Uint32Array) || rng.length !== 8) throw new TypeError(`${at}.rng must be a Uint32Array of 8 words`);
+    if (rng.every((x) => x === 0)) throw new RangeError(`${at}.rng must not be all zero (the generator's fixed point)`);
+    return {
+      weights: check.vector(`${at}.weights`, t.weights, c.n),
+      rng,
+      heat: check.finite(`${at}.heat`, t.heat),
+      heatCompensation: check.finite(`${at}.heatCompensation`, t.heatCompensation),
+      cursor: check.integer(`${at}.cursor`, t.cursor, 0, maxCursor),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,11 +584,14 @@ export interface PerceptronResult {
 
 interface Plan { steps: number; recordEvery: number; }
 
+const RUN_KEYS = [...OPTION_KEYS, "steps", "tEnd", "recordEvery", "onProgress", "signal"] as const;
+
 function resolvePlan(options: PerceptronRunOptions, dt: number): Plan {
   if (options.steps !== undefined && options.tEnd !== undefined) throw new TypeError("give steps or tEnd, not both");
   const steps = options.steps !== undefined
     ? check.integer("steps", options.steps, 0, 2 ** 40)
     : Math.round(check.positive("tEnd", options.tEnd ?? 10) / dt);
+  if (!(steps <= 2 ** 40)) throw new RangeError(`tEnd/dt must be ≤ 2⁴⁰ steps, got ${steps}`);
   const recordEvery = check.integer("recordEvery", options.recordEvery ?? Math.max(1, Math.round(steps / 500)), 1, 2 ** 31 - 1);
   checkRunCallbacks(options);
   return { steps, recordEvery };
@@ -573,7 +663,8 @@ class Recorder {
 }
 
 /** The run as a generator that yields after each recorded chunk, so sync and async drivers share it. */
-function* runLoop(options: PerceptronRunOptions): Generator<void, PerceptronResult> {
+function* runLoop(options: PerceptronRunOptions | undefined): Generator<void, PerceptronResult> {
+  options = check.options("simulatePerceptron", options, RUN_KEYS);
   const model = modelOptions(options);
   const sim = new Perceptron(model);
   try {
@@ -603,12 +694,12 @@ function* runLoop(options: PerceptronRunOptions): Generator<void, PerceptronResu
  * const r = simulatePerceptron({ n: 1000, rule: "hebbian", tEnd: 5, seed: 3 });
  * r.epsilon.at(-1); // ≈ steady-state ε
  */
-export function simulatePerceptron(options: PerceptronRunOptions = {}): PerceptronResult {
+export function simulatePerceptron(options?: PerceptronRunOptions): PerceptronResult {
   return driveSync(runLoop(options));
 }
 
 /** {@link simulatePerceptron}, yielding to the event loop about every 30 ms so pages and progress bars stay live. */
-export async function runPerceptron(options: PerceptronRunOptions = {}): Promise<PerceptronResult> {
+export async function runPerceptron(options?: PerceptronRunOptions): Promise<PerceptronResult> {
   return driveAsync(runLoop(options));
 }
 
@@ -631,11 +722,32 @@ export interface HebbianParams {
  * ε_∞ = (1/π) arccos(ν̃√(2/π) / √(2ν̃²/π + kD))  (spec §1). ε_∞(ν̃ = 3, k = 1, D = 1) = 0.1260.
  */
 export function hebbianEpsilon(params: HebbianParams): number {
-  const nuTilde = check.nonNegative("nuTilde", params.nuTilde);
-  const k = check.positive("k", params.k ?? 1);
-  const D = check.nonNegative("D", params.D ?? 1);
-  const signal = nuTilde * Math.sqrt(2 / Math.PI);
-  return Math.acos(signal / Math.sqrt(signal * signal + k * D)) / Math.PI;
+  const p = check.options("hebbianEpsilon", params, ["nuTilde", "k", "D"]);
+  const nuTilde = analyticParam("nuTilde", p.nuTilde, 0);
+  const k = analyticParam("k", p.k ?? 1, ANALYTIC_MIN);
+  const D = analyticParam("D", p.D ?? 1, 0);
+  return angleOfSignal(nuTilde * Math.sqrt(2 / Math.PI), Math.sqrt(k * D));
+}
+
+/** Smallest and largest values the analytic formulas take (their squares and ratios stay inside f64). */
+const ANALYTIC_MIN = 1e-50;
+const ANALYTIC_MAX = 1e50;
+
+/** A parameter of the analytic formulas: a number in [min, 10⁵⁰] (min is 0 or 10⁻⁵⁰). */
+function analyticParam(name: string, value: unknown, min: number): number {
+  const x = check.finite(name, value);
+  if (!(x >= min && x <= ANALYTIC_MAX)) throw new RangeError(`${name} must be in [${min}, ${ANALYTIC_MAX}], got ${x}`);
+  return x;
+}
+
+/**
+ * ε = arccos(s/√(s² + σ²))/π for the mean-field signal s = ν̃√(2/π) and noise σ; written with
+ * hypot so large values do not overflow. No signal (s = 0) means w carries no direction: ε = ½,
+ * the library's convention for w = 0, also when σ = 0.
+ */
+function angleOfSignal(signal: number, noise: number): number {
+  if (signal === 0) return 0.5;
+  return Math.acos(signal / Math.hypot(signal, noise)) / Math.PI;
 }
 
 /** Parameters of {@link hebbianEpsilonEM}. */
@@ -647,16 +759,17 @@ export interface HebbianEMParams { n: number; nu: number; dt: number; batch: num
  * The blog's parameters (n = 10⁴, k = 1, ν = 300, Δt = 10⁻³, B = 30) give 0.1859.
  */
 export function hebbianEpsilonEM(params: HebbianEMParams): number {
-  const n = check.positive("n", params.n);
-  const nu = check.nonNegative("nu", params.nu);
-  const dt = check.positive("dt", params.dt);
-  const B = check.positive("batch", params.batch);
-  const k = check.positive("k", params.k ?? 1);
-  const D = check.nonNegative("D", params.D ?? 1);
-  if (!(k * dt < 2)) throw new RangeError("dt must satisfy k·dt < 2");
-  const variance = (2 * D * dt + (dt * dt * nu * nu) / B) / (2 * k * dt - k * k * dt * dt);
-  const signal = (nu / Math.sqrt(n)) * Math.sqrt(2 / Math.PI);
-  return Math.acos(signal / Math.sqrt(signal * signal + k * k * variance)) / Math.PI;
+  const p = check.options("hebbianEpsilonEM", params, ["n", "nu", "dt", "batch", "k", "D"]);
+  const n = check.integer("n", p.n, 1, 2 ** 53);
+  const nu = analyticParam("nu", p.nu, 0);
+  const dt = analyticParam("dt", p.dt, ANALYTIC_MIN);
+  const B = check.integer("batch", p.batch, 1, 2 ** 53);
+  const k = analyticParam("k", p.k ?? 1, ANALYTIC_MIN);
+  const D = analyticParam("D", p.D ?? 1, 0);
+  if (!(k * dt < 2)) throw new RangeError(`dt must satisfy k·dt < 2, got k·dt = ${k * dt}`);
+  // σ_w² = (2DΔt + Δt²ν²/B)/(kΔt(2 − kΔt)), with Δt cancelled once so tiny Δt does not underflow.
+  const variance = (2 * D + (dt * nu * nu) / B) / (k * (2 - k * dt));
+  return angleOfSignal((nu / Math.sqrt(n)) * Math.sqrt(2 / Math.PI), k * Math.sqrt(variance));
 }
 
 /**
@@ -665,11 +778,16 @@ export function hebbianEpsilonEM(params: HebbianEMParams): number {
  * efficiency η = I/(ΔS + Q_n) ≤ 1 (≈ 0.082 at ν̃ = 3, k = D = 1).
  */
 export function hebbianTransient(params: HebbianParams): { heat: number; entropyChange: number; information: number; efficiency: number } {
-  const nuTilde = check.nonNegative("nuTilde", params.nuTilde);
-  const k = check.positive("k", params.k ?? 1);
-  const D = check.positive("D", params.D ?? 1);
+  const p = check.options("hebbianTransient", params, ["nuTilde", "k", "D"]);
+  const nuTilde = analyticParam("nuTilde", p.nuTilde, 0);
+  const k = analyticParam("k", p.k ?? 1, ANALYTIC_MIN);
+  const D = analyticParam("D", p.D ?? 1, ANALYTIC_MIN);
   const heat = (nuTilde * nuTilde) / (Math.PI * k);
-  const entropyChange = 0.5 * Math.log(1 + (2 * nuTilde * nuTilde) / (Math.PI * k * D));
+  const entropyChange = 0.5 * Math.log1p((2 * nuTilde * nuTilde) / (Math.PI * k * D));
   const information = mutualInformation(hebbianEpsilon({ nuTilde, k, D }));
-  return { heat, entropyChange, information, efficiency: information / (entropyChange + heat) };
+  // At ν̃ → 0 all three vanish like ν̃²: I ≈ 4ν̃²/(π³kD), ΔS ≈ ν̃²/(πkD), Q_n = ν̃²/(πk), so η tends
+  // to 4/(π²(1 + D)). Below ν̃ = 10⁻⁴, ln 2 − S(ε) loses more digits to cancellation (relative
+  // error ~10⁻¹⁶/I) than the limit's O(ν̃²) error, so the limit is returned there.
+  const efficiency = nuTilde < 1e-4 ? 4 / (Math.PI * Math.PI * (1 + D)) : information / (entropyChange + heat);
+  return { heat, entropyChange, information, efficiency };
 }

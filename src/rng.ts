@@ -9,7 +9,7 @@
 import { WasmInstance } from "./core/instance.js";
 import type { Backend } from "./core/loader.js";
 import { scratchInstance } from "./core/scratch.js";
-import { integer, knownKeys, seed as checkSeed, seedWords } from "./core/validate.js";
+import { backend as checkBackend, integer, options as checkOptions, seed as checkSeed, seedWords } from "./core/validate.js";
 
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.
@@ -50,10 +50,10 @@ export class Rng {
   readonly #buffer: number;
 
   constructor(options: RngOptions = {}) {
-    knownKeys("Rng", options, RNG_KEYS);
+    options = checkOptions("Rng", options, RNG_KEYS);
     const base = checkSeed("seed", options.seed ?? 0);
-    this.seed = options.stream === undefined ? base : streamSeed(base, options.stream);
-    this.#wasm = new WasmInstance("Rng", options.backend);
+    this.seed = options.stream === undefined ? base : streamSeed(base, integer("stream", options.stream, 0, 2 ** 32 - 1));
+    this.#wasm = new WasmInstance("Rng", checkBackend(options.backend));
     const [hi, lo] = seedWords(this.seed);
     this.#state = this.#wasm.alloc(32, "Rng state");
     this.#wasm.exports.rng_seed(this.#state, hi, lo);

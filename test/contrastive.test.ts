@@ -1,14 +1,37 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  convolveWrap, curveMetrics, ecoliKernel, feedbackKernel, kernelMoments, normalizeKernel, piecewiseLinearFit3, sawtooth,
+  convolveWrap, curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, kernelMoments, normalizeKernel, piecewiseLinearFit3, sawtooth,
   sawtoothResponse, sineKernel, weightUpdate, weightUpdateCurve,
 } from "../src/contrastive.js";
-import { refConvolveWrap } from "../src/ref/contrastive.js";
+import { refConvolveWrap, refSawtooth, refThresholdedTrapezoid, refWeightUpdate } from "../src/ref/contrastive.js";
+import { scratch } from "../src/core/scratch.js";
 import { Rng } from "../src/rng.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/contrastive.json", import.meta.url), "utf8"));
+
+// First in the file, on a fresh scratch region: the calls after the refusal must grow it.
+describe("one refused call leaves the shared scratch memory sound (issue #9 §2)", () => {
+  it("the issue's sequence: a refused sawtoothResponse, then the valid calls give the right values", () => {
+    const kernel = { values: Float64Array.of(0.5), dt: 0.01 };
+    expect(() => sawtoothResponse({ kernel, tauFast: 2 ** 31, tauSlow: 0.5 })).toThrow(RangeError);
+    // An allocation refused inside the scratch region itself (2 GiB > what is left), as the old
+    // failure was: the region must keep its previous block and size.
+    expect(() => scratch([2 ** 31], "a test's oversized block")).toThrow(/needs 2.00 GiB of wasm memory/);
+    // One tap K = ½: r[i] = dt·½·φ[i], φ the unit sawtooth on t = i·dt (single products, exact up to
+    // one rounding each: 1e-15 of |r| ≤ 0.005).
+    const phi = refSawtooth(1000, 0.5, 1, 0, 0.01);
+    assertClose(sawtoothResponse({ kernel, tauFast: 1000, tauSlow: 0.5 }), phi.map((p) => 0.005 * p), { atol: 1e-17 });
+    const rng = new Rng({ seed: 32 });
+    for (const [n, taps] of [[4000, 256], [6000, 512]]) {
+      const s = Float64Array.from(rng.uniform(n), (u) => Math.floor(17 * u) - 8), k = Float64Array.from(rng.uniform(taps), (u) => Math.floor(17 * u) - 8);
+      // Integer data: the reference is exact; the FFT's round-off is < 1e-9 here (18·log2 B·ε·Σ|K|·max|s|).
+      assertClose(convolveWrap(s, k, { method: "fft" }), refConvolveWrap(s, k, 0), { atol: 1e-9 });
+      assertClose(convolveWrap(s, k, { method: "direct" }), refConvolveWrap(s, k, 0), { atol: 0 });
+    }
+  });
+});
 
 describe("circular convolution", () => {
   for (const backend of BACKENDS) {
@@ -104,10 +127,13 @@ describe("kernels and the weight update", () => {
     expect(() => weightUpdate({ kernel, dt: Number.NaN, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 })).toThrow(/must equal the kernel's dt/);
   });
 
-  it("dt defaults to the kernel's", () => {
-    const kernel = sineKernel(), protocol = { kernel, tauFast: 0.1, tauSlow: 0.9, amplitude: 30, mean: 2, theta: 0.01 };
-    expect(weightUpdate(protocol)).toBe(weightUpdate({ ...protocol, dt: kernel.dt }));
-    expect(weightUpdate(protocol)).not.toBe(0);
+  it("with dt and alignment left out, Δw is the term-by-term reference on the kernel's grid, SciPy-aligned", () => {
+    const kernel = sineKernel(), protocol = { tauFast: 0.1, tauSlow: 0.9, amplitude: 30, mean: 2, theta: 0.01 };
+    const expected = refWeightUpdate(kernel.values, kernel.dt, protocol, Math.floor(kernel.values.length / 2));
+    // N = 100 samples of |c| ≤ 0.3·30·0.01·Σ|K| ≲ 0.6, summed in another order (run sums over prefix
+    // sums against the reference's direct convolution): rounding ≲ N·ε·dt·max|c| ≈ 1e-16, so 1e-13.
+    // The causal alignment gives 0.04718 instead of 0.04542 here, and any other dt another grid.
+    assertClose(weightUpdate({ kernel, ...protocol }), expected, { atol: 1e-13 });
   });
 });
 
@@ -216,10 +242,15 @@ describe("the sawtooth response and Δw by crossings (the fast paths of weightUp
         // Rounding of two sums of ≤ N terms of size ≤ |offset| + |A|·max|r| (N ≤ 3335): ≤ 2N·ε of
         // dt·N·(|offset| + |A|·max|r|), i.e. ≲ 1e-12 of that scale. One sample passing on one side and
         // not the other would change Δw by ≥ dt·θ/2 (θ > 0), far above it: decisions are identical.
+        // A sample passing on one side and not the other would change Δw by ≥ dt·θ/2, above this
+        // tolerance for every case here (1e-12·scale < dt·θ/2 when θ > 0): decisions are identical.
         amplitudes.forEach((A, k) => {
           const scale = dt * r.length * (Math.abs(offset) + Math.abs(A) * rMax);
           assertClose(fast[k], direct[k], { atol: 1e-12 * scale });
-          if (theta > 0) expect(1e-12 * scale).toBeLessThan((dt * theta) / 2);
+          // The plain-TS trapezoid of g_θ over c_i = offset + A·r_i, for the first 8 amplitudes (the
+          // edge ones sit within an ulp of ±θ, where the ulps by which this test's plain ΣK differs
+          // from the library's compensated one decide).
+          if (k < 8) assertClose(fast[k], refThresholdedTrapezoid(Array.from(r, (ri) => offset + A * ri), theta, dt), { atol: 1e-12 * scale });
         });
       }
     }
@@ -244,3 +275,158 @@ describe("the sawtooth response and Δw by crossings (the fast paths of weightUp
   });
 });
 
+
+describe("Δw with an offset and the default alignment, against SciPy (Fig. 5C's protocol)", () => {
+  const w = fixtures.weightUpdateOffset;
+  const kernel = ecoliKernel({ area: w.area, dt: w.dt });
+  const amplitudes = w.updates.map((u: { amplitude: number }) => u.amplitude);
+  const base = { kernel, tauFast: w.tauFast, tauSlow: w.tauSlow, mean: w.mean, theta: w.theta, amplitudes };
+  // I = 0.05, s̄ = 25: u carries the offset s̄·dt·ΣK ≈ I·s̄ = 1.25 (Eq. 10). The same f64 samples as
+  // SciPy summed in another order, so the same samples pass θ: observed ≤ 2e-15 relative, hence 1e-12.
+  // What this tolerance would catch: the offset off by 1 % moves Δw by ≈ 0.0125 (≥ 6e-4 relative); one
+  // sample passing θ wrongly by ≥ dt·θ/2 = 3.7e-4 (≥ 6e-6); the other alignment by ≥ 1.5e-4 relative
+  // (the trapezoid's half-weight end samples move to other points of the period).
+  for (const method of ["direct", "crossings"] as const) {
+    it(`${method}: alignment left out is the authors' SciPy alignment; "causal" is rolled by ⌊L/2⌋`, () => {
+      const scipy = weightUpdateCurve({ ...base, method });
+      const causal = weightUpdateCurve({ ...base, method, alignment: "causal" });
+      w.updates.forEach((u: { dwScipy: number; dwCausal: number }, i: number) => {
+        assertClose(scipy[i], u.dwScipy, { rtol: 1e-12 });
+        assertClose(causal[i], u.dwCausal, { rtol: 1e-12 });
+      });
+    });
+  }
+
+  it("weightUpdate (one amplitude) defaults the same way", () => {
+    const u = w.updates[1];
+    const { amplitudes: _, ...protocol } = base;
+    assertClose(weightUpdate({ ...protocol, amplitude: u.amplitude }), u.dwScipy, { rtol: 1e-12 });
+  });
+
+  it("sawtoothResponse left unaligned is the SciPy-centred reference convolution; convolveWrap's default is causal", () => {
+    const k = { values: new Rng({ seed: 31 }).normal(37), dt: 0.01 };
+    const phi = refSawtooth(0.7, 1.3, 1, 0, k.dt);
+    // 200 samples, 37 taps of |K| ≲ 3, |φ| ≤ 1: both sums round by ≲ L·ε·dt·Σ|K| ≈ 1e-15.
+    assertClose(sawtoothResponse({ kernel: k, tauFast: 0.7, tauSlow: 1.3 }), refConvolveWrap(phi, k.values, 18, k.dt), { atol: 1e-13 });
+    assertClose(convolveWrap(phi, k.values, { scale: k.dt }), refConvolveWrap(phi, k.values, 0, k.dt), { atol: 1e-13 });
+  });
+});
+
+describe("every size is bounded up front (issue #9 §3)", () => {
+  const LIMIT = /more than the limit 2\^25 = 33554432/;
+  const quickly = (f: () => unknown, message: RegExp) => {
+    const t = performance.now();
+    expect(f).toThrow(message);
+    expect(performance.now() - t).toBeLessThan(200); // refused before any work or allocation
+  };
+
+  it("the calls that never returned now refuse, naming the option", () => {
+    quickly(() => sawtooth({ tauFast: 0.1, tauSlow: 0.1, amplitude: 1, dt: 1e-300 }), /^dt \(1e-300\) gives \(tauFast \+ tauSlow\)\/dt = 2\.00e\+299 samples per period, more than the limit/);
+    quickly(() => sawtoothResponse({ kernel: { values: Float64Array.of(0.5), dt: 0.01 }, tauFast: 1.7e308, tauSlow: 0.5 }), /^tauFast \(1\.7e\+308\) and tauSlow \(0\.5\) give over 1\.8e308 samples per period on the kernel's grid \(kernel\.dt = 0\.01\), more than the limit 2\^25/);
+    quickly(() => weightUpdateCurve({ kernel: ecoliKernel({ area: 0 }), tauFast: 1e16, tauSlow: 1, theta: 1, amplitudes: [1] }), /^tauFast \(10000000000000000\) and tauSlow \(1\) give 1\.00e\+20 samples per period on the kernel's grid \(kernel\.dt = 0\.0001\)/);
+    quickly(() => weightUpdate({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 1e16, amplitude: 1, theta: 1 }), /^tauSlow \(10000000000000000\) and tauFast \(1\)/);
+    quickly(() => sawtooth({ tauFast: 1e300, tauSlow: 1e300, amplitude: 1, dt: 1 }), LIMIT);
+  });
+
+  it("a tiny dt names dt (not \"Invalid typed array length\"), a long tMax names tMax", () => {
+    quickly(() => ecoliKernel({ area: 0, dt: 1e-300 }), /^dt \(1e-300\), with tMax = 1 by default, gives 1\.00e\+300 kernel samples, more than the limit 2\^25/);
+    quickly(() => ecoliKernel({ area: 0, tMax: 1e10 }), /^tMax \(10000000000\) over dt \(0\.0001\) gives 1\.00e\+14 kernel samples/);
+    quickly(() => exponentialKernel({ tau: 1, dt: 1e-300 }), /^dt \(1e-300\), with tMax = 10·tau/);
+    quickly(() => feedbackKernel({ kI: 1e-10 }), /^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 40, kI = 1e-10\) = 12000000000000 by default, gives 1\.20e\+17 kernel samples/);
+    expect(() => ecoliKernel({ area: 0, dt: 0.1, tMax: 0.01 })).toThrow(/^tMax \(0\.01\) over dt \(0\.1\) gives no kernel sample/);
+  });
+
+  it("work counts: direct passes, amplitudes, fit points", () => {
+    const kernel = { values: new Float64Array(1000), dt: 1e-4 };
+    const protocol = { kernel, tauFast: 100, tauSlow: 900, theta: 0 }; // N = 10⁷ samples
+    quickly(() => weightUpdateCurve({ ...protocol, amplitudes: new Float64Array(500), method: "direct" }), /^method "direct" with 500 amplitudes over 10000000 samples is 5\.00e\+9 sample passes \(use method "crossings"\), more than the limit 2\^32/);
+    quickly(() => weightUpdateCurve({ ...protocol, amplitudes: new Float64Array(2 ** 20 + 1) }), /^amplitudes has 1048577 entries, more than the limit 2\^20/);
+    const x = Float64Array.from({ length: 4097 }, (_, i) => i);
+    quickly(() => piecewiseLinearFit3(x, x), /^x has 4097 points .*more than the limit 2\^12 = 4096/);
+    quickly(() => curveMetrics(x, x, 1), /^amplitudes has 4097 points/);
+  });
+});
+
+describe("bad input is refused in the caller's words (issue #9 §4)", () => {
+  const kernel = sineKernel();
+  const protocol = { kernel, tauFast: 0.1, tauSlow: 0.9, amplitude: 1, theta: 0 };
+  const curve = { kernel, tauFast: 0.1, tauSlow: 0.9, theta: 0, amplitudes: [1] };
+
+  it("options: non-objects, null, unknown keys and backends", () => {
+    expect(() => convolveWrap(new Float64Array(10), new Float64Array(2), true as never)).toThrow(/^convolveWrap: options must be an object, got boolean/);
+    expect(() => sawtooth(5 as never)).toThrow(/^sawtooth: options must be an object/);
+    expect(() => sawtoothResponse([] as never)).toThrow(/^sawtoothResponse: options must be an object, got an array/);
+    expect(() => weightUpdate(null as never)).toThrow(/^weightUpdate: options must be an object, got null/);
+    expect(() => weightUpdateCurve({ ...curve, method: null } as never)).toThrow(/option "method" is null/);
+    expect(() => ecoliKernel({ area: 0, tmax: 2 } as never)).toThrow(/^ecoliKernel: unknown option "tmax"/);
+    expect(() => feedbackKernel((() => 0) as never)).toThrow(/^feedbackKernel: options must be an object, got function/);
+    expect(() => exponentialKernel({ tau: 1, dt: 0.1, amplitude: 1 } as never)).toThrow(/unknown option "amplitude"/);
+    expect(() => weightUpdate({ ...protocol, backend: "constructor" as never })).toThrow(/^backend must be one of "simd", "scalar", got "constructor"/);
+    expect(() => convolveWrap(new Float64Array(4), new Float64Array(2), { backend: "wasm" as never })).toThrow(/^backend must be one of/);
+    expect(() => sawtoothResponse({ kernel, tauFast: 0.1, tauSlow: 0.9, backend: 1 as never })).toThrow(/^backend must be one of/);
+    expect(() => weightUpdate({ ...protocol, dt: "0.01" as never })).toThrow(/^dt must be a number, got string/);
+    expect(() => weightUpdateCurve({ ...curve, amplitudes: ["1"] } as never)).toThrow(/^amplitudes\[0\] must be a number/);
+  });
+
+  it("convolveWrap with a { values, dt } kernel says what to pass", () => {
+    expect(() => convolveWrap(new Float64Array(20), kernel as never)).toThrow(/^kernel must be a Float64Array of taps; for a sampled kernel \{ values, dt \} pass kernel\.values, and \{ scale: kernel\.dt \}/);
+  });
+
+  it("curveMetrics names amplitudes and dw", () => {
+    const a = [0, 1, 2, 3, 4, 5, 6];
+    expect(() => curveMetrics(a, [1, 2, 3], 10)).toThrow(/^dw has 3 values, amplitudes has 7/);
+    expect(() => curveMetrics([0, 1, 2], [0, 1, 2], 10)).toThrow(/^amplitudes: a three-segment fit needs at least 6 points/);
+    expect(() => curveMetrics([0, 2, 1, 3, 4, 5], a.slice(0, 6), 10)).toThrow(/^amplitudes must be strictly increasing \(amplitudes\[2\] = 1 after 2\)/);
+    expect(() => curveMetrics(a, [0, 1, Number.NaN, 3, 4, 5, 6], 10)).toThrow(/^dw\[2\] must be finite/);
+    expect(() => curveMetrics(a, [0, 1, 1e300, 3, 4, 5, 6], 10)).toThrow(/^dw values are too large/);
+    expect(() => curveMetrics([-3, -2, -1, 0, 1, 2, 3], a, 10)).toThrow(/^amplitudes\[0\] must be ≥ 0/);
+    expect(() => curveMetrics(a, a, 0)).toThrow(/^aMax must be > 0/);
+    expect(() => curveMetrics(5 as never, a, 1)).toThrow(/^amplitudes must be an array or typed array of numbers/);
+    expect(curveMetrics(Float32Array.from(a), a, 10).fit.sse).toBe(0); // any typed array of numbers (here an exact line)
+  });
+
+  it("no NaN or ±∞ results: overflowing inputs are refused", () => {
+    expect(() => kernelMoments({ values: Float64Array.of(1e308, 1e308, 1e308), dt: 1 })).toThrow(/^kernel\.values are too large for kernel\.dt \(1\): the area or first moment overflows/);
+    expect(() => kernelMoments({ values: new Float64Array(0), dt: 1 })).toThrow(/^kernel\.values must not be empty/);
+    expect(() => kernelMoments({ values: [1, 2] as never, dt: 1 })).toThrow(/^kernel must be a sampled kernel/);
+    expect(() => kernelMoments({ values: Float64Array.of(1, 2), dt: 0 })).toThrow(/^kernel\.dt must be > 0/);
+    expect(() => normalizeKernel({ values: Float64Array.of(0, 1e-320), dt: 1 })).toThrow(/^kernel has first moment .*: scaling it to 1 overflows/);
+    expect(() => ecoliKernel({ area: 1e306 })).toThrow(/^area \(1e\+306\) and b \(20\) give a non-finite kernel sample/);
+    expect(() => exponentialKernel({ tau: 1e-310, dt: 1e-300, tMax: 1e-299 })).toThrow(/^tau \(1e-310\) and dt \(1e-300\) give a non-finite kernel sample K\[0\] = Infinity/);
+    // λ² overflows: roots from the scaled discriminant, r₂ ≈ −λ and r₁ = k_I/r₂ ≈ −3e-198, so the
+    // kernel is k_I at t = 0 and ≈ 0 after; its default tMax = 30/|r₁| is past any grid.
+    const sharp = feedbackKernel({ lambda: 1e200, tMax: 1e-3 });
+    expect(sharp.values[0]).toBe(300);
+    expect(sharp.values.every(Number.isFinite)).toBe(true);
+    expect(() => feedbackKernel({ lambda: 1e200 })).toThrow(/^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 1e\+200, kI = 300\) = 1e\+199 by default, gives 1\.00e\+203 kernel samples/);
+    // A denormal τ_f made dt/τ_f = ∞ and φ[0] = −½ + 0·∞ = NaN, which the threshold then dropped: Δw was
+    // a silent 1.2e-5 here.
+    expect(() => weightUpdate({ kernel: { values: Float64Array.of(0.5), dt: 0.01 }, tauFast: 5e-324, tauSlow: 1, amplitude: 1, theta: 0 })).toThrow(/^tauFast \(5e-324\) is too short for kernel\.dt \(0\.01\): dt\/tauFast overflows/);
+    expect(() => sawtooth({ tauFast: 1, tauSlow: 1, amplitude: 1.7e308, mean: 1.7e308, dt: 0.5 })).toThrow(/^amplitude \(1\.7e\+308\) and mean \(1\.7e\+308\) give a sample/);
+    expect(() => convolveWrap(Float64Array.of(1e308, 1e308), Float64Array.of(1e308, 1))).toThrow(/^signal, kernel and scale \(1\) give a non-finite convolution c\[0\]/);
+    expect(() => convolveWrap(Float64Array.of(1e300, 1), Float64Array.of(1), { scale: 1e10 })).toThrow(/non-finite convolution/);
+    expect(() => sawtoothResponse({ kernel: { values: Float64Array.of(1.7e308, 1.7e308), dt: 1 }, tauFast: 2, tauSlow: 2 })).toThrow(/^kernel\.values are too large: the response/);
+    expect(() => weightUpdate({ ...protocol, amplitude: 1.7e308, theta: 0, kernel: { values: Float64Array.of(1e10), dt: 0.01 } })).toThrow(/^amplitude \(1\.7e\+308\) with mean 0 gives a non-finite Δw/);
+    expect(() => weightUpdateCurve({ ...curve, mean: 1.7e308, kernel: { values: Float64Array.of(1e10), dt: 0.01 } })).toThrow(/^mean \(1\.7e\+308\) times the kernel's area overflows/);
+  });
+
+  it("a single-sample kernel spans no interval: area and first moment 0 (scipy.integrate.trapezoid of one point)", () => {
+    expect(kernelMoments({ values: Float64Array.of(3), dt: 0.1 })).toEqual({ area: 0, firstMoment: 0 });
+  });
+});
+
+describe("curve metrics of an exact three-segment curve (closed form)", () => {
+  it("offset = the right segment's intercept, dynamic range = A_max/(its left breakpoint)", () => {
+    // Δw = 0 up to A = 15, slope 0.2 to A = 30, then Δw = A − 27 (slope 1): in units of A_max = 100
+    // the right segment is y = x − 0.27 and starts at x = 0.3, so offset −0.27 and range 1/0.3.
+    const amplitudes = Array.from({ length: 101 }, (_, i) => 0.75 * i);
+    const dw = amplitudes.map((A) => (A <= 15 ? 0 : A <= 30 ? 0.2 * (A - 15) : A - 27));
+    const { offset, dynamicRange, fit } = curveMetrics(amplitudes, dw, 100);
+    expect(fit.breakpoints).toEqual([0.15, 0.3]);
+    // Exact data: only the normal equations' round-off (cond ≲ 1e6 here), hence 1e-9.
+    assertClose(offset, -0.27, { atol: 1e-9 });
+    assertClose(dynamicRange, 1 / 0.3, { rtol: 1e-9 });
+    // A right slope outside (0.75, 1.25) gives A_min = A_max: range 1.
+    expect(curveMetrics(amplitudes, dw.map((v, i) => (amplitudes[i] > 30 ? 0.3 + 2 * (amplitudes[i] - 30) : v)), 100).dynamicRange).toBe(1);
+  });
+});

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { crc32 as zlibCrc32 } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  EqProp, loadParameters, memoryOperator, mnistSineKernel, rampSchedule, resolveEqPropConfig, saveParameters,
-  type EqPropOptions, type EqPropParameters,
+  crc32, EqProp, EQPROP_FORMAT_VERSION, EqPropDivergedError, loadParameters, memoryOperator, mnistSineKernel, rampSchedule,
+  resolveEqPropConfig, saveParameters, type EqPropOptions, type EqPropParameters,
 } from "../src/eqprop.js";
 import { loadMnist } from "../src/mnist.js";
 import {
@@ -410,11 +411,115 @@ describe("saving and loading", () => {
     new DataView(bumped.buffer).setUint32(4, 99, true);
     expect(() => net.load(bumped)).toThrow(/version 99/);
     expect(() => net.load(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);
+    expect(() => net.load(Uint8Array.from([...bytes, 0, 0, 0, 0]))).toThrow(/4 unexpected trailing bytes/);
     expect(() => loadParameters(new Uint8Array(8))).toThrow(/magic/);
+    expect(() => loadParameters(bytes.subarray(0, 10))).toThrow(/truncated/);
+    expect(() => loadParameters([1, 2] as never)).toThrow(TypeError);
     const p = loadParameters(saveParameters(net.parameters(), { epoch: 4 }));
     expect(p.epoch).toBe(4);
+    expect(p.formatVersion).toBe(2);
     net.dispose();
     wide.dispose();
+  });
+
+  it("writes format 2: the documented layout with a CRC-32 trailer (checked against zlib)", () => {
+    expect(EQPROP_FORMAT_VERSION).toBe(2);
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926); // the CRC-32 check value
+    const random = Uint8Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 24);
+    expect(crc32(random)).toBe(zlibCrc32(random));
+    const net = new EqProp({ ...SMALL });
+    const p = net.parameters();
+    const bytes = saveParameters(p, { epoch: 7, config: { a: 1 } });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect([0, 4, 8, 12, 16, 20, 24].map((at) => view.getUint32(at, true))).toEqual([0x50454c54, 2, 7, 3, 7, 5, 3]);
+    const headerLength = view.getUint32(28, true);
+    expect(JSON.parse(new TextDecoder().decode(bytes.subarray(32, 32 + headerLength)))).toEqual({ version: VERSION, config: { a: 1 } });
+    const dataAt = 32 + Math.ceil(headerLength / 4) * 4;
+    expect(view.getFloat32(dataAt, true)).toBe(p.weights[0][0]);
+    expect(bytes.length).toBe(dataAt + 4 * (35 + 15 + 5 + 3) + 4);
+    expect(view.getUint32(bytes.length - 4, true)).toBe(zlibCrc32(bytes.subarray(0, bytes.length - 4)));
+    net.dispose();
+  });
+
+  it("refuses a file with any byte changed (checksum), naming the corruption", () => {
+    const net = new EqProp({ ...SMALL });
+    const bytes = net.save();
+    const headerLength = new DataView(bytes.buffer).getUint32(28, true);
+    // A weight byte (the issue's case), a header byte, the epoch, and the checksum itself.
+    for (const at of [32 + Math.ceil(headerLength / 4) * 4 + 9, 40, 8, bytes.length - 1]) {
+      const flipped = bytes.slice();
+      flipped[at] ^= 0x10;
+      expect(() => net.load(flipped), `byte ${at}`).toThrow(/corrupt: their CRC-32 is 0x[0-9a-f]{8}, the file records 0x[0-9a-f]{8}/);
+    }
+    expect(net.epoch).toBe(0);
+    net.dispose();
+  });
+
+  /** A file in the documented layout, written here independently of saveParameters (version 1: no CRC; 2: zlib's CRC-32). */
+  function writeFile(version: 1 | 2, p: EqPropParameters, epoch: number, header: string): Uint8Array {
+    const h = new TextEncoder().encode(header), pad = (4 - (h.length % 4)) % 4;
+    const floats = [...p.weights, ...p.biases].flatMap((a) => Array.from(a));
+    const words = [0x50454c54, version, epoch, p.layers.length, ...p.layers, h.length];
+    const bytes = new Uint8Array(4 * words.length + h.length + pad + 4 * floats.length + (version === 2 ? 4 : 0));
+    const view = new DataView(bytes.buffer);
+    words.forEach((w, i) => view.setUint32(4 * i, w, true));
+    bytes.set(h, 4 * words.length);
+    floats.forEach((x, i) => view.setFloat32(4 * words.length + h.length + pad + 4 * i, x, true));
+    if (version === 2) view.setUint32(bytes.length - 4, zlibCrc32(bytes.subarray(0, bytes.length - 4)), true);
+    return bytes;
+  }
+
+  it("still reads version 1 files (no checksum), with the same checks on their contents", () => {
+    const net = new EqProp({ ...SMALL });
+    const p = net.parameters();
+    const v1 = writeFile(1, p, 5, JSON.stringify({ version: "0.1.0", config: null }));
+    const got = loadParameters(v1);
+    expect(got).toMatchObject({ epoch: 5, formatVersion: 1, header: { version: "0.1.0", config: null } });
+    got.parameters.weights.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(p.weights[l])));
+    const nan = { ...p, weights: [p.weights[0].map((x, i) => (i === 12 ? Number.NaN : x)), p.weights[1]] };
+    expect(() => loadParameters(writeFile(1, nan, 5, "{}"))).toThrow(/weights\[0\]\[12\] is NaN; refusing/);
+    expect(() => loadParameters(writeFile(2, nan, 5, "{}"))).toThrow(/weights\[0\]\[12\] is NaN/); // a valid checksum does not excuse it
+    const inf = { ...p, biases: [p.biases[0], Float32Array.of(0, Number.POSITIVE_INFINITY, 0)] };
+    expect(() => net.load(writeFile(1, inf, 5, "{}"))).toThrow(/biases\[1\]\[1\] is Infinity/);
+    net.dispose();
+  });
+
+  it("a header that is not JSON is a RangeError naming the header, not a SyntaxError", () => {
+    const net = new EqProp({ ...SMALL });
+    const p = net.parameters();
+    for (const version of [1, 2] as const) {
+      const broken = writeFile(version, p, 0, '{"version": "0.1.0", "config": {');
+      let error: unknown;
+      try { loadParameters(broken); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toMatch(/the JSON header \(32 bytes from byte 32\) cannot be read/);
+    }
+    const notUtf8 = writeFile(2, p, 0, "{}");
+    notUtf8[32] = 0xff; // not UTF-8 at all
+    notUtf8.set(new Uint8Array(new Uint32Array([zlibCrc32(notUtf8.subarray(0, notUtf8.length - 4))]).buffer), notUtf8.length - 4);
+    expect(() => loadParameters(notUtf8)).toThrow(/JSON header .* cannot be read/);
+    net.dispose();
+  });
+
+  it("saveParameters refuses an epoch it could not read back, and non-finite or misshapen parameters", () => {
+    const net = new EqProp({ ...SMALL });
+    const p = net.parameters();
+    expect(() => saveParameters(p, { epoch: -1 })).toThrow(/meta.epoch must be in \[0, 4294967295\], got -1/);
+    expect(() => saveParameters(p, { epoch: 2 ** 32 })).toThrow(/meta.epoch/);
+    expect(() => saveParameters(p, { epoch: 1.5 })).toThrow(/meta.epoch must be an integer/);
+    expect(() => saveParameters(p, {} as never)).toThrow(/meta.epoch is required/);
+    expect(() => saveParameters(p, null as never)).toThrow(/saveParameters meta: options must be an object/);
+    expect(loadParameters(saveParameters(p, { epoch: 2 ** 32 - 1 })).epoch).toBe(2 ** 32 - 1);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => saveParameters(p, { epoch: 0, config: cyclic })).toThrow(/meta.config cannot be written as JSON/);
+    expect(() => saveParameters({ ...p, biases: [p.biases[0]] }, { epoch: 0 })).toThrow(/parameters.biases must be an array of 2/);
+    expect(() => saveParameters({ ...p, layers: [7, 5, 3.5] }, { epoch: 0 })).toThrow(/layers\[2\] must be an integer/);
+    p.weights[1][3] = Number.NaN;
+    expect(() => saveParameters(p, { epoch: 0 })).toThrow(/parameters.weights\[1\]\[3\] is NaN/);
+    net.epoch = -1;
+    expect(() => net.save()).toThrow(/meta.epoch/);
+    net.dispose();
   });
 });
 
@@ -433,7 +538,9 @@ describe("bad input", () => {
     // 784 × 800 000 f32 weights need 2.5 GB, more than wasm's 2 GiB: refused before anything is allocated.
     expect(() => new EqProp({ layers: [784, 800000, 10] })).toThrow(/need .* of wasm memory/);
     const layers = [7, 5, 3];
-    expect(() => new EqProp({ layers }, { train: { images: new Float32Array(13), labels: [0] } })).toThrow(/train.images.*multiple of the input size 7/);
+    expect(() => new EqProp({ layers }, { train: { images: new Float32Array(13), labels: [0, 0] } })).toThrow(/train.images.*multiple of the input size 7/);
+    // One whole row per label, of another width than layers[0]: the layer size is at fault, not the labels.
+    expect(() => new EqProp({ layers }, { train: { images: new Float32Array(13), labels: [0] } })).toThrow(/^layers\[0\] = 7 does not match.*13 pixels/);
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(7), labels: [3] } })).toThrow(/train.labels\[0\] = 3 is outside 0–2/);
     expect(() => new EqProp({ layers }, { train: { images: new Float32Array(7).fill(2), labels: [0] } })).toThrow(/pixels must lie in \[0, 1\]/);
     expect(() => new EqProp({ layers }, { test: { images: new Float32Array(14), labels: [0] } })).toThrow(/test.labels has 1 entries for 2 images/);
@@ -447,14 +554,286 @@ describe("bad input", () => {
   });
 });
 
-describe("divergence", () => {
-  it("an epoch whose update makes a parameter non-finite throws and is not counted", () => {
-    // One mini-batch per epoch, so the check at the end of the epoch is the one that fires; a rate of
-    // 1e300 is Infinity once in f32.
-    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: toyData(4, 7, 3, 5) });
-    expect(() => net.trainEpoch()).toThrow(/training diverged/);
-    expect(net.epoch).toBe(0);
+describe("options", () => {
+  it("refuses options that are not plain objects, null values and bad backends, naming them", () => {
+    for (const bad of [true, 5, [], () => 0, null]) {
+      expect(() => new EqProp(bad as never)).toThrow(/EqProp: options must be an object/);
+      expect(() => resolveEqPropConfig(bad as never)).toThrow(TypeError);
+    }
+    expect(() => new EqProp({ seed: null } as never)).toThrow(/option "seed" is null/);
+    expect(() => new EqProp({ memory: null } as never)).toThrow(/option "memory" is null/);
+    expect(() => new EqProp({ memory: 5 } as never)).toThrow(/memory: options must be an object/);
+    expect(() => new EqProp({ memory: { kernel: null } } as never)).toThrow(/memory: option "kernel" is null/);
+    expect(() => new EqProp({ backend: "constructor" } as never)).toThrow(/backend must be one of/);
+    expect(() => resolveEqPropConfig({ backend: "wasm" } as never)).toThrow(/backend/);
+    expect(() => new EqProp({ layers: [7, 5, 3] }, null as never)).toThrow(/EqProp data: options must be an object/);
+    expect(() => new EqProp({ layers: [7, 5, 3] }, { training: {} } as never)).toThrow(/unknown option "training"/);
+    expect(() => new EqProp({ layers: new Array(65).fill(2) })).toThrow(/at most 64 layers/);
+    const net = new EqProp({ layers: [7, 5, 3] }, { train: toyData(4, 7, 3, 1) });
+    expect(() => net.relax(new Float32Array(7), null as never)).toThrow(/relax: options must be an object/);
+    expect(() => net.relax(new Float32Array(7), { iterations: 2, steps: 3 } as never)).toThrow(/relax: unknown option "steps"/);
+    expect(() => net.relax(new Float32Array(7), { states: [0, 0, 0, 0, 0, 0, 0, 0] } as never)).toThrow(/states must be a Float32Array/);
+    expect(() => net.trainEpoch(true as never)).toThrow(/trainEpoch: options must be an object/);
+    expect(() => net.trainEpoch({ onprogress: () => 0 } as never)).toThrow(/unknown option "onprogress"/);
+    expect(net.epoch).toBe(0); // nothing was trained by the refused calls
     net.dispose();
+  });
+
+  it("loadMnist checks its options the same way", async () => {
+    await expect(loadMnist(null as never)).rejects.toThrow(/loadMnist: options must be an object/);
+    await expect(loadMnist({ seed: null } as never)).rejects.toThrow(/option "seed" is null/);
+    await expect(loadMnist({ train: 10, test: 10, sed: 1 } as never)).rejects.toThrow(/unknown option "sed"/);
+    await expect(loadMnist({ train: 1.5 })).rejects.toThrow(/train must be an integer/);
+  });
+
+  it("the input layer must match the data's width, and the error names layers (eqprop --layers 700,10)", () => {
+    // 25 digits of 784 pixels are also 28 rows of 700: the old check blamed the labels (25 for 28 images).
+    const images = new Float32Array(25 * 784), labels = new Array(25).fill(0);
+    const o = { learningRates: [0.1] };
+    expect(() => new EqProp({ ...o, layers: [700, 10] }, { train: { images, labels } })).toThrow(/^layers\[0\] = 700 does not match the data: train.images hold 25 images of 784 pixels/);
+    expect(() => new EqProp({ ...o, layers: [700, 10] }, { test: { images, labels } })).toThrow(/^layers\[0\] = 700.*test.images/);
+    expect(() => new EqProp({ ...o, layers: [784, 10] }, { train: { images, labels } })).not.toThrow();
+  });
+});
+
+describe("stable ranges of epsilon and beta", () => {
+  it("refuses epsilon ≥ 2, epsilon·(1 + 2β) ≥ 2 and β < 1e-6, naming the option", () => {
+    expect(() => new EqProp({ epsilon: 50 })).toThrow(/epsilon must be < 2, got 50/);
+    expect(() => new EqProp({ epsilon: 2 })).toThrow(RangeError);
+    expect(() => new EqProp({ epsilon: 1.5, beta: 0.5 })).toThrow(/beta must be below 1\/epsilon − 1\/2 = 0.1666.* got 0.5/);
+    expect(() => new EqProp({ beta: 1.5 })).toThrow(/beta must be below/); // 0.5·(1 + 3) = 2
+    expect(() => new EqProp({ beta: 1e-30 })).toThrow(/beta must be ≥ 0.000001, got 1e-30/);
+    expect(() => new EqProp({ beta: 1e-7 })).toThrow(/beta must be ≥/);
+    // Just inside: 1.5·(1 + 2·0.16) = 1.98 < 2; beta = 1e-6 exactly; 0.5·(1 + 2·1.49) = 1.99.
+    for (const o of [{ epsilon: 1.5, beta: 0.16 }, { beta: 1e-6 }, { beta: 1.49 }, { epsilon: 1.99, beta: 1e-6 }]) {
+      expect(() => resolveEqPropConfig({ ...o, layers: [7, 5, 3] })).not.toThrow();
+    }
+    const net = new EqProp({ layers: [7, 5, 3] });
+    expect(() => net.relax(new Float32Array(7), { beta: 1.5, labels: [0] })).toThrow(/beta must be below/);
+    expect(() => net.relax(new Float32Array(7), { beta: -1.5, labels: [0] })).toThrow(/beta must be below/); // |β| counts
+    net.dispose();
+  });
+
+  it("the bound is where the reference relaxation stops converging (one unit of curvature 1, then 1 + 2β)", () => {
+    // A single hidden unit with bias 0.5 and no weights: u ← clip(u − ε(u − 0.5)), error factor (1 − ε).
+    const p: RefParams = { layers: [1, 1, 1], weights: [Float64Array.of(0), Float64Array.of(0)], biases: [Float64Array.of(0.5), Float64Array.of(0.5)] };
+    const settle = (epsilon: number, beta: number) => {
+      const a = refRelax(p, [0], [0, 0], [0], beta, epsilon, 400), b = refRelax(p, [0], a, [0], beta, epsilon, 1);
+      return Math.abs(a[1] - b[1]); // the output unit's change over one more step
+    };
+    expect(settle(1.9, 0)).toBeLessThan(1e-9); // |1 − 1.9|^400 ≈ 5e-19
+    expect(settle(2.1, 0)).toBeGreaterThan(0.5); // grows by 1.1 per step until the clip: 0 ↔ 1
+    // Output unit nudged towards 0 with β = 0.25: curvature 1.5, so ε·1.5 < 2 needs ε < 4/3.
+    expect(settle(1.3, 0.25)).toBeLessThan(1e-9);
+    expect(settle(1.4, 0.25)).toBeGreaterThan(0.1);
+  });
+});
+
+describe("divergence", () => {
+  it("a non-finite update gives status \"diverged\", does not count the epoch, and blocks further use", () => {
+    // One mini-batch per epoch, so only the scan at the end of the epoch can see it; a rate of
+    // 1e300 is Infinity once in f32.
+    const data = toyData(4, 7, 3, 5);
+    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: data, test: data });
+    const m = net.trainEpoch();
+    expect(m).toMatchObject({ status: "diverged", epoch: 0, batches: 1, testError: null, testEnergy: null });
+    expect(Number.isFinite(m.trainEnergy) && Number.isFinite(m.trainError)).toBe(true);
+    expect(net.epoch).toBe(0);
+    expect(net.status).toBe("diverged");
+    expect(net.divergence).toMatchObject({ epoch: 1, batch: 1, reason: expect.stringMatching(/is (NaN|-?Infinity)/) });
+    for (const call of [() => net.trainEpoch(), () => net.trainBatch(0), () => net.relax(data.images), () => net.predict(data.images), () => net.evaluate(), () => net.save()]) {
+      expect(call).toThrow(EqPropDivergedError);
+    }
+    expect(() => net.trainEpoch()).toThrow(/diverged in mini-batch 1 of epoch 1: .*lower learningRates/);
+    net.dispose();
+  });
+
+  it("a divergence in the middle of an epoch stops it after that batch, with finite metrics and no progress report", () => {
+    const data = toyData(12, 7, 3, 5);
+    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: data });
+    const steps: number[] = [];
+    const m = net.trainEpoch({ onProgress: (p) => steps.push(p.step) });
+    // Batch 1 of 3 makes the parameters non-finite: checked after every update, so batch 2 never runs.
+    expect(m).toMatchObject({ status: "diverged", epoch: 0, batches: 1 });
+    expect(steps).toEqual([]);
+    expect(net.divergence).toMatchObject({ epoch: 1, batch: 1 });
+    expect(Number.isFinite(m.trainEnergy)).toBe(true);
+    net.dispose();
+  });
+
+  it("the check after each update sees a runaway past the first sum-of-squares chunk (2^22 values)", () => {
+    // W⁰ of 2100 × 2100 has 4.41e6 weights; only pixel 2000 is lit, so only row 2000 of W⁰ (indices
+    // 4 200 000 … 4 202 099, all in the second chunk) and the biases move, and W⁰ comes first in the check.
+    const images = new Float32Array(2100);
+    images[2000] = 1;
+    const net = new EqProp({ layers: [2100, 2100, 2], learningRates: [1e6, 0], batchSize: 1, randomBetaSign: false }, { train: { images, labels: [1] } });
+    expect(net.trainBatch(0, 1).status).toBe("diverged");
+    const [, index] = /^\|weights\[0\]\[(\d+)\]\| = .* exceeds maxParameter/.exec(net.divergence!.reason) ?? [];
+    expect(Math.floor(Number(index) / 2100)).toBe(2000);
+    net.dispose();
+  });
+
+  it("a finite runaway (learning rates 1e6) is reported as exceeding maxParameter", () => {
+    const data = toyData(40, 7, 3, 1);
+    const net = new EqProp({ layers: [7, 5, 3], batchSize: 4, learningRates: [1e6, 1e6] }, { train: data });
+    const m = net.trainEpoch();
+    expect(m.status).toBe("diverged");
+    expect(net.divergence!.reason).toMatch(/^\|(weights|biases)\[\d\]\[\d+\]\| = .* exceeds maxParameter \(1000\)$/);
+    // With the limit raised, the same run completes: the status comes from maxParameter alone.
+    const loose = new EqProp({ layers: [7, 5, 3], batchSize: 4, learningRates: [1e6, 1e6], maxParameter: 1e30 }, { train: data });
+    expect(loose.trainEpoch().status).toBe("completed");
+    net.dispose();
+    loose.dispose();
+  });
+
+  it("trainBatch reports divergence in its status; setParameters makes the network usable again", () => {
+    const data = toyData(8, 7, 3, 2);
+    const net = new EqProp({ ...SMALL, learningRates: [1e6, 1e6] }, { train: data });
+    const p0 = net.parameters();
+    const r = net.trainBatch(1, 1);
+    expect(r.status).toBe("diverged");
+    expect(net.divergence).toMatchObject({ epoch: 1, batch: 2 });
+    expect(Number.isFinite(r.energy)).toBe(true); // measured before the update, from checked parameters
+    expect(() => net.trainBatch(1, 1)).toThrow(EqPropDivergedError);
+    net.setParameters(p0);
+    expect(net.status).toBe("ready");
+    expect(Array.from(net.particles())).toEqual(new Array(2 * 4 * 8).fill(0)); // restarted from zero
+    expect(net.relax(data.images).every(Number.isFinite)).toBe(true);
+    net.dispose();
+  });
+
+  it("parameters beyond maxParameter are refused by setParameters, load and the initial range", () => {
+    const net = new EqProp({ ...SMALL, maxParameter: 2 });
+    const p = net.parameters();
+    p.biases[1][2] = 2.5;
+    expect(() => net.setParameters(p)).toThrow(/\|biases\[1\]\[2\]\| = 2.5 exceeds maxParameter \(2\)/);
+    expect(() => net.load(saveParameters(p, { epoch: 1 }))).toThrow(/exceeds maxParameter/);
+    // The widest Glorot range of 7-5-3 is W¹'s, √(6/8) = 0.866: initScale 3 would draw up to 2.60 > 2.
+    expect(() => new EqProp({ ...SMALL, maxParameter: 2, initScale: 3 })).toThrow(/initScale = 3 draws weights up to 2.59.*maxParameter \(2\)/);
+    expect(() => new EqProp({ ...SMALL, maxParameter: 2, initScale: 2.3 })).not.toThrow(); // 1.99
+    expect(() => new EqProp({ maxParameter: 0 })).toThrow(/maxParameter must be > 0/);
+    net.dispose();
+  });
+});
+
+describe("bounded work (no call runs unbounded)", () => {
+  const memory = resolveEqPropConfig({ variant: "memory" }).memory;
+  const quick = (f: () => unknown, pattern: RegExp) => {
+    const t0 = performance.now();
+    expect(f).toThrow(pattern);
+    // Refused up front: each refused call would allocate gigabytes or run for minutes; the checks take < 10 ms (1 s leaves room for a loaded CI).
+    expect(performance.now() - t0).toBeLessThan(1000);
+  };
+
+  it("rampSchedule and memoryOperator refuse huge or degenerate sizes, naming the option", () => {
+    quick(() => rampSchedule({ tauFast: 0.1, tauSlow: 0.9, rampSteps: 1e9 }), /memory.rampSteps must be in \[1, 1000\]/);
+    quick(() => rampSchedule({ tauFast: 0.1, tauSlow: Number.NaN, rampSteps: 8 }), /memory.tauSlow must be finite/);
+    quick(() => rampSchedule({ tauFast: 1.7e308, tauSlow: 1.7e308, rampSteps: 8 }), /period\) must be finite/);
+    quick(() => rampSchedule({ tauFast: 5e-324, tauSlow: 0.9, rampSteps: 8 }), /memory.tauFast\/memory.rampSteps .* too small/);
+    quick(() => rampSchedule(null as never), /rampSchedule: memory must be an object/);
+    quick(() => memoryOperator({ ...memory, gridPoints: 100000, rampSteps: 1000 }), /memory.gridPoints × \(2·memory.rampSteps \+ 1\) = 200100000/);
+    quick(() => memoryOperator({ ...memory, gridPoints: 100000, kernel: new Array(100000).fill(0.1) }), /memory.kernel \(100000 samples\)/);
+    quick(() => memoryOperator({ ...memory, gridPoints: 1e9 }), /memory.gridPoints must be in \[2, 100000\]/);
+    quick(() => memoryOperator({ ...memory, kernel: [Number.NaN] }), /memory.kernel\[0\] must be finite/);
+    quick(() => new EqProp({ variant: "memory", memory: { gridPoints: 100000, rampSteps: 1000 } }), /memory.gridPoints/);
+    quick(() => new EqProp({ variant: "memory", memory: { tauFast: 5e-324 } }), /memory.tauFast/);
+    expect(memoryOperator({ ...memory, gridPoints: 4000 }).length).toBe(4000 * 17); // a large legal size still builds
+  });
+
+  it("one mini-batch or one relax call is bounded (2^40 multiply-adds), naming the options", () => {
+    quick(() => new EqProp({ freeIterations: 1e6, batchSize: 1000 }), /one mini-batch would take .* lower freeIterations, clampedIterations, batchSize, layers/);
+    quick(() => new EqProp({ variant: "memory", clampedIterations: 1e6, batchSize: 1000 }), /memory.rampSteps, memory.gridPoints/);
+    const net = new EqProp({ layers: [784, 500, 10], batchSize: 1 });
+    quick(() => net.relax(new Float32Array(784 * 3000), { iterations: 1e6 }), /iterations = 1000000 on 3000 images/);
+    net.dispose();
+  });
+});
+
+describe("Glorot initialisation", () => {
+  // U(−r, r) with r = initScale·√(6/(fan_in + fan_out)) (Glorot & Bengio 2010, Eq. 16). For N draws:
+  // max|W| ≤ r, and max|W| < r(1 − 20/N) has probability (1 − 20/N)^N ≈ e^−20; the mean of W² is
+  // r²/3 with relative standard deviation √(0.8/N) (Var W² = r⁴(1/5 − 1/9)); the mean is 0 with
+  // standard deviation r/√(3N). Tolerances: 5 standard deviations.
+  const checkUniform = (w: Float32Array, r: number) => {
+    const N = w.length;
+    let max = 0, sum = 0, sq = 0;
+    for (const x of w) { max = Math.max(max, Math.abs(x)); sum += x; sq += x * x; }
+    expect(max).toBeLessThanOrEqual(r * (1 + 1e-7)); // f32 rounding of r·(2u − 1)
+    expect(max).toBeGreaterThan(r * (1 - 20 / N));
+    assertClose(sq / N, (r * r) / 3, { rtol: 5 * Math.sqrt(0.8 / N) });
+    assertClose(sum / N, 0, { atol: (5 * r) / Math.sqrt(3 * N) });
+  };
+
+  it("plain: W⁰ ~ U(±√(6/1284)), W¹ ~ U(±√(6/510)) for 784-500-10, zero biases", () => {
+    const net = new EqProp({ seed: 11 });
+    const p = net.parameters();
+    checkUniform(p.weights[0], Math.sqrt(6 / (784 + 500)));
+    checkUniform(p.weights[1], Math.sqrt(6 / (500 + 10)));
+    expect(p.biases.every((b) => b.every((x) => x === 0))).toBe(true);
+    net.dispose();
+  });
+
+  it("memory: halved by default (Falk et al.), and initScale multiplies the range", () => {
+    const mem = new EqProp({ variant: "memory", seed: 11 });
+    const p = mem.parameters();
+    checkUniform(p.weights[0], 0.5 * Math.sqrt(6 / 1284));
+    checkUniform(p.weights[1], 0.5 * Math.sqrt(6 / 510));
+    mem.dispose();
+    const wide = new EqProp({ layers: [300, 200, 40, 10], learningRates: [0.1, 0.1, 0.1], initScale: 0.3, seed: 2 });
+    const q = wide.parameters();
+    [[300, 200], [200, 40], [40, 10]].forEach(([a, b], l) => checkUniform(q.weights[l], 0.3 * Math.sqrt(6 / (a + b))));
+    wide.dispose();
+  });
+});
+
+describe("random β sign", () => {
+  // With freeIterations 0 the persistent particles stay at zero, so a network's whole state is its
+  // parameters: each batch of an epoch can be replayed on a second network with either sign, and the
+  // sign that reproduces the epoch's parameters bit for bit is the one it used.
+  const data = toyData(40, 7, 3, 6);
+  const options: EqPropOptions = { layers: [7, 5, 3], batchSize: 1, freeIterations: 0, seed: 17 };
+
+  function signsUsed(o: EqPropOptions, epochs: number): number[][] {
+    const net = new EqProp(o, { train: data });
+    const replay = new EqProp(o, { train: data });
+    const out: number[][] = [];
+    for (let e = 0; e < epochs; e++) {
+      const before: EqPropParameters[] = [net.parameters()], signs: number[] = [];
+      net.trainEpoch({ onProgress: () => { before.push(net.parameters()); } });
+      for (let i = 0; i < 40; i++) {
+        const matches = ([1, -1] as const).filter((sign) => {
+          replay.setParameters(before[i]);
+          replay.trainBatch(i, sign);
+          return delta(replay.parameters(), before[i + 1]).every((d) => d === 0);
+        });
+        expect(matches.length).toBe(1); // the two signs give different updates
+        signs.push(matches[0]);
+      }
+      out.push(signs);
+    }
+    net.dispose();
+    replay.dispose();
+    return out;
+  }
+
+  it("is drawn per mini-batch, both signs about equally often, differently per epoch and per seed", () => {
+    const [first, second] = signsUsed(options, 2);
+    // Binomial(40, ½): fewer than 8 of either sign has probability 4.2e-5.
+    for (const s of [first, second]) expect(Math.min(s.filter((x) => x > 0).length, s.filter((x) => x < 0).length)).toBeGreaterThanOrEqual(8);
+    expect(first).not.toEqual(second);
+    const [other] = signsUsed({ ...options, seed: 18 }, 1);
+    expect(other).not.toEqual(first);
+    expect(signsUsed({ ...options, randomBetaSign: false }, 1)[0]).toEqual(new Array(40).fill(1));
+  });
+
+  it("follows the documented stream: batch i of epoch e is −β when uniform i of stream e + 1 of the seed is < ½", () => {
+    const used = signsUsed(options, 2);
+    for (const [e, signs] of used.entries()) {
+      const rng = new Rng({ seed: 17, stream: e + 1 });
+      const u = rng.uniform(40);
+      rng.dispose();
+      expect(signs).toEqual(Array.from(u, (x) => (x < 0.5 ? -1 : 1)));
+    }
   });
 });
 

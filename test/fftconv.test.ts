@@ -38,6 +38,22 @@ function tapsFor(n: number): number[] {
 }
 
 describe("FFT circular convolution (overlap-save)", () => {
+  // First in the file, on a fresh scratch region: the calls after the refusal must grow it.
+  it("a refused scratch request poisons neither the region nor the cached twiddles (issue #9 §2)", () => {
+    const rng = new Rng({ seed: 14 });
+    const exact = (n: number, taps: number) => {
+      const s = integers(rng, n), k = integers(rng, taps);
+      // Integer data: the reference is exact, so the bound is FFT round-off alone.
+      assertClose(convolveFft(s, k), refConvolveWrap(s, k, 0), { atol: fftTolerance(s, k, 1) });
+    };
+    exact(1000, 64); // a region and twiddle tables in use before the refusal
+    expect(() => scratch([2 ** 31], "a test's oversized block")).toThrow(/needs 2.00 GiB of wasm memory/);
+    // The issue's sizes: NaN (n = 4000, L = 256) and errors of 12.6 (n = 6000, L = 512) before the fix.
+    exact(4000, 256);
+    exact(6000, 512);
+    exact(1000, 64); // the first call's twiddle table, reused
+  });
+
   it("equals refConvolveWrap and convolveWrap (direct) for n around powers of two, taps 1 … n, both alignments and backends", () => {
     const rng = new Rng({ seed: 11 });
     for (const n of [1, 2, 3, 5, 8, 15, 16, 17, 1000, 1023, 1024, 1025, 10007]) {
@@ -115,6 +131,14 @@ describe("FFT circular convolution (overlap-save)", () => {
     expect(() => convolveFft(new Float64Array(3), new Float64Array(1), { alignment: "centre" as never })).toThrow(/alignment/);
     expect(() => convolveWrap(new Float64Array(3), new Float64Array(1), { method: "fast" as never })).toThrow(/method must be one of/);
     expect(() => convolveFft(new Float64Array(0), new Float64Array(0), {})).toThrow(/must not be empty/);
+  });
+
+  it("sizes are checked before any allocation: direct work N·L ≤ 2^32, FFT buffers within the 2 GiB of wasm memory", () => {
+    expect(() => convolveWrap(new Float64Array(2 ** 17), new Float64Array(2 ** 16), { method: "direct" }))
+      .toThrow(/^method "direct" with 131072 signal samples and 65536 kernel taps is 8\.59e\+9 multiply-adds \(use method "fft"\), more than the limit 2\^32/);
+    // One block of B = 2^25 points for N = L = 2^24 (the cheapest): 24N + 16L + 64B = 168·2^24 bytes = 2.63 GiB.
+    const big = new Float64Array(2 ** 24);
+    expect(() => convolveWrap(big, big)).toThrow(/^signal \(16777216 samples\) and kernel \(16777216 taps\) need 2\.63 GiB of wasm memory on the FFT path, more than the 2\.00 GiB/);
   });
 
   it("chooseConvolution picks the direct form for short kernels and the FFT for long ones", () => {

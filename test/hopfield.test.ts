@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   Hopfield, hopfieldCapacity, runHopfieldCapacity, resolveCapacityConfig, loadRange, type CapacityLoad, exactUnstableFraction, predictedUnstableFraction, predictedUnstableFractionFiniteN, type StorageRule,
+  erfc, logGamma, predictedPerfectRecall, MAX_SWEEPS,
 } from "../src/index.js";
 import { refEnergy, refFields, refHebbian, refPseudoinverse, refStorkey } from "../src/ref/hopfield.js";
 import { Rng } from "../src/rng.js";
@@ -328,7 +329,44 @@ describe("capacity", () => {
     const hebb = hopfieldCapacity({ n: 200, rule: "hebbian", loads, trials: 6, recallPatterns: 0 });
     const storkey = hopfieldCapacity({ n: 200, rule: "storkey", loads, trials: 6, recallPatterns: 0 });
     expect(storkey.perfectRecallK!).toBeGreaterThan(hebb.perfectRecallK!);
-    expect(hebb.predictedPerfectRecallK).toBeCloseTo(200 / (2 * Math.log(200)), 10);
+  });
+
+  it("measured capacity at N = 5 matches the exact probabilities, enumerated over every pattern set", () => {
+    // Independent reference: all 2^(NK) sets of K patterns of N = 5 bits, Hebbian integer weights
+    // c_ij = Σ_μ ξ_i^μ ξ_j^μ (c_ii = 0), stability by sign(0) = +1, in plain TS. N odd and K ≤ 3 give
+    // many exact ties h_i = 0, so the sign convention matters.
+    const n = 5;
+    const enumerate = (k: number) => {
+      let perfect = 0, unstable = 0;
+      const sets = 2 ** (n * k);
+      for (let bits = 0; bits < sets; bits++) {
+        const xi = (mu: number, i: number) => ((bits >> (mu * n + i)) & 1 ? 1 : -1);
+        let bad = 0;
+        for (let mu = 0; mu < k; mu++) {
+          for (let i = 0; i < n; i++) {
+            let h = 0;
+            for (let j = 0; j < n; j++) if (j !== i) for (let nu = 0; nu < k; nu++) h += xi(nu, i) * xi(nu, j) * xi(mu, j);
+            if ((h >= 0 ? 1 : -1) !== xi(mu, i)) bad++;
+          }
+        }
+        unstable += bad;
+        if (bad === 0) perfect++;
+      }
+      return { perfect: perfect / sets, unstable: unstable / (sets * k * n) };
+    };
+    const exact = [1, 2, 3].map(enumerate); // P(all stable) = 1, 0.766, 0.150
+    const trials = 2000;
+    const r = hopfieldCapacity({ n, loads: [0.2, 0.4, 0.6], trials, seed: 4, recallPatterns: 0 });
+    expect(r.k).toEqual([1, 2, 3]);
+    for (let i = 0; i < 3; i++) {
+      expect(r.exactUnstable![i]).toBeCloseTo(exact[i].unstable, 14); // the closed form, checked by enumeration
+      // 2000 independent networks: the fraction is Binomial(2000, p)/2000, std √(p(1−p)/2000) ≤ 0.011;
+      // 4σ (a two-sided 6e-5 chance per load).
+      const sd = Math.sqrt((exact[i].perfect * (1 - exact[i].perfect)) / trials);
+      expect(Math.abs(r.perfectRecallFraction[i] - exact[i].perfect), `K = ${i + 1}`).toBeLessThanOrEqual(4 * sd + 1e-12);
+    }
+    // P(perfect) = 0.766 at K = 2 and 0.150 at K = 3, both > 12σ from ½: the largest K with fraction ≥ ½ is 2.
+    expect(r.perfectRecallK).toBe(2);
   });
 });
 
@@ -368,5 +406,296 @@ describe("bad input", () => {
     expect(() => resolveCapacityConfig({ n: 1 })).toThrow(/n must be in \[2/);
     expect(resolveCapacityConfig({}).loads).toHaveLength(20);
     net.dispose();
+  });
+});
+
+describe("the fast path's sums at the i32 boundary", () => {
+  it("N = K = 46400 all-(+1) patterns: K(N − 1) = 2 152 913 600 > 2³¹ − 1 still gives exact fields", () => {
+    // Every pattern is all +1, so from pattern 0 each overlap is M_μ = N and Σ_μ ξ_i^μ M_μ − K x_i
+    // = K(N − 1): the field is K(N − 1)/N = 46399 exactly (it wrapped to −46164.95 in i32). Needs
+    // 2·K·N bits = 540 MB of wasm memory and ~2 s per field evaluation on the CI machines.
+    const n = 46400;
+    const net = new Hopfield({ n, count: n, patternBias: 1 });
+    net.setPattern(0);
+    const h = net.fields();
+    expect(h[0]).toBe(46399);
+    expect(h[n - 1]).toBe(46399);
+    // E = −½·(1/N)·(Σ_μ M_μ² − K·N) = −½·K(N − 1), an exact integer.
+    expect(net.energy()).toBe(-0.5 * n * (n - 1));
+    // The stored pattern is a fixed point (it was reported as a 2-cycle).
+    expect(net.run({ dynamics: "sync", maxSweeps: 5, recordEnergy: false })).toMatchObject({ status: "fixed-point", sweeps: 1 });
+    net.dispose();
+  });
+});
+
+describe("exact ties h = 0: sign(0) = +1 everywhere", () => {
+  // Two patterns (+,+) and (+,−): c_01 = 1·1 + 1·(−1) = 0, so every field is exactly 0 (fast path:
+  // overlaps minus the diagonal term; dense: the zero weight), and so is every given weight of 0.
+  const tied = (path: "fast" | "dense") => new Hopfield({ patterns: [Int8Array.of(1, 1), Int8Array.of(1, -1)], path });
+  for (const path of ["fast", "dense"] as const) {
+    it(`${path} path: sync and async runs send every neuron with h = 0 to +1; the unstable count counts the −1 bits`, () => {
+      const net = tied(path);
+      for (const dynamics of ["sync", "async"] as const) {
+        net.setState(Int8Array.of(-1, -1));
+        expect(Array.from(net.fields())).toEqual([0, 0]);
+        const r = net.run({ dynamics, maxSweeps: 10 });
+        expect(Array.from(net.state()), dynamics).toEqual([1, 1]);
+        expect(r.status).toBe("fixed-point");
+      }
+      // Pattern (+,−): its bit −1 meets h = 0 and would become +1: 1 of the 4 stored bits is unstable.
+      expect(net.unstableFraction()).toBe(0.25);
+      net.dispose();
+    });
+  }
+
+  it("N = 1 (every field 0): exactly the −1 bits are unstable, and the closed form gives ½", () => {
+    const net = new Hopfield({ n: 1, count: 200, seed: 3 });
+    let minus = 0;
+    for (let mu = 0; mu < 200; mu++) if (net.pattern(mu)[0] === -1) minus++;
+    expect(minus).toBeGreaterThan(0);
+    expect(net.unstableFraction()).toBe(minus / 200);
+    expect(exactUnstableFraction(1, 200)).toBe(0.5);
+    net.dispose();
+  });
+});
+
+describe("random draws", () => {
+  it("patternBias is the probability of +1 (binomial tolerance)", () => {
+    for (const bias of [0.5, 0.8, 0.1]) {
+      const n = 1000, k = 20;
+      const net = new Hopfield({ n, count: k, patternBias: bias, seed: 12 });
+      let plus = 0;
+      for (let mu = 0; mu < k; mu++) for (const x of net.pattern(mu)) if (x === 1) plus++;
+      // 20 000 Bernoulli(bias) bits: std √(bias(1 − bias)/20000) ≤ 0.0036; 5σ.
+      expect(Math.abs(plus / (n * k) - bias), `bias ${bias}`).toBeLessThan(5 * Math.sqrt((bias * (1 - bias)) / (n * k)));
+      net.dispose();
+    }
+    for (const bias of [0, 1]) {
+      const net = new Hopfield({ n: 70, count: 3, patternBias: bias });
+      expect(Array.from(net.pattern(2)).every((x) => x === (bias ? 1 : -1))).toBe(true);
+      net.dispose();
+    }
+  });
+
+  it("Glauber updates give P(x_i = +1) = 1/(1 + e^{−2h/T}) (binomial tolerance)", () => {
+    // No couplings: h_i = b_i exactly, so each sweep redraws every neuron independently.
+    const levels = [-1, -0.3, 0, 0.3, 1], perLevel = 400, n = levels.length * perLevel, T = 0.7, sweeps = 50;
+    const bias = Float64Array.from({ length: n }, (_, i) => levels[i % levels.length]);
+    const net = new Hopfield({ weights: new Float64Array(n * n), bias, seed: 2 });
+    const plus = levels.map(() => 0);
+    net.run({ dynamics: "glauber", temperature: T, maxSweeps: 1, seed: 5 });
+    for (let s = 0; s < sweeps; s++) {
+      net.run({ dynamics: "glauber", temperature: T, maxSweeps: 1 });
+      net.state().forEach((x, i) => { if (x === 1) plus[i % levels.length]++; });
+    }
+    levels.forEach((h, l) => {
+      const p = 1 / (1 + Math.exp((-2 * h) / T)), draws = perLevel * sweeps;
+      // 20 000 independent Bernoulli(p) draws per level: std √(p(1 − p)/20000) ≤ 0.0036; 4.5σ. A
+      // factor 2 lost in 2h/T moves p by ≥ 0.05 at h = ±0.3, an inverted acceptance by ≥ 0.3.
+      expect(Math.abs(plus[l] / draws - p), `h = ${h}`).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / draws));
+    });
+    net.dispose();
+  });
+
+  it("the asynchronous update order is a fresh uniform shuffle, set by the seed", () => {
+    // Eight neurons, all pairs coupled by −1, from all +1: a neuron visited with m earlier flips sees
+    // h = −(7 − 2m), so exactly the first four visited flip to −1 and stay there. The −1 set names the
+    // first half of the order: over 400 seeds each neuron is in it with probability ½.
+    const n = 8, w = new Float64Array(n * n).map((_, ij) => (ij % (n + 1) === 0 ? 0 : -1));
+    const net = new Hopfield({ weights: w });
+    const inFirstHalf = new Array(n).fill(0);
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 400; seed++) {
+      net.setState(new Int8Array(n).fill(1));
+      expect(net.run({ dynamics: "async", maxSweeps: 5, seed })).toMatchObject({ status: "fixed-point", sweeps: 2 });
+      const x = net.state();
+      expect(x.filter((v) => v === -1)).toHaveLength(4);
+      x.forEach((v, i) => { if (v === -1) inFirstHalf[i]++; });
+      seen.add(x.join(","));
+    }
+    // Binomial(400, ½): mean 200, std 10; 4.5σ. An unshuffled order puts neurons 0–3 in it every time.
+    for (let i = 0; i < n; i++) expect(Math.abs(inFirstHalf[i] - 200), `neuron ${i}`).toBeLessThan(45);
+    // 70 equally likely halves; 400 draws miss a given one with probability (69/70)^400 ≈ 3e-3: expect most.
+    expect(seen.size).toBeGreaterThan(60);
+    net.dispose();
+  });
+});
+
+describe("long runs: async twins, abort and bounds", () => {
+  it("runAsync and recallAsync give the same bits as run and recall, however the work is split", async () => {
+    const cases = [
+      { rule: "hebbian", dynamics: "sync" }, { rule: "hebbian", dynamics: "async" }, { rule: "hebbian", dynamics: "glauber", temperature: 0.4 },
+      { rule: "storkey", dynamics: "async" }, { rule: "storkey", dynamics: "glauber", temperature: 0.2 },
+    ] as const;
+    for (const c of cases) {
+      const make = () => new Hopfield({ n: 300, count: 40, rule: c.rule, seed: 9 });
+      const a = make(), b = make();
+      const options = { dynamics: c.dynamics, maxSweeps: 400, seed: 3, ...("temperature" in c ? { temperature: c.temperature } : {}) };
+      const one = a.recall(1, { ...options, flipFraction: 0.3 });
+      let reports = 0;
+      const split = await b.recallAsync(1, { ...options, flipFraction: 0.3, onProgress: () => { reports++; } });
+      const at = `${c.rule}/${c.dynamics}`;
+      // The async driver starts with one step or 16 updates, so every run here is split (mid-sweep too).
+      expect(reports, at).toBeGreaterThan(0);
+      expect(split.status, at).toBe(one.status);
+      expect(split.sweeps, at).toBe(one.sweeps);
+      expect(Array.from(split.energy), at).toEqual(Array.from(one.energy));
+      expect(Array.from(split.final), at).toEqual(Array.from(one.final));
+      a.dispose();
+      b.dispose();
+    }
+    // A synchronous 2-cycle found across a split (one step per call at first).
+    const net = new Hopfield({ weights: new Float64Array([0, -1, -1, 0]), patterns: [new Int8Array([1, 1])] });
+    expect(await net.runAsync({ dynamics: "sync", maxSweeps: 10 })).toMatchObject({ status: "cycle", sweeps: 2 });
+    net.dispose();
+  });
+
+  it("runAsync stops within 100 ms of an abort and returns the sweeps done; the network is usable after", async () => {
+    const net = new Hopfield({ n: 1000, count: 50, seed: 1 });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, 150);
+    const steps: number[] = [];
+    const running = net.runAsync({ dynamics: "glauber", temperature: 0.5, maxSweeps: MAX_SWEEPS, signal: controller.signal, onProgress: (p) => steps.push(p.step) });
+    expect(() => net.setPattern(0)).toThrow(/in progress/);
+    const r = await running;
+    const latency = performance.now() - abortedAt;
+    expect(r.status).toBe("aborted");
+    expect(latency).toBeLessThan(100);
+    expect(r.sweeps).toBeGreaterThan(0);
+    expect(r.energy).toHaveLength(r.sweeps + 1);
+    expect(r.energy.every(Number.isFinite)).toBe(true);
+    expect(steps.length).toBeGreaterThan(1);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeGreaterThanOrEqual(steps[i - 1]);
+    net.setPattern(0); // no longer busy
+    // Already aborted: nothing runs; a synchronous run records its starting energy.
+    const s = await net.runAsync({ dynamics: "sync", signal: controller.signal });
+    expect(s).toMatchObject({ status: "aborted", sweeps: 0 });
+    expect(s.energy[0]).toBe(net.energy());
+    net.dispose();
+  });
+
+  it("runHopfieldCapacity stops within 100 ms of an abort (Hebbian and Storkey, whose weights take chunks)", async () => {
+    for (const rule of ["hebbian", "storkey"] as const) {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, 200);
+      const r = await runHopfieldCapacity({ n: 1000, rule, loads: [0.2, 0.3], trials: 50, signal: controller.signal });
+      expect(performance.now() - abortedAt, rule).toBeLessThan(100);
+      expect(r.status).toBe("aborted");
+      expect(r.loads).toHaveLength(r.unstableFraction.length);
+    }
+  });
+
+  it("a capacity sweep gives the same numbers driven in chunks (async) or whole (sync), for every rule", async () => {
+    for (const rule of RULES) {
+      const options = { n: 150, rule, loads: [0.1, 0.3], trials: 2, seed: 5, recallPatterns: 3 };
+      const whole = hopfieldCapacity(options), split = await runHopfieldCapacity(options);
+      expect({ ...split, elapsedMs: 0 }, rule).toEqual({ ...whole, elapsedMs: 0 });
+    }
+  });
+
+  it("the synchronous run is bounded; options are checked at every entry point", async () => {
+    const net = new Hopfield({ n: 1000, count: 5 });
+    expect(() => net.run({ maxSweeps: MAX_SWEEPS })).toThrow(/maxSweeps too large.*runAsync/);
+    expect(() => net.recall(0, { maxSweeps: 5_000_000 })).toThrow(/maxSweeps too large/);
+    expect(() => net.run(true as never)).toThrow(TypeError);
+    expect(() => net.run({ maxSweeps: null } as never)).toThrow(/maxSweeps.*null/);
+    expect(() => net.recall(0, { flipFraction: 0.1, bogus: 1 } as never)).toThrow(/unknown option "bogus"/);
+    expect(() => net.corrupt(0.1, 5 as never)).toThrow(TypeError);
+    await expect(net.runAsync({ signal: 5 } as never)).rejects.toThrow(/signal/);
+    await expect(net.runAsync({ onProgress: "x" } as never)).rejects.toThrow(/onProgress/);
+    await expect(net.recallAsync(0, [] as never)).rejects.toThrow(/an array/);
+    net.dispose();
+    expect(() => new Hopfield(true as never)).toThrow(TypeError);
+    expect(() => new Hopfield({ n: 10, backend: "constructor" } as never)).toThrow(/backend/);
+    expect(() => new Hopfield({ n: null } as never)).toThrow(/"n" is null/);
+    expect(() => hopfieldCapacity(5 as never)).toThrow(TypeError);
+    expect(() => resolveCapacityConfig({ backend: "constructor" } as never)).toThrow(/backend/);
+  });
+});
+
+describe("given weights and bias that f32 or f64 cannot hold", () => {
+  it("refuses weights past f32's range and rows whose sums could overflow, naming them", () => {
+    expect(() => new Hopfield({ weights: Float64Array.of(0, 1e300, 1e300, 0) })).toThrow(/weights\[1\] = 1e\+300 overflows f32/);
+    expect(() => new Hopfield({ weights: Float64Array.of(0, 1e38, 1e38, 0) })).toThrow(/row 0 has Σ_j \|w_ij\|/);
+    expect(() => new Hopfield({ weights: Float64Array.of(0, Infinity, Infinity, 0) })).toThrow(/weights\[1\] must be finite/);
+    expect(() => new Hopfield({ n: 2, count: 1, bias: 1e300 })).toThrow(/bias too large/);
+    // Just inside: 8e37 < 2¹²⁶; the fields and energy stay finite.
+    const net = new Hopfield({ weights: Float64Array.of(0, 8e37, 8e37, 0), bias: 1e299 });
+    net.setState(Int8Array.of(1, 1));
+    assertClose(net.energy(), -8e37 - 2e299, { rtol: 1e-7 }); // −½·2·w − 2b, w rounded to f32 (6e-8)
+    const r = net.run({ dynamics: "async", maxSweeps: 3 });
+    expect(r.energy.every(Number.isFinite)).toBe(true);
+    net.dispose();
+  });
+});
+
+describe("analytic helpers", () => {
+  it("exactUnstableFraction matches the exact binomial tail (big integers) and its normal limit, quickly", () => {
+    // Exact: P(S < edge) + ½P(S = edge), S ~ Binomial((K−1)(N−1), ½), summed over integer binomial
+    // coefficients in Python (fractions.Fraction; the script is in the comment below) and rounded once.
+    //   def exact(n, k): m = (k-1)*(n-1); e2 = m-n+1; edge, J, tie = (e2//2, e2//2-1, comb(m, e2//2)) if e2 % 2 == 0 else (None, (e2-1)//2, 0)
+    //     s = Σ_{j=0}^{J} comb(m, j) (downward, stopped once the rest < 2⁻⁸⁰ of s); return float(Fraction(2s + tie, 2^(m+1)))
+    const exact: [number, number, number][] = [
+      [1, 5, 0.5], [2, 2, 0.25], [2, 3, 0.25], [3, 2, 0.125], [5, 4, 0.1334228515625], [10, 3, 0.01544189453125],
+      [37, 6, 0.0036422090485870653], [100, 10, 0.0004535304859533582], [200, 14, 4.547379099823133e-05], [500, 25, 2.5526146575922523e-06],
+      [1000, 2, 9.332636185032189e-302], [1000, 50, 3.160120148130556e-06], [1000, 100, 0.000744991643613551], [1000, 138, 0.003463167674061463],
+      [1000, 200, 0.012527417668321786], [1001, 137, 0.0033476508471303396], [4000, 30, 3.788850418614966e-32], [10000, 10, 2.1424531763583438e-244],
+      [300, 1000, 0.2921613667636712], [150, 3000, 0.41180781266374583],
+    ];
+    // Each term's log is accurate to ~1e-16·|ln P| (≤ 7e-14 at P = 1e-302); 1e-12 leaves a margin. Seen ≤ 5e-14.
+    for (const [n, k, p] of exact) assertClose(exactUnstableFraction(n, k), p, { rtol: 1e-12 });
+    // Large M: the tail with its half-tie is the continuity-corrected normal Φ(−√((N−1)/(K−1))) up to the
+    // Edgeworth term O(z⁴/M) ≤ 1e-11 here (M ≥ 2·10¹⁴; p = ½ has no skewness term); values from
+    // scipy.stats.norm.sf. (The issue's 0.0125 for (1e8, 1e7) was the old sum of cancelling ln Γ values.)
+    const normal: [number, number, number][] = [
+      [1e8, 1e7, 0.0007827007464848326], [1e9, 1e9, 0.15865525393145707], [1e6, 1e7, 0.3759148710246961],
+      [1e5, 1e8, 0.4873865026688733], [1e8, 2e6, 7.687202988634304e-13], [1e7, 1e6, 0.000782697303841947],
+    ];
+    const started = performance.now();
+    for (const [n, k, p] of normal) assertClose(exactUnstableFraction(n, k), p, { rtol: 1e-9 });
+    expect(exactUnstableFraction(1e15 + 1, 16)).toBe(0); // z = √(10¹⁵/15): underflows, in bounded time
+    // Bounded work: ≤ 2·10⁵ terms or ~2000 quadrature points per call (it took 8 s for (1e9, 1e9) and never
+    // ended for (1e15 + 0.5, 16)); 1 s is 20× what the seven calls take on a loaded CI core.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(() => exactUnstableFraction(1e15 + 0.5, 16)).toThrow(/n must be an integer/);
+    expect(() => exactUnstableFraction(100, 0)).toThrow(/k must be in \[1/);
+    expect(() => exactUnstableFraction(100, 2 ** 53)).toThrow(/k must be in/);
+    expect(() => exactUnstableFraction("100" as never, 3)).toThrow(TypeError);
+  });
+
+  it("logGamma, erfc and the predictions refuse what they cannot answer", () => {
+    // Reference values from mpmath (30 digits): loggamma(1e5), ln Γ(0.001), ln|Γ(−2.5)|, loggamma(1e300).
+    assertClose(logGamma(0.5), 0.5 * Math.log(Math.PI), { rtol: 1e-14 });
+    assertClose(logGamma(10), Math.log(362880), { rtol: 1e-14 });
+    assertClose(logGamma(1e5), 1051287.70897365689, { rtol: 1e-14 });
+    assertClose(logGamma(0.001), 6.90717888538385368, { rtol: 1e-14 });
+    assertClose(logGamma(-2.5), -0.0562437164976740507, { rtol: 1e-12 });
+    assertClose(logGamma(1e300), 6.89775527898213705e302, { rtol: 1e-14 });
+    for (const pole of [0, -1, -2, -1e6]) expect(() => logGamma(pole), String(pole)).toThrow(/pole/);
+    for (const bad of [Number.NaN, Infinity, -Infinity, 1e306]) expect(() => logGamma(bad), String(bad)).toThrow(RangeError);
+    expect(() => logGamma("1" as never)).toThrow(TypeError);
+    // erfc: Numerical Recipes' Chebyshev fit, |relative error| < 1.2e-7; mpmath values.
+    assertClose(erfc(0.5), 0.479500122186953462, { rtol: 1.2e-7 });
+    assertClose(erfc(3), 2.20904969985854414e-5, { rtol: 1.2e-7 });
+    expect(erfc(Infinity)).toBe(0);
+    expect(erfc(-Infinity)).toBe(2);
+    expect(() => erfc("1" as never)).toThrow(TypeError);
+    expect(() => erfc(Number.NaN)).toThrow(RangeError);
+    expect(() => predictedUnstableFraction("1000" as never, 10)).toThrow(TypeError);
+    expect(() => predictedUnstableFraction(1000, 0)).toThrow(/k must be in/);
+    expect(() => predictedUnstableFractionFiniteN(0, 10)).toThrow(/n must be in/);
+    expect(() => predictedPerfectRecall(1, "hebbian")).toThrow(/n must be in \[2/);
+    expect(() => predictedPerfectRecall(100, "oja" as never)).toThrow(/rule/);
+  });
+
+  it("loadRange validates every argument", () => {
+    expect(() => loadRange(0, 1, 0.1, "5" as never)).toThrow(/maxCount must be a number/);
+    expect(() => loadRange(0, 1, 0.1, 2.5)).toThrow(/maxCount must be an integer/);
+    expect(() => loadRange(0, 1, 0.1, 0)).toThrow(/maxCount must be in/);
+    expect(() => loadRange(0, 1, 0.1, 1e9)).toThrow(/maxCount must be in/);
+    expect(() => loadRange("0" as never, 1, 0.1)).toThrow(/start must be a number/);
+    expect(() => loadRange(0, 1, 1e-300)).toThrow(/points is more than 10000/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  LadderChain, MarkovChain, entropyProduction, ladderDissipation, ladderKernel, ladderRates, probabilityCurrents,
+  LadderChain, MarkovChain, entropyProduction, ladderDissipation, ladderEnergy, ladderKernel, ladderRates, probabilityCurrents,
   steadyState,
 } from "../src/ladder.js";
 import { DisposedError, WasmInstance } from "../src/core/instance.js";
@@ -237,9 +237,10 @@ describe("integration in wasm", () => {
     const whole = a.trajectory(300);
     const parts = new Float64Array(300 * N_STATES);
     for (let k = 0; k < 300; k += 50) parts.set(b.trajectory(50), k * N_STATES);
-    // Each call ends with a renormalisation, so the carried vectors differ by a few ulps between the
-    // two runs; the chain contracts, so the difference stays at rounding level.
-    assertClose(parts, whole, { atol: 1e-15 });
+    // Each of the 6 calls ends with a renormalisation the one-call run does not make at that step:
+    // a rescaling by 1 + δ, |δ| ≤ n·ε ≈ 2.2e-15 (the rounding of a 10-term sum), which the chain
+    // does not contract (it is common to every entry). So ≤ 6·2.2e-15 ≈ 1.3e-14; observed 2.3e-15.
+    assertClose(parts, whole, { atol: 1.5e-14 });
     // Into a caller's array: the same values as a fresh one, written in place and returned.
     const c = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 });
     const out = new Float64Array(300 * N_STATES + 5).fill(-1);
@@ -326,15 +327,226 @@ describe("the step-response kernel", () => {
     expect(ladderKernel({ gamma: 1e-3 }).moments.firstMoment).toBeCloseTo(-1, 12);
   });
 
-  it("has a raw area that telescopes to the response's end values (K is a derivative)", () => {
-    const r = ladderKernel({ gamma: 0.02 });
-    const y = r.response, N = y.length - 1, T = 5;
-    // The trapezoid sum (step 1/N) of K_k = (y_{k+1} − y_{k−1})/(2dt), y_{−1} = y_0, telescopes exactly:
-    // area = [(y_N + 2y_{N−1} + y_{N−2})/4 − (3y_0 + y_1)/4]/T. Only the rounding of the 10⁴-term sum
-    // remains (observed 6e-14 relative); a wrong sign, scale or end weight is off by far more than
-    // 1e-12 (even the plain (y_N − y_0)/T is 40 % away).
-    const ends = ((y[N] + 2 * y[N - 1] + y[N - 2]) / 4 - (3 * y[0] + y[1]) / 4) / T;
-    assertClose(r.rawMoments.area, ends, { rtol: 1e-12 });
+  it("has the continuum kernel's area at every dt (scipy's grid-free moments), and converges in M₁", () => {
+    // The continuum values come from scripts/fixtures/ladder.py without any time grid: y(T) and
+    // ∫y dt from one expm of the augmented generator (Van Loan), checked against M₁'s eigenvectors.
+    const f = fixtures.kernels.find((k: { gamma: number }) => k.gamma === 1e-2);
+    const exactArea = -f.continuumRawArea / Math.abs(f.continuumRawFirstMoment); // 0.408455
+    const errors = [5e-4, 1e-4, 2e-5].map((dt) => {
+      const r = ladderKernel({ gamma: 1e-2, F: 25, s1: 200, dt });
+      // The first moment: each step's rise sits at the step's end, an O(dt) shift (observed 1.1e-4
+      // relative at dt = 5·10⁻⁴, 3·10⁻⁶ at 2·10⁻⁵).
+      assertClose(r.rawMoments.firstMoment, f.continuumRawFirstMoment, { rtol: 0.5 * dt });
+      return Math.abs(r.moments.area - exactArea);
+    });
+    // The area is (y(T) − y(0))/T up to the last step's ½K·dt and the O(dt) error of M₁ that
+    // normalises it: observed 0.27·dt (1.3e-4, 2.6e-5, 5e-6); dt/2 is the bound. The former rule
+    // (y₋₁ = y₀ central differences) was off by 0.135, 0.033 and 0.0068.
+    expect(errors[0]).toBeLessThan(0.5 * 5e-4);
+    expect(errors[1]).toBeLessThan(0.5 * 1e-4);
+    expect(errors[2]).toBeLessThan(0.5 * 2e-5);
+  });
+
+  it("has a discrete step response equal to the chain's exact y(t) − y(0) (scipy expm, no stepping)", () => {
+    for (const f of fixtures.kernels) {
+      const r = ladderKernel({ gamma: f.gamma, F: f.F, s1: f.s1 });
+      // Undo the normalisation: raw K = −kernel·|M₁|, on the real-time grid dt = 5·10⁻⁴.
+      const dt = 5e-4, scale = Math.abs(r.rawMoments.firstMoment);
+      let sum = 0, next = 0;
+      const steps: number[] = [];
+      for (let k = 0; k < r.kernel.values.length && next < f.yExactIndex.length; k++) {
+        sum += -r.kernel.values[k] * scale * dt;
+        if (k === f.yExactIndex[next]) { steps.push(sum); next++; }
+      }
+      // dt·Σ_{j≤k} K_j against y(t_k) − y(0) from expm(M₁t_k): 10⁴ exact steps of rounding ~1e-15
+      // each, and one division by |M₁| and back (≈ 1e-15 relative): observed ≤ 2e-14.
+      assertClose(steps, f.yExact.map((y: number) => y - f.y[0]), { atol: 1e-12 });
+      // The plain sum (a convolution's area) and the trapezoid area agree up to ½|K_{N−1}|/N.
+      const rect = r.kernel.values.reduce((a, v) => a + v, 0) / r.kernel.values.length;
+      const last = Math.abs(r.kernel.values[r.kernel.values.length - 1]) / r.kernel.values.length;
+      expect(Math.abs(rect - r.moments.area)).toBeLessThanOrEqual(0.5 * last * (1 + 1e-9) + 1e-15);
+    }
+  });
+});
+
+describe("propagator: a two-state chain's closed form for any dt", () => {
+  // 0 → 1 at rate a, 1 → 0 at rate b: P(t) = Π + e^{−(a+b)t}(I − Π), Π's columns π = (b, a)/(a + b).
+  const rates = (a: number, b: number) => Float64Array.of(-a, b, a, -b);
+  const closed = (a: number, b: number, t: number) => {
+    const p0 = b / (a + b), p1 = a / (a + b), e = Math.exp(-(a + b) * t);
+    return [p0 + e * (1 - p0), p0 * (1 - e), p1 * (1 - e), p1 + e * (1 - p1)];
+  };
+  for (const backend of BACKENDS) {
+    it(`${backend}: from λ·dt = 0.003 to λ·dt = ∞, and rates 10³⁰⁰ apart`, () => {
+      const cases: [number, number, number][] = [
+        [3, 1, 1e-3], [3, 1, 1], [3, 1, 1e14], [3, 1, 1e300],
+        [3, 1, Number.MAX_VALUE], // λ·dt overflows to ∞ (the former q-loop never ended)
+        [1e300, 1, 1e-4], [1e300, 1, 1], [2.5e305, 1, 1e-4], [1, 1e-300, 1e300], [1e-300, 1e-300, 1e300],
+        [1e300, 1e-10, 1], // b·τ = 5·10⁻³¹¹, a subnormal with 2⁻⁴⁵ relative precision: still exact enough
+      ];
+      for (const [a, b, dt] of cases) {
+        const chain = new MarkovChain({ rates: rates(a, b), dt, initial: [0.5, 0.5], backend });
+        const P = chain.propagator(), E = closed(a, b, dt);
+        // Uniformisation has no cancellation, so every entry, 10⁻³⁰⁶ ones included, comes out with a
+        // small relative error (observed ≤ 3e-15; up to ~1000 squarings, each column rescaled to 1);
+        // a subnormal entry (10⁻³¹⁰) to its absolute precision, 2⁻¹⁰⁷⁴ ≈ 4.9e-324 per rounding.
+        for (let i = 0; i < 4; i++) assertClose(P[i], E[i], { rtol: 1e-14, atol: 1e-323 });
+        chain.step(3);
+        const p = chain.probabilities();
+        // After ≥ 1 step from (½, ½): p = P p₀ exactly in exact arithmetic, so p₁ = (E[2] + E[3])/2
+        // after one step; for the long dt it is the stationary a/(a + b) from the first step on.
+        if (dt >= 1e14) assertClose(p[1], a / (a + b), { rtol: 1e-14 });
+        expect(Number.isFinite(p[0]) && Number.isFinite(p[1])).toBe(true);
+        chain.dispose();
+      }
+    });
+  }
+
+  it("refuses a dt over which a rate below 10⁻³¹¹ of the fastest would matter (its step rounds to 0)", () => {
+    // Two pairs mixing at 10³⁰⁰, linked 1 ↔ 2 at 10⁻³⁰: over dt = 10³² the pairs equilibrate with each
+    // other (every column → ¼), but B = M/λ holds the link as 10⁻³³⁰ → 0, so P would stay block-diagonal.
+    const M = new Float64Array(16);
+    const link = (from: number, to: number, r: number) => { M[to * 4 + from] += r; M[from * 4 + from] -= r; };
+    for (const [i, j, r] of [[0, 1, 1e300], [1, 0, 1e300], [2, 3, 1e300], [3, 2, 1e300], [1, 2, 1e-30], [2, 1, 1e-30]]) link(i, j, r);
+    const uniform = [0.25, 0.25, 0.25, 0.25];
+    expect(() => new MarkovChain({ rates: M, dt: 1e32, initial: uniform })).toThrow(/^dt: the rate 1e-30 \(2 → 1\)/);
+    // Over dt = 10⁻¹⁶ the link moves ≤ 10⁻⁴⁶ of the mass: losing it is below a double's reach.
+    const chain = new MarkovChain({ rates: M, dt: 1e-16, initial: uniform });
+    assertClose(chain.propagator(), [0.5, 0.5, 0, 0, 0.5, 0.5, 0, 0, 0, 0, 0.5, 0.5, 0, 0, 0.5, 0.5], { atol: 1e-15 });
+    chain.dispose();
+  });
+
+  it("the ladder at dt = 10³⁰⁰ and with K_A = 10⁻³⁰⁰ (rates to 10³⁰⁵) stays a probability", () => {
+    const steady = steadyState(ladderRates({ gamma: 0.1 }));
+    const chain = new MarkovChain({ rates: ladderRates({ gamma: 0.1 }), dt: 1e300 });
+    // exp(M·10³⁰⁰) = the stationary projector: every column is the steady state (the former
+    // propagator's column sums drifted as (1 + ε)^{2^q} into ∞ and then NaN).
+    const P = chain.propagator();
+    for (let j = 0; j < N_STATES; j++) assertClose(P.filter((_, e) => e % N_STATES === j), steady, { rtol: 1e-12 });
+    chain.dispose();
+    const ladder = new LadderChain({ dt: 1e-4, KA: 1e-300 });
+    const y = ladder.follow([0, 0, 200, 200]);
+    // s = 0: K_A does not enter (ln(1 + 0/K_A) = 0), so the default steady state's top occupancy.
+    const top0 = steadyState(ladderRates({})).subarray(0, 5).reduce((a, v) => a + v, 0);
+    assertClose(y.subarray(0, 2), [top0, top0], { atol: 2e-12 });
+    // s = 200: bottom → top at F·e^{−ΔE} ≥ 25·e^{690}, top → bottom at F = 25, so the bottom rail
+    // holds ≤ e^{−690} of the mass and empties within the first step: y = 1 to rounding.
+    assertClose(y.subarray(2), [1, 1], { atol: 1e-15 });
+    ladder.dispose();
+  });
+});
+
+describe("ladder parameters over their whole range", () => {
+  // At γ = 1 the ladder obeys detailed balance, so p has a closed form along a spanning tree:
+  // top rail p(m + 1)/p(m) = e·γ/1 = e, and below each rung p_bottom/p_top = down/up = e^{ΔE(m, s)}.
+  // In logs: ln p_top(m) = m, ln p_bottom(m) = m + ΔE(m, s), then normalised (log-sum-exp).
+  // L = ln[(1 + s/K_I)/(1 + s/K_A)], the signal's part of ΔE, given by the caller.
+  function balanced(rungs: number, L = 0): Float64Array {
+    const logs = [...Array.from({ length: rungs }, (_, m) => m), ...Array.from({ length: rungs }, (_, m) => m + 2 * (1 - m) + L)];
+    const top = Math.max(...logs);
+    const p = Float64Array.from(logs, (l) => Math.exp(l - top));
+    const sum = p.reduce((a, v) => a + v, 0);
+    return p.map((v) => v / sum);
+  }
+
+  it("steady states match detailed balance at γ = 1 for F from 10⁻³⁰⁰ to 10³⁰⁰ and up to 355 rungs", () => {
+    for (const [rungs, F] of [[5, 1e-300], [5, 25], [5, 1e300], [300, 1], [355, 25]]) {
+      const p = steadyState(ladderRates({ rungs, F }));
+      // GTH has no subtractions: each p_i to a small relative error (observed ≤ 4e-13 at 355 rungs,
+      // where p spans 10⁻³⁰⁶ … 1 and the closed form's own exp rounds by |ln p|·ε ≈ 1.6e-13).
+      assertClose(p, balanced(rungs), { rtol: 1e-11 });
+    }
+    // Signals 10³⁰⁰ with K_I = 10⁻³⁰⁰: ΔE ≈ 1375, p_top underflows to 0 (e^{−1375}), σ = 0 exactly.
+    const wide = { F: 1e-300, s: 1e300, KI: 1e-300, KA: 1e300 };
+    // L = ln(1 + 10⁶⁰⁰) − ln 2 = 600 ln 10 − ln 2 (to 10⁻⁶⁰⁰).
+    assertClose(steadyState(ladderRates(wide)), balanced(5, 600 * Math.LN10 - Math.LN2), { rtol: 1e-11 });
+    // Detailed balance: 0 up to the rounding of p (see "detailed balance at γ = 1"); the pairs whose
+    // top-rail flux underflowed to 0 are not +∞.
+    expect(ladderDissipation({ gamma: 1, ...wide })).toBeLessThan(1e-20);
+  });
+
+  it("steady states solve M p = 0 to rounding for γ = 10¹⁵ and F = 10³⁰⁰ (driven)", () => {
+    for (const params of [{ gamma: 1e15 }, { gamma: 0.1, F: 1e300 }, { gamma: 1e-3, F: 1e-300, s: 200 }, { gamma: 0.5, rungs: 300 }]) {
+      const M = ladderRates(params), n = Math.round(Math.sqrt(M.length));
+      const p = steadyState(M);
+      for (let i = 0; i < n; i++) {
+        let net = 0, through = 0;
+        for (let j = 0; j < n; j++) { net += M[i * n + j] * p[j]; through += Math.abs(M[i * n + j] * p[j]); }
+        // (M p)_i is a sum of fluxes into and out of state i that cancel: at most n·ε of the flux
+        // through i per term's relative error (GTH's ~1e-13 at 600 states); a wrong p misses by O(1).
+        expect(Math.abs(net)).toBeLessThanOrEqual(1e-11 * through);
+      }
+    }
+  });
+
+  it("steady states of chains with transient states, and none for two closed classes", () => {
+    // 0 → 1 only: state 1 absorbs, p = (0, 1). 3 states, 2 → 0 and 2 → 1, 0 ↔ 1: p = (b, a)/(a + b) on
+    // {0, 1} (0 → 1 at a = 2, 1 → 0 at b = 3), 0 on the transient state 2, whatever its rates.
+    expect(Array.from(steadyState([[-1, 0], [1, 0]]))).toEqual([0, 1]);
+    const three = [[-2, 3, 5], [2, -3, 7], [0, 0, -12]];
+    // p from a few exact-ish products and one normalising division: ≤ 2 ulps of 0.6 (2.2e-16).
+    assertClose(steadyState(three), [0.6, 0.4, 0], { atol: 2.5e-16 });
+    // The transient state last in the elimination order and first: both ways round.
+    assertClose(steadyState([[-12, 0, 0], [5, -2, 3], [7, 2, -3]]), [0, 0.6, 0.4], { atol: 2.5e-16 });
+    // {0, 1} and {2} closed: two steady states.
+    expect(() => steadyState([[-1, 1, 0], [1, -1, 0], [0, 0, 0]])).toThrow(/^rates: the chain has no unique steady state/);
+    expect(() => steadyState([[-1, 1, 0, 0], [1, -1, 0, 0], [0, 0, -1, 1], [0, 0, 1, -1]])).toThrow(/no unique steady state/);
+  });
+
+  it("refuses rates a double cannot hold, naming the parameter", () => {
+    expect(ladderRates({ rungs: 355 }).every((x) => Number.isFinite(x))).toBe(true);
+    // F·e^{2(M − 2)} at M = 356: e^{711.2} > 1.8·10³⁰⁸.
+    expect(() => ladderRates({ rungs: 356 })).toThrow(/^rungs: .*rungs must be ≤ 355/);
+    expect(() => ladderRates({ rungs: 400, F: 1e-300 })).not.toThrow(); // ln F = −690.8 leaves room
+    expect(() => new LadderChain({ rungs: 400, dt: 1e-3 })).toThrow(/^rungs/);
+    expect(() => ladderRates({ F: 1e307 })).toThrow(/^rungs: .*rungs must be ≤ 3$/); // e^{706.9 + 2(M − 2)}
+    expect(() => ladderRates({ F: 1e308 })).toThrow(/^F, s: /); // even rung 0 overflows: e^{709.2 + 2}
+    expect(() => ladderRates({ gamma: 1e308 })).toThrow(/^gamma: /);
+    // ΔE(0) = 2 + ln(1 + 10⁶⁰⁰) − ln 2 ≈ 1383: e^{1383}·25 overflows (F = 10⁻³⁰⁰ above fits).
+    expect(() => ladderRates({ s: 1e300, KI: 1e-300, KA: 1e300 })).toThrow(/^F, s: /);
+    // The ladder's rates at a signal set later are checked too.
+    const ladder = new LadderChain({ dt: 1e-3, KI: 1e-300, KA: 1e300 });
+    expect(() => ladder.setSignal(1e300)).toThrow(/^F, s: /);
+    expect(ladder.signal).toBe(0);
+    ladder.dispose();
+  });
+
+  it("ladderEnergy is finite for every valid input and validates the rest", () => {
+    // 2(1 − m) + ln(1 + s/K_I) − ln(1 + s/K_A), written out for s ≫ K_A: 2 + ln(K_A/K_I).
+    assertClose(ladderEnergy(0, 1e308, 1e-300), 2 + Math.log(3000) + 300 * Math.LN10, { rtol: 1e-13 });
+    assertClose(ladderEnergy(3, 0), -4, { rtol: 0 });
+    assertClose(ladderEnergy(1, 200), Math.log((1 + 200 / 18.2) / (1 + 200 / 3000)), { rtol: 1e-14 });
+    expect(() => ladderEnergy(1e308, 0)).toThrow(/^m must be in/);
+    expect(() => ladderEnergy(NaN, 0)).toThrow(/^m must be finite/);
+    expect(() => ladderEnergy(0, Infinity)).toThrow(/^s must be finite/);
+    expect(() => ladderEnergy(0, -1)).toThrow(/^s must be ≥ 0/);
+    expect(() => ladderEnergy(0, 1, 0)).toThrow(/^KI must be > 0/);
+    expect(() => ladderEnergy(0, 1, 1, -1)).toThrow(/^KA must be > 0/);
+  });
+});
+
+describe("work and sizes are bounded up front", () => {
+  it("refuses a propagator past 2⁴⁰ multiply-adds, step counts past 2⁴⁰/n², and kernels past 2²⁴ samples, naming the option", () => {
+    // 1100 states, λ·dt = 10³⁰²: ~1020 products of 1100 × 1100 matrices (1.4·10¹² multiply-adds).
+    const n = 1100, M = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) { const j = (i + 1) % n; M[j * n + i] = 1; M[i * n + i] = -1; }
+    const uniform = new Float64Array(n).fill(1 / n);
+    expect(() => new MarkovChain({ rates: M, dt: 1e302, initial: uniform })).toThrow(/^dt: exp\(M·dt\) for 1100 states/);
+    // 100 states: at most 2⁴⁰/10⁴ ≈ 1.1·10⁸ steps per call.
+    const m = 100, R = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) { const j = (i + 1) % m; R[j * m + i] = 1; R[i * m + i] = -1; }
+    const chain = new MarkovChain({ rates: R, dt: 1e-3 });
+    expect(() => chain.step(2e8)).toThrow(/^count must be in \[0, 109951162\]/);
+    chain.dispose();
+    expect(() => ladderKernel({ dt: 1e-300 })).toThrow(/^dt: duration\/dt = .* more than 2²⁴/);
+    expect(() => ladderKernel({ dt: 2e-7 })).toThrow(/^dt: duration\/dt = 25000000/);
+    expect(() => ladderKernel({ dt: 4 })).toThrow(/^dt must be ≤ duration\/2/); // round(5/4) = 1 step
+    // 1.2·10⁶ alternations at dt = 10³⁰⁰: a propagator of ~1030 products of 10 × 10 matrices each.
+    const ladder = new LadderChain({ dt: 1e300 });
+    const signal = Float64Array.from({ length: 1.2e6 }, (_, k) => (k % 2) * 200);
+    expect(() => ladder.follow(signal)).toThrow(/^signal: 1200000 steps in 1199999 runs/);
+    expect(ladder.steps).toBe(0); // refused before any step
+    ladder.dispose();
   });
 });
 
@@ -355,6 +567,8 @@ describe("bad input throws typed errors naming the option", () => {
     expect(() => steadyState(new Float64Array(7))).toThrow(TypeError);
     expect(() => steadyState([[0]])).toThrow(/at least 2 states/);
     expect(() => steadyState([[0, 0], [0, 0]])).toThrow(/no unique steady state/);
+    expect(() => steadyState([[-1, "1"], [1, -1]] as never)).toThrow(/^rates\[0\]\[1\] must be a number, got string/);
+    expect(() => steadyState([-1, 1, 1, null] as never)).toThrow(/^rates\[1\]\[1\] must be a number, got object/);
   });
 
   it("ladder parameters and integration options", () => {
@@ -372,9 +586,21 @@ describe("bad input throws typed errors naming the option", () => {
     expect(() => new MarkovChain({ rates: good, dt: 1, initial: new Array(10).fill(0.2) })).toThrow(/initial must sum to 1/);
     expect(() => new MarkovChain({ rates: good, dt: 1, initial: [1, 0] })).toThrow(/initial must have length 10/);
     expect(() => new LadderChain({ dt: 1, rungs: 0 })).toThrow(/rungs/);
+    // Options objects and backends, checked at every entry point.
+    expect(() => ladderRates(true as never)).toThrow(/^ladderRates: options must be an object/);
+    expect(() => ladderDissipation(5 as never)).toThrow(/^ladderDissipation: options must be an object/);
+    expect(() => ladderKernel(null as never)).toThrow(/^ladderKernel: options must be an object/);
+    expect(() => new MarkovChain([] as never)).toThrow(/^MarkovChain: options must be an object, got an array/);
+    expect(() => new LadderChain(undefined as never)).toThrow(/^dt must be a number/);
+    expect(() => ladderRates({ gamma: null as never })).toThrow(/^ladderRates: option "gamma" is null/);
+    expect(() => new LadderChain({ dt: 1e-3, backend: "constructor" as never })).toThrow(/^backend must be one of/);
+    expect(() => new MarkovChain({ rates: good, dt: 1, backend: "gpu" as never })).toThrow(/^backend must be one of/);
+    expect(() => ladderKernel({ backend: "wasm" as never })).toThrow(/^backend must be one of/);
+    expect(() => new MarkovChain({ rates: good, dt: 1, initial: [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, "0" as never] })).toThrow(/^initial\[9\] must be a number/);
     const ladder = new LadderChain({ dt: 1e-3 });
     expect(() => ladder.setSignal(-1)).toThrow(/s must be ≥ 0/);
     expect(() => ladder.follow([1, Infinity])).toThrow(/signal\[1\]/);
+    expect(() => ladder.follow("200" as never)).toThrow(/^signal must be an array/);
     expect(() => ladder.setRates(ladderRates({ rungs: 3 }))).toThrow(/rates must have 10 states/);
     ladder.dispose();
     ladder.dispose(); // idempotent

@@ -43,21 +43,22 @@ export interface ThermolearnExports {
   perceptron_heat(p: number): number;
   perceptron_status(p: number): number;
   perceptron_cursor(p: number): number;
-  perceptron_set_clock(p: number, heat: number, cursor: number, status: number): void;
+  perceptron_heat_parts(p: number, out: number): void;
+  perceptron_set_clock(p: number, heat: number, heatCompensation: number, cursor: number, status: number): void;
 
   // hopfield.ts: state and patterns bit-packed (u64 words, bit set ⇔ +1), dense weights f32 n × n.
   hopfield_create(n: number, k: number, dense: number, seedHi: number, seedLo: number): number;
   hopfield_unpack_state(p: number): void;
   hopfield_index_patterns(p: number): void;
   hopfield_store_hebbian(p: number): void;
-  hopfield_store_storkey(p: number, scratch: number): void;
-  hopfield_store_pseudoinverse(p: number, work: number): number;
+  hopfield_store_storkey(p: number, scratch: number, from: number, to: number): void;
+  hopfield_store_pseudoinverse(p: number, work: number, from: number, to: number): number;
   hopfield_fields(p: number): void;
-  hopfield_run_sync(p: number, maxSteps: number, energies: number): number;
-  hopfield_run_async(p: number, maxSweeps: number, temperature: number, energies: number): number;
+  hopfield_run_sync(p: number, maxSteps: number, energies: number, budget: number, resume: number): number;
+  hopfield_run_async(p: number, maxSweeps: number, temperature: number, energies: number, budget: number, resume: number): number;
   hopfield_energy(p: number): number;
   hopfield_overlaps(p: number, out: number): void;
-  hopfield_count_unstable(p: number): number;
+  hopfield_count_unstable(p: number, from: number, to: number): number;
   hopfield_flip_random(p: number, fraction: number): number;
   hopfield_random_patterns(p: number, pPlus: number): void;
   hopfield_state_bits(p: number): number;

@@ -6,7 +6,8 @@
  */
 import { scratch, scratchInstance } from "./scratch.js";
 import type { Backend } from "./loader.js";
-import type { WasmInstance } from "./instance.js";
+import { formatBytes, type WasmInstance } from "./instance.js";
+import { MAX_MEMORY_BYTES } from "./abi.js";
 import * as check from "./validate.js";
 
 /** A circular convolution's checked inputs (both paths take these). */
@@ -78,6 +79,11 @@ function twiddleTable(wasm: WasmInstance, logb: number): number {
 export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Array {
   const { n, taps } = c;
   const logb = fftBlockLog2(n, taps);
+  // Checked before anything is allocated: the buffers below plus the twiddle table (32·B bytes).
+  const bytes = 8 * n + 8 * (n + taps) + 8 * taps + 8 * n + 64 * 2 ** logb;
+  if (bytes > MAX_MEMORY_BYTES) {
+    throw new RangeError(`signal (${n} samples) and kernel (${taps} taps) need ${formatBytes(bytes)} of wasm memory on the FFT path, more than the ${formatBytes(MAX_MEMORY_BYTES)} it can address`);
+  }
   // The twiddle table first (cached per block size; it may allocate), then the per-call buffers.
   const wasm = scratchInstance(backend);
   const tw = twiddleTable(wasm, logb);

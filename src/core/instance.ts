@@ -70,6 +70,11 @@ export class WasmInstance {
     return this.f64.slice(address >> 3, (address >> 3) + length);
   }
 
+  /** Whether `bytes` more bytes would fit under the module's maximum memory. */
+  fits(bytes: number): boolean {
+    return this.exports.heap_top() + bytes <= MAX_MEMORY_BYTES;
+  }
+
   /**
    * Allocates zeroed memory. Sizes are checked against the module's maximum first, since a failed
    * grow inside wasm would only say "unreachable".
@@ -77,7 +82,7 @@ export class WasmInstance {
    */
   alloc(bytes: number, what: string): number {
     const top = this.exports.heap_top();
-    if (top + bytes > MAX_MEMORY_BYTES) {
+    if (!(top + bytes <= MAX_MEMORY_BYTES)) { // also refuses NaN
       throw new RangeError(`${what} needs ${formatBytes(bytes)} of wasm memory; at most ${formatBytes(MAX_MEMORY_BYTES - top)} is left`);
     }
     const address = this.exports.alloc(bytes);

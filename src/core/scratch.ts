@@ -19,8 +19,12 @@ export class ScratchRegion {
   /** The block's address, valid for `bytes` bytes until the next call; `what` names it in an out-of-memory error. */
   take(bytes: number, what: string): number {
     if (bytes > this.#bytes) {
-      this.#bytes = Math.max(bytes, 2 * this.#bytes, this.minBytes);
-      this.#address = this.wasm.alloc(this.#bytes, what);
+      // Allocate first, record after: a refused request (alloc throws) leaves the old block in force.
+      // When doubling would not fit, the exact size still may.
+      let size = Math.max(bytes, 2 * this.#bytes, this.minBytes);
+      if (size > bytes && !this.wasm.fits(size)) size = Math.max(bytes, this.minBytes);
+      this.#address = this.wasm.alloc(size, what);
+      this.#bytes = size;
     }
     return this.#address;
   }

@@ -78,6 +78,7 @@ export function vector(name: string, value: unknown, length: number): Float64Arr
     throw new TypeError(`${name} must be a Float64Array or an array of numbers`);
   }
   if (value.length !== length) throw new RangeError(`${name} must have length ${length}, got ${value.length}`);
+  if (Array.isArray(value)) numberArray(name, value);
   return finiteArray(name, Float64Array.from(value as ArrayLike<number>));
 }
 
@@ -85,6 +86,41 @@ export function vector(name: string, value: unknown, length: number): Float64Arr
 export function knownKeys(what: string, options: object, allowed: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw new TypeError(`${what}: unknown option "${key}" (known: ${allowed.join(", ")})`);
+  }
+}
+
+/** Whether `value` is a plain options object: not null, an array, a function, a typed array or a boxed primitive. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The options argument of an entry point, checked once: `undefined` means `{}`; anything but a plain
+ * object (`true`, `5`, `[]`, a function, `null`) is a TypeError naming `what`. Unknown keys and keys
+ * set to `null` are refused too: leave an option out to get its default.
+ * @example const o = check.options("Perceptron", options, OPTION_KEYS);
+ */
+export function options<T extends object>(what: string, value: T | undefined, allowed: readonly string[]): T {
+  if (value === undefined) return {} as T;
+  if (!isPlainObject(value)) throw new TypeError(`${what}: options must be an object, got ${Array.isArray(value) ? "an array" : describe(value)}`);
+  knownKeys(what, value, allowed);
+  for (const key of Object.keys(value)) {
+    if (value[key] === null) throw new TypeError(`${what}: option "${key}" is null; leave it out for its default`);
+  }
+  return value;
+}
+
+/** An optional backend name, "simd" or "scalar" (undefined means the default build). */
+export function backend(value: unknown): "simd" | "scalar" | undefined {
+  return value === undefined ? undefined : oneOf("backend", value, ["simd", "scalar"] as const);
+}
+
+/** A plain array (not a typed array) whose entries are all numbers; TypeError naming the first that is not. */
+function numberArray(name: string, value: unknown[]): void {
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== "number") throw new TypeError(`${name}[${i}] must be a number, got ${describe(value[i])}`);
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * Plain-TS reference for one Euler–Maruyama step of the stochastic perceptron (spec §1), written the
- * obvious way: explicit dot products, explicit force, and the Stratonovich heat with A re-evaluated at
- * the midpoint weights. Slow; used only by tests.
+ * obvious way: explicit dot products, explicit force, and the step's heat in two conventions (the
+ * library's, and the literal midpoint rule it replaced, for the Δt → 0 comparison). Slow; used only
+ * by tests. It imports nothing from the code it checks.
  */
-import type { LearningRule } from "../perceptron.js";
+
+/** The four learning rules of spec §1. */
+export type LearningRule = "hebbian" | "perceptron" | "adatron" | "alphatron";
 
 export interface RefParams {
   rule: LearningRule;
@@ -57,16 +60,24 @@ export function refForce(w: Float64Array, teacher: Float64Array, xi: Int8Array[]
 }
 
 /**
- * One step: w′ = w + Δt F(w) + √(2DΔt) z, and the heat F(w_mid)·(w′ − w) with w_mid = (w + w′)/2
- * and the same inputs.
+ * One step: w′ = w + Δt F(w) + √(2DΔt) z, and its heat in two conventions:
+ * - `heat`, the library's: the work of the force the step applied, −k w_mid·Δw + L(w)·Δw, with
+ *   w_mid = (w + w′)/2 and L(w) = F(w) + k w the learning force at the step's start;
+ * - `midpointHeat`, spec §1's literal rule: F(w_mid)·Δw with 𝓕 re-evaluated at A(w_mid), the
+ *   same inputs. The two agree for Hebbian learning (𝓕 = 1) and converge as Δt → 0.
  */
-export function refStep(w: Float64Array, teacher: Float64Array, xi: Int8Array[], noise: Float64Array, p: RefParams): { w: Float64Array; heat: number } {
+export function refStep(w: Float64Array, teacher: Float64Array, xi: Int8Array[], noise: Float64Array, p: RefParams): { w: Float64Array; heat: number; midpointHeat: number } {
   const force = refForce(w, teacher, xi, p);
   const sd = Math.sqrt(2 * p.D * p.dt);
   const next = w.map((wi, i) => wi + p.dt * force[i] + sd * noise[i]);
   const mid = w.map((wi, i) => 0.5 * (wi + next[i]));
   const forceMid = refForce(mid, teacher, xi, p);
-  let heat = 0;
-  for (let i = 0; i < w.length; i++) heat += forceMid[i] * (next[i] - w[i]);
-  return { w: next, heat };
+  let heat = 0, midpointHeat = 0;
+  for (let i = 0; i < w.length; i++) {
+    const delta = next[i] - w[i];
+    const learning = force[i] + p.k * w[i];
+    heat += (learning - p.k * mid[i]) * delta;
+    midpointHeat += forceMid[i] * delta;
+  }
+  return { w: next, heat, midpointHeat };
 }
