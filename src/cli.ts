@@ -6,19 +6,21 @@
  *   thermolearn blog [flags]         the blog's experiment: every rule at n = 10⁴, table + plot
  *   thermolearn eqprop [flags]       equilibrium propagation on MNIST (plain or with memory)
  *
- * Exit codes: 0 done; 1 unexpected failure; 2 bad input; 3 the simulation diverged.
+ * Exit codes: 0 done; 1 unexpected failure (or an output that could not be written after all);
+ * 2 bad input (flags, values, output paths: all checked before computing); 3 the simulation diverged;
+ * 130 stopped by Ctrl-C, with what was computed written (status "aborted"; eqprop: "interrupted").
  */
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   runPerceptron, hebbianEpsilon, hebbianEpsilonEM, resolvePerceptronConfig, modelOptions, type LearningRule,
-  type PerceptronResult, type PerceptronRunOptions,
+  type PerceptronConfig, type PerceptronResult, type PerceptronRunOptions,
 } from "./perceptron.js";
 import { lineChartSvg, lineChartSpec, renderSvg, spinGridSpec, concatSpecs, type Series } from "./plot.js";
 import * as check from "./core/validate.js";
-import { Hopfield, loadRange, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
+import { Hopfield, loadRange, resolveCapacityConfig, runHopfieldCapacity, type StorageRule, type HopfieldDynamics } from "./hopfield.js";
 import { FIGURES, figureConfig, figureTasks } from "./figures.js";
 import { ladderKernel, ladderRates, steadyState, entropyProduction } from "./ladder.js";
 import { runFigureTasks } from "./figure-pool.js";
@@ -27,11 +29,20 @@ import {
 } from "./contrastive.js";
 import { ProgressBar } from "./core/progress.js";
 import { EqProp, EQPROP_VARIANTS, type EpochMetrics, type EqPropOptions } from "./eqprop.js";
-import { loadMnist } from "./mnist.js";
+import { loadMnist, MNIST_PIXELS } from "./mnist.js";
 import { VERSION } from "./version.js";
 
 /** A bad flag or value: reported with exit code 2. */
 class UsageError extends Error {}
+
+/** An output file that could not be written after all (checked up front, so rare): one line, exit code 1. */
+class WriteError extends Error {}
+
+/** The MNIST digits 0–9: the output layer's size. */
+const MNIST_CLASSES = 10;
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it), after writing what it computed. */
+const EXIT_INTERRUPTED = 130;
 
 const USAGE = `thermolearn ${VERSION}: the thermodynamics of learning
 
@@ -107,33 +118,51 @@ const NUMBER_FLAGS = {
 } as const;
 const FLAG_OF: Record<string, string> = {
   ...Object.fromEntries(Object.entries(NUMBER_FLAGS).map(([flag, key]) => [key, `--${flag}`])),
-  rule: "--rule",
+  rule: "--rule", init: "--init",
+  // Not a flag: the CLI keeps the library's default bound, named in words.
+  maxWeightRms: "the divergence bound on |w|/√n",
 };
+
+/** A decimal number as people write one: 12, -0.5, .5, 1e-3 (not hex, not Infinity, not blank). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function parseNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${flag} expects a number, got "${text}"`);
+  if (!DECIMAL.test(text) || !Number.isFinite(value)) throw new UsageError(`--${flag} expects a number, got "${text}"`);
   return value;
 }
 
-/** Rewrites a leading option name ("tEnd must be …") into the flag the user typed ("--t-end must be …"). */
+/**
+ * Names the flags the user typed in a library error: a leading option name ("tEnd must be …" →
+ * "--t-end must be …", "s1 must …" → "--s-step must …"; not a field such as "train.labels"), and
+ * camelCase option names anywhere ("give nu or nuTilde" → "give --nu or --nu-tilde"), which no
+ * English word looks like.
+ */
 function nameFlag(message: string, flags: Record<string, string>): string {
-  return message.replace(/^([A-Za-z]+)/, (name) => flags[name] ?? name);
+  const named = message.replace(/^[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9./])/, (name) => flags[name] ?? name);
+  return named
+    .replace(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, (name) => flags[name] ?? name)
+    .replace(/^give (\w+) or /, (text, name: string) => (flags[name] ? `give ${flags[name]} or ` : text));
 }
 
 /** The perceptron flags as run options (numbers named in errors), and the string flags (`extra` too). */
 function perceptronArgs(argv: string[], extra: string[] = []) {
-  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), ["rule", "json", "svg", ...extra]);
+  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), ["rule", "init", "json", "svg", ...extra]);
   const run: PerceptronRunOptions = {};
   for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
     if (num[flag] !== undefined) (run as Record<string, number>)[key] = num[flag]!;
   }
   if (str.rule !== undefined) run.rule = str.rule as LearningRule;
+  if (str.init !== undefined) run.init = withFlags(FLAG_OF, () => check.oneOf("init", str.init, ["equilibrium", "zero"] as const));
+  // k = 0 has no equilibrium to start from (w ~ N(0, D/k)); say so in flags, not in library options.
+  if (run.k === 0 && (run.init ?? "equilibrium") === "equilibrium") {
+    throw new UsageError("--k 0 needs --init zero: the default start, --init equilibrium, draws w ~ N(0, D/k) and needs --k > 0");
+  }
   return { run, values: str };
 }
 
-function progressFor(label: string): { bar: ProgressBar; onProgress: PerceptronRunOptions["onProgress"] } {
-  const bar = new ProgressBar(label, process.stderr);
+function progressFor(label: string): { bar: ReturnType<typeof progressBar>; onProgress: PerceptronRunOptions["onProgress"] } {
+  const bar = progressBar(label);
   return { bar, onProgress: (p) => bar.update(p.fraction, `t = ${p.t.toFixed(2)}`) };
 }
 
@@ -147,9 +176,143 @@ function resultJson(result: PerceptronResult): Record<string, unknown> {
   return out;
 }
 
-function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+/** An output file of a command: the flag that names it (for messages) and its path. */
+interface Output { flag: string; path: string }
+
+/** `statSync`, or null when nothing is there (also when a parent is a file: ENOTDIR). */
+function statOrNull(path: string, what: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw new UsageError(`${what}: ${(error as Error).message}`);
+  }
+}
+
+/** A file-system error in words, without the path Node appends ("EACCES: permission denied"). */
+function reason(error: unknown): string {
+  return (error as Error).message.replace(/, \w+ '[^']*'$/, "");
+}
+
+/** Opens `path` with `flags`, writes zero bytes (which /proc files and /dev/full refuse) and closes it. */
+function probeWrite(path: string, flags: string): void {
+  const fd = openSync(path, flags);
+  try {
+    writeSync(fd, new Uint8Array(0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Refuses, before anything is computed, an output path the command could not write: an empty name,
+ * a directory, a path under a file, or a place that takes no new file or no write (/proc, a
+ * read-only mount, /dev/full). Missing directories are fine (they are created when writing) if the
+ * nearest existing one takes a new file. An existing file is opened for append, not changed; the
+ * probe file made beside a new one is removed.
+ */
+function checkOutput({ flag, path }: Output): void {
+  if (path.trim() === "") throw new UsageError(`${flag} needs a file name, got ""`);
+  const what = `${flag} ${path}`;
+  const target = statOrNull(path, what);
+  if (target?.isDirectory()) throw new UsageError(`${what} is a directory; give a file name`);
+  if (target) {
+    try {
+      probeWrite(path, "a");
+    } catch (error) {
+      throw new UsageError(`${what}: cannot write it (${reason(error)})`);
+    }
+    return;
+  }
+  let dir = dirname(resolve(path));
+  let found = statOrNull(dir, what);
+  while (!found) found = statOrNull((dir = dirname(dir)), what); // ends at "/", which exists
+  if (!found.isDirectory()) throw new UsageError(`${what}: ${dir} is not a directory`);
+  const probe = join(dir, `.thermolearn-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    probeWrite(probe, "wx");
+  } catch (error) {
+    throw new UsageError(`${what}: cannot create a file in ${dir} (${reason(error)})`);
+  }
+  unlinkSync(probe);
+}
+
+/** Checks every output of a command up front ({@link checkOutput}); two flags naming one file are refused too. */
+function checkOutputs(outputs: (Output | undefined)[]): void {
+  const seen = new Map<string, string>();
+  for (const output of outputs) {
+    if (output === undefined) continue;
+    checkOutput(output);
+    const key = resolve(output.path), other = seen.get(key);
+    if (other !== undefined) throw new UsageError(`${other} and ${output.flag} name the same file ${output.path}`);
+    seen.set(key, output.flag);
+  }
+}
+
+/** The --json and --svg outputs a command was given (undefined where not), checked up front. */
+function jsonSvgOutputs(str: Record<string, string | undefined>): { json?: Output; svg?: Output } {
+  const json = str.json === undefined ? undefined : { flag: "--json", path: str.json };
+  const svg = str.svg === undefined ? undefined : { flag: "--svg", path: str.svg };
+  checkOutputs([json, svg]);
+  return { json, svg };
+}
+
+/** Writes an output (creating missing directories); a failure is one line naming the flag, not a stack trace. */
+function writeOutput({ flag, path }: Output, text: string | Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new WriteError(`${flag} ${path}: cannot write it (${reason(error)})`);
+  }
+}
+
+/**
+ * Ctrl-C (SIGINT) during a long run: the first one aborts the returned signal, so the run stops at
+ * its next check and the command writes what was computed (exit 130); a second one kills the
+ * process as usual. `release` restores the default handling.
+ */
+function interruptOnSigint(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  return { signal: controller.signal, release: () => process.removeListener("SIGINT", onSigint) };
+}
+
+let announced = false;
+
+/**
+ * A progress bar on a terminal. Elsewhere (a pipe, a log file) the bar draws nothing, so the first
+ * progress of the process prints one line instead, saying the run is under way and Ctrl-C keeps it.
+ */
+function progressBar(label: string): { update: (fraction: number, note?: string) => void; done: () => void } {
+  const bar = new ProgressBar(label, process.stderr);
+  return {
+    update: (fraction, note) => {
+      if (!process.stderr.isTTY && !announced) {
+        announced = true;
+        process.stderr.write(`thermolearn: ${label} running (Ctrl-C stops it and writes what was computed)\n`);
+      }
+      bar.update(fraction, note);
+    },
+    done: () => bar.done(),
+  };
+}
+
+/**
+ * The analytic Hebbian ε at a run's parameters, with Euler–Maruyama/batch noise (em) and without
+ * (infinity); null where the formulas do not apply (k = 0 has no steady state; parameters past
+ * their range). Computed before the run, so it cannot fail after it.
+ */
+function hebbianTheory(config: PerceptronConfig): { em: number; infinity: number } | null {
+  const { n, nu, dt, batch, k, D } = config;
+  if (!(k > 0)) return null;
+  try {
+    return { em: hebbianEpsilonEM({ n, nu, dt, batch, k, D }), infinity: hebbianEpsilon({ nuTilde: nu / Math.sqrt(n), k, D }) };
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
 
 /** Mean and standard deviation of ε over the second half of the run (the steady state). */
@@ -164,24 +327,30 @@ function steadyEpsilon(result: PerceptronResult): { mean: number; std: number } 
 async function perceptronCommand(argv: string[]): Promise<number> {
   const { run, values } = perceptronArgs(argv);
   const config = resolvePerceptronConfig(modelOptions(run));
+  const { json, svg } = jsonSvgOutputs(values);
+  const theory = config.rule === "hebbian" ? hebbianTheory(config) : null;
   const { bar, onProgress } = progressFor(`perceptron ${config.rule}`);
-  const result = await runPerceptron({ ...run, onProgress });
-  bar.done();
+  const sigint = interruptOnSigint();
+  const result = await runPerceptron({ ...run, onProgress, signal: sigint.signal }).finally(() => { sigint.release(); bar.done(); });
   const { mean, std } = steadyEpsilon(result);
   console.log(`rule ${config.rule}${config.rule === "alphatron" ? ` (α = ${config.alpha})` : ""}, n = ${config.n}, ν = ${config.nu.toFixed(2)}, k = ${config.k}, Δt = ${config.dt}, B = ${config.batch}, ${config.trajectories} trajectory(ies), seed ${config.seed}`);
   console.log(`steps ${result.steps}, t = ${(result.t.at(-1) ?? 0).toFixed(3)}, ${(result.elapsedMs / 1000).toFixed(2)} s on the ${result.backend} build`);
   if (result.t.length > 0) {
     console.log(`final ε = ${result.epsilon.at(-1)!.toFixed(4)}, steady ε (second half) = ${mean.toFixed(4)} ± ${std.toFixed(4)}, I = ${result.information.at(-1)!.toFixed(4)} nats, heat/weight = ${result.heat.at(-1)!.toFixed(2)} nats`);
   }
-  if (config.rule === "hebbian") console.log(`analytic Hebbian ε with Euler–Maruyama/batch noise: ${hebbianEpsilonEM(config).toFixed(4)}`);
-  if (values.json) writeFile(values.json, JSON.stringify(resultJson(result), null, 1) + "\n");
-  if (values.svg) {
-    const referenceLines = config.rule === "hebbian" ? [{ name: "analytic (EM)", y: hebbianEpsilonEM(config) }] : [];
-    writeFile(values.svg, await lineChartSvg({ title: `Generalisation error, ${config.rule}`, xLabel: "t", yLabel: "ε", series: [{ name: config.rule, x: result.t, y: result.epsilon }], referenceLines }));
+  if (theory) console.log(`analytic Hebbian ε with Euler–Maruyama/batch noise: ${theory.em.toFixed(4)}`);
+  if (json) writeOutput(json, JSON.stringify(resultJson(result), null, 1) + "\n");
+  if (svg) {
+    const referenceLines = theory ? [{ name: "analytic (EM)", y: theory.em }] : [];
+    writeOutput(svg, await lineChartSvg({ title: `Generalisation error, ${config.rule}`, xLabel: "t", yLabel: "ε", series: [{ name: config.rule, x: result.t, y: result.epsilon }], referenceLines }));
   }
   if (result.status === "diverged") {
     console.error(`thermolearn: the simulation diverged at t = ${result.divergedAt} (weights became non-finite or |w|/√n > ${config.maxWeightRms}); results up to then were kept`);
     return 3;
+  }
+  if (result.status === "aborted") {
+    console.error(`thermolearn: interrupted at t = ${(result.t.at(-1) ?? 0).toFixed(3)}; the results up to then were kept (status "aborted")`);
+    return EXIT_INTERRUPTED;
   }
   return 0;
 }
@@ -193,6 +362,8 @@ async function blogCommand(argv: string[]): Promise<number> {
     if (values[key] !== undefined) throw new UsageError(`--${key} is not a blog flag (the blog runs every rule)`);
   }
   const outDir = values.out ?? "results";
+  if (outDir.trim() === "") throw new UsageError('--out needs a directory name, got ""');
+  const json = { flag: "--out", path: join(outDir, "perceptron.json") }, svg = { flag: "--out", path: join(outDir, "perceptron.svg") };
   const rules: { label: string; rule: LearningRule; alpha?: number }[] = [
     { label: "Hebbian", rule: "hebbian" },
     { label: "Perceptron", rule: "perceptron" },
@@ -202,31 +373,41 @@ async function blogCommand(argv: string[]): Promise<number> {
   ];
   const base: PerceptronRunOptions = { tEnd: 10, ...run };
   const config = resolvePerceptronConfig(modelOptions(base));
+  checkOutputs([json, svg]);
+  const theory = hebbianTheory(config);
   const results: { label: string; result: PerceptronResult }[] = [];
-  for (const [i, spec] of rules.entries()) {
-    const { bar, onProgress } = progressFor(`${i + 1}/${rules.length} ${spec.label}`);
-    const result = await runPerceptron({ ...base, rule: spec.rule, alpha: spec.alpha, onProgress });
-    bar.done();
-    results.push({ label: spec.label, result });
+  const sigint = interruptOnSigint();
+  try {
+    for (const [i, spec] of rules.entries()) {
+      const { bar, onProgress } = progressFor(`${i + 1}/${rules.length} ${spec.label}`);
+      const result = await runPerceptron({ ...base, rule: spec.rule, alpha: spec.alpha, onProgress, signal: sigint.signal }).finally(() => bar.done());
+      results.push({ label: spec.label, result });
+      if (result.status === "aborted") break;
+    }
+  } finally {
+    sigint.release();
   }
-  const analyticEM = hebbianEpsilonEM(config);
-  const analyticInf = hebbianEpsilon({ nuTilde: config.nu / Math.sqrt(config.n), k: config.k, D: config.D });
+  // Interrupted: the runs done, the one stopped (status "aborted"), and no line for those not started.
+  const status = results.at(-1)!.result.status === "aborted" ? "aborted" : "completed";
   console.log(`Stochastic perceptron, n = ${config.n}, k = ${config.k}, ν = ${config.nu.toFixed(1)} (ν̃ = ${(config.nu / Math.sqrt(config.n)).toFixed(2)}), Δt = ${config.dt}, B = ${config.batch}, t_end = ${results[0].result.t.at(-1)}, seed ${config.seed}`);
   console.log(`steady ε = mean over the second half of the run (± its standard deviation in time)\n`);
   console.log(`${"rule".padEnd(16)}${"steady ε".padEnd(20)}${"analytic (Hebbian)".padEnd(20)}${"heat/weight/time".padEnd(18)}status`);
   for (const { label, result } of results) {
     const { mean, std } = steadyEpsilon(result);
-    const analytic = result.config.rule === "hebbian" ? `${analyticEM.toFixed(4)} (EM)` : "";
+    const analytic = result.config.rule === "hebbian" && theory ? `${theory.em.toFixed(4)} (EM)` : "";
     const tEnd = result.t.at(-1) ?? 0;
     const heatRate = tEnd > 0 ? (result.heat.at(-1)! - result.heat[Math.floor(result.t.length / 2)]) / (tEnd - result.t[Math.floor(result.t.length / 2)]) : 0;
     console.log(`${label.padEnd(16)}${`${mean.toFixed(4)} ± ${std.toFixed(4)}`.padEnd(20)}${analytic.padEnd(20)}${heatRate.toFixed(1).padEnd(18)}${result.status}`);
   }
-  console.log(`\nHebbian, time-scale separated (no discretisation noise): ε_∞ = ${analyticInf.toFixed(4)}`);
-  const jsonPath = `${outDir}/perceptron.json`, svgPath = `${outDir}/perceptron.svg`;
-  writeFile(jsonPath, JSON.stringify({ version: VERSION, experiment: "blog", analytic: { hebbianEpsilonEM: analyticEM, hebbianEpsilonInfinity: analyticInf }, runs: results.map(({ label, result }) => ({ label, ...resultJson(result) })) }, null, 1) + "\n");
+  if (theory) console.log(`\nHebbian, time-scale separated (no discretisation noise): ε_∞ = ${theory.infinity.toFixed(4)}`);
+  writeOutput(json, JSON.stringify({ version: VERSION, experiment: "blog", status, analytic: { hebbianEpsilonEM: theory?.em ?? null, hebbianEpsilonInfinity: theory?.infinity ?? null }, runs: results.map(({ label, result }) => ({ label, ...resultJson(result) })) }, null, 1) + "\n");
   const series: Series[] = results.map(({ label, result }) => ({ name: label, x: result.t, y: result.epsilon }));
-  writeFile(svgPath, await lineChartSvg({ title: `Generalisation error ε(t), n = ${config.n}, B = ${config.batch}`, xLabel: "t", yLabel: "ε", series, referenceLines: [{ name: "Hebbian, analytic (EM)", y: analyticEM }] }));
-  console.log(`wrote ${jsonPath} and ${svgPath}`);
+  writeOutput(svg, await lineChartSvg({ title: `Generalisation error ε(t), n = ${config.n}, B = ${config.batch}`, xLabel: "t", yLabel: "ε", series, referenceLines: theory ? [{ name: "Hebbian, analytic (EM)", y: theory.em }] : [] }));
+  console.log(`wrote ${json.path} and ${svg.path}`);
+  if (status === "aborted") {
+    console.error(`thermolearn: interrupted during ${results.at(-1)!.label}; ${results.length - 1} of ${rules.length} rules completed, all kept (status "aborted")`);
+    return EXIT_INTERRUPTED;
+  }
   return results.some((r) => r.result.status === "diverged") ? 3 : 0;
 }
 
@@ -284,6 +465,7 @@ function withFlags<T>(flags: Record<string, string>, f: () => T): T {
 async function hopfieldRecallCommand(argv: string[]): Promise<number> {
   const { num, str } = parseFlags(argv, ["n", "k", "pattern", "flip", "temperature", "max-sweeps", "seed"], ["rule", "dynamics", "json", "svg"]);
   const flags = { n: "--n", count: "--k", rule: "--rule", pattern: "--pattern", flipFraction: "--flip", dynamics: "--dynamics", temperature: "--temperature", maxSweeps: "--max-sweeps", seed: "--seed" };
+  const { json, svg } = jsonSvgOutputs(str);
   const net = withFlags(flags, () => new Hopfield({ n: num.n ?? 100, count: num.k ?? 10, rule: (str.rule ?? "hebbian") as StorageRule, seed: num.seed ?? 0 }));
   try {
     const mu = num.pattern ?? 0;
@@ -295,18 +477,18 @@ async function hopfieldRecallCommand(argv: string[]): Promise<number> {
     const c = net.config;
     console.log(`Hopfield ${c.rule}, N = ${c.n}, K = ${c.k} (K/N = ${(c.k / c.n).toFixed(3)}), pattern ${mu}, ${result.flipped} bits flipped, ${dynamics} dynamics`);
     console.log(`overlap ${result.initialOverlap.toFixed(3)} → ${result.finalOverlap.toFixed(3)}, Hamming distance ${result.hamming}, ${result.status} after ${result.sweeps} sweeps, energy ${result.energy[0].toFixed(3)} → ${result.energy.at(-1)!.toFixed(3)}: ${result.success ? "recalled" : "not recalled"}`);
-    if (str.json) {
-      writeFile(str.json, JSON.stringify({
+    if (json) {
+      writeOutput(json, JSON.stringify({
         version: VERSION, config: { ...c, pattern: mu, flipFraction, dynamics, maxSweeps, temperature: num.temperature ?? null },
         status: result.status, sweeps: result.sweeps, success: result.success, flipped: result.flipped, hamming: result.hamming,
         initialOverlap: result.initialOverlap, finalOverlap: result.finalOverlap, energy: Array.from(result.energy),
         pattern: Array.from(net.pattern(mu)), corrupted: Array.from(result.corrupted), final: Array.from(result.final),
       }, null, 1) + "\n");
     }
-    if (str.svg) {
+    if (svg) {
       const grids = [spinGridSpec({ title: `pattern ${mu}`, spins: net.pattern(mu) }), spinGridSpec({ title: `corrupted (${result.flipped} flips)`, spins: result.corrupted }), spinGridSpec({ title: result.success ? "recalled" : "final state", spins: result.final })];
       const energy = lineChartSpec({ title: "energy", xLabel: "sweep", yLabel: "E", width: 320, height: 180, series: [{ name: "E", x: result.energy.map((_, i) => i), y: result.energy }] });
-      writeFile(str.svg, await renderSvg(concatSpecs({ title: `Hopfield recall, ${c.rule}, N = ${c.n}, K = ${c.k}`, specs: [concatSpecs({ specs: grids }), energy], direction: "vertical" })));
+      writeOutput(svg, await renderSvg(concatSpecs({ title: `Hopfield recall, ${c.rule}, N = ${c.n}, K = ${c.k}`, specs: [concatSpecs({ specs: grids }), energy], direction: "vertical" })));
     }
     return 0;
   } finally {
@@ -317,16 +499,18 @@ async function hopfieldRecallCommand(argv: string[]): Promise<number> {
 async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
   const { num, str } = parseFlags(argv, ["n", "trials", "seed", "max-sweeps", "recall-patterns"], ["rule", "loads", "dynamics", "json", "svg"]);
   const flags = { n: "--n", rule: "--rule", trials: "--trials", seed: "--seed", loads: "--loads", dynamics: "--dynamics", maxSweeps: "--max-sweeps", recallPatterns: "--recall-patterns" };
-  const loads = str.loads ? parseLoads(str.loads) : undefined;
-  const bar = new ProgressBar("hopfield-capacity", process.stderr);
+  const loads = str.loads !== undefined ? parseLoads(str.loads) : undefined;
   const options = {
     n: num.n, rule: str.rule as StorageRule | undefined, loads, trials: num.trials, seed: num.seed,
     dynamics: str.dynamics as "sync" | "async" | undefined, maxSweeps: num["max-sweeps"], recallPatterns: num["recall-patterns"],
-    onProgress: (p: { fraction: number; t: number }) => bar.update(p.fraction, `K/N = ${p.t}`),
   };
-  const result = await runHopfieldCapacity(options)
+  withFlags(flags, () => resolveCapacityConfig(options));
+  const { json, svg } = jsonSvgOutputs(str);
+  const bar = progressBar("hopfield-capacity");
+  const sigint = interruptOnSigint();
+  const result = await runHopfieldCapacity({ ...options, signal: sigint.signal, onProgress: (p) => bar.update(p.fraction, `K/N = ${p.t}`) })
     .catch((error) => { throw usageError(flags, error); })
-    .finally(() => bar.done());
+    .finally(() => { sigint.release(); bar.done(); });
   const c = result.config;
   console.log(`Hopfield capacity, ${c.rule}, N = ${c.n}, ${c.trials} networks per load, ${c.dynamics} recall from stored patterns, ${(result.elapsedMs / 1000).toFixed(1)} s`);
   console.log(`${"K/N".padEnd(7)}${"K".padEnd(6)}${"unstable bits".padEnd(24)}${"Φ(−√(N/K))".padEnd(12)}${result.exactUnstable ? "exact (finite N)".padEnd(18) : ""}${"overlap".padEnd(16)}all stable`);
@@ -334,8 +518,8 @@ async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
     console.log(`${String(load).padEnd(7)}${String(result.k[i]).padEnd(6)}${`${result.unstableFraction[i].toExponential(3)} ± ${result.unstableStdError[i].toExponential(1)}`.padEnd(24)}${result.predictedUnstable[i].toExponential(3).padEnd(12)}${result.exactUnstable ? result.exactUnstable[i].toExponential(3).padEnd(18) : ""}${`${result.retrievalOverlap[i].toFixed(3)} ± ${result.retrievalStdError[i].toFixed(3)}`.padEnd(16)}${result.perfectRecallFraction[i].toFixed(2)}`);
   });
   console.log(`largest K with every pattern stable in ≥ half the networks: ${result.perfectRecallK ?? "none measured"} (prediction ${result.predictedPerfectRecallK.toFixed(1)})`);
-  if (str.json) writeFile(str.json, JSON.stringify(result, null, 1) + "\n");
-  if (str.svg) {
+  if (json) writeOutput(json, JSON.stringify(result, null, 1) + "\n");
+  if (svg) {
     // Predictions far below one unstable bit in the whole experiment cannot be compared: not drawn.
     const floor = (values: number[]) => values.map((v, i) => (v * result.k[i] * c.n * c.trials >= 0.1 ? v : Number.NaN));
     const unstable = lineChartSpec({
@@ -347,9 +531,13 @@ async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
       ],
     });
     const overlap = lineChartSpec({ title: "retrieval overlap", xLabel: "K/N", yLabel: "final overlap", width: 360, height: 260, series: [{ name: "measured", x: result.loads, y: result.retrievalOverlap }] });
-    writeFile(str.svg, await renderSvg(concatSpecs({ title: `Hopfield capacity, ${c.rule}, N = ${c.n}`, specs: [unstable, overlap] })));
+    writeOutput(svg, await renderSvg(concatSpecs({ title: `Hopfield capacity, ${c.rule}, N = ${c.n}`, specs: [unstable, overlap] })));
   }
-  return result.status === "aborted" ? 1 : 0;
+  if (result.status === "aborted") {
+    console.error(`thermolearn: interrupted; the ${result.loads.length} loads whose trials all finished were kept (status "aborted")`);
+    return EXIT_INTERRUPTED;
+  }
+  return 0;
 }
 
 /** The kernel a kernel-update run asks for, on its grid. */
@@ -370,6 +558,7 @@ function kernelFor(name: string, num: Record<string, number | undefined>): Sampl
 async function kernelUpdateCommand(argv: string[]): Promise<number> {
   const { num, str } = parseFlags(argv, ["area", "tau-k", "tau-fast", "tau-slow", "mean", "a-max", "theta", "dt", "gamma", "F", "s"], ["kernel", "amplitudes", "alignment", "json", "svg"]);
   const flags = { gamma: "--gamma", F: "--F", s1: "--s", area: "--area", tau: "--tau-k", tauFast: "--tau-fast", tauSlow: "--tau-slow", mean: "--mean", aMax: "--a-max", theta: "--theta", dt: "--dt", alignment: "--alignment", amplitudes: "--amplitudes" };
+  const { json, svg } = jsonSvgOutputs(str);
   const kernelName = str.kernel ?? "ecoli";
   if (kernelName !== "ecoli" && num.area !== undefined) throw new UsageError("--area applies to --kernel ecoli only");
   if (kernelName === "sine" && num.dt !== undefined && num.dt !== 0.01) throw new UsageError("--dt must be 0.01 for the sine kernel (its grid, Eq. 31)");
@@ -390,8 +579,8 @@ async function kernelUpdateCommand(argv: string[]): Promise<number> {
     amplitudes.forEach((a, i) => console.log(`A = ${a}: Δw = ${dw[i].toPrecision(8)}`));
   }
   const config = { kernel: kernelName, area, dt: kernel.dt, taps: kernel.values.length, tauFast, tauSlow, mean, theta, alignment, aMax };
-  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, amplitudes, dw: Array.from(dw), ...(metrics ? { offset: metrics.offset, dynamicRange: metrics.dynamicRange, fit: metrics.fit } : {}) }, null, 1) + "\n");
-  if (str.svg) writeFile(str.svg, await lineChartSvg({ title: `Weight update, ${kernelName} kernel, τ_f = ${tauFast}, τ_s = ${tauSlow}`, xLabel: "A", yLabel: "Δw", series: [{ name: "Δw", x: amplitudes, y: dw }, { name: "Δw = A", x: amplitudes, y: amplitudes }] }));
+  if (json) writeOutput(json, JSON.stringify({ version: VERSION, config, amplitudes, dw: Array.from(dw), ...(metrics ? { offset: metrics.offset, dynamicRange: metrics.dynamicRange, fit: metrics.fit } : {}) }, null, 1) + "\n");
+  if (svg) writeOutput(svg, await lineChartSvg({ title: `Weight update, ${kernelName} kernel, τ_f = ${tauFast}, τ_s = ${tauSlow}`, xLabel: "A", yLabel: "Δw", series: [{ name: "Δw", x: amplitudes, y: dw }, { name: "Δw = A", x: amplitudes, y: amplitudes }] }));
   return 0;
 }
 
@@ -399,6 +588,9 @@ async function ladderCommand(argv: string[]): Promise<number> {
   const { num, str } = parseFlags(argv, ["gamma", "F", "s", "s-step", "rungs"], ["json", "svg"]);
   const flags = { gamma: "--gamma", F: "--F", s: "--s", s1: "--s-step", rungs: "--rungs" };
   const params = { gamma: num.gamma ?? 1, F: num.F ?? 25, rungs: num.rungs ?? 5 };
+  // The kernel is the response to the step 0 → --s-step (the library's s0 = 0 is no flag here).
+  if (num["s-step"] === 0) throw new UsageError("--s-step must be ≠ 0: the kernel is the response to the step 0 → --s-step");
+  const { json, svg } = jsonSvgOutputs(str);
   const rates = withFlags(flags, () => ladderRates({ ...params, s: num.s ?? 0 }));
   const p = withFlags(flags, () => steadyState(rates));
   const dissipation = entropyProduction(rates, p);
@@ -407,8 +599,8 @@ async function ladderCommand(argv: string[]): Promise<number> {
   console.log(`ladder 2 × ${params.rungs}, γ = ${params.gamma}, F = ${params.F}, s = ${num.s ?? 0}: dissipation σ = ${dissipation.toPrecision(6)} (Schnakenberg, Eq. 59)`);
   console.log(`steady state: ${Array.from(p, (x) => x.toFixed(4)).join(" ")}`);
   console.log(`kernel from the step 0 → ${num["s-step"] ?? 200}: ${kernel.values.length} samples on unit time, area ${moments.area.toPrecision(4)}, first moment ${moments.firstMoment.toPrecision(4)}`);
-  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config: { ...params, s: num.s ?? 0, sStep: num["s-step"] ?? 200 }, steadyState: Array.from(p), dissipation: Number.isFinite(dissipation) ? dissipation : null, kernel: { t, k: Array.from(kernel.values) }, area: moments.area, firstMoment: moments.firstMoment }, null, 1) + "\n");
-  if (str.svg) writeFile(str.svg, await lineChartSvg({ title: `Ladder kernel, γ = ${params.gamma}, F = ${params.F}`, xLabel: "t (rescaled)", yLabel: "K", series: [{ name: "K", x: t, y: kernel.values }] }));
+  if (json) writeOutput(json, JSON.stringify({ version: VERSION, config: { ...params, s: num.s ?? 0, sStep: num["s-step"] ?? 200 }, steadyState: Array.from(p), dissipation: Number.isFinite(dissipation) ? dissipation : null, kernel: { t, k: Array.from(kernel.values) }, area: moments.area, firstMoment: moments.firstMoment }, null, 1) + "\n");
+  if (svg) writeOutput(svg, await lineChartSvg({ title: `Ladder kernel, γ = ${params.gamma}, F = ${params.F}`, xLabel: "t (rescaled)", yLabel: "K", series: [{ name: "K", x: t, y: kernel.values }] }));
   return 0;
 }
 
@@ -419,15 +611,24 @@ async function figureCommand(argv: string[]): Promise<number> {
   const flags = { points: "--points", seed: "--seed", dt: "--dt", workers: "--workers" };
   const tasks = withFlags(flags, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
   const workers = num.workers === undefined ? undefined : withFlags(flags, () => check.integer("workers", num.workers, 1, 256));
-  const bar = new ProgressBar(`figure ${name}`, process.stderr);
+  const { json, svg } = jsonSvgOutputs(str);
+  const bar = progressBar(`figure ${name}`);
   const started = performance.now();
-  const { results, status } = await runFigureTasks(tasks, { workers, onProgress: (p) => bar.update(p.fraction, `${p.step}/${p.steps}`) });
-  bar.done();
+  const sigint = interruptOnSigint();
+  const { results, status } = await runFigureTasks(tasks, { workers, signal: sigint.signal, onProgress: (p) => bar.update(p.fraction, `${p.step}/${p.steps}`) })
+    .finally(() => { sigint.release(); bar.done(); });
   const columns: Record<string, number[]> = {};
   for (const r of results) for (const [k, v] of Object.entries(r)) (columns[k] ??= []).push(v);
   const seconds = (performance.now() - started) / 1000;
   const { seed, dt } = tasks[0];
+  const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name) };
   console.log(`figure ${name}: ${results.length} points, seed ${seed}${name === "6b" ? "" : `, dt = ${dt}`}, ${seconds.toFixed(1)} s (${status})`);
+  if (results.length === 0) {
+    // Interrupted before the first point: the JSON says so; there is nothing to summarise or draw.
+    if (json) writeOutput(json, JSON.stringify({ version: VERSION, config, status, seconds }, null, 1) + "\n");
+    console.error("thermolearn: interrupted before the first point finished (status \"aborted\")");
+    return EXIT_INTERRUPTED;
+  }
   if (name === "4c") {
     const x = columns.lnRatio, y = columns.lnDynamicRange;
     const meanGap = x.reduce((a, xi, i) => a + (y[i] - xi), 0) / x.length;
@@ -441,9 +642,8 @@ async function figureCommand(argv: string[]): Promise<number> {
     const valid = columns.lnOffsetOverMean.filter(Number.isFinite).length;
     console.log(`ln|offset/s̄| against dissipation σ for ${results.length} ladder kernels (${valid} with a measurable offset; null in the JSON otherwise)`);
   }
-  const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name) };
-  if (str.json) writeFile(str.json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
-  if (str.svg) {
+  if (json) writeOutput(json, JSON.stringify({ version: VERSION, config, status, seconds, ...columns }, null, 1) + "\n");
+  if (svg) {
     const spec = name === "6b"
       ? concatSpecs({ specs: [
         lineChartSpec({ title: "Fig. 6B: offset", xLabel: "dissipation σ", yLabel: "ln|offset/s̄|", xScale: "log", width: 360, height: 260, series: [{ name: "ladder kernels", x: columns.dissipation, y: columns.lnOffsetOverMean, points: true }] }),
@@ -463,9 +663,13 @@ async function figureCommand(argv: string[]): Promise<number> {
         { name: "measured", x: columns.protocolLength, y: columns.offset, points: true },
         { name: "I·s̄·(τ_f + τ_s)/A_max", x: columns.protocolLength, y: columns.baselineOffset, points: true },
       ] });
-    writeFile(str.svg, await renderSvg(spec));
+    writeOutput(svg, await renderSvg(spec));
   }
-  return status === "aborted" ? 1 : 0;
+  if (status === "aborted") {
+    console.error(`thermolearn: interrupted; the first ${results.length} of ${tasks.length} points were kept (status "aborted")`);
+    return EXIT_INTERRUPTED;
+  }
+  return 0;
 }
 
 /** One line per epoch: errors in percent, the mean free energy and the time. */
@@ -488,24 +692,38 @@ async function eqpropCommand(argv: string[]): Promise<number> {
     batchSize: num["batch-size"], beta: num.beta, epsilon: num.epsilon, freeIterations: num["free-iterations"], clampedIterations: num["clamped-iterations"],
   };
   const flags = { layers: "--layers", learningRates: "--rates", batchSize: "--batch-size", beta: "--beta", epsilon: "--epsilon", freeIterations: "--free-iterations", clampedIterations: "--clamped-iterations", train: "--train", test: "--test" };
+  // The data are MNIST: 784 pixels in, 10 digits out. Said here in flags (the library would talk about the data set).
+  const layers = options.layers;
+  if (layers !== undefined && layers.length >= 2 && (layers[0] !== MNIST_PIXELS || layers.at(-1) !== MNIST_CLASSES)) {
+    throw new UsageError(`--layers must start with ${MNIST_PIXELS} (the MNIST pixels) and end with ${MNIST_CLASSES} (the digits), got ${str.layers}`);
+  }
+  const json = { flag: "--json", path: str.json ?? `results/eqprop-${variant}.json` };
+  const svg = { flag: "--svg", path: str.svg ?? `results/eqprop-${variant}.svg` };
+  const save = str.save === undefined ? undefined : { flag: "--save", path: str.save };
+  checkOutputs([json, svg, save]);
+  let resume: Uint8Array | undefined;
+  if (str.resume !== undefined) {
+    try {
+      resume = new Uint8Array(readFileSync(str.resume));
+    } catch (error) {
+      throw new UsageError(`--resume ${str.resume}: cannot read it (${reason(error)})`);
+    }
+  }
   const data = await loadMnist({ train: num.train ?? 8000, test: num.test ?? 2000, seed }).catch((error) => { throw usageError(flags, error); });
   const net = withFlags(flags, () => new EqProp(options, data));
-  const jsonPath = str.json ?? `results/eqprop-${variant}.json`, svgPath = str.svg ?? `results/eqprop-${variant}.svg`;
-  if (str.resume !== undefined) {
-    let bytes: Uint8Array;
+  if (resume !== undefined) {
     try {
-      bytes = new Uint8Array(readFileSync(str.resume));
+      net.load(resume);
     } catch (error) {
-      throw new UsageError(`--resume: cannot read ${str.resume}: ${(error as Error).message}`);
+      // Whatever is wrong with the file (a broken header is a SyntaxError), one line naming the flag.
+      net.dispose();
+      throw new UsageError(`--resume ${str.resume}: ${(error as Error).message}`);
     }
-    withFlags({}, () => net.load(bytes));
     console.log(`resumed ${str.resume} at epoch ${net.epoch} (persistent particles restart from zero)`);
   }
   const history: EpochMetrics[] = [];
   let saved = net.save();
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
+  const sigint = interruptOnSigint();
   const write = async (status: string) => {
     const log = {
       config: net.config, seed, version: VERSION, status,
@@ -513,28 +731,35 @@ async function eqpropCommand(argv: string[]): Promise<number> {
       epochs: history.map((m) => ({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds, trainEnergy: m.trainEnergy, testEnergy: m.testEnergy })),
       firstEpochAt95: history.find((m) => m.testError !== null && m.testError <= 0.05)?.epoch ?? null,
     };
-    writeFile(jsonPath, `${JSON.stringify(log, null, 2)}\n`);
+    writeOutput(json, `${JSON.stringify(log, null, 2)}\n`);
     if (history.length > 0) {
       const x = history.map((m) => m.epoch);
-      writeFile(svgPath, await renderSvg(lineChartSpec({
+      writeOutput(svg, await renderSvg(lineChartSpec({
         title: `Equilibrium propagation (${variant}) on MNIST, ${data.train.labels.length} training digits`, xLabel: "epoch", yLabel: "error", series: [
           { name: "training error", x, y: history.map((m) => m.trainError), points: true },
           { name: "held-out error", x, y: history.map((m) => m.testError ?? 0), points: true },
         ],
       })));
     }
-    if (str.save !== undefined) {
-      mkdirSync(dirname(str.save), { recursive: true });
-      writeFileSync(str.save, saved);
-    }
+    if (save) writeOutput(save, saved);
   };
   console.log(`eqprop ${variant}: layers ${net.config.layers.join("-")}, ${data.train.labels.length} training and ${data.test.labels.length} held-out digits, seed ${seed}`);
   let status = "completed";
   try {
     for (let e = 0; e < epochs; e++) {
-      const bar = new ProgressBar(`epoch ${net.epoch + 1}`, process.stderr);
-      const m = await net.trainEpochAsync({ signal: controller.signal, onProgress: (p) => bar.update(p.fraction, `batch ${p.step}/${p.steps}`) });
-      bar.done();
+      const bar = progressBar(`epoch ${net.epoch + 1}`);
+      let m: EpochMetrics;
+      try {
+        m = await net.trainEpochAsync({ signal: sigint.signal, onProgress: (p) => bar.update(p.fraction, `batch ${p.step}/${p.steps}`) });
+      } catch (error) {
+        // The library reports a parameter that is no longer finite as a RangeError "training diverged …".
+        if (!(error instanceof RangeError && /diverged/.test(error.message))) throw error;
+        status = "diverged";
+        console.error(`thermolearn: ${error.message}; keeping epoch ${net.epoch}`);
+        break;
+      } finally {
+        bar.done();
+      }
       if (m.status === "aborted") {
         status = "interrupted";
         console.log(`interrupted during epoch ${net.epoch + 1}: keeping epoch ${net.epoch}`);
@@ -547,11 +772,11 @@ async function eqpropCommand(argv: string[]): Promise<number> {
     }
     await write(status);
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    sigint.release();
     net.dispose();
   }
-  console.log(`wrote ${jsonPath}, ${svgPath}${str.save ? `, ${str.save}` : ""}`);
-  return status === "completed" ? 0 : 130;
+  console.log(`wrote ${json.path}, ${svg.path}${save ? `, ${save.path}` : ""}`);
+  return status === "completed" ? 0 : status === "diverged" ? 3 : EXIT_INTERRUPTED;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -578,6 +803,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
       console.error(`thermolearn: ${nameFlag((error as Error).message, FLAG_OF)}`);
       return 2;
+    }
+    if (error instanceof WriteError) {
+      console.error(`thermolearn: ${error.message}`);
+      return 1;
     }
     console.error(`thermolearn: ${(error as Error).stack ?? error}`);
     return 1;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync, symlinkSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../src/index.js";
@@ -9,6 +9,35 @@ import { VERSION } from "../src/index.js";
 function cli(...args: string[]) {
   const run = spawnSync(process.execPath, ["dist/cli.js", ...args], { encoding: "utf8" });
   return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+/** The line the CLI prints off a terminal at the first progress of a run: it is computing from then on. */
+const RUNNING = /running \(Ctrl-C stops it/;
+
+/**
+ * Starts the CLI, waits for its first progress (the RUNNING line on stderr) plus `afterMs`, sends
+ * SIGINT as Ctrl-C does, and resolves when it exits, with the time from the signal to the exit.
+ */
+function interrupt(args: string[], afterMs = 300): Promise<{ code: number | null; signal: string | null; out: string; err: string; stopMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "", sentAt = 0;
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => {
+      err += d;
+      if (sentAt === 0 && RUNNING.test(err)) {
+        sentAt = -1;
+        setTimeout(() => { sentAt = performance.now(); child.kill("SIGINT"); }, afterMs);
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, out, err, stopMs: sentAt > 0 ? performance.now() - sentAt : Number.NaN }));
+  });
+}
+
+/** Stderr has exactly one non-empty line (no stack trace). */
+function oneLine(err: string): string[] {
+  return err.split("\n").filter((line) => line.trim() !== "");
 }
 
 describe("thermolearn CLI", () => {
@@ -188,4 +217,203 @@ describe("package metadata", () => {
   it("VERSION matches package.json", () => {
     expect(JSON.parse(readFileSync("package.json", "utf8")).version).toBe(VERSION);
   });
+});
+
+describe("output paths are checked before computing", () => {
+  // Long runs if they started: a refused path must stop them before the first progress (no RUNNING line).
+  const commands: { name: string; args: string[]; flags: string[] }[] = [
+    { name: "perceptron", args: ["perceptron", "--n", "2000", "--t-end", "10000"], flags: ["--json", "--svg"] },
+    { name: "hopfield-recall", args: ["hopfield-recall", "--n", "100"], flags: ["--json", "--svg"] },
+    { name: "hopfield-capacity", args: ["hopfield-capacity", "--n", "2000", "--trials", "100"], flags: ["--json", "--svg"] },
+    { name: "kernel-update", args: ["kernel-update"], flags: ["--json", "--svg"] },
+    { name: "ladder", args: ["ladder"], flags: ["--json", "--svg"] },
+    { name: "figure", args: ["figure", "6b", "--points", "100000", "--workers", "1"], flags: ["--json", "--svg"] },
+    { name: "eqprop", args: ["eqprop", "--epochs", "100", "--train", "100", "--test", "10"], flags: ["--json", "--svg", "--save"] },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "thermolearn-paths-"));
+  const file = join(dir, "a-file");
+  writeFileSync(file, "keep me\n");
+  mkdirSync(join(dir, "a-dir"));
+  // Each bad path with the words its message must contain.
+  const bad: { path: string; says: RegExp }[] = [
+    { path: join(file, "out.json"), says: /is not a directory/ },
+    { path: join(dir, "a-dir"), says: /is a directory/ },
+    { path: "/proc/thermolearn-out.json", says: /cannot create a file in \/proc/ },
+    { path: "/proc/version", says: /cannot write it/ },
+    { path: "", says: /needs a file name/ },
+  ];
+
+  function expectRefused(args: string[], flag: string, { path, says }: { path: string; says: RegExp }): void {
+    const r = cli(...args, `${flag}=${path}`);
+    const where = `${args[0]} ${flag}=${path}`;
+    expect(r.code, where).toBe(2);
+    const lines = oneLine(r.err);
+    expect(lines, where).toHaveLength(1);
+    expect(lines[0], where).toContain(`thermolearn: ${flag} ${path}`);
+    expect(lines[0], where).toMatch(says);
+    expect(r.err, where).not.toMatch(RUNNING);
+  }
+
+  it("perceptron --json: every kind of bad path refused with one line naming the flag and the path, exit 2, nothing computed", () => {
+    for (const b of bad) expectRefused(commands[0].args, "--json", b);
+  });
+
+  // Every output flag of every command, each with one kind of bad path (in turn): one check serves them all.
+  it("every output flag of every command is checked before computing", () => {
+    let turn = 0;
+    for (const { args, flags } of commands) for (const flag of flags) expectRefused(args, flag, bad[turn++ % bad.length]);
+  });
+
+  it("blog --out: a file, an empty name or /proc refused before the first rule runs", () => {
+    for (const [out, says] of [[file, /is not a directory/], ["", /needs a directory name/], ["/proc", /cannot create a file in \/proc/]] as const) {
+      const r = cli("blog", "--n", "1000", "--t-end", "10000", `--out=${out}`);
+      expect(r.code, out).toBe(2);
+      expect(oneLine(r.err), out).toHaveLength(1);
+      expect(r.err, out).toContain("--out");
+      expect(r.err, out).toMatch(says);
+      expect(r.err, out).not.toMatch(RUNNING);
+    }
+  });
+
+  it("two flags naming one file are refused; the checks change no file and leave no probe file", () => {
+    const target = join(dir, "same.json");
+    const r = cli("perceptron", "--json", target, "--svg", join(dir, ".", "same.json"));
+    expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/--json and --svg name the same file/) });
+    // A good --json beside a bad --svg: the existing --json file is opened for append only, not changed.
+    const good = join(dir, "existing.json");
+    writeFileSync(good, "old contents\n");
+    expect(cli("perceptron", "--json", good, "--svg", join(dir, "a-dir")).code).toBe(2);
+    expect(readFileSync(good, "utf8")).toBe("old contents\n");
+    expect(readFileSync(file, "utf8")).toBe("keep me\n");
+    expect(readdirSync(dir).filter((f) => f.startsWith(".thermolearn-probe"))).toEqual([]);
+    // Missing directories are still created when the nearest existing one takes files.
+    const deep = join(dir, "new", "deeper", "l.json");
+    expect(cli("ladder", "--json", deep).code).toBe(0);
+    expect(JSON.parse(readFileSync(deep, "utf8")).steadyState).toHaveLength(10);
+  });
+});
+
+describe("flag values and the words of errors", () => {
+  it("non-finite, empty or non-decimal numbers exit 2 naming the flag", () => {
+    const cases: [string[], string][] = [
+      [["perceptron"], "--n"], [["perceptron"], "--dt"], [["perceptron"], "--seed"], [["blog"], "--t-end"],
+      [["hopfield-recall"], "--flip"], [["hopfield-capacity"], "--trials"], [["kernel-update"], "--tau-fast"],
+      [["ladder"], "--gamma"], [["figure", "4c"], "--points"], [["eqprop"], "--beta"],
+    ];
+    const values = ["NaN", "Infinity", "-Infinity", "", " ", "0x10", "1e400", "1,5"];
+    // Every value on one flag; then every command (one parser serves them all), each with one value in turn.
+    const runs: [string[], string, string][] = [
+      ...values.map((v): [string[], string, string] => [["perceptron"], "--n", v]),
+      ...cases.map(([command, flag], i): [string[], string, string] => [command, flag, values[i % values.length]]),
+    ];
+    for (const [command, flag, value] of runs) {
+      const r = cli(...command, `${flag}=${value}`);
+      expect(r, `${command.join(" ")} ${flag}=${value}`).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} expects a number, got "${value}"`) });
+    }
+    expect(cli("eqprop", "--layers", "784,,10")).toMatchObject({ code: 2, err: expect.stringMatching(/--layers expects a number/) });
+    expect(cli("kernel-update", "--amplitudes", "1,NaN")).toMatchObject({ code: 2, err: expect.stringMatching(/--amplitudes expects a number/) });
+    // An empty --loads is no longer read as "the default loads".
+    expect(cli("hopfield-capacity", "--loads=")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads expects a number/) });
+  });
+
+  it("errors name the flag the user typed", () => {
+    const sStep = cli("ladder", "--s-step", "0");
+    expect(sStep).toMatchObject({ code: 2, err: expect.stringMatching(/--s-step must be ≠ 0/) });
+    expect(sStep.err).not.toMatch(/--s1|s0/);
+    const k = cli("perceptron", "--k", "0");
+    expect(k).toMatchObject({ code: 2, err: expect.stringMatching(/--k 0 needs --init zero/) });
+    expect(k.err).not.toMatch(/init:/);
+    // --init zero is a flag now: k = 0 runs (no analytic line: no steady state without a restoring force).
+    const zero = cli("perceptron", "--k", "0", "--init", "zero", "--n", "100", "--t-end", "0.1");
+    expect(zero.code).toBe(0);
+    expect(zero.out).not.toMatch(/analytic/);
+    expect(cli("perceptron", "--init", "random")).toMatchObject({ code: 2, err: expect.stringMatching(/--init must be one of/) });
+    for (const layers of ["700,10", "784,9", "784,500,12"]) {
+      const r = cli("eqprop", "--layers", layers, "--rates", "0.1", "--epochs", "0", "--train", "100", "--test", "10");
+      expect(r, layers).toMatchObject({ code: 2, err: expect.stringMatching(/--layers must start with 784 .* end with 10/) });
+      expect(r.err, layers).not.toMatch(/labels|images/);
+    }
+    expect(cli("perceptron", "--steps", "10", "--t-end", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/give --steps or --t-end, not both/) });
+    expect(cli("perceptron", "--nu", "1", "--nu-tilde", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/give --nu or --nu-tilde, not both/) });
+    const rms = cli("perceptron", "--D", "1e14");
+    expect(rms.code).toBe(2);
+    expect(rms.err).not.toMatch(/maxWeightRms/);
+  });
+
+  it("eqprop --resume with a broken file: one line naming --resume, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-resume-"));
+    const saved = join(dir, "p.bin");
+    const small = ["--layers", "784,10", "--rates", "0.1", "--train", "100", "--test", "10"];
+    expect(cli("eqprop", ...small, "--epochs", "0", "--save", saved, "--json", join(dir, "a.json"), "--svg", join(dir, "a.svg")).code).toBe(0);
+    const bytes = readFileSync(saved);
+    // The JSON header follows magic, version, epoch, L, the L = 2 layer sizes and its length: 7 u32.
+    expect(String.fromCharCode(bytes[28])).toBe("{");
+    bytes[28] = "!".charCodeAt(0);
+    writeFileSync(join(dir, "broken.bin"), bytes);
+    writeFileSync(join(dir, "short.bin"), bytes.subarray(0, 10));
+    for (const name of ["broken.bin", "short.bin", "missing.bin"]) {
+      const r = cli("eqprop", ...small, "--epochs", "1", "--resume", join(dir, name), "--json", join(dir, "b.json"), "--svg", join(dir, "b.svg"));
+      expect(r.code, name).toBe(2);
+      expect(oneLine(r.err), name).toHaveLength(1);
+      expect(r.err, name).toContain(`thermolearn: --resume ${join(dir, name)}`);
+    }
+  });
+});
+
+describe("Ctrl-C stops a run and keeps what was computed (exit 130)", () => {
+  // Each run below would take minutes; stopMs bounds the time from SIGINT to exit (one recorded
+  // chunk, one trial or one figure point, plus writing the files: well under 10 s here).
+  it("perceptron", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
+    const r = await interrupt(["perceptron", "--n", "2000", "--t-end", "10000", "--json", join(dir, "p.json"), "--svg", join(dir, "p.svg")]);
+    expect(r.code, r.err).toBe(130);
+    expect(r.stopMs).toBeLessThan(10_000);
+    expect(r.err).toMatch(/interrupted at t = /);
+    const json = JSON.parse(readFileSync(join(dir, "p.json"), "utf8"));
+    expect(json.status).toBe("aborted");
+    expect(json.t.length).toBeGreaterThan(1);
+    expect(json.t.at(-1)).toBeLessThan(10000);
+    for (const key of ["epsilon", "heat", "information"]) expect(json[key], key).toHaveLength(json.t.length);
+    expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/^<svg/);
+  });
+
+  it("blog: the rules done and the one stopped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
+    const r = await interrupt(["blog", "--n", "1000", "--t-end", "10000", "--out", dir]);
+    expect(r.code, r.err).toBe(130);
+    expect(r.stopMs).toBeLessThan(10_000);
+    const json = JSON.parse(readFileSync(join(dir, "perceptron.json"), "utf8"));
+    expect(json.status).toBe("aborted");
+    expect(json.runs).toHaveLength(1);
+    expect(json.runs[0]).toMatchObject({ label: "Hebbian", status: "aborted" });
+    expect(existsSync(join(dir, "perceptron.svg"))).toBe(true);
+  });
+
+  it("hopfield-capacity: the loads whose trials all finished", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
+    // Loads up to K/N = 1 at N = 2000: the first ones take milliseconds, the last ones minutes.
+    const r = await interrupt(["hopfield-capacity", "--n", "2000", "--trials", "2", "--loads", "0.005:1:0.005", "--json", join(dir, "c.json")], 1500);
+    expect(r.code, r.err).toBe(130);
+    expect(r.stopMs).toBeLessThan(10_000);
+    const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
+    expect(json.status).toBe("aborted");
+    expect(json.loads.length).toBeGreaterThan(0);
+    expect(json.loads.length).toBeLessThan(200);
+    for (const key of ["k", "unstableFraction", "retrievalOverlap", "perfectRecallFraction"]) expect(json[key], key).toHaveLength(json.loads.length);
+  });
+
+  for (const workers of ["1", "2"]) {
+    it(`figure 6b with ${workers} worker(s): the points finished in order`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
+      const r = await interrupt(["figure", "6b", "--points", "200000", "--workers", workers, "--json", join(dir, "f.json"), "--svg", join(dir, "f.svg")], 500);
+      expect(r.code, r.err).toBe(130);
+      expect(r.stopMs).toBeLessThan(10_000);
+      const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));
+      expect(json.status).toBe("aborted");
+      expect(json.config.points).toBe(200000);
+      expect(json.dissipation.length).toBeGreaterThan(0);
+      expect(json.dissipation.length).toBeLessThan(200000);
+      expect(json.lnOffsetOverMean).toHaveLength(json.dissipation.length);
+    });
+  }
 });

@@ -7,6 +7,9 @@ import { refForce, refLearningFactor, refStep, unpackInputs } from "../src/ref/p
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 const RULES: LearningRule[] = ["hebbian", "perceptron", "adatron", "alphatron"];
+// Statistical tests that take seconds each; mutation runs (scripts/mutate.vitest.config.mjs sets
+// THERMOLEARN_MUTATION) skip them so each mutant is tested in seconds, and the score says so.
+const slowIt = process.env.THERMOLEARN_MUTATION ? it.skip : it;
 
 describe("one Euler–Maruyama step against the TS reference", () => {
   // Sizes around the SIMD width (2 f64 lanes) and odd large n; batches around the 8-bit groups.
@@ -103,7 +106,7 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
   });
 
   for (const rule of ["perceptron", "adatron", "alphatron"] as const) {
-    it(`the midpoint estimator converges to the library's as Δt → 0 (${rule})`, () => {
+    slowIt(`the midpoint estimator converges to the library's as Δt → 0 (${rule})`, () => {
       // n = 1000, ν = 3√n, B = 30, steady state. The midpoint rule evaluates 𝓕 at A(w_mid), which
       // includes the step's own learning update ΔA ≈ ν̃nΔt/B; for a rule whose 𝓕 jumps at A = 0 that
       // biases the heat by O(ΔA), so the gap falls about 4× per 4× in Δt. What is left as Δt → 0 is the
@@ -138,7 +141,7 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
     r.dispose();
   });
 
-  it("Hebbian steady heat rate at the blog's parameters is ν²(1 − 2/(πn))/B = 2999.81 per weight", () => {
+  slowIt("Hebbian steady heat rate at the blog's parameters is ν²(1 − 2/(πn))/B = 2999.81 per weight", () => {
     // Gaussian teacher, n = 10⁴: |⟨σξ⟩|² → 2/π. The per-step noise of q/n is ≈ (ν/√B)√(2Δt)/√n ≈ 0.025,
     // so the rate over three time units has standard error ≈ 0.025/√(3Δt) ≈ 0.45; 2.5 is 5.5σ.
     const sim = new Perceptron({ seed: 2027 });
@@ -171,7 +174,7 @@ describe("SIMD and scalar builds", () => {
 });
 
 describe("golden values", () => {
-  it("Hebbian steady ε at the blog's parameters is 0.1859 ± 0.006", () => {
+  slowIt("Hebbian steady ε at the blog's parameters is 0.1859 ± 0.006", () => {
     // n = 10⁴, k = 1, ν = 3√n, Δt = 10⁻³, B = 30; relaxation time 1/k = 1, so t ∈ [3, 6] is steady.
     const r = simulatePerceptron({ rule: "hebbian", tEnd: 6, recordEvery: 100, seed: 2026 });
     expect(r.status).toBe("completed");
@@ -184,7 +187,7 @@ describe("golden values", () => {
     expect(Math.abs(mean - 0.1859)).toBeLessThan(0.006);
   });
 
-  it("pure OU (ν = 0): heat is exactly −ΔV and |w|²/n matches the EM stationary variance", () => {
+  slowIt("pure OU (ν = 0): heat is exactly −ΔV and |w|²/n matches the EM stationary variance", () => {
     // F = −k w, so Σ F(w_mid)·Δw = −(k/2)(|w_end|² − |w_0|²) exactly (the midpoint rule telescopes).
     const k = 2, dt = 0.05, D = 0.7, n = 20_000;
     const sim = new Perceptron({ n, nu: 0, k, D, dt, seed: 5 });
@@ -284,7 +287,7 @@ describe("ensembles, training sets and observables", () => {
     expect(Math.abs(test - eps)).toBeLessThan(5 * Math.sqrt((eps * (1 - eps)) / 4000));
   });
 
-  it("ΔS(w_n) from an ensemble matches the Gaussian steady state", () => {
+  slowIt("ΔS(w_n) from an ensemble matches the Gaussian steady state", () => {
     // Hebbian from equilibrium, per-trajectory teachers: steady Var(w_n) = σ_w² + (ν̃/k)²·2/π with the
     // EM variance σ_w² of spec §1, initial Var = D/k = 1, so ΔS = ½ ln(σ_w² + 2ν̃²/π).
     const n = 2000, nu = 3 * Math.sqrt(n), dt = 1e-3, B = 30;
