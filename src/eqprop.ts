@@ -334,6 +334,7 @@ function glorotBound(n: number, m: number): number {
  */
 export function rampSchedule(memory: { tauFast: number; tauSlow: number; rampSteps: number }): { times: Float64Array; betas: Float64Array } {
   if (typeof memory !== "object" || memory === null) throw new TypeError("rampSchedule: memory must be an object { tauFast, tauSlow, rampSteps }");
+  check.knownKeys("rampSchedule", memory, MEMORY_KEYS);
   const { tauFast, tauSlow, rampSteps: R } = checkRamp("memory", memory);
   const times = new Float64Array(2 * R + 1), betas = new Float64Array(2 * R + 1);
   for (let k = 0; k <= 2 * R; k++) {
@@ -341,8 +342,9 @@ export function rampSchedule(memory: { tauFast: number; tauSlow: number; rampSte
     betas[k] = k <= R ? k / R : (2 * R - k) / R;
     // Interpolation divides by t_k − t_{k−1}: a step lost to f64 rounding (τ/R below the spacing of t) would give 0/0.
     if (k > 0 && !(times[k] > times[k - 1])) {
-      const name = k <= R ? "memory.tauFast" : "memory.tauSlow";
-      throw new RangeError(`${name}/memory.rampSteps = ${(k <= R ? tauFast : tauSlow) / R} is too small to give distinct ramp times (t_${k} = t_${k - 1} = ${times[k]} in f64)`);
+      // On the down ramp the step τ_slow/R is lost against t = τ_fast + …: either time can be the cause.
+      const name = k <= R ? "memory.tauFast" : "memory.tauSlow (against memory.tauFast)";
+      throw new RangeError(`${name}/memory.rampSteps = ${(k <= R ? tauFast : tauSlow) / R} is too small to give distinct ramp times (t_${k} = t_${k - 1} = ${times[k]} in f64; tauFast = ${tauFast}, tauSlow = ${tauSlow})`);
     }
   }
   return { times, betas };
@@ -358,6 +360,7 @@ export function rampSchedule(memory: { tauFast: number; tauSlow: number; rampSte
  */
 export function memoryOperator(config: EqPropConfig["memory"]): Float64Array {
   if (typeof config !== "object" || config === null) throw new TypeError("memoryOperator: config must be the memory options (EqPropConfig.memory)");
+  check.knownKeys("memoryOperator", config, MEMORY_KEYS);
   const G = check.integer("memory.gridPoints", config.gridPoints, 2, 100000);
   const R = check.integer("memory.rampSteps", config.rampSteps, 1, 1000);
   const resolved = resolveKernel(config.kernel);

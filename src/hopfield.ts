@@ -274,8 +274,12 @@ export class Hopfield {
     if (n === undefined) throw new TypeError("n is required (or give patterns or weights)");
     n = check.integer("n", n, 1, 1 << 20);
     if (given) given.rows.forEach((row, mu) => checkSpins(`patterns[${mu}]`, row));
-    const k = given ? given.rows.length : check.integer("count", options.count ?? 10, 1, 1 << 20);
-    const rule = weights ? "given" : check.oneOf("rule", options.rule ?? "hebbian", STORAGE_RULES);
+    // count and rule are validated even where given patterns or weights decide them.
+    const countOption = options.count === undefined ? undefined : check.integer("count", options.count, 1, 1 << 20);
+    if (given && countOption !== undefined && countOption !== given.rows.length) throw new RangeError(`count = ${countOption} but ${given.rows.length} patterns are given`);
+    const k = given ? given.rows.length : countOption ?? 10;
+    const ruleOption = options.rule === undefined ? undefined : check.oneOf("rule", options.rule, STORAGE_RULES);
+    const rule = weights ? "given" : ruleOption ?? "hebbian";
     const pathOption = check.oneOf("path", options.path ?? "auto", ["auto", "fast", "dense"] as const);
     if (pathOption === "fast" && rule !== "hebbian") throw new RangeError(`path "fast" needs Hebbian storage (rule "hebbian", no weights); got ${rule === "given" ? "given weights" : `rule "${rule}"`}`);
     const path = pathOption === "auto" ? (rule === "hebbian" ? "fast" : "dense") : pathOption;
@@ -420,6 +424,7 @@ export class Hopfield {
 
   /** Hamming distance from the state to a ±1 vector or to stored pattern μ. */
   hamming(target: Int8Array | number): number {
+    if (typeof target !== "number" && !(target instanceof Int8Array)) throw new TypeError("target must be a pattern index or an Int8Array of ±1");
     const other = typeof target === "number" ? this.pattern(target) : target;
     if (other.length !== this.n) throw new RangeError(`target has length ${other.length}, but n = ${this.n}`);
     const x = this.state();
@@ -695,8 +700,14 @@ export function logGamma(x: number): number {
   if (typeof x !== "number") throw new TypeError(`logGamma: x must be a number, got ${typeof x}`);
   if (!Number.isFinite(x) || x > LOG_GAMMA_MAX) throw new RangeError(`logGamma: x must be finite and ≤ ${LOG_GAMMA_MAX}, got ${x}`);
   if (x <= 0 && Number.isInteger(x)) throw new RangeError(`logGamma: x = ${x} is a pole of Γ (0, −1, −2, …)`);
+  // Near 0 (either side) Γ(x) = 1/x − γ + O(x), so ln|Γ(x)| = −ln|x| − γx + O(x²); the reflection
+  // formula would underflow sin(πx) there.
+  if (Math.abs(x) < 1e-8) return -Math.log(Math.abs(x)) - EULER_GAMMA * x;
   return lnGamma(x);
 }
+
+/** The Euler–Mascheroni constant γ. */
+const EULER_GAMMA = 0.5772156649015329;
 
 function lnGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);

@@ -180,7 +180,7 @@ function checkRepresentable(c: LadderConfig): void {
   const first = Math.abs(2 + L), last = Math.abs(2 * (2 - c.rungs) + L);
   const energy = `ln[(1 + s/K_I)/(1 + s/K_A)] = ${L}`;
   if (lnF + first > LN_MAX) {
-    throw new RangeError(`F, s: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+    throw new RangeError(`F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
   }
   if (lnF + last > LN_MAX) {
     // Largest M with ln F + 2(M − 2) − L ≤ LN_MAX: the top rung's |ΔE| grows with M.
@@ -188,7 +188,7 @@ function checkRepresentable(c: LadderConfig): void {
     if (most >= 2) {
       throw new RangeError(`rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F = ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`);
     }
-    throw new RangeError(`F, s: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+    throw new RangeError(`F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
   }
 }
 
@@ -807,7 +807,7 @@ export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
     for (let k = 1; k < N; k++) raw[k] = (response[k] - response[k - 1]) / dt;
     const rawMoments = kernelMoments({ values: raw, dt: 1 / N });
     if (!(rawMoments.firstMoment !== 0 && Number.isFinite(rawMoments.firstMoment))) {
-      throw new RangeError(`the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (does s1 differ from s0?)`);
+      throw new RangeError(`the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (s0 and s1 too close, or F, gamma, KI, KA give a response below double precision)`);
     }
     const scale = -1 / Math.abs(rawMoments.firstMoment);
     const kernel: SampledKernel = { values: raw.map((v) => v * scale), dt: 1 / N };

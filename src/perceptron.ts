@@ -381,7 +381,8 @@ export class Perceptron {
       if (!(v0[i] > 0) || !(v[i] > 0)) return null;
       sum += Math.log(v[i] / v0[i]);
     }
-    return sum / (2 * v.length);
+    // A ratio that overflows (a denormal initial variance) has no usable estimate.
+    return Number.isFinite(sum) ? sum / (2 * v.length) : null;
   }
 
   #state(j: number): number {

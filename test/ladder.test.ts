@@ -500,13 +500,13 @@ describe("ladder parameters over their whole range", () => {
     expect(() => ladderRates({ rungs: 400, F: 1e-300 })).not.toThrow(); // ln F = −690.8 leaves room
     expect(() => new LadderChain({ rungs: 400, dt: 1e-3 })).toThrow(/^rungs/);
     expect(() => ladderRates({ F: 1e307 })).toThrow(/^rungs: .*rungs must be ≤ 3$/); // e^{706.9 + 2(M − 2)}
-    expect(() => ladderRates({ F: 1e308 })).toThrow(/^F, s: /); // even rung 0 overflows: e^{709.2 + 2}
+    expect(() => ladderRates({ F: 1e308 })).toThrow(/^F, s, KI, KA: /); // even rung 0 overflows: e^{709.2 + 2}
     expect(() => ladderRates({ gamma: 1e308 })).toThrow(/^gamma: /);
     // ΔE(0) = 2 + ln(1 + 10⁶⁰⁰) − ln 2 ≈ 1383: e^{1383}·25 overflows (F = 10⁻³⁰⁰ above fits).
-    expect(() => ladderRates({ s: 1e300, KI: 1e-300, KA: 1e300 })).toThrow(/^F, s: /);
+    expect(() => ladderRates({ s: 1e300, KI: 1e-300, KA: 1e300 })).toThrow(/^F, s, KI, KA: /);
     // The ladder's rates at a signal set later are checked too.
     const ladder = new LadderChain({ dt: 1e-3, KI: 1e-300, KA: 1e300 });
-    expect(() => ladder.setSignal(1e300)).toThrow(/^F, s: /);
+    expect(() => ladder.setSignal(1e300)).toThrow(/^F, s, KI, KA: /);
     expect(ladder.signal).toBe(0);
     ladder.dispose();
   });

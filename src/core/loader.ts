@@ -52,7 +52,7 @@ export function simdSupported(): boolean {
 function checkBackend(backend: unknown): Backend | undefined {
   if (backend === undefined) return undefined;
   if (backend !== "simd" && backend !== "scalar") {
-    throw new TypeError(`backend must be "simd" or "scalar", got ${JSON.stringify(backend)}`);
+    throw new TypeError(`backend must be "simd" or "scalar", got ${typeof backend === "string" ? JSON.stringify(backend) : typeof backend}`);
   }
   if (backend === "simd" && !simdSupported()) {
     throw new RangeError('backend "simd" was requested, but this engine does not support WebAssembly SIMD');
