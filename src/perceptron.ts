@@ -487,19 +487,23 @@ export interface PerceptronCheckpoint {
   trajectories: { weights: Float64Array; rng: Uint32Array; heat: number; heatCompensation: number; cursor: number }[];
 }
 
+/** |x|² of a vector. */
+function normSquared(x: Float64Array): number {
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
+  return sq;
+}
+
 /** A given teacher must have a finite, non-zero |T|² (only its direction matters). */
 function checkTeacher(T: Float64Array): Float64Array {
-  let sq = 0;
-  for (let i = 0; i < T.length; i++) sq += T[i] * T[i];
+  const sq = normSquared(T);
   if (!(sq > 0 && sq < Infinity)) throw new RangeError(`teacher: |T|² must be finite and > 0, got ${sq}`);
   return T;
 }
 
 /** Initial weights must start inside the divergence bound: |w|/√n ≤ maxWeightRms/10 and finite. */
 function checkInitialWeights(w: Float64Array, maxWeightRms: number): Float64Array {
-  let sq = 0;
-  for (let i = 0; i < w.length; i++) sq += w[i] * w[i];
-  const rms = Math.sqrt(sq / w.length);
+  const rms = Math.sqrt(normSquared(w) / w.length);
   if (!(rms <= maxWeightRms / 10)) throw new RangeError(`init: the given weights have rms ${rms}, too close to maxWeightRms = ${maxWeightRms} (need ≤ a tenth of it)`);
   return w;
 }
