@@ -314,11 +314,9 @@ describe("Δw with an offset and the default alignment, against SciPy (Fig. 5C's
 
 describe("every size is bounded up front (issue #9 §3)", () => {
   const LIMIT = /more than the limit 2\^25 = 33554432/;
-  const quickly = (f: () => unknown, message: RegExp) => {
-    const t = performance.now();
-    expect(f).toThrow(message);
-    expect(performance.now() - t).toBeLessThan(200); // refused before any work or allocation
-  };
+  // Refused before any work or allocation: a call past its check would run for minutes and hit the
+  // test timeout. (No wall-clock assertion: speed belongs in benchmarks.)
+  const quickly = (f: () => unknown, message: RegExp) => expect(f).toThrow(message);
 
   it("the calls that never returned now refuse, naming the option", () => {
     quickly(() => sawtooth({ tauFast: 0.1, tauSlow: 0.1, amplitude: 1, dt: 1e-300 }), /^dt \(1e-300\) gives \(tauFast \+ tauSlow\)\/dt = 2\.00e\+299 samples per period, more than the limit/);

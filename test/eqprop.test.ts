@@ -718,12 +718,10 @@ describe("divergence", () => {
 
 describe("bounded work (no call runs unbounded)", () => {
   const memory = resolveEqPropConfig({ variant: "memory" }).memory;
-  const quick = (f: () => unknown, pattern: RegExp) => {
-    const t0 = performance.now();
-    expect(f).toThrow(pattern);
-    // Refused up front: each refused call would allocate gigabytes or run for minutes; the checks take < 10 ms (1 s leaves room for a loaded CI).
-    expect(performance.now() - t0).toBeLessThan(1000);
-  };
+  // Refused up front: each refused call would allocate gigabytes or run for minutes, so a call that
+  // got past its check would hit the test timeout instead of throwing. (No wall-clock assertion: speed
+  // belongs in benchmarks.)
+  const quick = (f: () => unknown, pattern: RegExp) => expect(f).toThrow(pattern);
 
   it("rampSchedule and memoryOperator refuse huge or degenerate sizes, naming the option", () => {
     quick(() => rampSchedule({ tauFast: 0.1, tauSlow: 0.9, rampSteps: 1e9 }), /memory.rampSteps must be in \[1, 1000\]/);

@@ -653,12 +653,10 @@ describe("analytic helpers", () => {
       [1e8, 1e7, 0.0007827007464848326], [1e9, 1e9, 0.15865525393145707], [1e6, 1e7, 0.3759148710246961],
       [1e5, 1e8, 0.4873865026688733], [1e8, 2e6, 7.687202988634304e-13], [1e7, 1e6, 0.000782697303841947],
     ];
-    const started = performance.now();
     for (const [n, k, p] of normal) assertClose(exactUnstableFraction(n, k), p, { rtol: 1e-9 });
     expect(exactUnstableFraction(1e15 + 1, 16)).toBe(0); // z = √(10¹⁵/15): underflows, in bounded time
     // Bounded work: ≤ 2·10⁵ terms or ~2000 quadrature points per call (it took 8 s for (1e9, 1e9) and never
-    // ended for (1e15 + 0.5, 16)); 1 s is 20× what the seven calls take on a loaded CI core.
-    expect(performance.now() - started).toBeLessThan(1000);
+    // ended for (1e15 + 0.5, 16)); an unbounded call would hit the test timeout. No wall-clock assertion.
     expect(() => exactUnstableFraction(1e15 + 0.5, 16)).toThrow(/n must be an integer/);
     expect(() => exactUnstableFraction(100, 0)).toThrow(/k must be in \[1/);
     expect(() => exactUnstableFraction(100, 2 ** 53)).toThrow(/k must be in/);

@@ -3,6 +3,9 @@
  * names the option in its error. NaN fails every comparison, so `!(x > 0)` rejects it too.
  */
 
+/** The largest count (steps, samples, trajectories …) one wasm i32 argument can carry: 2³¹ − 1. */
+export const MAX_COUNT = 2 ** 31 - 1;
+
 function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
