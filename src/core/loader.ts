@@ -3,7 +3,6 @@
  * own memory) for every simulation object. Works in Node ≥ 20, browsers and workers: both binaries
  * are inlined (src/core/binaries.generated.ts), so there is no file to fetch or serve.
  */
-import { instantiateSync } from "@assemblyscript/loader";
 import { scalarBase64, simdBase64 } from "./binaries.generated.js";
 import type { ThermolearnExports } from "./abi.js";
 
@@ -111,6 +110,7 @@ export function instantiate(backend?: Backend): { exports: ThermolearnExports; b
   requireWebAssembly();
   const chosen = checkBackend(backend) ?? currentBackend();
   const module = (modules[chosen] ??= new WebAssembly.Module(wasmBytes(chosen) as BufferSource));
-  const result = instantiateSync<Record<string, unknown>>(module, {});
-  return { exports: result.exports as unknown as ThermolearnExports, backend: chosen };
+  // The modules import nothing (stub runtime, raw pointers), so a plain instance is all it takes.
+  const instance = new WebAssembly.Instance(module, {});
+  return { exports: instance.exports as unknown as ThermolearnExports, backend: chosen };
 }
