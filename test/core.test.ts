@@ -1,7 +1,9 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { init, initSync, simdSupported, currentBackend, WebAssemblyUnavailableError, Perceptron, Rng } from "../src/index.js";
 import { WasmInstance } from "../src/core/instance.js";
-import { MAX_MEMORY_BYTES } from "../src/core/abi.js";
+import { MAX_MEMORY_BYTES, type ThermolearnExports } from "../src/core/abi.js";
+import { wasmBytes } from "../src/core/loader.js";
+import { instantiateSync } from "@assemblyscript/loader";
 
 describe("loading", () => {
   afterEach(() => initSync({ backend: "simd" }));
@@ -17,6 +19,26 @@ describe("loading", () => {
     const sim = new Perceptron({ n: 10 });
     expect(sim.backend).toBe("scalar");
     sim.dispose();
+  });
+
+  it("the binaries import nothing, so they also load through @assemblyscript/loader with the same results", () => {
+    // thermolearn instantiates with a plain `new WebAssembly.Instance(module, {})`; a user who drives the
+    // raw exports through AssemblyScript's loader gets the same module: same exports, same numbers.
+    for (const backend of ["simd", "scalar"] as const) {
+      const module = new WebAssembly.Module(wasmBytes(backend) as BufferSource);
+      expect(WebAssembly.Module.imports(module)).toEqual([]);
+      const viaLoader = instantiateSync<Record<string, unknown>>(module, {}).exports as unknown as ThermolearnExports;
+      const plain = new WasmInstance("test", backend);
+      const dot = (e: ThermolearnExports, f64: Float64Array) => {
+        const a = e.alloc(8 * 64), b = e.alloc(8 * 64);
+        for (let i = 0; i < 64; i++) { f64[(a >> 3) + i] = Math.sin(i); f64[(b >> 3) + i] = Math.cos(3 * i); }
+        return e.dot_f64(a, b, 64);
+      };
+      const expected = dot(plain.exports, plain.f64);
+      expect(dot(viaLoader, new Float64Array(viaLoader.memory.buffer))).toBe(expected);
+      expect(expected).not.toBe(0);
+      plain.dispose();
+    }
   });
 
   it("each build reports what it is", () => {
