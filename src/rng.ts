@@ -6,10 +6,10 @@
  * depend on batch size or worker count, and any one trajectory can be replayed alone from its
  * reported seed.
  */
-import { WasmInstance } from "./core/instance.js";
 import type { Backend } from "./core/loader.js";
+import { WasmModel } from "./core/model.js";
 import { scratchInstance } from "./core/scratch.js";
-import { backend as checkBackend, integer, options as checkOptions, seed as checkSeed, seedWords } from "./core/validate.js";
+import { MAX_COUNT, backend as checkBackend, integer, options as checkOptions, seed as checkSeed, seedWords } from "./core/validate.js";
 
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.
@@ -32,6 +32,20 @@ export interface RngOptions {
 }
 
 const RNG_KEYS = ["seed", "stream", "backend"] as const;
+
+/** An Rng's resolved configuration: the seed it was seeded with (after the stream mix) and its backend. */
+export interface RngConfig {
+  seed: number;
+  backend: Backend | undefined;
+}
+
+/** Validates Rng options once. @throws TypeError/RangeError naming the option. */
+export function resolveRngConfig(options?: RngOptions): RngConfig {
+  const o = checkOptions("Rng", options, RNG_KEYS);
+  const base = checkSeed("seed", o.seed ?? 0);
+  const seed = o.stream === undefined ? base : streamSeed(base, integer("stream", o.stream, 0, 2 ** 32 - 1));
+  return { seed, backend: checkBackend(o.backend) };
+}
 const CHUNK = 1 << 16;
 
 /**
@@ -43,50 +57,48 @@ const CHUNK = 1 << 16;
  * const saved = rng.saveState(); rng.normal(5); rng.restoreState(saved);
  * rng.dispose();
  */
-export class Rng {
+export class Rng extends WasmModel {
   readonly seed: number;
-  readonly #wasm: WasmInstance;
   readonly #state: number;
   readonly #buffer: number;
 
-  constructor(options: RngOptions = {}) {
-    options = checkOptions("Rng", options, RNG_KEYS);
-    const base = checkSeed("seed", options.seed ?? 0);
-    this.seed = options.stream === undefined ? base : streamSeed(base, integer("stream", options.stream, 0, 2 ** 32 - 1));
-    this.#wasm = new WasmInstance("Rng", checkBackend(options.backend));
+  constructor(options?: RngOptions) {
+    const { seed, backend } = resolveRngConfig(options);
+    super("Rng", backend);
+    this.seed = seed;
     const [hi, lo] = seedWords(this.seed);
-    this.#state = this.#wasm.alloc(32, "Rng state");
-    this.#wasm.exports.rng_seed(this.#state, hi, lo);
-    this.#buffer = this.#wasm.alloc(CHUNK * 8, "Rng buffer");
+    this.#state = this.wasm.alloc(32, "Rng state");
+    this.wasm.exports.rng_seed(this.#state, hi, lo);
+    this.#buffer = this.wasm.alloc(CHUNK * 8, "Rng buffer");
   }
 
   #fill(count: number, name: string, fill: (state: number, out: number, n: number) => void): Float64Array {
-    integer(name, count, 0, 2 ** 31 - 1);
+    integer(name, count, 0, MAX_COUNT);
     const out = new Float64Array(count);
     for (let done = 0; done < count; done += CHUNK) {
       const n = Math.min(CHUNK, count - done);
       fill(this.#state, this.#buffer, n);
-      out.set(this.#wasm.f64View(this.#buffer, n), done);
+      out.set(this.wasm.f64View(this.#buffer, n), done);
     }
     return out;
   }
 
   /** `count` standard normal variates. */
   normal(count: number): Float64Array {
-    const e = this.#wasm.exports;
+    const e = this.wasm.exports;
     return this.#fill(count, "count", (s, o, n) => e.rng_fill_normal(s, o, n));
   }
 
   /** `count` uniforms on [0, 1), 53 random bits each. */
   uniform(count: number): Float64Array {
-    const e = this.#wasm.exports;
+    const e = this.wasm.exports;
     return this.#fill(count, "count", (s, o, n) => e.rng_fill_uniform(s, o, n));
   }
 
   /** `count` raw 64-bit outputs. */
   u64(count: number): BigUint64Array {
     integer("count", count, 0, 2 ** 28);
-    const e = this.#wasm.exports;
+    const e = this.wasm.exports;
     const out = new BigUint64Array(count);
     for (let done = 0; done < count; done += CHUNK) {
       const n = Math.min(CHUNK, count - done);
@@ -98,22 +110,13 @@ export class Rng {
 
   /** The 256-bit state as eight u32 words (little-endian), for {@link Rng.restoreState}. */
   saveState(): Uint32Array {
-    return this.#wasm.u32.slice(this.#state >> 2, (this.#state >> 2) + 8);
+    return this.wasm.u32.slice(this.#state >> 2, (this.#state >> 2) + 8);
   }
 
   /** Restores a state from {@link Rng.saveState}. @throws TypeError for anything but 8 u32 words, not all zero. */
   restoreState(state: Uint32Array): void {
     if (!(state instanceof Uint32Array) || state.length !== 8) throw new TypeError("state must be a Uint32Array of length 8 (from saveState)");
     if (state.every((x) => x === 0)) throw new RangeError("state must not be all zero (xoshiro's fixed point)");
-    this.#wasm.u32.set(state, this.#state >> 2);
-  }
-
-  /** Frees the generator's wasm memory. Idempotent; later calls throw DisposedError. */
-  dispose(): void {
-    this.#wasm.dispose();
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
+    this.wasm.u32.set(state, this.#state >> 2);
   }
 }
