@@ -1,5 +1,13 @@
-// Bundles: the library (one ESM file, both wasm builds inlined as base64), the plot helpers, the
-// CLI, and the browser demo (page script + Web Worker). Types come from `tsc` (dist/types).
+// Bundles: the library entries (one ESM file each, both wasm builds inlined as base64, shared code in
+// dist/chunks/), and the browser demo (page scripts + Web Workers). Types come from `tsc` (dist/types).
+//
+//   dist/thermolearn.js     the browser-safe core (no node: import)
+//   dist/plot.js            vega-lite specs; SVG through the optional peers vega, vega-lite (lazy import)
+//   dist/mnist.js           the Node-only MNIST loader (reads the optional peer `mnist`)
+//   dist/node.js            Node only: worker pool, progress bar, figures on all cores
+//   dist/cli.js             the `thermolearn` command (package.json `bin`)
+//   dist/figure-worker.js   the figures' worker_threads script; src/node/figure-pool.ts finds it beside
+//                           dist/cli.js and dist/node.js, or one level up from a chunk in dist/chunks/
 import typescript from "@rollup/plugin-typescript";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 
@@ -12,14 +20,35 @@ const quiet = (warning, warn) => {
 
 export default [
   {
-    input: { thermolearn: "src/index.ts", plot: "src/plot.ts", cli: "src/cli.ts", "figure-worker": "src/figure-worker.ts" },
-    output: { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js", sourcemap: true },
-    external: ["vega", "vega-lite", /^node:/],
+    input: {
+      thermolearn: "src/index.ts",
+      plot: "src/plot/index.ts",
+      mnist: "src/data/mnist.ts",
+      node: "src/node/index.ts",
+      cli: "src/node/cli/main.ts",
+      "figure-worker": "src/node/figure-worker.ts",
+    },
+    output: {
+      dir: "dist",
+      format: "es",
+      entryFileNames: "[name].js",
+      chunkFileNames: "chunks/[name]-[hash].js",
+      sourcemap: true,
+    },
+    external: ["vega", "vega-lite", "mnist", /^node:/],
     plugins: [nodeResolve({ preferBuiltins: true }), ts()],
     onwarn: quiet,
   },
   {
-    input: { main: "demo/main.ts", worker: "demo/worker.ts", hopfield: "demo/hopfield.ts", "hopfield-worker": "demo/hopfield-worker.ts", memory: "demo/memory.ts", eqprop: "demo/eqprop.ts", "eqprop-worker": "demo/eqprop-worker.ts" },
+    input: {
+      perceptron: "demo/perceptron.ts",
+      "perceptron-worker": "demo/perceptron-worker.ts",
+      hopfield: "demo/hopfield.ts",
+      "hopfield-worker": "demo/hopfield-worker.ts",
+      memory: "demo/memory.ts",
+      eqprop: "demo/eqprop.ts",
+      "eqprop-worker": "demo/eqprop-worker.ts",
+    },
     output: { dir: "demo/dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" },
     plugins: [nodeResolve({ browser: true }), ts()],
     onwarn: quiet,

@@ -9,7 +9,7 @@
 // consecutive samples, which is what the SIMD loop needs.
 
 /** ext[m] = s[(m − (L−1) + shift) mod N] for m < N + L − 1 (L ≤ N, 0 ≤ shift < N). */
-export function extend_periodic(ext: usize, s: usize, n: i32, taps: i32, shift: i32): void {
+export function extend_periodic_f64(ext: usize, s: usize, n: i32, taps: i32, shift: i32): void {
   let src = (shift - (taps - 1)) % n;
   if (src < 0) src += n;
   for (let m = 0; m < n + taps - 1; m++) {
@@ -23,7 +23,7 @@ export function extend_periodic(ext: usize, s: usize, n: i32, taps: i32, shift: 
  * i+1 as one f64x2 with two accumulators (even and odd taps); the scalar twin keeps the same four
  * partial sums, so both builds return the same bits.
  */
-export function conv_direct(out: usize, ext: usize, n: i32, kernel: usize, taps: i32, scale: f64): void {
+export function conv_direct_f64(out: usize, ext: usize, n: i32, kernel: usize, taps: i32, scale: f64): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 2 <= n; i += 2) {
@@ -77,7 +77,7 @@ export function conv_direct(out: usize, ext: usize, n: i32, kernel: usize, taps:
  * g_θ(x) = x if |x| ≥ θ else 0 (Eqs. 6–7). The affine form lets one convolution r = dt·K ∗ φ of the
  * unit protocol serve every amplitude (s = s̄ + Aφ, so K ∗ s = s̄ΣK + A·K ∗ φ).
  */
-export function threshold_trapezoid(r: usize, n: i32, offset: f64, amplitude: f64, theta: f64, dt: f64): f64 {
+export function contrastive_threshold_trapezoid(r: usize, n: i32, offset: f64, amplitude: f64, theta: f64, dt: f64): f64 {
   // Σ_i g(c_i) with even/odd partial sums: SIMD lanes, or their scalar twin (same bits).
   let i = 0;
   let sum: f64 = 0;
@@ -160,7 +160,7 @@ const LE = 0, LT = 1, GE = 2, GT = 3;
 
 /**
  * out[k] = Δw(A_k) for m amplitudes A_0 ≤ … ≤ A_{m−1} (sorted, at `amps`): the same trapezoid of
- * g_θ(c_i), c_i = offset + A_k·r_i, as `threshold_trapezoid`, for every amplitude in one pass over the
+ * g_θ(c_i), c_i = offset + A_k·r_i, as `contrastive_threshold_trapezoid`, for every amplitude in one pass over the
  * N samples instead of m passes.
  *
  * Why it is exact: fl(offset + fl(A·r)) is monotone in A (IEEE rounding is monotone), so with the
@@ -168,7 +168,7 @@ const LE = 0, LT = 1, GE = 2, GT = 3;
  * of the threshold and a suffix where it lies beyond the other (disjoint for θ > 0):
  *   r ≥ 0: prefix {c ≤ −θ} ends at p = first k with ¬(c ≤ −θ), suffix {c ≥ θ} starts at q = first k with ¬(c < θ);
  *   r < 0: prefix {c ≥ θ} ends at p = first k with ¬(c ≥ θ), suffix {c ≤ −θ} starts at q = first k with ¬(c > −θ).
- * p and q are found by evaluating the very expression `threshold_trapezoid` tests, so every sample
+ * p and q are found by evaluating the very expression `contrastive_threshold_trapezoid` tests, so every sample
  * passes for exactly the amplitudes it passes there. With trapezoid weights w_i (½ at both ends),
  *   Δw(A_k) = dt·(offset·W_k + A_k·R_k),  W_k = Σ_{passing i} w_i,  R_k = Σ_{passing i} w_i r_i,
  * where W_k, R_k come from per-k histograms of (p, w, w·r) and (q, w, w·r) and running sums over k
@@ -177,7 +177,7 @@ const LE = 0, LT = 1, GE = 2, GT = 3;
  * passes every sample. Cost O(N·(1 + log distance between neighbours' crossings) + m). Scalar code,
  * the same in both builds. `work` holds 4(m + 1) f64.
  */
-export function threshold_curve(out: usize, r: usize, n: i32, offset: f64, amps: usize, m: i32, theta: f64, dt: f64, work: usize): void {
+export function contrastive_threshold_curve(out: usize, r: usize, n: i32, offset: f64, amps: usize, m: i32, theta: f64, dt: f64, work: usize): void {
   const m1 = <usize>(m + 1);
   const prefixW = work, prefixR = work + (m1 << 3), suffixW = work + (m1 << 4), suffixR = work + m1 * 24;
   memory.fill(work, 0, m1 << 5);
@@ -228,7 +228,7 @@ export function threshold_curve(out: usize, r: usize, n: i32, offset: f64, amps:
 /**
  * out[i] = scale · Σ_{j<L} K[j] φ[(i − j + shift) mod N], i < N, for a periodic signal that is affine
  * on two phases: φ[m] = f0 + f1·m for m < nf, φ[m] = s0 + s1·m for nf ≤ m < N (the sampled sawtooth
- * of Eq. 5, and so the same sum as `conv_direct` on its samples), in O(N + L) instead of O(N·L).
+ * of Eq. 5, and so the same sum as `conv_direct_f64` on its samples), in O(N + L) instead of O(N·L).
  *
  * Going down from m = i + shift, the window m = i + shift − j, j = 0 … L−1 (L ≤ N) crosses at most
  * two phase starts (m ≡ 0 and m ≡ nf mod N), so it splits into at most three runs of consecutive j
@@ -238,7 +238,7 @@ export function threshold_curve(out: usize, r: usize, n: i32, offset: f64, amps:
  * with the prefix sums P0[j] = Σ_{j′<j} K[j′] and P1[j] = Σ_{j′<j} j′·K[j′] (L + 1 values each at
  * p0, p1, computed by the caller). 0 ≤ shift < N. Scalar code, the same bits in both builds.
  */
-export function sawtooth_response(
+export function contrastive_sawtooth_response(
   out: usize, p0: usize, p1: usize, taps: i32, n: i32, nf: i32, shift: i32,
   f0: f64, f1: f64, s0: f64, s1: f64, scale: f64,
 ): void {

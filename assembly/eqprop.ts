@@ -1,7 +1,7 @@
 // Equilibrium propagation (Scellier & Bengio 2017) on a layered energy-based network, plain and with
 // the non-equilibrium memory update of Falk et al. (shared/spec/MODELS.md §4; seed 002 Appendix B).
 //
-// Everything is f32. The TS side (src/eqprop.ts) owns the layout and writes a descriptor of i32
+// Everything is f32. The TS side (src/eqprop/network.ts) owns the layout and writes a descriptor of i32
 // words at `net`:
 //   [0] L (layers)   [1] S (state floats per example, Σ_{ℓ≥1} n_ℓ)
 //   then five arrays of L words: sizes n_ℓ, state offsets of layer ℓ inside an example's state

@@ -6,12 +6,12 @@
 // evaluates the same products and sums in the same order (wasm never fuses a multiply-add), so both
 // builds return the same bits. A complex product b·w is always (br·wr + bi·(−wi), bi·wr + br·wi).
 //
-// Twiddle table (fft_twiddles): for each stage half = 1, 2, 4, … n/2, at entry (half − 1), the
+// Twiddle table (fft_twiddles_f64): for each stage half = 1, 2, 4, … n/2, at entry (half − 1), the
 // factors w_k = e^{−2πik/(2·half)}, k < half, each stored as 32 bytes (wr, wr, −wi, wi) so that the
 // SIMD product is b·(wr, wr) + swap(b)·(−wi, wi) with two plain loads: n − 1 entries, 32(n − 1) bytes.
 
 /** Fills the table described above for n = 2^logn (32·(n − 1) bytes at tw). */
-export function fft_twiddles(tw: usize, logn: i32): void {
+export function fft_twiddles_f64(tw: usize, logn: i32): void {
   const n = 1 << logn, half = n >> 1;
   if (half == 0) return;
   const top = tw + (<usize>(half - 1) << 5);
@@ -132,10 +132,10 @@ function dif(z: usize, n: i32, tw: usize): void {
  * In place, the unnormalised forward DFT of n = 2^logn complex values at z,
  *   Z[k] = Σ_{m<n} z[m] e^{−2πikm/n},
  * by the iterative radix-2 Cooley–Tukey algorithm (Cooley & Tukey, Math. Comp. 19 (1965) 297):
- * bit reversal, then log2 n stages of decimation-in-time butterflies. tw: fft_twiddles(tw, logn).
- * The inverse is conj(fft(conj(Z)))/n.
+ * bit reversal, then log2 n stages of decimation-in-time butterflies. tw: fft_twiddles_f64(tw, logn).
+ * The inverse is conj(fft_f64(conj(Z)))/n.
  */
-export function fft(z: usize, logn: i32, tw: usize): void {
+export function fft_f64(z: usize, logn: i32, tw: usize): void {
   const n = 1 << logn;
   bit_reverse(z, n);
   dit(z, n, tw);
@@ -158,16 +158,16 @@ function mul_conj(z: usize, h: usize, n: i32): void {
 }
 
 /**
- * The same result as conv_direct, out[i] = scale · Σ_{j<L} K[j] ext[i + L − 1 − j] for i < N (ext of
- * length N + L − 1 from extend_periodic), by overlap-save with FFT blocks of B = 2^logb ≥ L points:
+ * The same result as conv_direct_f64, out[i] = scale · Σ_{j<L} K[j] ext[i + L − 1 − j] for i < N (ext of
+ * length N + L − 1 from extend_periodic_f64), by overlap-save with FFT blocks of B = 2^logb ≥ L points:
  * the B-point circular convolution of K with x[m] = ext[s + m] equals the linear one at m ≥ L − 1, so
  * a block gives the B − L + 1 outputs i = s … s + B − L. Real-input trick: two consecutive blocks go
  * in one complex FFT (block a as re, block b as im); K is real, so IFFT(H · FFT(a + ib)) = K⊛a + i·K⊛b.
  * Forward transforms are decimation in frequency (output bit-reversed), the inverse is decimation in
  * time fed bit-reversed input, as conj(DFT(conj(·))): no permutation pass at all. O(N log B).
- * tw: fft_twiddles(tw, logb); work: 32·B bytes (the kernel's spectrum H, then the block pair).
+ * tw: fft_twiddles_f64(tw, logb); work: 32·B bytes (the kernel's spectrum H, then the block pair).
  */
-export function conv_fft(
+export function conv_fft_f64(
   out: usize, ext: usize, n: i32, kernel: usize, taps: i32, scale: f64, logb: i32, tw: usize, work: usize,
 ): void {
   const b = 1 << logb, step = b - taps + 1, extLength = n + taps - 1;

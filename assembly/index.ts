@@ -18,11 +18,17 @@ export {
   hopfield_run_async, hopfield_energy, hopfield_overlaps, hopfield_count_unstable, hopfield_flip_random,
   hopfield_random_patterns, hopfield_state_bits, hopfield_pattern_bits, hopfield_weights, hopfield_bias,
   hopfield_field, hopfield_rng, hopfield_scale,
-  dense_matvec,
 } from "./hopfield";
-export { extend_periodic, conv_direct, threshold_trapezoid, threshold_curve, sawtooth_response } from "./contrastive";
-export { fft_twiddles, fft, conv_fft } from "./fft";
-export { ladder_create, ladder_rates, ladder_propagator_matrix, ladder_prob, ladder_steps, ladder_propagator, ladder_matvec, ladder_step } from "./ladder";
+export {
+  extend_periodic_f64, conv_direct_f64,
+  contrastive_threshold_trapezoid, contrastive_threshold_curve, contrastive_sawtooth_response,
+} from "./contrastive";
+export { fft_twiddles_f64, fft_f64, conv_fft_f64 } from "./fft";
+export { matvec_colmajor_f64, matvec_sym_sign_f32 } from "./linalg";
+export {
+  markov_create, markov_rates, markov_propagator_matrix, markov_prob, markov_steps, markov_set_steps, markov_propagator,
+  markov_step,
+} from "./markov";
 export {
   eqprop_drive, eqprop_relax, eqprop_energy, eqprop_outer_update, eqprop_transpose, eqprop_memory_update,
 } from "./eqprop";

@@ -4,7 +4,7 @@
  */
 import b from "benny";
 import { Rng } from "../src/index.js";
-import { describeMachine } from "./machine.js";
+import { describeMachine } from "./harness.js";
 
 const COUNT = 10_000;
 
@@ -18,15 +18,26 @@ function boxMuller(out: Float64Array): void {
 }
 
 export async function rngSuite(folder: string): Promise<void> {
-  console.log(`rng, ${COUNT} variates per op (Rng copies results out of wasm: includes one copy); ${describeMachine()}`);
-  const simd = new Rng({ seed: 1, backend: "simd" }), scalar = new Rng({ seed: 1, backend: "scalar" });
+  console.log(
+    `rng, ${COUNT} variates per op (Rng copies results out of wasm: includes one copy); ${describeMachine()}`,
+  );
+  const simd = new Rng({ seed: 1, backend: "simd" }),
+    scalar = new Rng({ seed: 1, backend: "scalar" });
   const js = new Float64Array(COUNT);
   await b.suite(
     "rng",
-    b.add("ziggurat normal, simd build", () => { simd.normal(COUNT); }),
-    b.add("ziggurat normal, scalar build", () => { scalar.normal(COUNT); }),
-    b.add("Box–Muller normal, plain JS", () => { boxMuller(js); }),
-    b.add("raw u64, simd build", () => { simd.u64(COUNT); }),
+    b.add("ziggurat normal, simd build", () => {
+      simd.normal(COUNT);
+    }),
+    b.add("ziggurat normal, scalar build", () => {
+      scalar.normal(COUNT);
+    }),
+    b.add("Box–Muller normal, plain JS", () => {
+      boxMuller(js);
+    }),
+    b.add("raw u64, simd build", () => {
+      simd.u64(COUNT);
+    }),
     b.cycle(),
     b.complete((summary) => {
       for (const r of summary.results) console.log(`  ${r.name}: ${((r.ops * COUNT) / 1e6).toFixed(1)} M/s`);

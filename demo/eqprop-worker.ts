@@ -1,5 +1,5 @@
 /**
- * The equilibrium-propagation demo's worker: trains an EqProp network (src/eqprop.ts) on the page's
+ * The equilibrium-propagation demo's worker: trains an EqProp network (src/eqprop/) on the page's
  * digits epoch by epoch, off the main thread. Loaded by demo/eqprop.ts as a module worker
  * (demo/dist/eqprop-worker.js).
  *
@@ -23,7 +23,11 @@ import { EqProp, init, resolveEqPropConfig, type Backend, type EqPropVariant } f
 import { errorReply, type ErrorReply } from "./page.js";
 
 /** Digits as the page holds them: count × pixels bytes (0 … 255, row-major) and labels 0 … 9. */
-export interface DigitSet { pixels: Uint8Array; labels: Uint8Array; count: number }
+export interface DigitSet {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
 
 export interface EqPropRequest {
   /** Layer sizes, input first (the page uses 784-500-10). */
@@ -38,8 +42,8 @@ export interface EpochRow {
   epoch: number;
   trainError: number | null;
   testError: number | null;
-  /** Wall time of the epoch (training and held-out evaluation). */
-  seconds: number;
+  /** Wall time of the epoch in milliseconds (training and held-out evaluation). */
+  elapsedMs: number;
 }
 
 /** The network's view of the displayed held-out digits after `epoch` epochs. */
@@ -65,7 +69,8 @@ const MAX_EPOCHS = 200;
 /** Least time between two progress messages. */
 const PROGRESS_MS = 50;
 
-const postMessage = (message: EqPropMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+const postMessage = (message: EqPropMessage, transfer: Transferable[] = []) =>
+  (self as unknown as Worker).postMessage(message, transfer);
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The run in progress; a new start or a stop aborts it. */
@@ -83,7 +88,10 @@ self.onmessage = (event: MessageEvent<EqPropWorkerRequest>) => {
 
 /** Pixels as the network wants them: count × n₀ floats in [0, 1]. */
 function toImages(set: DigitSet, n0: number): Float32Array {
-  if (set.pixels.length !== set.count * n0) throw new RangeError(`the digits have ${set.pixels.length / Math.max(1, set.count)} pixels each, the input layer ${n0}`);
+  if (set.pixels.length !== set.count * n0)
+    throw new RangeError(
+      `the digits have ${set.pixels.length / Math.max(1, set.count)} pixels each, the input layer ${n0}`,
+    );
   return Float32Array.from(set.pixels, (p) => p / 255);
 }
 
@@ -93,13 +101,17 @@ function errorRate(predictions: Uint8Array, labels: Uint8Array): number {
   return wrong / labels.length;
 }
 
-async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, controller: AbortController): Promise<void> {
+async function train(
+  request: Extract<EqPropWorkerRequest, { type: "start" }>,
+  controller: AbortController,
+): Promise<void> {
   const { run, options } = request;
   const post = (event: EqPropEvent, transfer: Transferable[] = []) => postMessage({ ...event, run }, transfer);
   let net: EqProp | undefined;
   try {
     const { layers, variant, seed, epochs } = options;
-    if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) throw new RangeError(`epochs must be an integer in [1, ${MAX_EPOCHS}], got ${epochs}`);
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS)
+      throw new RangeError(`epochs must be an integer in [1, ${MAX_EPOCHS}], got ${epochs}`);
     const backend = await init(); // compiles the wasm asynchronously (once per worker)
     if (controller.signal.aborted) {
       post({ type: "done", status: "aborted" });
@@ -119,7 +131,12 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
       post({ type: "epoch", row, snapshot }, [snapshot.states.buffer]);
     };
     post({ type: "started", backend, batchesPerEpoch: model.batchesPerEpoch });
-    send({ epoch: 0, trainError: null, testError: errorRate(model.predict(testSet.images), request.test.labels), seconds: 0 });
+    send({
+      epoch: 0,
+      trainError: null,
+      testError: errorRate(model.predict(testSet.images), request.test.labels),
+      elapsedMs: 0,
+    });
 
     let last = 0;
     let status: "completed" | "aborted" | "diverged" = "completed";
@@ -135,8 +152,11 @@ async function train(request: Extract<EqPropWorkerRequest, { type: "start" }>, c
           post({ type: "progress", epoch, fraction: p.fraction });
         },
       });
-      if (m.status !== "completed") { status = m.status; break; } // a diverged epoch is not shown
-      send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, seconds: m.seconds });
+      if (m.status !== "completed") {
+        status = m.status;
+        break;
+      } // a diverged epoch is not shown
+      send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, elapsedMs: m.elapsedMs });
     }
     post({ type: "done", status: controller.signal.aborted ? "aborted" : status });
   } catch (error) {

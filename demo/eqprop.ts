@@ -16,7 +16,7 @@
  *   data            {train, test}: how many digits of each set were loaded, or null
  *   config          {layers, variant, seed, epochs} of the current run, or null before the first
  *   batchesPerEpoch mini-batches per epoch of the current run
- *   epochs          one row per measured epoch {epoch, trainError, testError, seconds}, epoch 0 first
+ *   epochs          one row per measured epoch {epoch, trainError, testError, elapsedMs}, epoch 0 first
  *                   (the untrained network: trainError null)
  *   progress        {epoch, fraction}: the epoch being trained and how much of it is done
  *   digits          {count, labels, predictions, outputs, epoch}: the displayed held-out digits (the
@@ -30,9 +30,17 @@
  *                   epoch the digit cards and the heat map show (null: none yet)
  */
 import { resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
+import { argmax } from "../src/math/stats.js";
 import { LiveChart, throttled } from "./live-chart.js";
-import { chartError, errorText, num } from "./page.js";
-import type { DigitSet, EpochRow, EqPropMessage, EqPropRequest, EqPropWorkerRequest, Snapshot } from "./eqprop-worker.js";
+import { $, chartError, errorDisplay, num } from "./page.js";
+import type {
+  DigitSet,
+  EpochRow,
+  EqPropMessage,
+  EqPropRequest,
+  EqPropWorkerRequest,
+  Snapshot,
+} from "./eqprop-worker.js";
 
 export type EqPropStatus = "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error";
 
@@ -45,39 +53,57 @@ export interface EqPropDemoState {
   batchesPerEpoch: number;
   epochs: EpochRow[];
   progress: { epoch: number; fraction: number };
-  digits: { count: number; labels: number[]; predictions: number[] | null; outputs: number[][] | null; epoch: number | null };
+  digits: {
+    count: number;
+    labels: number[];
+    predictions: number[] | null;
+    outputs: number[][] | null;
+    epoch: number | null;
+  };
   selected: number;
   hidden: number[] | null;
   error: string | null;
   rendered: { chart: number; digits: number | null; hidden: number | null };
 }
 declare global {
-  interface Window { __thermolearnEqprop: EqPropDemoState }
+  interface Window {
+    __thermolearnEqprop: EqPropDemoState;
+  }
 }
 
 /** The network: 28 × 28 inputs, 500 hidden units (shown as 20 rows of 25), 10 outputs. */
 const SIDE = 28;
 const LAYERS = [SIDE * SIDE, 500, 10];
-const HIDDEN = LAYERS[1], OUTPUTS = LAYERS[2], S = HIDDEN + OUTPUTS;
-const MAP_ROWS = 20, MAP_COLS = 25;
+const HIDDEN = LAYERS[1],
+  OUTPUTS = LAYERS[2],
+  S = HIDDEN + OUTPUTS;
+const MAP_ROWS = 20,
+  MAP_COLS = 25;
 /** How many held-out digits the page shows (the first of the held-out set). */
 const SHOWN = 40;
 
 const state: EqPropDemoState = (window.__thermolearnEqprop = {
-  ready: false, status: "loading", backend: null, data: null, config: null, batchesPerEpoch: 0, epochs: [],
+  ready: false,
+  status: "loading",
+  backend: null,
+  data: null,
+  config: null,
+  batchesPerEpoch: 0,
+  epochs: [],
   progress: { epoch: 0, fraction: 0 },
   digits: { count: 0, labels: [], predictions: null, outputs: null, epoch: null },
-  selected: 0, hidden: null, error: null, rendered: { chart: 0, digits: null, hidden: null },
+  selected: 0,
+  hidden: null,
+  error: null,
+  rendered: { chart: 0, digits: null, hidden: null },
 });
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("controls");
 const variantInput = $<HTMLSelectElement>("variant");
 const startButton = $<HTMLButtonElement>("start");
 const stopButton = $<HTMLButtonElement>("stop");
 const progressBar = $<HTMLProgressElement>("progress");
 const statusLine = $<HTMLElement>("status");
-const errorBox = $<HTMLElement>("error");
 const digitsEl = $<HTMLElement>("digits");
 const digitsReadout = $<HTMLElement>("digits-readout");
 const selectedCanvas = $<HTMLCanvasElement>("selected-digit");
@@ -87,14 +113,12 @@ const selectedCaption = $<HTMLElement>("selected-caption");
 const selectedReadout = $<HTMLElement>("selected-readout");
 
 /** Shows `error` (an Error, a worker's {name, message} or a message) in the page; null hides the box. */
-function showError(error: unknown): void {
-  const message = error === null ? null : errorText(error);
+const showError = errorDisplay($<HTMLElement>("error"), (message) => {
   state.error = message;
-  errorBox.textContent = message ?? "";
-  errorBox.hidden = message === null;
-}
+});
 
-const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(digits)} %`);
+const percent = (x: number | null | undefined, digits = 1) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(digits)} %`;
 
 // ---------------------------------------------------------------------------------------------
 // The digits: demo/dist/digits.bin ("TLDG" version 1, see scripts/demo-digits.mjs)
@@ -108,18 +132,26 @@ function parseDigits(buffer: ArrayBuffer): { train: DigitSet; test: DigitSet } {
   if (buffer.byteLength < 24) throw new Error(`${where} is too short (${buffer.byteLength} bytes)`);
   const view = new DataView(buffer);
   const word = (i: number) => view.getUint32(4 * i, true);
-  if (word(0) !== DIGITS_MAGIC) throw new Error(`${where} is not a digits file (bad magic): rebuild it with \`node scripts/demo-digits.mjs\``);
+  if (word(0) !== DIGITS_MAGIC)
+    throw new Error(`${where} is not a digits file (bad magic): rebuild it with \`node scripts/demo-digits.mjs\``);
   if (word(1) !== 1) throw new Error(`${where} has format version ${word(1)}, this page reads version 1: rebuild it`);
-  const nTrain = word(2), nTest = word(3), rows = word(4), cols = word(5);
-  if (rows !== SIDE || cols !== SIDE) throw new Error(`${where} holds ${rows} × ${cols} digits, this page needs ${SIDE} × ${SIDE}`);
-  const n = nTrain + nTest, pixels = SIDE * SIDE;
+  const nTrain = word(2),
+    nTest = word(3),
+    rows = word(4),
+    cols = word(5);
+  if (rows !== SIDE || cols !== SIDE)
+    throw new Error(`${where} holds ${rows} × ${cols} digits, this page needs ${SIDE} × ${SIDE}`);
+  const n = nTrain + nTest,
+    pixels = SIDE * SIDE;
   if (nTrain < 1 || nTest < SHOWN || buffer.byteLength !== 24 + n * (1 + pixels)) {
     throw new Error(`${where} is damaged: ${buffer.byteLength} bytes for ${nTrain} + ${nTest} digits`);
   }
   const labels = new Uint8Array(buffer, 24, n);
   const all = new Uint8Array(buffer, 24 + n, n * pixels);
   const set = (from: number, count: number): DigitSet => ({
-    pixels: all.slice(from * pixels, (from + count) * pixels), labels: labels.slice(from, from + count), count,
+    pixels: all.slice(from * pixels, (from + count) * pixels),
+    labels: labels.slice(from, from + count),
+    count,
   });
   return { train: set(0, nTrain), test: set(nTrain, nTest) };
 }
@@ -128,7 +160,9 @@ async function loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
   const url = new URL("./digits.bin", import.meta.url);
   const response = await fetch(url);
   if (!response.ok) {
-    throw new Error(`could not load demo/dist/digits.bin (HTTP ${response.status}): build it with \`node scripts/demo-digits.mjs\``);
+    throw new Error(
+      `could not load demo/dist/digits.bin (HTTP ${response.status}): build it with \`node scripts/demo-digits.mjs\``,
+    );
   }
   return parseDigits(await response.arrayBuffer());
 }
@@ -137,20 +171,32 @@ async function loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
 // Drawing: the digits (dark ink on paper) and the activities (a four-stop colour ramp)
 // ---------------------------------------------------------------------------------------------
 
-const PAPER = [244, 241, 234], INK = [31, 42, 68];
-const RAMP: [number, number[]][] = [[0, [250, 247, 240]], [1 / 3, [244, 183, 94]], [2 / 3, [214, 96, 77]], [1, [88, 24, 69]]];
+const PAPER = [244, 241, 234],
+  INK = [31, 42, 68];
+const RAMP: [number, number[]][] = [
+  [0, [250, 247, 240]],
+  [1 / 3, [244, 183, 94]],
+  [2 / 3, [214, 96, 77]],
+  [1, [88, 24, 69]],
+];
 
 function rampColour(v: number): number[] {
   const x = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
   let k = 0;
   while (k < RAMP.length - 2 && x > RAMP[k + 1][0]) k++;
-  const [x0, c0] = RAMP[k], [x1, c1] = RAMP[k + 1];
+  const [x0, c0] = RAMP[k],
+    [x1, c1] = RAMP[k + 1];
   const f = (x - x0) / (x1 - x0);
   return c0.map((c, i) => Math.round(c + f * (c1[i] - c)));
 }
 
 /** Draws `count` values (row-major, width `cols`) into `canvas` through `colour`, one pixel each. */
-function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, cols: number, colour: (v: number) => number[]): void {
+function paint(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  cols: number,
+  colour: (v: number) => number[],
+): void {
   const ctx = canvas.getContext("2d")!;
   const image = ctx.createImageData(cols, Math.ceil(values.length / cols));
   for (let i = 0; i < values.length; i++) {
@@ -167,19 +213,16 @@ const inkColour = (p: number) => PAPER.map((c, i) => Math.round(c + (p / 255) * 
 // ---------------------------------------------------------------------------------------------
 
 let data: { train: DigitSet; test: DigitSet } | null = null;
-interface Card { root: HTMLButtonElement; bars: HTMLElement[]; guess: HTMLElement }
+interface Card {
+  root: HTMLButtonElement;
+  bars: HTMLElement[];
+  guess: HTMLElement;
+}
 const cards: Card[] = [];
 /** The latest snapshot's states (count × S) of the displayed digits. */
 let states: Float32Array | null = null;
 
 const rho = (u: number) => Math.min(1, Math.max(0, u));
-
-/** Index of the largest of values[from … from + n) (the first on ties), as the library's `predict` takes it. */
-function argmax(values: ArrayLike<number>, from: number, n: number): number {
-  let best = 0;
-  for (let c = 1; c < n; c++) if (values[from + c] > values[from + best]) best = c;
-  return best;
-}
 
 /** The pixels of displayed digit k (held-out digit k). */
 function digitPixels(k: number): Uint8Array {
@@ -232,12 +275,14 @@ function drawCards(): void {
     if (ok) right++;
     card.root.classList.toggle("right", predictions !== null && ok);
     card.root.classList.toggle("wrong", predictions !== null && !ok);
-    card.guess.textContent = predictions === null ? `label ${labels[k]}` : `→ ${predictions[k]} ${ok ? "✓" : `✗ (${labels[k]})`}`;
+    card.guess.textContent =
+      predictions === null ? `label ${labels[k]}` : `→ ${predictions[k]} ${ok ? "✓" : `✗ (${labels[k]})`}`;
     if (out) card.root.title = `outputs: ${out.map((x, c) => `${c}: ${rho(x).toFixed(2)}`).join("  ")}`;
   });
-  digitsReadout.textContent = predictions === null
-    ? `${cards.length} of ${data?.test.count ?? 0}: press Start`
-    : `${cards.length} of ${data!.test.count}, after epoch ${state.digits.epoch}: ${right} of ${cards.length} right`;
+  digitsReadout.textContent =
+    predictions === null
+      ? `${cards.length} of ${data?.test.count ?? 0}: press Start`
+      : `${cards.length} of ${data!.test.count}, after epoch ${state.digits.epoch}: ${right} of ${cards.length} right`;
   state.rendered.digits = state.digits.epoch;
 }
 
@@ -274,7 +319,8 @@ function drawSelected(): void {
   const epoch = state.digits.epoch;
   selectedCaption.textContent = `held-out digit ${k + 1} (label ${label})${epoch === null ? "" : `, after epoch ${epoch}`}`;
   if (hidden) {
-    const active = hidden.filter((x) => x > 0).length, saturated = hidden.filter((x) => x >= 1).length;
+    const active = hidden.filter((x) => x > 0).length,
+      saturated = hidden.filter((x) => x >= 1).length;
     const mean = hidden.reduce((s, x) => s + x, 0) / HIDDEN;
     selectedReadout.textContent = [
       `predicted ${predicted}${predicted === label ? " ✓" : ` ✗ (label ${label})`}`,
@@ -295,10 +341,13 @@ function select(k: number): void {
 
 function applySnapshot(s: Snapshot): void {
   const count = state.digits.count;
-  if (s.states.length !== count * S) throw new Error(`the worker sent ${s.states.length} states, expected ${count} digits × ${S}`);
+  if (s.states.length !== count * S)
+    throw new Error(`the worker sent ${s.states.length} states, expected ${count} digits × ${S}`);
   states = s.states;
   state.digits.predictions = Array.from({ length: count }, (_, k) => argmax(s.states, k * S + HIDDEN, OUTPUTS));
-  state.digits.outputs = Array.from({ length: count }, (_, k) => Array.from(s.states.subarray(k * S + HIDDEN, (k + 1) * S)));
+  state.digits.outputs = Array.from({ length: count }, (_, k) =>
+    Array.from(s.states.subarray(k * S + HIDDEN, (k + 1) * S)),
+  );
   state.digits.epoch = s.epoch;
   drawCards();
   drawSelected();
@@ -320,7 +369,10 @@ async function renderChart(): Promise<void> {
   const trained = rows.filter((r) => r.trainError !== null);
   const tested = rows.filter((r) => r.testError !== null);
   await errorChart.show({
-    width: 400, height: 220, xLabel: "epoch", yLabel: "error (fraction misclassified)",
+    width: 400,
+    height: 220,
+    xLabel: "epoch",
+    yLabel: "error (fraction misclassified)",
     series: [
       { name: "training", x: trained.map((r) => r.epoch), y: trained.map((r) => r.trainError!) },
       { name: "held-out", x: tested.map((r) => r.epoch), y: tested.map((r) => r.testError!) },
@@ -356,7 +408,7 @@ function updateStatusLine(): void {
       parts.push(`${trained} of ${c.epochs} epochs`);
     }
     parts.push(`held-out error ${percent(last?.testError)}`, `training error ${percent(last?.trainError)}`);
-    if (last && last.seconds > 0) parts.push(`${last.seconds.toFixed(1)} s/epoch`);
+    if (last && last.elapsedMs > 0) parts.push(`${(last.elapsedMs / 1000).toFixed(1)} s/epoch`);
     parts.push(`${c.variant} EP`);
   }
   if (state.data) parts.push(`${state.data.train} training / ${state.data.test} held-out digits`);
@@ -415,7 +467,12 @@ worker.onerror = (event) => {
 
 /** The run's options from the controls, validated by the library (nothing is built). */
 function readControls(): EqPropRequest {
-  const options: EqPropRequest = { layers: LAYERS.slice(), variant: variantInput.value as EqPropVariant, seed: num("seed"), epochs: num("epochs") };
+  const options: EqPropRequest = {
+    layers: LAYERS.slice(),
+    variant: variantInput.value as EqPropVariant,
+    seed: num("seed"),
+    epochs: num("epochs"),
+  };
   resolveEqPropConfig({ layers: options.layers, variant: options.variant, seed: options.seed }); // throws TypeError/RangeError naming the option
   return options;
 }

@@ -1,5 +1,5 @@
 /**
- * The Hopfield demo's capacity worker: runs capacity sweeps (runHopfieldCapacity) off the main
+ * The Hopfield demo's capacity worker: runs capacity sweeps (runHopfieldCapacityAsync) off the main
  * thread. Loaded by demo/hopfield.ts as a module worker (demo/dist/hopfield-worker.js).
  *
  * Messages in:  {type: "start", run, options: CapacityRequest} | {type: "stop"}
@@ -9,14 +9,20 @@
  *   {type: "done", status, elapsedMs, ...}     "completed", or "aborted" after a stop
  *   {type: "error", name, message}             e.g. a RangeError naming a bad option
  *
- * One runHopfieldCapacity call serves the whole sweep: its onLoad callback sends each load as soon as
+ * One runHopfieldCapacityAsync call serves the whole sweep: its onLoad callback sends each load as soon as
  * it is measured, so the curve fills in while it is computed. Network (K, trial) uses its own
  * stream, so the page shows the same networks as `hopfield-capacity` with the same flags.
  */
-import { runHopfieldCapacity, type CapacityLoad, type StorageRule } from "../src/index.js";
+import { runHopfieldCapacityAsync, type CapacityLoad, type StorageRule } from "../src/index.js";
 import { errorReply, type ErrorReply } from "./page.js";
 
-export interface CapacityRequest { n: number; rule: StorageRule; loads: number[]; trials: number; seed: number }
+export interface CapacityRequest {
+  n: number;
+  rule: StorageRule;
+  loads: number[];
+  trials: number;
+  seed: number;
+}
 
 /** One measured load (the entries of a CapacityResult at that load). */
 export type CapacityRow = CapacityLoad;
@@ -25,7 +31,13 @@ export type CapacityWorkerRequest = { type: "start"; run: number; options: Capac
 export type CapacityEvent =
   | { type: "progress"; fraction: number }
   | { type: "load"; row: CapacityRow }
-  | { type: "done"; status: "completed" | "aborted"; elapsedMs: number; perfectRecallK: number | null; predictedPerfectRecallK: number }
+  | {
+      type: "done";
+      status: "completed" | "aborted";
+      elapsedMs: number;
+      perfectRecallK: number | null;
+      predictedPerfectRecallK: number;
+    }
   | ({ type: "error" } & ErrorReply);
 export type CapacityMessage = CapacityEvent & { run: number };
 
@@ -48,14 +60,18 @@ async function sweep(run: number, options: CapacityRequest, controller: AbortCon
   // Tagged with the run, so a stopped sweep's last words are not taken for the next one's.
   const post = (event: CapacityEvent) => postMessage({ ...event, run });
   try {
-    const r = await runHopfieldCapacity({
-      ...options, signal: controller.signal,
+    const r = await runHopfieldCapacityAsync({
+      ...options,
+      signal: controller.signal,
       onProgress: (p) => post({ type: "progress", fraction: p.fraction }),
       onLoad: (row) => post({ type: "load", row }),
     });
     post({
-      type: "done", status: r.status, elapsedMs: r.elapsedMs,
-      perfectRecallK: r.perfectRecallK, predictedPerfectRecallK: r.predictedPerfectRecallK,
+      type: "done",
+      status: r.status,
+      elapsedMs: r.elapsedMs,
+      perfectRecallK: r.perfectRecallK,
+      predictedPerfectRecallK: r.predictedPerfectRecallK,
     });
   } catch (error) {
     post({ type: "error", ...errorReply(error) });

@@ -2,12 +2,12 @@
  * The Hopfield demo page (demo/hopfield.html).
  *
  * Recall panel: a 12 × 12 grid of neurons (dark = +1, light = −1) and a built-in set of letters and
- * digits stored in a Hopfield network (src/hopfield.ts) with the chosen rule. The network is tiny
+ * digits stored in a Hopfield network (src/hopfield/) with the chosen rule. The network is tiny
  * (N = 144), so it lives on the main thread: Run calls `net.run({ maxSweeps: 1 })` once per
  * animation step, redraws the grid, the overlaps and the energy trace, and waits a little before
  * the next sweep, so the page stays responsive and you can watch the state settle.
  *
- * Capacity panel: a capacity sweep (runHopfieldCapacity) in a module Web Worker
+ * Capacity panel: a capacity sweep (runHopfieldCapacityAsync) in a module Web Worker
  * (demo/hopfield-worker.ts), plotted as each load is measured, with a progress bar and Stop.
  *
  * For tests, the page's state is exposed on `window.__thermolearnHopfield` (a HopfieldDemoState):
@@ -32,9 +32,18 @@
  *   error       the message shown in the page (the capacity panel's if both show one), or null
  *   rendered    {energy, capacity}: how many energies / loads the charts on screen show
  */
-import { Hopfield, Rng, init, loadRange, resolveCapacityConfig, type HopfieldDynamics, type StorageRule } from "../src/index.js";
+import {
+  Hopfield,
+  Rng,
+  init,
+  loadRange,
+  resolveCapacityConfig,
+  type HopfieldDynamics,
+  type StorageRule,
+} from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
-import { chartError, errorText, num } from "./page.js";
+import { $, chartError, errorDisplay, num } from "./page.js";
+import { GLYPHS, GLYPH_ORDER, GLYPH_SIZE, parseGlyph } from "./glyphs.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
 
 export type NetStatus = "idle" | "running" | "fixed-point" | "cycle" | "max-sweeps" | "stopped" | "error";
@@ -77,158 +86,55 @@ export interface HopfieldDemoState {
   rendered: { energy: number; capacity: number };
 }
 declare global {
-  interface Window { __thermolearnHopfield: HopfieldDemoState }
+  interface Window {
+    __thermolearnHopfield: HopfieldDemoState;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// The built-in patterns: 12 × 12 bitmaps, "#" = +1 (dark), "." = −1 (light).
+// The built-in patterns (demo/glyphs.ts)
 // ---------------------------------------------------------------------------------------------
 
-const SIZE = 12;
+const SIZE = GLYPH_SIZE;
 const N = SIZE * SIZE;
 
-const GLYPHS: Record<string, string> = {
-  A: `
-    ....####....
-    ...##..##...
-    ..##....##..
-    ..##....##..
-    .##......##.
-    .##......##.
-    .##########.
-    .##########.
-    .##......##.
-    .##......##.
-    .##......##.
-    ............`,
-  B: `
-    .########...
-    .##.....##..
-    .##......##.
-    .##.....##..
-    .#######....
-    .########...
-    .##.....##..
-    .##......##.
-    .##......##.
-    .##.....##..
-    .########...
-    ............`,
-  C: `
-    ...######...
-    ..##....##..
-    .##......##.
-    .##.........
-    .##.........
-    .##.........
-    .##.........
-    .##.........
-    .##......##.
-    ..##....##..
-    ...######...
-    ............`,
-  T: `
-    .##########.
-    .##########.
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    ............`,
-  X: `
-    .##......##.
-    .##......##.
-    ..##....##..
-    ...##..##...
-    ....####....
-    .....##.....
-    ....####....
-    ...##..##...
-    ..##....##..
-    .##......##.
-    .##......##.
-    ............`,
-  0: `
-    ...######...
-    ..##....##..
-    .##......##.
-    .##.....###.
-    .##....####.
-    .##...##.##.
-    .##.##...##.
-    .####....##.
-    .###.....##.
-    ..##....##..
-    ...######...
-    ............`,
-  1: `
-    .....##.....
-    ....###.....
-    ...####.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    .....##.....
-    ...######...
-    ............`,
-  2: `
-    ...######...
-    ..##....##..
-    .##......##.
-    .........##.
-    ........##..
-    .......##...
-    ......##....
-    .....##.....
-    ....##......
-    ..##........
-    .##########.
-    ............`,
-  3: `
-    ..#######...
-    .##.....##..
-    .........##.
-    .........##.
-    ........##..
-    ....#####...
-    ........##..
-    .........##.
-    .........##.
-    .##.....##..
-    ..#######...
-    ............`,
-};
-/** Display order (object keys that look like integers would otherwise come first). */
-const GLYPH_ORDER = ["A", "B", "C", "T", "X", "0", "1", "2", "3"];
-
-function parseGlyph(name: string, text: string): Int8Array {
-  const rows = text.trim().split("\n").map((r) => r.trim());
-  if (rows.length !== SIZE || rows.some((r) => r.length !== SIZE)) throw new Error(`glyph ${name} is not ${SIZE} × ${SIZE}`);
-  return Int8Array.from(rows.join(""), (c) => (c === "#" ? 1 : -1));
+interface PatternEntry {
+  name: string;
+  bits: Int8Array;
+  stored: boolean;
+  custom: boolean;
+  card?: PatternCard;
 }
-
-interface PatternEntry { name: string; bits: Int8Array; stored: boolean; custom: boolean; card?: PatternCard }
-const library: PatternEntry[] = GLYPH_ORDER.map((name) => ({ name, bits: parseGlyph(name, GLYPHS[name]), stored: true, custom: false }));
+const library: PatternEntry[] = GLYPH_ORDER.map((name) => ({
+  name,
+  bits: parseGlyph(name, GLYPHS[name]),
+  stored: true,
+  custom: false,
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Page state and elements
 // ---------------------------------------------------------------------------------------------
 
 const state: HopfieldDemoState = (window.__thermolearnHopfield = {
-  ready: false, backend: null, size: SIZE, patterns: [], rule: "pseudoinverse", state: [], energies: [], sweeps: 0,
-  status: "idle", overlaps: [], target: null, recalled: null, success: null, capacity: null, error: null,
+  ready: false,
+  backend: null,
+  size: SIZE,
+  patterns: [],
+  rule: "pseudoinverse",
+  state: [],
+  energies: [],
+  sweeps: 0,
+  status: "idle",
+  overlaps: [],
+  target: null,
+  recalled: null,
+  success: null,
+  capacity: null,
+  error: null,
   rendered: { energy: 0, capacity: 0 },
 });
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ruleInput = $<HTMLSelectElement>("rule");
 const dynamicsInput = $<HTMLSelectElement>("dynamics");
 const temperatureField = $<HTMLElement>("temperature-field");
@@ -238,19 +144,28 @@ const gridEl = $<HTMLElement>("grid");
 const patternsEl = $<HTMLElement>("patterns");
 const netStatusEl = $<HTMLElement>("net-status");
 const buttons = {
-  corrupt: $<HTMLButtonElement>("corrupt"), run: $<HTMLButtonElement>("run"), stop: $<HTMLButtonElement>("stop"),
-  clear: $<HTMLButtonElement>("clear"), store: $<HTMLButtonElement>("store"),
+  corrupt: $<HTMLButtonElement>("corrupt"),
+  run: $<HTMLButtonElement>("run"),
+  stop: $<HTMLButtonElement>("stop"),
+  clear: $<HTMLButtonElement>("clear"),
+  store: $<HTMLButtonElement>("store"),
 };
 
 const errors: { net: string | null; capacity: string | null } = { net: null, capacity: null };
+/** Each panel's error box; the page's `error` is the capacity panel's message if both show one. */
+const errorBoxes = {
+  net: errorDisplay($<HTMLElement>("net-error"), (message) => {
+    errors.net = message;
+    state.error = errors.capacity ?? errors.net;
+  }),
+  capacity: errorDisplay($<HTMLElement>("cap-error"), (message) => {
+    errors.capacity = message;
+    state.error = errors.capacity ?? errors.net;
+  }),
+};
 /** Shows `error` (an Error, a worker's {name, message} or a message) in a panel; null hides the box. */
 function showError(panel: "net" | "capacity", error: unknown): void {
-  const message = error === null ? null : errorText(error);
-  errors[panel] = message;
-  const box = $<HTMLElement>(panel === "net" ? "net-error" : "cap-error");
-  box.textContent = message ?? "";
-  box.hidden = message === null;
-  state.error = errors.capacity ?? errors.net;
+  errorBoxes[panel](error);
 }
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits).replace("-", "−") : "–");
@@ -286,7 +201,8 @@ function drawThumbnail(canvas: HTMLCanvasElement, bits: Int8Array): void {
   ctx.fillStyle = "#f4f1ea";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.fillStyle = "#1f2a44";
-  for (let i = 0; i < N; i++) if (bits[i] === 1) ctx.fillRect((i % SIZE) * scale, Math.floor(i / SIZE) * scale, scale, scale);
+  for (let i = 0; i < N; i++)
+    if (bits[i] === 1) ctx.fillRect((i % SIZE) * scale, Math.floor(i / SIZE) * scale, scale, scale);
 }
 
 /** Drawing: press on a cell to toggle it, drag to paint the same value over other cells. */
@@ -309,7 +225,9 @@ gridEl.addEventListener("pointermove", (event) => {
   const i = cellAt(event);
   if (i !== null && grid[i] !== paint) setCell(i);
 });
-const endPaint = () => { paint = null; };
+const endPaint = () => {
+  paint = null;
+};
 gridEl.addEventListener("pointerup", endPaint);
 gridEl.addEventListener("pointercancel", endPaint);
 
@@ -326,7 +244,12 @@ let net: Hopfield | null = null;
 /** The library entries stored in `net`, in storage order. */
 let stored: PatternEntry[] = [];
 
-interface PatternCard { root: HTMLElement; bar: HTMLElement; value: HTMLElement; checkbox: HTMLInputElement }
+interface PatternCard {
+  root: HTMLElement;
+  bar: HTMLElement;
+  value: HTMLElement;
+  checkbox: HTMLInputElement;
+}
 
 function addCard(entry: PatternEntry): void {
   const root = document.createElement("div");
@@ -424,7 +347,7 @@ function gridChanged(resetTrace = true): void {
 function updateOverlaps(): void {
   const m = net ? Array.from(net.overlaps()) : [];
   state.overlaps = m;
-  const recalled = m.findIndex((x) => x === 1);
+  const recalled = m.indexOf(1);
   state.recalled = recalled >= 0 ? stored[recalled].name : null;
   for (const entry of library) {
     const card = entry.card!;
@@ -441,8 +364,13 @@ function updateOverlaps(): void {
 }
 
 const STATUS_TEXT: Record<NetStatus, string> = {
-  idle: "ready", running: "running", "fixed-point": "fixed point", cycle: "2-cycle", "max-sweeps": "sweep limit reached",
-  stopped: "stopped", error: "error",
+  idle: "ready",
+  running: "running",
+  "fixed-point": "fixed point",
+  cycle: "2-cycle",
+  "max-sweeps": "sweep limit reached",
+  stopped: "stopped",
+  error: "error",
 };
 
 function setNetStatus(status: NetStatus): void {
@@ -462,9 +390,13 @@ function updateNetStatus(): void {
     let best = 0;
     for (let mu = 1; mu < m.length; mu++) if (Math.abs(m[mu]) > Math.abs(m[best])) best = mu;
     const name = stored[best].name;
-    if (state.recalled !== null) parts.push(`state = ${state.recalled}${state.target !== null && state.status !== "running" && state.status !== "idle" ? (state.success ? " ✓ recalled" : ` ✗ (wanted ${state.target})`) : ""}`);
+    if (state.recalled !== null)
+      parts.push(
+        `state = ${state.recalled}${state.target !== null && state.status !== "running" && state.status !== "idle" ? (state.success ? " ✓ recalled" : ` ✗ (wanted ${state.target})`) : ""}`,
+      );
     else if (m[best] === -1) parts.push(`state = inverse of ${name} (also stored, by symmetry)`);
-    else if (state.status !== "idle" && state.status !== "running") parts.push(`spurious state (closest ${name}, m = ${fmt(m[best], 2)})`);
+    else if (state.status !== "idle" && state.status !== "running")
+      parts.push(`spurious state (closest ${name}, m = ${fmt(m[best], 2)})`);
     else parts.push(`closest: ${name} (m = ${fmt(m[best], 2)})`);
   }
   netStatusEl.textContent = parts.join("  ·  ");
@@ -537,7 +469,8 @@ async function run(): Promise<void> {
   scheduleEnergyChart();
   let twoAgo: Int8Array | null = null;
   try {
-    if (!Number.isInteger(maxSweeps) || maxSweeps < 1) throw new RangeError(`max sweeps must be an integer ≥ 1, got ${maxSweeps}`);
+    if (!Number.isInteger(maxSweeps) || maxSweeps < 1)
+      throw new RangeError(`max sweeps must be an integer ≥ 1, got ${maxSweeps}`);
     let status: NetStatus = "max-sweeps";
     while (state.sweeps < maxSweeps) {
       const before = grid;
@@ -552,9 +485,15 @@ async function run(): Promise<void> {
       updateOverlaps();
       updateNetStatus();
       scheduleEnergyChart();
-      if (r.status === "fixed-point") { status = "fixed-point"; break; }
+      if (r.status === "fixed-point") {
+        status = "fixed-point";
+        break;
+      }
       // run() forgets its history between calls, so look for a synchronous 2-cycle here.
-      if (dynamics === "sync" && twoAgo !== null && flipped.size > 0 && sameState(twoAgo, grid)) { status = "cycle"; break; }
+      if (dynamics === "sync" && twoAgo !== null && flipped.size > 0 && sameState(twoAgo, grid)) {
+        status = "cycle";
+        break;
+      }
       twoAgo = before;
       await sleep(Number(speedInput.value));
       await nextFrame();
@@ -590,14 +529,20 @@ async function renderEnergyChart(): Promise<void> {
   const energies = state.energies.slice();
   const target = targetEnergy;
   await energyChart.show({
-    width: 480, height: 190, xLabel: "sweep", yLabel: "energy E",
+    width: 480,
+    height: 190,
+    xLabel: "sweep",
+    yLabel: "energy E",
     series: [{ name: "E(x)", x: energies.map((_, t) => t), y: energies }],
     referenceLines: target === null ? [] : [{ name: `E(${state.target}) = ${fmt(target, 1)}`, y: target }],
   });
   energyChart.container.classList.toggle("empty", energies.length === 0);
   state.rendered.energy = energies.length;
 }
-const scheduleEnergyChart = throttled(renderEnergyChart, chartError((message) => showError("net", message)));
+const scheduleEnergyChart = throttled(
+  renderEnergyChart,
+  chartError((message) => showError("net", message)),
+);
 
 // ---------------------------------------------------------------------------------------------
 // The capacity panel
@@ -633,7 +578,11 @@ function readCapacity(): CapacityRequest {
   // α from … to in steps; at most 200 loads on this page.
   const loads = loadRange(num("cap-from"), num("cap-to"), num("cap-step"), 200);
   const request: CapacityRequest = {
-    n: num("cap-n"), rule: $<HTMLSelectElement>("cap-rule").value as StorageRule, loads, trials: num("cap-trials"), seed: num("cap-seed"),
+    n: num("cap-n"),
+    rule: $<HTMLSelectElement>("cap-rule").value as StorageRule,
+    loads,
+    trials: num("cap-trials"),
+    seed: num("cap-seed"),
   };
   resolveCapacityConfig(request); // the library's own checks, naming the bad option
   return request;
@@ -649,13 +598,18 @@ function setCapacityStatus(status: CapacityStatus): void {
 
 function updateCapacityStatus(): void {
   const c = state.capacity;
-  if (!c) { capStatus.textContent = "idle"; return; }
+  if (!c) {
+    capStatus.textContent = "idle";
+    return;
+  }
   const parts = [`${c.status}`, `${c.loads.length} loads measured`];
   if (c.status === "running") parts.push(`${Math.round(100 * c.progress)} %`);
   else if (c.elapsedMs > 0) parts.push(`${(c.elapsedMs / 1000).toFixed(2)} s`);
   if (c.status !== "running" && c.predictedPerfectRecallK !== null) {
     const what = c.config.rule === "hebbian" ? "N/(2 ln N)" : c.config.rule === "storkey" ? "N/√(2 ln N)" : "N";
-    parts.push(`all patterns stable up to K = ${c.perfectRecallK ?? "–"} (${what} ≈ ${c.predictedPerfectRecallK.toFixed(1)})`);
+    parts.push(
+      `all patterns stable up to K = ${c.perfectRecallK ?? "–"} (${what} ≈ ${c.predictedPerfectRecallK.toFixed(1)})`,
+    );
   }
   capStatus.textContent = parts.join("  ·  ");
 }
@@ -672,9 +626,21 @@ function startCapacity(): void {
   }
   const { n, rule, trials, seed } = request;
   state.capacity = {
-    status: "running", progress: 0, config: { n, rule, trials, seed }, loads: [], k: [], unstableFraction: [], unstableStdError: [],
-    predictedUnstable: [], exactUnstable: rule === "hebbian" ? [] : null, retrievalOverlap: [], retrievalStdError: [],
-    perfectRecallFraction: [], perfectRecallK: null, predictedPerfectRecallK: null, elapsedMs: 0,
+    status: "running",
+    progress: 0,
+    config: { n, rule, trials, seed },
+    loads: [],
+    k: [],
+    unstableFraction: [],
+    unstableStdError: [],
+    predictedUnstable: [],
+    exactUnstable: rule === "hebbian" ? [] : null,
+    retrievalOverlap: [],
+    retrievalStdError: [],
+    perfectRecallFraction: [],
+    perfectRecallK: null,
+    predictedPerfectRecallK: null,
+    elapsedMs: 0,
   };
   capProgress.value = 0;
   state.rendered.capacity = 0;
@@ -726,7 +692,8 @@ worker.onerror = (event) => {
 async function renderCapacityCharts(): Promise<void> {
   const c = state.capacity;
   // A snapshot of the columns (all of one length): loads keep arriving during the awaits below.
-  const loads = c ? c.loads.slice() : [], overlap = c ? c.retrievalOverlap.slice() : [];
+  const loads = c ? c.loads.slice() : [],
+    overlap = c ? c.retrievalOverlap.slice() : [];
   const size = { width: 320, height: 230 };
   const xLabel = "load α = K/N";
   const unstable = [
@@ -736,11 +703,19 @@ async function renderCapacityCharts(): Promise<void> {
   if (c?.exactUnstable) unstable.push({ name: "exact (finite N)", x: loads, y: c.exactUnstable.slice() });
   await unstableChart.show({ ...size, xLabel, yLabel: "fraction of unstable bits", yScale: "log", series: unstable });
   await sleep(0); // two short tasks rather than one long one
-  await overlapChart.show({ ...size, xLabel, yLabel: "final overlap m", series: [{ name: "measured", x: loads, y: overlap }] });
+  await overlapChart.show({
+    ...size,
+    xLabel,
+    yLabel: "final overlap m",
+    series: [{ name: "measured", x: loads, y: overlap }],
+  });
   for (const chart of [unstableChart, overlapChart]) chart.container.classList.toggle("empty", loads.length === 0);
   state.rendered.capacity = loads.length;
 }
-const scheduleCapacityCharts = throttled(renderCapacityCharts, chartError((message) => showError("capacity", message)));
+const scheduleCapacityCharts = throttled(
+  renderCapacityCharts,
+  chartError((message) => showError("capacity", message)),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Wiring
@@ -764,7 +739,9 @@ buttons.store.addEventListener("click", () => {
   rebuild();
 });
 ruleInput.addEventListener("change", rebuild);
-const showTemperature = () => { temperatureField.hidden = dynamicsInput.value !== "glauber"; };
+const showTemperature = () => {
+  temperatureField.hidden = dynamicsInput.value !== "glauber";
+};
 dynamicsInput.addEventListener("change", showTemperature);
 capForm.addEventListener("submit", (event) => {
   event.preventDefault();

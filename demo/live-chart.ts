@@ -1,6 +1,6 @@
 /**
  * Live charts for the demo pages (demo/main.ts, hopfield.ts, memory.ts, eqprop.ts): a chart is built
- * once (src/plot.ts `lineChartSpec` → vega-lite → vega view) and then fed new rows through its
+ * once (src/plot/ `lineChartSpec` → vega-lite → vega view) and then fed new rows through its
  * view's datasets; it is rebuilt only when the options other than the data change. Compiling and
  * parsing a spec costs ~50–100 ms of main-thread time, updating the data of a live view much less.
  * `throttled` spaces the renders of a page (at most one every 200 ms, never two at once); the memory
@@ -8,7 +8,7 @@
  */
 import * as vega from "vega";
 import { compile } from "vega-lite";
-import { lineChartSpec, type LineChartOptions } from "../src/plot.js";
+import { lineChartSpec, type LineChartOptions } from "../src/plot/index.js";
 
 /** Inline data rows of a lineChartSpec spec ({series, x, y}). */
 type Row = { series: string; x: number; y: number };
@@ -48,7 +48,10 @@ export class LiveChart {
    * `tweak` may adjust the vega-lite spec (e.g. axis ticks, a symlog scale, dashed series) before
    * it is compiled; it gets the options being drawn. Default: none.
    */
-  constructor(readonly container: HTMLElement, readonly tweak: (spec: Layered, options: LineChartOptions) => void = () => {}) {}
+  constructor(
+    readonly container: HTMLElement,
+    readonly tweak: (spec: Layered, options: LineChartOptions) => void = () => {},
+  ) {}
 
   /**
    * Draws `options`: new rows into the view on screen when only the data changed, else a new view.
@@ -60,7 +63,7 @@ export class LiveChart {
     if (this.#view && key === this.#key && dataKey !== null && dataKey === this.#dataKey) return;
     const rows = streamedRows(lineChartSpec(options) as unknown as Layered);
     if (this.#view && key === this.#key && this.#sources.length === rows.length) {
-      this.#sources.forEach((name, i) => this.#view!.data(name, rows[i]));
+      for (const [i, name] of this.#sources.entries()) this.#view!.data(name, rows[i]);
       // resize(): vega re-runs its autosize layout only when asked, and new axis labels need room.
       await this.#view.resize().runAsync();
       this.#dataKey = dataKey;
@@ -73,12 +76,15 @@ export class LiveChart {
     this.tweak(probe as unknown as Layered, options);
     const vgSpec = compile(probe).spec;
     const datasets = (vgSpec.data ?? []) as { name: string; values?: Row[] }[];
-    const find = (names: string[]) => datasets.find((d) => Array.isArray(d.values) && d.values.length > 0 && names.includes(d.values[0].series))?.name;
+    const find = (names: string[]) =>
+      datasets.find((d) => Array.isArray(d.values) && d.values.length > 0 && names.includes(d.values[0].series))?.name;
     const lineNames = options.series.filter((s) => !s.points).map((s) => s.name);
     const pointNames = options.series.filter((s) => s.points).map((s) => s.name);
     const sources = [find(lineNames), ...(pointNames.length ? [find(pointNames)] : [])];
     const view = new vega.View(vega.parse(vgSpec), { renderer: "svg", container: this.container, hover: false });
-    sources.forEach((name, i) => { if (name !== undefined) view.data(name, rows[i]); });
+    sources.forEach((name, i) => {
+      if (name !== undefined) view.data(name, rows[i]);
+    });
     await view.runAsync();
     this.#view?.finalize();
     this.#view = view;
@@ -98,17 +104,29 @@ export type Scheduler = (() => void) & { readonly pending: boolean };
  * it, so the last call is always followed by a run. Errors of `task` go to `onError`.
  */
 export function throttled(task: () => Promise<void>, onError: (error: unknown) => void, intervalMs = 200): Scheduler {
-  let queued = false, running = false, again = false, last = -Infinity;
+  let queued = false,
+    running = false,
+    again = false,
+    last = -Infinity;
   const run = async (): Promise<void> => {
     queued = false;
     running = true;
     again = false;
     last = performance.now();
-    try { await task(); } catch (e) { onError(e); } finally { running = false; }
+    try {
+      await task();
+    } catch (e) {
+      onError(e);
+    } finally {
+      running = false;
+    }
     if (again) schedule();
   };
   const schedule = (): void => {
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     if (queued) return;
     queued = true;
     setTimeout(() => void run(), Math.max(0, last + intervalMs - performance.now()));

@@ -1,6 +1,6 @@
 /**
  * The memory-kernel demo page (demo/memory.html): a kernel and sawtooth explorer for contrastive
- * learning through non-equilibrium memory (src/contrastive.ts, src/ladder.ts).
+ * learning through non-equilibrium memory (src/kernels/, src/contrastive/, src/markov/).
  *
  * Each slider has a number input next to it (its read-out, where any value may be typed); the
  * number inputs are what the page reads. Changes are throttled to ~10 updates a second.
@@ -35,17 +35,37 @@
  *                  unless that update failed: then the previous charts stay, and `error` is set)
  */
 import {
-  init, ecoliKernel, ladderKernel, ladderDissipation, kernelMoments, sawtooth, convolveWrap, weightUpdate, weightUpdateCurve, curveMetrics,
-  type Alignment, type PiecewiseFit, type SampledKernel,
+  init,
+  ecoliKernel,
+  ladderKernel,
+  ladderDissipation,
+  kernelMoments,
+  sawtooth,
+  convolveWrap,
+  weightUpdate,
+  weightUpdateCurve,
+  curveMetrics,
+  type Alignment,
+  type PiecewiseFit,
+  type SampledKernel,
 } from "../src/index.js";
-import type { LineChartOptions } from "../src/plot.js";
+import type { LineChartOptions } from "../src/plot/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
-import { errorReply, errorText, num, type ErrorReply } from "./page.js";
+import { $, errorDisplay, errorReply, num, type ErrorReply } from "./page.js";
 
 export type KernelChoice = "ecoli" | "ladder";
 export interface MemoryParams {
-  tauFast: number; tauSlow: number; amplitude: number; mean: number; area: number;
-  theta: number; thetaAuto: boolean; alignment: Alignment; kernel: KernelChoice; gamma: number; F: number;
+  tauFast: number;
+  tauSlow: number;
+  amplitude: number;
+  mean: number;
+  area: number;
+  theta: number;
+  thetaAuto: boolean;
+  alignment: Alignment;
+  kernel: KernelChoice;
+  gamma: number;
+  F: number;
 }
 export interface MemoryDemoState {
   ready: boolean;
@@ -68,7 +88,9 @@ export interface MemoryDemoState {
   rendered: number;
 }
 declare global {
-  interface Window { __thermolearnMemory: MemoryDemoState }
+  interface Window {
+    __thermolearnMemory: MemoryDemoState;
+  }
 }
 
 /** Time step of the E. coli kernel (and of the sawtooth with it). */
@@ -80,23 +102,45 @@ const AMPLITUDES = Array.from({ length: 100 }, (_, i) => (0.75 * A_MAX * i) / 99
 const S1 = 200;
 /** The σ(γ) grid and the reference kernels of the ladder explorer. */
 const GAMMA_GRID = Array.from({ length: 41 }, (_, i) => 10 ** (-4 + i / 10));
-const REFERENCE_GAMMAS: [string, number][] = [["γ = 1", 1], ["γ = 10⁻²", 1e-2], ["γ = 10⁻⁴", 1e-4]];
+const REFERENCE_GAMMAS: [string, number][] = [
+  ["γ = 1", 1],
+  ["γ = 10⁻²", 1e-2],
+  ["γ = 10⁻⁴", 1e-4],
+];
 
 // ---------------------------------------------------------------------------------------------
 // The computation (all library calls; they validate their inputs and name the bad option).
 // ---------------------------------------------------------------------------------------------
 
-interface Line { x: number[]; y: number[] }
-interface Moments { area: number; firstMoment: number }
+interface Line {
+  x: number[];
+  y: number[];
+}
+interface Moments {
+  area: number;
+  firstMoment: number;
+}
 /** The ladder explorer's results: they depend only on (γ, F), so they are computed once per pair. */
 interface LadderResult {
-  kernel: SampledKernel; ladder: Line; ladderMoments: Moments; dissipation: number; references: { name: string; line: Line }[]; sigmaGrid: number[];
+  kernel: SampledKernel;
+  ladder: Line;
+  ladderMoments: Moments;
+  dissipation: number;
+  references: { name: string; line: Line }[];
+  sigmaGrid: number[];
 }
 /** What one update sends to the page: numbers for the read-outs, decimated series for the charts. */
 export interface Result extends Omit<LadderResult, "kernel"> {
-  theta: number; moments: Moments; kernel: Line; kernelInfo: { samples: number; dt: number };
-  period: { s: Line; u: Line; g: Line }; dwAtA: number;
-  dw: number[]; offset: number; dynamicRange: number; fit: number[];
+  theta: number;
+  moments: Moments;
+  kernel: Line;
+  kernelInfo: { samples: number; dt: number };
+  period: { s: Line; u: Line; g: Line };
+  dwAtA: number;
+  dw: number[];
+  offset: number;
+  dynamicRange: number;
+  fit: number[];
   computeMs: number;
 }
 type WorkerReply = { id: number; result: Result } | { id: number; error: ErrorReply };
@@ -109,24 +153,39 @@ type WorkerReply = { id: number; result: Result } | { id: number; error: ErrorRe
 function decimate(x: ArrayLike<number>, y: ArrayLike<number>, buckets = 400): Line {
   const n = x.length;
   if (n <= 2 * buckets) return { x: Array.from(x), y: Array.from(y) };
-  const xs: number[] = [], ys: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [];
   for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets), to = Math.floor(((b + 1) * n) / buckets);
-    let lo = from, hi = from;
+    const from = Math.floor((b * n) / buckets),
+      to = Math.floor(((b + 1) * n) / buckets);
+    let lo = from,
+      hi = from;
     for (let i = from + 1; i < to; i++) {
       if (y[i] < y[lo]) lo = i;
       if (y[i] > y[hi]) hi = i;
     }
-    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) { xs.push(x[i]); ys.push(y[i]); }
+    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) {
+      xs.push(x[i]);
+      ys.push(y[i]);
+    }
   }
-  if (xs[xs.length - 1] !== x[n - 1]) { xs.push(x[n - 1]); ys.push(y[n - 1]); }
+  if (xs[xs.length - 1] !== x[n - 1]) {
+    xs.push(x[n - 1]);
+    ys.push(y[n - 1]);
+  }
   return { x: xs, y: ys };
 }
-const kernelLine = (k: SampledKernel, buckets = 300): Line => decimate(Float64Array.from(k.values, (_, i) => i * k.dt), k.values, buckets);
+const kernelLine = (k: SampledKernel, buckets = 300): Line =>
+  decimate(
+    Float64Array.from(k.values, (_, i) => i * k.dt),
+    k.values,
+    buckets,
+  );
 
 /** The continuous three-segment fit of curveMetrics, back in units of A (it was fitted on A/A_max). */
 function fitLine(fit: PiecewiseFit, amplitudes: number[]): number[] {
-  const [b1, b2] = fit.breakpoints, [s1, s2, s3] = fit.slopes;
+  const [b1, b2] = fit.breakpoints,
+    [s1, s2, s3] = fit.slopes;
   const right = (x: number) => fit.rightIntercept + s3 * x;
   const middle = (x: number) => right(b2) + s2 * (x - b2);
   const left = (x: number) => middle(b1) + s1 * (x - b1);
@@ -150,15 +209,20 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   }
   return value;
 }
-const kernels = new Map<string, { kernel: SampledKernel; moments: Moments }>(), sigmas = new Map<string, number[]>();
+const kernels = new Map<string, { kernel: SampledKernel; moments: Moments }>(),
+  sigmas = new Map<string, number[]>();
 const ladders = new Map<string, LadderResult>();
 /** The ladder kernel (step s = 0 → S1) at (γ, F) and its moments (kernelMoments). */
-const ladderKernelFor = (gamma: number, F: number) => cached(kernels, `${gamma}|${F}`, () => ladderKernel({ gamma, F, s1: S1 }));
+const ladderKernelFor = (gamma: number, F: number) =>
+  cached(kernels, `${gamma}|${F}`, () => ladderKernel({ gamma, F, s1: S1 }));
 function ladderFor(gamma: number, F: number): LadderResult {
   return cached(ladders, `${gamma}|${F}`, () => {
     const { kernel, moments } = ladderKernelFor(gamma, F);
     return {
-      kernel, ladder: kernelLine(kernel), ladderMoments: moments, dissipation: ladderDissipation({ gamma, F }),
+      kernel,
+      ladder: kernelLine(kernel),
+      ladderMoments: moments,
+      dissipation: ladderDissipation({ gamma, F }),
       references: REFERENCE_GAMMAS.map(([name, g]) => ({ name, line: kernelLine(ladderKernelFor(g, F).kernel) })),
       sigmaGrid: cached(sigmas, String(F), () => GAMMA_GRID.map((g) => ladderDissipation({ gamma: g, F }))),
     };
@@ -177,22 +241,45 @@ function compute(p: MemoryParams): Result {
   const theta = p.thetaAuto ? Math.abs(-A_MAX / p.tauSlow + I * (p.mean + A_MAX / 2)) : p.theta;
 
   const dw = weightUpdateCurve({
-    kernel, dt: kernel.dt, tauFast: p.tauFast, tauSlow: p.tauSlow, mean: p.mean, theta, alignment: p.alignment, amplitudes: AMPLITUDES,
+    kernel,
+    dt: kernel.dt,
+    tauFast: p.tauFast,
+    tauSlow: p.tauSlow,
+    mean: p.mean,
+    theta,
+    alignment: p.alignment,
+    amplitudes: AMPLITUDES,
   });
   const { offset, dynamicRange, fit } = curveMetrics(AMPLITUDES, dw, A_MAX);
 
   // Δw at the chosen A, as the curve computes it; and for chart 2 one period of s, u = dt·K ∗ s and g_θ(u) (|u| < θ dropped).
   const dwAtA = weightUpdate({
-    kernel, dt: kernel.dt, tauFast: p.tauFast, tauSlow: p.tauSlow, amplitude: p.amplitude, mean: p.mean, theta, alignment: p.alignment,
+    kernel,
+    dt: kernel.dt,
+    tauFast: p.tauFast,
+    tauSlow: p.tauSlow,
+    amplitude: p.amplitude,
+    mean: p.mean,
+    theta,
+    alignment: p.alignment,
   });
   const s = sawtooth({ tauFast: p.tauFast, tauSlow: p.tauSlow, amplitude: p.amplitude, mean: p.mean, dt: kernel.dt });
   const u = convolveWrap(s, kernel.values, { alignment: p.alignment, scale: kernel.dt });
   const g = u.map((x) => (Math.abs(x) < theta ? 0 : x));
   const t = Float64Array.from(s, (_, i) => i * kernel.dt);
   return {
-    theta, moments, kernel: kernelLine(kernel), kernelInfo: { samples: kernel.values.length, dt: kernel.dt },
-    period: { s: decimate(t, s), u: decimate(t, u), g: decimate(t, g) }, dwAtA,
-    dw: Array.from(dw), offset, dynamicRange, fit: fitLine(fit, AMPLITUDES), ...ladderResult, computeMs: performance.now() - t0,
+    theta,
+    moments,
+    kernel: kernelLine(kernel),
+    kernelInfo: { samples: kernel.values.length, dt: kernel.dt },
+    period: { s: decimate(t, s), u: decimate(t, u), g: decimate(t, g) },
+    dwAtA,
+    dw: Array.from(dw),
+    offset,
+    dynamicRange,
+    fit: fitLine(fit, AMPLITUDES),
+    ...ladderResult,
+    computeMs: performance.now() - t0,
   };
 }
 
@@ -231,7 +318,9 @@ function memoryStyle(dashed: string[] = [], symlogY = false): (spec: Layered, op
       if (symlogY && layer.encoding?.y) layer.encoding.y.scale = { type: "symlog", constant: 1 };
       if (layer.mark.type === "line" && dashed.length > 0 && layer.encoding) {
         layer.encoding.strokeDash = {
-          field: "series", type: "nominal", legend: null,
+          field: "series",
+          type: "nominal",
+          legend: null,
           scale: { domain: lineNames, range: lineNames.map((n) => (dashed.includes(n) ? [5, 3] : [1, 0])) },
         };
       }
@@ -245,15 +334,28 @@ function memoryStyle(dashed: string[] = [], symlogY = false): (spec: Layered, op
 
 function pageMain(): void {
   const state: MemoryDemoState = (window.__thermolearnMemory = {
-    ready: false, params: null, theta: null, kernelMoments: null, amplitudes: AMPLITUDES.slice(), dw: [], offset: null,
-    dynamicRange: null, dwAtA: null, dissipation: null, ladderMoments: null, computeMs: 0, renderMs: 0, worker: false,
-    error: null, update: 0, pending: false, rendered: 0,
+    ready: false,
+    params: null,
+    theta: null,
+    kernelMoments: null,
+    amplitudes: AMPLITUDES.slice(),
+    dw: [],
+    offset: null,
+    dynamicRange: null,
+    dwAtA: null,
+    dissipation: null,
+    ladderMoments: null,
+    computeMs: 0,
+    renderMs: 0,
+    worker: false,
+    error: null,
+    update: 0,
+    pending: false,
+    rendered: 0,
   });
 
-  const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const form = $<HTMLFormElement>("memory-controls");
   const statusLine = $<HTMLElement>("status");
-  const errorBox = $<HTMLElement>("error");
   const thetaAuto = $<HTMLInputElement>("theta-auto");
   const kernelSelect = $<HTMLSelectElement>("kernel");
   const alignmentSelect = $<HTMLSelectElement>("alignment");
@@ -267,18 +369,16 @@ function pageMain(): void {
   };
 
   /** Shows `error` (an Error, a worker's {name, message} or a message) in the page; null hides the box. */
-  function showError(error: unknown): void {
-    const message = error === null ? null : errorText(error);
+  const showError = errorDisplay($<HTMLElement>("error"), (message) => {
     state.error = message;
-    errorBox.textContent = message ?? "";
-    errorBox.hidden = message === null;
     document.querySelector(".charts")!.classList.toggle("stale", message !== null);
-  }
+  });
 
   // Sliders ↔ number inputs. Sliders clamp to their range; the number inputs accept anything typed.
   for (const box of document.querySelectorAll<HTMLElement>(".slider")) {
     const id = box.dataset.for!;
-    const field = $<HTMLInputElement>(id), range = $<HTMLInputElement>(`${id}-range`);
+    const field = $<HTMLInputElement>(id),
+      range = $<HTMLInputElement>(`${id}-range`);
     const log = box.classList.contains("log");
     range.addEventListener("input", () => {
       const v = Number(range.value);
@@ -291,20 +391,37 @@ function pageMain(): void {
       schedule();
     });
   }
-  const syncThetaAuto = () => { for (const id of ["theta", "theta-range"]) $<HTMLInputElement>(id).disabled = thetaAuto.checked; };
+  const syncThetaAuto = () => {
+    for (const id of ["theta", "theta-range"]) $<HTMLInputElement>(id).disabled = thetaAuto.checked;
+  };
   const syncKernelChoice = () => {
     const ecoli = kernelSelect.value === "ecoli";
     for (const id of ["area", "area-range"]) $<HTMLInputElement>(id).disabled = !ecoli;
     document.querySelector('.slider[data-for="area"]')!.classList.toggle("off", !ecoli);
   };
-  thetaAuto.addEventListener("change", () => { syncThetaAuto(); schedule(); });
-  for (const select of [kernelSelect, alignmentSelect]) select.addEventListener("change", () => { syncKernelChoice(); schedule(); });
+  thetaAuto.addEventListener("change", () => {
+    syncThetaAuto();
+    schedule();
+  });
+  for (const select of [kernelSelect, alignmentSelect])
+    select.addEventListener("change", () => {
+      syncKernelChoice();
+      schedule();
+    });
   form.addEventListener("submit", (e) => e.preventDefault());
 
   const readParams = (): MemoryParams => ({
-    tauFast: num("tauFast"), tauSlow: num("tauSlow"), amplitude: num("amplitude"), mean: num("mean"), area: num("area"),
-    theta: num("theta"), thetaAuto: thetaAuto.checked, alignment: alignmentSelect.value as Alignment,
-    kernel: kernelSelect.value as KernelChoice, gamma: num("gamma"), F: num("F"),
+    tauFast: num("tauFast"),
+    tauSlow: num("tauSlow"),
+    amplitude: num("amplitude"),
+    mean: num("mean"),
+    area: num("area"),
+    theta: num("theta"),
+    thetaAuto: thetaAuto.checked,
+    alignment: alignmentSelect.value as Alignment,
+    kernel: kernelSelect.value as KernelChoice,
+    gamma: num("gamma"),
+    F: num("F"),
   });
 
   // The worker (this bundle again), or the main thread if it cannot start.
@@ -312,13 +429,17 @@ function pageMain(): void {
   const waiting = new Map<number, (reply: WorkerReply) => void>();
   try {
     worker = new Worker(import.meta.url, { type: "module" });
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => { waiting.get(event.data.id)?.(event.data); waiting.delete(event.data.id); };
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      waiting.get(event.data.id)?.(event.data);
+      waiting.delete(event.data.id);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
       worker?.terminate();
       worker = null;
       state.worker = false;
-      for (const [id, resolve] of waiting) resolve({ id, error: { name: "Error", message: `worker failed: ${event.message}` } });
+      for (const [id, resolve] of waiting)
+        resolve({ id, error: { name: "Error", message: `worker failed: ${event.message}` } });
       waiting.clear();
     };
     state.worker = true;
@@ -329,7 +450,10 @@ function pageMain(): void {
   async function computeSomewhere(id: number, params: MemoryParams): Promise<WorkerReply> {
     if (worker) {
       const w = worker;
-      return new Promise((resolve) => { waiting.set(id, resolve); w.postMessage({ id, params }); });
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        w.postMessage({ id, params });
+      });
     }
     await (mainThreadReady ??= init());
     try {
@@ -349,19 +473,40 @@ function pageMain(): void {
   };
 
   async function render(p: MemoryParams, r: Result): Promise<void> {
-    const kernelName = p.kernel === "ecoli" ? `E. coli, I = ${fmt(p.area)}` : `ladder, γ = ${fmt(p.gamma, 4)}, F = ${fmt(p.F, 1)}`;
+    const kernelName =
+      p.kernel === "ecoli" ? `E. coli, I = ${fmt(p.area)}` : `ladder, γ = ${fmt(p.gamma, 4)}, F = ${fmt(p.F, 1)}`;
     await Promise.all([
-      charts.kernel.show({
-        ...SIZE, xLabel: p.kernel === "ecoli" ? "t" : "t (unit axis)", yLabel: "K(t)",
-        series: [{ name: "K", ...r.kernel }], referenceLines: [{ name: "K = 0", y: 0 }],
-      }, p.kernel === "ecoli" ? `ecoli ${p.area}` : `ladder ${p.gamma} ${p.F}`),
+      charts.kernel.show(
+        {
+          ...SIZE,
+          xLabel: p.kernel === "ecoli" ? "t" : "t (unit axis)",
+          yLabel: "K(t)",
+          series: [{ name: "K", ...r.kernel }],
+          referenceLines: [{ name: "K = 0", y: 0 }],
+        },
+        p.kernel === "ecoli" ? `ecoli ${p.area}` : `ladder ${p.gamma} ${p.F}`,
+      ),
       charts.period.show({
-        ...SIZE, xLabel: "t", yLabel: "s, u, g_θ(u)",
-        series: [{ name: "s(t)", ...r.period.s }, { name: "u = K ∗ s", ...r.period.u }, { name: "g_θ(u)", ...r.period.g }],
-        referenceLines: r.theta > 0 ? [{ name: "+θ", y: r.theta }, { name: "−θ", y: -r.theta }] : [],
+        ...SIZE,
+        xLabel: "t",
+        yLabel: "s, u, g_θ(u)",
+        series: [
+          { name: "s(t)", ...r.period.s },
+          { name: "u = K ∗ s", ...r.period.u },
+          { name: "g_θ(u)", ...r.period.g },
+        ],
+        referenceLines:
+          r.theta > 0
+            ? [
+                { name: "+θ", y: r.theta },
+                { name: "−θ", y: -r.theta },
+              ]
+            : [],
       }),
       charts.curve.show({
-        ...SIZE, xLabel: "A", yLabel: "Δw",
+        ...SIZE,
+        xLabel: "A",
+        yLabel: "Δw",
         series: [
           { name: "Δw(A)", x: AMPLITUDES, y: r.dw },
           { name: "Δw = A", x: AMPLITUDES, y: AMPLITUDES },
@@ -369,18 +514,37 @@ function pageMain(): void {
           { name: "chosen A", x: [p.amplitude], y: [r.dwAtA], points: true },
         ],
       }),
-      charts.ladder.show({
-        width: 380, height: 170, xLabel: "t (unit axis, log)", yLabel: "K(t) (symlog)", xScale: "log",
-        series: [{ name: "chosen γ", ...r.ladder }, ...r.references.map(({ name, line }) => ({ name, ...line }))],
-      }, `${p.gamma} ${p.F}`),
-      charts.sigma.show({
-        width: 380, height: 130, xLabel: "γ", yLabel: "dissipation σ", xScale: "log",
-        series: [{ name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid }, { name: "chosen γ", x: [p.gamma], y: [r.dissipation], points: true }],
-      }, `${p.gamma} ${p.F}`),
+      charts.ladder.show(
+        {
+          width: 380,
+          height: 170,
+          xLabel: "t (unit axis, log)",
+          yLabel: "K(t) (symlog)",
+          xScale: "log",
+          series: [{ name: "chosen γ", ...r.ladder }, ...r.references.map(({ name, line }) => ({ name, ...line }))],
+        },
+        `${p.gamma} ${p.F}`,
+      ),
+      charts.sigma.show(
+        {
+          width: 380,
+          height: 130,
+          xLabel: "γ",
+          yLabel: "dissipation σ",
+          xScale: "log",
+          series: [
+            { name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid },
+            { name: "chosen γ", x: [p.gamma], y: [r.dissipation], points: true },
+          ],
+        },
+        `${p.gamma} ${p.F}`,
+      ),
     ]);
     for (const chart of Object.values(charts)) chart.container.classList.remove("empty"); // drop the loading hint
-    $("kernel-readout").textContent = `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
-    $("period-readout").textContent = `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
+    $("kernel-readout").textContent =
+      `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
+    $("period-readout").textContent =
+      `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
     $("curve-readout").textContent = `A ∈ [0, 75], ${AMPLITUDES.length} amplitudes · θ = ${fmt(r.theta)}`;
     $("offset").textContent = `${fmt(r.offset)} A_max`;
     $("dynamic-range").textContent = fmt(r.dynamicRange, 2);
@@ -413,8 +577,15 @@ function pageMain(): void {
       const r = reply.result;
       showError(null);
       Object.assign(state, {
-        theta: r.theta, kernelMoments: r.moments, dw: r.dw, offset: r.offset, dynamicRange: r.dynamicRange,
-        dwAtA: r.dwAtA, dissipation: r.dissipation, ladderMoments: r.ladderMoments, computeMs: r.computeMs,
+        theta: r.theta,
+        kernelMoments: r.moments,
+        dw: r.dw,
+        offset: r.offset,
+        dynamicRange: r.dynamicRange,
+        dwAtA: r.dwAtA,
+        dissipation: r.dissipation,
+        ladderMoments: r.ladderMoments,
+        computeMs: r.computeMs,
       });
       const t0 = performance.now();
       await render(p, r);

@@ -1,11 +1,19 @@
 /**
- * Small helpers shared by the demo pages (demo/main.ts, hopfield.ts, memory.ts, eqprop.ts) and their
- * workers: reading a number input (pages only), and an error as a worker posts it and as a page
- * shows it.
+ * The page kit shared by the demo pages (demo/main.ts, hopfield.ts, memory.ts, eqprop.ts) and their
+ * workers: looking up an element and reading a number input (pages only), and an error as a worker
+ * posts it and as a page shows it.
  */
 
 /** An error as a worker posts it to its page (structured cloning keeps only the standard errors' names). */
-export interface ErrorReply { name: string; message: string }
+export interface ErrorReply {
+  name: string;
+  message: string;
+}
+
+/** The element with id `id`, typed as `T` (the pages' ids are fixed in their HTML). */
+export function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
 
 /** A number input's value; an empty field gives NaN so the library's check names the option. */
 export function num(id: string): number {
@@ -15,7 +23,9 @@ export function num(id: string): number {
 
 /** `error` as a worker posts it: an Error's name and message, anything else as an "Error" with its text. */
 export function errorReply(error: unknown): ErrorReply {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
 }
 
 /**
@@ -32,4 +42,21 @@ export function errorText(error: unknown): string {
 /** The `onError` of a chart scheduler (live-chart.ts `throttled`): shows "chart: " and the error through `show`. */
 export function chartError(show: (message: string) => void): (error: unknown) => void {
   return (error) => show(`chart: ${errorText(error)}`);
+}
+
+/**
+ * A page's `showError`: shows `error` (an Error, a worker's {@link ErrorReply} or a message, as
+ * {@link errorText} words it) in the element `box`; null empties and hides the box. `onChange` then
+ * receives the message shown (null when hidden), e.g. to record it in the page's test hook.
+ */
+export function errorDisplay(
+  box: HTMLElement,
+  onChange: (message: string | null) => void = () => {},
+): (error: unknown) => void {
+  return (error) => {
+    const message = error === null ? null : errorText(error);
+    box.textContent = message ?? "";
+    box.hidden = message === null;
+    onChange(message);
+  };
 }

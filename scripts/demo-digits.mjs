@@ -30,7 +30,9 @@ if (!Number.isInteger(perClass) || perClass < 2 || perClass > 1000) {
   process.exit(2);
 }
 if (!Number.isInteger(testPerClass) || testPerClass < 1 || testPerClass >= perClass) {
-  console.error(`demo-digits: --test-per-class must be an integer in [1, ${perClass - 1}], got ${flag("test-per-class")}`);
+  console.error(
+    `demo-digits: --test-per-class must be an integer in [1, ${perClass - 1}], got ${flag("test-per-class")}`,
+  );
   process.exit(2);
 }
 
@@ -59,7 +61,8 @@ function shuffle(items, seed) {
   return items;
 }
 
-const train = [], test = [];
+const train = [],
+  test = [];
 for (let digit = 0; digit < 10; digit++) {
   const { data } = JSON.parse(readFileSync(join(mnistRoot, "src", "digits", `${digit}.json`), "utf8"));
   const available = data.length / PIXELS;
@@ -83,7 +86,7 @@ const digits = [...shuffle(train, 1), ...shuffle(test, 2)];
 const header = 24;
 const bytes = new Uint8Array(header + digits.length * (1 + PIXELS));
 const view = new DataView(bytes.buffer);
-[MAGIC, VERSION, train.length, test.length, 28, 28].forEach((x, i) => view.setUint32(4 * i, x, true));
+for (const [i, x] of [MAGIC, VERSION, train.length, test.length, 28, 28].entries()) view.setUint32(4 * i, x, true);
 digits.forEach((d, i) => {
   bytes[header + i] = d.label;
   bytes.set(d.pixels, header + digits.length + i * PIXELS);

@@ -38,7 +38,7 @@ export function serveStatic(root, port = 0) {
     } catch {
       return send(400, "bad request");
     }
-    let file = resolve(base, "." + path);
+    let file = resolve(base, `.${path}`);
     if (path.includes("\0") || (file !== base && !file.startsWith(base + sep))) return send(403, "forbidden");
     try {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
@@ -59,10 +59,11 @@ export function serveStatic(root, port = 0) {
       const { port: actual } = server.address();
       resolveServer({
         url: `http://127.0.0.1:${actual}/`,
-        close: () => new Promise((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -79,5 +80,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const root = fileURLToPath(new URL("..", import.meta.url));
   const { url } = await serveStatic(root, port);
   console.log(`Serving ${root} at ${url}`);
-  console.log(`Perceptron demo: ${url}demo/index.html   (Ctrl-C to stop)`);
+  console.log(`thermolearn demos: ${url}demo/index.html   (Ctrl-C to stop)`);
 }

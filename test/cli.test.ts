@@ -1,9 +1,21 @@
 import { describe, it, expect } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, existsSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  existsSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { VERSION } from "../src/index.js";
+import { VERSION } from "../src/version.js";
+import { checkSvgRenderer, withCwdFallback } from "../src/node/cli/output.js";
+import { loadPlotModules } from "../src/plot/index.js";
+import { UsageError } from "../src/node/cli/args.js";
 
 // The CLI as users run it: the bundled dist/cli.js (built by `npm test`'s pretest).
 function cli(...args: string[]) {
@@ -18,20 +30,32 @@ const RUNNING = /running \(Ctrl-C stops it/;
  * Starts the CLI, waits for its first progress (the RUNNING line on stderr) plus `afterMs`, sends
  * SIGINT as Ctrl-C does, and resolves when it exits, with the time from the signal to the exit.
  */
-function interrupt(args: string[], afterMs = 300): Promise<{ code: number | null; signal: string | null; out: string; err: string; stopMs: number }> {
+function interrupt(
+  args: string[],
+  afterMs = 300,
+): Promise<{ code: number | null; signal: string | null; out: string; err: string; stopMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["dist/cli.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "", sentAt = 0;
-    child.stdout.on("data", (d) => { out += d; });
+    let out = "",
+      err = "",
+      sentAt = 0;
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
     child.stderr.on("data", (d) => {
       err += d;
       if (sentAt === 0 && RUNNING.test(err)) {
         sentAt = -1;
-        setTimeout(() => { sentAt = performance.now(); child.kill("SIGINT"); }, afterMs);
+        setTimeout(() => {
+          sentAt = performance.now();
+          child.kill("SIGINT");
+        }, afterMs);
       }
     });
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, out, err, stopMs: sentAt > 0 ? performance.now() - sentAt : Number.NaN }));
+    child.on("exit", (code, signal) =>
+      resolve({ code, signal, out, err, stopMs: sentAt > 0 ? performance.now() - sentAt : Number.NaN }),
+    );
   });
 }
 
@@ -43,7 +67,25 @@ function oneLine(err: string): string[] {
 describe("thermolearn CLI", () => {
   it("perceptron writes the JSON contract and an SVG", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-cli-"));
-    const r = cli("perceptron", "--n", "500", "--t-end", "1", "--record-every", "50", "--trajectories", "2", "--seed", "7", "--test-size", "200", "--json", join(dir, "r.json"), "--svg", join(dir, "r.svg"));
+    const r = cli(
+      "perceptron",
+      "--n",
+      "500",
+      "--t-end",
+      "1",
+      "--record-every",
+      "50",
+      "--trajectories",
+      "2",
+      "--seed",
+      "7",
+      "--test-size",
+      "200",
+      "--json",
+      join(dir, "r.json"),
+      "--svg",
+      join(dir, "r.svg"),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/steady ε/);
     const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
@@ -51,26 +93,61 @@ describe("thermolearn CLI", () => {
     expect(json.seed).toBe(7);
     expect(json.status).toBe("completed");
     expect(json.config).toMatchObject({ n: 500, rule: "hebbian", trajectories: 2, testSize: 200 });
-    for (const key of ["t", "epsilon", "information", "heat", "weightNorm", "R", "Q", "testError", "entropyChange", "efficiency"]) {
+    for (const key of [
+      "t",
+      "epsilon",
+      "information",
+      "heat",
+      "weightNorm",
+      "R",
+      "Q",
+      "testError",
+      "entropyChange",
+      "efficiency",
+    ]) {
       expect(json[key], key).toHaveLength(21);
-      expect(json[key].every((x: unknown) => typeof x === "number" && Number.isFinite(x)), key).toBe(true);
+      expect(
+        json[key].every((x: unknown) => typeof x === "number" && Number.isFinite(x)),
+        key,
+      ).toBe(true);
     }
     expect(json.trajectorySeeds).toHaveLength(2);
     expect(readFileSync(join(dir, "r.svg"), "utf8")).toMatch(/^<svg/);
   });
 
   it("bad input exits 2 with a message naming the flag", () => {
-    expect(cli("perceptron", "--n", "abc")).toMatchObject({ code: 2, err: expect.stringMatching(/--n expects a number/) });
+    expect(cli("perceptron", "--n", "abc")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--n expects a number/),
+    });
     expect(cli("perceptron", "--n", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--n must be in/) });
-    expect(cli("perceptron", "--t-end=-1")).toMatchObject({ code: 2, err: expect.stringMatching(/--t-end must be > 0/) });
-    expect(cli("perceptron", "--rule", "oja")).toMatchObject({ code: 2, err: expect.stringMatching(/--rule must be one of/) });
+    expect(cli("perceptron", "--t-end=-1")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--t-end must be > 0/),
+    });
+    expect(cli("perceptron", "--rule", "oja")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--rule must be one of/),
+    });
     expect(cli("perceptron", "--bogus", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/bogus/) });
     expect(cli("frobnicate")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command/) });
   });
 
   it("a diverging α-tron exits 3 and says so, keeping finite results", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-cli-"));
-    const r = cli("perceptron", "--rule", "alphatron", "--alpha", "2", "--n", "2000", "--t-end", "2", "--json", join(dir, "d.json"));
+    const r = cli(
+      "perceptron",
+      "--rule",
+      "alphatron",
+      "--alpha",
+      "2",
+      "--n",
+      "2000",
+      "--t-end",
+      "2",
+      "--json",
+      join(dir, "d.json"),
+    );
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/diverged at t = /);
     const json = JSON.parse(readFileSync(join(dir, "d.json"), "utf8"));
@@ -95,7 +172,8 @@ describe("thermolearn CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-blog-"));
     const r = cli("blog", "--n", "1000", "--t-end", "2", "--out", dir);
     expect(r.code).toBe(0);
-    for (const label of ["Hebbian", "Perceptron", "AdaTron", "α-tron α=0.25", "α-tron α=0.5"]) expect(r.out).toContain(label);
+    for (const label of ["Hebbian", "Perceptron", "AdaTron", "α-tron α=0.25", "α-tron α=0.5"])
+      expect(r.out).toContain(label);
     expect(existsSync(join(dir, "perceptron.svg"))).toBe(true);
     const json = JSON.parse(readFileSync(join(dir, "perceptron.json"), "utf8"));
     expect(json.runs).toHaveLength(5);
@@ -105,12 +183,27 @@ describe("thermolearn CLI", () => {
 describe("hopfield commands", () => {
   it("hopfield-capacity writes the JSON contract: config, version and equal-length curves", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-hc-"));
-    const r = cli("hopfield-capacity", "--n", "200", "--trials", "3", "--loads", "0.05,0.1,0.2", "--seed", "4", "--json", join(dir, "c.json"), "--svg", join(dir, "c.svg"));
+    const r = cli(
+      "hopfield-capacity",
+      "--n",
+      "200",
+      "--trials",
+      "3",
+      "--loads",
+      "0.05,0.1,0.2",
+      "--seed",
+      "4",
+      "--json",
+      join(dir, "c.json"),
+      "--svg",
+      join(dir, "c.svg"),
+    );
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
     expect(json.version).toBe(VERSION);
     expect(json.config).toMatchObject({ n: 200, rule: "hebbian", trials: 3, seed: 4 });
-    for (const key of ["loads", "unstableFraction", "predictedUnstable", "retrievalOverlap"]) expect(json[key], key).toHaveLength(3);
+    for (const key of ["loads", "unstableFraction", "predictedUnstable", "retrievalOverlap"])
+      expect(json[key], key).toHaveLength(3);
     expect(json.loads).toEqual([0.05, 0.1, 0.2]);
     expect(json.unstableFraction[2]).toBeGreaterThan(json.unstableFraction[0]);
     expect(readFileSync(join(dir, "c.svg"), "utf8")).toMatch(/^<svg/);
@@ -118,17 +211,57 @@ describe("hopfield commands", () => {
 
   it("hopfield-capacity takes a load range and rejects bad flags", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-hc-"));
-    expect(cli("hopfield-capacity", "--n", "100", "--trials", "1", "--loads", "0.02:0.06:0.02", "--rule", "storkey", "--json", join(dir, "s.json")).code).toBe(0);
+    expect(
+      cli(
+        "hopfield-capacity",
+        "--n",
+        "100",
+        "--trials",
+        "1",
+        "--loads",
+        "0.02:0.06:0.02",
+        "--rule",
+        "storkey",
+        "--json",
+        join(dir, "s.json"),
+      ).code,
+    ).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "s.json"), "utf8")).loads).toEqual([0.02, 0.04, 0.06]);
-    expect(cli("hopfield-capacity", "--rule", "oja")).toMatchObject({ code: 2, err: expect.stringMatching(/--rule must be one of/) });
-    expect(cli("hopfield-capacity", "--trials", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--trials/) });
-    expect(cli("hopfield-capacity", "--loads", "0.1,x")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads expects a number/) });
-    expect(cli("hopfield-capacity", "--loads", "0.2:0.1:0.01")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads: a load range needs .* stop ≥ start/) });
+    expect(cli("hopfield-capacity", "--rule", "oja")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--rule must be one of/),
+    });
+    expect(cli("hopfield-capacity", "--trials", "0")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--trials/),
+    });
+    expect(cli("hopfield-capacity", "--loads", "0.1,x")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--loads expects a number/),
+    });
+    expect(cli("hopfield-capacity", "--loads", "0.2:0.1:0.01")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--loads: a load range needs .* stop ≥ start/),
+    });
   });
 
   it("hopfield-recall recalls a corrupted pattern and draws the states", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-hr-"));
-    const r = cli("hopfield-recall", "--n", "144", "--k", "6", "--flip", "0.2", "--seed", "2", "--json", join(dir, "r.json"), "--svg", join(dir, "r.svg"));
+    const r = cli(
+      "hopfield-recall",
+      "--n",
+      "144",
+      "--k",
+      "6",
+      "--flip",
+      "0.2",
+      "--seed",
+      "2",
+      "--json",
+      join(dir, "r.json"),
+      "--svg",
+      join(dir, "r.svg"),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/recalled/);
     const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
@@ -136,15 +269,37 @@ describe("hopfield commands", () => {
     expect(json.final).toEqual(json.pattern);
     expect(json.energy.at(-1)).toBeLessThan(json.energy[0]);
     expect(readFileSync(join(dir, "r.svg"), "utf8")).toMatch(/^<svg/);
-    expect(cli("hopfield-recall", "--max-sweeps", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--max-sweeps/) });
-    expect(cli("hopfield-recall", "--pattern", "10", "--k", "3")).toMatchObject({ code: 2, err: expect.stringMatching(/--pattern/) });
+    expect(cli("hopfield-recall", "--max-sweeps", "0")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--max-sweeps/),
+    });
+    expect(cli("hopfield-recall", "--pattern", "10", "--k", "3")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--pattern/),
+    });
   });
 });
 
 describe("kernel-update", () => {
   it("writes amplitudes and dw, and for a curve offset and dynamic range", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-ku-"));
-    const r = cli("kernel-update", "--kernel", "ecoli", "--area", "0", "--tau-fast", "1", "--tau-slow", "9", "--dt", "0.001", "--json", join(dir, "c.json"), "--svg", join(dir, "c.svg"));
+    const r = cli(
+      "kernel-update",
+      "--kernel",
+      "ecoli",
+      "--area",
+      "0",
+      "--tau-fast",
+      "1",
+      "--tau-slow",
+      "9",
+      "--dt",
+      "0.001",
+      "--json",
+      join(dir, "c.json"),
+      "--svg",
+      join(dir, "c.svg"),
+    );
     expect(r.code).toBe(0);
     const curve = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
     expect(curve.amplitudes).toHaveLength(400);
@@ -155,7 +310,21 @@ describe("kernel-update", () => {
     expect(curve.dynamicRange).toBeGreaterThan(0.9 * 9);
     expect(Math.abs(curve.offset)).toBeLessThan(0.05);
     expect(readFileSync(join(dir, "c.svg"), "utf8")).toMatch(/^<svg/);
-    const few = cli("kernel-update", "--kernel", "sine", "--tau-fast", "0.1", "--tau-slow", "0.9", "--amplitudes", "1,2", "--theta", "0", "--json", join(dir, "f.json"));
+    const few = cli(
+      "kernel-update",
+      "--kernel",
+      "sine",
+      "--tau-fast",
+      "0.1",
+      "--tau-slow",
+      "0.9",
+      "--amplitudes",
+      "1,2",
+      "--theta",
+      "0",
+      "--json",
+      join(dir, "f.json"),
+    );
     expect(few.code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));
     expect(json.amplitudes).toEqual([1, 2]);
@@ -164,10 +333,22 @@ describe("kernel-update", () => {
   });
 
   it("rejects bad flags with exit code 2", () => {
-    expect(cli("kernel-update", "--kernel", "ladder2")).toMatchObject({ code: 2, err: expect.stringMatching(/--kernel must be one of/) });
-    expect(cli("kernel-update", "--theta=-1")).toMatchObject({ code: 2, err: expect.stringMatching(/theta must be ≥ 0/) });
-    expect(cli("kernel-update", "--tau-fast", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/--tau-fast must be > 0/) });
-    expect(cli("kernel-update", "--kernel", "sine", "--dt", "0.001")).toMatchObject({ code: 2, err: expect.stringMatching(/--dt must be 0.01/) });
+    expect(cli("kernel-update", "--kernel", "ladder2")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--kernel must be one of/),
+    });
+    expect(cli("kernel-update", "--theta=-1")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/theta must be ≥ 0/),
+    });
+    expect(cli("kernel-update", "--tau-fast", "0")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--tau-fast must be > 0/),
+    });
+    expect(cli("kernel-update", "--kernel", "sine", "--dt", "0.001")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--dt must be 0.01/),
+    });
   });
 });
 
@@ -189,9 +370,27 @@ describe("ladder and figure commands", () => {
 
   it("figure 4c writes its columns and is identical with one or two workers", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-fig-"));
-    expect(cli("figure", "4c", "--points", "6", "--dt", "0.002", "--workers", "2", "--json", join(dir, "a.json"), "--svg", join(dir, "a.svg")).code).toBe(0);
-    expect(cli("figure", "4c", "--points", "6", "--dt", "0.002", "--workers", "1", "--json", join(dir, "b.json")).code).toBe(0);
-    const a = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")), b = JSON.parse(readFileSync(join(dir, "b.json"), "utf8"));
+    expect(
+      cli(
+        "figure",
+        "4c",
+        "--points",
+        "6",
+        "--dt",
+        "0.002",
+        "--workers",
+        "2",
+        "--json",
+        join(dir, "a.json"),
+        "--svg",
+        join(dir, "a.svg"),
+      ).code,
+    ).toBe(0);
+    expect(
+      cli("figure", "4c", "--points", "6", "--dt", "0.002", "--workers", "1", "--json", join(dir, "b.json")).code,
+    ).toBe(0);
+    const a = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")),
+      b = JSON.parse(readFileSync(join(dir, "b.json"), "utf8"));
     expect(a.lnDynamicRange).toHaveLength(6);
     expect(a.lnDynamicRange).toEqual(b.lnDynamicRange);
     expect(readFileSync(join(dir, "a.svg"), "utf8")).toMatch(/^<svg/);
@@ -200,16 +399,106 @@ describe("ladder and figure commands", () => {
 
   it("figure 8 writes Δw/A against τ_f/τ_K with its parameters in the config", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-fig8-"));
-    const run = cli("figure", "8", "--points", "4", "--dt", "0.001", "--workers", "1", "--json", join(dir, "f.json"), "--svg", join(dir, "f.svg"));
+    const run = cli(
+      "figure",
+      "8",
+      "--points",
+      "4",
+      "--dt",
+      "0.001",
+      "--workers",
+      "1",
+      "--json",
+      join(dir, "f.json"),
+      "--svg",
+      join(dir, "f.svg"),
+    );
     expect(run.code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));
     expect(json.ratio).toHaveLength(4);
     expect(json.ratio[0]).toBeCloseTo(0.1, 12);
     expect(json.ratio[3]).toBeCloseTo(100, 10);
     expect(json.dwOverA).toHaveLength(4);
-    expect(json.config).toMatchObject({ figure: "8", dt: 0.001, tauKernel: 0.05, amplitude: 20, tauSlow: 20, theta: "(A/τ_s + A/τ_f)/2" });
+    expect(json.config).toMatchObject({
+      figure: "8",
+      dt: 0.001,
+      tauKernel: 0.05,
+      amplitude: 20,
+      tauSlow: 20,
+      theta: "(A/τ_s + A/τ_f)/2",
+    });
     expect(readFileSync(join(dir, "f.svg"), "utf8")).toMatch(/^<svg/);
-    expect(cli("figure", "8", "--dt", "0.002")).toMatchObject({ code: 2, err: expect.stringMatching(/--dt must be ≤ 0.001 for figure 8/) });
+    expect(cli("figure", "8", "--dt", "0.002")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--dt must be ≤ 0.001 for figure 8/),
+    });
+  });
+});
+
+describe("optional packages", () => {
+  it("an SVG output without vega installed is refused up front with the install command (injected import)", async () => {
+    const svg = { flag: "--svg", path: "out.svg" };
+    const missing = async (name: string) => {
+      if (name === "vega") throw new Error("Cannot find package 'vega' imported from /x/dist/cli.js");
+      return {};
+    };
+    const error = (await checkSvgRenderer(svg, missing).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(
+      /^--svg out\.svg: SVG rendering needs the optional packages vega and vega-lite; vega could/,
+    );
+    expect(error.message.endsWith("npm install vega vega-lite")).toBe(true);
+    // Nothing to check without an SVG output; with vega installed the check passes.
+    await expect(checkSvgRenderer(undefined, missing)).resolves.toBeUndefined();
+    await expect(checkSvgRenderer(svg)).resolves.toBeUndefined();
+  });
+
+  it("dist/ copied where no node_modules is found: --svg exits 2 naming the install command, --json still works", () => {
+    // Nothing is uninstalled: a copy of the bundles outside the repository, run from there, resolves
+    // no package at all (neither beside the bundles nor in the working directory).
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-bare-"));
+    cpSync("dist", join(dir, "dist"), { recursive: true });
+    const bare = (...args: string[]) =>
+      spawnSync(process.execPath, [join(dir, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: dir });
+    const svg = bare("ladder", "--svg", join(dir, "l.svg"));
+    expect(svg.status).toBe(2);
+    expect(oneLine(svg.stderr)).toHaveLength(1);
+    expect(svg.stderr).toContain(
+      `thermolearn: --svg ${join(dir, "l.svg")}: SVG rendering needs the optional packages vega and vega-lite`,
+    );
+    expect(svg.stderr.trim().endsWith("Install them: npm install vega vega-lite")).toBe(true);
+    expect(existsSync(join(dir, "l.svg"))).toBe(false);
+    // The blog's plot is a default output, not asked for: without vega it is skipped with a note
+    // naming the install command, and the run and its JSON go ahead (exit 0).
+    const blog = bare("blog", "--n", "200", "--t-end", "0.05", "--out", join(dir, "b"));
+    expect(blog.status, blog.stderr).toBe(0);
+    expect(blog.stderr).toMatch(/not drawing .*perceptron\.svg: .*npm install vega vega-lite/);
+    expect(JSON.parse(readFileSync(join(dir, "b", "perceptron.json"), "utf8")).runs).toHaveLength(5);
+    expect(existsSync(join(dir, "b", "perceptron.svg"))).toBe(false);
+    const json = bare("ladder", "--json", join(dir, "l.json"));
+    expect(json.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).steadyState).toHaveLength(10);
+    // As under npx: the bundles elsewhere, vega and vega-lite installed in the project it runs in (here).
+    const npx = spawnSync(process.execPath, [join(dir, "dist", "cli.js"), "ladder", "--svg", join(dir, "p.svg")], {
+      encoding: "utf8",
+    });
+    expect(npx.status, npx.stderr).toBe(0);
+    expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/^<svg/);
+  });
+
+  it("withCwdFallback: a failed import is retried from the working directory, else its own error stands", async () => {
+    const notHere = async (name: string) => {
+      throw new Error(`Cannot find package '${name}' imported from /elsewhere/plot.js`);
+    };
+    const fromRepo = await loadPlotModules(withCwdFallback(notHere, process.cwd()));
+    expect(typeof fromRepo.vega.View).toBe("function");
+    expect(typeof fromRepo.vegaLite.compile).toBe("function");
+    const empty = mkdtempSync(join(tmpdir(), "thermolearn-empty-"));
+    const error = (await loadPlotModules(withCwdFallback(notHere, empty)).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe("MissingDependencyError");
+    expect(error.message).toMatch(
+      /\(Cannot find package 'vega' imported from \/elsewhere\/plot\.js\)\. Install them: npm install vega vega-lite$/,
+    );
   });
 });
 
@@ -224,11 +513,19 @@ describe("output paths are checked before computing", () => {
   const commands: { name: string; args: string[]; flags: string[] }[] = [
     { name: "perceptron", args: ["perceptron", "--n", "2000", "--t-end", "10000"], flags: ["--json", "--svg"] },
     { name: "hopfield-recall", args: ["hopfield-recall", "--n", "100"], flags: ["--json", "--svg"] },
-    { name: "hopfield-capacity", args: ["hopfield-capacity", "--n", "2000", "--trials", "100"], flags: ["--json", "--svg"] },
+    {
+      name: "hopfield-capacity",
+      args: ["hopfield-capacity", "--n", "2000", "--trials", "100"],
+      flags: ["--json", "--svg"],
+    },
     { name: "kernel-update", args: ["kernel-update"], flags: ["--json", "--svg"] },
     { name: "ladder", args: ["ladder"], flags: ["--json", "--svg"] },
     { name: "figure", args: ["figure", "6b", "--points", "100000", "--workers", "1"], flags: ["--json", "--svg"] },
-    { name: "eqprop", args: ["eqprop", "--epochs", "100", "--train", "100", "--test", "10"], flags: ["--json", "--svg", "--save"] },
+    {
+      name: "eqprop",
+      args: ["eqprop", "--epochs", "100", "--train", "100", "--test", "10"],
+      flags: ["--json", "--svg", "--save"],
+    },
   ];
   const dir = mkdtempSync(join(tmpdir(), "thermolearn-paths-"));
   const file = join(dir, "a-file");
@@ -261,11 +558,16 @@ describe("output paths are checked before computing", () => {
   // Every output flag of every command, each with one kind of bad path (in turn): one check serves them all.
   it("every output flag of every command is checked before computing", () => {
     let turn = 0;
-    for (const { args, flags } of commands) for (const flag of flags) expectRefused(args, flag, bad[turn++ % bad.length]);
+    for (const { args, flags } of commands)
+      for (const flag of flags) expectRefused(args, flag, bad[turn++ % bad.length]);
   });
 
   it("blog --out: a file, an empty name or /proc refused before the first rule runs", () => {
-    for (const [out, says] of [[file, /is not a directory/], ["", /needs a directory name/], ["/proc", /cannot create a file in \/proc/]] as const) {
+    for (const [out, says] of [
+      [file, /is not a directory/],
+      ["", /needs a directory name/],
+      ["/proc", /cannot create a file in \/proc/],
+    ] as const) {
       const r = cli("blog", "--n", "1000", "--t-end", "10000", `--out=${out}`);
       expect(r.code, out).toBe(2);
       expect(oneLine(r.err), out).toHaveLength(1);
@@ -296,9 +598,16 @@ describe("output paths are checked before computing", () => {
 describe("flag values and the words of errors", () => {
   it("non-finite, empty or non-decimal numbers exit 2 naming the flag", () => {
     const cases: [string[], string][] = [
-      [["perceptron"], "--n"], [["perceptron"], "--dt"], [["perceptron"], "--seed"], [["blog"], "--t-end"],
-      [["hopfield-recall"], "--flip"], [["hopfield-capacity"], "--trials"], [["kernel-update"], "--tau-fast"],
-      [["ladder"], "--gamma"], [["figure", "4c"], "--points"], [["eqprop"], "--beta"],
+      [["perceptron"], "--n"],
+      [["perceptron"], "--dt"],
+      [["perceptron"], "--seed"],
+      [["blog"], "--t-end"],
+      [["hopfield-recall"], "--flip"],
+      [["hopfield-capacity"], "--trials"],
+      [["kernel-update"], "--tau-fast"],
+      [["ladder"], "--gamma"],
+      [["figure", "4c"], "--points"],
+      [["eqprop"], "--beta"],
     ];
     const values = ["NaN", "Infinity", "-Infinity", "", " ", "0x10", "1e400", "1,5"];
     // Every value on one flag; then every command (one parser serves them all), each with one value in turn.
@@ -308,12 +617,24 @@ describe("flag values and the words of errors", () => {
     ];
     for (const [command, flag, value] of runs) {
       const r = cli(...command, `${flag}=${value}`);
-      expect(r, `${command.join(" ")} ${flag}=${value}`).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} expects a number, got "${value}"`) });
+      expect(r, `${command.join(" ")} ${flag}=${value}`).toMatchObject({
+        code: 2,
+        err: expect.stringContaining(`${flag} expects a number, got "${value}"`),
+      });
     }
-    expect(cli("eqprop", "--layers", "784,,10")).toMatchObject({ code: 2, err: expect.stringMatching(/--layers expects a number/) });
-    expect(cli("kernel-update", "--amplitudes", "1,NaN")).toMatchObject({ code: 2, err: expect.stringMatching(/--amplitudes expects a number/) });
+    expect(cli("eqprop", "--layers", "784,,10")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--layers expects a number/),
+    });
+    expect(cli("kernel-update", "--amplitudes", "1,NaN")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--amplitudes expects a number/),
+    });
     // An empty --loads is no longer read as "the default loads".
-    expect(cli("hopfield-capacity", "--loads=")).toMatchObject({ code: 2, err: expect.stringMatching(/--loads expects a number/) });
+    expect(cli("hopfield-capacity", "--loads=")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--loads expects a number/),
+    });
   });
 
   it("errors name the flag the user typed", () => {
@@ -327,14 +648,26 @@ describe("flag values and the words of errors", () => {
     const zero = cli("perceptron", "--k", "0", "--init", "zero", "--n", "100", "--t-end", "0.1");
     expect(zero.code).toBe(0);
     expect(zero.out).not.toMatch(/analytic/);
-    expect(cli("perceptron", "--init", "random")).toMatchObject({ code: 2, err: expect.stringMatching(/--init must be one of/) });
+    expect(cli("perceptron", "--init", "random")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--init must be one of/),
+    });
     for (const layers of ["700,10", "784,9", "784,500,12"]) {
       const r = cli("eqprop", "--layers", layers, "--rates", "0.1", "--epochs", "0", "--train", "100", "--test", "10");
-      expect(r, layers).toMatchObject({ code: 2, err: expect.stringMatching(/--layers must start with 784 .* end with 10/) });
+      expect(r, layers).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/--layers must start with 784 .* end with 10/),
+      });
       expect(r.err, layers).not.toMatch(/labels|images/);
     }
-    expect(cli("perceptron", "--steps", "10", "--t-end", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/give --steps or --t-end, not both/) });
-    expect(cli("perceptron", "--nu", "1", "--nu-tilde", "1")).toMatchObject({ code: 2, err: expect.stringMatching(/give --nu or --nu-tilde, not both/) });
+    expect(cli("perceptron", "--steps", "10", "--t-end", "1")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/give --steps or --t-end, not both/),
+    });
+    expect(cli("perceptron", "--nu", "1", "--nu-tilde", "1")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/give --nu or --nu-tilde, not both/),
+    });
     const rms = cli("perceptron", "--D", "1e14");
     expect(rms.code).toBe(2);
     expect(rms.err).not.toMatch(/maxWeightRms/);
@@ -344,7 +677,20 @@ describe("flag values and the words of errors", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-resume-"));
     const saved = join(dir, "p.bin");
     const small = ["--layers", "784,10", "--rates", "0.1", "--train", "100", "--test", "10"];
-    expect(cli("eqprop", ...small, "--epochs", "0", "--save", saved, "--json", join(dir, "a.json"), "--svg", join(dir, "a.svg")).code).toBe(0);
+    expect(
+      cli(
+        "eqprop",
+        ...small,
+        "--epochs",
+        "0",
+        "--save",
+        saved,
+        "--json",
+        join(dir, "a.json"),
+        "--svg",
+        join(dir, "a.svg"),
+      ).code,
+    ).toBe(0);
     const bytes = readFileSync(saved);
     // The JSON header follows magic, version, epoch, L, the L = 2 layer sizes and its length: 7 u32.
     expect(String.fromCharCode(bytes[28])).toBe("{");
@@ -352,7 +698,18 @@ describe("flag values and the words of errors", () => {
     writeFileSync(join(dir, "broken.bin"), bytes);
     writeFileSync(join(dir, "short.bin"), bytes.subarray(0, 10));
     for (const name of ["broken.bin", "short.bin", "missing.bin"]) {
-      const r = cli("eqprop", ...small, "--epochs", "1", "--resume", join(dir, name), "--json", join(dir, "b.json"), "--svg", join(dir, "b.svg"));
+      const r = cli(
+        "eqprop",
+        ...small,
+        "--epochs",
+        "1",
+        "--resume",
+        join(dir, name),
+        "--json",
+        join(dir, "b.json"),
+        "--svg",
+        join(dir, "b.svg"),
+      );
       expect(r.code, name).toBe(2);
       expect(oneLine(r.err), name).toHaveLength(1);
       expect(r.err, name).toContain(`thermolearn: --resume ${join(dir, name)}`);
@@ -365,7 +722,17 @@ describe("Ctrl-C stops a run and keeps what was computed (exit 130)", () => {
   // chunk, one trial or one figure point, plus writing the files: well under 10 s here).
   it("perceptron", async () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
-    const r = await interrupt(["perceptron", "--n", "2000", "--t-end", "10000", "--json", join(dir, "p.json"), "--svg", join(dir, "p.svg")]);
+    const r = await interrupt([
+      "perceptron",
+      "--n",
+      "2000",
+      "--t-end",
+      "10000",
+      "--json",
+      join(dir, "p.json"),
+      "--svg",
+      join(dir, "p.svg"),
+    ]);
     expect(r.code, r.err).toBe(130);
     expect(r.stopMs).toBeLessThan(10_000);
     expect(r.err).toMatch(/interrupted at t = /);
@@ -392,20 +759,38 @@ describe("Ctrl-C stops a run and keeps what was computed (exit 130)", () => {
   it("hopfield-capacity: the loads whose trials all finished", async () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
     // Loads up to K/N = 1 at N = 2000: the first ones take milliseconds, the last ones minutes.
-    const r = await interrupt(["hopfield-capacity", "--n", "2000", "--trials", "2", "--loads", "0.005:1:0.005", "--json", join(dir, "c.json")], 1500);
+    const r = await interrupt(
+      ["hopfield-capacity", "--n", "2000", "--trials", "2", "--loads", "0.005:1:0.005", "--json", join(dir, "c.json")],
+      1500,
+    );
     expect(r.code, r.err).toBe(130);
     expect(r.stopMs).toBeLessThan(10_000);
     const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8"));
     expect(json.status).toBe("aborted");
     expect(json.loads.length).toBeGreaterThan(0);
     expect(json.loads.length).toBeLessThan(200);
-    for (const key of ["k", "unstableFraction", "retrievalOverlap", "perfectRecallFraction"]) expect(json[key], key).toHaveLength(json.loads.length);
+    for (const key of ["k", "unstableFraction", "retrievalOverlap", "perfectRecallFraction"])
+      expect(json[key], key).toHaveLength(json.loads.length);
   });
 
   for (const workers of ["1", "2"]) {
     it(`figure 6b with ${workers} worker(s): the points finished in order`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "thermolearn-int-"));
-      const r = await interrupt(["figure", "6b", "--points", "200000", "--workers", workers, "--json", join(dir, "f.json"), "--svg", join(dir, "f.svg")], 500);
+      const r = await interrupt(
+        [
+          "figure",
+          "6b",
+          "--points",
+          "200000",
+          "--workers",
+          workers,
+          "--json",
+          join(dir, "f.json"),
+          "--svg",
+          join(dir, "f.svg"),
+        ],
+        500,
+      );
       expect(r.code, r.err).toBe(130);
       expect(r.stopMs).toBeLessThan(10_000);
       const json = JSON.parse(readFileSync(join(dir, "f.json"), "utf8"));

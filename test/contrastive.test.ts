@@ -1,9 +1,9 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  convolveWrap, curveMetrics, ecoliKernel, exponentialKernel, feedbackKernel, kernelMoments, normalizeKernel, piecewiseLinearFit3, sawtooth,
-  sawtoothResponse, sineKernel, weightUpdate, weightUpdateCurve,
-} from "../src/contrastive.js";
+  convolveWrap, curveMetrics, piecewiseLinearFit3, sawtooth, sawtoothResponse, weightUpdate, weightUpdateCurve,
+} from "../src/contrastive/index.js";
+import { ecoliKernel, exponentialKernel, feedbackKernel, kernelMoments, normalizeKernel, sineKernel } from "../src/kernels/index.js";
 import { refConvolveWrap, refSawtooth, refThresholdedTrapezoid, refWeightUpdate } from "../src/ref/contrastive.js";
 import { scratch } from "../src/core/scratch.js";
 import { Rng } from "../src/rng.js";

@@ -6,10 +6,16 @@
  * (`npx rollup -c rollup.config.mjs`), the digits (`node scripts/demo-digits.mjs`) and Chromium (see
  * test/helpers/browser.ts); THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-eqprop.png.
  */
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { existsSync, mkdirSync } from "node:fs";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, expectResponsive, measureResponsiveness, RESPONSIVENESS_RETRIES, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import {
+  expectResponsive,
+  measureResponsiveness,
+  RESPONSIVENESS_RETRIES,
+  saveScreenshot,
+  skipBrowser,
+  useDemo,
+} from "./helpers/browser.js";
 
 // demo/eqprop.ts declares window.__thermolearnEqprop (an EqPropDemoState) for the type checker.
 import type {} from "../demo/eqprop.js";
@@ -18,10 +24,14 @@ const FINAL = ["done", "stopped", "error"];
 
 /** Waits until the run ended and the chart shows every epoch. */
 async function waitForRunEnd(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction((final) => {
-    const s = window.__thermolearnEqprop;
-    return final.includes(s.status) && s.rendered.chart === s.epochs.length;
-  }, FINAL, { timeout });
+  await page.waitForFunction(
+    (final) => {
+      const s = window.__thermolearnEqprop;
+      return final.includes(s.status) && s.rendered.chart === s.epochs.length;
+    },
+    FINAL,
+    { timeout },
+  );
 }
 
 /** The hidden-layer heat map's pixels as "r,g,b" strings, one per unit (25 × 20 canvas). */
@@ -29,27 +39,22 @@ async function heatMap(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const canvas = document.getElementById("hidden-map") as HTMLCanvasElement;
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
-    return Array.from({ length: canvas.width * canvas.height }, (_, i) => `${data[4 * i]},${data[4 * i + 1]},${data[4 * i + 2]}`);
+    return Array.from(
+      { length: canvas.width * canvas.height },
+      (_, i) => `${data[4 * i]},${data[4 * i + 1]},${data[4 * i + 2]}`,
+    );
   });
 }
 
 describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium", () => {
-  let demo: Demo;
   let page: Page;
   let errors: string[];
-
-  beforeAll(async () => {
-    if (!existsSync(`${REPO_ROOT}demo/dist/digits.bin`)) {
-      throw new Error("demo/dist/digits.bin is missing: build it with `node scripts/demo-digits.mjs`");
-    }
-    demo = await openDemo("demo/eqprop.html", ["eqprop.js", "eqprop-worker.js"]);
-    ({ page, errors } = demo);
-    await page.waitForFunction(() => window.__thermolearnEqprop?.ready === true, null, { timeout: 20_000 });
-  });
-
-  afterAll(async () => {
-    await demo?.close();
-  });
+  useDemo(
+    "demo/eqprop.html",
+    ["eqprop.js", "eqprop-worker.js", "digits.bin"],
+    (demo) => ({ page, errors } = demo),
+    "__thermolearnEqprop",
+  );
 
   it("loads the digits and draws 40 held-out ones before training", async () => {
     const s = await page.evaluate(() => window.__thermolearnEqprop);
@@ -63,13 +68,15 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(await page.locator("#digits .digit canvas").count()).toBe(40);
     expect(await page.inputValue("#variant")).toBe("memory");
     // Each card shows its digit: ink on paper, not a blank canvas.
-    const inked = await page.locator("#digits .digit canvas").evaluateAll((canvases) => canvases.map((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let dark = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark++;
-      return { width: canvas.width, height: canvas.height, dark };
-    }));
+    const inked = await page.locator("#digits .digit canvas").evaluateAll((canvases) =>
+      canvases.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let dark = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark++;
+        return { width: canvas.width, height: canvas.height, dark };
+      }),
+    );
     for (const c of inked) {
       expect([c.width, c.height]).toEqual([28, 28]);
       expect(c.dark).toBeGreaterThan(20);
@@ -78,7 +85,9 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(errors).toEqual([]);
   });
 
-  it("trains the memory variant in a worker: the held-out error falls far below chance, the page stays responsive", { retry: RESPONSIVENESS_RETRIES }, async () => {
+  it("trains the memory variant in a worker: the held-out error falls far below chance, the page stays responsive", {
+    retry: RESPONSIVENESS_RETRIES,
+  }, async () => {
     await page.selectOption("#variant", "memory");
     await page.fill("#epochs", "3");
     await page.fill("#seed", "0");
@@ -102,7 +111,7 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(s.epochs[2].testError).toBeLessThan(0.3);
     expect(s.epochs[3].testError).toBeLessThan(0.3);
     expect(s.epochs[3].trainError!).toBeLessThan(s.epochs[1].trainError!); // ≈ 0.40 → 0.13
-    for (const r of s.epochs.slice(1)) expect(r.seconds).toBeGreaterThan(0);
+    for (const r of s.epochs.slice(1)) expect(r.elapsedMs).toBeGreaterThan(0);
 
     // The cards show the last snapshot: a prediction (the arg-max of the 10 outputs) for each digit.
     const d = s.digits;
@@ -122,7 +131,9 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(await page.locator("#digits .digit.right").count()).toBe(right);
     expect(await page.locator("#digits .digit.wrong").count()).toBe(40 - right);
     expect(await page.locator("#digits .digit .bars span.top").count()).toBe(40);
-    expect(await page.locator('#digits .digit[data-index="0"] .guess').textContent()).toMatch(new RegExp(`^→ ${d.predictions![0]} `));
+    expect(await page.locator('#digits .digit[data-index="0"] .guess').textContent()).toMatch(
+      new RegExp(`^→ ${d.predictions![0]} `),
+    );
     expect(await page.locator("#digits-readout").textContent()).toContain(`${right} of 40 right`);
 
     // The hidden layer of the selected digit: 500 activities in [0, 1], drawn as a non-uniform map.
@@ -136,22 +147,30 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(pixels).toHaveLength(500);
     expect(new Set(pixels).size).toBeGreaterThan(5);
     // The most active unit is drawn darker than a silent one (the ramp runs light → dark).
-    const lum = (p: string) => p.split(",").map(Number).reduce((a, b) => a + b, 0);
-    const hottest = s.hidden!.indexOf(Math.max(...s.hidden!)), silent = s.hidden!.indexOf(0);
+    const lum = (p: string) =>
+      p
+        .split(",")
+        .map(Number)
+        .reduce((a, b) => a + b, 0);
+    const hottest = s.hidden!.indexOf(Math.max(...s.hidden!)),
+      silent = s.hidden!.indexOf(0);
     expect(lum(pixels[hottest])).toBeLessThan(lum(pixels[silent]) - 200);
 
     // The error chart draws both curves and the chance line.
     expect(await page.locator("#chart-error svg").count()).toBe(1);
-    expect((await page.locator("#chart-error .mark-line path").first().getAttribute("d"))?.length ?? 0).toBeGreaterThan(10);
+    expect((await page.locator("#chart-error .mark-line path").first().getAttribute("d"))?.length ?? 0).toBeGreaterThan(
+      10,
+    );
     expect(await page.locator("#chart-error svg").textContent()).toContain("held-out");
-    await expect.poll(() => page.locator("#status").textContent()).toMatch(/^status: done\s+·\s+3 of 3 epochs\s+·\s+held-out error \d+\.\d %/);
+    await expect
+      .poll(() => page.locator("#status").textContent())
+      .toMatch(/^status: done\s+·\s+3 of 3 epochs\s+·\s+held-out error \d+\.\d %/);
     expect(await page.locator("#progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
 
     // The page never froze: the event loop answered within 200 ms and frames kept coming.
     expectResponsive(responsiveness);
 
-    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
-    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-eqprop.png`, fullPage: true });
+    await saveScreenshot(page, "demo-eqprop");
     expect(errors).toEqual([]);
   });
 
@@ -169,7 +188,9 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     expect(after.filter((p, i) => p !== before[i]).length).toBeGreaterThan(10);
     expect(await page.locator(`#digits .digit[data-index="${other}"]`).getAttribute("class")).toContain("selected");
     expect(await page.locator("#digits .digit.selected").count()).toBe(1);
-    expect(await page.locator("#selected-caption").textContent()).toContain(`held-out digit ${other + 1} (label ${s.digits.labels[other]})`);
+    expect(await page.locator("#selected-caption").textContent()).toContain(
+      `held-out digit ${other + 1} (label ${s.digits.labels[other]})`,
+    );
     expect(errors).toEqual([]);
   });
 
@@ -212,7 +233,9 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
     await page.click("#start");
     // start() passes the page's checks, clears the message and sets "starting"; the worker's error then
     // sets "error" again. Wait for the worker's message itself, which names the bad epoch count.
-    await expect.poll(() => errorBox.textContent(), { timeout: 10_000 }).toBe("RangeError: epochs must be an integer in [1, 200], got 0");
+    await expect
+      .poll(() => errorBox.textContent(), { timeout: 10_000 })
+      .toBe("RangeError: epochs must be an integer in [1, 200], got 0");
     expect(await page.evaluate(() => window.__thermolearnEqprop.status)).toBe("error");
 
     // Good input works again and clears the message.

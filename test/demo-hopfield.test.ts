@@ -5,10 +5,17 @@
  * (`npx rollup -c rollup.config.mjs`) and Chromium (see test/helpers/browser.ts);
  * THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-hopfield.png.
  */
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdirSync } from "node:fs";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { REPO_ROOT, expectResponsive, measureResponsiveness, RESPONSIVENESS_RETRIES, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import {
+  expectResponsive,
+  fillInputs,
+  measureResponsiveness,
+  RESPONSIVENESS_RETRIES,
+  saveScreenshot,
+  skipBrowser,
+  useDemo,
+} from "./helpers/browser.js";
 
 // demo/hopfield.ts declares window.__thermolearnHopfield (a HopfieldDemoState) for the type checker.
 import type {} from "../demo/hopfield.js";
@@ -18,38 +25,39 @@ const CAPACITY_FINAL = ["completed", "aborted", "error"];
 
 /** Waits until the recall run ended and the energy chart shows the whole trace. */
 async function waitForRunEnd(page: Page): Promise<void> {
-  await page.waitForFunction((final) => {
-    const s = window.__thermolearnHopfield;
-    return final.includes(s.status) && s.rendered.energy === s.energies.length;
-  }, RUN_FINAL, { timeout: 20_000 });
+  await page.waitForFunction(
+    (final) => {
+      const s = window.__thermolearnHopfield;
+      return final.includes(s.status) && s.rendered.energy === s.energies.length;
+    },
+    RUN_FINAL,
+    { timeout: 20_000 },
+  );
 }
 
 /** Waits until the capacity sweep ended and its charts show every load. */
 async function waitForCapacityEnd(page: Page): Promise<void> {
-  await page.waitForFunction((final) => {
-    const c = window.__thermolearnHopfield.capacity;
-    return c !== null && final.includes(c.status) && window.__thermolearnHopfield.rendered.capacity === c.loads.length;
-  }, CAPACITY_FINAL, { timeout: 30_000 });
-}
-
-async function fill(page: Page, values: Record<string, string>): Promise<void> {
-  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
+  await page.waitForFunction(
+    (final) => {
+      const c = window.__thermolearnHopfield.capacity;
+      return (
+        c !== null && final.includes(c.status) && window.__thermolearnHopfield.rendered.capacity === c.loads.length
+      );
+    },
+    CAPACITY_FINAL,
+    { timeout: 30_000 },
+  );
 }
 
 describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
-  let demo: Demo;
   let page: Page;
   let errors: string[];
-
-  beforeAll(async () => {
-    demo = await openDemo("demo/hopfield.html", ["hopfield.js", "hopfield-worker.js"]);
-    ({ page, errors } = demo);
-    await page.waitForFunction(() => window.__thermolearnHopfield?.ready === true, null, { timeout: 20_000 });
-  });
-
-  afterAll(async () => {
-    await demo?.close();
-  });
+  useDemo(
+    "demo/hopfield.html",
+    ["hopfield.js", "hopfield-worker.js"],
+    (demo) => ({ page, errors } = demo),
+    "__thermolearnHopfield",
+  );
 
   it("recalls a corrupted letter: the energy falls sweep by sweep to the stored pattern", async () => {
     const initial = await page.evaluate(() => window.__thermolearnHopfield);
@@ -60,7 +68,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     await page.selectOption("#rule", "pseudoinverse");
     await page.selectOption("#dynamics", "async");
     await page.selectOption("#speed", "30");
-    await fill(page, { "max-sweeps": "30", flip: "20", seed: "3" });
+    await fillInputs(page, { "max-sweeps": "30", flip: "20", seed: "3" });
 
     // Pick T: the grid shows it, and it is a stored memory (overlap 1).
     await page.click('.pattern[data-pattern="T"] .pick');
@@ -76,7 +84,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     const flipped = corrupted.state.filter((x, i) => x !== pattern[i]).length;
     expect(flipped).toBe(29);
     expect(corrupted.recalled).toBeNull();
-    expect(corrupted.overlaps[corrupted.patterns.indexOf("T")]).toBeCloseTo(1 - 2 * 29 / 144, 12);
+    expect(corrupted.overlaps[corrupted.patterns.indexOf("T")]).toBeCloseTo(1 - (2 * 29) / 144, 12);
     expect(await page.inputValue("#seed")).toBe("4");
 
     // Run the asynchronous dynamics and watch it settle: the page shows one sweep per step.
@@ -104,7 +112,8 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(s.sweeps).toBeGreaterThanOrEqual(2); // at least one sweep that flips, one that confirms
     expect(s.energies).toHaveLength(s.sweeps + 1);
     // Asynchronous dynamics with symmetric weights never raise the energy (f32 weights: tiny slack).
-    for (let t = 1; t < s.energies.length; t++) expect(s.energies[t]).toBeLessThanOrEqual(s.energies[t - 1] + 1e-6 * Math.abs(s.energies[0]));
+    for (let t = 1; t < s.energies.length; t++)
+      expect(s.energies[t]).toBeLessThanOrEqual(s.energies[t - 1] + 1e-6 * Math.abs(s.energies[0]));
     expect(s.energies.at(-1)!).toBeLessThan(s.energies[0] - 1);
     // Recall succeeded: the final state is T itself.
     expect(s.state).toEqual(pattern);
@@ -113,19 +122,30 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(s.overlaps[s.patterns.indexOf("T")]).toBe(1);
 
     // The grid on screen shows the final state (dark = +1).
-    const shown = await page.locator("#grid .cell").evaluateAll((cells) => cells.map((c) => (c.classList.contains("on") ? 1 : -1)));
+    const shown = await page
+      .locator("#grid .cell")
+      .evaluateAll((cells) => cells.map((c) => (c.classList.contains("on") ? 1 : -1)));
     expect(shown).toEqual(s.state);
     expect(await page.locator("#net-status").textContent()).toMatch(/fixed point.*state = T ✓ recalled/);
     expect(await page.locator('.pattern[data-pattern="T"]').getAttribute("class")).toContain("recalled");
     // The energy chart draws the trace.
     expect(await page.locator("#chart-energy svg").count()).toBe(1);
-    expect((await page.locator("#chart-energy .mark-line path").first().getAttribute("d"))?.length ?? 0).toBeGreaterThan(10);
+    expect(
+      (await page.locator("#chart-energy .mark-line path").first().getAttribute("d"))?.length ?? 0,
+    ).toBeGreaterThan(10);
     expect(errors).toEqual([]);
   });
 
   it("computes the capacity curve in a worker and plots it", async () => {
     await page.selectOption("#cap-rule", "hebbian");
-    await fill(page, { "cap-n": "100", "cap-trials": "3", "cap-from": "0.05", "cap-to": "0.2", "cap-step": "0.05", "cap-seed": "0" });
+    await fillInputs(page, {
+      "cap-n": "100",
+      "cap-trials": "3",
+      "cap-from": "0.05",
+      "cap-to": "0.2",
+      "cap-step": "0.05",
+      "cap-seed": "0",
+    });
     await page.click("#cap-start");
     await waitForCapacityEnd(page);
     const { capacity: c, error } = await page.evaluate(() => window.__thermolearnHopfield);
@@ -135,7 +155,13 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(c!.config).toEqual({ n: 100, rule: "hebbian", trials: 3, seed: 0 });
     expect(c!.loads).toEqual([0.05, 0.1, 0.15, 0.2]);
     expect(c!.k).toEqual([5, 10, 15, 20]);
-    for (const key of ["unstableFraction", "predictedUnstable", "exactUnstable", "retrievalOverlap", "perfectRecallFraction"] as const) {
+    for (const key of [
+      "unstableFraction",
+      "predictedUnstable",
+      "exactUnstable",
+      "retrievalOverlap",
+      "perfectRecallFraction",
+    ] as const) {
       expect(c![key]).toHaveLength(4);
     }
     // More patterns, more crosstalk: the unstable fraction grows with the load …
@@ -156,16 +182,25 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     }
     expect(await page.locator("#chart-unstable svg").textContent()).toContain("Φ(−√(N/K))");
 
-    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
-    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-hopfield.png`, fullPage: true });
+    await saveScreenshot(page, "demo-hopfield");
     expect(errors).toEqual([]);
   });
 
-  it("stops a long capacity sweep (AbortController in the worker) with the loads measured so far", { retry: RESPONSIVENESS_RETRIES }, async () => {
+  it("stops a long capacity sweep (AbortController in the worker) with the loads measured so far", {
+    retry: RESPONSIVENESS_RETRIES,
+  }, async () => {
     await page.selectOption("#cap-rule", "hebbian");
-    await fill(page, { "cap-n": "2000", "cap-trials": "5", "cap-from": "0.01", "cap-to": "0.2", "cap-step": "0.01" });
+    await fillInputs(page, {
+      "cap-n": "2000",
+      "cap-trials": "5",
+      "cap-from": "0.01",
+      "cap-to": "0.2",
+      "cap-step": "0.01",
+    });
     await page.click("#cap-start");
-    await page.waitForFunction(() => (window.__thermolearnHopfield.capacity?.loads.length ?? 0) >= 2, null, { timeout: 20_000 });
+    await page.waitForFunction(() => (window.__thermolearnHopfield.capacity?.loads.length ?? 0) >= 2, null, {
+      timeout: 20_000,
+    });
     // The page stays live while the worker computes and the charts take new loads: 1 s of a sweep
     // that takes ≈ 7 s in all (Node, the same wasm: networks of 2000 neurons with up to 400 patterns).
     const responsiveness = await measureResponsiveness(page, "__thermolearnHopfield.capacity", CAPACITY_FINAL, 1_000);
@@ -185,8 +220,10 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
 
   it("draws on the grid and stores the drawing as a new pattern", async () => {
     await page.click("#clear");
-    const first = page.locator("#grid .cell").nth(0), sixth = page.locator("#grid .cell").nth(5);
-    const a = (await first.boundingBox())!, b = (await sixth.boundingBox())!;
+    const first = page.locator("#grid .cell").nth(0),
+      sixth = page.locator("#grid .cell").nth(5);
+    const a = (await first.boundingBox())!,
+      b = (await sixth.boundingBox())!;
     await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await page.mouse.down();
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
@@ -217,7 +254,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
   });
 
   it("shows the library's errors in the page, and recovers", async () => {
-    await fill(page, { "cap-n": "0" });
+    await fillInputs(page, { "cap-n": "0" });
     await page.click("#cap-start");
     const capError = page.locator("#cap-error");
     await expect.poll(() => capError.isVisible()).toBe(true);
@@ -228,7 +265,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
 
     // Glauber dynamics without a positive temperature: the library's message, at Run.
     await page.selectOption("#dynamics", "glauber");
-    await fill(page, { temperature: "0" });
+    await fillInputs(page, { temperature: "0" });
     await page.click("#run");
     const netError = page.locator("#net-error");
     await expect.poll(() => netError.isVisible()).toBe(true);
@@ -236,7 +273,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(await page.evaluate(() => window.__thermolearnHopfield.status)).toBe("error");
 
     // Both panels work again with good input.
-    await fill(page, { temperature: "0.3", "max-sweeps": "3" });
+    await fillInputs(page, { temperature: "0.3", "max-sweeps": "3" });
     await page.selectOption("#speed", "30");
     await page.click("#run");
     await waitForRunEnd(page);
@@ -245,7 +282,7 @@ describe.skipIf(skipBrowser)("Hopfield demo in headless Chromium", () => {
     expect(s.energies).toHaveLength(4);
     expect(await netError.isVisible()).toBe(false);
 
-    await fill(page, { "cap-n": "60", "cap-from": "0.1", "cap-to": "0.1" });
+    await fillInputs(page, { "cap-n": "60", "cap-from": "0.1", "cap-to": "0.1" });
     await page.click("#cap-start");
     await waitForCapacityEnd(page);
     s = await page.evaluate(() => window.__thermolearnHopfield);

@@ -5,11 +5,10 @@
  * Needs the bundles (`npx rollup -c rollup.config.mjs`) and Chromium (see test/helpers/browser.ts);
  * THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-memory.png.
  */
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdirSync } from "node:fs";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
 import { ladderKernel } from "../src/index.js";
-import { REPO_ROOT, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import { fillInputs, saveScreenshot, skipBrowser, useDemo } from "./helpers/browser.js";
 
 // demo/memory.ts declares window.__thermolearnMemory (a MemoryDemoState) for the type checker.
 import type { MemoryDemoState } from "../demo/memory.js";
@@ -18,33 +17,27 @@ const CHARTS = ["chart-kernel", "chart-period", "chart-curve", "chart-ladder", "
 
 /** Types values into number inputs (keys are their ids), then waits until the page settled. */
 async function fill(page: Page, values: Record<string, string>): Promise<MemoryDemoState> {
-  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
+  await fillInputs(page, values);
   return settle(page);
 }
 
 /** Waits until no update is queued or running, and returns the hook's state. */
 async function settle(page: Page): Promise<MemoryDemoState> {
-  await page.waitForFunction(() => {
-    const s = window.__thermolearnMemory;
-    return s.ready && !s.pending;
-  }, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => {
+      const s = window.__thermolearnMemory;
+      return s.ready && !s.pending;
+    },
+    null,
+    { timeout: 10_000 },
+  );
   return page.evaluate(() => window.__thermolearnMemory);
 }
 
 describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
-  let demo: Demo;
   let page: Page;
   let errors: string[];
-
-  beforeAll(async () => {
-    demo = await openDemo("demo/memory.html", ["memory.js"]);
-    ({ page, errors } = demo);
-    await page.waitForFunction(() => window.__thermolearnMemory?.ready === true, null, { timeout: 20_000 });
-  });
-
-  afterAll(async () => {
-    await demo?.close();
-  });
+  useDemo("demo/memory.html", ["memory.js"], (demo) => ({ page, errors } = demo), "__thermolearnMemory");
 
   it("shows the E. coli kernel (first moment −1) and draws every chart", async () => {
     const s = await settle(page);
@@ -189,8 +182,7 @@ describe.skipIf(skipBrowser)("memory-kernel demo in headless Chromium", () => {
     await page.check("#theta-auto");
     await settle(page);
 
-    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
-    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-memory.png`, fullPage: true });
+    await saveScreenshot(page, "demo-memory");
     expect(errors).toEqual([]);
   });
 });

@@ -1,49 +1,53 @@
 /**
- * The perceptron demo (demo/index.html) in real headless Chromium: the simulation runs in a Web
+ * The perceptron demo (demo/perceptron.html) in real headless Chromium: the simulation runs in a Web
  * Worker, ε(t) falls, the charts render, the page stays responsive, bad input shows the library's
  * error. Needs the bundles (`npx rollup -c rollup.config.mjs`) and Chromium (see
  * test/helpers/browser.ts); THERMOLEARN_SKIP_BROWSER=1 skips it. Saves test-results/demo-perceptron.png.
  */
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdirSync } from "node:fs";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
 import { hebbianEpsilonEM, resolvePerceptronConfig } from "../src/index.js";
-import { REPO_ROOT, expectResponsive, measureResponsiveness, RESPONSIVENESS_RETRIES, openDemo, skipBrowser, type Demo } from "./helpers/browser.js";
+import {
+  expectResponsive,
+  fillInputs,
+  measureResponsiveness,
+  RESPONSIVENESS_RETRIES,
+  saveScreenshot,
+  skipBrowser,
+  useDemo,
+} from "./helpers/browser.js";
 
-// demo/main.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
-import type {} from "../demo/main.js";
+// demo/perceptron.ts declares window.__thermolearnDemo (a DemoState) for the type checker.
+import type {} from "../demo/perceptron.js";
 
 const FINAL = ["done", "stopped", "diverged", "error"];
 
 /** Fills the controls; keys are the inputs' ids. */
 async function setControls(page: Page, rule: string, values: Record<string, string>): Promise<void> {
   await page.selectOption("#rule", rule);
-  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
+  await fillInputs(page, values);
 }
 
 /** Waits until the run ended and the charts show every record. */
 async function waitForRunEnd(page: Page): Promise<void> {
-  await page.waitForFunction((final) => {
-    const s = window.__thermolearnDemo;
-    return final.includes(s.status) && s.rendered === s.records.length;
-  }, FINAL, { timeout: 60_000 });
+  await page.waitForFunction(
+    (final) => {
+      const s = window.__thermolearnDemo;
+      return final.includes(s.status) && s.rendered === s.records.length;
+    },
+    FINAL,
+    { timeout: 60_000 },
+  );
 }
 
 describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
-  let demo: Demo;
   let page: Page;
   let errors: string[];
+  useDemo("demo/perceptron.html", ["perceptron.js", "perceptron-worker.js"], (demo) => ({ page, errors } = demo));
 
-  beforeAll(async () => {
-    demo = await openDemo("demo/index.html", ["main.js", "worker.js"]);
-    ({ page, errors } = demo);
-  });
-
-  afterAll(async () => {
-    await demo?.close();
-  });
-
-  it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", { retry: RESPONSIVENESS_RETRIES }, async () => {
+  it("runs Hebbian learning in a worker: ε falls to the theory, charts render, the page stays responsive", {
+    retry: RESPONSIVENESS_RETRIES,
+  }, async () => {
     await setControls(page, "hebbian", { n: "1000", nu: "3", k: "1", batch: "30", dt: "0.001", tEnd: "10", seed: "0" });
     await page.click("#start");
 
@@ -56,7 +60,8 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     expect(state.status).toBe("done");
     expect(["simd", "scalar"]).toContain(state.backend);
     expect(state.stepsPerSecond).toBeGreaterThan(0);
-    const first = state.records[0], last = state.records.at(-1)!;
+    const first = state.records[0],
+      last = state.records.at(-1)!;
     expect(first.t).toBe(0);
     expect(last.t).toBeCloseTo(10, 6);
     // Random initial weights: ε(0) ≈ 0.5. The Euler–Maruyama theory for these parameters (≈ 0.134),
@@ -84,8 +89,7 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     expect(await page.locator("#chart-epsilon svg").textContent()).toContain(`Hebbian theory ε = ${theory.toFixed(3)}`);
     await expect.poll(() => page.locator("#status").textContent()).toContain("status: done");
 
-    mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
-    await page.screenshot({ path: `${REPO_ROOT}test-results/demo-perceptron.png`, fullPage: true });
+    await saveScreenshot(page, "demo-perceptron");
     expect(errors).toEqual([]);
   });
 
@@ -95,7 +99,8 @@ describe.skipIf(skipBrowser)("perceptron demo in headless Chromium", () => {
     await waitForRunEnd(page);
     const state = await page.evaluate(() => window.__thermolearnDemo);
     expect(state.status).toBe("done");
-    const first = state.records[0], last = state.records.at(-1)!;
+    const first = state.records[0],
+      last = state.records.at(-1)!;
     expect(last.t).toBeCloseTo(2, 6);
     expect(first.epsilon).toBeGreaterThan(0.35);
     expect(first.epsilon - last.epsilon).toBeGreaterThan(0.1);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { chooseConvolution, fftBlockLog2 } from "../src/core/fftconv.js";
-import { convolveWrap } from "../src/contrastive.js";
+import { chooseConvolution, fftBlockLog2 } from "../src/contrastive/convolution.js";
+import { convolveWrap } from "../src/contrastive/index.js";
 import { refConvolveWrap } from "../src/ref/contrastive.js";
 import { scratch } from "../src/core/scratch.js";
 import { Rng } from "../src/rng.js";
@@ -110,14 +110,14 @@ describe("FFT circular convolution (overlap-save)", () => {
     assertClose(convolveFft(s, centred, { alignment: "scipy" }), s, { atol: fftTolerance(s, centred, 1) });
   });
 
-  it("fft() is the DFT: an impulse at m = 1 gives the twiddles e^{−2πik/n}", () => {
+  it("fft_f64() is the DFT: an impulse at m = 1 gives the twiddles e^{−2πik/n}", () => {
     const { wasm, addresses: [z, tw] } = scratch([16 * 64, 32 * 63], "fft test");
     for (const logn of [0, 1, 2, 3, 6]) {
       const n = 2 ** logn, m = Math.min(1, n - 1);
       wasm.f64.fill(0, z >> 3, (z >> 3) + 2 * n);
       wasm.f64[(z >> 3) + 2 * m] = 1;
-      wasm.exports.fft_twiddles(tw, logn);
-      wasm.exports.fft(z, logn, tw);
+      wasm.exports.fft_twiddles_f64(tw, logn);
+      wasm.exports.fft_f64(z, logn, tw);
       const got = wasm.f64Copy(z, 2 * n);
       const want = Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? Math.cos : Math.sin)((-2 * Math.PI * (((i >> 1) * m) % n)) / n));
       // Each output is a product of at most log2(n) rounded twiddles (the other terms are 0): a few ε.

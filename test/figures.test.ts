@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { figurePoint, figureTasks } from "../src/figures.js";
-import { runFigureTasks } from "../src/figure-pool.js";
-import { refLadderRates, refSteadyState, refTrajectory } from "../src/ref/ladder.js";
+import { figurePoint, figureTasks } from "../src/node/figures.js";
+import { runFigureTasks } from "../src/node/figure-pool.js";
+import { refLadderRates, refSteadyState, refTrajectory } from "../src/ref/markov.js";
 
 describe("figures of Falk et al.", () => {
   it("are bit-identical whatever the worker count (worker_threads vs this thread)", async () => {
@@ -76,7 +76,8 @@ describe("figures of Falk et al.", () => {
 
   it("Fig. 6B: values that do not exist for a kernel are NaN (null in the JSON), the others finite", () => {
     const points = figureTasks({ figure: "6b", points: 60, seed: 17 }).map(figurePoint);
-    let none = 0, onlyMax = 0;
+    let none = 0,
+      onlyMax = 0;
     for (const p of points) {
       // A_min is on the grid linspace(0, 50, 100): the amplitudes in [A_min, A_max] are 100 − its index.
       const fitted = Number.isNaN(p.aMin) ? 0 : 100 - Math.round((p.aMin / 50) * 99);
@@ -101,12 +102,16 @@ describe("figures of Falk et al.", () => {
     // Independent: y(T) and ∫₀ᵀ y dt by RK4 of the augmented system p' = M₁p, z' = w·p (substeps of
     // 5·10⁻⁵, λh ≤ 0.35 for the fastest rate ≈ 6900), then area = −[(y(T) − y₀)/T]/|y(T)/T − ∫y/T²|
     // (integration by parts of the first moment; T = 5, the kernel's duration).
-    const n = 10, T = 5, aug = new Float64Array(11 * 11), M1 = refLadderRates(5, p.gamma, p.F, p.s);
+    const n = 10,
+      T = 5,
+      aug = new Float64Array(11 * 11),
+      M1 = refLadderRates(5, p.gamma, p.F, p.s);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) aug[i * 11 + j] = M1[i * n + j];
     for (let j = 0; j < 5; j++) aug[n * 11 + j] = 1;
     const p0 = refSteadyState(refLadderRates(5, p.gamma, p.F, 0), n);
     const end = refTrajectory(aug, 11, Float64Array.from([...p0, 0]), T, 1, 100_000);
-    const y0 = p0.subarray(0, 5).reduce((a, v) => a + v, 0), yT = end.subarray(0, 5).reduce((a, v) => a + v, 0);
+    const y0 = p0.subarray(0, 5).reduce((a, v) => a + v, 0),
+      yT = end.subarray(0, 5).reduce((a, v) => a + v, 0);
     const exact = -((yT - y0) / T) / Math.abs(yT / T - end[n] / T ** 2);
     // The kernel's area differs from the continuum by O(dt) (0.27·dt in test/ladder.test.ts, dt =
     // 5·10⁻⁴ here: observed 1.1e-4); RK4 agrees with scipy's grid-free value to 2e-11. The former rule gave 0.3028.
@@ -116,7 +121,7 @@ describe("figures of Falk et al.", () => {
   it("Fig. 8: Δw/A rises to the ideal update 1 as τ_f/τ_K grows, and vanishes for τ_f ≲ τ_K", () => {
     // 7 points: τ_f/τ_K = 0.1, 0.316, 1, 3.16, 10, 31.6, 100 on the default grid dt = 10⁻⁴.
     const points = figureTasks({ figure: "8", points: 7 }).map(figurePoint);
-    points.forEach((p, i) => expect(p.ratio / (0.1 * 1000 ** (i / 6))).toBeCloseTo(1, 14));
+    for (const [i, p] of points.entries()) expect(p.ratio / (0.1 * 1000 ** (i / 6))).toBeCloseTo(1, 14);
     for (let i = 1; i < points.length; i++) expect(points[i].dwOverA).toBeGreaterThanOrEqual(points[i - 1].dwOverA);
     // A kernel slower than the fast phase never lifts u to θ ≈ A/(2τ_f): no update at all.
     expect(points[0].dwOverA).toBe(0);

@@ -25,7 +25,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
-  EqProp, Hopfield, LadderChain, MarkovChain, Perceptron, Rng, ladderRates, runHopfieldCapacity, runPerceptron,
+  EqProp, Hopfield, LadderChain, MarkovChain, Perceptron, Rng, ladderRates, runHopfieldCapacityAsync, runPerceptronAsync,
 } from "../src/index.js";
 
 setFlagsFromString("--expose-gc");
@@ -94,10 +94,10 @@ async function abortAfter<T>(after: number, run: (signal: AbortSignal) => Promis
 const ABORT_BOUND_MS = 100;
 
 describe("long runs stop within 100 ms of an abort", () => {
-  it("runPerceptron", async () => {
+  it("runPerceptronAsync", async () => {
     const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-      runPerceptron({ n: 2000, rule: "perceptron", steps: 10_000_000, recordEvery: 200, seed: 1, signal }));
-    console.log(`abort runPerceptron: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`);
+      runPerceptronAsync({ n: 2000, rule: "perceptron", steps: 10_000_000, recordEvery: 200, seed: 1, signal }));
+    console.log(`abort runPerceptronAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`);
     expect(result.status).toBe("aborted");
     expect(result.steps).toBeGreaterThan(0);
     expect(result.steps).toBeLessThan(10_000_000);
@@ -107,11 +107,11 @@ describe("long runs stop within 100 ms of an abort", () => {
     expect(latencyMs).toBeLessThan(ABORT_BOUND_MS);
   });
 
-  it("runHopfieldCapacity", async () => {
+  it("runHopfieldCapacityAsync", async () => {
     const loads = Array.from({ length: 200 }, (_, i) => 0.01 + i * 0.001);
     const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-      runHopfieldCapacity({ n: 400, loads, trials: 50, recallPatterns: 2, maxSweeps: 20, seed: 2, signal }));
-    console.log(`abort runHopfieldCapacity: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`);
+      runHopfieldCapacityAsync({ n: 400, loads, trials: 50, recallPatterns: 2, maxSweeps: 20, seed: 2, signal }));
+    console.log(`abort runHopfieldCapacityAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`);
     expect(result.status).toBe("aborted");
     expect(result.loads.length).toBeLessThan(loads.length);
     // Finished loads are kept, every array cut to the same length.

@@ -1,8 +1,9 @@
 import { describe, it, expect } from "vitest";
 import {
-  Perceptron, simulatePerceptron, runPerceptron, hebbianEpsilon, hebbianEpsilonEM, hebbianTransient,
-  mutualInformation, binaryEntropy, DivergedError, DisposedError, type LearningRule,
-} from "../src/index.js";
+  Perceptron, runPerceptron, runPerceptronAsync, hebbianEpsilon, hebbianEpsilonEM, hebbianTransient,
+  mutualInformation, binaryEntropy, type LearningRule, type PerceptronCheckpoint,
+} from "../src/perceptron/index.js";
+import { DivergedError, DisposedError } from "../src/core/model.js";
 import { refForce, refLearningFactor, refStep, unpackInputs } from "../src/ref/perceptron.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
@@ -176,7 +177,7 @@ describe("SIMD and scalar builds", () => {
 describe("golden values", () => {
   slowIt("Hebbian steady ε at the blog's parameters is 0.1859 ± 0.006", () => {
     // n = 10⁴, k = 1, ν = 3√n, Δt = 10⁻³, B = 30; relaxation time 1/k = 1, so t ∈ [3, 6] is steady.
-    const r = simulatePerceptron({ rule: "hebbian", tEnd: 6, recordEvery: 100, seed: 2026 });
+    const r = runPerceptron({ rule: "hebbian", tEnd: 6, recordEvery: 100, seed: 2026 });
     expect(r.status).toBe("completed");
     const steady = r.epsilon.filter((_, i) => r.t[i] >= 3);
     const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
@@ -281,7 +282,7 @@ describe("golden values", () => {
 
 describe("ensembles, training sets and observables", () => {
   it("test-set error rate agrees with the angle formula within binomial error", () => {
-    const r = simulatePerceptron({ n: 2000, rule: "perceptron", tEnd: 3, testSize: 4000, seed: 11, recordEvery: 1000 });
+    const r = runPerceptron({ n: 2000, rule: "perceptron", tEnd: 3, testSize: 4000, seed: 11, recordEvery: 1000 });
     const eps = r.epsilon.at(-1)!, test = r.testError!.at(-1)!;
     // 4000 test inputs: binomial std √(ε(1−ε)/4000) ≈ 0.006 at ε ≈ 0.2; 5σ = 0.03.
     expect(Math.abs(test - eps)).toBeLessThan(5 * Math.sqrt((eps * (1 - eps)) / 4000));
@@ -293,7 +294,7 @@ describe("ensembles, training sets and observables", () => {
     const n = 2000, nu = 3 * Math.sqrt(n), dt = 1e-3, B = 30;
     const sigma2 = (2 * dt + (dt * dt * nu * nu) / B) / (2 * dt - dt * dt);
     const expected = 0.5 * Math.log(sigma2 + (2 * 9) / Math.PI);
-    const r = simulatePerceptron({ n, tEnd: 6, trajectories: 8, seed: 4, recordEvery: 2000 });
+    const r = runPerceptron({ n, tEnd: 6, trajectories: 8, seed: 4, recordEvery: 2000 });
     // Estimator noise: ln of a 7-dof sample variance has variance ≈ 2/7 per weight, two times, 2000
     // weights: std of ΔS ≈ ½√(4/7/2000) ≈ 0.009; relaxation left at t = 6 is e⁻⁶ ≈ 0.25 %.
     assertClose(r.entropyChange!.at(-1)!, expected, { atol: 0.045 });
@@ -338,9 +339,9 @@ describe("ensembles, training sets and observables", () => {
   }
 
   it("same seed gives the same bits; another seed does not", () => {
-    const a = simulatePerceptron({ n: 500, steps: 300, seed: 1 });
-    const b = simulatePerceptron({ n: 500, steps: 300, seed: 1 });
-    const c = simulatePerceptron({ n: 500, steps: 300, seed: 2 });
+    const a = runPerceptron({ n: 500, steps: 300, seed: 1 });
+    const b = runPerceptron({ n: 500, steps: 300, seed: 1 });
+    const c = runPerceptron({ n: 500, steps: 300, seed: 2 });
     expect(Array.from(a.epsilon)).toEqual(Array.from(b.epsilon));
     expect(Array.from(a.heat)).toEqual(Array.from(b.heat));
     expect(a.epsilon.at(-1)).not.toBe(c.epsilon.at(-1));
@@ -459,7 +460,7 @@ describe("ensembles, training sets and observables", () => {
 
 describe("divergence, errors and lifecycle", () => {
   it("the α-tron with α = 2 diverges: reported with its time, no NaN in the result", () => {
-    const r = simulatePerceptron({ n: 10_000, rule: "alphatron", alpha: 2, tEnd: 2, recordEvery: 10, seed: 1 });
+    const r = runPerceptron({ n: 10_000, rule: "alphatron", alpha: 2, tEnd: 2, recordEvery: 10, seed: 1 });
     expect(r.status).toBe("diverged");
     expect(r.divergedAt).toBeGreaterThan(0);
     expect(r.divergedAt).toBeLessThan(0.5);
@@ -470,12 +471,12 @@ describe("divergence, errors and lifecycle", () => {
   });
 
   it("divergence on a call's last step is reported", () => {
-    // The α-tron at α = 2 diverges at step 275 of this seed; one call of exactly 280 steps.
-    const r = simulatePerceptron({ n: 1000, rule: "alphatron", alpha: 2, steps: 280, recordEvery: 280, seed: 0 });
+    // The α-tron at α = 2 diverges at step 280 of this seed, the last of one call of exactly 280 steps.
+    const r = runPerceptron({ n: 1000, rule: "alphatron", alpha: 2, steps: 280, recordEvery: 280, seed: 0 });
     expect(r.status).toBe("diverged");
     expect(r.divergedAt).toBeLessThanOrEqual(0.28);
     // ν = 10³⁰⁰ overflows |w|² in the single step.
-    const huge = simulatePerceptron({ n: 100, nu: 1e300, steps: 1 });
+    const huge = runPerceptron({ n: 100, nu: 1e300, steps: 1 });
     expect(huge.status).toBe("diverged");
     expect(huge.divergedAt).toBe(1e-3);
     for (const column of [huge.epsilon, huge.heat, huge.Q]) expect(column.every(Number.isFinite)).toBe(true);
@@ -493,7 +494,7 @@ describe("divergence, errors and lifecycle", () => {
   });
 
   it("the α-tron with α = 0.5 does not", () => {
-    const r = simulatePerceptron({ n: 2000, rule: "alphatron", alpha: 0.5, tEnd: 2, seed: 1 });
+    const r = runPerceptron({ n: 2000, rule: "alphatron", alpha: 0.5, tEnd: 2, seed: 1 });
     expect(r.status).toBe("completed");
   });
 
@@ -523,10 +524,10 @@ describe("divergence, errors and lifecycle", () => {
     expect(() => new Perceptron({ nu: 3, nuTilde: 3 })).toThrow(/nu or nuTilde/);
     expect(() => new Perceptron({ nuTilde: -1 })).toThrow(/nuTilde must be ≥ 0/);
     expect(() => new Perceptron({ n: 10_000, trainSize: 500_000 })).toThrow(/trainSize too large/);
-    expect(() => simulatePerceptron({ n: 10, steps: 10, tEnd: 1 })).toThrow(/steps or tEnd/);
-    expect(() => simulatePerceptron({ n: 10, recordEvery: 0 })).toThrow(/recordEvery/);
-    expect(() => simulatePerceptron({ n: 10, dt: 1e-300 })).toThrow(/tEnd\/dt/);
-    expect(() => simulatePerceptron({ n: 1, steps: 1, D: 1.7e308 })).toThrow(/D\/k = 1.7e\+308/);
+    expect(() => runPerceptron({ n: 10, steps: 10, tEnd: 1 })).toThrow(/steps or tEnd/);
+    expect(() => runPerceptron({ n: 10, recordEvery: 0 })).toThrow(/recordEvery/);
+    expect(() => runPerceptron({ n: 10, dt: 1e-300 })).toThrow(/tEnd\/dt/);
+    expect(() => runPerceptron({ n: 1, steps: 1, D: 1.7e308 })).toThrow(/D\/k = 1.7e\+308/);
     expect(() => new Perceptron({ n: 2, init: [1e300, 0] })).toThrow(/init: the given weights have rms/);
     expect(() => new Perceptron({ n: 2, teacher: [1e300, 1e300] })).toThrow(/teacher: \|T\|² must be finite/);
     expect(() => new Perceptron({ n: 2, teacher: [0, 0] })).toThrow(/teacher: \|T\|² must be finite and > 0/);
@@ -535,7 +536,7 @@ describe("divergence, errors and lifecycle", () => {
 
   it("options that are not an options object, null, or of the wrong kind are TypeErrors naming them", () => {
     for (const bad of [true, 5, [], () => 1, "n"]) {
-      expect(() => simulatePerceptron(bad as never)).toThrow(/simulatePerceptron: options must be an object/);
+      expect(() => runPerceptron(bad as never)).toThrow(/runPerceptron: options must be an object/);
       expect(() => new Perceptron(bad as never)).toThrow(/Perceptron: options must be an object/);
     }
     expect(() => new Perceptron(null as never)).toThrow(/options must be an object, got null/);
@@ -560,16 +561,107 @@ describe("divergence, errors and lifecycle", () => {
     expect(() => sim.weights()).toThrow(DisposedError);
   });
 
-  it("runPerceptron reports progress and stops on abort with what it recorded", async () => {
+  it("runPerceptronAsync reports progress and stops on abort with what it recorded", async () => {
     const controller = new AbortController();
     const fractions: number[] = [];
-    const r = await runPerceptron({
+    const r = await runPerceptronAsync({
       n: 500, steps: 10_000, recordEvery: 100, seed: 1, signal: controller.signal,
-      onProgress: (p) => { fractions.push(p.fraction); if (p.step >= 3000) controller.abort(); },
+      onProgress: (p) => { fractions.push(p.fraction); if (p.done >= 3000) controller.abort(); },
     });
     expect(r.status).toBe("aborted");
     expect(r.steps).toBe(3000);
     expect(r.t.length).toBe(31);
     expect(fractions[0]).toBeCloseTo(0.01, 12);
+  });
+
+  it("onProgress gets { done, total, fraction, t } after each recorded chunk", () => {
+    const seen: { done: number; total: number; fraction: number; t: number }[] = [];
+    runPerceptron({ n: 50, steps: 250, recordEvery: 100, dt: 0.01, seed: 1, onProgress: (p) => seen.push({ ...p }) });
+    // Chunks of 100, 100 and the last 50 steps; t = done·Δt, the simulation's own clock.
+    expect(seen).toEqual([
+      { done: 100, total: 250, fraction: 0.4, t: 100 * 0.01 },
+      { done: 200, total: 250, fraction: 0.8, t: 200 * 0.01 },
+      { done: 250, total: 250, fraction: 1, t: 250 * 0.01 },
+    ]);
+  });
+
+  it("a result starts with { version, config, backend, status, elapsedMs } and has Float64Array columns", () => {
+    const r = runPerceptron({
+      n: 40, steps: 20, recordEvery: 5, trajectories: 2, testSize: 10, seed: 3, backend: "scalar",
+    });
+    expect(Object.keys(r).slice(0, 5)).toEqual(["version", "config", "backend", "status", "elapsedMs"]);
+    expect(r.backend).toBe("scalar");
+    expect(r.status).toBe("completed");
+    expect(r.config.n).toBe(40);
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+    const columns = [
+      r.t, r.epsilon, r.testError, r.R, r.Q, r.weightNorm, r.information, r.heat, r.entropyChange, r.efficiency,
+    ];
+    for (const column of columns) {
+      expect(column).toBeInstanceOf(Float64Array);
+      expect(column!.length).toBe(5); // t = 0, 5, 10, 15, 20 steps
+    }
+  });
+});
+
+describe("the shared lifecycle: step(count), checkpoint format, DivergedError", () => {
+  it("step(count) returns the steps taken: count, fewer when a trajectory diverges, then 0", () => {
+    const sim = new Perceptron({ n: 1000, rule: "alphatron", alpha: 2, seed: 0 });
+    expect(sim.step(0)).toBe(0);
+    expect(sim.step()).toBe(1);
+    expect(sim.step(99)).toBe(99);
+    expect(sim.steps).toBe(100);
+    // This seed diverges at step 280 (see "divergence on a call's last step is reported").
+    const taken = sim.step(1000);
+    expect(taken).toBe(180);
+    expect(sim.steps).toBe(280);
+    expect(sim.status).toBe("diverged");
+    expect(sim.step(10)).toBe(0);
+    expect(sim.steps).toBe(280);
+    sim.dispose();
+  });
+
+  it("DivergedError carries { time } and says what diverged", () => {
+    const sim = new Perceptron({ n: 1000, rule: "alphatron", alpha: 2, seed: 0 });
+    sim.step(1000);
+    let error: unknown;
+    try {
+      sim.observe();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DivergedError);
+    expect((error as DivergedError).detail).toEqual({ time: sim.divergedAt });
+    expect(sim.divergedAt).toBe(280 * 1e-3);
+    expect((error as Error).message).toBe(
+      `the simulation diverged at t = ${280 * 1e-3} (weights became non-finite or exceeded maxWeightRms)`,
+    );
+    sim.dispose();
+  });
+
+  it('a checkpoint is { format: "thermolearn/perceptron", version: 1, … } and restore checks both', () => {
+    const sim = new Perceptron({ n: 30, trajectories: 2, seed: 8 });
+    sim.step(5);
+    const good = sim.checkpoint();
+    expect(good.format).toBe("thermolearn/perceptron");
+    expect(good.version).toBe(1);
+    const w = sim.weights(1);
+    const bad = (patch: object) => ({ ...good, ...patch }) as PerceptronCheckpoint;
+    const wrongFormat = bad({ format: "thermolearn/hopfield" });
+    expect(() => sim.restore(wrongFormat)).toThrow(/checkpoint.format must be one of "thermolearn\/perceptron"/);
+    expect(() => sim.restore(bad({ format: undefined }))).toThrow(TypeError);
+    expect(() => sim.restore(bad({ version: 2 }))).toThrow(/checkpoint.version must be 1 .*got 2/);
+    expect(() => sim.restore(bad({ version: "1" }))).toThrow(/checkpoint.version must be a number/);
+    const { format: _f, version: _v, ...unversioned } = good;
+    expect(() => sim.restore(unversioned as PerceptronCheckpoint)).toThrow(/checkpoint.format/);
+    // The refused restores wrote nothing; the current format restores and replays.
+    sim.step(3);
+    const after = sim.weights(1);
+    sim.restore(good);
+    expect(sim.steps).toBe(5);
+    expect(Array.from(sim.weights(1))).toEqual(Array.from(w));
+    sim.step(3);
+    expect(Array.from(sim.weights(1))).toEqual(Array.from(after));
+    sim.dispose();
   });
 });

@@ -316,7 +316,7 @@ function verdict(entry: Entry, meta: Meta, o: Outcome): string | null {
   }
   const what = `${o.name}${o.constructorName && o.constructorName !== o.name ? ` (${o.constructorName})` : ""}: ${o.message}`;
   if (o.wasmRuntime || /unreachable|memory access out of bounds/i.test(o.message)) return `wasm trap: ${what}`;
-  // A documented divergence report of a legal run (DivergedError, EqPropDivergedError) is a result, not a crash.
+  // A documented divergence report of a legal run (DivergedError) is a result, not a crash.
   if (/DivergedError$/.test(o.name) && /diverged/.test(o.message)) return slow;
   if (o.name !== "TypeError" && o.name !== "RangeError") return `threw ${what}`;
   if (slow) return `${slow}, then threw ${what}`;
@@ -427,7 +427,7 @@ const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(
     rule: fc.constantFrom("hebbian", "perceptron", "adatron", "alphatron"), alpha: dbl(0.1, 0.9), k: dbl(0.5, 2), D: dbl(0, 2),
     dt: logUniform(1e-4, 1e-2), batch: fc.integer({ min: 1, max: 40 }), testSize: fc.integer({ min: 0, max: 20 }),
     trajectories: fc.integer({ min: 1, max: 3 }), firstTrajectory: fc.integer({ min: 0, max: 1000 }), seed: seedA,
-    // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron.ts refuses a start that close).
+    // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron/model.ts refuses a start that close).
     maxWeightRms: logUniform(20, 1e6), backend: backendA,
     // A given teacher must have |T| > 0 (a zero teacher defines no rule): entries of size 0.1 … 2, either sign.
     teacher: fc.oneof(fc.constantFrom("per-trajectory", "shared"), f64(n, 0.1, 2).chain((t) => fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((neg) => t.map((x, i) => (neg[i] ? -x : x))))),
@@ -661,17 +661,17 @@ const ENTRIES: Entry[] = [
   { name: "streamSeed", file: "src/rng.ts", valid: fc.tuple(seedA, fc.integer({ min: 0, max: 2 ** 32 - 1 })).map((a) => ({ args: a })), keys: positional(["seed", "index"], "int") },
   // src/perceptron.ts
   {
-    name: "Perceptron", file: "src/perceptron.ts", valid: fc.tuple(perceptronOptions, fc.integer({ min: 0, max: 30 })).map(([o, steps]) => ({ args: [o], steps })),
+    name: "Perceptron", file: "src/perceptron/", valid: fc.tuple(perceptronOptions, fc.integer({ min: 0, max: 30 })).map(([o, steps]) => ({ args: [o], steps })),
     keys: perceptronKeys(["args", 0]), options: ["args", 0],
   },
-  { name: "Perceptron.step", file: "src/perceptron.ts", runs: 30, valid: withCtor(smallPerceptron, () => fc.tuple(fc.integer({ min: 0, max: 50 }))), keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }] },
+  { name: "Perceptron.step", file: "src/perceptron/", runs: 30, valid: withCtor(smallPerceptron, () => fc.tuple(fc.integer({ min: 0, max: 50 }))), keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }] },
   {
-    name: "Perceptron.trajectory", file: "src/perceptron.ts", runs: 30,
+    name: "Perceptron.trajectory", file: "src/perceptron/", runs: 30,
     valid: withCtor(smallPerceptron, (c) => fc.tuple(fc.integer({ min: 0, max: ((c as { trajectories: number }).trajectories) - 1 }))),
     keys: [{ at: ["args", 0], name: "trajectory", kind: "int" as Kind, values: [3, 100] }],
   },
   {
-    name: "Perceptron.restore", file: "src/perceptron.ts",
+    name: "Perceptron.restore", file: "src/perceptron/",
     valid: withCtor(smallPerceptron, () => fc.constant([]), () => ({ before: 7 })),
     keys: [
       { at: ["steps"], name: "steps", kind: "int" as Kind, worker: true, values: [-5] },
@@ -682,19 +682,19 @@ const ENTRIES: Entry[] = [
       { at: ["trajectories", 0, "cursor"], name: "cursor", kind: "int" as Kind, worker: true, bad: [2 ** 31 - 1, 1e6] },
     ],
   },
-  { name: "simulatePerceptron", file: "src/perceptron.ts", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0] },
-  { name: "runPerceptron", file: "src/perceptron.ts", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0], runs: 40 },
-  { name: "resolvePerceptronConfig", file: "src/perceptron.ts", valid: perceptronOptions.map((o) => ({ args: [o] })), keys: perceptronKeys(["args", 0]), options: ["args", 0] },
+  { name: "runPerceptron", file: "src/perceptron/", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0] },
+  { name: "runPerceptronAsync", file: "src/perceptron/", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0], runs: 40 },
+  { name: "resolvePerceptronConfig", file: "src/perceptron/", valid: perceptronOptions.map((o) => ({ args: [o] })), keys: perceptronKeys(["args", 0]), options: ["args", 0] },
   {
-    name: "hebbianEpsilon", file: "src/perceptron.ts", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0, 5) }, ["nuTilde"])),
+    name: "hebbianEpsilon", file: "src/perceptron/", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0, 5) }, ["nuTilde"])),
     keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
   },
   {
-    name: "hebbianTransient", file: "src/perceptron.ts", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0.1, 5) }, ["nuTilde"])),
+    name: "hebbianTransient", file: "src/perceptron/", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0.1, 5) }, ["nuTilde"])),
     keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
   },
   {
-    name: "hebbianEpsilonEM", file: "src/perceptron.ts",
+    name: "hebbianEpsilonEM", file: "src/perceptron/",
     valid: one(fc.record({ n: fc.integer({ min: 1, max: 1e5 }), nu: dbl(0, 1000), dt: logUniform(1e-5, 0.1), batch: fc.integer({ min: 1, max: 100 }), k: dbl(0.1, 5), D: dbl(0, 5) }, { requiredKeys: ["n", "nu", "dt", "batch"] })),
     keys: [
       { at: ["args", 0, "n"], name: "n", kind: "int" as Kind }, { at: ["args", 0, "batch"], name: "batch", kind: "int" as Kind },
@@ -702,11 +702,11 @@ const ENTRIES: Entry[] = [
     ],
     options: ["args", 0],
   },
-  { name: "mutualInformation", file: "src/perceptron.ts", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "epsilon", accept: ["x"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
-  { name: "binaryEntropy", file: "src/perceptron.ts", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", accept: ["p", "epsilon"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
+  { name: "mutualInformation", file: "src/perceptron/", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "epsilon", accept: ["x"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
+  { name: "binaryEntropy", file: "src/perceptron/", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", accept: ["p", "epsilon"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
   // src/hopfield.ts
   {
-    name: "Hopfield", file: "src/hopfield.ts", valid: fc.tuple(hopfieldOptions, fc.constantFrom("sync", "async", "glauber")).map(([o, dynamics]) => ({ args: [o], dynamics })),
+    name: "Hopfield", file: "src/hopfield/", valid: fc.tuple(hopfieldOptions, fc.constantFrom("sync", "async", "glauber")).map(([o, dynamics]) => ({ args: [o], dynamics })),
     options: ["args", 0],
     validMayThrow: /linearly (in)?dependent/,
     keys: [
@@ -725,80 +725,80 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "Hopfield.run", file: "src/hopfield.ts", valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs))),
+    name: "Hopfield.run", file: "src/hopfield/", valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs))),
     keys: hopfieldRunKeys(["args", 0]), options: ["args", 0],
   },
   {
-    name: "Hopfield.runAsync", file: "src/hopfield.ts", runs: 100, options: ["args", 0],
+    name: "Hopfield.runAsync", file: "src/hopfield/", runs: 100, options: ["args", 0],
     valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs).chain((r) => opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((x) => ({ ...r, ...x }))))),
     keys: [...hopfieldRunKeys(["args", 0]), { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind }, { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind }],
   },
   {
-    name: "Hopfield.recallAsync", file: "src/hopfield.ts", runs: 100, options: ["args", 1],
+    name: "Hopfield.recallAsync", file: "src/hopfield/", runs: 100, options: ["args", 1],
     valid: withCtor(smallHopfield, (c) => fc.tuple(fc.integer({ min: 0, max: (c as { count: number }).count - 1 }), runArgs.chain((r) => opts({ flipFraction: dbl(0, 1), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((f) => ({ ...r, ...f }))))),
     keys: [{ at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] }, { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind }, ...hopfieldRunKeys(["args", 1]), { at: ["args", 1, "signal"], name: "signal", kind: "signal" as Kind }],
   },
   {
-    name: "Hopfield.recall", file: "src/hopfield.ts",
+    name: "Hopfield.recall", file: "src/hopfield/",
     valid: withCtor(smallHopfield, (c) => fc.tuple(fc.integer({ min: 0, max: (c as { count: number }).count - 1 }), runArgs.chain((r) => opts({ flipFraction: dbl(0, 1) }).map((f) => ({ ...r, ...f }))))),
     keys: [{ at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] }, { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind }, ...hopfieldRunKeys(["args", 1])],
     options: ["args", 1],
   },
   {
-    name: "Hopfield.setState", file: "src/hopfield.ts", runs: 30, valid: withCtor(smallHopfield, (c) => fc.tuple(spins((c as { n: number }).n))),
+    name: "Hopfield.setState", file: "src/hopfield/", runs: 30, valid: withCtor(smallHopfield, (c) => fc.tuple(spins((c as { n: number }).n))),
     keys: [{ at: ["args", 0], name: "state", kind: "vec" as Kind, bad: (i) => [new Int8Array(hopfieldN(i)), new Int8Array(hopfieldN(i)).fill(2), new Int8Array(hopfieldN(i) + 1).fill(1), Array(hopfieldN(i)).fill(1), new Float64Array(hopfieldN(i)).fill(1)] }],
   },
   ...([["setPattern", "pattern"], ["pattern", "pattern"], ["hamming", "target"], ["corrupt", "fraction"]] as const).map(([method, name]): Entry => ({
-    name: `Hopfield.${method}`, scenario: "Hopfield.pattern", file: "src/hopfield.ts", runs: 25,
+    name: `Hopfield.${method}`, scenario: "Hopfield.pattern", file: "src/hopfield/", runs: 25,
     valid: withCtor(smallHopfield, (c) => fc.tuple(method === "corrupt" ? dbl(0, 1) : fc.integer({ min: 0, max: (c as { count: number }).count - 1 })), () => ({ method })),
     keys: [{ at: ["args", 0], name, accept: ["pattern", "mu", "target", "fraction"], kind: method === "corrupt" ? "finite" : method === "hamming" ? "any" : "int", values: [1000], bad: method === "hamming" ? [Number.NaN, -1, 0.5, "x", null, 1000] : [] }],
   })),
-  { name: "hopfieldCapacity", file: "src/hopfield.ts", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
-  { name: "runHopfieldCapacity", file: "src/hopfield.ts", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0], runs: 40 },
-  { name: "resolveCapacityConfig", file: "src/hopfield.ts", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
+  { name: "runHopfieldCapacity", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
+  { name: "runHopfieldCapacityAsync", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0], runs: 40 },
+  { name: "resolveCapacityConfig", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
   {
-    name: "loadRange", file: "src/hopfield.ts",
+    name: "loadRange", file: "src/hopfield/",
     valid: fc.record({ start: dbl(0, 1), step: dbl(0.001, 0.5), count: fc.integer({ min: 0, max: 50 }) }).map(({ start, step, count }) => ({ args: [start, start + step * count + step / 3, step] })),
     // The range's checks relate its arguments, so naming any of them is enough.
     keys: [...positional(["start", "stop", "step"]), { at: ["args", 3], name: "maxCount", kind: "int" as Kind }].map((k) => ({ ...k, accept: ["start", "stop", "step", "maxCount"] })),
   },
   ...(["predictedUnstableFraction", "predictedUnstableFractionFiniteN", "exactUnstableFraction"] as const).map((name): Entry => ({
-    name, file: "src/hopfield.ts",
+    name, file: "src/hopfield/",
     valid: fc.tuple(fc.integer({ min: 2, max: 3000 }), fc.integer({ min: 1, max: 300 })).map((a) => ({ args: a })),
     keys: [{ at: ["args", 0], name: "n", kind: "int" as Kind, values: [1e9, 1e8] }, { at: ["args", 1], name: "k", kind: "int" as Kind, values: [1e9, 1e7, 16] }],
   })),
   {
-    name: "predictedPerfectRecall", file: "src/hopfield.ts", valid: fc.tuple(fc.integer({ min: 2, max: 1e6 }), fc.constantFrom("hebbian", "storkey", "pseudoinverse")).map((a) => ({ args: a })),
+    name: "predictedPerfectRecall", file: "src/hopfield/", valid: fc.tuple(fc.integer({ min: 2, max: 1e6 }), fc.constantFrom("hebbian", "storkey", "pseudoinverse")).map((a) => ({ args: a })),
     keys: [{ at: ["args", 0], name: "n", kind: "int" as Kind, bad: [1] }, { at: ["args", 1], name: "rule", kind: "enum" as Kind, legal: ["hebbian", "storkey", "pseudoinverse"] }],
   },
-  { name: "erfc", file: "src/hopfield.ts", valid: fc.oneof(dbl(-30, 30), dbl(-1e308, 1e308)).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind }] },
-  { name: "logGamma", file: "src/hopfield.ts", valid: logUniform(1e-3, 1e300).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind, bad: [-1, -2, 0, -0] }] },
+  { name: "erfc", file: "src/math/special.ts", valid: fc.oneof(dbl(-30, 30), dbl(-1e308, 1e308)).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind }] },
+  { name: "logGamma", file: "src/math/special.ts", valid: logUniform(1e-3, 1e300).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind, bad: [-1, -2, 0, -0] }] },
   // src/contrastive.ts
   {
-    name: "ecoliKernel", file: "src/contrastive.ts", valid: one(opts({ area: dbl(-2, 2), b: dbl(5, 40), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 1) }, ["area"])),
+    name: "ecoliKernel", file: "src/contrastive/", valid: one(opts({ area: dbl(-2, 2), b: dbl(5, 40), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 1) }, ["area"])),
     keys: ["area", "b", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
   },
-  { name: "sineKernel", file: "src/contrastive.ts", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
+  { name: "sineKernel", file: "src/contrastive/", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
   {
-    name: "exponentialKernel", file: "src/contrastive.ts", valid: one(opts({ tau: dbl(0.01, 1), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 2) }, ["tau", "dt"])),
+    name: "exponentialKernel", file: "src/contrastive/", valid: one(opts({ tau: dbl(0.01, 1), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 2) }, ["tau", "dt"])),
     keys: ["tau", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
   },
   {
-    name: "feedbackKernel", file: "src/contrastive.ts", valid: one(opts({ lambda: dbl(10, 60), kI: dbl(50, 500), dt: logUniform(1e-3, 1e-2) })),
+    name: "feedbackKernel", file: "src/contrastive/", valid: one(opts({ lambda: dbl(10, 60), kI: dbl(50, 500), dt: logUniform(1e-3, 1e-2) })),
     keys: ["lambda", "kI", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
   },
-  { name: "normalizeKernel", file: "src/contrastive.ts", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })), validMayThrow: /zero first moment/ },
-  { name: "kernelMoments", file: "src/contrastive.ts", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })) },
+  { name: "normalizeKernel", file: "src/contrastive/", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })), validMayThrow: /zero first moment/ },
+  { name: "kernelMoments", file: "src/contrastive/", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })) },
   {
-    name: "sawtooth", file: "src/contrastive.ts", valid: one(fc.tuple(sawtoothGridA, opts({ amplitude: dbl(-5, 5), mean: dbl(-5, 5) }, ["amplitude"])).map(([g, o]) => ({ ...g, ...o }))),
+    name: "sawtooth", file: "src/contrastive/", valid: one(fc.tuple(sawtoothGridA, opts({ amplitude: dbl(-5, 5), mean: dbl(-5, 5) }, ["amplitude"])).map(([g, o]) => ({ ...g, ...o }))),
     keys: [...sawtoothKeys(["args", 0]), ...["amplitude", "mean", "dt"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind }))], options: ["args", 0],
   },
   {
-    name: "sawtoothResponse", file: "src/contrastive.ts", valid: one(fc.tuple(kernelOnGrid, opts({ alignment: fc.constantFrom("causal", "scipy"), backend: backendA })).map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
+    name: "sawtoothResponse", file: "src/contrastive/", valid: one(fc.tuple(kernelOnGrid, opts({ alignment: fc.constantFrom("causal", "scipy"), backend: backendA })).map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
     keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] }, ...loaderKeys], options: ["args", 0],
   },
   {
-    name: "convolveWrap", file: "src/contrastive.ts", options: ["args", 2],
+    name: "convolveWrap", file: "src/contrastive/", options: ["args", 2],
     valid: fc.integer({ min: 1, max: 600 }).chain((n) => fc.tuple(f64(n, -3, 3), fc.integer({ min: 1, max: n }).chain((L) => f64(L, -3, 3)),
       opts({ alignment: fc.constantFrom("causal", "scipy"), scale: dbl(-2, 2), backend: backendA, method: fc.constantFrom("auto", "direct", "fft") }))).map((a) => ({ args: a })),
     keys: [
@@ -811,39 +811,39 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "weightUpdate", file: "src/contrastive.ts", options: ["args", 0],
+    name: "weightUpdate", file: "src/contrastive/", options: ["args", 0],
     valid: one(fc.tuple(kernelOnGrid, opts({ amplitude: dbl(0, 5), mean: dbl(-1, 1), theta: dbl(0, 0.5), alignment: fc.constantFrom("causal", "scipy"), backend: backendA }, ["amplitude", "theta"]))
       .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
     keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), ...["amplitude", "mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
       { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind }, { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] }],
   },
   {
-    name: "weightUpdateCurve", file: "src/contrastive.ts", options: ["args", 0],
+    name: "weightUpdateCurve", file: "src/contrastive/", options: ["args", 0],
     valid: one(fc.tuple(kernelOnGrid, opts({ amplitudes: fc.array(dbl(-5, 5), { minLength: 1, maxLength: 20 }), mean: dbl(-1, 1), theta: dbl(0, 0.5), method: fc.constantFrom("auto", "direct", "crossings"), backend: backendA }, ["amplitudes", "theta"]))
       .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
     keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), ...["mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
       { at: ["args", 0, "amplitudes"], name: "amplitudes", kind: "vec" as Kind, values: [[1e300]], bad: [[], [Number.NaN], ["1"], [Infinity]] },
       { at: ["args", 0, "method"], name: "method", kind: "enum" as Kind, legal: ["auto", "direct", "crossings"] }],
   },
-  { name: "piecewiseLinearFit3", file: "src/contrastive.ts", valid: fit3.map(({ x, y }) => ({ args: [x, y] })), keys: fitKeys("x", "y") },
+  { name: "piecewiseLinearFit3", file: "src/contrastive/", valid: fit3.map(({ x, y }) => ({ args: [x, y] })), keys: fitKeys("x", "y") },
   {
-    name: "curveMetrics", file: "src/contrastive.ts", valid: fc.tuple(fit3, dbl(0.5, 10)).map(([{ x, y }, aMax]) => ({ args: [x, y, aMax] })),
+    name: "curveMetrics", file: "src/contrastive/", valid: fc.tuple(fit3, dbl(0.5, 10)).map(([{ x, y }, aMax]) => ({ args: [x, y, aMax] })),
     keys: [...fitKeys("amplitudes", "dw"), { at: ["args", 2], name: "aMax", kind: "finite" as Kind }],
   },
   // src/ladder.ts
-  { name: "checkRateMatrix", file: "src/ladder.ts", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
-  { name: "ladderRates", file: "src/ladder.ts", valid: one(ladderParams), keys: ladderKeys(["args", 0]), options: ["args", 0], validMayThrow: LADDER_RANGE },
+  { name: "checkRateMatrix", file: "src/markov/", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
+  { name: "ladderRates", file: "src/markov/", valid: one(ladderParams), keys: ladderKeys(["args", 0]), options: ["args", 0], validMayThrow: LADDER_RANGE },
   {
-    name: "ladderEnergy", file: "src/ladder.ts", valid: fc.tuple(fc.integer({ min: 0, max: 1023 }), dbl(0, 1000), logUniform(1e-3, 1e6), logUniform(1e-3, 1e6)).map((a) => ({ args: a })),
+    name: "ladderEnergy", file: "src/markov/", valid: fc.tuple(fc.integer({ min: 0, max: 1023 }), dbl(0, 1000), logUniform(1e-3, 1e6), logUniform(1e-3, 1e6)).map((a) => ({ args: a })),
     keys: [{ at: ["args", 0], name: "m", kind: "finite" as Kind }, ...positional(["s", "KI", "KA"]).map((k, j) => ({ ...k, at: ["args", j + 1] }))],
   },
   {
-    name: "ladderDissipation", file: "src/ladder.ts", allowNonFinite: /^result = Infinity$/, validMayThrow: LADDER_RANGE,
+    name: "ladderDissipation", file: "src/markov/", allowNonFinite: /^result = Infinity$/, validMayThrow: LADDER_RANGE,
     valid: one(smallLadder), keys: ladderKeys(["args", 0]), options: ["args", 0],
   },
-  { name: "steadyState", file: "src/ladder.ts", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
+  { name: "steadyState", file: "src/markov/", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
   ...(["probabilityCurrents", "entropyProduction"] as const).map((name): Entry => ({
-    name, file: "src/ladder.ts", allowNonFinite: name === "entropyProduction" ? /^result = Infinity$/ : undefined,
+    name, file: "src/markov/", allowNonFinite: name === "entropyProduction" ? /^result = Infinity$/ : undefined,
     valid: anyRates.chain((r) => fc.option(probVector(sizeOf(r)), { nil: undefined }).map((p) => ({ args: [r, p] }))),
     keys: [
       { at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates },
@@ -851,7 +851,7 @@ const ENTRIES: Entry[] = [
     ],
   })),
   {
-    name: "MarkovChain", file: "src/ladder.ts", valid: one(chainOptions), options: ["args", 0],
+    name: "MarkovChain", file: "src/markov/", valid: one(chainOptions), options: ["args", 0],
     keys: [
       // A rates matrix of another size also conflicts with a given `initial`: naming either is right.
       { at: ["args", 0, "rates"], name: "rates", accept: ["initial"], kind: "vec" as Kind, bad: badRates, values: [Float64Array.of(-1e300, 1e300, 1e300, -1e300)] },
@@ -861,7 +861,7 @@ const ENTRIES: Entry[] = [
     ],
   },
   ...([["step", "count"], ["observe", "count"], ["trajectory", "count"], ["observe", "weights"], ["setRates", "rates"], ["setProbabilities", "p"]] as const).map(([method, key]): Entry => ({
-    name: method === "observe" ? `MarkovChain.observe(${key})` : `MarkovChain.${method}`, scenario: "MarkovChain.method", file: "src/ladder.ts", runs: 25,
+    name: method === "observe" ? `MarkovChain.observe(${key})` : `MarkovChain.${method}`, scenario: "MarkovChain.method", file: "src/markov/", runs: 25,
     valid: withCtor(chainOptions, (c) => {
       const n = sizeOf(c.rates);
       if (method === "setRates") return fc.tuple(rateMatrixOf(n));
@@ -876,12 +876,12 @@ const ENTRIES: Entry[] = [
         : { at: ["args", 0], name: key, kind: "vec" as Kind, bad: key === "rates" ? badRates : (i) => [...nanVectors(chainN(i)), new Float64Array(chainN(i)), new Float64Array(chainN(i) + 1).fill(1 / (chainN(i) + 1))] }],
   })),
   {
-    name: "LadderChain", file: "src/ladder.ts", options: ["args", 0], validMayThrow: LADDER_RANGE,
+    name: "LadderChain", file: "src/markov/", options: ["args", 0], validMayThrow: LADDER_RANGE,
     valid: fc.tuple(smallLadder, opts({ dt: logUniform(1e-4, 1), backend: backendA }, ["dt"]), fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 })).map(([p, o, signal]) => ({ args: [{ ...p, ...o }], signal })),
     keys: [...ladderKeys(["args", 0], ["dt"]), { at: ["args", 0, "initial"], name: "initial", kind: "enumvec" as Kind, legal: ["steady"], bad: [Float64Array.of(Number.NaN), new Float64Array(3)] }, ...loaderKeys],
   },
   ...([["follow", "signal"], ["setSignal", "s"], ["observeTop", "count"]] as const).map(([method, key]): Entry => ({
-    name: `LadderChain.${method}`, scenario: "LadderChain.method", file: "src/ladder.ts", runs: 30,
+    name: `LadderChain.${method}`, scenario: "LadderChain.method", file: "src/markov/", runs: 30,
     valid: withCtor(fc.tuple(smallLadder, logUniform(1e-4, 1)).map(([p, dt]) => ({ ...p, dt })), () =>
       method === "follow" ? fc.tuple(fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 })) : method === "setSignal" ? fc.tuple(dbl(0, 300)) : fc.tuple(fc.integer({ min: 0, max: 50 })), () => ({ method })),
     keys: [method === "follow"
@@ -889,15 +889,15 @@ const ENTRIES: Entry[] = [
       : { at: ["args", 0], name: key, kind: method === "setSignal" ? "finite" : "work" }],
   })),
   {
-    name: "ladderKernel", file: "src/ladder.ts", options: ["args", 0],
+    name: "ladderKernel", file: "src/markov/", options: ["args", 0],
     valid: one(fc.tuple(opts({ rungs: fc.integer({ min: 2, max: 6 }), gamma: logUniform(1e-3, 1), F: dbl(1, 50), KI: logUniform(1, 100), KA: logUniform(100, 5000), s0: dbl(0, 10) }),
       dbl(20, 300), dbl(0.5, 5), fc.integer({ min: 10, max: 2000 })).map(([p, s1, duration, N]) => ({ ...p, s1, duration, dt: duration / N }))),
     keys: ladderKeys(["args", 0], ["s0", "s1", "duration", "dt"]).filter((k) => k.name !== "s"),
   },
   // src/eqprop.ts
-  { name: "resolveEqPropConfig", file: "src/eqprop.ts", valid: one(eqpropOptions), keys: eqpropKeys(["args", 0]), options: ["args", 0] },
+  { name: "resolveEqPropConfig", file: "src/eqprop/", valid: one(eqpropOptions), keys: eqpropKeys(["args", 0]), options: ["args", 0] },
   {
-    name: "EqProp", file: "src/eqprop.ts", options: ["args", 0],
+    name: "EqProp", file: "src/eqprop/", options: ["args", 0],
     valid: eqpropWithData.map(({ o, train, test }) => ({ args: [o, test ? { train, test } : { train }], images: train.images })),
     keys: [
       ...eqpropKeys(["args", 0]),
@@ -907,12 +907,12 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "EqProp.trainEpochAsync", file: "src/eqprop.ts", runs: 30, options: ["args", 0],
+    name: "EqProp.trainEpochAsync", file: "src/eqprop/", runs: 30, options: ["args", 0],
     valid: eqpropWithData.chain(({ o, train }) => opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((e) => ({ ctor: o, data: { train }, args: [e] }))),
     keys: [{ at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind }, { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind }],
   },
   {
-    name: "EqProp.relax", file: "src/eqprop.ts", runs: 30, options: ["args", 1],
+    name: "EqProp.relax", file: "src/eqprop/", runs: 30, options: ["args", 1],
     valid: smallEqProp.chain((c) => dataset(c.layers[0], c.layers[c.layers.length - 1]).chain((d) =>
       opts({ iterations: fc.integer({ min: 0, max: 30 }), beta: dbl(-1, 1) }).map((o) => ({ ctor: c, args: [d.images, o.beta ? { ...o, labels: d.labels } : o] })))),
     keys: [
@@ -924,7 +924,7 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "EqProp.energy", file: "src/eqprop.ts", runs: 25,
+    name: "EqProp.energy", file: "src/eqprop/", runs: 25,
     valid: fc.constant({ ctor: { layers: [3, 2, 2], seed: 1 }, args: [Float32Array.of(0.1, 0.2, 0.3), new Float32Array(4).fill(0.5)] }),
     keys: [
       { at: ["args", 0], name: "images", kind: "vec" as Kind, values: [new Float32Array(0)], bad: [Float32Array.of(Number.NaN, 0, 0), Float32Array.of(5, 0, 0)] },
@@ -932,7 +932,7 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "EqProp.trainBatch", file: "src/eqprop.ts", runs: 25,
+    name: "EqProp.trainBatch", file: "src/eqprop/", runs: 25,
     valid: eqpropWithData.chain(({ o, train }) => {
       const B = (o.batchSize as number | undefined) ?? 20, batches = Math.ceil(train.labels.length / B);
       return fc.tuple(fc.integer({ min: 0, max: batches - 1 }), fc.constantFrom(1, -1)).map((a) => ({ ctor: o, data: { train }, args: a }));
@@ -940,7 +940,7 @@ const ENTRIES: Entry[] = [
     keys: [{ at: ["args", 0], name: "index", kind: "int" as Kind, values: [1000] }, { at: ["args", 1], name: "betaSign", kind: "enum" as Kind, legal: [1, -1] }],
   },
   {
-    name: "EqProp.setParameters", file: "src/eqprop.ts", runs: 25, valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
+    name: "EqProp.setParameters", file: "src/eqprop/", runs: 25, valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
     keys: [
       { at: ["weights", 0], name: "weights", kind: "vec" as Kind, worker: true, values: [new Float32Array(0)], bad: [new Float32Array(6).fill(Number.NaN), new Float32Array(12).fill(Infinity), new Float64Array(6)] },
       { at: ["biases", 0], name: "biases", kind: "vec" as Kind, worker: true, values: [new Float32Array(0)], bad: [new Float32Array(2).fill(Number.NaN)] },
@@ -948,21 +948,21 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "loadParameters", file: "src/eqprop.ts", valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
+    name: "loadParameters", file: "src/eqprop/", valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
     // A damaged file must be refused whatever the damage; the message need not name an option.
     keys: [{ at: ["bytes"], name: "", kind: "any" as Kind, worker: true, only: true, bad: byteMutations }],
   },
   {
-    name: "saveParameters", file: "src/eqprop.ts", runs: 30, valid: smallEqProp.chain((c) => fc.integer({ min: 0, max: 1000 }).map((epoch) => ({ ctor: c, meta: { epoch }, args: [] }))),
+    name: "saveParameters", file: "src/eqprop/", runs: 30, valid: smallEqProp.chain((c) => fc.integer({ min: 0, max: 1000 }).map((epoch) => ({ ctor: c, meta: { epoch }, args: [] }))),
     keys: [{ at: ["meta", "epoch"], name: "epoch", kind: "int" as Kind, worker: true }],
   },
   {
-    name: "rampSchedule", file: "src/eqprop.ts", valid: one(fc.record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), rampSteps: fc.integer({ min: 1, max: 100 }) })),
+    name: "rampSchedule", file: "src/eqprop/", valid: one(fc.record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), rampSteps: fc.integer({ min: 1, max: 100 }) })),
     keys: [{ at: ["args", 0, "tauFast"], name: "tauFast", kind: "finite" as Kind }, { at: ["args", 0, "tauSlow"], name: "tauSlow", kind: "finite" as Kind }, { at: ["args", 0, "rampSteps"], name: "rampSteps", kind: "int" as Kind }],
     options: ["args", 0],
   },
   {
-    name: "memoryOperator", file: "src/eqprop.ts", options: ["args", 0],
+    name: "memoryOperator", file: "src/eqprop/", options: ["args", 0],
     valid: eqpropOptions.map((o) => ({ args: [resolveEqPropConfig(o as never).memory] })),
     keys: [
       ...["tauFast", "tauSlow", "convolutionScale"].map((k) => ({ at: ["args", 0, k], name: k, kind: "finite" as Kind })),
@@ -971,14 +971,14 @@ const ENTRIES: Entry[] = [
       { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["scipy", "causal"] },
     ],
   },
-  { name: "mnistSineKernel", file: "src/eqprop.ts", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
+  { name: "mnistSineKernel", file: "src/eqprop/", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
   // src/mnist.ts
   {
-    name: "loadMnist", file: "src/mnist.ts", runs: 30, options: ["args", 0],
+    name: "loadMnist", file: "src/data/mnist.ts", runs: 30, options: ["args", 0],
     valid: one(fc.record({ train: fc.integer({ min: 1, max: 30 }), test: fc.integer({ min: 0, max: 30 }), seed: seedA }, { requiredKeys: ["train"] })),
     keys: [{ at: ["args", 0, "train"], name: "train", kind: "int" as Kind }, { at: ["args", 0, "test"], name: "test", kind: "int" as Kind }, { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind }],
   },
-  { name: "readMnist", file: "src/mnist.ts", valid: fc.constant({ args: [] }), keys: [], runs: 2 },
+  { name: "readMnist", file: "src/data/mnist.ts", valid: fc.constant({ args: [] }), keys: [], runs: 2 },
 ];
 
 describe("property: every public entry point returns finite results or a typed error naming the option", () => {

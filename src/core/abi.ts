@@ -68,32 +68,36 @@ export interface ThermolearnExports {
   hopfield_field(p: number): number;
   hopfield_rng(p: number): number;
   hopfield_scale(p: number): number;
-  dense_matvec(w: number, xs: number, out: number, n: number): void;
 
   // contrastive.ts: circular convolution and the thresholded weight update.
-  extend_periodic(ext: number, s: number, n: number, taps: number, shift: number): void;
-  conv_direct(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
-  threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
-  threshold_curve(out: number, r: number, n: number, offset: number, amps: number, m: number, theta: number, dt: number, work: number): void;
-  sawtooth_response(out: number, p0: number, p1: number, taps: number, n: number, nf: number, shift: number, f0: number, f1: number, s0: number, s1: number, scale: number): void;
+  extend_periodic_f64(ext: number, s: number, n: number, taps: number, shift: number): void;
+  conv_direct_f64(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
+  contrastive_threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
+  contrastive_threshold_curve(out: number, r: number, n: number, offset: number, amps: number, m: number, theta: number, dt: number, work: number): void;
+  contrastive_sawtooth_response(out: number, p0: number, p1: number, taps: number, n: number, nf: number, shift: number, f0: number, f1: number, s0: number, s1: number, scale: number): void;
 
   // fft.ts: radix-2 complex FFT (complex = 16 bytes re, im; twiddles 32·(n − 1) bytes) and the
   // overlap-save circular convolution (work: 32·2^logb bytes).
-  fft_twiddles(tw: number, logn: number): void;
-  fft(z: number, logn: number, tw: number): void;
-  conv_fft(out: number, ext: number, n: number, kernel: number, taps: number, scale: number, logb: number, tw: number, work: number): void;
+  fft_twiddles_f64(tw: number, logn: number): void;
+  fft_f64(z: number, logn: number, tw: number): void;
+  conv_fft_f64(out: number, ext: number, n: number, kernel: number, taps: number, scale: number, logb: number, tw: number, work: number): void;
 
-  // ladder.ts: master equation dp/dt = M p (M row-major, M[i,j] = rate j→i); exact propagator P = exp(M dt).
-  ladder_create(n: number): number;
-  ladder_rates(p: number): number;
-  ladder_propagator_matrix(p: number): number;
-  ladder_prob(p: number): number;
-  ladder_steps(p: number): number;
-  ladder_propagator(p: number, dt: number): number;
-  ladder_matvec(out: number, At: number, x: number, n: number): void; // A column-major (At = row-major Aᵀ)
-  ladder_step(p: number, count: number, mode: number, w: number, out: number): void;
+  // linalg.ts: dense mat-vecs (op, layout, dtype).
+  matvec_colmajor_f64(out: number, At: number, x: number, n: number): void; // A column-major (At = row-major Aᵀ)
+  // out = W x for a symmetric f32 W (upper triangle read) and x = ±1 (f32, only sign bits read).
+  matvec_sym_sign_f32(w: number, xs: number, out: number, n: number): void;
 
-  // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop.ts.
+  // markov.ts: master equation dp/dt = M p (M row-major, M[i,j] = rate j→i); exact propagator P = exp(M dt).
+  markov_create(n: number): number;
+  markov_rates(p: number): number;
+  markov_propagator_matrix(p: number): number;
+  markov_prob(p: number): number;
+  markov_steps(p: number): number;
+  markov_set_steps(p: number, steps: number): void;
+  markov_propagator(p: number, dt: number): number;
+  markov_step(p: number, count: number, mode: number, w: number, out: number): void;
+
+  // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop/network.ts.
   eqprop_drive(net: number, x: number, drive: number, count: number): void;
   eqprop_relax(net: number, drive: number, states: number, targets: number, count: number, iterations: number, beta: number, epsilon: number): void;
   eqprop_energy(net: number, x: number, drive: number, states: number, count: number, out: number): void;
@@ -118,8 +122,8 @@ export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 
 export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2 } as const;
 /** Status codes of assembly/perceptron.ts. */
 export const STATUS_DIVERGED = 1;
-/** Recording modes of assembly/ladder.ts `ladder_step`. */
-export const LADDER_RECORD = { none: 0, observable: 1, states: 2 } as const;
+/** Recording modes of assembly/markov.ts `markov_step`. */
+export const MARKOV_RECORD = { none: 0, observable: 1, states: 2 } as const;
 
 /** Largest memory the module may grow to (asconfig.json `maximumMemory`: 32768 pages). */
 export const MAX_MEMORY_BYTES = 32768 * 65536;

@@ -5,7 +5,9 @@
 export function refHebbian(patterns: Int8Array[]): Float64Array {
   const n = patterns[0].length;
   const w = new Float64Array(n * n);
-  for (const xi of patterns) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) w[i * n + j] += (xi[i] * xi[j]) / n;
+  for (const xi of patterns) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) w[i * n + j] += (xi[i] * xi[j]) / n;
+  }
   return w;
 }
 
@@ -33,10 +35,15 @@ export function refStorkey(patterns: Int8Array[]): Float64Array {
 
 /** Personnaz et al. (1985): W = Ξ (ΞᵀΞ)⁻¹ Ξᵀ, with the inverse by Gauss–Jordan elimination. */
 export function refPseudoinverse(patterns: Int8Array[]): Float64Array {
-  const n = patterns[0].length, k = patterns.length;
+  const n = patterns[0].length,
+    k = patterns.length;
   const a = Array.from({ length: k }, (_, r) => {
     const row = new Float64Array(2 * k);
-    for (let c = 0; c < k; c++) { let g = 0; for (let i = 0; i < n; i++) g += patterns[r][i] * patterns[c][i]; row[c] = g; }
+    for (let c = 0; c < k; c++) {
+      let g = 0;
+      for (let i = 0; i < n; i++) g += patterns[r][i] * patterns[c][i];
+      row[c] = g;
+    }
     row[k + r] = 1;
     return row;
   });

@@ -1,13 +1,14 @@
 /**
  * Shared helpers for the browser tests of the demo pages: serve the repository root over HTTP
- * (scripts/serve-demo.mjs) and drive Debian's Chromium through playwright-core (see
- * shared/TOOLCHAIN.md, "Browser tests"). Set THERMOLEARN_SKIP_BROWSER=1 to skip these tests and
+ * (scripts/serve-demo.mjs), drive Debian's Chromium through playwright-core (see
+ * shared/TOOLCHAIN.md, "Browser tests"), one set-up per test file ({@link useDemo}), and the
+ * responsiveness measurement. Set THERMOLEARN_SKIP_BROWSER=1 to skip these tests and
  * CHROMIUM_PATH to use another Chromium.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /** The repository root (served as "/"). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -32,13 +33,25 @@ export async function serveStatic(root = REPO_ROOT, port = 0): Promise<StaticSer
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }
 
 /** A new page that collects uncaught page errors and console errors (check `errors` at the end). */
-export async function openPage(browser: Browser, url: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1200, height: 900 },
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
@@ -64,12 +77,58 @@ export interface Demo {
  */
 export async function openDemo(path: string, bundles: string[]): Promise<Demo> {
   for (const bundle of bundles) {
-    if (!existsSync(`${REPO_ROOT}demo/dist/${bundle}`)) throw new Error(`demo/dist/${bundle} is missing: build it with \`npx rollup -c rollup.config.mjs\``);
+    // The digits come from scripts/demo-digits.mjs, every other file in demo/dist from rollup.
+    const build = bundle === "digits.bin" ? "node scripts/demo-digits.mjs" : "npx rollup -c rollup.config.mjs";
+    if (!existsSync(`${REPO_ROOT}demo/dist/${bundle}`))
+      throw new Error(`demo/dist/${bundle} is missing: build it with \`${build}\``);
   }
   const server = await serveStatic();
   const browser = await launchChromium();
   const { page, errors } = await openPage(browser, `${server.url}${path}`);
-  return { page, errors, close: async () => { await browser.close(); await server.close(); } };
+  return {
+    page,
+    errors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * The set-up of a describe block of demo tests: before its tests, opens `path` with {@link openDemo}
+ * (checking `bundles` in demo/dist), waits until the page's test hook `window[readyHook].ready` is
+ * true when `readyHook` is given (e.g. "__thermolearnHopfield"; the wasm compiled, the first state
+ * drawn), and hands the page and its error list to `opened`; after its tests, closes Chromium and
+ * the server.
+ */
+export function useDemo(path: string, bundles: string[], opened: (demo: Demo) => void, readyHook?: string): void {
+  let demo: Demo | undefined;
+  beforeAll(async () => {
+    demo = await openDemo(path, bundles);
+    if (readyHook !== undefined) {
+      await demo.page.waitForFunction(
+        (hook) => (window as unknown as Record<string, { ready?: boolean } | undefined>)[hook]?.ready === true,
+        readyHook,
+        { timeout: 20_000 },
+      );
+    }
+    opened(demo);
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+}
+
+/** Saves a full-page screenshot of `page` as test-results/`name`.png. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
+  await page.screenshot({ path: `${REPO_ROOT}test-results/${name}.png`, fullPage: true });
+}
+
+/** Types `values` into the page's inputs, keys being their ids. */
+export async function fillInputs(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(values)) await page.fill(`#${id}`, value);
 }
 
 /** What {@link measureResponsiveness} saw on the page. */
@@ -98,27 +157,43 @@ export interface Responsiveness {
  * "__thermolearnHopfield.capacity") is one of `finalStatuses` or `limitMs` have passed. Start it
  * right after starting the page's work (e.g. a run in a worker).
  */
-export function measureResponsiveness(page: Page, statePath: string, finalStatuses: string[], limitMs: number): Promise<Responsiveness> {
-  return page.evaluate(async ({ statePath, final, limitMs }) => {
-    const s = statePath.split(".").reduce((o: unknown, key) => (o as Record<string, unknown>)[key], window) as { status: string };
-    const started = performance.now();
-    let frames = 0, maxDelay = 0, probes = 0, longestTask = 0;
-    const observer = new PerformanceObserver((list) => {
-      for (const task of list.getEntries()) longestTask = Math.max(longestTask, task.duration);
-    });
-    observer.observe({ type: "longtask" });
-    const countFrames = () => { frames++; if (!final.includes(s.status)) requestAnimationFrame(countFrames); };
-    requestAnimationFrame(countFrames);
-    while (!final.includes(s.status) && performance.now() - started < limitMs) {
-      const t0 = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      maxDelay = Math.max(maxDelay, performance.now() - t0);
-      probes++;
-    }
-    for (const task of observer.takeRecords()) longestTask = Math.max(longestTask, task.duration);
-    observer.disconnect();
-    return { maxDelay, longestTask, probes, frames, ms: performance.now() - started, status: s.status };
-  }, { statePath, final: finalStatuses, limitMs });
+export function measureResponsiveness(
+  page: Page,
+  statePath: string,
+  finalStatuses: string[],
+  limitMs: number,
+): Promise<Responsiveness> {
+  return page.evaluate(
+    async ({ statePath, final, limitMs }) => {
+      const s = statePath.split(".").reduce((o: unknown, key) => (o as Record<string, unknown>)[key], window) as {
+        status: string;
+      };
+      const started = performance.now();
+      let frames = 0,
+        maxDelay = 0,
+        probes = 0,
+        longestTask = 0;
+      const observer = new PerformanceObserver((list) => {
+        for (const task of list.getEntries()) longestTask = Math.max(longestTask, task.duration);
+      });
+      observer.observe({ type: "longtask" });
+      const countFrames = () => {
+        frames++;
+        if (!final.includes(s.status)) requestAnimationFrame(countFrames);
+      };
+      requestAnimationFrame(countFrames);
+      while (!final.includes(s.status) && performance.now() - started < limitMs) {
+        const t0 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        maxDelay = Math.max(maxDelay, performance.now() - t0);
+        probes++;
+      }
+      for (const task of observer.takeRecords()) longestTask = Math.max(longestTask, task.duration);
+      observer.disconnect();
+      return { maxDelay, longestTask, probes, frames, ms: performance.now() - started, status: s.status };
+    },
+    { statePath, final: finalStatuses, limitMs },
+  );
 }
 
 /**

@@ -1,0 +1,70 @@
+/** The CLI's --help text (also printed, with exit code 2, when no command is given). */
+import { VERSION } from "../../version.js";
+
+export const USAGE = `thermolearn ${VERSION}: the thermodynamics of learning
+
+Usage:
+  thermolearn perceptron [flags]   simulate a stochastic perceptron (Langevin, Euler–Maruyama)
+  thermolearn blog [flags]         the blog's experiment: Hebbian, Perceptron, AdaTron, α-tron (α = 0.25, 0.5)
+  thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
+  thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
+  thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
+  thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
+  thermolearn figure 4c|5c|6b|8 [flags]  regenerate a figure of Falk et al. on all cores
+  thermolearn eqprop [flags]             equilibrium propagation on the bundled MNIST digits
+  thermolearn --help | --version
+
+perceptron flags (defaults: the blog's parameters):
+  --rule R            hebbian | perceptron | adatron | alphatron   (hebbian)
+  --alpha A           α of the α-tron                              (0.5)
+  --n N               weights                                      (10000)
+  --k K               restoring force                              (1)
+  --nu NU             learning rate                                (3·√n)
+  --nu-tilde V        learning rate as ν̃ = ν/√n (instead of --nu)
+  --D D               diffusion constant = temperature             (1)
+  --dt DT             Euler–Maruyama step                          (0.001)
+  --batch B           inputs per step                              (30)
+  --steps S | --t-end T   run length                               (t-end 10)
+  --record-every R    record observables every R steps             (steps/500)
+  --trajectories M    independent trajectories                     (1)
+  --seed S            integer seed                                 (0)
+  --train-size P      fixed training set of P inputs (0: online)   (0)
+  --test-size P       held-out test set for the finite-n error     (0)
+  --json FILE         write the results as JSON
+  --svg FILE          write a plot of ε(t) as SVG
+
+blog flags: --t-end, --trajectories, --seed, --out DIR (results), plus --n, --dt, --batch.
+
+hopfield-recall flags:
+  --n N (100) --k K patterns (10) --rule hebbian|storkey|pseudoinverse (hebbian) --pattern MU (0)
+  --flip F fraction of bits flipped (0.2) --dynamics async|sync|glauber (async) --temperature T
+  --max-sweeps S (100) --seed S (0) --json FILE --svg FILE
+
+hopfield-capacity flags:
+  --n N (1000) --rule R (hebbian) --trials T (20) --seed S (0) --loads 0.05,0.1 | 0.01:0.2:0.01
+  (default 0.01:0.2:0.01) --dynamics async|sync (async) --max-sweeps S (50) --recall-patterns P (10)
+  --json FILE --svg FILE
+
+kernel-update flags:
+  --kernel ecoli|sine|exp|feedback|ladder (ecoli) --area I (0, ecoli) --tau-k T (exp time constant, 0.1)
+  --gamma γ (0.01) --F F (25) --s S (200): the ladder kernel's chain and step
+  --tau-fast τf (1) --tau-slow τs (9) --mean s̄ (0) --amplitudes a,b,c (default: the curve,
+  400 amplitudes in [0, 0.75·A_max], with offset and dynamic range) --a-max A (100)
+  --theta θ (Eq. 45: |−A_max/τs + I(s̄ + A_max/2)|) --dt DT (the kernel's: 1e-4; sine 0.01)
+  --alignment scipy|causal (scipy, as the authors' code) --json FILE --svg FILE
+
+ladder flags: --gamma γ (1) --F F (25) --s S µM (0; the kernel steps from 0 to --s-step, 200) --s-step S
+  --rungs M (5) --json FILE --svg FILE
+
+eqprop flags:
+  --variant plain|memory (plain; memory = Falk et al.) --epochs N (25) --seed S (0: weights, β signs, split)
+  --train N (8000) --test N (2000) --layers 784,500,10 --rates 0.1,0.05 --batch-size B (20) --beta β (0.5)
+  --epsilon ε (0.5) --free-iterations N (20) --clamped-iterations N (4)
+  --json FILE (results/eqprop-VARIANT.json) --svg FILE (results/eqprop-VARIANT.svg)
+  --save FILE (parameters after each epoch) --resume FILE (continue from saved parameters)
+  Ctrl-C stops after the current mini-batch and keeps the last completed epoch.
+
+figure flags: --points P (1000; 6b: 5000; 8: 31) --seed S (0) --dt DT (4c, 5c: 0.001; 8: 0.0001)
+  --workers W (all cores) --json FILE --svg FILE
+  8: Δw/A against τ_f/τ_K (E. coli kernel I = 0, τ_K = 1/b = 0.05, A = 20, τ_s = 20, θ = (A/τ_s + A/τ_f)/2)
+`;

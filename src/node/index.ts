@@ -1,0 +1,13 @@
+/**
+ * `thermolearn/node`: the Node-only pieces. A worker pool over worker_threads, a terminal progress
+ * bar, and the figures of Falk et al. computed on all cores.
+ * @packageDocumentation
+ */
+export { runPool } from "./pool.js";
+export type { PoolOptions, PoolResult } from "./pool.js";
+export { ProgressBar } from "./progress.js";
+export type { ProgressStream } from "./progress.js";
+export { FIGURES, figurePoint, figureTasks, figureConfig } from "./figures.js";
+export type { FigureName, FigureTask } from "./figures.js";
+export { runFigureTasks } from "./figure-pool.js";
+export type { FigurePoolOptions } from "./figure-pool.js";

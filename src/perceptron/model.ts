@@ -1,0 +1,568 @@
+/**
+ * Stochastic perceptron learning (shared/spec/MODELS.md §1; Goldt & Seifert, PRL 118, 010601 (2017)
+ * and New J. Phys. 19, 113001 (2017); Wennberg, "Learning is hard work" (2019)).
+ *
+ * A student w ∈ Rⁿ follows the overdamped Langevin equation
+ *
+ *     dw = (−k w + ν σ_T ξ 𝓕(A, σ_T)) dt + √(2D) dW,   A = w·ξ/√n,  σ_T = sign(T·ξ),
+ *
+ * integrated by Euler–Maruyama (strong order ½) with a mini-batch of B inputs per step:
+ *
+ *     w ← w + Δt (−k w + (ν/B) Σ_b σ_b 𝓕(A_b, σ_b) ξ_b) + √(2DΔt) z.
+ *
+ * Conventions: sign(0) = +1 (labels and predictions are ±1), Θ(0) = 0; heat and entropy in nats
+ * (k_B T = 1). The hot loop runs in wasm (assembly/perceptron.ts); this file validates options,
+ * seeds the streams, reads the observables and saves and restores the state. Long runs are in
+ * run.ts, the closed forms in theory.ts.
+ */
+import { RULE_CODES, SAMPLING_CODES, STATUS_DIVERGED } from "../core/abi.js";
+import type { Backend } from "../core/loader.js";
+import { DivergedError, WasmModel, checkMemoryBudget } from "../core/model.js";
+import * as check from "../core/validate.js";
+import { MAX_COUNT } from "../core/validate.js";
+import { streamSeed } from "../rng.js";
+import { mutualInformation } from "./theory.js";
+
+/** Learning rules 𝓕(A, σ_T) of spec §1: 1; Θ(−σA); |A|Θ(−σA); Θ(−σA) + |A|^α Θ(σA). */
+export type LearningRule = "hebbian" | "perceptron" | "adatron" | "alphatron";
+export const LEARNING_RULES: readonly LearningRule[] = ["hebbian", "perceptron", "adatron", "alphatron"];
+
+/** Options of {@link Perceptron}. Defaults are the blog's experiment (n = 10⁴, ν = 3√n, Δt = 10⁻³, B = 30). */
+export interface PerceptronOptions {
+  /** Number of weights. Default 10 000. */
+  n?: number;
+  /** Learning rule. Default "hebbian". */
+  rule?: LearningRule;
+  /** Exponent α of the α-tron (rule "alphatron"). Default 0.5. α ≥ 1 diverges at the default ν, k. */
+  alpha?: number;
+  /** Restoring force constant k ≥ 0. Default 1. */
+  k?: number;
+  /** Learning rate ν ≥ 0 (no 1/√n on the learning term). Default 3√n. */
+  nu?: number;
+  /** The scaled learning rate ν̃ = ν/√n, instead of `nu` (the blog's ν̃ = 3). */
+  nuTilde?: number;
+  /** Diffusion constant D = temperature (mobility 1). Default 1. */
+  D?: number;
+  /** Euler–Maruyama time step; k·dt must be < 2. Default 10⁻³. */
+  dt?: number;
+  /** Inputs per step (mini-batch size B). Default 30. */
+  batch?: number;
+  /** Size P of a fixed training set; 0 means fresh random inputs every step. Default 0. */
+  trainSize?: number;
+  /** How a training set is used: B rows drawn "replacement" (default), or swept in order ("sweep"). */
+  sampling?: "replacement" | "sweep";
+  /** Size of a held-out test set for the finite-n error rate; 0 for none. Default 0. */
+  testSize?: number;
+  /** Independent trajectories run side by side. Default 1. */
+  trajectories?: number;
+  /** Stream index of the first trajectory (trajectory j uses stream firstTrajectory + j). Default 0. */
+  firstTrajectory?: number;
+  /** Integer seed in [0, 2⁵³). Default 0. */
+  seed?: number;
+  /** "per-trajectory" (default: each trajectory draws T ~ N(0, I) from its own stream), "shared", or given. */
+  teacher?: "per-trajectory" | "shared" | Float64Array | number[];
+  /** Initial weights: "equilibrium" (N(0, D/k), default), "zero", or given. */
+  init?: "equilibrium" | "zero" | Float64Array | number[];
+  /** A trajectory has diverged once |w|/√n exceeds this (or is not finite). Default 10⁶. */
+  maxWeightRms?: number;
+  /** Force the "simd" or "scalar" build (they give identical trajectories). */
+  backend?: Backend;
+}
+
+/** The options after defaults, as recorded in results. */
+export interface PerceptronConfig {
+  n: number; rule: LearningRule; alpha: number; k: number; nu: number; D: number; dt: number; batch: number;
+  trainSize: number; sampling: "online" | "replacement" | "sweep"; testSize: number;
+  trajectories: number; firstTrajectory: number; seed: number;
+  teacher: "per-trajectory" | "shared" | "given"; init: "equilibrium" | "zero" | "given"; maxWeightRms: number;
+}
+
+/** The option names of {@link PerceptronOptions} (unknown keys are refused). */
+export const PERCEPTRON_OPTION_KEYS = [
+  "n", "rule", "alpha", "k", "nu", "nuTilde", "D", "dt", "batch", "trainSize", "sampling", "testSize", "trajectories",
+  "firstTrajectory", "seed", "teacher", "init", "maxWeightRms", "backend",
+] as const;
+
+/** Streams reserved for data shared by all trajectories (trajectories use 0 … 2³² − 5). */
+const TEACHER_STREAM = 2 ** 32 - 1;
+const TRAIN_STREAM = 2 ** 32 - 2;
+const TEST_STREAM = 2 ** 32 - 3;
+const MAX_TRAJECTORY_STREAM = 2 ** 32 - 5;
+
+/** Largest allowed maxWeightRms: keeps |w|² = rms²·n (n ≤ 2²⁴) far inside the f64 range. */
+const MAX_WEIGHT_RMS = 1e100;
+
+/** `teacher` or `init`: one of the named choices, or a vector of n finite numbers (checked later). */
+function choiceOrVector<T extends string>(name: string, value: unknown, choices: readonly T[]): T | "given" {
+  if (typeof value === "string") return check.oneOf(name, value, choices);
+  if (value instanceof Float64Array || Array.isArray(value)) return "given";
+  const names = choices.map((c) => JSON.stringify(c)).join(", ");
+  throw new TypeError(`${name} must be one of ${names}, or a Float64Array or number[] of length n`);
+}
+
+/** Validates options once and fills in defaults. @throws TypeError/RangeError naming the option. */
+export function resolvePerceptronConfig(options?: PerceptronOptions): PerceptronConfig {
+  options = check.options("Perceptron", options, PERCEPTRON_OPTION_KEYS);
+  check.backend(options.backend);
+  const n = check.integer("n", options.n ?? 10_000, 1, 2 ** 24);
+  const rule = check.oneOf("rule", options.rule ?? "hebbian", LEARNING_RULES);
+  const alpha = check.positive("alpha", options.alpha ?? 0.5);
+  const k = check.nonNegative("k", options.k ?? 1);
+  if (options.nu !== undefined && options.nuTilde !== undefined) throw new TypeError("give nu or nuTilde, not both");
+  const nu = options.nuTilde !== undefined
+    ? check.nonNegative("nuTilde", options.nuTilde) * Math.sqrt(n)
+    : check.nonNegative("nu", options.nu ?? 3 * Math.sqrt(n));
+  const D = check.nonNegative("D", options.D ?? 1);
+  const dt = check.positive("dt", options.dt ?? 1e-3);
+  if (!(k * dt < 2)) {
+    throw new RangeError(`dt must satisfy k·dt < 2 for a stable Euler–Maruyama step, got k·dt = ${k * dt}`);
+  }
+  const batch = check.integer("batch", options.batch ?? 30, 1, 4096);
+  const trainSize = check.integer("trainSize", options.trainSize ?? 0, 0, MAX_COUNT);
+  const sampling = trainSize === 0
+    ? "online"
+    : check.oneOf("sampling", options.sampling ?? "replacement", ["replacement", "sweep"] as const);
+  if (trainSize === 0 && options.sampling !== undefined) {
+    throw new RangeError("sampling needs a training set: set trainSize > 0");
+  }
+  const testSize = check.integer("testSize", options.testSize ?? 0, 0, MAX_COUNT);
+  const trajectories = check.integer("trajectories", options.trajectories ?? 1, 1, 100_000);
+  const firstTrajectory = check.integer("firstTrajectory", options.firstTrajectory ?? 0, 0, MAX_TRAJECTORY_STREAM);
+  if (firstTrajectory + trajectories - 1 > MAX_TRAJECTORY_STREAM) {
+    throw new RangeError(`firstTrajectory + trajectories must be ≤ ${MAX_TRAJECTORY_STREAM + 1}`);
+  }
+  const seed = check.seed("seed", options.seed ?? 0);
+  const teacher = choiceOrVector("teacher", options.teacher ?? "per-trajectory", ["per-trajectory", "shared"] as const);
+  const init = choiceOrVector("init", options.init ?? "equilibrium", ["equilibrium", "zero"] as const);
+  if (init === "equilibrium" && !(k > 0)) {
+    throw new RangeError('init "equilibrium" (w ~ N(0, D/k)) needs k > 0; use init: "zero" or give the weights');
+  }
+  const maxWeightRms = check.positive("maxWeightRms", options.maxWeightRms ?? 1e6);
+  if (maxWeightRms > MAX_WEIGHT_RMS) {
+    throw new RangeError(`maxWeightRms must be ≤ ${MAX_WEIGHT_RMS}, got ${maxWeightRms}`);
+  }
+  // The equilibrium start has rms √(D/k) per weight; past the divergence bound it would start diverged.
+  if (init === "equilibrium" && !(Math.sqrt(D / k) <= maxWeightRms / 10)) {
+    throw new RangeError(
+      `D/k = ${D / k} gives an equilibrium start with weight rms √(D/k) = ${Math.sqrt(D / k)}, ` +
+        `too close to maxWeightRms = ${maxWeightRms} (need ≤ a tenth of it)`,
+    );
+  }
+  return {
+    n, rule, alpha, k, nu, D, dt, batch, trainSize, sampling, testSize, trajectories, firstTrajectory, seed, teacher,
+    init, maxWeightRms,
+  };
+}
+
+/**
+ * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
+ * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
+ * n·G input-byte buffers (this step's and the next), the (w, T) histogram and force tables (6 KiB per
+ * group) and three 8G-member vectors; 512 bytes cover the struct, the generator state
+ * and the 16-byte alignment of each block. Shared: the input rows and a shared teacher.
+ */
+function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
+  const groups = Math.ceil(c.batch / 8);
+  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 3 * 64 * groups + 512;
+  const shared = c.n * (c.trainSize + c.testSize) + (c.teacher === "shared" ? 8 * c.n : 0) + (1 << 16);
+  return { total: perTrajectory * c.trajectories + shared, perTrajectory };
+}
+
+/**
+ * Refuses a simulation larger than wasm memory, naming the option most responsible: the data sets
+ * (the larger of trainSize and testSize) when their rows outweigh the trajectories' state, else
+ * trajectories. @throws RangeError "<option> too large: this simulation needs … of wasm memory …".
+ */
+function checkMemory(c: PerceptronConfig): void {
+  const { total, perTrajectory } = memoryNeeded(c);
+  const data = c.n * (c.trainSize + c.testSize);
+  const culprit = data > perTrajectory * c.trajectories
+    ? (c.trainSize >= c.testSize ? "trainSize" : "testSize")
+    : "trajectories";
+  checkMemoryBudget(total, culprit, "this simulation");
+}
+
+/** One snapshot of every trajectory, from {@link Perceptron.observe}. Arrays have one entry per trajectory. */
+export interface PerceptronObservation {
+  /** Time t = steps·Δt. */
+  t: number;
+  steps: number;
+  /** Generalisation error from the angle, ε = arccos(T·w/(|T||w|))/π (0.5 when w = 0). */
+  epsilon: Float64Array;
+  /** Error rate on the held-out test set, or null without one. */
+  testError: Float64Array | null;
+  /** R = w·T/n. */
+  R: Float64Array;
+  /** Q = w·w/n. */
+  Q: Float64Array;
+  /** |w|. */
+  weightNorm: Float64Array;
+  /** I = ln 2 − S(ε), nats. */
+  information: Float64Array;
+  /** Cumulative heat per weight q/n, nats: see {@link Perceptron.heat} for the convention. */
+  heat: Float64Array;
+}
+
+/** ε = arccos(T·w/(|T||w|))/π from the order parameters; ½ when w = 0 (or T = 0). */
+function angleError(wT: number, ww: number, TT: number): number {
+  if (!(ww > 0) || !(TT > 0)) return 0.5;
+  return Math.acos(Math.max(-1, Math.min(1, wT / (Math.sqrt(ww) * Math.sqrt(TT))))) / Math.PI;
+}
+
+/**
+ * An ensemble of stochastic-perceptron trajectories in wasm memory. `step(count)` runs inside wasm;
+ * `observe()` reads the observables. All memory is allocated in the constructor, so views from
+ * {@link Perceptron.weightsView} stay valid until {@link Perceptron.dispose}.
+ * @example
+ * const sim = new Perceptron({ n: 1000, rule: "perceptron", seed: 1 });
+ * sim.step(5000);
+ * console.log(sim.observe().epsilon[0]);
+ * sim.dispose();
+ */
+export class Perceptron extends WasmModel {
+  readonly config: PerceptronConfig;
+  /** The seed of each trajectory's stream, streamSeed(seed, firstTrajectory + j). */
+  readonly trajectorySeeds: readonly number[];
+  readonly #states: number[] = [];
+  readonly #scratch: number;
+  readonly #testRows: number;
+  #steps = 0;
+  #divergedAt: number | null = null;
+  #variance0: Float64Array | null = null;
+
+  /** @throws TypeError/RangeError naming a bad option, or when the memory needed exceeds the limit. */
+  constructor(options?: PerceptronOptions) {
+    // Everything is validated before the wasm instance exists.
+    const c = resolvePerceptronConfig(options);
+    const o = options ?? {};
+    const teacher = c.teacher === "given" ? checkTeacher(check.vector("teacher", o.teacher, c.n)) : null;
+    const init = c.init === "given" ? checkInitialWeights(check.vector("init", o.init, c.n), c.maxWeightRms) : null;
+    checkMemory(c);
+    super("Perceptron", o.backend);
+    this.config = c;
+    const e = this.wasm.exports;
+    this.#scratch = this.wasm.alloc(64, "scratch");
+    this.trajectorySeeds = Array.from({ length: c.trajectories }, (_, j) => streamSeed(c.seed, c.firstTrajectory + j));
+
+    const trainRows = c.trainSize > 0 ? this.#randomRows(c.trainSize, TRAIN_STREAM, "trainSize") : 0;
+    this.#testRows = c.testSize > 0 ? this.#randomRows(c.testSize, TEST_STREAM, "testSize") : 0;
+    const sharedTeacher = teacher ?? (c.teacher === "shared" ? this.#sharedTeacher() : null);
+
+    for (const trajectorySeed of this.trajectorySeeds) {
+      const [hi, lo] = check.seedWords(trajectorySeed);
+      const p = e.perceptron_create(
+        c.n, c.batch, RULE_CODES[c.rule], c.alpha, c.k, c.nu, c.D, c.dt, c.maxWeightRms,
+        SAMPLING_CODES[c.sampling], hi, lo,
+      );
+      if (p === 0) throw new RangeError("n × trajectories: wasm memory could not grow");
+      this.#states.push(p);
+      // Stream order per trajectory: its teacher (if per-trajectory), then its initial weights, then the dynamics.
+      if (sharedTeacher) this.wasm.f64.set(sharedTeacher, e.perceptron_teacher(p) >> 3);
+      else e.perceptron_fill_gaussian(p, 0, 1);
+      if (init) this.wasm.f64.set(init, e.perceptron_weights(p) >> 3);
+      else if (c.init === "equilibrium") e.perceptron_fill_gaussian(p, 1, Math.sqrt(c.D / c.k));
+      if (trainRows) e.perceptron_set_train_set(p, trainRows, c.trainSize);
+      e.perceptron_set_clock(p, 0, 0, 0, 0);
+    }
+    if (c.trajectories >= 2) this.#variance0 = this.#weightVariance();
+  }
+
+  /** Allocates `rows` × n input bytes in {0, 1} (ξ = −1/+1) drawn from a shared stream. */
+  #randomRows(rows: number, stream: number, what: string): number {
+    const n = this.config.n;
+    const bytes = rows * n;
+    const address = this.wasm.alloc(Math.ceil(bytes / 8) * 8, what);
+    const e = this.wasm.exports;
+    const [hi, lo] = check.seedWords(streamSeed(this.config.seed, stream));
+    const rng = e.rng_create(hi, lo);
+    e.rng_fill_u64(rng, address, Math.ceil(bytes / 8));
+    const u8 = this.wasm.u8;
+    for (let i = address; i < address + bytes; i++) u8[i] &= 1;
+    return address;
+  }
+
+  #sharedTeacher(): Float64Array {
+    const e = this.wasm.exports;
+    const [hi, lo] = check.seedWords(streamSeed(this.config.seed, TEACHER_STREAM));
+    const rng = e.rng_create(hi, lo);
+    const out = this.wasm.alloc(8 * this.config.n, "teacher");
+    e.rng_fill_normal(rng, out, this.config.n);
+    return this.wasm.f64Copy(out, this.config.n);
+  }
+
+  /** Steps taken by the ensemble. */
+  get steps(): number { return this.#steps; }
+  /** Time t = steps·Δt. */
+  get time(): number { return this.#steps * this.config.dt; }
+  /** "diverged" once any trajectory's weights left the finite range. */
+  get status(): "running" | "diverged" { return this.#divergedAt === null ? "running" : "diverged"; }
+  /** Time at which the first trajectory diverged, or null. */
+  get divergedAt(): number | null { return this.#divergedAt; }
+
+  /**
+   * Advances every trajectory by `count` Euler–Maruyama steps (the loop runs in wasm). Stops at the
+   * first divergence; check {@link Perceptron.status}.
+   * @returns the steps the ensemble advanced: `count`, fewer if a trajectory diverged during the
+   *   call, 0 once the ensemble has diverged.
+   * @throws TypeError/RangeError unless count is an integer in [0, 2³¹ − 1] (MAX_COUNT).
+   */
+  step(count = 1): number {
+    check.integer("count", count, 0, MAX_COUNT);
+    if (this.#divergedAt !== null) return 0;
+    const e = this.wasm.exports;
+    // A trajectory that diverges stops at the step that diverged (which may be the call's last).
+    let advanced = count, diverged = false;
+    for (const p of this.#states) {
+      const taken = e.perceptron_step(p, count);
+      if (e.perceptron_status(p) === STATUS_DIVERGED) {
+        diverged = true;
+        advanced = Math.min(advanced, taken);
+      }
+    }
+    if (diverged) this.#divergedAt = (this.#steps + advanced) * this.config.dt;
+    this.#steps += advanced;
+    return advanced;
+  }
+
+  /** The observables of every trajectory now. @throws DivergedError after divergence. */
+  observe(): PerceptronObservation {
+    if (this.#divergedAt !== null) throw divergedError(this.#divergedAt);
+    const e = this.wasm.exports;
+    const { n, trajectories, testSize } = this.config;
+    const make = () => new Float64Array(trajectories);
+    const o: PerceptronObservation = {
+      t: this.time, steps: this.#steps, epsilon: make(), testError: testSize > 0 ? make() : null,
+      R: make(), Q: make(), weightNorm: make(), information: make(), heat: make(),
+    };
+    this.#states.forEach((p, j) => {
+      e.perceptron_order_params(p, this.#scratch);
+      const f = this.wasm.f64, base = this.#scratch >> 3;
+      const [wT, ww, TT] = [f[base], f[base + 1], f[base + 2]];
+      o.epsilon[j] = angleError(wT, ww, TT);
+      o.information[j] = mutualInformation(o.epsilon[j]);
+      o.R[j] = wT / n;
+      o.Q[j] = ww / n;
+      o.weightNorm[j] = Math.sqrt(ww);
+      o.heat[j] = e.perceptron_heat(p) / n;
+      if (o.testError) o.testError[j] = e.perceptron_count_errors(p, this.#testRows, testSize) / testSize;
+    });
+    return o;
+  }
+
+  /** Per-weight variance of w_n across trajectories (sample variance, M − 1). */
+  #weightVariance(): Float64Array {
+    const { n, trajectories: M } = this.config;
+    const mean = new Float64Array(n), m2 = new Float64Array(n);
+    this.#states.forEach((p, j) => {
+      const w = this.weightsView(j);
+      // Welford's update, one trajectory at a time.
+      for (let i = 0; i < n; i++) {
+        const d = w[i] - mean[i];
+        mean[i] += d / (j + 1);
+        m2[i] += d * (w[i] - mean[i]);
+      }
+    });
+    for (let i = 0; i < n; i++) m2[i] /= M - 1;
+    return m2;
+  }
+
+  /**
+   * Change of the Shannon entropy of a weight's marginal since t = 0, per weight, from a Gaussian
+   * estimate: ΔS(w_n) ≈ ⟨½ ln(Var_t(w_n)/Var_0(w_n))⟩_n with variances across trajectories (spec §1).
+   * The log-variance bias of a finite ensemble is the same at both times and cancels. With a
+   * per-trajectory teacher the marginal includes the teacher's randomness, as in Goldt & Seifert.
+   * @returns null with fewer than 2 trajectories, or when some weight had zero initial variance.
+   */
+  entropyChange(): number | null {
+    if (!this.#variance0 || this.#divergedAt !== null) return null;
+    const v0 = this.#variance0, v = this.#weightVariance();
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (!(v0[i] > 0) || !(v[i] > 0)) return null;
+      sum += Math.log(v[i] / v0[i]);
+    }
+    // A ratio that overflows (a denormal initial variance) has no usable estimate.
+    return Number.isFinite(sum) ? sum / (2 * v.length) : null;
+  }
+
+  #state(j: number): number {
+    check.integer("trajectory", j, 0, this.config.trajectories - 1);
+    this.wasm.exports; // throws DisposedError after dispose
+    return this.#states[j];
+  }
+
+  /** A copy of trajectory j's weights. */
+  weights(j = 0): Float64Array {
+    return this.wasm.f64Copy(this.wasm.exports.perceptron_weights(this.#state(j)), this.config.n);
+  }
+
+  /** Zero-copy view of trajectory j's weights (live; valid until dispose). */
+  weightsView(j = 0): Float64Array {
+    return this.wasm.f64View(this.wasm.exports.perceptron_weights(this.#state(j)), this.config.n);
+  }
+
+  /** A copy of trajectory j's teacher. */
+  teacher(j = 0): Float64Array {
+    return this.wasm.f64Copy(this.wasm.exports.perceptron_teacher(this.#state(j)), this.config.n);
+  }
+
+  /**
+   * The last step's random draws of trajectory j, for checking the wasm step against a reference:
+   * `inputs` (n × ⌈B/8⌉ bytes, bit j of byte i·G + g is ξ_{8g+j,i} > 0) and `noise` (n Gaussians).
+   */
+  lastDraws(j = 0): { inputs: Uint8Array; noise: Float64Array } {
+    const e = this.wasm.exports, p = this.#state(j);
+    const { n, batch } = this.config;
+    const address = e.perceptron_inputs(p);
+    return {
+      inputs: this.wasm.u8.slice(address, address + n * Math.ceil(batch / 8)),
+      noise: this.wasm.f64Copy(e.perceptron_noise(p), n),
+    };
+  }
+
+  /**
+   * Cumulative heat q of trajectory j (total, not per weight; nats, k_B T = 1): the heat the weights
+   * dissipate into the medium, summed step by step as the work of the force the Euler–Maruyama step
+   * applies, q_t = Σ_i (−k w_mid,i + f_i(w_t)) Δw_i with w_mid = (w_t + w_{t+Δt})/2. The restoring
+   * force −kw is taken at the Stratonovich midpoint (so its part is exactly −ΔV for V = k|w|²/2);
+   * the learning force f is the one the step applied, at w_t with the step's inputs, held over the
+   * step. Each step then obeys the first law ΔV = f·Δw − q_t. Re-evaluating 𝓕 at A(w_mid) instead
+   * would fold the step's own update into the force and bias the heat of the Perceptron, AdaTron and
+   * α-tron rules (whose 𝓕 jumps at A = 0) at any finite Δt; both converge as Δt → 0.
+   */
+  heat(j = 0): number {
+    return this.wasm.exports.perceptron_heat(this.#state(j));
+  }
+
+  /**
+   * Saves weights, generator states, heat (sum and compensation, so a replay is bit-exact) and clocks,
+   * for {@link Perceptron.restore}.
+   */
+  checkpoint(): PerceptronCheckpoint {
+    const e = this.wasm.exports;
+    return {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      steps: this.#steps,
+      trajectories: this.#states.map((p, j) => {
+        const rng = e.perceptron_rng(p) >> 2;
+        e.perceptron_heat_parts(p, this.#scratch);
+        const f = this.wasm.f64, at = this.#scratch >> 3;
+        return {
+          weights: this.weights(j), rng: this.wasm.u32.slice(rng, rng + 8), heat: f[at], heatCompensation: f[at + 1],
+          cursor: e.perceptron_cursor(p),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Restores a {@link Perceptron.checkpoint} of a simulation with the same config. The checkpoint is
+   * validated as strictly as options, before anything is written.
+   * @throws TypeError/RangeError naming the bad field (`checkpoint.trajectories[j].rng`, …).
+   */
+  restore(saved: PerceptronCheckpoint): void {
+    const trajectories = checkCheckpoint(saved, this.config, this.#states.length);
+    const e = this.wasm.exports;
+    this.#states.forEach((p, j) => {
+      const t = trajectories[j];
+      this.wasm.f64.set(t.weights, e.perceptron_weights(p) >> 3);
+      this.wasm.u32.set(t.rng, e.perceptron_rng(p) >> 2);
+      e.perceptron_set_clock(p, t.heat, t.heatCompensation, t.cursor, 0);
+    });
+    this.#steps = saved.steps;
+    this.#divergedAt = null;
+  }
+}
+
+/** The `format` and `version` of a {@link PerceptronCheckpoint}; restore reads this version only. */
+const CHECKPOINT_FORMAT = "thermolearn/perceptron";
+const CHECKPOINT_VERSION = 1;
+
+/** A saved {@link Perceptron} state. */
+export interface PerceptronCheckpoint {
+  /** Always "thermolearn/perceptron". */
+  format: typeof CHECKPOINT_FORMAT;
+  /** The layout's version, 1. */
+  version: typeof CHECKPOINT_VERSION;
+  /** Steps taken when it was saved. */
+  steps: number;
+  /**
+   * Per trajectory: weights, xoshiro256++ state (8 u32 words), the heat's compensated sum and its
+   * compensation, the sweep cursor.
+   */
+  trajectories: { weights: Float64Array; rng: Uint32Array; heat: number; heatCompensation: number; cursor: number }[];
+}
+
+/** The {@link DivergedError} of a simulation that diverged at `time`; `detail` is `{ time }`. */
+function divergedError(time: number): DivergedError {
+  return new DivergedError(
+    `the simulation diverged at t = ${time} (weights became non-finite or exceeded maxWeightRms)`,
+    { time },
+  );
+}
+
+/** |x|² of a vector. */
+function normSquared(x: Float64Array): number {
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
+  return sq;
+}
+
+/** A given teacher must have a finite, non-zero |T|² (only its direction matters). */
+function checkTeacher(T: Float64Array): Float64Array {
+  const sq = normSquared(T);
+  if (!(sq > 0 && sq < Infinity)) throw new RangeError(`teacher: |T|² must be finite and > 0, got ${sq}`);
+  return T;
+}
+
+/** Initial weights must start inside the divergence bound: |w|/√n ≤ maxWeightRms/10 and finite. */
+function checkInitialWeights(w: Float64Array, maxWeightRms: number): Float64Array {
+  const rms = Math.sqrt(normSquared(w) / w.length);
+  if (!(rms <= maxWeightRms / 10)) {
+    throw new RangeError(
+      `init: the given weights have rms ${rms}, too close to maxWeightRms = ${maxWeightRms} (need ≤ a tenth of it)`,
+    );
+  }
+  return w;
+}
+
+/**
+ * Checks every field of a checkpoint against the simulation it is restored into; returns its
+ * trajectories with weights copied.
+ */
+function checkCheckpoint(saved: unknown, c: PerceptronConfig, count: number): PerceptronCheckpoint["trajectories"] {
+  const name = "checkpoint";
+  if (typeof saved !== "object" || saved === null) throw new TypeError(`${name} must be an object from checkpoint()`);
+  const { format, version, steps, trajectories } = saved as Partial<PerceptronCheckpoint>;
+  check.oneOf(`${name}.format`, format, [CHECKPOINT_FORMAT]);
+  check.finite(`${name}.version`, version);
+  if (version !== CHECKPOINT_VERSION) {
+    const want = `${CHECKPOINT_VERSION} (the version this thermolearn writes)`;
+    throw new RangeError(`${name}.version must be ${want}, got ${version}`);
+  }
+  check.integer(`${name}.steps`, steps, 0, Number.MAX_SAFE_INTEGER);
+  if (!Array.isArray(trajectories)) throw new TypeError(`${name}.trajectories must be an array`);
+  if (trajectories.length !== count) {
+    throw new RangeError(`${name} has ${trajectories.length} trajectories, this simulation ${count}`);
+  }
+  // A training set is swept from its cursor; without one the cursor stays 0.
+  const maxCursor = c.sampling === "sweep" ? c.trainSize - 1 : 0;
+  return trajectories.map((t, j) => {
+    const at = `${name}.trajectories[${j}]`;
+    if (typeof t !== "object" || t === null) throw new TypeError(`${at} must be an object`);
+    const rng = t.rng;
+    if (!(rng instanceof Uint32Array) || rng.length !== 8) {
+      throw new TypeError(`${at}.rng must be a Uint32Array of 8 words`);
+    }
+    if (rng.every((x) => x === 0)) throw new RangeError(`${at}.rng must not be all zero (the generator's fixed point)`);
+    return {
+      weights: check.vector(`${at}.weights`, t.weights, c.n),
+      rng,
+      heat: check.finite(`${at}.heat`, t.heat),
+      heatCompensation: check.finite(`${at}.heatCompensation`, t.heatCompensation),
+      cursor: check.integer(`${at}.cursor`, t.cursor, 0, maxCursor),
+    };
+  });
+}
+
