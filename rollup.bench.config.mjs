@@ -6,5 +6,8 @@ export default {
   input: "bench/index.ts",
   output: { dir: "build/bench", format: "es" },
   external: ["benny", /^node:/],
-  plugins: [nodeResolve({ preferBuiltins: true }), typescript({ tsconfig: "./tsconfig.bundle.json", noEmitOnError: true, sourceMap: false })],
+  plugins: [
+    nodeResolve({ preferBuiltins: true }),
+    typescript({ tsconfig: "./tsconfig.bundle.json", noEmitOnError: true, sourceMap: false }),
+  ],
 };

@@ -4,7 +4,7 @@
 // `__heap_base` is ours. Each simulation owns a whole module instance, so a bump allocator is all it
 // needs: memory is returned by dropping the instance (see src/core/instance.ts).
 
-let heapTop: usize = (__heap_base + 15) & ~<usize>15;
+let heapTop: usize = (__heap_base + 15) & ~(<usize>15);
 
 /**
  * Allocates `bytes` bytes of zeroed, 16-byte-aligned memory and returns its address, or 0 when the
@@ -12,7 +12,7 @@ let heapTop: usize = (__heap_base + 15) & ~<usize>15;
  */
 export function alloc(bytes: usize): usize {
   const ptr = heapTop;
-  const end = (ptr + bytes + 15) & ~<usize>15;
+  const end = (ptr + bytes + 15) & ~(<usize>15);
   if (end < ptr) return 0;
   const pagesNeeded = <i32>((end + 0xffff) >>> 16);
   const pagesHave = memory.size();

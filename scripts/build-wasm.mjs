@@ -15,9 +15,12 @@ const lines = [
   "// The two builds of the same AssemblyScript source, base64-encoded.",
 ];
 for (const target of ["simd", "scalar"]) {
-  execFileSync(process.execPath, [asc, "--config", "asconfig.json", "--target", target], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [asc, "--config", "asconfig.json", "--target", target], {
+    cwd: root,
+    stdio: "inherit",
+  });
   const bytes = readFileSync(join(root, "build", `thermolearn.${target}.wasm`));
   lines.push(`export const ${target}Base64 = "${bytes.toString("base64")}";`);
   console.log(`build-wasm: ${target} build, ${bytes.length} bytes`);
 }
-writeFileSync(join(root, "src", "core", "binaries.generated.ts"), lines.join("\n") + "\n");
+writeFileSync(join(root, "src", "core", "binaries.generated.ts"), `${lines.join("\n")}\n`);

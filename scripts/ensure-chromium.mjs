@@ -13,8 +13,10 @@ if (process.env.THERMOLEARN_SKIP_BROWSER === "1") {
 }
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 if (!isRoot || !existsSync("/usr/bin/apt-get")) {
-  console.error(`ensure-chromium: ${CHROMIUM} is missing. Install Chromium (Debian: sudo apt-get install -y chromium), ` +
-    "set CHROMIUM_PATH to another Chromium, or set THERMOLEARN_SKIP_BROWSER=1 to skip the browser tests.");
+  console.error(
+    `ensure-chromium: ${CHROMIUM} is missing. Install Chromium (Debian: sudo apt-get install -y chromium), ` +
+      "set CHROMIUM_PATH to another Chromium, or set THERMOLEARN_SKIP_BROWSER=1 to skip the browser tests.",
+  );
   process.exit(1);
 }
 console.log("ensure-chromium: installing Debian's chromium for the browser tests (apt-get)…");

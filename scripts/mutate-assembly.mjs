@@ -48,8 +48,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--max") o.max = Number(argv[++i]);
-    else if (a === "--lines") { const [lo, hi] = argv[++i].split("-").map(Number); o.lines = [lo, hi ?? lo]; }
-    else if (a === "--tests") o.tests = argv[++i].split(",");
+    else if (a === "--lines") {
+      const [lo, hi] = argv[++i].split("-").map(Number);
+      o.lines = [lo, hi ?? lo];
+    } else if (a === "--tests") o.tests = argv[++i].split(",");
     else if (a === "--seed") o.seed = Number(argv[++i]);
     else if (a.startsWith("-")) throw new Error(`unknown flag ${a}`);
     else o.files.push(a.replace(/^\.\//, ""));
@@ -60,11 +62,20 @@ function parseArgs(argv) {
 
 /** The code part of a line: up to a `//` comment, with string literals blanked (same length). */
 function codeOf(line) {
-  let out = "", quote = null;
+  let out = "",
+    quote = null;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (quote) { out += c === quote ? c : " "; if (c === quote && line[i - 1] !== "\\") quote = null; continue; }
-    if (c === '"' || c === "'" || c === "`") { quote = c; out += c; continue; }
+    if (quote) {
+      out += c === quote ? c : " ";
+      if (c === quote && line[i - 1] !== "\\") quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") {
+      quote = c;
+      out += c;
+      continue;
+    }
     if (c === "/" && line[i + 1] === "/") break;
     out += c;
   }
@@ -72,12 +83,22 @@ function codeOf(line) {
 }
 
 const OPERATORS = [
-  [/ <= /g, " < "], [/ < /g, " <= "], [/ >= /g, " > "], [/ > /g, " >= "],
-  [/ == /g, " != "], [/ != /g, " == "],
-  [/ \+ /g, " - "], [/ - /g, " + "], [/ \* /g, " / "], [/ \/ /g, " * "],
-  [/ && /g, " || "], [/ \|\| /g, " && "],
-  [/ \+= /g, " -= "], [/ -= /g, " += "],
-  [/\btrue\b/g, "false"], [/\bfalse\b/g, "true"],
+  [/ <= /g, " < "],
+  [/ < /g, " <= "],
+  [/ >= /g, " > "],
+  [/ > /g, " >= "],
+  [/ == /g, " != "],
+  [/ != /g, " == "],
+  [/ \+ /g, " - "],
+  [/ - /g, " + "],
+  [/ \* /g, " / "],
+  [/ \/ /g, " * "],
+  [/ && /g, " || "],
+  [/ \|\| /g, " && "],
+  [/ \+= /g, " -= "],
+  [/ -= /g, " += "],
+  [/\btrue\b/g, "false"],
+  [/\bfalse\b/g, "true"],
 ];
 
 /** Every mutant of a file: { line (1-based), column, from, to, text (the whole mutated file) }. */
@@ -87,13 +108,25 @@ function mutantsOf(source) {
   let inBlockComment = false;
   lines.forEach((line, index) => {
     const trimmed = line.trim();
-    if (inBlockComment) { if (trimmed.includes("*/")) inBlockComment = false; return; }
-    if (trimmed.startsWith("/*")) { if (!trimmed.includes("*/")) inBlockComment = true; return; }
+    if (inBlockComment) {
+      if (trimmed.includes("*/")) inBlockComment = false;
+      return;
+    }
+    if (trimmed.startsWith("/*")) {
+      if (!trimmed.includes("*/")) inBlockComment = true;
+      return;
+    }
     if (trimmed.startsWith("//") || trimmed.startsWith("*") || /^(import|export \{|export \*)/.test(trimmed)) return;
     const code = codeOf(line);
     const add = (column, length, to) => {
       const mutated = line.slice(0, column) + to + line.slice(column + length);
-      out.push({ line: index + 1, column, from: line.slice(column, column + length), to, text: [...lines.slice(0, index), mutated, ...lines.slice(index + 1)].join("\n") });
+      out.push({
+        line: index + 1,
+        column,
+        from: line.slice(column, column + length),
+        to,
+        text: [...lines.slice(0, index), mutated, ...lines.slice(index + 1)].join("\n"),
+      });
     };
     for (const [pattern, to] of OPERATORS) {
       for (const m of code.matchAll(pattern)) {
@@ -117,15 +150,37 @@ function mutantsOf(source) {
 function sample(items, k, seed) {
   if (k >= items.length) return items;
   let s = seed >>> 0 || 1;
-  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  const rand = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32;
+  };
   const idx = items.map((_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
-  return idx.slice(0, k).sort((a, b) => a - b).map((i) => items[i]);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx
+    .slice(0, k)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]);
 }
 
 function makeSandbox() {
   const dir = mkdtempSync(join(tmpdir(), "thermolearn-mutate-asm-"));
-  for (const p of ["assembly", "src", "test", "scripts", "asconfig.json", "package.json", "tsconfig.json", "vitest.config.ts"]) {
+  for (const p of [
+    "assembly",
+    "src",
+    "test",
+    "scripts",
+    "asconfig.json",
+    "package.json",
+    "tsconfig.json",
+    "vitest.config.ts",
+  ]) {
     if (existsSync(join(root, p))) cpSync(join(root, p), join(dir, p), { recursive: true });
   }
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
@@ -143,9 +198,16 @@ function build(dir) {
 
 function runTests(dir, tests, timeoutMs) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...tests, "--project", "unit", "--bail", "1"], {
-    cwd: dir, stdio: "pipe", timeout: timeoutMs, encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...tests, "--project", "unit", "--bail", "1"],
+    {
+      cwd: dir,
+      stdio: "pipe",
+      timeout: timeoutMs,
+      encoding: "utf8",
+    },
+  );
   return { passed: r.status === 0, timedOut: r.error?.code === "ETIMEDOUT", ms: performance.now() - started };
 }
 
@@ -157,7 +219,12 @@ function main() {
   try {
     for (const file of o.files) {
       const name = basename(file);
-      const tests = o.tests ?? TESTS[name] ?? Object.values(TESTS).flat().filter((t, i, a) => a.indexOf(t) === i);
+      const tests =
+        o.tests ??
+        TESTS[name] ??
+        Object.values(TESTS)
+          .flat()
+          .filter((t, i, a) => a.indexOf(t) === i);
       const original = readFileSync(join(root, file), "utf8");
       let mutants = mutantsOf(original);
       if (o.lines) mutants = mutants.filter((m) => m.line >= o.lines[0] && m.line <= o.lines[1]);
@@ -179,17 +246,36 @@ function main() {
           status = r.timedOut ? "killed (timeout)" : r.passed ? "survived" : "killed";
         }
         results.push({ line: m.line, column: m.column, from: m.from, to: m.to, status });
-        console.log(`  [${k + 1}/${mutants.length}] ${file}:${m.line}:${m.column + 1} "${m.from.trim()}" → "${m.to.trim()}": ${status}`);
+        console.log(
+          `  [${k + 1}/${mutants.length}] ${file}:${m.line}:${m.column + 1} "${m.from.trim()}" → "${m.to.trim()}": ${status}`,
+        );
       }
       writeFileSync(join(dir, file), original);
       const killed = results.filter((r) => r.status.startsWith("killed")).length;
       const survived = results.filter((r) => r.status === "survived").length;
       const compile = results.filter((r) => r.status === "compile").length;
       const score = killed + survived ? (100 * killed) / (killed + survived) : null;
-      const summary = { file, date: new Date().toISOString(), tests, mutants: results.length, killed, survived, compileErrors: compile, score, seconds: (performance.now() - started) / 1000, results };
-      writeFileSync(join(root, "reports", "mutation", `assembly-${name.replace(/\.ts$/, "")}.json`), JSON.stringify(summary, null, 2));
-      console.log(`mutate-assembly: ${file}: score ${score === null ? "n/a" : score.toFixed(1) + " %"} (${killed} killed, ${survived} survived, ${compile} did not compile) in ${summary.seconds.toFixed(0)} s`);
-      for (const r of results.filter((x) => x.status === "survived")) console.log(`  survived ${file}:${r.line}:${r.column + 1} "${r.from.trim()}" → "${r.to.trim()}"`);
+      const summary = {
+        file,
+        date: new Date().toISOString(),
+        tests,
+        mutants: results.length,
+        killed,
+        survived,
+        compileErrors: compile,
+        score,
+        seconds: (performance.now() - started) / 1000,
+        results,
+      };
+      writeFileSync(
+        join(root, "reports", "mutation", `assembly-${name.replace(/\.ts$/, "")}.json`),
+        JSON.stringify(summary, null, 2),
+      );
+      console.log(
+        `mutate-assembly: ${file}: score ${score === null ? "n/a" : `${score.toFixed(1)} %`} (${killed} killed, ${survived} survived, ${compile} did not compile) in ${summary.seconds.toFixed(0)} s`,
+      );
+      for (const r of results.filter((x) => x.status === "survived"))
+        console.log(`  survived ${file}:${r.line}:${r.column + 1} "${r.from.trim()}" → "${r.to.trim()}"`);
     }
   } catch (e) {
     console.error(`mutate-assembly: ${e.message}`);

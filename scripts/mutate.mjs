@@ -36,7 +36,11 @@ if (all || src.length) {
   status ||= run(stryker, ["run", ...(src.length ? ["--mutate", src.join(",")] : []), ...flags]);
 }
 if (all || asm.length) {
-  const targets = asm.length ? asm : readdirSync(join(root, "assembly")).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => `assembly/${f}`);
+  const targets = asm.length
+    ? asm
+    : readdirSync(join(root, "assembly"))
+        .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+        .map((f) => `assembly/${f}`);
   status ||= run(process.execPath, [join(root, "scripts", "mutate-assembly.mjs"), ...targets, ...flags]);
 }
 process.exit(status);

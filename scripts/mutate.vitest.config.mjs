@@ -7,7 +7,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/demo*.test.ts", "test/properties.test.ts", "test/lifecycle.test.ts", "test/cli.test.ts", "**/node_modules/**"],
+    exclude: [
+      "test/demo*.test.ts",
+      "test/properties.test.ts",
+      "test/lifecycle.test.ts",
+      "test/cli.test.ts",
+      "**/node_modules/**",
+    ],
     testTimeout: 120_000,
     // Tests that take seconds each are skipped under mutation (see THERMOLEARN_MUTATION in test/).
     env: { THERMOLEARN_MUTATION: "1" },

@@ -9,7 +9,14 @@
 import type { Backend } from "./core/loader.js";
 import { WasmModel } from "./core/model.js";
 import { scratchInstance } from "./core/scratch.js";
-import { MAX_COUNT, backend as checkBackend, integer, options as checkOptions, seed as checkSeed, seedWords } from "./core/validate.js";
+import {
+  MAX_COUNT,
+  backend as checkBackend,
+  integer,
+  options as checkOptions,
+  seed as checkSeed,
+  seedWords,
+} from "./core/validate.js";
 
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.
@@ -115,7 +122,8 @@ export class Rng extends WasmModel {
 
   /** Restores a state from {@link Rng.saveState}. @throws TypeError for anything but 8 u32 words, not all zero. */
   restoreState(state: Uint32Array): void {
-    if (!(state instanceof Uint32Array) || state.length !== 8) throw new TypeError("state must be a Uint32Array of length 8 (from saveState)");
+    if (!(state instanceof Uint32Array) || state.length !== 8)
+      throw new TypeError("state must be a Uint32Array of length 8 (from saveState)");
     if (state.every((x) => x === 0)) throw new RangeError("state must not be all zero (xoshiro's fixed point)");
     this.wasm.u32.set(state, this.#state >> 2);
   }

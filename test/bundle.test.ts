@@ -32,7 +32,11 @@ describe("browser bundle of the main entry", () => {
   it("src/index.ts bundles for the browser with esbuild, no externals, and reaches no node: module", async () => {
     const { errors, inputs, bytes } = await browserBundle("src/index.ts");
     expect(errors).toEqual([]);
-    expect(inputs.filter((path) => path.startsWith("node:") || path.includes("/src/node/") || path.includes("/src/data/mnist"))).toEqual([]);
+    expect(
+      inputs.filter(
+        (path) => path.startsWith("node:") || path.includes("/src/node/") || path.includes("/src/data/mnist"),
+      ),
+    ).toEqual([]);
     expect(inputs.some((path) => path.endsWith("src/core/loader.ts"))).toBe(true); // it did bundle the library
     expect(bytes).toBeGreaterThan(100_000); // both wasm builds are inlined (≈ 2 × 80 KB of base64)
   }, 60_000);

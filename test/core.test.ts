@@ -1,5 +1,14 @@
+import { existsSync, readFileSync } from "node:fs";
 import { describe, it, expect, afterEach } from "vitest";
-import { init, initSync, simdSupported, currentBackend, WebAssemblyUnavailableError, Perceptron, Rng } from "../src/index.js";
+import {
+  init,
+  initSync,
+  simdSupported,
+  currentBackend,
+  WebAssemblyUnavailableError,
+  Perceptron,
+  Rng,
+} from "../src/index.js";
 import { WasmInstance } from "../src/core/instance.js";
 import { MAX_MEMORY_BYTES, type ThermolearnExports } from "../src/core/abi.js";
 import { wasmBytes } from "../src/core/loader.js";
@@ -30,8 +39,12 @@ describe("loading", () => {
       const viaLoader = instantiateSync<Record<string, unknown>>(module, {}).exports as unknown as ThermolearnExports;
       const plain = new WasmInstance("test", backend);
       const dot = (e: ThermolearnExports, f64: Float64Array) => {
-        const a = e.alloc(8 * 64), b = e.alloc(8 * 64);
-        for (let i = 0; i < 64; i++) { f64[(a >> 3) + i] = Math.sin(i); f64[(b >> 3) + i] = Math.cos(3 * i); }
+        const a = e.alloc(8 * 64),
+          b = e.alloc(8 * 64);
+        for (let i = 0; i < 64; i++) {
+          f64[(a >> 3) + i] = Math.sin(i);
+          f64[(b >> 3) + i] = Math.cos(3 * i);
+        }
         return e.dot_f64(a, b, 64);
       };
       const expected = dot(plain.exports, plain.f64);
@@ -88,11 +101,30 @@ describe("wasm memory", () => {
 });
 
 describe("the bundle", () => {
-  it("dist/thermolearn.js (one ESM file, wasm inlined) runs in Node", async () => {
+  it("dist/thermolearn.js (ESM, wasm inlined, shared code in dist/chunks/) runs in Node", async () => {
     const path = "../dist/thermolearn.js";
     const bundle = await import(/* @vite-ignore */ path);
-    const r = bundle.simulatePerceptron({ n: 200, steps: 100, seed: 1 });
+    const r = bundle.runPerceptron({ n: 200, steps: 100, seed: 1 });
     expect(r.status).toBe("completed");
     expect(r.epsilon.length).toBe(101);
+    expect(r.version).toBe(bundle.VERSION);
+  });
+
+  it("the other entries load from dist/ and export what package.json promises", async () => {
+    const load = (file: string) => import(/* @vite-ignore */ `../dist/${file}`);
+    const plot = await load("plot.js");
+    expect(typeof plot.lineChartSpec).toBe("function");
+    const mnist = await load("mnist.js");
+    expect(typeof mnist.loadMnist).toBe("function");
+    const node = await load("node.js");
+    expect(typeof node.runPool).toBe("function");
+    expect(typeof node.ProgressBar).toBe("function");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    for (const [entry, target] of Object.entries(pkg.exports as Record<string, { import?: string; types?: string }>)) {
+      if (typeof target === "string") continue;
+      expect(existsSync(new URL(`../${target.import}`, import.meta.url)), entry).toBe(true);
+      expect(existsSync(new URL(`../${target.types}`, import.meta.url)), `${entry} types`).toBe(true);
+    }
+    expect(pkg.dependencies ?? {}).toEqual({}); // no runtime dependency (issue #10)
   });
 });

@@ -841,7 +841,9 @@ describe("analytic helpers", () => {
       for (let i = 0; i < loads.length; i++) {
         const predicted = predictedPerfectRecallFiniteN(n, r.k[i]);
         const sigma = Math.sqrt((predicted * (1 - predicted)) / 20);
-        expect(Math.abs(r.perfectRecallFraction[i] - predicted), `N = ${n}, K = ${r.k[i]}`).toBeLessThanOrEqual(3 * sigma + 0.05);
+        expect(Math.abs(r.perfectRecallFraction[i] - predicted), `N = ${n}, K = ${r.k[i]}`).toBeLessThanOrEqual(
+          3 * sigma + 0.05,
+        );
         if (predicted < 0.5) crossed = true;
       }
       expect(crossed).toBe(true); // the loads reach past the half-way point, so the comparison has teeth

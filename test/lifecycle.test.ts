@@ -25,7 +25,15 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
-  EqProp, Hopfield, LadderChain, MarkovChain, Perceptron, Rng, ladderRates, runHopfieldCapacityAsync, runPerceptronAsync,
+  EqProp,
+  Hopfield,
+  LadderChain,
+  MarkovChain,
+  Perceptron,
+  Rng,
+  ladderRates,
+  runHopfieldCapacityAsync,
+  runPerceptronAsync,
 } from "../src/index.js";
 
 setFlagsFromString("--expose-gc");
@@ -58,16 +66,22 @@ const MAKERS: Record<string, () => { dispose(): void }> = {
 
 describe(`create/dispose: RSS grows by < 10 MB over ${CYCLES} cycles`, () => {
   for (const [name, make] of Object.entries(MAKERS)) {
-    it(name, () => {
-      for (let i = 0; i < WARMUP; i++) make().dispose();
-      const before = settledRss();
-      const started = performance.now();
-      for (let i = 0; i < CYCLES; i++) make().dispose();
-      const ms = performance.now() - started;
-      const grown = settledRss() - before;
-      console.log(`lifecycle ${name}: ${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s, RSS grew ${(grown / 2 ** 20).toFixed(2)} MB`);
-      expect(grown).toBeLessThan(BOUND_BYTES);
-    }, CYCLE_TIMEOUT_MS);
+    it(
+      name,
+      () => {
+        for (let i = 0; i < WARMUP; i++) make().dispose();
+        const before = settledRss();
+        const started = performance.now();
+        for (let i = 0; i < CYCLES; i++) make().dispose();
+        const ms = performance.now() - started;
+        const grown = settledRss() - before;
+        console.log(
+          `lifecycle ${name}: ${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s, RSS grew ${(grown / 2 ** 20).toFixed(2)} MB`,
+        );
+        expect(grown).toBeLessThan(BOUND_BYTES);
+      },
+      CYCLE_TIMEOUT_MS,
+    );
   }
 });
 
@@ -75,11 +89,17 @@ describe(`create/dispose: RSS grows by < 10 MB over ${CYCLES} cycles`, () => {
  * Starts `run(signal)`, aborts it `after` ms later from a timer, and returns the result with the time
  * from abort() to the promise settling.
  */
-async function abortAfter<T>(after: number, run: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; latencyMs: number; lateMs: number }> {
+async function abortAfter<T>(
+  after: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<{ result: T; latencyMs: number; lateMs: number }> {
   const controller = new AbortController();
   let abortedAt = Number.NaN;
   const due = performance.now() + after;
-  const timer = setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, after);
+  const timer = setTimeout(() => {
+    abortedAt = performance.now();
+    controller.abort();
+  }, after);
   try {
     const result = await run(controller.signal);
     const settled = performance.now();
@@ -96,8 +116,11 @@ const ABORT_BOUND_MS = 100;
 describe("long runs stop within 100 ms of an abort", () => {
   it("runPerceptronAsync", async () => {
     const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-      runPerceptronAsync({ n: 2000, rule: "perceptron", steps: 10_000_000, recordEvery: 200, seed: 1, signal }));
-    console.log(`abort runPerceptronAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`);
+      runPerceptronAsync({ n: 2000, rule: "perceptron", steps: 10_000_000, recordEvery: 200, seed: 1, signal }),
+    );
+    console.log(
+      `abort runPerceptronAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`,
+    );
     expect(result.status).toBe("aborted");
     expect(result.steps).toBeGreaterThan(0);
     expect(result.steps).toBeLessThan(10_000_000);
@@ -110,12 +133,21 @@ describe("long runs stop within 100 ms of an abort", () => {
   it("runHopfieldCapacityAsync", async () => {
     const loads = Array.from({ length: 200 }, (_, i) => 0.01 + i * 0.001);
     const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-      runHopfieldCapacityAsync({ n: 400, loads, trials: 50, recallPatterns: 2, maxSweeps: 20, seed: 2, signal }));
-    console.log(`abort runHopfieldCapacityAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`);
+      runHopfieldCapacityAsync({ n: 400, loads, trials: 50, recallPatterns: 2, maxSweeps: 20, seed: 2, signal }),
+    );
+    console.log(
+      `abort runHopfieldCapacityAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`,
+    );
     expect(result.status).toBe("aborted");
     expect(result.loads.length).toBeLessThan(loads.length);
     // Finished loads are kept, every array cut to the same length.
-    for (const key of ["k", "unstableFraction", "predictedUnstable", "retrievalOverlap", "perfectRecallFraction"] as const) {
+    for (const key of [
+      "k",
+      "unstableFraction",
+      "predictedUnstable",
+      "retrievalOverlap",
+      "perfectRecallFraction",
+    ] as const) {
       expect(result[key].length).toBe(result.loads.length);
     }
     expect(latencyMs).toBeLessThan(ABORT_BOUND_MS);
@@ -123,7 +155,8 @@ describe("long runs stop within 100 ms of an abort", () => {
 
   it("EqProp trainEpochAsync", async () => {
     // Enough batches (6000) that the epoch is still running when the timer fires, on a fast machine too.
-    const count = 60_000, n0 = 64;
+    const count = 60_000,
+      n0 = 64;
     const rng = new Rng({ seed: 4 });
     const u = rng.uniform(count * n0 + count);
     rng.dispose();
@@ -133,7 +166,9 @@ describe("long runs stop within 100 ms of an abort", () => {
     try {
       const before = net.parameters().weights[0].slice();
       const { result, latencyMs, lateMs } = await abortAfter(50, (signal) => net.trainEpochAsync({ signal }));
-      console.log(`abort EqProp.trainEpochAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.batches} batches kept`);
+      console.log(
+        `abort EqProp.trainEpochAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.batches} batches kept`,
+      );
       expect(result.status).toBe("aborted");
       expect(result.batches).toBeGreaterThan(0);
       expect(result.batches).toBeLessThan(net.batchesPerEpoch);
@@ -149,8 +184,11 @@ describe("long runs stop within 100 ms of an abort", () => {
     const net = new Hopfield({ n: 2000, count: 200, seed: 3 });
     try {
       const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-        net.runAsync({ dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, recordEnergy: true, signal }));
-      console.log(`abort Hopfield.runAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`);
+        net.runAsync({ dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, recordEnergy: true, signal }),
+      );
+      console.log(
+        `abort Hopfield.runAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
+      );
       expect(result.status).toBe("aborted");
       expect(result.sweeps).toBeGreaterThan(0);
       expect(result.sweeps).toBeLessThan(1_000_000);
@@ -166,8 +204,11 @@ describe("long runs stop within 100 ms of an abort", () => {
     const net = new Hopfield({ n: 2000, count: 200, seed: 4 });
     try {
       const { result, latencyMs, lateMs } = await abortAfter(150, (signal) =>
-        net.recallAsync(0, { dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, flipFraction: 0.2, signal }));
-      console.log(`abort Hopfield.recallAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`);
+        net.recallAsync(0, { dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, flipFraction: 0.2, signal }),
+      );
+      console.log(
+        `abort Hopfield.recallAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
+      );
       expect(result.status).toBe("aborted");
       expect(result.sweeps).toBeGreaterThan(0);
       expect(latencyMs).toBeLessThan(ABORT_BOUND_MS);

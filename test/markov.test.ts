@@ -1,8 +1,20 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  LadderChain, MarkovChain, entropyProduction, ladderDissipation, ladderEnergy, ladderKernel, ladderRates, probabilityCurrents,
-  steadyState, resolveMarkovChainConfig, resolveLadderChainConfig, runLadder, runLadderAsync, type MarkovChainCheckpoint,
+  LadderChain,
+  MarkovChain,
+  entropyProduction,
+  ladderDissipation,
+  ladderEnergy,
+  ladderKernel,
+  ladderRates,
+  probabilityCurrents,
+  steadyState,
+  resolveMarkovChainConfig,
+  resolveLadderChainConfig,
+  runLadder,
+  runLadderAsync,
+  type MarkovChainCheckpoint,
 } from "../src/markov/index.js";
 import { DisposedError, WasmInstance } from "../src/core/instance.js";
 import { refLadderRates, refPropagator, refSteadyState, refTrajectory } from "../src/ref/markov.js";
@@ -30,7 +42,8 @@ describe("the ladder's rates (Appendix F)", () => {
   });
 
   it("have the spec's structure: top leftward 1, rightward e·γ; bottom rightward 1, leftward e·γ", () => {
-    const g = 0.3, M = ladderRates({ gamma: g });
+    const g = 0.3,
+      M = ladderRates({ gamma: g });
     const rate = (from: number, to: number) => M[to * N_STATES + from];
     expect(rate(3, 2)).toBe(1);
     expect(rate(2, 3)).toBe(Math.E * g);
@@ -53,7 +66,11 @@ describe("steady state", () => {
       // relative against the reference and ≤ 1.6e-12 against scipy.
       assertClose(p, refSteadyState(M, N_STATES), { rtol: 1e-11 });
       assertClose(p, c.steady, { rtol: 1e-11 });
-      assertClose(p.reduce((a, b) => a + b, 0), 1, { atol: 1e-15 }); // normalised by one division
+      assertClose(
+        p.reduce((a, b) => a + b, 0),
+        1,
+        { atol: 1e-15 },
+      ); // normalised by one division
     }
   });
 
@@ -78,7 +95,8 @@ describe("detailed balance at γ = 1", () => {
       // Each flux M_ij p_j ≤ max rate ~ 2·10³; p carries ~1e-15 relative error, so the currents are
       // round-off of at most ~1e-12 · (largest flux).
       let flux = 0;
-      for (let i = 0; i < N_STATES; i++) for (let j = 0; j < N_STATES; j++) if (i !== j) flux = Math.max(flux, M[i * N_STATES + j] * p[j]);
+      for (let i = 0; i < N_STATES; i++)
+        for (let j = 0; j < N_STATES; j++) if (i !== j) flux = Math.max(flux, M[i * N_STATES + j] * p[j]);
       expect(maxAbs(J)).toBeLessThan(1e-12 * flux);
       // σ = Σ J ln(1 + J/flux) ≈ Σ J²/flux: (1e-12 flux)²/flux per pair, far below 1e-20.
       expect(entropyProduction(M, p)).toBeLessThan(1e-20);
@@ -159,10 +177,14 @@ describe("integration in wasm", () => {
       // sum every 16th step, so |Σp − 1| ≲ 16·n·ε ≈ 4e-14; the run crosses the 2²⁰-value output chunk
       // at step 104 857).
       const long = chain.trajectory(110_000);
-      let minP = Infinity, worstSum = 0;
+      let minP = Infinity,
+        worstSum = 0;
       for (let k = 0; k < 110_000; k++) {
         let sum = 0;
-        for (let i = 0; i < N_STATES; i++) { minP = Math.min(minP, long[k * N_STATES + i]); sum += long[k * N_STATES + i]; }
+        for (let i = 0; i < N_STATES; i++) {
+          minP = Math.min(minP, long[k * N_STATES + i]);
+          sum += long[k * N_STATES + i];
+        }
         worstSum = Math.max(worstSum, Math.abs(sum - 1));
       }
       expect(minP).toBeGreaterThanOrEqual(0);
@@ -175,14 +197,18 @@ describe("integration in wasm", () => {
 
   it("SIMD and scalar mat-vec give the same bits around the lane width", () => {
     const rng = new Rng({ seed: 11 });
-    const simd = new WasmInstance("test", "simd"), scalar = new WasmInstance("test", "scalar");
+    const simd = new WasmInstance("test", "simd"),
+      scalar = new WasmInstance("test", "scalar");
     // Sizes around the lane width and the SIMD blocks of 6, 4 and 2 rows.
     for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 31]) {
-      const A = rng.normal(n * n), x = rng.normal(n);
+      const A = rng.normal(n * n),
+        x = rng.normal(n);
       const At = new Float64Array(n * n); // column-major: column j of A at At[j·n …]
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) At[j * n + i] = A[i * n + j];
       const outs = [simd, scalar].map((w) => {
-        const a = w.alloc(8 * n * n, "A"), xa = w.alloc(8 * n, "x"), o = w.alloc(8 * n, "out");
+        const a = w.alloc(8 * n * n, "A"),
+          xa = w.alloc(8 * n, "x"),
+          o = w.alloc(8 * n, "out");
         w.f64.set(At, a >> 3);
         w.f64.set(x, xa >> 3);
         w.exports.matvec_colmajor_f64(o, a, xa, n);
@@ -191,12 +217,17 @@ describe("integration in wasm", () => {
       expect(Array.from(outs[0])).toEqual(Array.from(outs[1]));
       // The documented order, exactly: even-j and odd-j partial sums from −0, in increasing j.
       const exact = Array.from({ length: n }, (_, i) => {
-        let e = -0, o = -0;
-        for (let j = 0; j < n; j++) if (j % 2 === 0) e += x[j] * A[i * n + j]; else o += x[j] * A[i * n + j];
+        let e = -0,
+          o = -0;
+        for (let j = 0; j < n; j++)
+          if (j % 2 === 0) e += x[j] * A[i * n + j];
+          else o += x[j] * A[i * n + j];
         return e + o;
       });
       expect(Array.from(outs[0])).toEqual(exact);
-      const ref = Array.from({ length: n }, (_, i) => A.subarray(i * n, i * n + n).reduce((s, v, j) => s + v * x[j], 0));
+      const ref = Array.from({ length: n }, (_, i) =>
+        A.subarray(i * n, i * n + n).reduce((s, v, j) => s + v * x[j], 0),
+      );
       // Two partial sums instead of one: each result rounds by ≤ n·ε·Σ_j|A_ij x_j| ≤ 1.4e-13 for these
       // unit normals (n ≤ 31), so they differ by ≤ 2.8e-13; observed ≤ 3e-15.
       assertClose(outs[0], ref, { atol: 3e-13 });
@@ -211,7 +242,12 @@ describe("integration in wasm", () => {
       // A random dense rate matrix (every off-diagonal rate in [0, 50)) and a random start.
       const M = new Float64Array(n * n);
       const u = rng.uniform(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) { M[i * n + j] = 50 * u[i * n + j]; M[j * n + j] -= M[i * n + j]; }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          if (i !== j) {
+            M[i * n + j] = 50 * u[i * n + j];
+            M[j * n + j] -= M[i * n + j];
+          }
       const p0 = rng.uniform(n);
       const total = p0.reduce((a, b) => a + b, 0);
       for (let i = 0; i < n; i++) p0[i] /= total;
@@ -233,7 +269,8 @@ describe("integration in wasm", () => {
     const M = ladderRates({ gamma: 0.05, s: 80 });
     const p0 = new Float64Array(N_STATES);
     p0[0] = 1;
-    const a = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 }), b = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 });
+    const a = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 }),
+      b = new MarkovChain({ rates: M, dt: 1e-3, initial: p0 });
     const whole = a.trajectory(300);
     const parts = new Float64Array(300 * N_STATES);
     for (let k = 0; k < 300; k += 50) parts.set(b.trajectory(50), k * N_STATES);
@@ -270,16 +307,23 @@ describe("integration in wasm", () => {
     // Reference: RK4 piece by piece from the same steady state.
     let p = steadyState(ladderRates({ gamma: 0.1 }));
     const ref: number[] = [];
-    for (const [s, steps] of [[0, 200], [200, 300], [40, 100]] as const) {
+    for (const [s, steps] of [
+      [0, 200],
+      [200, 300],
+      [40, 100],
+    ] as const) {
       const traj = refTrajectory(refLadderRates(5, 0.1, 25, s), N_STATES, p, 1e-3, steps, 100);
-      for (let k = 0; k < steps; k++) ref.push(traj.subarray(k * N_STATES, k * N_STATES + 5).reduce((a, v) => a + v, 0));
+      for (let k = 0; k < steps; k++)
+        ref.push(traj.subarray(k * N_STATES, k * N_STATES + 5).reduce((a, v) => a + v, 0));
       p = traj.slice((steps - 1) * N_STATES);
     }
     // RK4 with λh ≤ 2·10⁻² (λ ≈ 2100 at s = 200): local error ≈ 3e-11, ≲ 1e-9 over 600 steps.
     assertClose(y, ref, { atol: 1e-9 });
     // The first 200 steps stay in the s = 0 steady state, up to the fixed-point offset of the rounded
     // propagator (≈ 1e-15/(gap·dt) ≤ 2e-12 with gap 0.5, dt = 10⁻³; see "steady state" above).
-    const top0 = steadyState(ladderRates({ gamma: 0.1 })).subarray(0, 5).reduce((a, v) => a + v, 0);
+    const top0 = steadyState(ladderRates({ gamma: 0.1 }))
+      .subarray(0, 5)
+      .reduce((a, v) => a + v, 0);
     assertClose(y.subarray(0, 200), new Float64Array(200).fill(top0), { atol: 2e-12 });
     ladder.dispose();
   });
@@ -308,7 +352,11 @@ describe("the step-response kernel", () => {
       expect(r.kernel.dt).toBe(1e-4);
       expect(r.response.length).toBe(10_001);
       // y to 1e-12: both propagate the same exact solution, each step with ~1e-15 error, 10⁴ steps.
-      assertClose(f.yIndex.map((k: number) => r.response[k]), f.y, { atol: 1e-12 });
+      assertClose(
+        f.yIndex.map((k: number) => r.response[k]),
+        f.y,
+        { atol: 1e-12 },
+      );
       // The moments amplify y's error by 1/(2dt) = 10³ per sample, but the differences telescope over
       // the sum: observed ≤ 1.6e-12 relative.
       assertClose(r.rawMoments.area, f.rawArea, { rtol: 1e-11 });
@@ -351,16 +399,25 @@ describe("the step-response kernel", () => {
     for (const f of fixtures.kernels) {
       const r = ladderKernel({ gamma: f.gamma, F: f.F, s1: f.s1 });
       // Undo the normalisation: raw K = −kernel·|M₁|, on the real-time grid dt = 5·10⁻⁴.
-      const dt = 5e-4, scale = Math.abs(r.rawMoments.firstMoment);
-      let sum = 0, next = 0;
+      const dt = 5e-4,
+        scale = Math.abs(r.rawMoments.firstMoment);
+      let sum = 0,
+        next = 0;
       const steps: number[] = [];
       for (let k = 0; k < r.kernel.values.length && next < f.yExactIndex.length; k++) {
         sum += -r.kernel.values[k] * scale * dt;
-        if (k === f.yExactIndex[next]) { steps.push(sum); next++; }
+        if (k === f.yExactIndex[next]) {
+          steps.push(sum);
+          next++;
+        }
       }
       // dt·Σ_{j≤k} K_j against y(t_k) − y(0) from expm(M₁t_k): 10⁴ exact steps of rounding ~1e-15
       // each, and one division by |M₁| and back (≈ 1e-15 relative): observed ≤ 2e-14.
-      assertClose(steps, f.yExact.map((y: number) => y - f.y[0]), { atol: 1e-12 });
+      assertClose(
+        steps,
+        f.yExact.map((y: number) => y - f.y[0]),
+        { atol: 1e-12 },
+      );
       // The plain sum (a convolution's area) and the trapezoid area agree up to ½|K_{N−1}|/N.
       const rect = r.kernel.values.reduce((a, v) => a + v, 0) / r.kernel.values.length;
       const last = Math.abs(r.kernel.values[r.kernel.values.length - 1]) / r.kernel.values.length;
@@ -373,20 +430,30 @@ describe("propagator: a two-state chain's closed form for any dt", () => {
   // 0 → 1 at rate a, 1 → 0 at rate b: P(t) = Π + e^{−(a+b)t}(I − Π), Π's columns π = (b, a)/(a + b).
   const rates = (a: number, b: number) => Float64Array.of(-a, b, a, -b);
   const closed = (a: number, b: number, t: number) => {
-    const p0 = b / (a + b), p1 = a / (a + b), e = Math.exp(-(a + b) * t);
+    const p0 = b / (a + b),
+      p1 = a / (a + b),
+      e = Math.exp(-(a + b) * t);
     return [p0 + e * (1 - p0), p0 * (1 - e), p1 * (1 - e), p1 + e * (1 - p1)];
   };
   for (const backend of BACKENDS) {
     it(`${backend}: from λ·dt = 0.003 to λ·dt = ∞, and rates 10³⁰⁰ apart`, () => {
       const cases: [number, number, number][] = [
-        [3, 1, 1e-3], [3, 1, 1], [3, 1, 1e14], [3, 1, 1e300],
+        [3, 1, 1e-3],
+        [3, 1, 1],
+        [3, 1, 1e14],
+        [3, 1, 1e300],
         [3, 1, Number.MAX_VALUE], // λ·dt overflows to ∞ (the former q-loop never ended)
-        [1e300, 1, 1e-4], [1e300, 1, 1], [2.5e305, 1, 1e-4], [1, 1e-300, 1e300], [1e-300, 1e-300, 1e300],
+        [1e300, 1, 1e-4],
+        [1e300, 1, 1],
+        [2.5e305, 1, 1e-4],
+        [1, 1e-300, 1e300],
+        [1e-300, 1e-300, 1e300],
         [1e300, 1e-10, 1], // b·τ = 5·10⁻³¹¹, a subnormal with 2⁻⁴⁵ relative precision: still exact enough
       ];
       for (const [a, b, dt] of cases) {
         const chain = new MarkovChain({ rates: rates(a, b), dt, initial: [0.5, 0.5], backend });
-        const P = chain.propagator(), E = closed(a, b, dt);
+        const P = chain.propagator(),
+          E = closed(a, b, dt);
         // Uniformisation has no cancellation, so every entry, 10⁻³⁰⁶ ones included, comes out with a
         // small relative error (observed ≤ 3e-15; up to ~1000 squarings, each column rescaled to 1);
         // a subnormal entry (10⁻³¹⁰) to its absolute precision, 2⁻¹⁰⁷⁴ ≈ 4.9e-324 per rounding.
@@ -406,8 +473,19 @@ describe("propagator: a two-state chain's closed form for any dt", () => {
     // Two pairs mixing at 10³⁰⁰, linked 1 ↔ 2 at 10⁻³⁰: over dt = 10³² the pairs equilibrate with each
     // other (every column → ¼), but B = M/λ holds the link as 10⁻³³⁰ → 0, so P would stay block-diagonal.
     const M = new Float64Array(16);
-    const link = (from: number, to: number, r: number) => { M[to * 4 + from] += r; M[from * 4 + from] -= r; };
-    for (const [i, j, r] of [[0, 1, 1e300], [1, 0, 1e300], [2, 3, 1e300], [3, 2, 1e300], [1, 2, 1e-30], [2, 1, 1e-30]]) link(i, j, r);
+    const link = (from: number, to: number, r: number) => {
+      M[to * 4 + from] += r;
+      M[from * 4 + from] -= r;
+    };
+    for (const [i, j, r] of [
+      [0, 1, 1e300],
+      [1, 0, 1e300],
+      [2, 3, 1e300],
+      [3, 2, 1e300],
+      [1, 2, 1e-30],
+      [2, 1, 1e-30],
+    ])
+      link(i, j, r);
     const uniform = [0.25, 0.25, 0.25, 0.25];
     expect(() => new MarkovChain({ rates: M, dt: 1e32, initial: uniform })).toThrow(/^dt: the rate 1e-30 \(2 → 1\)/);
     // Over dt = 10⁻¹⁶ the link moves ≤ 10⁻⁴⁶ of the mass: losing it is below a double's reach.
@@ -422,12 +500,19 @@ describe("propagator: a two-state chain's closed form for any dt", () => {
     // exp(M·10³⁰⁰) = the stationary projector: every column is the steady state (the former
     // propagator's column sums drifted as (1 + ε)^{2^q} into ∞ and then NaN).
     const P = chain.propagator();
-    for (let j = 0; j < N_STATES; j++) assertClose(P.filter((_, e) => e % N_STATES === j), steady, { rtol: 1e-12 });
+    for (let j = 0; j < N_STATES; j++)
+      assertClose(
+        P.filter((_, e) => e % N_STATES === j),
+        steady,
+        { rtol: 1e-12 },
+      );
     chain.dispose();
     const ladder = new LadderChain({ dt: 1e-4, KA: 1e-300 });
     const y = ladder.follow([0, 0, 200, 200]);
     // s = 0: K_A does not enter (ln(1 + 0/K_A) = 0), so the default steady state's top occupancy.
-    const top0 = steadyState(ladderRates({})).subarray(0, 5).reduce((a, v) => a + v, 0);
+    const top0 = steadyState(ladderRates({}))
+      .subarray(0, 5)
+      .reduce((a, v) => a + v, 0);
     assertClose(y.subarray(0, 2), [top0, top0], { atol: 2e-12 });
     // s = 200: bottom → top at F·e^{−ΔE} ≥ 25·e^{690}, top → bottom at F = 25, so the bottom rail
     // holds ≤ e^{−690} of the mass and empties within the first step: y = 1 to rounding.
@@ -442,7 +527,10 @@ describe("ladder parameters over their whole range", () => {
   // In logs: ln p_top(m) = m, ln p_bottom(m) = m + ΔE(m, s), then normalised (log-sum-exp).
   // L = ln[(1 + s/K_I)/(1 + s/K_A)], the signal's part of ΔE, given by the caller.
   function balanced(rungs: number, L = 0): Float64Array {
-    const logs = [...Array.from({ length: rungs }, (_, m) => m), ...Array.from({ length: rungs }, (_, m) => m + 2 * (1 - m) + L)];
+    const logs = [
+      ...Array.from({ length: rungs }, (_, m) => m),
+      ...Array.from({ length: rungs }, (_, m) => m + 2 * (1 - m) + L),
+    ];
     const top = Math.max(...logs);
     const p = Float64Array.from(logs, (l) => Math.exp(l - top));
     const sum = p.reduce((a, v) => a + v, 0);
@@ -450,7 +538,13 @@ describe("ladder parameters over their whole range", () => {
   }
 
   it("steady states match detailed balance at γ = 1 for F from 10⁻³⁰⁰ to 10³⁰⁰ and up to 355 rungs", () => {
-    for (const [rungs, F] of [[5, 1e-300], [5, 25], [5, 1e300], [300, 1], [355, 25]]) {
+    for (const [rungs, F] of [
+      [5, 1e-300],
+      [5, 25],
+      [5, 1e300],
+      [300, 1],
+      [355, 25],
+    ]) {
       const p = steadyState(ladderRates({ rungs, F }));
       // GTH has no subtractions: each p_i to a small relative error (observed ≤ 4e-13 at 355 rungs,
       // where p spans 10⁻³⁰⁶ … 1 and the closed form's own exp rounds by |ln p|·ε ≈ 1.6e-13).
@@ -466,12 +560,22 @@ describe("ladder parameters over their whole range", () => {
   });
 
   it("steady states solve M p = 0 to rounding for γ = 10¹⁵ and F = 10³⁰⁰ (driven)", () => {
-    for (const params of [{ gamma: 1e15 }, { gamma: 0.1, F: 1e300 }, { gamma: 1e-3, F: 1e-300, s: 200 }, { gamma: 0.5, rungs: 300 }]) {
-      const M = ladderRates(params), n = Math.round(Math.sqrt(M.length));
+    for (const params of [
+      { gamma: 1e15 },
+      { gamma: 0.1, F: 1e300 },
+      { gamma: 1e-3, F: 1e-300, s: 200 },
+      { gamma: 0.5, rungs: 300 },
+    ]) {
+      const M = ladderRates(params),
+        n = Math.round(Math.sqrt(M.length));
       const p = steadyState(M);
       for (let i = 0; i < n; i++) {
-        let net = 0, through = 0;
-        for (let j = 0; j < n; j++) { net += M[i * n + j] * p[j]; through += Math.abs(M[i * n + j] * p[j]); }
+        let net = 0,
+          through = 0;
+        for (let j = 0; j < n; j++) {
+          net += M[i * n + j] * p[j];
+          through += Math.abs(M[i * n + j] * p[j]);
+        }
         // (M p)_i is a sum of fluxes into and out of state i that cancel: at most n·ε of the flux
         // through i per term's relative error (GTH's ~1e-13 at 600 states); a wrong p misses by O(1).
         expect(Math.abs(net)).toBeLessThanOrEqual(1e-11 * through);
@@ -482,15 +586,47 @@ describe("ladder parameters over their whole range", () => {
   it("steady states of chains with transient states, and none for two closed classes", () => {
     // 0 → 1 only: state 1 absorbs, p = (0, 1). 3 states, 2 → 0 and 2 → 1, 0 ↔ 1: p = (b, a)/(a + b) on
     // {0, 1} (0 → 1 at a = 2, 1 → 0 at b = 3), 0 on the transient state 2, whatever its rates.
-    expect(Array.from(steadyState([[-1, 0], [1, 0]]))).toEqual([0, 1]);
-    const three = [[-2, 3, 5], [2, -3, 7], [0, 0, -12]];
+    expect(
+      Array.from(
+        steadyState([
+          [-1, 0],
+          [1, 0],
+        ]),
+      ),
+    ).toEqual([0, 1]);
+    const three = [
+      [-2, 3, 5],
+      [2, -3, 7],
+      [0, 0, -12],
+    ];
     // p from a few exact-ish products and one normalising division: ≤ 2 ulps of 0.6 (2.2e-16).
     assertClose(steadyState(three), [0.6, 0.4, 0], { atol: 2.5e-16 });
     // The transient state last in the elimination order and first: both ways round.
-    assertClose(steadyState([[-12, 0, 0], [5, -2, 3], [7, 2, -3]]), [0, 0.6, 0.4], { atol: 2.5e-16 });
+    assertClose(
+      steadyState([
+        [-12, 0, 0],
+        [5, -2, 3],
+        [7, 2, -3],
+      ]),
+      [0, 0.6, 0.4],
+      { atol: 2.5e-16 },
+    );
     // {0, 1} and {2} closed: two steady states.
-    expect(() => steadyState([[-1, 1, 0], [1, -1, 0], [0, 0, 0]])).toThrow(/^rates: the chain has no unique steady state/);
-    expect(() => steadyState([[-1, 1, 0, 0], [1, -1, 0, 0], [0, 0, -1, 1], [0, 0, 1, -1]])).toThrow(/no unique steady state/);
+    expect(() =>
+      steadyState([
+        [-1, 1, 0],
+        [1, -1, 0],
+        [0, 0, 0],
+      ]),
+    ).toThrow(/^rates: the chain has no unique steady state/);
+    expect(() =>
+      steadyState([
+        [-1, 1, 0, 0],
+        [1, -1, 0, 0],
+        [0, 0, -1, 1],
+        [0, 0, 1, -1],
+      ]),
+    ).toThrow(/no unique steady state/);
   });
 
   it("refuses rates a double cannot hold, naming the parameter", () => {
@@ -528,13 +664,25 @@ describe("ladder parameters over their whole range", () => {
 describe("work and sizes are bounded up front", () => {
   it("refuses a propagator past 2⁴⁰ multiply-adds, step counts past 2⁴⁰/n², and kernels past 2²⁴ samples, naming the option", () => {
     // 1100 states, λ·dt = 10³⁰²: ~1020 products of 1100 × 1100 matrices (1.4·10¹² multiply-adds).
-    const n = 1100, M = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) { const j = (i + 1) % n; M[j * n + i] = 1; M[i * n + i] = -1; }
+    const n = 1100,
+      M = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) % n;
+      M[j * n + i] = 1;
+      M[i * n + i] = -1;
+    }
     const uniform = new Float64Array(n).fill(1 / n);
-    expect(() => new MarkovChain({ rates: M, dt: 1e302, initial: uniform })).toThrow(/^dt: exp\(M·dt\) for 1100 states/);
+    expect(() => new MarkovChain({ rates: M, dt: 1e302, initial: uniform })).toThrow(
+      /^dt: exp\(M·dt\) for 1100 states/,
+    );
     // 100 states: at most 2⁴⁰/10⁴ ≈ 1.1·10⁸ steps per call.
-    const m = 100, R = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) { const j = (i + 1) % m; R[j * m + i] = 1; R[i * m + i] = -1; }
+    const m = 100,
+      R = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      const j = (i + 1) % m;
+      R[j * m + i] = 1;
+      R[i * m + i] = -1;
+    }
     const chain = new MarkovChain({ rates: R, dt: 1e-3 });
     expect(() => chain.step(2e8)).toThrow(/^count must be in \[0, 109951162\]/);
     chain.dispose();
@@ -552,7 +700,11 @@ describe("work and sizes are bounded up front", () => {
 
 describe("bad input throws typed errors naming the option", () => {
   const good = ladderRates({ gamma: 0.5 });
-  const withEntry = (i: number, j: number, x: number) => { const m = Float64Array.from(good); m[i * N_STATES + j] = x; return m; };
+  const withEntry = (i: number, j: number, x: number) => {
+    const m = Float64Array.from(good);
+    m[i * N_STATES + j] = x;
+    return m;
+  };
 
   it("rate matrices", () => {
     // Negative off-diagonal (column still sums to zero).
@@ -561,13 +713,25 @@ describe("bad input throws typed errors naming the option", () => {
     for (let i = 1; i < N_STATES; i++) neg[0] -= neg[i * N_STATES];
     expect(() => steadyState(neg)).toThrow(RangeError);
     expect(() => steadyState(neg)).toThrow(/rates\[1\]\[0\].*≥ 0/);
-    expect(() => steadyState(withEntry(2, 3, good[2 * N_STATES + 3] + 1e-3))).toThrow(/rates: column 3 must sum to zero/);
+    expect(() => steadyState(withEntry(2, 3, good[2 * N_STATES + 3] + 1e-3))).toThrow(
+      /rates: column 3 must sum to zero/,
+    );
     expect(() => new MarkovChain({ rates: withEntry(4, 4, NaN), dt: 1 })).toThrow(/rates\[4\]\[4\] must be finite/);
     expect(() => entropyProduction(withEntry(0, 1, Infinity))).toThrow(/rates\[0\]\[1\] must be finite/);
     expect(() => steadyState(new Float64Array(7))).toThrow(TypeError);
     expect(() => steadyState([[0]])).toThrow(/at least 2 states/);
-    expect(() => steadyState([[0, 0], [0, 0]])).toThrow(/no unique steady state/);
-    expect(() => steadyState([[-1, "1"], [1, -1]] as never)).toThrow(/^rates\[0\]\[1\] must be a number, got string/);
+    expect(() =>
+      steadyState([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toThrow(/no unique steady state/);
+    expect(() =>
+      steadyState([
+        [-1, "1"],
+        [1, -1],
+      ] as never),
+    ).toThrow(/^rates\[0\]\[1\] must be a number, got string/);
     expect(() => steadyState([-1, 1, 1, null] as never)).toThrow(/^rates\[1\]\[1\] must be a number, got object/);
   });
 
@@ -583,7 +747,9 @@ describe("bad input throws typed errors naming the option", () => {
     expect(() => ladderKernel({ s1: 0 })).toThrow(/s1 must differ from s0/); // no step, no kernel
     expect(() => ladderKernel({ s: 3 } as never)).toThrow(/unknown option "s"/);
     expect(() => new MarkovChain({ rates: good, dt: 0 })).toThrow(/dt must be > 0/);
-    expect(() => new MarkovChain({ rates: good, dt: 1, initial: new Array(10).fill(0.2) })).toThrow(/initial must sum to 1/);
+    expect(() => new MarkovChain({ rates: good, dt: 1, initial: new Array(10).fill(0.2) })).toThrow(
+      /initial must sum to 1/,
+    );
     expect(() => new MarkovChain({ rates: good, dt: 1, initial: [1, 0] })).toThrow(/initial must have length 10/);
     expect(() => new LadderChain({ dt: 1, rungs: 0 })).toThrow(/rungs/);
     // Options objects and backends, checked at every entry point.
@@ -596,7 +762,9 @@ describe("bad input throws typed errors naming the option", () => {
     expect(() => new LadderChain({ dt: 1e-3, backend: "constructor" as never })).toThrow(/^backend must be one of/);
     expect(() => new MarkovChain({ rates: good, dt: 1, backend: "gpu" as never })).toThrow(/^backend must be one of/);
     expect(() => ladderKernel({ backend: "wasm" as never })).toThrow(/^backend must be one of/);
-    expect(() => new MarkovChain({ rates: good, dt: 1, initial: [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, "0" as never] })).toThrow(/^initial\[9\] must be a number/);
+    expect(
+      () => new MarkovChain({ rates: good, dt: 1, initial: [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, "0" as never] }),
+    ).toThrow(/^initial\[9\] must be a number/);
     const ladder = new LadderChain({ dt: 1e-3 });
     expect(() => ladder.setSignal(-1)).toThrow(/s must be ≥ 0/);
     expect(() => ladder.follow([1, Infinity])).toThrow(/signal\[1\]/);
@@ -627,7 +795,9 @@ describe("the lifecycle (issue #10): step's count, resolve*Config, checkpoint an
     expect(Array.from(c.initial)).toEqual(Array.from(steadyState(rates)));
     expect(Array.from(c.rates)).toEqual(Array.from(rates));
     expect(c.backend).toBeUndefined();
-    expect(() => resolveMarkovChainConfig({ rates, dt: 1, steps: 3 } as never)).toThrow(/^MarkovChain: unknown option "steps"/);
+    expect(() => resolveMarkovChainConfig({ rates, dt: 1, steps: 3 } as never)).toThrow(
+      /^MarkovChain: unknown option "steps"/,
+    );
     const l = resolveLadderChainConfig({ gamma: 0.2, dt: 1e-3 });
     expect([l.rungs, l.gamma, l.F, l.s, l.KI, l.KA]).toEqual([5, 0.2, 25, 0, 18.2, 3000]);
     expect(Array.from(l.chain.rates)).toEqual(Array.from(ladderRates({ gamma: 0.2 })));
@@ -679,14 +849,20 @@ describe("the lifecycle (issue #10): step's count, resolve*Config, checkpoint an
     const p = chain.probabilities();
     const bad = (patch: Record<string, unknown>) => ({ ...good, ...patch }) as never;
     expect(() => chain.restore(null as never)).toThrow(/^checkpoint must be an object/);
-    expect(() => chain.restore(bad({ format: "thermolearn/perceptron" }))).toThrow(/^checkpoint\.format must be one of "thermolearn\/markov"/);
+    expect(() => chain.restore(bad({ format: "thermolearn/perceptron" }))).toThrow(
+      /^checkpoint\.format must be one of "thermolearn\/markov"/,
+    );
     expect(() => chain.restore(bad({ version: 2 }))).toThrow(/^checkpoint\.version must be 1/);
     expect(() => chain.restore(bad({ n: 4 }))).toThrow(/^checkpoint\.n is 4, this chain has 10 states/);
-    expect(() => chain.restore(bad({ dt: 2e-3 }))).toThrow(/^checkpoint\.dt is 0\.002, this chain steps by dt = 0\.001/);
+    expect(() => chain.restore(bad({ dt: 2e-3 }))).toThrow(
+      /^checkpoint\.dt is 0\.002, this chain steps by dt = 0\.001/,
+    );
     expect(() => chain.restore(bad({ steps: -1 }))).toThrow(/^checkpoint\.steps must be in/);
     expect(() => chain.restore(bad({ steps: 1.5 }))).toThrow(/^checkpoint\.steps must be an integer/);
     expect(() => chain.restore(bad({ rates: "M" }))).toThrow(/^checkpoint\.rates must be an array/);
-    expect(() => chain.restore(bad({ rates: Array.from(ladderRates({ rungs: 3 })) }))).toThrow(/^checkpoint\.rates has 6 states, this chain 10/);
+    expect(() => chain.restore(bad({ rates: Array.from(ladderRates({ rungs: 3 })) }))).toThrow(
+      /^checkpoint\.rates has 6 states, this chain 10/,
+    );
     const wrongColumn = Array.from(rates);
     wrongColumn[1] += 1; // column 1 no longer sums to zero
     expect(() => chain.restore(bad({ rates: wrongColumn }))).toThrow(/^checkpoint\.rates: column 1 must sum to zero/);
@@ -703,7 +879,8 @@ describe("the lifecycle (issue #10): step's count, resolve*Config, checkpoint an
 
 describe("runLadder: the response to a stimulus and its dissipation", () => {
   it("records the activity LadderChain.follow gives, σ(0) = the steady dissipation, and ∫σ dt", () => {
-    const dt = 1e-3, stimulus = [...new Array(300).fill(200), ...new Array(200).fill(40)];
+    const dt = 1e-3,
+      stimulus = [...new Array(300).fill(200), ...new Array(200).fill(40)];
     const r = runLadder({ gamma: 0.1, dt, s0: 10, stimulus, recordEvery: 1 });
     expect(r.status).toBe("completed");
     expect(r.steps).toBe(500);

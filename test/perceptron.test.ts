@@ -1,7 +1,15 @@
 import { describe, it, expect } from "vitest";
 import {
-  Perceptron, runPerceptron, runPerceptronAsync, hebbianEpsilon, hebbianEpsilonEM, hebbianTransient,
-  mutualInformation, binaryEntropy, type LearningRule, type PerceptronCheckpoint,
+  Perceptron,
+  runPerceptron,
+  runPerceptronAsync,
+  hebbianEpsilon,
+  hebbianEpsilonEM,
+  hebbianTransient,
+  mutualInformation,
+  binaryEntropy,
+  type LearningRule,
+  type PerceptronCheckpoint,
 } from "../src/perceptron/index.js";
 import { DivergedError, DisposedError } from "../src/core/model.js";
 import { refForce, refLearningFactor, refStep, unpackInputs } from "../src/ref/perceptron.js";
@@ -23,10 +31,19 @@ describe("one Euler–Maruyama step against the TS reference", () => {
           for (const batch of batches) {
             const sim = new Perceptron({ n, batch, rule, alpha: 0.5, dt: 0.01, seed: n * 100 + batch, backend });
             sim.step(3); // leave the initial state behind
-            const w0 = sim.weights(), T = sim.teacher(), heat0 = sim.heat();
+            const w0 = sim.weights(),
+              T = sim.teacher(),
+              heat0 = sim.heat();
             sim.step(1);
             const { inputs, noise } = sim.lastDraws();
-            const ref = refStep(w0, T, unpackInputs(inputs, n, batch), noise, { rule, alpha: 0.5, k: 1, nu: 3 * Math.sqrt(n), D: 1, dt: 0.01 });
+            const ref = refStep(w0, T, unpackInputs(inputs, n, batch), noise, {
+              rule,
+              alpha: 0.5,
+              k: 1,
+              nu: 3 * Math.sqrt(n),
+              D: 1,
+              dt: 0.01,
+            });
             // The wasm sums the dots through byte histograms and the force through tables, the
             // reference in index order: both are f64 sums of ≤ 1001 terms of size ≲ 10, so they
             // agree to ~1e-12 absolute; 1e-9 leaves room without hiding a wrong term (one input bit
@@ -44,12 +61,16 @@ describe("one Euler–Maruyama step against the TS reference", () => {
 describe("heat: the work of the force the Euler–Maruyama step applies", () => {
   for (const rule of RULES) {
     it(`a 40-step trajectory's heat equals the reference's, step by step, and obeys the first law (${rule})`, () => {
-      const n = 257, batch = 30, nu = 3 * Math.sqrt(n), dt = 1e-3;
+      const n = 257,
+        batch = 30,
+        nu = 3 * Math.sqrt(n),
+        dt = 1e-3;
       const sim = new Perceptron({ n, batch, rule, alpha: 0.5, dt, seed: 31 });
       const params = { rule, alpha: 0.5, k: 1, nu, D: 1, dt };
       let refHeat = 0;
       for (let s = 0; s < 40; s++) {
-        const w0 = sim.weights(), T = sim.teacher();
+        const w0 = sim.weights(),
+          T = sim.teacher();
         sim.step(1);
         const xi = unpackInputs(sim.lastDraws().inputs, n, batch);
         const ref = refStep(w0, T, xi, sim.lastDraws().noise, params);
@@ -57,7 +78,8 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
         // First law per step, on the reference's own numbers: ΔV = W_learn − q with V = k|w|²/2 and
         // W_learn = L(w_t)·Δw, L the learning force the step applied (independent of how q is summed).
         const learning = refForce(w0, T, xi, params).map((f, i) => f + w0[i]);
-        let dV = 0, work = 0;
+        let dV = 0,
+          work = 0;
         for (let i = 0; i < n; i++) {
           dV += 0.5 * (ref.w[i] ** 2 - w0[i] ** 2);
           work += learning[i] * (ref.w[i] - w0[i]);
@@ -72,14 +94,30 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
   }
 
   /** Σ over one step's batch of (c_b(A(w_t)) − c_b(A(w_mid)))·(ξ_b·Δw): library heat minus midpoint heat. */
-  function midpointGap(w0: Float64Array, w1: Float64Array, T: Float64Array, xi: Int8Array[], rule: LearningRule, nu: number): number {
-    const n = w0.length, B = xi.length;
+  function midpointGap(
+    w0: Float64Array,
+    w1: Float64Array,
+    T: Float64Array,
+    xi: Int8Array[],
+    rule: LearningRule,
+    nu: number,
+  ): number {
+    const n = w0.length,
+      B = xi.length;
     let gap = 0;
     for (const row of xi) {
-      let a = 0, t = 0, d = 0;
-      for (let i = 0; i < n; i++) { a += w0[i] * row[i]; t += T[i] * row[i]; d += (w1[i] - w0[i]) * row[i]; }
+      let a = 0,
+        t = 0,
+        d = 0;
+      for (let i = 0; i < n; i++) {
+        a += w0[i] * row[i];
+        t += T[i] * row[i];
+        d += (w1[i] - w0[i]) * row[i];
+      }
       const sigma = t >= 0 ? 1 : -1;
-      const factor = refLearningFactor(rule, 0.5, a / Math.sqrt(n), sigma) - refLearningFactor(rule, 0.5, (a + d / 2) / Math.sqrt(n), sigma);
+      const factor =
+        refLearningFactor(rule, 0.5, a / Math.sqrt(n), sigma) -
+        refLearningFactor(rule, 0.5, (a + d / 2) / Math.sqrt(n), sigma);
       gap += (nu / B) * sigma * factor * d;
     }
     return gap;
@@ -87,10 +125,14 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
 
   /** Steady heat rate per weight of the library's estimator and its gap to the midpoint rule, over `time` after t = 3. */
   function heatAndGap(rule: LearningRule, dt: number, time: number): { rate: number; gap: number } {
-    const n = 1000, nu = 3 * Math.sqrt(n), batch = 30;
+    const n = 1000,
+      nu = 3 * Math.sqrt(n),
+      batch = 30;
     const sim = new Perceptron({ n, batch, rule, alpha: 0.5, dt, seed: 5 });
     sim.step(Math.round(3 / dt));
-    const T = sim.teacher(), steps = Math.round(time / dt), q0 = sim.heat();
+    const T = sim.teacher(),
+      steps = Math.round(time / dt),
+      q0 = sim.heat();
     let gap = 0;
     for (let s = 0; s < steps; s++) {
       const w0 = sim.weights();
@@ -113,7 +155,9 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
       // biases the heat by O(ΔA), so the gap falls about 4× per 4× in Δt. What is left as Δt → 0 is the
       // Itô–Stratonovich term D·ν̃·p_A(0) per weight, O(1) here (measured 1–3 at Δt = 2.5·10⁻⁴) against
       // heat rates of 40–1300, so the fall slows near it and the last bound is 6 % of the rate.
-      const coarse = heatAndGap(rule, 4e-3, 1), middle = heatAndGap(rule, 1e-3, 1), fine = heatAndGap(rule, 2.5e-4, 0.5);
+      const coarse = heatAndGap(rule, 4e-3, 1),
+        middle = heatAndGap(rule, 1e-3, 1),
+        fine = heatAndGap(rule, 2.5e-4, 0.5);
       expect(Math.abs(middle.gap)).toBeLessThan(0.5 * Math.abs(coarse.gap));
       expect(Math.abs(fine.gap)).toBeLessThan(0.75 * Math.abs(middle.gap));
       expect(Math.abs(fine.gap) / fine.rate).toBeLessThan(0.06);
@@ -127,7 +171,13 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
     // In steady state E[q per step] = Δt(E|f|² − k E f·E w) and E w = E f/k exactly for the Euler–
     // Maruyama recursion, so the heat rate is tr Cov(f) per unit time for any Δt. With T = e₁,
     // σ_b = ξ_b1, so σ_b ξ_b = (1, ±1): ⟨σξ⟩ = e₁ and the rate per weight is (ν²/B)(1 − 1/n).
-    const n = 2, batch = 8, nu = 3 * Math.sqrt(n), dt = 0.05, M = 32, burn = 200, steps = 20_000;
+    const n = 2,
+      batch = 8,
+      nu = 3 * Math.sqrt(n),
+      dt = 0.05,
+      M = 32,
+      burn = 200,
+      steps = 20_000;
     const r = new Perceptron({ n, batch, nu, dt, trajectories: M, teacher: [1, 0], seed: 12 });
     r.step(burn);
     const q0 = r.observe().heat;
@@ -150,7 +200,9 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
     const q0 = sim.observe().heat[0];
     sim.step(3000);
     const rate = (sim.observe().heat[0] - q0) / 3;
-    const nu = 300, n = 1e4, batch = 30;
+    const nu = 300,
+      n = 1e4,
+      batch = 30;
     assertClose(rate, ((nu * nu) / batch) * (1 - 2 / (Math.PI * n)), { atol: 2.5 });
     sim.dispose();
   });
@@ -166,7 +218,8 @@ describe("SIMD and scalar builds", () => {
         sim.dispose();
         return out;
       };
-      const a = run("simd"), b = run("scalar");
+      const a = run("simd"),
+        b = run("scalar");
       expect(Array.from(a.w)).toEqual(Array.from(b.w));
       expect(a.heat).toBe(b.heat);
       expect(a.eps).toBe(b.eps);
@@ -190,10 +243,14 @@ describe("golden values", () => {
 
   slowIt("pure OU (ν = 0): heat is exactly −ΔV and |w|²/n matches the EM stationary variance", () => {
     // F = −k w, so Σ F(w_mid)·Δw = −(k/2)(|w_end|² − |w_0|²) exactly (the midpoint rule telescopes).
-    const k = 2, dt = 0.05, D = 0.7, n = 20_000;
+    const k = 2,
+      dt = 0.05,
+      D = 0.7,
+      n = 20_000;
     const sim = new Perceptron({ n, nu: 0, k, D, dt, seed: 5 });
     const norm0 = sim.observe().Q[0] * n;
-    let sumQ = 0, samples = 0;
+    let sumQ = 0,
+      samples = 0;
     for (let r = 0; r < 200; r++) {
       sim.step(10);
       sumQ += sim.observe().Q[0];
@@ -212,7 +269,13 @@ describe("golden values", () => {
   });
 
   it("analytic Hebbian values of spec §1", () => {
-    const table: [number, number, number][] = [[1, 1, 0.2856], [2, 1, 0.1782], [3, 0.5, 0.0914], [5, 1, 0.0782], [3, 1, 0.126]];
+    const table: [number, number, number][] = [
+      [1, 1, 0.2856],
+      [2, 1, 0.1782],
+      [3, 0.5, 0.0914],
+      [5, 1, 0.0782],
+      [3, 1, 0.126],
+    ];
     for (const [nuTilde, k, eps] of table) expect(hebbianEpsilon({ nuTilde, k })).toBeCloseTo(eps, 4);
     const tr = hebbianTransient({ nuTilde: 3 });
     expect(tr.heat).toBeCloseTo(9 / Math.PI, 12);
@@ -283,7 +346,8 @@ describe("golden values", () => {
 describe("ensembles, training sets and observables", () => {
   it("test-set error rate agrees with the angle formula within binomial error", () => {
     const r = runPerceptron({ n: 2000, rule: "perceptron", tEnd: 3, testSize: 4000, seed: 11, recordEvery: 1000 });
-    const eps = r.epsilon.at(-1)!, test = r.testError!.at(-1)!;
+    const eps = r.epsilon.at(-1)!,
+      test = r.testError!.at(-1)!;
     // 4000 test inputs: binomial std √(ε(1−ε)/4000) ≈ 0.006 at ε ≈ 0.2; 5σ = 0.03.
     expect(Math.abs(test - eps)).toBeLessThan(5 * Math.sqrt((eps * (1 - eps)) / 4000));
   });
@@ -291,7 +355,10 @@ describe("ensembles, training sets and observables", () => {
   slowIt("ΔS(w_n) from an ensemble matches the Gaussian steady state", () => {
     // Hebbian from equilibrium, per-trajectory teachers: steady Var(w_n) = σ_w² + (ν̃/k)²·2/π with the
     // EM variance σ_w² of spec §1, initial Var = D/k = 1, so ΔS = ½ ln(σ_w² + 2ν̃²/π).
-    const n = 2000, nu = 3 * Math.sqrt(n), dt = 1e-3, B = 30;
+    const n = 2000,
+      nu = 3 * Math.sqrt(n),
+      dt = 1e-3,
+      B = 30;
     const sigma2 = (2 * dt + (dt * dt * nu * nu) / B) / (2 * dt - dt * dt);
     const expected = 0.5 * Math.log(sigma2 + (2 * 9) / Math.PI);
     const r = runPerceptron({ n, tEnd: 6, trajectories: 8, seed: 4, recordEvery: 2000 });
@@ -364,7 +431,8 @@ describe("ensembles, training sets and observables", () => {
       sim.step(20);
       const saved = sim.checkpoint();
       sim.step(30);
-      const w = sim.weights(), heat = sim.heat();
+      const w = sim.weights(),
+        heat = sim.heat();
       sim.restore(saved);
       expect(sim.steps).toBe(20);
       sim.step(30);
@@ -378,15 +446,24 @@ describe("ensembles, training sets and observables", () => {
     const sim = new Perceptron({ n: 50, trajectories: 2, trainSize: 10, sampling: "sweep", seed: 1 });
     sim.step(3);
     const good = sim.checkpoint();
-    const edit = (j: number, patch: object) => ({ ...good, trajectories: good.trajectories.map((t, i) => (i === j ? { ...t, ...patch } : t)) });
-    expect(() => sim.restore(edit(0, { cursor: 2 ** 31 - 1 }))).toThrow(/checkpoint.trajectories\[0\].cursor must be in \[0, 9\]/);
-    expect(() => sim.restore(edit(1, { rng: new Uint32Array(16) }))).toThrow(/trajectories\[1\].rng must be a Uint32Array of 8/);
+    const edit = (j: number, patch: object) => ({
+      ...good,
+      trajectories: good.trajectories.map((t, i) => (i === j ? { ...t, ...patch } : t)),
+    });
+    expect(() => sim.restore(edit(0, { cursor: 2 ** 31 - 1 }))).toThrow(
+      /checkpoint.trajectories\[0\].cursor must be in \[0, 9\]/,
+    );
+    expect(() => sim.restore(edit(1, { rng: new Uint32Array(16) }))).toThrow(
+      /trajectories\[1\].rng must be a Uint32Array of 8/,
+    );
     expect(() => sim.restore(edit(0, { rng: new Uint32Array(8) }))).toThrow(/rng must not be all zero/);
     expect(() => sim.restore(edit(0, { heat: Infinity }))).toThrow(/heat must be finite/);
     expect(() => sim.restore(edit(0, { heatCompensation: undefined }))).toThrow(/heatCompensation must be a number/);
     expect(() => sim.restore(edit(0, { weights: new Float64Array(49) }))).toThrow(/weights must have length 50/);
     expect(() => sim.restore({ ...good, steps: Number.NaN })).toThrow(/checkpoint.steps must be finite/);
-    expect(() => sim.restore({ ...good, trajectories: good.trajectories.slice(1) })).toThrow(/1 trajectories, this simulation 2/);
+    expect(() => sim.restore({ ...good, trajectories: good.trajectories.slice(1) })).toThrow(
+      /1 trajectories, this simulation 2/,
+    );
     expect(() => sim.restore(null as never)).toThrow(TypeError);
     // Nothing was written by the refused calls: the good checkpoint still replays.
     const w = sim.weights(1);
@@ -398,13 +475,16 @@ describe("ensembles, training sets and observables", () => {
   it("without a sweep the checkpoint's cursor must be 0", () => {
     const sim = new Perceptron({ n: 20, trainSize: 10, seed: 1 }); // replacement sampling
     const saved = sim.checkpoint();
-    expect(() => sim.restore({ ...saved, trajectories: [{ ...saved.trajectories[0], cursor: 1 }] })).toThrow(/cursor must be in \[0, 0\]/);
+    expect(() => sim.restore({ ...saved, trajectories: [{ ...saved.trajectories[0], cursor: 1 }] })).toThrow(
+      /cursor must be in \[0, 0\]/,
+    );
     sim.dispose();
   });
 
   it("replacement sampling draws rows of the training set at random", () => {
     // Same seed, same training set: a sweep with batch = trainSize shows the whole set in one step.
-    const n = 64, P = 5;
+    const n = 64,
+      P = 5;
     const sweep = new Perceptron({ n, batch: P, trainSize: P, sampling: "sweep", seed: 3 });
     sweep.step(1);
     const set = unpackInputs(sweep.lastDraws().inputs, n, P).map((row) => row.join(","));
@@ -422,10 +502,12 @@ describe("ensembles, training sets and observables", () => {
     // A Hebbian student built from the 20 training rows classifies them all correctly (signal n = 1000
     // against cross-talk ≈ √(19·1000) ≈ 140) but generalises poorly (ε ≈ 0.4): test error 0 would mean
     // the test rows are the training rows.
-    const n = 1000, P = 20;
+    const n = 1000,
+      P = 20;
     const sweep = new Perceptron({ n, batch: P, trainSize: P, sampling: "sweep", seed: 4, teacher: "shared" });
     sweep.step(1);
-    const rows = unpackInputs(sweep.lastDraws().inputs, n, P), T = sweep.teacher();
+    const rows = unpackInputs(sweep.lastDraws().inputs, n, P),
+      T = sweep.teacher();
     sweep.dispose();
     const w = new Float64Array(n);
     for (const row of rows) {
@@ -565,8 +647,15 @@ describe("divergence, errors and lifecycle", () => {
     const controller = new AbortController();
     const fractions: number[] = [];
     const r = await runPerceptronAsync({
-      n: 500, steps: 10_000, recordEvery: 100, seed: 1, signal: controller.signal,
-      onProgress: (p) => { fractions.push(p.fraction); if (p.done >= 3000) controller.abort(); },
+      n: 500,
+      steps: 10_000,
+      recordEvery: 100,
+      seed: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        fractions.push(p.fraction);
+        if (p.done >= 3000) controller.abort();
+      },
     });
     expect(r.status).toBe("aborted");
     expect(r.steps).toBe(3000);
@@ -587,7 +676,13 @@ describe("divergence, errors and lifecycle", () => {
 
   it("a result starts with { version, config, backend, status, elapsedMs } and has Float64Array columns", () => {
     const r = runPerceptron({
-      n: 40, steps: 20, recordEvery: 5, trajectories: 2, testSize: 10, seed: 3, backend: "scalar",
+      n: 40,
+      steps: 20,
+      recordEvery: 5,
+      trajectories: 2,
+      testSize: 10,
+      seed: 3,
+      backend: "scalar",
     });
     expect(Object.keys(r).slice(0, 5)).toEqual(["version", "config", "backend", "status", "elapsedMs"]);
     expect(r.backend).toBe("scalar");
@@ -595,7 +690,16 @@ describe("divergence, errors and lifecycle", () => {
     expect(r.config.n).toBe(40);
     expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
     const columns = [
-      r.t, r.epsilon, r.testError, r.R, r.Q, r.weightNorm, r.information, r.heat, r.entropyChange, r.efficiency,
+      r.t,
+      r.epsilon,
+      r.testError,
+      r.R,
+      r.Q,
+      r.weightNorm,
+      r.information,
+      r.heat,
+      r.entropyChange,
+      r.efficiency,
     ];
     for (const column of columns) {
       expect(column).toBeInstanceOf(Float64Array);

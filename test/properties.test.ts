@@ -72,7 +72,9 @@ class Runner {
   #next = 1;
   #pending: { id: number; resolve: (o: Outcome) => void; started: number; timer: NodeJS.Timeout } | null = null;
 
-  constructor(file: string) { this.#file = file; }
+  constructor(file: string) {
+    this.#file = file;
+  }
 
   #spawn(): Promise<void> {
     const worker = new Worker(this.#file);
@@ -92,7 +94,11 @@ class Runner {
       if (this.#worker !== worker) return;
       this.#worker = null;
       const p = this.#pending;
-      if (p) { clearTimeout(p.timer); this.#pending = null; p.resolve({ outcome: "crash", ms: performance.now() - p.started, message }); }
+      if (p) {
+        clearTimeout(p.timer);
+        this.#pending = null;
+        p.resolve({ outcome: "crash", ms: performance.now() - p.started, message });
+      }
     };
     worker.on("error", (e) => lost(`worker error: ${e.message}`));
     worker.on("exit", (code) => lost(`worker exited with code ${code}`));
@@ -151,11 +157,28 @@ afterAll(async () => {
 const FN = { __special: "function" };
 const SIGNAL = { __special: "signal" };
 const ABORTED = { __special: "abortedSignal" };
-const isMarker = (v: unknown, kind: string) => !!v && typeof v === "object" && (v as { __special?: string }).__special === kind;
+const isMarker = (v: unknown, kind: string) =>
+  !!v && typeof v === "object" && (v as { __special?: string }).__special === kind;
 
 const NUMBER_EDGES: unknown[] = [
-  0, -0, -1, -0.5, 0.5, 1.5, -1e300, 1e300, 1e-300, 5e-324, Number.NaN, Infinity, -Infinity, 1.8e308,
-  2 ** 31, 2 ** 32, 2 ** 53, 1e15 + 0.5,
+  0,
+  -0,
+  -1,
+  -0.5,
+  0.5,
+  1.5,
+  -1e300,
+  1e300,
+  1e-300,
+  5e-324,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  1.8e308,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  1e15 + 0.5,
 ];
 const TYPE_EDGES: unknown[] = ["1", "", "abc", null, true, false, [], [1], {}, FN, 1n];
 /** Sizes past 2 GiB (the wasm memory limit) even at one byte per item. */
@@ -224,14 +247,25 @@ function pool(key: Key, input: Input): unknown[] {
   const extra = [...resolveValues(key.values, input), ...resolveValues(key.bad, input)];
   if (key.only) return extra;
   switch (key.kind) {
-    case "num": case "finite": case "any": return [...NUMBER_EDGES, ...TYPE_EDGES, ...extra];
-    case "int": return [...NUMBER_EDGES, ...SIZE_EDGES, ...TYPE_EDGES, ...extra];
-    case "work": return [...NUMBER_EDGES, ...TYPE_EDGES, ...extra].filter((v) => !(key.drop ?? []).includes(v));
-    case "enum": return [...TYPE_EDGES, 0, -1, Number.NaN, "HEBBIAN", " x", "constructor", "toString", ...extra];
-    case "bool": return [...TYPE_EDGES.filter((v) => typeof v !== "boolean"), 0, 1, Number.NaN, "true", ...extra];
-    case "fn": return [...TYPE_EDGES.filter((v) => v !== FN), 0, Number.NaN, ...extra];
-    case "signal": return [...TYPE_EDGES, 0, ABORTED, ...extra];
-    case "vec": case "enumvec": return [...TYPE_EDGES, 0, Number.NaN, "x", ...extra];
+    case "num":
+    case "finite":
+    case "any":
+      return [...NUMBER_EDGES, ...TYPE_EDGES, ...extra];
+    case "int":
+      return [...NUMBER_EDGES, ...SIZE_EDGES, ...TYPE_EDGES, ...extra];
+    case "work":
+      return [...NUMBER_EDGES, ...TYPE_EDGES, ...extra].filter((v) => !(key.drop ?? []).includes(v));
+    case "enum":
+      return [...TYPE_EDGES, 0, -1, Number.NaN, "HEBBIAN", " x", "constructor", "toString", ...extra];
+    case "bool":
+      return [...TYPE_EDGES.filter((v) => typeof v !== "boolean"), 0, 1, Number.NaN, "true", ...extra];
+    case "fn":
+      return [...TYPE_EDGES.filter((v) => v !== FN), 0, Number.NaN, ...extra];
+    case "signal":
+      return [...TYPE_EDGES, 0, ABORTED, ...extra];
+    case "vec":
+    case "enumvec":
+      return [...TYPE_EDGES, 0, Number.NaN, "x", ...extra];
   }
 }
 
@@ -240,16 +274,27 @@ function mustThrow(key: Key, value: unknown, input: Input): boolean {
   if (resolveValues(key.bad, input).includes(value)) return true;
   const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
   switch (key.kind) {
-    case "num": return typeof value !== "number" || Number.isNaN(value);
-    case "finite": return typeof value !== "number" || !Number.isFinite(value);
-    case "int": case "work": return typeof value !== "number" || !Number.isInteger(value) || value < 0;
-    case "enum": return !(key.legal ?? []).includes(value);
-    case "bool": return typeof value !== "boolean";
-    case "fn": return !isMarker(value, "function");
-    case "signal": return !isMarker(value, "signal") && !isMarker(value, "abortedSignal");
-    case "vec": return !isArrayLike;
-    case "enumvec": return typeof value === "string" ? !(key.legal ?? []).includes(value) : !isArrayLike;
-    case "any": return false;
+    case "num":
+      return typeof value !== "number" || Number.isNaN(value);
+    case "finite":
+      return typeof value !== "number" || !Number.isFinite(value);
+    case "int":
+    case "work":
+      return typeof value !== "number" || !Number.isInteger(value) || value < 0;
+    case "enum":
+      return !(key.legal ?? []).includes(value);
+    case "bool":
+      return typeof value !== "boolean";
+    case "fn":
+      return !isMarker(value, "function");
+    case "signal":
+      return !isMarker(value, "signal") && !isMarker(value, "abortedSignal");
+    case "vec":
+      return !isArrayLike;
+    case "enumvec":
+      return typeof value === "string" ? !(key.legal ?? []).includes(value) : !isArrayLike;
+    case "any":
+      return false;
   }
 }
 
@@ -271,25 +316,38 @@ function arbitraryFor(entry: Entry): fc.Arbitrary<{ input: Input; meta: Meta }> 
   if (entry.keys.length > 0) {
     parts.push({
       weight: 7,
-      arbitrary: entry.valid.chain((input) => fc.constantFrom(...entry.keys).chain((key) =>
-        fc.constantFrom(...pool(key, input)).map((value) => {
-          const meta: Meta = { mode: "perturb", key: key.name, accept: [key.name, ...(key.accept ?? [])], mustThrow: mustThrow(key, value, input), value };
-          if (key.worker) return { input: { ...structuredClone(input), perturb: { path: key.at, value } }, meta };
-          return { input: withValue(input, key.at, value), meta };
-        }))),
+      arbitrary: entry.valid.chain((input) =>
+        fc.constantFrom(...entry.keys).chain((key) =>
+          fc.constantFrom(...pool(key, input)).map((value) => {
+            const meta: Meta = {
+              mode: "perturb",
+              key: key.name,
+              accept: [key.name, ...(key.accept ?? [])],
+              mustThrow: mustThrow(key, value, input),
+              value,
+            };
+            if (key.worker) return { input: { ...structuredClone(input), perturb: { path: key.at, value } }, meta };
+            return { input: withValue(input, key.at, value), meta };
+          }),
+        ),
+      ),
     });
   }
   const options = entry.options;
   if (options) {
     parts.push({
       weight: 1,
-      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...UNKNOWN_KEYS)).map(([input, key]) =>
-        ({ input: withValue(input, [...options, key], 1), meta: { mode: "unknown", key } as Meta })),
+      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...UNKNOWN_KEYS)).map(([input, key]) => ({
+        input: withValue(input, [...options, key], 1),
+        meta: { mode: "unknown", key } as Meta,
+      })),
     });
     parts.push({
       weight: 1,
-      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...NON_OBJECTS)).map(([input, value]) =>
-        ({ input: withValue(input, options, value), meta: { mode: "nonObject", value } as Meta })),
+      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...NON_OBJECTS)).map(([input, value]) => ({
+        input: withValue(input, options, value),
+        meta: { mode: "nonObject", value } as Meta,
+      })),
     });
   }
   return fc.oneof(...parts);
@@ -326,7 +384,9 @@ function verdict(entry: Entry, meta: Meta, o: Outcome): string | null {
     case "perturb":
       // The base input's own documented refusal (validMayThrow) may win over the perturbed key.
       if (entry.validMayThrow?.test(o.message)) return null;
-      return meta.accept.some((n) => n === "" || names(o.message, n)) ? null : `the error does not name ${meta.accept.join(" / ")}: ${what}`;
+      return meta.accept.some((n) => n === "" || names(o.message, n))
+        ? null
+        : `the error does not name ${meta.accept.join(" / ")}: ${what}`;
     case "unknown":
       return o.message.includes(meta.key) ? null : `the error does not name the unknown key "${meta.key}": ${what}`;
     case "nonObject":
@@ -353,7 +413,18 @@ async function survey(entry: Entry): Promise<void> {
     else groups.set(key, { count: 1, input, meta, message: bad });
   }
   for (const g of groups.values()) {
-    appendFileSync(SURVEY!, JSON.stringify({ entry: entry.name, file: entry.file, count: g.count, of: inputs.length, message: g.message, input: fc.stringify(g.input), meta: fc.stringify(g.meta) }) + "\n");
+    appendFileSync(
+      SURVEY!,
+      `${JSON.stringify({
+        entry: entry.name,
+        file: entry.file,
+        count: g.count,
+        of: inputs.length,
+        message: g.message,
+        input: fc.stringify(g.input),
+        meta: fc.stringify(g.meta),
+      })}\n`,
+    );
   }
   if (groups.size) throw new Error(`${entry.name}: ${groups.size} kinds of failure (see ${SURVEY})`);
 }
@@ -370,11 +441,22 @@ function property(entry: Entry): () => Promise<void> {
       if (bad) throw new Error(bad);
     });
     try {
-      await fc.assert(prop, { seed: SEED, numRuns: entry.runs ?? RUNS, interruptAfterTimeLimit: ENTRY_LIMIT_MS, includeErrorInReport: true });
+      await fc.assert(prop, {
+        seed: SEED,
+        numRuns: entry.runs ?? RUNS,
+        interruptAfterTimeLimit: ENTRY_LIMIT_MS,
+        includeErrorInReport: true,
+      });
       console.log(`props ${entry.name}: ok, ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } catch (e) {
-      console.log(`props ${entry.name}: FAILED after ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      if (REPORT) appendFileSync(REPORT, JSON.stringify({ entry: entry.name, file: entry.file, report: (e as Error).message }) + "\n");
+      console.log(
+        `props ${entry.name}: FAILED after ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      if (REPORT)
+        appendFileSync(
+          REPORT,
+          `${JSON.stringify({ entry: entry.name, file: entry.file, report: (e as Error).message })}\n`,
+        );
       throw e;
     }
   };
@@ -386,58 +468,125 @@ const seedA = fc.maxSafeNat();
 const backendA = fc.constantFrom("simd", "scalar");
 const dbl = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 /** Log-uniform on [min, max] (both > 0). */
-const logUniform = (min: number, max: number) => dbl(Math.log(min), Math.log(max)).map((x) => Math.min(max, Math.max(min, Math.exp(x))));
-const f64 = (n: number, min: number, max: number) => fc.array(dbl(min, max), { minLength: n, maxLength: n }).map((a) => Float64Array.from(a));
-const f32 = (n: number, min: number, max: number) => fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n }).map((a) => Float32Array.from(a));
-const spins = (n: number) => fc.array(fc.constantFrom(1, -1), { minLength: n, maxLength: n }).map((a) => Int8Array.from(a));
-const opts = <T extends Record<string, fc.Arbitrary<unknown>>>(r: T, required: (keyof T)[] = []) => fc.record(r, { requiredKeys: required as never });
+const logUniform = (min: number, max: number) =>
+  dbl(Math.log(min), Math.log(max)).map((x) => Math.min(max, Math.max(min, Math.exp(x))));
+const f64 = (n: number, min: number, max: number) =>
+  fc.array(dbl(min, max), { minLength: n, maxLength: n }).map((a) => Float64Array.from(a));
+const f32 = (n: number, min: number, max: number) =>
+  fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n }).map((a) => Float32Array.from(a));
+const spins = (n: number) =>
+  fc.array(fc.constantFrom(1, -1), { minLength: n, maxLength: n }).map((a) => Int8Array.from(a));
+const opts = <T extends Record<string, fc.Arbitrary<unknown>>>(r: T, required: (keyof T)[] = []) =>
+  fc.record(r, { requiredKeys: required as never });
 const one = (arb: fc.Arbitrary<unknown>): fc.Arbitrary<Input> => arb.map((x) => ({ args: [x] }));
 
 /** Arrays that are wrong for a vector of length n: empty, one longer, NaN, 1e300, strings, the wrong typed array. */
 const badVectors = (n: number): unknown[] => [
-  new Float64Array(0), new Float64Array(n + 1), new Float64Array(n).fill(Number.NaN), new Float64Array(n).fill(1e300),
-  new Float64Array(n).fill(Infinity), Array(n).fill("1"), new Int8Array(n), Array(n).fill(null),
+  new Float64Array(0),
+  new Float64Array(n + 1),
+  new Float64Array(n).fill(Number.NaN),
+  new Float64Array(n).fill(1e300),
+  new Float64Array(n).fill(Infinity),
+  Array(n).fill("1"),
+  new Int8Array(n),
+  Array(n).fill(null),
 ];
 /** Vectors of the right length whose values must be refused. */
-const nanVectors = (n: number): unknown[] => [new Float64Array(n).fill(Number.NaN), Array(n).fill("1"), new Float64Array(n).fill(Infinity)];
+const nanVectors = (n: number): unknown[] => [
+  new Float64Array(n).fill(Number.NaN),
+  Array(n).fill("1"),
+  new Float64Array(n).fill(Infinity),
+];
 
 /** A random irreducible rate matrix (positive off-diagonals), in one of the three accepted shapes. */
 const rateMatrixOf = (n: number) =>
-  fc.tuple(fc.array(logUniform(0.01, 10), { minLength: n * n, maxLength: n * n }), fc.constantFrom("f64", "flat", "rows")).map(([r, shape]) => {
-    const m = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) m[i * n + j] = r[i * n + j];
-    for (let j = 0; j < n; j++) { let s = 0; for (let i = 0; i < n; i++) if (i !== j) s += m[i * n + j]; m[j * n + j] = -s; }
-    if (shape === "f64") return m;
-    if (shape === "flat") return Array.from(m);
-    return Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n)));
-  });
+  fc
+    .tuple(
+      fc.array(logUniform(0.01, 10), { minLength: n * n, maxLength: n * n }),
+      fc.constantFrom("f64", "flat", "rows"),
+    )
+    .map(([r, shape]) => {
+      const m = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) m[i * n + j] = r[i * n + j];
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) if (i !== j) s += m[i * n + j];
+        m[j * n + j] = -s;
+      }
+      if (shape === "f64") return m;
+      if (shape === "flat") return Array.from(m);
+      return Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n)));
+    });
 const rateMatrix = fc.integer({ min: 2, max: 6 }).chain(rateMatrixOf);
-const ladderMatrix = fc.record({ rungs: fc.integer({ min: 2, max: 6 }), gamma: dbl(0.01, 2), F: dbl(1, 50), s: dbl(0, 300) }).map((p) => ladderRates(p));
+const ladderMatrix = fc
+  .record({ rungs: fc.integer({ min: 2, max: 6 }), gamma: dbl(0.01, 2), F: dbl(1, 50), s: dbl(0, 300) })
+  .map((p) => ladderRates(p));
 const anyRates = fc.oneof(rateMatrix, ladderMatrix);
-const sizeOf = (rates: unknown) => (Array.isArray(rates) && Array.isArray(rates[0]) ? rates.length : Math.round(Math.sqrt((rates as ArrayLike<number>).length)));
-const probVector = (n: number) => fc.array(dbl(0.01, 1), { minLength: n, maxLength: n }).map((a) => { const s = a.reduce((x, y) => x + y, 0); return Float64Array.from(a, (x) => x / s); });
+const sizeOf = (rates: unknown) =>
+  Array.isArray(rates) && Array.isArray(rates[0])
+    ? rates.length
+    : Math.round(Math.sqrt((rates as ArrayLike<number>).length));
+const probVector = (n: number) =>
+  fc.array(dbl(0.01, 1), { minLength: n, maxLength: n }).map((a) => {
+    const s = a.reduce((x, y) => x + y, 0);
+    return Float64Array.from(a, (x) => x / s);
+  });
 const badRates: unknown[] = [
-  new Float64Array(3), [[1]], [[0, 1], [1, 0]], Float64Array.of(-1, -1, 1, 1), Float64Array.of(1, 1, -1, -1),
-  Float64Array.of(Number.NaN, 1, 1, -1), [[-1, "1"], [1, -1]], new Float64Array(0),
+  new Float64Array(3),
+  [[1]],
+  [
+    [0, 1],
+    [1, 0],
+  ],
+  Float64Array.of(-1, -1, 1, 1),
+  Float64Array.of(1, 1, -1, -1),
+  Float64Array.of(Number.NaN, 1, 1, -1),
+  [
+    [-1, "1"],
+    [1, -1],
+  ],
+  new Float64Array(0),
 ];
 
 // perceptron
-const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(
-  opts({
-    rule: fc.constantFrom("hebbian", "perceptron", "adatron", "alphatron"), alpha: dbl(0.1, 0.9), k: dbl(0.5, 2), D: dbl(0, 2),
-    dt: logUniform(1e-4, 1e-2), batch: fc.integer({ min: 1, max: 40 }), testSize: fc.integer({ min: 0, max: 20 }),
-    trajectories: fc.integer({ min: 1, max: 3 }), firstTrajectory: fc.integer({ min: 0, max: 1000 }), seed: seedA,
-    // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron/model.ts refuses a start that close).
-    maxWeightRms: logUniform(20, 1e6), backend: backendA,
-    // A given teacher must have |T| > 0 (a zero teacher defines no rule): entries of size 0.1 … 2, either sign.
-    teacher: fc.oneof(fc.constantFrom("per-trajectory", "shared"), f64(n, 0.1, 2).chain((t) => fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((neg) => t.map((x, i) => (neg[i] ? -x : x))))),
-    init: fc.oneof(fc.constantFrom("equilibrium", "zero"), f64(n, -2, 2)),
-  }),
-  fc.oneof(fc.constant({}), opts({ nu: dbl(0, 100) }, ["nu"]), opts({ nuTilde: dbl(0, 4) }, ["nuTilde"])),
-  fc.oneof(fc.constant({}), opts({ trainSize: fc.integer({ min: 1, max: 20 }), sampling: fc.constantFrom("replacement", "sweep") }, ["trainSize"])),
-).map(([a, b, c]) => ({ n, ...a, ...b, ...c })));
+const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) =>
+  fc
+    .tuple(
+      opts({
+        rule: fc.constantFrom("hebbian", "perceptron", "adatron", "alphatron"),
+        alpha: dbl(0.1, 0.9),
+        k: dbl(0.5, 2),
+        D: dbl(0, 2),
+        dt: logUniform(1e-4, 1e-2),
+        batch: fc.integer({ min: 1, max: 40 }),
+        testSize: fc.integer({ min: 0, max: 20 }),
+        trajectories: fc.integer({ min: 1, max: 3 }),
+        firstTrajectory: fc.integer({ min: 0, max: 1000 }),
+        seed: seedA,
+        // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron/model.ts refuses a start that close).
+        maxWeightRms: logUniform(20, 1e6),
+        backend: backendA,
+        // A given teacher must have |T| > 0 (a zero teacher defines no rule): entries of size 0.1 … 2, either sign.
+        teacher: fc.oneof(
+          fc.constantFrom("per-trajectory", "shared"),
+          f64(n, 0.1, 2).chain((t) =>
+            fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((neg) => t.map((x, i) => (neg[i] ? -x : x))),
+          ),
+        ),
+        init: fc.oneof(fc.constantFrom("equilibrium", "zero"), f64(n, -2, 2)),
+      }),
+      fc.oneof(fc.constant({}), opts({ nu: dbl(0, 100) }, ["nu"]), opts({ nuTilde: dbl(0, 4) }, ["nuTilde"])),
+      fc.oneof(
+        fc.constant({}),
+        opts({ trainSize: fc.integer({ min: 1, max: 20 }), sampling: fc.constantFrom("replacement", "sweep") }, [
+          "trainSize",
+        ]),
+      ),
+    )
+    .map(([a, b, c]) => ({ n, ...a, ...b, ...c })),
+);
 
-const nOf = (i: Input, k = 0) => ((i.args[k] as { n?: number })?.n ?? (i.ctor as { n: number })?.n);
+const nOf = (i: Input, k = 0) => (i.args[k] as { n?: number })?.n ?? (i.ctor as { n: number })?.n;
 const perceptronKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "n"], name: "n", kind: "int" as Kind },
   { at: [...at, "rule"], name: "rule", kind: "enum" as Kind, legal: ["hebbian", "perceptron", "adatron", "alphatron"] },
@@ -454,8 +603,22 @@ const perceptronKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "trajectories"], name: "trajectories", kind: "int" as Kind },
   { at: [...at, "firstTrajectory"], name: "firstTrajectory", kind: "int" as Kind },
   { at: [...at, "seed"], name: "seed", kind: "int" as Kind },
-  { at: [...at, "teacher"], name: "teacher", kind: "enumvec" as Kind, legal: ["per-trajectory", "shared"], values: (i) => badVectors(nOf(i)), bad: (i) => nanVectors(nOf(i)) },
-  { at: [...at, "init"], name: "init", kind: "enumvec" as Kind, legal: ["equilibrium", "zero"], values: (i) => badVectors(nOf(i)), bad: (i) => nanVectors(nOf(i)) },
+  {
+    at: [...at, "teacher"],
+    name: "teacher",
+    kind: "enumvec" as Kind,
+    legal: ["per-trajectory", "shared"],
+    values: (i) => badVectors(nOf(i)),
+    bad: (i) => nanVectors(nOf(i)),
+  },
+  {
+    at: [...at, "init"],
+    name: "init",
+    kind: "enumvec" as Kind,
+    legal: ["equilibrium", "zero"],
+    values: (i) => badVectors(nOf(i)),
+    bad: (i) => nanVectors(nOf(i)),
+  },
   { at: [...at, "maxWeightRms"], name: "maxWeightRms", kind: "finite" as Kind },
   { at: [...at, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
 ];
@@ -466,43 +629,115 @@ const runKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "onProgress"], name: "onProgress", kind: "fn" as Kind },
   { at: [...at, "signal"], name: "signal", kind: "signal" as Kind },
 ];
-const runOptions = fc.tuple(perceptronOptions, opts({ steps: fc.integer({ min: 0, max: 60 }), recordEvery: fc.integer({ min: 1, max: 30 }), onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }, ["steps"]))
+const runOptions = fc
+  .tuple(
+    perceptronOptions,
+    opts(
+      {
+        steps: fc.integer({ min: 0, max: 60 }),
+        recordEvery: fc.integer({ min: 1, max: 30 }),
+        onProgress: fc.constant(FN),
+        signal: fc.constantFrom(SIGNAL, ABORTED),
+      },
+      ["steps"],
+    ),
+  )
   .map(([a, b]) => ({ args: [{ ...a, ...b }] }));
-const smallPerceptron = opts({
-  n: fc.integer({ min: 1, max: 12 }), rule: fc.constantFrom("hebbian", "adatron"), trajectories: fc.integer({ min: 1, max: 3 }),
-  trainSize: fc.integer({ min: 1, max: 6 }), seed: seedA, batch: fc.integer({ min: 1, max: 9 }),
-}, ["n", "trajectories"]);
+const smallPerceptron = opts(
+  {
+    n: fc.integer({ min: 1, max: 12 }),
+    rule: fc.constantFrom("hebbian", "adatron"),
+    trajectories: fc.integer({ min: 1, max: 3 }),
+    trainSize: fc.integer({ min: 1, max: 6 }),
+    seed: seedA,
+    batch: fc.integer({ min: 1, max: 9 }),
+  },
+  ["n", "trajectories"],
+);
 
 // hopfield
-const hopfieldRandom = fc.integer({ min: 1, max: 48 }).chain((n) => opts({
-  count: fc.integer({ min: 1, max: 6 }), patternBias: dbl(0, 1), rule: fc.constantFrom("hebbian", "storkey", "pseudoinverse"),
-  path: fc.constantFrom("auto", "fast", "dense"), seed: seedA, stream: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-  bias: fc.oneof(dbl(-1, 1), f64(n, -1, 1)), backend: backendA,
-}, ["count"]).map((o) => {
-  const r = { n, ...o } as Record<string, unknown>;
-  if (r.rule === "pseudoinverse" && (n < 16 || (r.count as number) > n / 4)) r.rule = "storkey";
-  if (r.path === "fast" && r.rule !== undefined && r.rule !== "hebbian") r.path = "dense";
-  return r;
-}));
-const hopfieldGiven = fc.integer({ min: 2, max: 24 }).chain((n) => fc.integer({ min: 1, max: 4 }).chain((k) => fc.tuple(
-  fc.array(spins(n), { minLength: k, maxLength: k }), fc.constantFrom("rows", "flat", "bits"), fc.constantFrom("hebbian", "storkey"),
-).map(([rows, shape, rule]) => {
-  if (shape === "rows") return { patterns: rows, rule };
-  if (shape === "flat") { const flat = new Int8Array(n * k); rows.forEach((r, m) => flat.set(r, m * n)); return { n, patterns: flat, rule }; }
-  const rowBytes = Math.ceil(n / 8), bits = new Uint8Array(k * rowBytes);
-  rows.forEach((r, m) => r.forEach((x, i) => { if (x > 0) bits[m * rowBytes + (i >> 3)] |= 1 << (i & 7); }));
-  return { n, patterns: { bits, count: k }, rule };
-})));
-const hopfieldWeights = fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(f64(n * n, -1, 1), fc.boolean(), spins(n)).map(([w, single, pattern]) => {
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = i === j ? 0 : w[Math.min(i, j) * n + Math.max(i, j)];
-  return { weights: single ? Float32Array.from(m) : m, patterns: [pattern] };
-}));
+const hopfieldRandom = fc.integer({ min: 1, max: 48 }).chain((n) =>
+  opts(
+    {
+      count: fc.integer({ min: 1, max: 6 }),
+      patternBias: dbl(0, 1),
+      rule: fc.constantFrom("hebbian", "storkey", "pseudoinverse"),
+      path: fc.constantFrom("auto", "fast", "dense"),
+      seed: seedA,
+      stream: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      bias: fc.oneof(dbl(-1, 1), f64(n, -1, 1)),
+      backend: backendA,
+    },
+    ["count"],
+  ).map((o) => {
+    const r = { n, ...o } as Record<string, unknown>;
+    if (r.rule === "pseudoinverse" && (n < 16 || (r.count as number) > n / 4)) r.rule = "storkey";
+    if (r.path === "fast" && r.rule !== undefined && r.rule !== "hebbian") r.path = "dense";
+    return r;
+  }),
+);
+const hopfieldGiven = fc.integer({ min: 2, max: 24 }).chain((n) =>
+  fc.integer({ min: 1, max: 4 }).chain((k) =>
+    fc
+      .tuple(
+        fc.array(spins(n), { minLength: k, maxLength: k }),
+        fc.constantFrom("rows", "flat", "bits"),
+        fc.constantFrom("hebbian", "storkey"),
+      )
+      .map(([rows, shape, rule]) => {
+        if (shape === "rows") return { patterns: rows, rule };
+        if (shape === "flat") {
+          const flat = new Int8Array(n * k);
+          rows.forEach((r, m) => {
+            flat.set(r, m * n);
+          });
+          return { n, patterns: flat, rule };
+        }
+        const rowBytes = Math.ceil(n / 8),
+          bits = new Uint8Array(k * rowBytes);
+        rows.forEach((r, m) => {
+          r.forEach((x, i) => {
+            if (x > 0) bits[m * rowBytes + (i >> 3)] |= 1 << (i & 7);
+          });
+        });
+        return { n, patterns: { bits, count: k }, rule };
+      }),
+  ),
+);
+const hopfieldWeights = fc.integer({ min: 1, max: 12 }).chain((n) =>
+  fc.tuple(f64(n * n, -1, 1), fc.boolean(), spins(n)).map(([w, single, pattern]) => {
+    const m = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) m[i * n + j] = i === j ? 0 : w[Math.min(i, j) * n + Math.max(i, j)];
+    return { weights: single ? Float32Array.from(m) : m, patterns: [pattern] };
+  }),
+);
 const hopfieldOptions = fc.oneof(hopfieldRandom, hopfieldGiven, hopfieldWeights);
-const smallHopfield = opts({ n: fc.integer({ min: 1, max: 40 }), count: fc.integer({ min: 1, max: 5 }), seed: seedA, rule: fc.constantFrom("hebbian", "storkey") }, ["n", "count"]);
+const smallHopfield = opts(
+  {
+    n: fc.integer({ min: 1, max: 40 }),
+    count: fc.integer({ min: 1, max: 5 }),
+    seed: seedA,
+    rule: fc.constantFrom("hebbian", "storkey"),
+  },
+  ["n", "count"],
+);
 const hopfieldN = (i: Input) => (i.ctor as { n: number }).n;
-const runArgs = opts({ dynamics: fc.constantFrom("sync", "async"), maxSweeps: fc.integer({ min: 1, max: 20 }), seed: seedA, recordEnergy: fc.boolean() });
-const glauberArgs = opts({ dynamics: fc.constant("glauber"), temperature: logUniform(0.05, 5), maxSweeps: fc.integer({ min: 1, max: 20 }), seed: seedA }, ["dynamics", "temperature"]);
+const runArgs = opts({
+  dynamics: fc.constantFrom("sync", "async"),
+  maxSweeps: fc.integer({ min: 1, max: 20 }),
+  seed: seedA,
+  recordEnergy: fc.boolean(),
+});
+const glauberArgs = opts(
+  {
+    dynamics: fc.constant("glauber"),
+    temperature: logUniform(0.05, 5),
+    maxSweeps: fc.integer({ min: 1, max: 20 }),
+    seed: seedA,
+  },
+  ["dynamics", "temperature"],
+);
 const hopfieldRunKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "dynamics"], name: "dynamics", kind: "enum" as Kind, legal: ["sync", "async", "glauber"] },
   { at: [...at, "temperature"], name: "temperature", kind: "finite" as Kind },
@@ -510,15 +745,35 @@ const hopfieldRunKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "seed"], name: "seed", kind: "int" as Kind },
   { at: [...at, "recordEnergy"], name: "recordEnergy", kind: "bool" as Kind },
 ];
-const capacityOptions = fc.record({ n: fc.integer({ min: 2, max: 40 }), rule: fc.constantFrom("hebbian", "storkey", "pseudoinverse") }).chain(({ n, rule }) => opts({
-  loads: fc.array(dbl(0.02, rule === "pseudoinverse" ? 0.25 : 0.5), { minLength: 1, maxLength: 3 }), trials: fc.integer({ min: 1, max: 3 }),
-  seed: seedA, dynamics: fc.constantFrom("sync", "async"), maxSweeps: fc.integer({ min: 1, max: 10 }), recallPatterns: fc.integer({ min: 0, max: 3 }),
-  onProgress: fc.constant(FN), onLoad: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED), backend: backendA,
-}, ["loads", "trials"]).map((o) => ({ n: rule === "pseudoinverse" ? Math.max(n, 16) : n, rule, ...o })));
+const capacityOptions = fc
+  .record({ n: fc.integer({ min: 2, max: 40 }), rule: fc.constantFrom("hebbian", "storkey", "pseudoinverse") })
+  .chain(({ n, rule }) =>
+    opts(
+      {
+        loads: fc.array(dbl(0.02, rule === "pseudoinverse" ? 0.25 : 0.5), { minLength: 1, maxLength: 3 }),
+        trials: fc.integer({ min: 1, max: 3 }),
+        seed: seedA,
+        dynamics: fc.constantFrom("sync", "async"),
+        maxSweeps: fc.integer({ min: 1, max: 10 }),
+        recallPatterns: fc.integer({ min: 0, max: 3 }),
+        onProgress: fc.constant(FN),
+        onLoad: fc.constant(FN),
+        signal: fc.constantFrom(SIGNAL, ABORTED),
+        backend: backendA,
+      },
+      ["loads", "trials"],
+    ).map((o) => ({ n: rule === "pseudoinverse" ? Math.max(n, 16) : n, rule, ...o })),
+  );
 const capacityKeys: Key[] = [
   { at: ["args", 0, "n"], name: "n", kind: "int" as Kind },
   { at: ["args", 0, "rule"], name: "rule", kind: "enum" as Kind, legal: ["hebbian", "storkey", "pseudoinverse"] },
-  { at: ["args", 0, "loads"], name: "loads", kind: "vec" as Kind, values: [[0], [-0.1], [1e300], [0.1, Number.NaN]], bad: [[], [Number.NaN], ["0.1"], [Infinity]] },
+  {
+    at: ["args", 0, "loads"],
+    name: "loads",
+    kind: "vec" as Kind,
+    values: [[0], [-0.1], [1e300], [0.1, Number.NaN]],
+    bad: [[], [Number.NaN], ["0.1"], [Infinity]],
+  },
   { at: ["args", 0, "trials"], name: "trials", kind: "work" as Kind },
   { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
   { at: ["args", 0, "dynamics"], name: "dynamics", kind: "enum" as Kind, legal: ["sync", "async"] },
@@ -529,35 +784,79 @@ const capacityKeys: Key[] = [
   { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
   { at: ["args", 0, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
 ];
-const positional = (names: string[], kind: Kind = "finite"): Key[] => names.map((name, k) => ({ at: ["args", k], name, kind }));
+const positional = (names: string[], kind: Kind = "finite"): Key[] =>
+  names.map((name, k) => ({ at: ["args", k], name, kind }));
 
 // contrastive
-const kernelA = (maxLength: number) => fc.tuple(fc.integer({ min: 1, max: maxLength }), logUniform(1e-3, 0.1))
-  .chain(([L, dt]) => f64(L, -3, 3).map((values) => ({ values, dt })));
-const sawtoothGridA = fc.record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), samples: fc.integer({ min: 2, max: 2000 }) })
+const kernelA = (maxLength: number) =>
+  fc
+    .tuple(fc.integer({ min: 1, max: maxLength }), logUniform(1e-3, 0.1))
+    .chain(([L, dt]) => f64(L, -3, 3).map((values) => ({ values, dt })));
+const sawtoothGridA = fc
+  .record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), samples: fc.integer({ min: 2, max: 2000 }) })
   .map(({ tauFast, tauSlow, samples }) => ({ tauFast, tauSlow, dt: (tauFast + tauSlow) / samples }));
 const kernelOnGrid = sawtoothGridA.chain((g) => {
   const n = Math.round((g.tauFast + g.tauSlow) / g.dt);
-  return fc.integer({ min: 1, max: Math.min(n, 200) }).chain((L) => f64(L, -3, 3).map((values) => ({ ...g, kernel: { values, dt: g.dt } })));
+  return fc
+    .integer({ min: 1, max: Math.min(n, 200) })
+    .chain((L) => f64(L, -3, 3).map((values) => ({ ...g, kernel: { values, dt: g.dt } })));
 });
 const kernelKeys = (at: (string | number)[]): Key[] => [
-  { at: [...at, "kernel"], name: "kernel", kind: "any" as Kind, values: [{ values: [1, 2], dt: 0.1 }, { dt: 0.1 }], bad: [null, {}, "sine"] },
-  { at: [...at, "kernel", "values"], name: "kernel.values", accept: ["kernel"], kind: "vec" as Kind, values: [new Float64Array(0), Float64Array.of(1, Number.NaN), [1, 2]], bad: [Float64Array.of(Number.NaN)] },
+  {
+    at: [...at, "kernel"],
+    name: "kernel",
+    kind: "any" as Kind,
+    values: [{ values: [1, 2], dt: 0.1 }, { dt: 0.1 }],
+    bad: [null, {}, "sine"],
+  },
+  {
+    at: [...at, "kernel", "values"],
+    name: "kernel.values",
+    accept: ["kernel"],
+    kind: "vec" as Kind,
+    values: [new Float64Array(0), Float64Array.of(1, Number.NaN), [1, 2]],
+    bad: [Float64Array.of(Number.NaN)],
+  },
   { at: [...at, "kernel", "dt"], name: "kernel.dt", accept: ["dt"], kind: "finite" as Kind },
 ];
 const sawtoothKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "tauFast"], name: "tauFast", kind: "finite" as Kind, values: [1e16, 2 ** 31] },
   { at: [...at, "tauSlow"], name: "tauSlow", kind: "finite" as Kind, values: [1e16] },
 ];
-const fit3 = fc.integer({ min: 6, max: 30 }).chain((n) => fc.tuple(fc.array(dbl(0.01, 1), { minLength: n, maxLength: n }), f64(n, -5, 5)).map(([dx, y]) => {
-  const x = new Float64Array(n);
-  let s = 0;
-  dx.forEach((d, i) => { s += d; x[i] = s; });
-  return { x, y };
-}));
+const fit3 = fc.integer({ min: 6, max: 30 }).chain((n) =>
+  fc.tuple(fc.array(dbl(0.01, 1), { minLength: n, maxLength: n }), f64(n, -5, 5)).map(([dx, y]) => {
+    const x = new Float64Array(n);
+    let s = 0;
+    dx.forEach((d, i) => {
+      s += d;
+      x[i] = s;
+    });
+    return { x, y };
+  }),
+);
 const fitKeys = (xName: string, yName: string): Key[] => [
-  { at: ["args", 0], name: xName, kind: "vec" as Kind, values: (i) => [(i.args[0] as Float64Array).map((v) => v * 1e300), Float64Array.of(1, 2, 3)], bad: (i) => [(i.args[0] as Float64Array).slice().reverse(), (i.args[0] as Float64Array).map(() => Number.NaN), new Float64Array(0)] },
-  { at: ["args", 1], name: yName, kind: "vec" as Kind, values: (i) => [(i.args[1] as Float64Array).map((v) => v * 1e300)], bad: (i) => [(i.args[1] as Float64Array).subarray(1), (i.args[1] as Float64Array).map(() => Number.NaN), Array.from(i.args[1] as Float64Array, String)] },
+  {
+    at: ["args", 0],
+    name: xName,
+    kind: "vec" as Kind,
+    values: (i) => [(i.args[0] as Float64Array).map((v) => v * 1e300), Float64Array.of(1, 2, 3)],
+    bad: (i) => [
+      (i.args[0] as Float64Array).slice().reverse(),
+      (i.args[0] as Float64Array).map(() => Number.NaN),
+      new Float64Array(0),
+    ],
+  },
+  {
+    at: ["args", 1],
+    name: yName,
+    kind: "vec" as Kind,
+    values: (i) => [(i.args[1] as Float64Array).map((v) => v * 1e300)],
+    bad: (i) => [
+      (i.args[1] as Float64Array).subarray(1),
+      (i.args[1] as Float64Array).map(() => Number.NaN),
+      Array.from(i.args[1] as Float64Array, String),
+    ],
+  },
 ];
 
 // ladder
@@ -567,45 +866,114 @@ const fitKeys = (xName: string, yName: string): Key[] => [
  */
 const LADDER_RANGE = /rungs must be ≤|beyond the largest double/;
 const ladderParams = opts({
-  rungs: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 2, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 1024 }) }),
-  gamma: fc.oneof(dbl(0, 2), logUniform(1e-300, 1e300)), F: fc.oneof(dbl(0.1, 100), logUniform(1e-300, 1e300)),
-  s: fc.oneof(dbl(0, 300), logUniform(1e-300, 1e300)), KI: logUniform(1e-3, 1e6), KA: logUniform(1e-3, 1e6),
+  rungs: fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: 2, max: 20 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 21, max: 1024 }) },
+  ),
+  gamma: fc.oneof(dbl(0, 2), logUniform(1e-300, 1e300)),
+  F: fc.oneof(dbl(0.1, 100), logUniform(1e-300, 1e300)),
+  s: fc.oneof(dbl(0, 300), logUniform(1e-300, 1e300)),
+  KI: logUniform(1e-3, 1e6),
+  KA: logUniform(1e-3, 1e6),
 });
 const ladderKeys = (at: (string | number)[], extra: string[] = []): Key[] => [
   { at: [...at, "rungs"], name: "rungs", kind: "int" as Kind },
   ...["gamma", "F", "s", "KI", "KA", ...extra].map((name) => ({ at: [...at, name], name, kind: "finite" as Kind })),
 ];
-const smallLadder = opts({ rungs: fc.integer({ min: 2, max: 10 }), gamma: fc.oneof(dbl(0.001, 2), logUniform(1e-6, 10)), F: logUniform(0.5, 100), s: dbl(0, 300), KI: logUniform(1, 100), KA: logUniform(100, 5000) });
-const chainOptions = anyRates.chain((rates) => opts({ dt: logUniform(1e-4, 10), initial: fc.oneof(fc.constant("steady"), probVector(sizeOf(rates))), backend: backendA }, ["dt"]).map((o) => ({ rates, ...o })));
+const smallLadder = opts({
+  rungs: fc.integer({ min: 2, max: 10 }),
+  gamma: fc.oneof(dbl(0.001, 2), logUniform(1e-6, 10)),
+  F: logUniform(0.5, 100),
+  s: dbl(0, 300),
+  KI: logUniform(1, 100),
+  KA: logUniform(100, 5000),
+});
+const chainOptions = anyRates.chain((rates) =>
+  opts(
+    {
+      dt: logUniform(1e-4, 10),
+      initial: fc.oneof(fc.constant("steady"), probVector(sizeOf(rates))),
+      backend: backendA,
+    },
+    ["dt"],
+  ).map((o) => ({ rates, ...o })),
+);
 const chainN = (i: Input) => sizeOf((i.ctor as { rates: unknown }).rates);
 
 // eqprop
-const eqpropOptions = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }), fc.integer({ min: 1, max: 4 })).chain(([n0, hidden, nOut]) => {
-  const layers = [n0, ...hidden, nOut], L = layers.length;
-  return opts({
-    layers: fc.constant(layers), variant: fc.constantFrom("plain", "memory"), seed: seedA, epsilon: dbl(0.1, 0.9),
-    // β < 1/ε − 1/2 keeps the clamped step stable (src/eqprop.ts refuses larger β); ε ≤ 0.9 makes that ≥ 0.61.
-    freeIterations: fc.integer({ min: 0, max: 20 }), clampedIterations: fc.integer({ min: 1, max: 8 }), beta: dbl(0.05, 0.6),
-    randomBetaSign: fc.boolean(), learningRates: fc.array(dbl(0, 0.2), { minLength: L - 1, maxLength: L - 1 }),
-    batchSize: fc.integer({ min: 1, max: 4 }), initScale: dbl(0, 2), backend: backendA,
-    memory: opts({
-      tauFast: dbl(0.05, 0.5), tauSlow: dbl(0.2, 1), rampSteps: fc.integer({ min: 1, max: 8 }), gridPoints: fc.integer({ min: 10, max: 100 }),
-      kernel: fc.oneof(fc.constant("sine"), fc.array(dbl(-1, 1), { minLength: 1, maxLength: 10 })), convolutionScale: dbl(-0.1, 0.1),
-      alignment: fc.constantFrom("scipy", "causal"), weightThresholds: fc.array(dbl(0, 1e-4), { minLength: L - 1, maxLength: L - 1 }),
-      biasThresholds: fc.array(dbl(0, 1e-3), { minLength: L - 1, maxLength: L - 1 }), updateFactor: dbl(0, 1e4),
-    }),
-  }, ["layers", "learningRates"]);
-});
-const dataset = (n0: number, nOut: number, min = 1) => fc.integer({ min, max: 8 }).chain((count) =>
-  fc.tuple(f32(count * n0, 0, 1), fc.array(fc.integer({ min: 0, max: nOut - 1 }), { minLength: count, maxLength: count })).map(([images, labels]) => ({ images, labels })));
+const eqpropOptions = fc
+  .tuple(
+    fc.integer({ min: 1, max: 6 }),
+    fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }),
+    fc.integer({ min: 1, max: 4 }),
+  )
+  .chain(([n0, hidden, nOut]) => {
+    const layers = [n0, ...hidden, nOut],
+      L = layers.length;
+    return opts(
+      {
+        layers: fc.constant(layers),
+        variant: fc.constantFrom("plain", "memory"),
+        seed: seedA,
+        epsilon: dbl(0.1, 0.9),
+        // β < 1/ε − 1/2 keeps the clamped step stable (src/eqprop.ts refuses larger β); ε ≤ 0.9 makes that ≥ 0.61.
+        freeIterations: fc.integer({ min: 0, max: 20 }),
+        clampedIterations: fc.integer({ min: 1, max: 8 }),
+        beta: dbl(0.05, 0.6),
+        randomBetaSign: fc.boolean(),
+        learningRates: fc.array(dbl(0, 0.2), { minLength: L - 1, maxLength: L - 1 }),
+        batchSize: fc.integer({ min: 1, max: 4 }),
+        initScale: dbl(0, 2),
+        backend: backendA,
+        memory: opts({
+          tauFast: dbl(0.05, 0.5),
+          tauSlow: dbl(0.2, 1),
+          rampSteps: fc.integer({ min: 1, max: 8 }),
+          gridPoints: fc.integer({ min: 10, max: 100 }),
+          kernel: fc.oneof(fc.constant("sine"), fc.array(dbl(-1, 1), { minLength: 1, maxLength: 10 })),
+          convolutionScale: dbl(-0.1, 0.1),
+          alignment: fc.constantFrom("scipy", "causal"),
+          weightThresholds: fc.array(dbl(0, 1e-4), { minLength: L - 1, maxLength: L - 1 }),
+          biasThresholds: fc.array(dbl(0, 1e-3), { minLength: L - 1, maxLength: L - 1 }),
+          updateFactor: dbl(0, 1e4),
+        }),
+      },
+      ["layers", "learningRates"],
+    );
+  });
+const dataset = (n0: number, nOut: number, min = 1) =>
+  fc
+    .integer({ min, max: 8 })
+    .chain((count) =>
+      fc
+        .tuple(
+          f32(count * n0, 0, 1),
+          fc.array(fc.integer({ min: 0, max: nOut - 1 }), { minLength: count, maxLength: count }),
+        )
+        .map(([images, labels]) => ({ images, labels })),
+    );
 const eqpropWithData = eqpropOptions.chain((o) => {
-  const layers = o.layers as number[], n0 = layers[0], nOut = layers[layers.length - 1];
-  return fc.tuple(dataset(n0, nOut), fc.option(dataset(n0, nOut), { nil: undefined })).map(([train, test]) => ({ o, train, test, n0, nOut }));
+  const layers = o.layers as number[],
+    n0 = layers[0],
+    nOut = layers[layers.length - 1];
+  return fc
+    .tuple(dataset(n0, nOut), fc.option(dataset(n0, nOut), { nil: undefined }))
+    .map(([train, test]) => ({ o, train, test, n0, nOut }));
 });
-const smallEqProp = fc.constantFrom({ layers: [3, 2, 2], batchSize: 2, seed: 1 }, { layers: [4, 3, 2, 2], learningRates: [0.1, 0.05, 0.01], variant: "memory", batchSize: 3 });
+const smallEqProp = fc.constantFrom(
+  { layers: [3, 2, 2], batchSize: 2, seed: 1 },
+  { layers: [4, 3, 2, 2], learningRates: [0.1, 0.05, 0.01], variant: "memory", batchSize: 3 },
+);
 const eqpropKeys = (at: (string | number)[]): Key[] => [
   // Changing the layer count conflicts with given learningRates/thresholds: naming those is right too.
-  { at: [...at, "layers"], name: "layers", accept: ["learningRates", "memory.weightThresholds", "memory.biasThresholds"], kind: "vec" as Kind, values: [[1], [2, 0, 2], [2, 1.5, 2], [700, 10]], bad: [[], [2, Number.NaN], ["2", "2"], [2, 2 ** 31], [2 ** 20, 2 ** 20]] },
+  {
+    at: [...at, "layers"],
+    name: "layers",
+    accept: ["learningRates", "memory.weightThresholds", "memory.biasThresholds"],
+    kind: "vec" as Kind,
+    values: [[1], [2, 0, 2], [2, 1.5, 2], [700, 10]],
+    bad: [[], [2, Number.NaN], ["2", "2"], [2, 2 ** 31], [2 ** 20, 2 ** 20]],
+  },
   { at: [...at, "variant"], name: "variant", kind: "enum" as Kind, legal: ["plain", "memory"] },
   { at: [...at, "seed"], name: "seed", kind: "int" as Kind },
   { at: [...at, "epsilon"], name: "epsilon", kind: "finite" as Kind, values: [50] },
@@ -613,100 +981,306 @@ const eqpropKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "clampedIterations"], name: "clampedIterations", kind: "work" as Kind },
   { at: [...at, "beta"], name: "beta", kind: "finite" as Kind, values: [1e-30] },
   { at: [...at, "randomBetaSign"], name: "randomBetaSign", kind: "bool" as Kind },
-  { at: [...at, "learningRates"], name: "learningRates", kind: "vec" as Kind, values: [[], [1e6, 1e6], [0.1]], bad: [[Number.NaN, 0.1], ["0.1", "0.1"], [-1, 0.1]] },
+  {
+    at: [...at, "learningRates"],
+    name: "learningRates",
+    kind: "vec" as Kind,
+    values: [[], [1e6, 1e6], [0.1]],
+    bad: [
+      [Number.NaN, 0.1],
+      ["0.1", "0.1"],
+      [-1, 0.1],
+    ],
+  },
   { at: [...at, "batchSize"], name: "batchSize", kind: "int" as Kind },
   { at: [...at, "initScale"], name: "initScale", kind: "finite" as Kind },
   { at: [...at, "memory"], name: "memory", kind: "any" as Kind, bad: [null, true, 5, "abc", FN] },
   // Nested options are named memory.X, or X in a message that says it is about `memory`.
-  ...["tauFast", "tauSlow", "convolutionScale", "trapezoidStep", "updateFactor"].map((k) => ({ at: [...at, "memory", k], name: `memory.${k}`, accept: [k], kind: "finite" as Kind })),
-  ...["rampSteps", "gridPoints"].map((k) => ({ at: [...at, "memory", k], name: `memory.${k}`, accept: [k], kind: "int" as Kind })),
-  { at: [...at, "memory", "kernel"], name: "memory.kernel", accept: ["kernel"], kind: "enumvec" as Kind, legal: ["sine"], values: [[], Array(1000).fill(0.1)], bad: [[Number.NaN], ["1"]] },
-  { at: [...at, "memory", "alignment"], name: "memory.alignment", accept: ["alignment"], kind: "enum" as Kind, legal: ["scipy", "causal"] },
-  { at: [...at, "memory", "weightThresholds"], name: "memory.weightThresholds", accept: ["weightThresholds"], kind: "vec" as Kind, values: [[], [1]], bad: [[Number.NaN, 0], [-1, 0]] },
-  { at: [...at, "memory", "biasThresholds"], name: "memory.biasThresholds", accept: ["biasThresholds"], kind: "vec" as Kind, values: [[], [1]], bad: [[Number.NaN, 0], [-1, 0]] },
+  ...["tauFast", "tauSlow", "convolutionScale", "trapezoidStep", "updateFactor"].map((k) => ({
+    at: [...at, "memory", k],
+    name: `memory.${k}`,
+    accept: [k],
+    kind: "finite" as Kind,
+  })),
+  ...["rampSteps", "gridPoints"].map((k) => ({
+    at: [...at, "memory", k],
+    name: `memory.${k}`,
+    accept: [k],
+    kind: "int" as Kind,
+  })),
+  {
+    at: [...at, "memory", "kernel"],
+    name: "memory.kernel",
+    accept: ["kernel"],
+    kind: "enumvec" as Kind,
+    legal: ["sine"],
+    values: [[], Array(1000).fill(0.1)],
+    bad: [[Number.NaN], ["1"]],
+  },
+  {
+    at: [...at, "memory", "alignment"],
+    name: "memory.alignment",
+    accept: ["alignment"],
+    kind: "enum" as Kind,
+    legal: ["scipy", "causal"],
+  },
+  {
+    at: [...at, "memory", "weightThresholds"],
+    name: "memory.weightThresholds",
+    accept: ["weightThresholds"],
+    kind: "vec" as Kind,
+    values: [[], [1]],
+    bad: [
+      [Number.NaN, 0],
+      [-1, 0],
+    ],
+  },
+  {
+    at: [...at, "memory", "biasThresholds"],
+    name: "memory.biasThresholds",
+    accept: ["biasThresholds"],
+    kind: "vec" as Kind,
+    values: [[], [1]],
+    bad: [
+      [Number.NaN, 0],
+      [-1, 0],
+    ],
+  },
   { at: [...at, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
 ];
 const byteMutations: ByteMutation[] = [
-  { kind: "truncate", keep: 0 }, { kind: "truncate", keep: 0.5 }, { kind: "truncate", keep: 0.99 },
-  { kind: "flip", at: 0.9, bit: 0 }, { kind: "flip", at: 0.9, bit: 7 }, { kind: "flip", at: 0.999, bit: 3 }, { kind: "flip", at: 0.01, bit: 2 },
-  { kind: "set", at: 0.95, byte: 0xff }, { kind: "set", at: 0.9, byte: 0x7f },
-  { kind: "header", text: "{not json" }, { kind: "header", text: "" }, { kind: "header", text: "[1,2" },
-  { kind: "append", bytes: [0, 0, 0, 0] }, { kind: "replace", value: "abc" }, { kind: "replace", value: null }, { kind: "replace", value: [1, 2, 3] },
-  { kind: "replace", value: new Uint8Array(0) }, { kind: "replace", value: new Uint8Array(64).fill(255) },
+  { kind: "truncate", keep: 0 },
+  { kind: "truncate", keep: 0.5 },
+  { kind: "truncate", keep: 0.99 },
+  { kind: "flip", at: 0.9, bit: 0 },
+  { kind: "flip", at: 0.9, bit: 7 },
+  { kind: "flip", at: 0.999, bit: 3 },
+  { kind: "flip", at: 0.01, bit: 2 },
+  { kind: "set", at: 0.95, byte: 0xff },
+  { kind: "set", at: 0.9, byte: 0x7f },
+  { kind: "header", text: "{not json" },
+  { kind: "header", text: "" },
+  { kind: "header", text: "[1,2" },
+  { kind: "append", bytes: [0, 0, 0, 0] },
+  { kind: "replace", value: "abc" },
+  { kind: "replace", value: null },
+  { kind: "replace", value: [1, 2, 3] },
+  { kind: "replace", value: new Uint8Array(0) },
+  { kind: "replace", value: new Uint8Array(64).fill(255) },
 ];
 
 // ---- the entry points -------------------------------------------------------------------------------
 
-const loaderKeys: Key[] = [{ at: ["args", 0, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] }];
-const withCtor = <C,>(ctor: fc.Arbitrary<C>, args: (c: C) => fc.Arbitrary<unknown[]>, extra: (c: C) => Record<string, unknown> = () => ({})): fc.Arbitrary<Input> =>
-  ctor.chain((c) => args(c).map((a) => ({ ctor: c, args: a, ...extra(c) })));
+const loaderKeys: Key[] = [
+  { at: ["args", 0, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
+];
+const withCtor = <C>(
+  ctor: fc.Arbitrary<C>,
+  args: (c: C) => fc.Arbitrary<unknown[]>,
+  extra: (c: C) => Record<string, unknown> = () => ({}),
+): fc.Arbitrary<Input> => ctor.chain((c) => args(c).map((a) => ({ ctor: c, args: a, ...extra(c) })));
 
 const ENTRIES: Entry[] = [
   // src/core/loader.ts
-  { name: "init", file: "src/core/loader.ts", valid: one(opts({ backend: backendA })), keys: loaderKeys, options: ["args", 0], runs: 20 },
-  { name: "initSync", file: "src/core/loader.ts", valid: one(opts({ backend: backendA })), keys: loaderKeys, options: ["args", 0], runs: 20 },
+  {
+    name: "init",
+    file: "src/core/loader.ts",
+    valid: one(opts({ backend: backendA })),
+    keys: loaderKeys,
+    options: ["args", 0],
+    runs: 20,
+  },
+  {
+    name: "initSync",
+    file: "src/core/loader.ts",
+    valid: one(opts({ backend: backendA })),
+    keys: loaderKeys,
+    options: ["args", 0],
+    runs: 20,
+  },
   // src/rng.ts
   {
-    name: "Rng", file: "src/rng.ts", valid: one(opts({ seed: seedA, stream: fc.integer({ min: 0, max: 2 ** 32 - 1 }), backend: backendA })), options: ["args", 0],
-    keys: [{ at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind }, { at: ["args", 0, "stream"], name: "stream", kind: "int" as Kind }, ...loaderKeys],
+    name: "Rng",
+    file: "src/rng.ts",
+    valid: one(opts({ seed: seedA, stream: fc.integer({ min: 0, max: 2 ** 32 - 1 }), backend: backendA })),
+    options: ["args", 0],
+    keys: [
+      { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
+      { at: ["args", 0, "stream"], name: "stream", kind: "int" as Kind },
+      ...loaderKeys,
+    ],
   },
-  ...(["normal", "uniform", "u64"] as const).map((method): Entry => ({
-    name: `Rng.${method}`, scenario: "Rng.draw", file: "src/rng.ts", runs: 30,
-    valid: fc.integer({ min: 0, max: 100 }).map((n) => ({ args: [n], method })), keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }],
-  })),
+  ...(["normal", "uniform", "u64"] as const).map(
+    (method): Entry => ({
+      name: `Rng.${method}`,
+      scenario: "Rng.draw",
+      file: "src/rng.ts",
+      runs: 30,
+      valid: fc.integer({ min: 0, max: 100 }).map((n) => ({ args: [n], method })),
+      keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }],
+    }),
+  ),
   {
-    name: "Rng.restoreState", file: "src/rng.ts", runs: 30, valid: fc.array(fc.integer({ min: 1, max: 2 ** 32 - 1 }), { minLength: 8, maxLength: 8 }).map((w) => ({ args: [Uint32Array.from(w)] })),
-    keys: [{ at: ["args", 0], name: "state", kind: "vec" as Kind, bad: [new Uint32Array(8), new Uint32Array(7), new Uint32Array(9), Array(8).fill(1), new Int32Array(8).fill(1), new Float64Array(8)] }],
+    name: "Rng.restoreState",
+    file: "src/rng.ts",
+    runs: 30,
+    valid: fc
+      .array(fc.integer({ min: 1, max: 2 ** 32 - 1 }), { minLength: 8, maxLength: 8 })
+      .map((w) => ({ args: [Uint32Array.from(w)] })),
+    keys: [
+      {
+        at: ["args", 0],
+        name: "state",
+        kind: "vec" as Kind,
+        bad: [
+          new Uint32Array(8),
+          new Uint32Array(7),
+          new Uint32Array(9),
+          Array(8).fill(1),
+          new Int32Array(8).fill(1),
+          new Float64Array(8),
+        ],
+      },
+    ],
   },
-  { name: "streamSeed", file: "src/rng.ts", valid: fc.tuple(seedA, fc.integer({ min: 0, max: 2 ** 32 - 1 })).map((a) => ({ args: a })), keys: positional(["seed", "index"], "int") },
+  {
+    name: "streamSeed",
+    file: "src/rng.ts",
+    valid: fc.tuple(seedA, fc.integer({ min: 0, max: 2 ** 32 - 1 })).map((a) => ({ args: a })),
+    keys: positional(["seed", "index"], "int"),
+  },
   // src/perceptron.ts
   {
-    name: "Perceptron", file: "src/perceptron/", valid: fc.tuple(perceptronOptions, fc.integer({ min: 0, max: 30 })).map(([o, steps]) => ({ args: [o], steps })),
-    keys: perceptronKeys(["args", 0]), options: ["args", 0],
+    name: "Perceptron",
+    file: "src/perceptron/",
+    valid: fc.tuple(perceptronOptions, fc.integer({ min: 0, max: 30 })).map(([o, steps]) => ({ args: [o], steps })),
+    keys: perceptronKeys(["args", 0]),
+    options: ["args", 0],
   },
-  { name: "Perceptron.step", file: "src/perceptron/", runs: 30, valid: withCtor(smallPerceptron, () => fc.tuple(fc.integer({ min: 0, max: 50 }))), keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }] },
   {
-    name: "Perceptron.trajectory", file: "src/perceptron/", runs: 30,
-    valid: withCtor(smallPerceptron, (c) => fc.tuple(fc.integer({ min: 0, max: ((c as { trajectories: number }).trajectories) - 1 }))),
+    name: "Perceptron.step",
+    file: "src/perceptron/",
+    runs: 30,
+    valid: withCtor(smallPerceptron, () => fc.tuple(fc.integer({ min: 0, max: 50 }))),
+    keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }],
+  },
+  {
+    name: "Perceptron.trajectory",
+    file: "src/perceptron/",
+    runs: 30,
+    valid: withCtor(smallPerceptron, (c) =>
+      fc.tuple(fc.integer({ min: 0, max: (c as { trajectories: number }).trajectories - 1 })),
+    ),
     keys: [{ at: ["args", 0], name: "trajectory", kind: "int" as Kind, values: [3, 100] }],
   },
   {
-    name: "Perceptron.restore", file: "src/perceptron/",
-    valid: withCtor(smallPerceptron, () => fc.constant([]), () => ({ before: 7 })),
+    name: "Perceptron.restore",
+    file: "src/perceptron/",
+    valid: withCtor(
+      smallPerceptron,
+      () => fc.constant([]),
+      () => ({ before: 7 }),
+    ),
     keys: [
       { at: ["steps"], name: "steps", kind: "int" as Kind, worker: true, values: [-5] },
       { at: ["trajectories"], name: "trajectories", kind: "vec" as Kind, worker: true, bad: [[], [null], [{}]] },
-      { at: ["trajectories", 0, "weights"], name: "weights", kind: "vec" as Kind, worker: true, values: [new Float64Array(0), new Float64Array(1000)], bad: [new Float64Array(1).fill(Number.NaN)] },
-      { at: ["trajectories", 0, "rng"], name: "rng", kind: "vec" as Kind, worker: true, bad: [new Uint32Array(8), new Uint32Array(16).fill(1), new Uint32Array(7).fill(1), Array(8).fill(1)] },
+      {
+        at: ["trajectories", 0, "weights"],
+        name: "weights",
+        kind: "vec" as Kind,
+        worker: true,
+        values: [new Float64Array(0), new Float64Array(1000)],
+        bad: [new Float64Array(1).fill(Number.NaN)],
+      },
+      {
+        at: ["trajectories", 0, "rng"],
+        name: "rng",
+        kind: "vec" as Kind,
+        worker: true,
+        bad: [new Uint32Array(8), new Uint32Array(16).fill(1), new Uint32Array(7).fill(1), Array(8).fill(1)],
+      },
       { at: ["trajectories", 0, "heat"], name: "heat", kind: "finite" as Kind, worker: true },
       { at: ["trajectories", 0, "cursor"], name: "cursor", kind: "int" as Kind, worker: true, bad: [2 ** 31 - 1, 1e6] },
     ],
   },
-  { name: "runPerceptron", file: "src/perceptron/", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0] },
-  { name: "runPerceptronAsync", file: "src/perceptron/", valid: runOptions, keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])], options: ["args", 0], runs: 40 },
-  { name: "resolvePerceptronConfig", file: "src/perceptron/", valid: perceptronOptions.map((o) => ({ args: [o] })), keys: perceptronKeys(["args", 0]), options: ["args", 0] },
   {
-    name: "hebbianEpsilon", file: "src/perceptron/", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0, 5) }, ["nuTilde"])),
-    keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
+    name: "runPerceptron",
+    file: "src/perceptron/",
+    valid: runOptions,
+    keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])],
+    options: ["args", 0],
   },
   {
-    name: "hebbianTransient", file: "src/perceptron/", valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0.1, 5) }, ["nuTilde"])),
-    keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
+    name: "runPerceptronAsync",
+    file: "src/perceptron/",
+    valid: runOptions,
+    keys: [...perceptronKeys(["args", 0]), ...runKeys(["args", 0])],
+    options: ["args", 0],
+    runs: 40,
   },
   {
-    name: "hebbianEpsilonEM", file: "src/perceptron/",
-    valid: one(fc.record({ n: fc.integer({ min: 1, max: 1e5 }), nu: dbl(0, 1000), dt: logUniform(1e-5, 0.1), batch: fc.integer({ min: 1, max: 100 }), k: dbl(0.1, 5), D: dbl(0, 5) }, { requiredKeys: ["n", "nu", "dt", "batch"] })),
+    name: "resolvePerceptronConfig",
+    file: "src/perceptron/",
+    valid: perceptronOptions.map((o) => ({ args: [o] })),
+    keys: perceptronKeys(["args", 0]),
+    options: ["args", 0],
+  },
+  {
+    name: "hebbianEpsilon",
+    file: "src/perceptron/",
+    valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0, 5) }, ["nuTilde"])),
+    keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    options: ["args", 0],
+  },
+  {
+    name: "hebbianTransient",
+    file: "src/perceptron/",
+    valid: one(opts({ nuTilde: dbl(0, 10), k: dbl(0.1, 5), D: dbl(0.1, 5) }, ["nuTilde"])),
+    keys: ["nuTilde", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    options: ["args", 0],
+  },
+  {
+    name: "hebbianEpsilonEM",
+    file: "src/perceptron/",
+    valid: one(
+      fc.record(
+        {
+          n: fc.integer({ min: 1, max: 1e5 }),
+          nu: dbl(0, 1000),
+          dt: logUniform(1e-5, 0.1),
+          batch: fc.integer({ min: 1, max: 100 }),
+          k: dbl(0.1, 5),
+          D: dbl(0, 5),
+        },
+        { requiredKeys: ["n", "nu", "dt", "batch"] },
+      ),
+    ),
     keys: [
-      { at: ["args", 0, "n"], name: "n", kind: "int" as Kind }, { at: ["args", 0, "batch"], name: "batch", kind: "int" as Kind },
+      { at: ["args", 0, "n"], name: "n", kind: "int" as Kind },
+      { at: ["args", 0, "batch"], name: "batch", kind: "int" as Kind },
       ...["nu", "dt", "k", "D"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
     ],
     options: ["args", 0],
   },
-  { name: "mutualInformation", file: "src/perceptron/", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "epsilon", accept: ["x"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
-  { name: "binaryEntropy", file: "src/perceptron/", valid: dbl(0, 1).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", accept: ["p", "epsilon"], kind: "num" as Kind, bad: [2, -1, -Infinity] }] },
+  {
+    name: "mutualInformation",
+    file: "src/perceptron/",
+    valid: dbl(0, 1).map((x) => ({ args: [x] })),
+    keys: [{ at: ["args", 0], name: "epsilon", accept: ["x"], kind: "num" as Kind, bad: [2, -1, -Infinity] }],
+  },
+  {
+    name: "binaryEntropy",
+    file: "src/perceptron/",
+    valid: dbl(0, 1).map((x) => ({ args: [x] })),
+    keys: [{ at: ["args", 0], name: "x", accept: ["p", "epsilon"], kind: "num" as Kind, bad: [2, -1, -Infinity] }],
+  },
   // src/hopfield.ts
   {
-    name: "Hopfield", file: "src/hopfield/", valid: fc.tuple(hopfieldOptions, fc.constantFrom("sync", "async", "glauber")).map(([o, dynamics]) => ({ args: [o], dynamics })),
+    name: "Hopfield",
+    file: "src/hopfield/",
+    valid: fc
+      .tuple(hopfieldOptions, fc.constantFrom("sync", "async", "glauber"))
+      .map(([o, dynamics]) => ({ args: [o], dynamics })),
     options: ["args", 0],
     validMayThrow: /linearly (in)?dependent/,
     keys: [
@@ -717,93 +1291,336 @@ const ENTRIES: Entry[] = [
       { at: ["args", 0, "path"], name: "path", kind: "enum" as Kind, legal: ["auto", "fast", "dense"] },
       { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
       { at: ["args", 0, "stream"], name: "stream", kind: "int" as Kind },
-      { at: ["args", 0, "bias"], name: "bias", kind: "any" as Kind, values: (i) => badVectors((i.args[0] as { n?: number }).n ?? 1), bad: [Number.NaN, Infinity, "1", true, null, FN] },
+      {
+        at: ["args", 0, "bias"],
+        name: "bias",
+        kind: "any" as Kind,
+        values: (i) => badVectors((i.args[0] as { n?: number }).n ?? 1),
+        bad: [Number.NaN, Infinity, "1", true, null, FN],
+      },
       // patterns and weights both fix n: a conflict between them may name either.
-      { at: ["args", 0, "patterns"], name: "patterns", accept: ["weights"], kind: "any" as Kind, values: [[Int8Array.of(1, 0)], [Int8Array.of(2, 1)], new Int8Array(0), [], { bits: new Uint8Array(1), count: 0 }, [[1, -1]]], bad: [null, 5, "x", true, FN, {}] },
-      { at: ["args", 0, "weights"], name: "weights", accept: ["patterns"], kind: "vec" as Kind, values: [new Float64Array(3), Float64Array.of(0, 1e300, 1e300, 0), Float64Array.of(0, 1, 2, 0), Float64Array.of(0, Number.NaN, Number.NaN, 0), [0, 1, 1, 0]], bad: [Float64Array.of(0, 1e300, 1e300, 0), Float64Array.of(0, Number.NaN, Number.NaN, 0)] },
+      {
+        at: ["args", 0, "patterns"],
+        name: "patterns",
+        accept: ["weights"],
+        kind: "any" as Kind,
+        values: [
+          [Int8Array.of(1, 0)],
+          [Int8Array.of(2, 1)],
+          new Int8Array(0),
+          [],
+          { bits: new Uint8Array(1), count: 0 },
+          [[1, -1]],
+        ],
+        bad: [null, 5, "x", true, FN, {}],
+      },
+      {
+        at: ["args", 0, "weights"],
+        name: "weights",
+        accept: ["patterns"],
+        kind: "vec" as Kind,
+        values: [
+          new Float64Array(3),
+          Float64Array.of(0, 1e300, 1e300, 0),
+          Float64Array.of(0, 1, 2, 0),
+          Float64Array.of(0, Number.NaN, Number.NaN, 0),
+          [0, 1, 1, 0],
+        ],
+        bad: [Float64Array.of(0, 1e300, 1e300, 0), Float64Array.of(0, Number.NaN, Number.NaN, 0)],
+      },
       ...loaderKeys,
     ],
   },
   {
-    name: "Hopfield.run", file: "src/hopfield/", valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs))),
-    keys: hopfieldRunKeys(["args", 0]), options: ["args", 0],
+    name: "Hopfield.run",
+    file: "src/hopfield/",
+    valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs))),
+    keys: hopfieldRunKeys(["args", 0]),
+    options: ["args", 0],
   },
   {
-    name: "Hopfield.runAsync", file: "src/hopfield/", runs: 100, options: ["args", 0],
-    valid: withCtor(smallHopfield, () => fc.tuple(fc.oneof(runArgs, glauberArgs).chain((r) => opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((x) => ({ ...r, ...x }))))),
-    keys: [...hopfieldRunKeys(["args", 0]), { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind }, { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind }],
+    name: "Hopfield.runAsync",
+    file: "src/hopfield/",
+    runs: 100,
+    options: ["args", 0],
+    valid: withCtor(smallHopfield, () =>
+      fc.tuple(
+        fc.oneof(runArgs, glauberArgs).chain((r) =>
+          opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((x) => ({
+            ...r,
+            ...x,
+          })),
+        ),
+      ),
+    ),
+    keys: [
+      ...hopfieldRunKeys(["args", 0]),
+      { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+      { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+    ],
   },
   {
-    name: "Hopfield.recallAsync", file: "src/hopfield/", runs: 100, options: ["args", 1],
-    valid: withCtor(smallHopfield, (c) => fc.tuple(fc.integer({ min: 0, max: (c as { count: number }).count - 1 }), runArgs.chain((r) => opts({ flipFraction: dbl(0, 1), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((f) => ({ ...r, ...f }))))),
-    keys: [{ at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] }, { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind }, ...hopfieldRunKeys(["args", 1]), { at: ["args", 1, "signal"], name: "signal", kind: "signal" as Kind }],
+    name: "Hopfield.recallAsync",
+    file: "src/hopfield/",
+    runs: 100,
+    options: ["args", 1],
+    valid: withCtor(smallHopfield, (c) =>
+      fc.tuple(
+        fc.integer({ min: 0, max: (c as { count: number }).count - 1 }),
+        runArgs.chain((r) =>
+          opts({ flipFraction: dbl(0, 1), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((f) => ({ ...r, ...f })),
+        ),
+      ),
+    ),
+    keys: [
+      { at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] },
+      { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind },
+      ...hopfieldRunKeys(["args", 1]),
+      { at: ["args", 1, "signal"], name: "signal", kind: "signal" as Kind },
+    ],
   },
   {
-    name: "Hopfield.recall", file: "src/hopfield/",
-    valid: withCtor(smallHopfield, (c) => fc.tuple(fc.integer({ min: 0, max: (c as { count: number }).count - 1 }), runArgs.chain((r) => opts({ flipFraction: dbl(0, 1) }).map((f) => ({ ...r, ...f }))))),
-    keys: [{ at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] }, { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind }, ...hopfieldRunKeys(["args", 1])],
+    name: "Hopfield.recall",
+    file: "src/hopfield/",
+    valid: withCtor(smallHopfield, (c) =>
+      fc.tuple(
+        fc.integer({ min: 0, max: (c as { count: number }).count - 1 }),
+        runArgs.chain((r) => opts({ flipFraction: dbl(0, 1) }).map((f) => ({ ...r, ...f }))),
+      ),
+    ),
+    keys: [
+      { at: ["args", 0], name: "pattern", accept: ["mu"], kind: "int" as Kind, values: [1000] },
+      { at: ["args", 1, "flipFraction"], name: "flipFraction", kind: "finite" as Kind },
+      ...hopfieldRunKeys(["args", 1]),
+    ],
     options: ["args", 1],
   },
   {
-    name: "Hopfield.setState", file: "src/hopfield/", runs: 30, valid: withCtor(smallHopfield, (c) => fc.tuple(spins((c as { n: number }).n))),
-    keys: [{ at: ["args", 0], name: "state", kind: "vec" as Kind, bad: (i) => [new Int8Array(hopfieldN(i)), new Int8Array(hopfieldN(i)).fill(2), new Int8Array(hopfieldN(i) + 1).fill(1), Array(hopfieldN(i)).fill(1), new Float64Array(hopfieldN(i)).fill(1)] }],
+    name: "Hopfield.setState",
+    file: "src/hopfield/",
+    runs: 30,
+    valid: withCtor(smallHopfield, (c) => fc.tuple(spins((c as { n: number }).n))),
+    keys: [
+      {
+        at: ["args", 0],
+        name: "state",
+        kind: "vec" as Kind,
+        bad: (i) => [
+          new Int8Array(hopfieldN(i)),
+          new Int8Array(hopfieldN(i)).fill(2),
+          new Int8Array(hopfieldN(i) + 1).fill(1),
+          Array(hopfieldN(i)).fill(1),
+          new Float64Array(hopfieldN(i)).fill(1),
+        ],
+      },
+    ],
   },
-  ...([["setPattern", "pattern"], ["pattern", "pattern"], ["hamming", "target"], ["corrupt", "fraction"]] as const).map(([method, name]): Entry => ({
-    name: `Hopfield.${method}`, scenario: "Hopfield.pattern", file: "src/hopfield/", runs: 25,
-    valid: withCtor(smallHopfield, (c) => fc.tuple(method === "corrupt" ? dbl(0, 1) : fc.integer({ min: 0, max: (c as { count: number }).count - 1 })), () => ({ method })),
-    keys: [{ at: ["args", 0], name, accept: ["pattern", "mu", "target", "fraction"], kind: method === "corrupt" ? "finite" : method === "hamming" ? "any" : "int", values: [1000], bad: method === "hamming" ? [Number.NaN, -1, 0.5, "x", null, 1000] : [] }],
-  })),
-  { name: "runHopfieldCapacity", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
-  { name: "runHopfieldCapacityAsync", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0], runs: 40 },
-  { name: "resolveCapacityConfig", file: "src/hopfield/", valid: one(capacityOptions), keys: capacityKeys, options: ["args", 0] },
+  ...(
+    [
+      ["setPattern", "pattern"],
+      ["pattern", "pattern"],
+      ["hamming", "target"],
+      ["corrupt", "fraction"],
+    ] as const
+  ).map(
+    ([method, name]): Entry => ({
+      name: `Hopfield.${method}`,
+      scenario: "Hopfield.pattern",
+      file: "src/hopfield/",
+      runs: 25,
+      valid: withCtor(
+        smallHopfield,
+        (c) =>
+          fc.tuple(method === "corrupt" ? dbl(0, 1) : fc.integer({ min: 0, max: (c as { count: number }).count - 1 })),
+        () => ({ method }),
+      ),
+      keys: [
+        {
+          at: ["args", 0],
+          name,
+          accept: ["pattern", "mu", "target", "fraction"],
+          kind: method === "corrupt" ? "finite" : method === "hamming" ? "any" : "int",
+          values: [1000],
+          bad: method === "hamming" ? [Number.NaN, -1, 0.5, "x", null, 1000] : [],
+        },
+      ],
+    }),
+  ),
   {
-    name: "loadRange", file: "src/hopfield/",
-    valid: fc.record({ start: dbl(0, 1), step: dbl(0.001, 0.5), count: fc.integer({ min: 0, max: 50 }) }).map(({ start, step, count }) => ({ args: [start, start + step * count + step / 3, step] })),
+    name: "runHopfieldCapacity",
+    file: "src/hopfield/",
+    valid: one(capacityOptions),
+    keys: capacityKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "runHopfieldCapacityAsync",
+    file: "src/hopfield/",
+    valid: one(capacityOptions),
+    keys: capacityKeys,
+    options: ["args", 0],
+    runs: 40,
+  },
+  {
+    name: "resolveCapacityConfig",
+    file: "src/hopfield/",
+    valid: one(capacityOptions),
+    keys: capacityKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "loadRange",
+    file: "src/hopfield/",
+    valid: fc
+      .record({ start: dbl(0, 1), step: dbl(0.001, 0.5), count: fc.integer({ min: 0, max: 50 }) })
+      .map(({ start, step, count }) => ({ args: [start, start + step * count + step / 3, step] })),
     // The range's checks relate its arguments, so naming any of them is enough.
-    keys: [...positional(["start", "stop", "step"]), { at: ["args", 3], name: "maxCount", kind: "int" as Kind }].map((k) => ({ ...k, accept: ["start", "stop", "step", "maxCount"] })),
+    keys: [...positional(["start", "stop", "step"]), { at: ["args", 3], name: "maxCount", kind: "int" as Kind }].map(
+      (k) => ({ ...k, accept: ["start", "stop", "step", "maxCount"] }),
+    ),
   },
-  ...(["predictedUnstableFraction", "predictedUnstableFractionFiniteN", "exactUnstableFraction"] as const).map((name): Entry => ({
-    name, file: "src/hopfield/",
-    valid: fc.tuple(fc.integer({ min: 2, max: 3000 }), fc.integer({ min: 1, max: 300 })).map((a) => ({ args: a })),
-    keys: [{ at: ["args", 0], name: "n", kind: "int" as Kind, values: [1e9, 1e8] }, { at: ["args", 1], name: "k", kind: "int" as Kind, values: [1e9, 1e7, 16] }],
-  })),
+  ...(["predictedUnstableFraction", "predictedUnstableFractionFiniteN", "exactUnstableFraction"] as const).map(
+    (name): Entry => ({
+      name,
+      file: "src/hopfield/",
+      valid: fc.tuple(fc.integer({ min: 2, max: 3000 }), fc.integer({ min: 1, max: 300 })).map((a) => ({ args: a })),
+      keys: [
+        { at: ["args", 0], name: "n", kind: "int" as Kind, values: [1e9, 1e8] },
+        { at: ["args", 1], name: "k", kind: "int" as Kind, values: [1e9, 1e7, 16] },
+      ],
+    }),
+  ),
   {
-    name: "predictedPerfectRecall", file: "src/hopfield/", valid: fc.tuple(fc.integer({ min: 2, max: 1e6 }), fc.constantFrom("hebbian", "storkey", "pseudoinverse")).map((a) => ({ args: a })),
-    keys: [{ at: ["args", 0], name: "n", kind: "int" as Kind, bad: [1] }, { at: ["args", 1], name: "rule", kind: "enum" as Kind, legal: ["hebbian", "storkey", "pseudoinverse"] }],
+    name: "predictedPerfectRecall",
+    file: "src/hopfield/",
+    valid: fc
+      .tuple(fc.integer({ min: 2, max: 1e6 }), fc.constantFrom("hebbian", "storkey", "pseudoinverse"))
+      .map((a) => ({ args: a })),
+    keys: [
+      { at: ["args", 0], name: "n", kind: "int" as Kind, bad: [1] },
+      { at: ["args", 1], name: "rule", kind: "enum" as Kind, legal: ["hebbian", "storkey", "pseudoinverse"] },
+    ],
   },
-  { name: "erfc", file: "src/math/special.ts", valid: fc.oneof(dbl(-30, 30), dbl(-1e308, 1e308)).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind }] },
-  { name: "logGamma", file: "src/math/special.ts", valid: logUniform(1e-3, 1e300).map((x) => ({ args: [x] })), keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind, bad: [-1, -2, 0, -0] }] },
+  {
+    name: "erfc",
+    file: "src/math/special.ts",
+    valid: fc.oneof(dbl(-30, 30), dbl(-1e308, 1e308)).map((x) => ({ args: [x] })),
+    keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind }],
+  },
+  {
+    name: "logGamma",
+    file: "src/math/special.ts",
+    valid: logUniform(1e-3, 1e300).map((x) => ({ args: [x] })),
+    keys: [{ at: ["args", 0], name: "x", kind: "num" as Kind, bad: [-1, -2, 0, -0] }],
+  },
   // src/contrastive.ts
   {
-    name: "ecoliKernel", file: "src/contrastive/", valid: one(opts({ area: dbl(-2, 2), b: dbl(5, 40), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 1) }, ["area"])),
-    keys: ["area", "b", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
+    name: "ecoliKernel",
+    file: "src/contrastive/",
+    valid: one(opts({ area: dbl(-2, 2), b: dbl(5, 40), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 1) }, ["area"])),
+    keys: ["area", "b", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    options: ["args", 0],
   },
   { name: "sineKernel", file: "src/contrastive/", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
   {
-    name: "exponentialKernel", file: "src/contrastive/", valid: one(opts({ tau: dbl(0.01, 1), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 2) }, ["tau", "dt"])),
-    keys: ["tau", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
+    name: "exponentialKernel",
+    file: "src/contrastive/",
+    valid: one(opts({ tau: dbl(0.01, 1), dt: logUniform(1e-3, 1e-2), tMax: dbl(0.1, 2) }, ["tau", "dt"])),
+    keys: ["tau", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    options: ["args", 0],
   },
   {
-    name: "feedbackKernel", file: "src/contrastive/", valid: one(opts({ lambda: dbl(10, 60), kI: dbl(50, 500), dt: logUniform(1e-3, 1e-2) })),
-    keys: ["lambda", "kI", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })), options: ["args", 0],
-  },
-  { name: "normalizeKernel", file: "src/contrastive/", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })), validMayThrow: /zero first moment/ },
-  { name: "kernelMoments", file: "src/contrastive/", valid: one(kernelA(200)), keys: kernelKeys(["args", 0]).map((k) => ({ ...k, at: k.at.filter((p) => p !== "kernel"), accept: ["kernel", ...(k.accept ?? [])] })) },
-  {
-    name: "sawtooth", file: "src/contrastive/", valid: one(fc.tuple(sawtoothGridA, opts({ amplitude: dbl(-5, 5), mean: dbl(-5, 5) }, ["amplitude"])).map(([g, o]) => ({ ...g, ...o }))),
-    keys: [...sawtoothKeys(["args", 0]), ...["amplitude", "mean", "dt"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind }))], options: ["args", 0],
+    name: "feedbackKernel",
+    file: "src/contrastive/",
+    valid: one(opts({ lambda: dbl(10, 60), kI: dbl(50, 500), dt: logUniform(1e-3, 1e-2) })),
+    keys: ["lambda", "kI", "dt", "tMax"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    options: ["args", 0],
   },
   {
-    name: "sawtoothResponse", file: "src/contrastive/", valid: one(fc.tuple(kernelOnGrid, opts({ alignment: fc.constantFrom("causal", "scipy"), backend: backendA })).map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
-    keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] }, ...loaderKeys], options: ["args", 0],
+    name: "normalizeKernel",
+    file: "src/contrastive/",
+    valid: one(kernelA(200)),
+    keys: kernelKeys(["args", 0]).map((k) => ({
+      ...k,
+      at: k.at.filter((p) => p !== "kernel"),
+      accept: ["kernel", ...(k.accept ?? [])],
+    })),
+    validMayThrow: /zero first moment/,
   },
   {
-    name: "convolveWrap", file: "src/contrastive/", options: ["args", 2],
-    valid: fc.integer({ min: 1, max: 600 }).chain((n) => fc.tuple(f64(n, -3, 3), fc.integer({ min: 1, max: n }).chain((L) => f64(L, -3, 3)),
-      opts({ alignment: fc.constantFrom("causal", "scipy"), scale: dbl(-2, 2), backend: backendA, method: fc.constantFrom("auto", "direct", "fft") }))).map((a) => ({ args: a })),
+    name: "kernelMoments",
+    file: "src/contrastive/",
+    valid: one(kernelA(200)),
+    keys: kernelKeys(["args", 0]).map((k) => ({
+      ...k,
+      at: k.at.filter((p) => p !== "kernel"),
+      accept: ["kernel", ...(k.accept ?? [])],
+    })),
+  },
+  {
+    name: "sawtooth",
+    file: "src/contrastive/",
+    valid: one(
+      fc
+        .tuple(sawtoothGridA, opts({ amplitude: dbl(-5, 5), mean: dbl(-5, 5) }, ["amplitude"]))
+        .map(([g, o]) => ({ ...g, ...o })),
+    ),
     keys: [
-      { at: ["args", 0], name: "signal", kind: "vec" as Kind, values: [new Float64Array(0), Float64Array.of(1e300, -1e300)], bad: [[1, 2, 3], Float64Array.of(Number.NaN)] },
-      { at: ["args", 1], name: "kernel", kind: "vec" as Kind, values: [new Float64Array(0), new Float64Array(10_000)], bad: [[1], Float64Array.of(Number.NaN)] },
+      ...sawtoothKeys(["args", 0]),
+      ...["amplitude", "mean", "dt"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+    ],
+    options: ["args", 0],
+  },
+  {
+    name: "sawtoothResponse",
+    file: "src/contrastive/",
+    valid: one(
+      fc
+        .tuple(kernelOnGrid, opts({ alignment: fc.constantFrom("causal", "scipy"), backend: backendA }))
+        .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o })),
+    ),
+    keys: [
+      ...kernelKeys(["args", 0]),
+      ...sawtoothKeys(["args", 0]),
+      { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] },
+      ...loaderKeys,
+    ],
+    options: ["args", 0],
+  },
+  {
+    name: "convolveWrap",
+    file: "src/contrastive/",
+    options: ["args", 2],
+    valid: fc
+      .integer({ min: 1, max: 600 })
+      .chain((n) =>
+        fc.tuple(
+          f64(n, -3, 3),
+          fc.integer({ min: 1, max: n }).chain((L) => f64(L, -3, 3)),
+          opts({
+            alignment: fc.constantFrom("causal", "scipy"),
+            scale: dbl(-2, 2),
+            backend: backendA,
+            method: fc.constantFrom("auto", "direct", "fft"),
+          }),
+        ),
+      )
+      .map((a) => ({ args: a })),
+    keys: [
+      {
+        at: ["args", 0],
+        name: "signal",
+        kind: "vec" as Kind,
+        values: [new Float64Array(0), Float64Array.of(1e300, -1e300)],
+        bad: [[1, 2, 3], Float64Array.of(Number.NaN)],
+      },
+      {
+        at: ["args", 1],
+        name: "kernel",
+        kind: "vec" as Kind,
+        values: [new Float64Array(0), new Float64Array(10_000)],
+        bad: [[1], Float64Array.of(Number.NaN)],
+      },
       { at: ["args", 2, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] },
       { at: ["args", 2, "scale"], name: "scale", kind: "finite" as Kind },
       { at: ["args", 2, "method"], name: "method", kind: "enum" as Kind, legal: ["auto", "direct", "fft"] },
@@ -811,172 +1628,529 @@ const ENTRIES: Entry[] = [
     ],
   },
   {
-    name: "weightUpdate", file: "src/contrastive/", options: ["args", 0],
-    valid: one(fc.tuple(kernelOnGrid, opts({ amplitude: dbl(0, 5), mean: dbl(-1, 1), theta: dbl(0, 0.5), alignment: fc.constantFrom("causal", "scipy"), backend: backendA }, ["amplitude", "theta"]))
-      .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
-    keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), ...["amplitude", "mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
-      { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind }, { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] }],
+    name: "weightUpdate",
+    file: "src/contrastive/",
+    options: ["args", 0],
+    valid: one(
+      fc
+        .tuple(
+          kernelOnGrid,
+          opts(
+            {
+              amplitude: dbl(0, 5),
+              mean: dbl(-1, 1),
+              theta: dbl(0, 0.5),
+              alignment: fc.constantFrom("causal", "scipy"),
+              backend: backendA,
+            },
+            ["amplitude", "theta"],
+          ),
+        )
+        .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o })),
+    ),
+    keys: [
+      ...kernelKeys(["args", 0]),
+      ...sawtoothKeys(["args", 0]),
+      ...["amplitude", "mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+      { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind },
+      { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["causal", "scipy"] },
+    ],
   },
   {
-    name: "weightUpdateCurve", file: "src/contrastive/", options: ["args", 0],
-    valid: one(fc.tuple(kernelOnGrid, opts({ amplitudes: fc.array(dbl(-5, 5), { minLength: 1, maxLength: 20 }), mean: dbl(-1, 1), theta: dbl(0, 0.5), method: fc.constantFrom("auto", "direct", "crossings"), backend: backendA }, ["amplitudes", "theta"]))
-      .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o }))),
-    keys: [...kernelKeys(["args", 0]), ...sawtoothKeys(["args", 0]), ...["mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
-      { at: ["args", 0, "amplitudes"], name: "amplitudes", kind: "vec" as Kind, values: [[1e300]], bad: [[], [Number.NaN], ["1"], [Infinity]] },
-      { at: ["args", 0, "method"], name: "method", kind: "enum" as Kind, legal: ["auto", "direct", "crossings"] }],
+    name: "weightUpdateCurve",
+    file: "src/contrastive/",
+    options: ["args", 0],
+    valid: one(
+      fc
+        .tuple(
+          kernelOnGrid,
+          opts(
+            {
+              amplitudes: fc.array(dbl(-5, 5), { minLength: 1, maxLength: 20 }),
+              mean: dbl(-1, 1),
+              theta: dbl(0, 0.5),
+              method: fc.constantFrom("auto", "direct", "crossings"),
+              backend: backendA,
+            },
+            ["amplitudes", "theta"],
+          ),
+        )
+        .map(([k, o]) => ({ kernel: k.kernel, tauFast: k.tauFast, tauSlow: k.tauSlow, ...o })),
+    ),
+    keys: [
+      ...kernelKeys(["args", 0]),
+      ...sawtoothKeys(["args", 0]),
+      ...["mean", "theta"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+      {
+        at: ["args", 0, "amplitudes"],
+        name: "amplitudes",
+        kind: "vec" as Kind,
+        values: [[1e300]],
+        bad: [[], [Number.NaN], ["1"], [Infinity]],
+      },
+      { at: ["args", 0, "method"], name: "method", kind: "enum" as Kind, legal: ["auto", "direct", "crossings"] },
+    ],
   },
-  { name: "piecewiseLinearFit3", file: "src/contrastive/", valid: fit3.map(({ x, y }) => ({ args: [x, y] })), keys: fitKeys("x", "y") },
   {
-    name: "curveMetrics", file: "src/contrastive/", valid: fc.tuple(fit3, dbl(0.5, 10)).map(([{ x, y }, aMax]) => ({ args: [x, y, aMax] })),
+    name: "piecewiseLinearFit3",
+    file: "src/contrastive/",
+    valid: fit3.map(({ x, y }) => ({ args: [x, y] })),
+    keys: fitKeys("x", "y"),
+  },
+  {
+    name: "curveMetrics",
+    file: "src/contrastive/",
+    valid: fc.tuple(fit3, dbl(0.5, 10)).map(([{ x, y }, aMax]) => ({ args: [x, y, aMax] })),
     keys: [...fitKeys("amplitudes", "dw"), { at: ["args", 2], name: "aMax", kind: "finite" as Kind }],
   },
   // src/ladder.ts
-  { name: "checkRateMatrix", file: "src/markov/", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
-  { name: "ladderRates", file: "src/markov/", valid: one(ladderParams), keys: ladderKeys(["args", 0]), options: ["args", 0], validMayThrow: LADDER_RANGE },
   {
-    name: "ladderEnergy", file: "src/markov/", valid: fc.tuple(fc.integer({ min: 0, max: 1023 }), dbl(0, 1000), logUniform(1e-3, 1e6), logUniform(1e-3, 1e6)).map((a) => ({ args: a })),
-    keys: [{ at: ["args", 0], name: "m", kind: "finite" as Kind }, ...positional(["s", "KI", "KA"]).map((k, j) => ({ ...k, at: ["args", j + 1] }))],
+    name: "checkRateMatrix",
+    file: "src/markov/",
+    valid: one(anyRates),
+    keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }],
   },
   {
-    name: "ladderDissipation", file: "src/markov/", allowNonFinite: /^result = Infinity$/, validMayThrow: LADDER_RANGE,
-    valid: one(smallLadder), keys: ladderKeys(["args", 0]), options: ["args", 0],
+    name: "ladderRates",
+    file: "src/markov/",
+    valid: one(ladderParams),
+    keys: ladderKeys(["args", 0]),
+    options: ["args", 0],
+    validMayThrow: LADDER_RANGE,
   },
-  { name: "steadyState", file: "src/markov/", valid: one(anyRates), keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }] },
-  ...(["probabilityCurrents", "entropyProduction"] as const).map((name): Entry => ({
-    name, file: "src/markov/", allowNonFinite: name === "entropyProduction" ? /^result = Infinity$/ : undefined,
-    valid: anyRates.chain((r) => fc.option(probVector(sizeOf(r)), { nil: undefined }).map((p) => ({ args: [r, p] }))),
+  {
+    name: "ladderEnergy",
+    file: "src/markov/",
+    valid: fc
+      .tuple(fc.integer({ min: 0, max: 1023 }), dbl(0, 1000), logUniform(1e-3, 1e6), logUniform(1e-3, 1e6))
+      .map((a) => ({ args: a })),
     keys: [
-      { at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates },
-      { at: ["args", 1], name: "p", kind: "vec" as Kind, values: [Float64Array.of(0.5, 0.5)], bad: [Float64Array.of(Number.NaN, 1), Float64Array.of(-1, 2), Float64Array.of(0.2, 0.2), ["0.5", "0.5"]] },
+      { at: ["args", 0], name: "m", kind: "finite" as Kind },
+      ...positional(["s", "KI", "KA"]).map((k, j) => ({ ...k, at: ["args", j + 1] })),
     ],
-  })),
+  },
   {
-    name: "MarkovChain", file: "src/markov/", valid: one(chainOptions), options: ["args", 0],
+    name: "ladderDissipation",
+    file: "src/markov/",
+    allowNonFinite: /^result = Infinity$/,
+    validMayThrow: LADDER_RANGE,
+    valid: one(smallLadder),
+    keys: ladderKeys(["args", 0]),
+    options: ["args", 0],
+  },
+  {
+    name: "steadyState",
+    file: "src/markov/",
+    valid: one(anyRates),
+    keys: [{ at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates }],
+  },
+  ...(["probabilityCurrents", "entropyProduction"] as const).map(
+    (name): Entry => ({
+      name,
+      file: "src/markov/",
+      allowNonFinite: name === "entropyProduction" ? /^result = Infinity$/ : undefined,
+      valid: anyRates.chain((r) => fc.option(probVector(sizeOf(r)), { nil: undefined }).map((p) => ({ args: [r, p] }))),
+      keys: [
+        { at: ["args", 0], name: "rates", kind: "vec" as Kind, bad: badRates },
+        {
+          at: ["args", 1],
+          name: "p",
+          kind: "vec" as Kind,
+          values: [Float64Array.of(0.5, 0.5)],
+          bad: [Float64Array.of(Number.NaN, 1), Float64Array.of(-1, 2), Float64Array.of(0.2, 0.2), ["0.5", "0.5"]],
+        },
+      ],
+    }),
+  ),
+  {
+    name: "MarkovChain",
+    file: "src/markov/",
+    valid: one(chainOptions),
+    options: ["args", 0],
     keys: [
       // A rates matrix of another size also conflicts with a given `initial`: naming either is right.
-      { at: ["args", 0, "rates"], name: "rates", accept: ["initial"], kind: "vec" as Kind, bad: badRates, values: [Float64Array.of(-1e300, 1e300, 1e300, -1e300)] },
+      {
+        at: ["args", 0, "rates"],
+        name: "rates",
+        accept: ["initial"],
+        kind: "vec" as Kind,
+        bad: badRates,
+        values: [Float64Array.of(-1e300, 1e300, 1e300, -1e300)],
+      },
       { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind, values: [1e300, 1.6e14, 1e-300] },
-      { at: ["args", 0, "initial"], name: "initial", kind: "enumvec" as Kind, legal: ["steady"], bad: [Float64Array.of(Number.NaN), Float64Array.of(-1, 2), new Float64Array(1000)] },
+      {
+        at: ["args", 0, "initial"],
+        name: "initial",
+        kind: "enumvec" as Kind,
+        legal: ["steady"],
+        bad: [Float64Array.of(Number.NaN), Float64Array.of(-1, 2), new Float64Array(1000)],
+      },
       ...loaderKeys,
     ],
   },
-  ...([["step", "count"], ["observe", "count"], ["trajectory", "count"], ["observe", "weights"], ["setRates", "rates"], ["setProbabilities", "p"]] as const).map(([method, key]): Entry => ({
-    name: method === "observe" ? `MarkovChain.observe(${key})` : `MarkovChain.${method}`, scenario: "MarkovChain.method", file: "src/markov/", runs: 25,
-    valid: withCtor(chainOptions, (c) => {
-      const n = sizeOf(c.rates);
-      if (method === "setRates") return fc.tuple(rateMatrixOf(n));
-      if (method === "setProbabilities") return fc.tuple(probVector(n));
-      if (method === "observe") return fc.tuple(fc.integer({ min: 0, max: 50 }), f64(n, -1, 1));
-      return fc.tuple(fc.integer({ min: 0, max: 50 }));
-    }, () => ({ method })),
-    keys: [key === "count"
-      ? { at: ["args", 0], name: "count", kind: "work" as Kind }
-      : key === "weights"
-        ? { at: ["args", 1], name: "weights", kind: "vec" as Kind, values: [new Float64Array(0)], bad: (i) => nanVectors(chainN(i)) }
-        : { at: ["args", 0], name: key, kind: "vec" as Kind, bad: key === "rates" ? badRates : (i) => [...nanVectors(chainN(i)), new Float64Array(chainN(i)), new Float64Array(chainN(i) + 1).fill(1 / (chainN(i) + 1))] }],
-  })),
+  ...(
+    [
+      ["step", "count"],
+      ["observe", "count"],
+      ["trajectory", "count"],
+      ["observe", "weights"],
+      ["setRates", "rates"],
+      ["setProbabilities", "p"],
+    ] as const
+  ).map(
+    ([method, key]): Entry => ({
+      name: method === "observe" ? `MarkovChain.observe(${key})` : `MarkovChain.${method}`,
+      scenario: "MarkovChain.method",
+      file: "src/markov/",
+      runs: 25,
+      valid: withCtor(
+        chainOptions,
+        (c) => {
+          const n = sizeOf(c.rates);
+          if (method === "setRates") return fc.tuple(rateMatrixOf(n));
+          if (method === "setProbabilities") return fc.tuple(probVector(n));
+          if (method === "observe") return fc.tuple(fc.integer({ min: 0, max: 50 }), f64(n, -1, 1));
+          return fc.tuple(fc.integer({ min: 0, max: 50 }));
+        },
+        () => ({ method }),
+      ),
+      keys: [
+        key === "count"
+          ? { at: ["args", 0], name: "count", kind: "work" as Kind }
+          : key === "weights"
+            ? {
+                at: ["args", 1],
+                name: "weights",
+                kind: "vec" as Kind,
+                values: [new Float64Array(0)],
+                bad: (i) => nanVectors(chainN(i)),
+              }
+            : {
+                at: ["args", 0],
+                name: key,
+                kind: "vec" as Kind,
+                bad:
+                  key === "rates"
+                    ? badRates
+                    : (i) => [
+                        ...nanVectors(chainN(i)),
+                        new Float64Array(chainN(i)),
+                        new Float64Array(chainN(i) + 1).fill(1 / (chainN(i) + 1)),
+                      ],
+              },
+      ],
+    }),
+  ),
   {
-    name: "LadderChain", file: "src/markov/", options: ["args", 0], validMayThrow: LADDER_RANGE,
-    valid: fc.tuple(smallLadder, opts({ dt: logUniform(1e-4, 1), backend: backendA }, ["dt"]), fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 })).map(([p, o, signal]) => ({ args: [{ ...p, ...o }], signal })),
-    keys: [...ladderKeys(["args", 0], ["dt"]), { at: ["args", 0, "initial"], name: "initial", kind: "enumvec" as Kind, legal: ["steady"], bad: [Float64Array.of(Number.NaN), new Float64Array(3)] }, ...loaderKeys],
+    name: "LadderChain",
+    file: "src/markov/",
+    options: ["args", 0],
+    validMayThrow: LADDER_RANGE,
+    valid: fc
+      .tuple(
+        smallLadder,
+        opts({ dt: logUniform(1e-4, 1), backend: backendA }, ["dt"]),
+        fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 }),
+      )
+      .map(([p, o, signal]) => ({ args: [{ ...p, ...o }], signal })),
+    keys: [
+      ...ladderKeys(["args", 0], ["dt"]),
+      {
+        at: ["args", 0, "initial"],
+        name: "initial",
+        kind: "enumvec" as Kind,
+        legal: ["steady"],
+        bad: [Float64Array.of(Number.NaN), new Float64Array(3)],
+      },
+      ...loaderKeys,
+    ],
   },
-  ...([["follow", "signal"], ["setSignal", "s"], ["observeTop", "count"]] as const).map(([method, key]): Entry => ({
-    name: `LadderChain.${method}`, scenario: "LadderChain.method", file: "src/markov/", runs: 30,
-    valid: withCtor(fc.tuple(smallLadder, logUniform(1e-4, 1)).map(([p, dt]) => ({ ...p, dt })), () =>
-      method === "follow" ? fc.tuple(fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 })) : method === "setSignal" ? fc.tuple(dbl(0, 300)) : fc.tuple(fc.integer({ min: 0, max: 50 })), () => ({ method })),
-    keys: [method === "follow"
-      ? { at: ["args", 0], name: "signal", kind: "vec" as Kind, values: [[], new Float64Array(3), [1e300]], bad: [[Number.NaN], [-1], ["1"], [Infinity], Float64Array.of(0, Number.NaN)] }
-      : { at: ["args", 0], name: key, kind: method === "setSignal" ? "finite" : "work" }],
-  })),
+  ...(
+    [
+      ["follow", "signal"],
+      ["setSignal", "s"],
+      ["observeTop", "count"],
+    ] as const
+  ).map(
+    ([method, key]): Entry => ({
+      name: `LadderChain.${method}`,
+      scenario: "LadderChain.method",
+      file: "src/markov/",
+      runs: 30,
+      valid: withCtor(
+        fc.tuple(smallLadder, logUniform(1e-4, 1)).map(([p, dt]) => ({ ...p, dt })),
+        () =>
+          method === "follow"
+            ? fc.tuple(fc.array(fc.constantFrom(0, 5, 200), { maxLength: 20 }))
+            : method === "setSignal"
+              ? fc.tuple(dbl(0, 300))
+              : fc.tuple(fc.integer({ min: 0, max: 50 })),
+        () => ({ method }),
+      ),
+      keys: [
+        method === "follow"
+          ? {
+              at: ["args", 0],
+              name: "signal",
+              kind: "vec" as Kind,
+              values: [[], new Float64Array(3), [1e300]],
+              bad: [[Number.NaN], [-1], ["1"], [Infinity], Float64Array.of(0, Number.NaN)],
+            }
+          : { at: ["args", 0], name: key, kind: method === "setSignal" ? "finite" : "work" },
+      ],
+    }),
+  ),
   {
-    name: "ladderKernel", file: "src/markov/", options: ["args", 0],
-    valid: one(fc.tuple(opts({ rungs: fc.integer({ min: 2, max: 6 }), gamma: logUniform(1e-3, 1), F: dbl(1, 50), KI: logUniform(1, 100), KA: logUniform(100, 5000), s0: dbl(0, 10) }),
-      dbl(20, 300), dbl(0.5, 5), fc.integer({ min: 10, max: 2000 })).map(([p, s1, duration, N]) => ({ ...p, s1, duration, dt: duration / N }))),
+    name: "ladderKernel",
+    file: "src/markov/",
+    options: ["args", 0],
+    valid: one(
+      fc
+        .tuple(
+          opts({
+            rungs: fc.integer({ min: 2, max: 6 }),
+            gamma: logUniform(1e-3, 1),
+            F: dbl(1, 50),
+            KI: logUniform(1, 100),
+            KA: logUniform(100, 5000),
+            s0: dbl(0, 10),
+          }),
+          dbl(20, 300),
+          dbl(0.5, 5),
+          fc.integer({ min: 10, max: 2000 }),
+        )
+        .map(([p, s1, duration, N]) => ({ ...p, s1, duration, dt: duration / N })),
+    ),
     keys: ladderKeys(["args", 0], ["s0", "s1", "duration", "dt"]).filter((k) => k.name !== "s"),
   },
   // src/eqprop.ts
-  { name: "resolveEqPropConfig", file: "src/eqprop/", valid: one(eqpropOptions), keys: eqpropKeys(["args", 0]), options: ["args", 0] },
   {
-    name: "EqProp", file: "src/eqprop/", options: ["args", 0],
-    valid: eqpropWithData.map(({ o, train, test }) => ({ args: [o, test ? { train, test } : { train }], images: train.images })),
+    name: "resolveEqPropConfig",
+    file: "src/eqprop/",
+    valid: one(eqpropOptions),
+    keys: eqpropKeys(["args", 0]),
+    options: ["args", 0],
+  },
+  {
+    name: "EqProp",
+    file: "src/eqprop/",
+    options: ["args", 0],
+    valid: eqpropWithData.map(({ o, train, test }) => ({
+      args: [o, test ? { train, test } : { train }],
+      images: train.images,
+    })),
     keys: [
       ...eqpropKeys(["args", 0]),
-      { at: ["args", 1, "train", "images"], name: "train.images", accept: ["images"], kind: "vec" as Kind, values: [new Float32Array(0), new Float32Array(7)], bad: [Float32Array.of(Number.NaN), Float32Array.of(2), new Float64Array(6), [0.5]] },
-      { at: ["args", 1, "train", "labels"], name: "train.labels", accept: ["labels"], kind: "vec" as Kind, values: [[], [99], [-1], [0.5]], bad: [[Number.NaN], ["0"]] },
+      {
+        at: ["args", 1, "train", "images"],
+        name: "train.images",
+        accept: ["images"],
+        kind: "vec" as Kind,
+        values: [new Float32Array(0), new Float32Array(7)],
+        bad: [Float32Array.of(Number.NaN), Float32Array.of(2), new Float64Array(6), [0.5]],
+      },
+      {
+        at: ["args", 1, "train", "labels"],
+        name: "train.labels",
+        accept: ["labels"],
+        kind: "vec" as Kind,
+        values: [[], [99], [-1], [0.5]],
+        bad: [[Number.NaN], ["0"]],
+      },
       { at: ["args", 1, "train"], name: "train", kind: "any" as Kind, bad: [null, 5, "x", {}, FN] },
     ],
   },
   {
-    name: "EqProp.trainEpochAsync", file: "src/eqprop/", runs: 30, options: ["args", 0],
-    valid: eqpropWithData.chain(({ o, train }) => opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((e) => ({ ctor: o, data: { train }, args: [e] }))),
-    keys: [{ at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind }, { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind }],
+    name: "EqProp.trainEpochAsync",
+    file: "src/eqprop/",
+    runs: 30,
+    options: ["args", 0],
+    valid: eqpropWithData.chain(({ o, train }) =>
+      opts({ onProgress: fc.constant(FN), signal: fc.constantFrom(SIGNAL, ABORTED) }).map((e) => ({
+        ctor: o,
+        data: { train },
+        args: [e],
+      })),
+    ),
+    keys: [
+      { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+      { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+    ],
   },
   {
-    name: "EqProp.relax", file: "src/eqprop/", runs: 30, options: ["args", 1],
-    valid: smallEqProp.chain((c) => dataset(c.layers[0], c.layers[c.layers.length - 1]).chain((d) =>
-      opts({ iterations: fc.integer({ min: 0, max: 30 }), beta: dbl(-1, 1) }).map((o) => ({ ctor: c, args: [d.images, o.beta ? { ...o, labels: d.labels } : o] })))),
+    name: "EqProp.relax",
+    file: "src/eqprop/",
+    runs: 30,
+    options: ["args", 1],
+    valid: smallEqProp.chain((c) =>
+      dataset(c.layers[0], c.layers[c.layers.length - 1]).chain((d) =>
+        opts({ iterations: fc.integer({ min: 0, max: 30 }), beta: dbl(-1, 1) }).map((o) => ({
+          ctor: c,
+          args: [d.images, o.beta ? { ...o, labels: d.labels } : o],
+        })),
+      ),
+    ),
     keys: [
-      { at: ["args", 0], name: "images", kind: "vec" as Kind, values: [new Float32Array(0), new Float32Array(5)], bad: [Float32Array.of(Number.NaN, 0, 0), Float32Array.of(-1, 0, 0), [0.5, 0.5, 0.5]] },
+      {
+        at: ["args", 0],
+        name: "images",
+        kind: "vec" as Kind,
+        values: [new Float32Array(0), new Float32Array(5)],
+        bad: [Float32Array.of(Number.NaN, 0, 0), Float32Array.of(-1, 0, 0), [0.5, 0.5, 0.5]],
+      },
       { at: ["args", 1, "iterations"], name: "iterations", kind: "work" as Kind },
       { at: ["args", 1, "beta"], name: "beta", kind: "finite" as Kind },
-      { at: ["args", 1, "labels"], name: "labels", kind: "vec" as Kind, values: [[], [99]], bad: [[Number.NaN], ["0"]] },
-      { at: ["args", 1, "states"], name: "states", kind: "vec" as Kind, values: [new Float32Array(1)], bad: [Float32Array.of(Number.NaN)] },
+      {
+        at: ["args", 1, "labels"],
+        name: "labels",
+        kind: "vec" as Kind,
+        values: [[], [99]],
+        bad: [[Number.NaN], ["0"]],
+      },
+      {
+        at: ["args", 1, "states"],
+        name: "states",
+        kind: "vec" as Kind,
+        values: [new Float32Array(1)],
+        bad: [Float32Array.of(Number.NaN)],
+      },
     ],
   },
   {
-    name: "EqProp.energy", file: "src/eqprop/", runs: 25,
-    valid: fc.constant({ ctor: { layers: [3, 2, 2], seed: 1 }, args: [Float32Array.of(0.1, 0.2, 0.3), new Float32Array(4).fill(0.5)] }),
-    keys: [
-      { at: ["args", 0], name: "images", kind: "vec" as Kind, values: [new Float32Array(0)], bad: [Float32Array.of(Number.NaN, 0, 0), Float32Array.of(5, 0, 0)] },
-      { at: ["args", 1], name: "states", kind: "vec" as Kind, values: [new Float32Array(1)], bad: [new Float32Array(4).fill(Number.NaN), new Float32Array(4).fill(1e30)] },
-    ],
-  },
-  {
-    name: "EqProp.trainBatch", file: "src/eqprop/", runs: 25,
-    valid: eqpropWithData.chain(({ o, train }) => {
-      const B = (o.batchSize as number | undefined) ?? 20, batches = Math.ceil(train.labels.length / B);
-      return fc.tuple(fc.integer({ min: 0, max: batches - 1 }), fc.constantFrom(1, -1)).map((a) => ({ ctor: o, data: { train }, args: a }));
+    name: "EqProp.energy",
+    file: "src/eqprop/",
+    runs: 25,
+    valid: fc.constant({
+      ctor: { layers: [3, 2, 2], seed: 1 },
+      args: [Float32Array.of(0.1, 0.2, 0.3), new Float32Array(4).fill(0.5)],
     }),
-    keys: [{ at: ["args", 0], name: "index", kind: "int" as Kind, values: [1000] }, { at: ["args", 1], name: "betaSign", kind: "enum" as Kind, legal: [1, -1] }],
+    keys: [
+      {
+        at: ["args", 0],
+        name: "images",
+        kind: "vec" as Kind,
+        values: [new Float32Array(0)],
+        bad: [Float32Array.of(Number.NaN, 0, 0), Float32Array.of(5, 0, 0)],
+      },
+      {
+        at: ["args", 1],
+        name: "states",
+        kind: "vec" as Kind,
+        values: [new Float32Array(1)],
+        bad: [new Float32Array(4).fill(Number.NaN), new Float32Array(4).fill(1e30)],
+      },
+    ],
   },
   {
-    name: "EqProp.setParameters", file: "src/eqprop/", runs: 25, valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
+    name: "EqProp.trainBatch",
+    file: "src/eqprop/",
+    runs: 25,
+    valid: eqpropWithData.chain(({ o, train }) => {
+      const B = (o.batchSize as number | undefined) ?? 20,
+        batches = Math.ceil(train.labels.length / B);
+      return fc
+        .tuple(fc.integer({ min: 0, max: batches - 1 }), fc.constantFrom(1, -1))
+        .map((a) => ({ ctor: o, data: { train }, args: a }));
+    }),
     keys: [
-      { at: ["weights", 0], name: "weights", kind: "vec" as Kind, worker: true, values: [new Float32Array(0)], bad: [new Float32Array(6).fill(Number.NaN), new Float32Array(12).fill(Infinity), new Float64Array(6)] },
-      { at: ["biases", 0], name: "biases", kind: "vec" as Kind, worker: true, values: [new Float32Array(0)], bad: [new Float32Array(2).fill(Number.NaN)] },
+      { at: ["args", 0], name: "index", kind: "int" as Kind, values: [1000] },
+      { at: ["args", 1], name: "betaSign", kind: "enum" as Kind, legal: [1, -1] },
+    ],
+  },
+  {
+    name: "EqProp.setParameters",
+    file: "src/eqprop/",
+    runs: 25,
+    valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
+    keys: [
+      {
+        at: ["weights", 0],
+        name: "weights",
+        kind: "vec" as Kind,
+        worker: true,
+        values: [new Float32Array(0)],
+        bad: [new Float32Array(6).fill(Number.NaN), new Float32Array(12).fill(Infinity), new Float64Array(6)],
+      },
+      {
+        at: ["biases", 0],
+        name: "biases",
+        kind: "vec" as Kind,
+        worker: true,
+        values: [new Float32Array(0)],
+        bad: [new Float32Array(2).fill(Number.NaN)],
+      },
       { at: ["layers"], name: "layers", kind: "vec" as Kind, worker: true, bad: [[3, 2], [3, 3, 2], []] },
     ],
   },
   {
-    name: "loadParameters", file: "src/eqprop/", valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
+    name: "loadParameters",
+    file: "src/eqprop/",
+    valid: smallEqProp.map((c) => ({ ctor: c, args: [] })),
     // A damaged file must be refused whatever the damage; the message need not name an option.
     keys: [{ at: ["bytes"], name: "", kind: "any" as Kind, worker: true, only: true, bad: byteMutations }],
   },
   {
-    name: "saveParameters", file: "src/eqprop/", runs: 30, valid: smallEqProp.chain((c) => fc.integer({ min: 0, max: 1000 }).map((epoch) => ({ ctor: c, meta: { epoch }, args: [] }))),
+    name: "saveParameters",
+    file: "src/eqprop/",
+    runs: 30,
+    valid: smallEqProp.chain((c) =>
+      fc.integer({ min: 0, max: 1000 }).map((epoch) => ({ ctor: c, meta: { epoch }, args: [] })),
+    ),
     keys: [{ at: ["meta", "epoch"], name: "epoch", kind: "int" as Kind, worker: true }],
   },
   {
-    name: "rampSchedule", file: "src/eqprop/", valid: one(fc.record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), rampSteps: fc.integer({ min: 1, max: 100 }) })),
-    keys: [{ at: ["args", 0, "tauFast"], name: "tauFast", kind: "finite" as Kind }, { at: ["args", 0, "tauSlow"], name: "tauSlow", kind: "finite" as Kind }, { at: ["args", 0, "rampSteps"], name: "rampSteps", kind: "int" as Kind }],
+    name: "rampSchedule",
+    file: "src/eqprop/",
+    valid: one(
+      fc.record({ tauFast: dbl(0.05, 1), tauSlow: dbl(0.05, 2), rampSteps: fc.integer({ min: 1, max: 100 }) }),
+    ),
+    keys: [
+      { at: ["args", 0, "tauFast"], name: "tauFast", kind: "finite" as Kind },
+      { at: ["args", 0, "tauSlow"], name: "tauSlow", kind: "finite" as Kind },
+      { at: ["args", 0, "rampSteps"], name: "rampSteps", kind: "int" as Kind },
+    ],
     options: ["args", 0],
   },
   {
-    name: "memoryOperator", file: "src/eqprop/", options: ["args", 0],
+    name: "memoryOperator",
+    file: "src/eqprop/",
+    options: ["args", 0],
     valid: eqpropOptions.map((o) => ({ args: [resolveEqPropConfig(o as never).memory] })),
     keys: [
-      ...["tauFast", "tauSlow", "convolutionScale"].map((k) => ({ at: ["args", 0, k], name: k, kind: "finite" as Kind })),
+      ...["tauFast", "tauSlow", "convolutionScale"].map((k) => ({
+        at: ["args", 0, k],
+        name: k,
+        kind: "finite" as Kind,
+      })),
       ...["rampSteps", "gridPoints"].map((k) => ({ at: ["args", 0, k], name: k, kind: "int" as Kind })),
-      { at: ["args", 0, "kernel"], name: "kernel", kind: "enumvec" as Kind, legal: ["sine"], bad: [[Number.NaN], ["1"]] },
+      {
+        at: ["args", 0, "kernel"],
+        name: "kernel",
+        kind: "enumvec" as Kind,
+        legal: ["sine"],
+        bad: [[Number.NaN], ["1"]],
+      },
       { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["scipy", "causal"] },
     ],
   },
   { name: "mnistSineKernel", file: "src/eqprop/", valid: fc.constant({ args: [] }), keys: [], runs: 3 },
   // src/mnist.ts
   {
-    name: "loadMnist", file: "src/data/mnist.ts", runs: 30, options: ["args", 0],
-    valid: one(fc.record({ train: fc.integer({ min: 1, max: 30 }), test: fc.integer({ min: 0, max: 30 }), seed: seedA }, { requiredKeys: ["train"] })),
-    keys: [{ at: ["args", 0, "train"], name: "train", kind: "int" as Kind }, { at: ["args", 0, "test"], name: "test", kind: "int" as Kind }, { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind }],
+    name: "loadMnist",
+    file: "src/data/mnist.ts",
+    runs: 30,
+    options: ["args", 0],
+    valid: one(
+      fc.record(
+        { train: fc.integer({ min: 1, max: 30 }), test: fc.integer({ min: 0, max: 30 }), seed: seedA },
+        { requiredKeys: ["train"] },
+      ),
+    ),
+    keys: [
+      { at: ["args", 0, "train"], name: "train", kind: "int" as Kind },
+      { at: ["args", 0, "test"], name: "test", kind: "int" as Kind },
+      { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
+    ],
   },
   { name: "readMnist", file: "src/data/mnist.ts", valid: fc.constant({ args: [] }), keys: [], runs: 2 },
 ];

@@ -24,7 +24,11 @@ describe("xoshiro256++ streams", () => {
   });
 
   it("stream seeds equal the reference derivation and differ between streams", () => {
-    for (const [seed, index] of [[0, 0], [42, 7], [2 ** 53 - 1, 2 ** 32 - 1]]) {
+    for (const [seed, index] of [
+      [0, 0],
+      [42, 7],
+      [2 ** 53 - 1, 2 ** 32 - 1],
+    ]) {
       expect(streamSeed(seed, index)).toBe(refStreamSeed(seed, index));
     }
     expect(streamSeed(1, 0)).not.toBe(streamSeed(1, 1));
@@ -64,9 +68,19 @@ describe("ziggurat Gaussians", () => {
       const N = 1_000_000;
       const rng = new Rng({ seed: 2024, backend });
       const z = rng.normal(N);
-      let m1 = 0, m2 = 0, m4 = 0, tail = 0;
-      for (const x of z) { m1 += x; m2 += x * x; m4 += x ** 4; if (Math.abs(x) > 3.6541528853610088) tail++; }
-      m1 /= N; m2 /= N; m4 /= N;
+      let m1 = 0,
+        m2 = 0,
+        m4 = 0,
+        tail = 0;
+      for (const x of z) {
+        m1 += x;
+        m2 += x * x;
+        m4 += x ** 4;
+        if (Math.abs(x) > 3.6541528853610088) tail++;
+      }
+      m1 /= N;
+      m2 /= N;
+      m4 /= N;
       // Standard errors: mean 1/√N = 0.001, variance √(2/N) = 0.0014, fourth moment √(96/N) ≈ 0.0098; 5σ bounds.
       expect(Math.abs(m1)).toBeLessThan(0.005);
       expect(Math.abs(m2 - 1)).toBeLessThan(0.0071);

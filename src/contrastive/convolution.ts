@@ -31,9 +31,15 @@ export interface ConvolutionInputs {
  * @throws TypeError/RangeError for non-arrays, non-finite samples, empty inputs, a kernel longer
  * than the signal, or a bad alignment/scale.
  */
-export function convolutionInputs(signal: unknown, kernel: unknown, options: { alignment?: unknown; scale?: unknown }): ConvolutionInputs {
-  const s = check.finiteArray("signal", signal), k = check.finiteArray("kernel", kernel);
-  const n = s.length, taps = k.length;
+export function convolutionInputs(
+  signal: unknown,
+  kernel: unknown,
+  options: { alignment?: unknown; scale?: unknown },
+): ConvolutionInputs {
+  const s = check.finiteArray("signal", signal),
+    k = check.finiteArray("kernel", kernel);
+  const n = s.length,
+    taps = k.length;
   if (n === 0 || taps === 0) throw new RangeError("signal and kernel must not be empty");
   if (taps > n) throw new RangeError(`kernel has ${taps} taps, longer than the signal (${n} samples)`);
   const alignment = check.oneOf("alignment", options.alignment ?? "causal", ["causal", "scipy"] as const);
@@ -47,16 +53,19 @@ export function convolutionInputs(signal: unknown, kernel: unknown, options: { a
  * linear passes: fill, spectrum product, copy-out).
  */
 function overlapSaveCost(n: number, taps: number, logb: number): number {
-  const b = 2 ** logb, step = b - taps + 1;
+  const b = 2 ** logb,
+    step = b - taps + 1;
   const pairs = Math.ceil(Math.ceil(n / step) / 2);
   return (1 + 2 * pairs) * b * (logb + 1);
 }
 
 /** The block size (log2) of least {@link overlapSaveCost}, from the smallest B ≥ L up to one block for everything. */
 export function fftBlockLog2(n: number, taps: number): number {
-  const lo = Math.ceil(Math.log2(taps)), hi = Math.max(lo, Math.ceil(Math.log2(n + taps - 1)));
+  const lo = Math.ceil(Math.log2(taps)),
+    hi = Math.max(lo, Math.ceil(Math.log2(n + taps - 1)));
   let best = lo;
-  for (let logb = lo + 1; logb <= hi; logb++) if (overlapSaveCost(n, taps, logb) < overlapSaveCost(n, taps, best)) best = logb;
+  for (let logb = lo + 1; logb <= hi; logb++)
+    if (overlapSaveCost(n, taps, logb) < overlapSaveCost(n, taps, best)) best = logb;
   return best;
 }
 
@@ -87,12 +96,16 @@ export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Arr
   // Checked before anything is allocated: the buffers below plus the twiddle table (32·B bytes).
   const bytes = 8 * n + 8 * (n + taps) + 8 * taps + 8 * n + 64 * 2 ** logb;
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new RangeError(`signal (${n} samples) and kernel (${taps} taps) need ${formatBytes(bytes)} of wasm memory on the FFT path, more than the ${formatBytes(MAX_MEMORY_BYTES)} it can address`);
+    throw new RangeError(
+      `signal (${n} samples) and kernel (${taps} taps) need ${formatBytes(bytes)} of wasm memory on the FFT path, more than the ${formatBytes(MAX_MEMORY_BYTES)} it can address`,
+    );
   }
   // The twiddle table first (cached per block size; it may allocate), then the per-call buffers.
   const wasm = scratchInstance(backend);
   const tw = twiddleTable(wasm, logb);
-  const { addresses: [s, ext, k, out, work] } = scratch([8 * n, 8 * (n + taps), 8 * taps, 8 * n, 32 * 2 ** logb], "FFT convolution buffers", backend);
+  const {
+    addresses: [s, ext, k, out, work],
+  } = scratch([8 * n, 8 * (n + taps), 8 * taps, 8 * n, 32 * 2 ** logb], "FFT convolution buffers", backend);
   wasm.f64.set(c.signal, s >> 3);
   wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
@@ -119,7 +132,9 @@ export function chooseConvolution(n: number, taps: number): "direct" | "fft" {
 /** The kernel argument of {@link convolveWrap}: its taps, not a { values, dt } object (the factor dt would be silently lost or gained). */
 function convolutionKernel(kernel: unknown): unknown {
   if (typeof kernel === "object" && kernel !== null && !ArrayBuffer.isView(kernel) && "values" in kernel) {
-    throw new TypeError("kernel must be a Float64Array of taps; for a sampled kernel { values, dt } pass kernel.values, and { scale: kernel.dt } for u = dt·(K ∗ s)");
+    throw new TypeError(
+      "kernel must be a Float64Array of taps; for a sampled kernel { values, dt } pass kernel.values, and { scale: kernel.dt } for u = dt·(K ∗ s)",
+    );
   }
   return kernel;
 }
@@ -137,7 +152,8 @@ function convolutionKernel(kernel: unknown): unknown {
  * @example const u = convolveWrap(s, K.values, { scale: K.dt, alignment: "scipy" });
  */
 export function convolveWrap(
-  signal: Float64Array, kernel: Float64Array,
+  signal: Float64Array,
+  kernel: Float64Array,
   options?: { alignment?: Alignment; scale?: number; backend?: Backend; method?: "auto" | "direct" | "fft" },
 ): Float64Array {
   const o = check.options("convolveWrap", options, ["alignment", "scale", "backend", "method"]);
@@ -146,9 +162,15 @@ export function convolveWrap(
   const backend = check.backend(o.backend);
   const { n, taps } = c;
   if (n > MAX_SAMPLES) throw overLimit(`signal has ${n} samples`, MAX_SAMPLES);
-  const out = method === "fft" || (method === "auto" && chooseConvolution(n, taps) === "fft") ? convolveFft(c, backend) : convolveDirect(c, backend);
+  const out =
+    method === "fft" || (method === "auto" && chooseConvolution(n, taps) === "fft")
+      ? convolveFft(c, backend)
+      : convolveDirect(c, backend);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(out[i])) throw new RangeError(`signal, kernel and scale (${c.scale}) give a non-finite convolution c[${i}] = ${out[i]}: the sum overflows`);
+    if (!Number.isFinite(out[i]))
+      throw new RangeError(
+        `signal, kernel and scale (${c.scale}) give a non-finite convolution c[${i}] = ${out[i]}: the sum overflows`,
+      );
   }
   return out;
 }
@@ -156,8 +178,15 @@ export function convolveWrap(
 /** The direct form of {@link convolveWrap} on checked inputs, N·L ≤ 2^32 multiply-adds. */
 function convolveDirect(c: ConvolutionInputs, backend: Backend | undefined): Float64Array {
   const { n, taps } = c;
-  if (n * taps > MAX_DIRECT_WORK) throw overLimit(`method "direct" with ${n} signal samples and ${taps} kernel taps is ${formatCount(n * taps)} multiply-adds (use method "fft")`, MAX_DIRECT_WORK);
-  const { wasm, addresses: [s, ext, k, out] } = scratch([8 * n, 8 * (n + taps), 8 * (taps + 1), 8 * n], "convolution buffers", backend);
+  if (n * taps > MAX_DIRECT_WORK)
+    throw overLimit(
+      `method "direct" with ${n} signal samples and ${taps} kernel taps is ${formatCount(n * taps)} multiply-adds (use method "fft")`,
+      MAX_DIRECT_WORK,
+    );
+  const {
+    wasm,
+    addresses: [s, ext, k, out],
+  } = scratch([8 * n, 8 * (n + taps), 8 * (taps + 1), 8 * n], "convolution buffers", backend);
   wasm.f64.set(c.signal, s >> 3);
   wasm.f64.set(c.kernel, k >> 3);
   const e = wasm.exports;
@@ -165,4 +194,3 @@ function convolveDirect(c: ConvolutionInputs, backend: Backend | undefined): Flo
   e.conv_direct_f64(out, ext, n, k, taps, c.scale);
   return wasm.f64Copy(out, n);
 }
-

@@ -27,7 +27,12 @@ function solve4(m: Float64Array, z: Float64Array): boolean {
     let p = c;
     for (let i = c + 1; i < 4; i++) if (Math.abs(m[i * 5 + c]) > Math.abs(m[p * 5 + c])) p = i;
     if (!(Math.abs(m[p * 5 + c]) > 1e-300)) return false;
-    if (p !== c) for (let j = 0; j < 5; j++) { const t = m[c * 5 + j]; m[c * 5 + j] = m[p * 5 + j]; m[p * 5 + j] = t; }
+    if (p !== c)
+      for (let j = 0; j < 5; j++) {
+        const t = m[c * 5 + j];
+        m[c * 5 + j] = m[p * 5 + j];
+        m[p * 5 + j] = t;
+      }
     for (let i = 0; i < 4; i++) {
       if (i === c) continue;
       const f = m[i * 5 + c] / m[c * 5 + c];
@@ -44,15 +49,20 @@ function solve4(m: Float64Array, z: Float64Array): boolean {
  * finite (the normal equations' sums).
  */
 function fitPoints(xIn: unknown, yIn: unknown, xName: string, yName: string): { x: Float64Array; y: Float64Array } {
-  const x = numberList(xName, xIn), y = numberList(yName, yIn);
+  const x = numberList(xName, xIn),
+    y = numberList(yName, yIn);
   const n = x.length;
   if (y.length !== n) throw new RangeError(`${yName} has ${y.length} values, ${xName} has ${n}`);
   if (n < 6) throw new RangeError(`${xName}: a three-segment fit needs at least 6 points, got ${n}`);
-  if (n > MAX_FIT_POINTS) throw overLimit(`${xName} has ${n} points (the fit tries O(n²) breakpoint pairs)`, MAX_FIT_POINTS);
-  const xs = check.vector(xName, x, n), ys = check.vector(yName, y, n);
-  let sxx = 0, syy = 0;
+  if (n > MAX_FIT_POINTS)
+    throw overLimit(`${xName} has ${n} points (the fit tries O(n²) breakpoint pairs)`, MAX_FIT_POINTS);
+  const xs = check.vector(xName, x, n),
+    ys = check.vector(yName, y, n);
+  let sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
-    if (i > 0 && !(xs[i] > xs[i - 1])) throw new RangeError(`${xName} must be strictly increasing (${xName}[${i}] = ${xs[i]} after ${xs[i - 1]})`);
+    if (i > 0 && !(xs[i] > xs[i - 1]))
+      throw new RangeError(`${xName} must be strictly increasing (${xName}[${i}] = ${xs[i]} after ${xs[i - 1]})`);
     sxx += xs[i] * xs[i];
     syy += ys[i] * ys[i];
   }
@@ -84,38 +94,71 @@ function fitThreeSegments(xIn: unknown, yIn: unknown, xName: string, yName: stri
     for (let i = n - 1; i >= 0; i--) out[i] = out[i + 1] + f(i);
     return out;
   };
-  const S1 = suffix(() => 1), Sx = suffix((i) => x[i]), Sxx = suffix((i) => x[i] * x[i]);
-  const Sy = suffix((i) => y[i]), Sxy = suffix((i) => x[i] * y[i]), Syy = suffix((i) => y[i] * y[i]);
+  const S1 = suffix(() => 1),
+    Sx = suffix((i) => x[i]),
+    Sxx = suffix((i) => x[i] * x[i]);
+  const Sy = suffix((i) => y[i]),
+    Sxy = suffix((i) => x[i] * y[i]),
+    Syy = suffix((i) => y[i] * y[i]);
   // Σ_{i ≥ k} (x − a)(x − b) and Σ_{i ≥ k} (x − a)y over a suffix.
   const hinge2 = (k: number, a: number, b: number) => Sxx[k] - (a + b) * Sx[k] + a * b * S1[k];
   const hingeY = (k: number, a: number) => Sxy[k] - a * Sy[k];
   // A breakpoint at data point k − 1 (b = x[k−1]) puts its hinge (x − b)₊ on indices k … n−1. Its
   // terms of the normal equations depend on k alone, so they are tabulated once (O(n)) for either
   // role; only the cross term Σ (x − b₁)(x − b₂) over the second hinge depends on the pair.
-  const hinge = (f: (k: number, b: number) => number) => Float64Array.from({ length: n }, (_, k) => (k > 0 ? f(k, x[k - 1]) : 0));
+  const hinge = (f: (k: number, b: number) => number) =>
+    Float64Array.from({ length: n }, (_, k) => (k > 0 ? f(k, x[k - 1]) : 0));
   const H = hinge((k, b) => Sx[k] - b * S1[k]); // Σ (x − b)
   const H0 = hinge((k, b) => hinge2(k, 0, b)); // Σ x(x − b)
   const HH = hinge((k, b) => hinge2(k, b, b)); // Σ (x − b)²
   const HY = hinge((k, b) => hingeY(k, b)); // Σ (x − b)y
-  const s1 = S1[0], sx = Sx[0], sxx = Sxx[0], r0 = Sy[0], r1 = Sxy[0];
+  const s1 = S1[0],
+    sx = Sx[0],
+    sxx = Sxx[0],
+    r0 = Sy[0],
+    r1 = Sxy[0];
   let best: PiecewiseFit | null = null;
-  const m = new Float64Array(20), z = new Float64Array(4);
+  const m = new Float64Array(20),
+    z = new Float64Array(4);
   for (let k1 = 2; k1 <= n - 4; k1++) {
-    const b1 = x[k1 - 1], h1 = H[k1], g1 = H0[k1], gg1 = HH[k1], r2 = HY[k1];
+    const b1 = x[k1 - 1],
+      h1 = H[k1],
+      g1 = H0[k1],
+      gg1 = HH[k1],
+      r2 = HY[k1];
     for (let k2 = k1 + 2; k2 <= n - 2; k2++) {
       // Breakpoints at data points k1 − 1 and k2 − 1. The normal equations, row-major with the
       // right-hand side as column 4 (solve4 overwrites them, so every entry is written per pair).
-      const b2 = x[k2 - 1], h2 = H[k2], g2 = H0[k2], r3 = HY[k2], cross = hinge2(k2, b1, b2);
-      m[0] = s1; m[1] = m[5] = sx; m[2] = m[10] = h1; m[3] = m[15] = h2; m[4] = r0;
-      m[6] = sxx; m[7] = m[11] = g1; m[8] = m[16] = g2; m[9] = r1;
-      m[12] = gg1; m[13] = m[17] = cross; m[14] = r2;
-      m[18] = HH[k2]; m[19] = r3;
+      const b2 = x[k2 - 1],
+        h2 = H[k2],
+        g2 = H0[k2],
+        r3 = HY[k2],
+        cross = hinge2(k2, b1, b2);
+      m[0] = s1;
+      m[1] = m[5] = sx;
+      m[2] = m[10] = h1;
+      m[3] = m[15] = h2;
+      m[4] = r0;
+      m[6] = sxx;
+      m[7] = m[11] = g1;
+      m[8] = m[16] = g2;
+      m[9] = r1;
+      m[12] = gg1;
+      m[13] = m[17] = cross;
+      m[14] = r2;
+      m[18] = HH[k2];
+      m[19] = r3;
       if (!solve4(m, z)) continue;
       // SSE = Σy² − zᵀr for the least-squares solution.
       const sse = Syy[0] - (z[0] * r0 + z[1] * r1 + z[2] * r2 + z[3] * r3);
       if (!best || sse < best.sse) {
         const [alpha, slope1, d2, d3] = z;
-        best = { breakpoints: [b1, b2], slopes: [slope1, slope1 + d2, slope1 + d2 + d3], rightIntercept: alpha - d2 * b1 - d3 * b2, sse };
+        best = {
+          breakpoints: [b1, b2],
+          slopes: [slope1, slope1 + d2, slope1 + d2 + d3],
+          rightIntercept: alpha - d2 * b1 - d3 * b2,
+          sse,
+        };
       }
     }
   }
@@ -136,18 +179,27 @@ function fitThreeSegments(xIn: unknown, yIn: unknown, xName: string, yName: stri
  * @throws TypeError/RangeError naming amplitudes, dw or aMax.
  * @example const { offset, dynamicRange } = curveMetrics(amplitudes, weightUpdateCurve({ …, amplitudes }), 100);
  */
-export function curveMetrics(amplitudes: ArrayLike<number>, dw: ArrayLike<number>, aMax: number): { offset: number; dynamicRange: number; fit: PiecewiseFit } {
+export function curveMetrics(
+  amplitudes: ArrayLike<number>,
+  dw: ArrayLike<number>,
+  aMax: number,
+): { offset: number; dynamicRange: number; fit: PiecewiseFit } {
   const scale = check.positive("aMax", aMax);
   // Checked (types, lengths, finiteness) under the caller's names before scaling.
   const points = fitPoints(amplitudes, dw, "amplitudes", "dw");
-  points.x.forEach((a, i) => { if (a < 0) throw new RangeError(`amplitudes[${i}] must be ≥ 0 (A_min is an amplitude), got ${a}`); });
-  const x = points.x.map((a) => a / scale), y = points.y.map((v) => v / scale);
-  if (!x.every(Number.isFinite) || !y.every(Number.isFinite)) throw new RangeError(`aMax (${aMax}) is too small: amplitudes/aMax or dw/aMax overflows`);
+  points.x.forEach((a, i) => {
+    if (a < 0) throw new RangeError(`amplitudes[${i}] must be ≥ 0 (A_min is an amplitude), got ${a}`);
+  });
+  const x = points.x.map((a) => a / scale),
+    y = points.y.map((v) => v / scale);
+  if (!x.every(Number.isFinite) || !y.every(Number.isFinite))
+    throw new RangeError(`aMax (${aMax}) is too small: amplitudes/aMax or dw/aMax overflows`);
   const fit = fitThreeSegments(x, y, "amplitudes/aMax", "dw/aMax");
   const slope = fit.slopes[2];
   // The left breakpoint is a data amplitude past the first three (two points per segment), so > 0.
   const aMin = slope > 0.75 && slope < 1.25 ? fit.breakpoints[1] : 1;
   const dynamicRange = 1 / aMin;
-  if (!Number.isFinite(dynamicRange)) throw new RangeError(`amplitudes: A_min/aMax = ${aMin} is too small for a finite dynamic range`);
+  if (!Number.isFinite(dynamicRange))
+    throw new RangeError(`amplitudes: A_min/aMax = ${aMin} is too small for a finite dynamic range`);
   return { offset: fit.rightIntercept, dynamicRange, fit };
 }

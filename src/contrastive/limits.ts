@@ -17,7 +17,12 @@ export const MAX_FIT_POINTS = 2 ** 12;
  */
 export function numberList(name: string, value: unknown): unknown[] | Float64Array {
   if (Array.isArray(value) || value instanceof Float64Array) return value;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) {
+  if (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    !(value instanceof BigInt64Array) &&
+    !(value instanceof BigUint64Array)
+  ) {
     return Float64Array.from(value as unknown as ArrayLike<number>);
   }
   throw new TypeError(`${name} must be an array or typed array of numbers`);

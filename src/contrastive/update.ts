@@ -36,22 +36,35 @@ interface SawtoothGrid {
  * allocated. `dtName` is "dt" when the caller passed dt, "kernel.dt" when the grid is the kernel's;
  * a period of too many samples is blamed on dt in the first case and on τ_f, τ_s in the second.
  */
-function sawtoothGrid(options: { tauFast: unknown; tauSlow: unknown }, dt: number, dtName: "dt" | "kernel.dt"): SawtoothGrid {
+function sawtoothGrid(
+  options: { tauFast: unknown; tauSlow: unknown },
+  dt: number,
+  dtName: "dt" | "kernel.dt",
+): SawtoothGrid {
   const tauFast = check.positive("tauFast", options.tauFast);
   const tauSlow = check.positive("tauSlow", options.tauSlow);
   const count = (tauFast + tauSlow) / dt;
   if (!(count <= MAX_SAMPLES)) {
-    const taus = tauFast >= tauSlow ? `tauFast (${tauFast}) and tauSlow (${tauSlow})` : `tauSlow (${tauSlow}) and tauFast (${tauFast})`;
-    const lead = dtName === "dt"
-      ? `dt (${dt}) gives (tauFast + tauSlow)/dt = ${formatCount(count)} samples per period`
-      : `${taus} give ${formatCount(count)} samples per period on the kernel's grid (kernel.dt = ${dt})`;
+    const taus =
+      tauFast >= tauSlow
+        ? `tauFast (${tauFast}) and tauSlow (${tauSlow})`
+        : `tauSlow (${tauSlow}) and tauFast (${tauFast})`;
+    const lead =
+      dtName === "dt"
+        ? `dt (${dt}) gives (tauFast + tauSlow)/dt = ${formatCount(count)} samples per period`
+        : `${taus} give ${formatCount(count)} samples per period on the kernel's grid (kernel.dt = ${dt})`;
     throw overLimit(lead, MAX_SAMPLES);
   }
   const n = Math.round(count);
-  if (n < 2) throw new RangeError(`${dtName} (${dt}) must be smaller than half the period tauFast + tauSlow (${tauFast + tauSlow})`);
+  if (n < 2)
+    throw new RangeError(
+      `${dtName} (${dt}) must be smaller than half the period tauFast + tauSlow (${tauFast + tauSlow})`,
+    );
   // The phases' slopes per sample, dt/τ_f and dt/τ_s, must be finite (a denormal τ would give ∞·0 = NaN).
-  if (!Number.isFinite(dt / tauFast)) throw new RangeError(`tauFast (${tauFast}) is too short for ${dtName} (${dt}): dt/tauFast overflows`);
-  if (!Number.isFinite(dt / tauSlow)) throw new RangeError(`tauSlow (${tauSlow}) is too short for ${dtName} (${dt}): dt/tauSlow overflows`);
+  if (!Number.isFinite(dt / tauFast))
+    throw new RangeError(`tauFast (${tauFast}) is too short for ${dtName} (${dt}): dt/tauFast overflows`);
+  if (!Number.isFinite(dt / tauSlow))
+    throw new RangeError(`tauSlow (${tauSlow}) is too short for ${dtName} (${dt}): dt/tauSlow overflows`);
   // The first index with t_n = n·dt ≥ τ_f, by the very test `sawtooth` makes (monotone in n); the
   // two loops move a rounded guess by a step or two, never past [0, N].
   let fast = Math.min(n, Math.max(0, Math.round(tauFast / dt)));
@@ -76,7 +89,8 @@ export function sawtooth(options: SawtoothOptions): Float64Array {
   for (let i = 0; i < n; i++) {
     const t = i * dt;
     s[i] = t < tauFast ? mean - A / 2 + (A * t) / tauFast : mean + A / 2 - (A * (t - tauFast)) / tauSlow;
-    if (!Number.isFinite(s[i])) throw new RangeError(`amplitude (${A}) and mean (${mean}) give a sample s[${i}] = ${s[i]} beyond the f64 range`);
+    if (!Number.isFinite(s[i]))
+      throw new RangeError(`amplitude (${A}) and mean (${mean}) give a sample s[${i}] = ${s[i]} beyond the f64 range`);
   }
   return s;
 }
@@ -95,7 +109,17 @@ export interface WeightUpdateOptions extends Omit<SawtoothOptions, "dt"> {
 }
 
 /** The options {@link weightUpdate} takes. */
-const WEIGHT_UPDATE_KEYS = ["kernel", "dt", "tauFast", "tauSlow", "amplitude", "mean", "theta", "alignment", "backend"] as const;
+const WEIGHT_UPDATE_KEYS = [
+  "kernel",
+  "dt",
+  "tauFast",
+  "tauSlow",
+  "amplitude",
+  "mean",
+  "theta",
+  "alignment",
+  "backend",
+] as const;
 
 /**
  * Δw over one period of the sawtooth (Eq. 7), the authors' way: sample s on the kernel's grid,
@@ -113,7 +137,8 @@ export function weightUpdate(options: WeightUpdateOptions): number {
 
 /** Prefix sums Σ_{j′<j} x_j′ for j = 0 … L (Neumaier-compensated), of x_j = K[j] (`moment` 0) or j·K[j] (1). */
 function prefixSums(values: Float64Array, moment: 0 | 1, into: Float64Array, at: number): void {
-  let sum = 0, carry = 0;
+  let sum = 0,
+    carry = 0;
   into[at] = 0;
   for (let j = 0; j < values.length; j++) {
     const x = moment === 0 ? values[j] : j * values[j];
@@ -133,19 +158,41 @@ function prefixSums(values: Float64Array, moment: 0 | 1, into: Float64Array, at:
  * @throws RangeError when K's sums or r overflow (kernel.values too large).
  */
 function sawtoothResponseInto(
-  kernel: Float64Array, grid: SawtoothGrid, alignment: Alignment, extra: number[], backend?: Backend,
+  kernel: Float64Array,
+  grid: SawtoothGrid,
+  alignment: Alignment,
+  extra: number[],
+  backend?: Backend,
 ): { wasm: WasmInstance; r: number; extra: number[]; kernelSum: number } {
-  const { tauFast, tauSlow, dt, n, fast } = grid, taps = kernel.length;
-  const { wasm, addresses: [r, p0, p1, ...rest] } = scratch([8 * n, 8 * (taps + 1), 8 * (taps + 1), ...extra], "sawtooth-response buffers", backend);
+  const { tauFast, tauSlow, dt, n, fast } = grid,
+    taps = kernel.length;
+  const {
+    wasm,
+    addresses: [r, p0, p1, ...rest],
+  } = scratch([8 * n, 8 * (taps + 1), 8 * (taps + 1), ...extra], "sawtooth-response buffers", backend);
   const f64 = wasm.f64;
   prefixSums(kernel, 0, f64, p0 >> 3);
   prefixSums(kernel, 1, f64, p1 >> 3);
   const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0; // < n, since taps ≤ n
   // φ[m] = −½ + m·dt/τ_f on the fast phase, ½ − (m·dt − τ_f)/τ_s = ½ + τ_f/τ_s − m·dt/τ_s on the slow one.
-  wasm.exports.contrastive_sawtooth_response(r, p0, p1, taps, n, fast, shift, -0.5, dt / tauFast, 0.5 + tauFast / tauSlow, -dt / tauSlow, dt);
+  wasm.exports.contrastive_sawtooth_response(
+    r,
+    p0,
+    p1,
+    taps,
+    n,
+    fast,
+    shift,
+    -0.5,
+    dt / tauFast,
+    0.5 + tauFast / tauSlow,
+    -dt / tauSlow,
+    dt,
+  );
   const view = wasm.f64;
   for (let i = r >> 3, end = (r >> 3) + n; i < end; i++) {
-    if (!Number.isFinite(view[i])) throw new RangeError(`kernel.values are too large: the response dt·(K ∗ φ) overflows at sample ${i - (r >> 3)}`);
+    if (!Number.isFinite(view[i]))
+      throw new RangeError(`kernel.values are too large: the response dt·(K ∗ φ) overflows at sample ${i - (r >> 3)}`);
   }
   return { wasm, r, extra: rest, kernelSum: f64[(p0 >> 3) + taps] };
 }
@@ -161,7 +208,13 @@ function sawtoothResponseInto(
  * tauFast/tauSlow for a period of more than 2^25 samples), or a kernel whose response overflows.
  * @example const r = sawtoothResponse({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9 });
  */
-export function sawtoothResponse(options: { kernel: SampledKernel; tauFast: number; tauSlow: number; alignment?: Alignment; backend?: Backend }): Float64Array {
+export function sawtoothResponse(options: {
+  kernel: SampledKernel;
+  tauFast: number;
+  tauSlow: number;
+  alignment?: Alignment;
+  backend?: Backend;
+}): Float64Array {
   const o = check.options("sawtoothResponse", options, ["kernel", "tauFast", "tauSlow", "alignment", "backend"]);
   const { values, grid } = checkKernel(o.kernel, o);
   const alignment = check.oneOf("alignment", o.alignment ?? "scipy", ["causal", "scipy"] as const);
@@ -175,11 +228,16 @@ export function sawtoothResponse(options: { kernel: SampledKernel; tauFast: numb
  * on the kernel's grid). Returns the samples and the grid.
  * @throws TypeError/RangeError naming the kernel, its dt or samples, or τ_f/τ_s.
  */
-function checkKernel(kernel: unknown, timing: { tauFast: unknown; tauSlow: unknown }): { values: Float64Array; grid: SawtoothGrid } {
+function checkKernel(
+  kernel: unknown,
+  timing: { tauFast: unknown; tauSlow: unknown },
+): { values: Float64Array; grid: SawtoothGrid } {
   const { values, dt } = sampledKernel("kernel", kernel);
   const grid = sawtoothGrid(timing, dt, "kernel.dt");
   if (values.length > grid.n) {
-    throw new RangeError(`the kernel (${values.length} samples) is longer than one period (${grid.n} samples): tauFast + tauSlow = ${grid.tauFast + grid.tauSlow} on the grid of kernel.dt = ${dt}`);
+    throw new RangeError(
+      `the kernel (${values.length} samples) is longer than one period (${grid.n} samples): tauFast + tauSlow = ${grid.tauFast + grid.tauSlow} on the grid of kernel.dt = ${dt}`,
+    );
   }
   return { values, grid };
 }
@@ -203,7 +261,8 @@ function weightUpdateProtocol(o: Omit<WeightUpdateOptions, "amplitude">): Weight
   const { values, grid } = checkKernel(o.kernel, o);
   if (o.dt !== undefined) {
     if (typeof o.dt !== "number") throw new TypeError(`dt must be a number, got ${typeof o.dt}`);
-    if (!(Math.abs(o.dt - grid.dt) <= 1e-12 * grid.dt)) throw new RangeError(`dt (${o.dt}) must equal the kernel's dt (${grid.dt})`);
+    if (!(Math.abs(o.dt - grid.dt) <= 1e-12 * grid.dt))
+      throw new RangeError(`dt (${o.dt}) must equal the kernel's dt (${grid.dt})`);
   }
   const alignment = check.oneOf("alignment", o.alignment ?? "scipy", ["causal", "scipy"] as const);
   const mean = check.finite("mean", o.mean ?? 0);
@@ -214,12 +273,32 @@ function weightUpdateProtocol(o: Omit<WeightUpdateOptions, "amplitude">): Weight
  * Δw at each amplitude (see {@link weightUpdateCurve}) by the "direct" or "crossings" pass, the
  * amplitudes checked; `name(i)` names amplitude i in an error.
  */
-function thresholdedUpdates(p: WeightUpdateProtocol, amplitudes: number[], method: "direct" | "crossings", name: (i: number) => string): Float64Array {
-  const { grid: { n, dt }, theta, mean, alignment, backend } = p;
+function thresholdedUpdates(
+  p: WeightUpdateProtocol,
+  amplitudes: number[],
+  method: "direct" | "crossings",
+  name: (i: number) => string,
+): Float64Array {
+  const {
+    grid: { n, dt },
+    theta,
+    mean,
+    alignment,
+    backend,
+  } = p;
   const m = amplitudes.length;
-  if (method === "direct" && n * m > MAX_DIRECT_WORK) throw overLimit(`method "direct" with ${m} amplitudes over ${n} samples is ${formatCount(n * m)} sample passes (use method "crossings")`, MAX_DIRECT_WORK);
+  if (method === "direct" && n * m > MAX_DIRECT_WORK)
+    throw overLimit(
+      `method "direct" with ${m} amplitudes over ${n} samples is ${formatCount(n * m)} sample passes (use method "crossings")`,
+      MAX_DIRECT_WORK,
+    );
   const extra = method === "direct" ? [] : [8 * m, 8 * m, 32 * (m + 1)];
-  const { wasm, r, kernelSum, extra: [amps, out, work] } = sawtoothResponseInto(p.values, p.grid, alignment, extra, backend);
+  const {
+    wasm,
+    r,
+    kernelSum,
+    extra: [amps, out, work],
+  } = sawtoothResponseInto(p.values, p.grid, alignment, extra, backend);
   const offset = mean * dt * kernelSum; // u = s̄·dt·ΣK + A·r (linearity)
   if (!Number.isFinite(offset)) throw new RangeError(`mean (${mean}) times the kernel's area overflows`);
   let dw: Float64Array;
@@ -230,14 +309,21 @@ function thresholdedUpdates(p: WeightUpdateProtocol, amplitudes: number[], metho
     // Sorted amplitudes (ties keep their order), the curve on them, then back to the caller's order.
     const order = Array.from(amplitudes, (_, i) => i).sort((i, j) => amplitudes[i] - amplitudes[j] || i - j);
     const f64 = wasm.f64;
-    order.forEach((i, k) => { f64[(amps >> 3) + k] = amplitudes[i]; });
+    order.forEach((i, k) => {
+      f64[(amps >> 3) + k] = amplitudes[i];
+    });
     wasm.exports.contrastive_threshold_curve(out, r, n, offset, amps, m, theta, dt, work);
     const sorted = wasm.f64View(out, m);
     dw = new Float64Array(m);
-    order.forEach((i, k) => { dw[i] = sorted[k]; });
+    order.forEach((i, k) => {
+      dw[i] = sorted[k];
+    });
   }
   dw.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new RangeError(`${name(i)} (${amplitudes[i]}) with mean ${mean} gives a non-finite Δw = ${v}: the memory u = s̄·dt·ΣK + A·r overflows`);
+    if (!Number.isFinite(v))
+      throw new RangeError(
+        `${name(i)} (${amplitudes[i]}) with mean ${mean} gives a non-finite Δw = ${v}: the memory u = s̄·dt·ΣK + A·r overflows`,
+      );
   });
   return dw;
 }
@@ -260,14 +346,31 @@ function thresholdedUpdates(p: WeightUpdateProtocol, amplitudes: number[], metho
  * or an amplitude whose Δw overflows.
  * @example const dw = weightUpdateCurve({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, theta: 100 / 9, amplitudes: [20, 60] });
  */
-export function weightUpdateCurve(options: Omit<WeightUpdateOptions, "amplitude"> & { amplitudes: ArrayLike<number>; method?: "auto" | "direct" | "crossings" }): Float64Array {
-  const o = check.options("weightUpdateCurve", options, ["kernel", "dt", "tauFast", "tauSlow", "amplitudes", "mean", "theta", "alignment", "backend", "method"]);
+export function weightUpdateCurve(
+  options: Omit<WeightUpdateOptions, "amplitude"> & {
+    amplitudes: ArrayLike<number>;
+    method?: "auto" | "direct" | "crossings";
+  },
+): Float64Array {
+  const o = check.options("weightUpdateCurve", options, [
+    "kernel",
+    "dt",
+    "tauFast",
+    "tauSlow",
+    "amplitudes",
+    "mean",
+    "theta",
+    "alignment",
+    "backend",
+    "method",
+  ]);
   const protocol = weightUpdateProtocol(o);
   const list = numberList("amplitudes", o.amplitudes);
   if (list.length === 0) throw new RangeError("amplitudes must not be empty");
   if (list.length > MAX_AMPLITUDES) throw overLimit(`amplitudes has ${list.length} entries`, MAX_AMPLITUDES);
   const method = check.oneOf("method", o.method ?? "auto", ["auto", "direct", "crossings"] as const);
   const amplitudes = Array.from(list as ArrayLike<unknown>, (A, i) => check.finite(`amplitudes[${i}]`, A));
-  const pass = method === "direct" || (method === "auto" && amplitudes.length < CROSSINGS_FROM) ? "direct" : "crossings";
+  const pass =
+    method === "direct" || (method === "auto" && amplitudes.length < CROSSINGS_FROM) ? "direct" : "crossings";
   return thresholdedUpdates(protocol, amplitudes, pass, (i) => `amplitudes[${i}]`);
 }

@@ -27,8 +27,18 @@ export interface ThermolearnExports {
 
   // perceptron.ts
   perceptron_create(
-    n: number, batch: number, rule: number, alpha: number, k: number, nu: number, D: number, dt: number,
-    maxRms: number, sampling: number, seedHi: number, seedLo: number,
+    n: number,
+    batch: number,
+    rule: number,
+    alpha: number,
+    k: number,
+    nu: number,
+    D: number,
+    dt: number,
+    maxRms: number,
+    sampling: number,
+    seedHi: number,
+    seedLo: number,
   ): number;
   perceptron_fill_gaussian(p: number, which: number, scale: number): void;
   perceptron_set_train_set(p: number, rows: number, size: number): void;
@@ -55,7 +65,14 @@ export interface ThermolearnExports {
   hopfield_store_pseudoinverse(p: number, work: number, from: number, to: number): number;
   hopfield_fields(p: number): void;
   hopfield_run_sync(p: number, maxSteps: number, energies: number, budget: number, resume: number): number;
-  hopfield_run_async(p: number, maxSweeps: number, temperature: number, energies: number, budget: number, resume: number): number;
+  hopfield_run_async(
+    p: number,
+    maxSweeps: number,
+    temperature: number,
+    energies: number,
+    budget: number,
+    resume: number,
+  ): number;
   hopfield_energy(p: number): number;
   hopfield_overlaps(p: number, out: number): void;
   hopfield_count_unstable(p: number, from: number, to: number): number;
@@ -72,15 +89,55 @@ export interface ThermolearnExports {
   // contrastive.ts: circular convolution and the thresholded weight update.
   extend_periodic_f64(ext: number, s: number, n: number, taps: number, shift: number): void;
   conv_direct_f64(out: number, ext: number, n: number, kernel: number, taps: number, scale: number): void;
-  contrastive_threshold_trapezoid(r: number, n: number, offset: number, amplitude: number, theta: number, dt: number): number;
-  contrastive_threshold_curve(out: number, r: number, n: number, offset: number, amps: number, m: number, theta: number, dt: number, work: number): void;
-  contrastive_sawtooth_response(out: number, p0: number, p1: number, taps: number, n: number, nf: number, shift: number, f0: number, f1: number, s0: number, s1: number, scale: number): void;
+  contrastive_threshold_trapezoid(
+    r: number,
+    n: number,
+    offset: number,
+    amplitude: number,
+    theta: number,
+    dt: number,
+  ): number;
+  contrastive_threshold_curve(
+    out: number,
+    r: number,
+    n: number,
+    offset: number,
+    amps: number,
+    m: number,
+    theta: number,
+    dt: number,
+    work: number,
+  ): void;
+  contrastive_sawtooth_response(
+    out: number,
+    p0: number,
+    p1: number,
+    taps: number,
+    n: number,
+    nf: number,
+    shift: number,
+    f0: number,
+    f1: number,
+    s0: number,
+    s1: number,
+    scale: number,
+  ): void;
 
   // fft.ts: radix-2 complex FFT (complex = 16 bytes re, im; twiddles 32·(n − 1) bytes) and the
   // overlap-save circular convolution (work: 32·2^logb bytes).
   fft_twiddles_f64(tw: number, logn: number): void;
   fft_f64(z: number, logn: number, tw: number): void;
-  conv_fft_f64(out: number, ext: number, n: number, kernel: number, taps: number, scale: number, logb: number, tw: number, work: number): void;
+  conv_fft_f64(
+    out: number,
+    ext: number,
+    n: number,
+    kernel: number,
+    taps: number,
+    scale: number,
+    logb: number,
+    tw: number,
+    work: number,
+  ): void;
 
   // linalg.ts: dense mat-vecs (op, layout, dtype).
   matvec_colmajor_f64(out: number, At: number, x: number, n: number): void; // A column-major (At = row-major Aᵀ)
@@ -99,17 +156,55 @@ export interface ThermolearnExports {
 
   // eqprop.ts: equilibrium propagation, all f32; `net` is the descriptor written by src/eqprop/network.ts.
   eqprop_drive(net: number, x: number, drive: number, count: number): void;
-  eqprop_relax(net: number, drive: number, states: number, targets: number, count: number, iterations: number, beta: number, epsilon: number): void;
+  eqprop_relax(
+    net: number,
+    drive: number,
+    states: number,
+    targets: number,
+    count: number,
+    iterations: number,
+    beta: number,
+    epsilon: number,
+  ): void;
   eqprop_energy(net: number, x: number, drive: number, states: number, count: number, out: number): void;
   eqprop_outer_update(
-    m: number, rows: number, cols: number, a1: number, a0: number, aStride: number, c1: number, c0: number, cStride: number,
-    count: number, coeff: number, acc: number,
+    m: number,
+    rows: number,
+    cols: number,
+    a1: number,
+    a0: number,
+    aStride: number,
+    c1: number,
+    c0: number,
+    cStride: number,
+    count: number,
+    coeff: number,
+    acc: number,
   ): void;
   eqprop_transpose(dst: number, src: number, rows: number, cols: number): void;
   eqprop_memory_update(
-    m: number, rows: number, cols: number, a: number, aK: number, aB: number, c: number, cK: number, cB: number,
-    count: number, points: number, rowPtr: number, colIdx: number, vals: number, rowSum: number, trapezoid: number,
-    grid: number, theta: number, coeff: number, lNorm: number, rNorm: number, work: number,
+    m: number,
+    rows: number,
+    cols: number,
+    a: number,
+    aK: number,
+    aB: number,
+    c: number,
+    cK: number,
+    cB: number,
+    count: number,
+    points: number,
+    rowPtr: number,
+    colIdx: number,
+    vals: number,
+    rowSum: number,
+    trapezoid: number,
+    grid: number,
+    theta: number,
+    coeff: number,
+    lNorm: number,
+    rNorm: number,
+    work: number,
   ): void;
 }
 

@@ -23,7 +23,10 @@ export class WasmInstance {
   #f32 = new Float32Array(0);
   #i32 = new Int32Array(0);
 
-  constructor(private readonly owner: string, backend?: Backend) {
+  constructor(
+    private readonly owner: string,
+    backend?: Backend,
+  ) {
     const made = instantiate(backend);
     this.#exports = made.exports;
     this.backend = made.backend;
@@ -53,12 +56,27 @@ export class WasmInstance {
   }
 
   /** Whole-memory views, current after any growth. Index with `address >> 3` (f64) or `>> 2` (u32). */
-  get f64(): Float64Array { this.#refresh(); return this.#f64; }
-  get u8(): Uint8Array { this.#refresh(); return this.#u8; }
-  get u32(): Uint32Array { this.#refresh(); return this.#u32; }
+  get f64(): Float64Array {
+    this.#refresh();
+    return this.#f64;
+  }
+  get u8(): Uint8Array {
+    this.#refresh();
+    return this.#u8;
+  }
+  get u32(): Uint32Array {
+    this.#refresh();
+    return this.#u32;
+  }
   /** Whole-memory f32 and i32 views; index with `address >> 2`. */
-  get f32(): Float32Array { this.#refresh(); return this.#f32; }
-  get i32(): Int32Array { this.#refresh(); return this.#i32; }
+  get f32(): Float32Array {
+    this.#refresh();
+    return this.#f32;
+  }
+  get i32(): Int32Array {
+    this.#refresh();
+    return this.#i32;
+  }
 
   /** A zero-copy Float64Array over `length` values at `address` (invalid after memory grows). */
   f64View(address: number, length: number): Float64Array {
@@ -82,8 +100,11 @@ export class WasmInstance {
    */
   alloc(bytes: number, what: string): number {
     const top = this.exports.heap_top();
-    if (!(top + bytes <= MAX_MEMORY_BYTES)) { // also refuses NaN
-      throw new RangeError(`${what} needs ${formatBytes(bytes)} of wasm memory; at most ${formatBytes(MAX_MEMORY_BYTES - top)} is left`);
+    if (!(top + bytes <= MAX_MEMORY_BYTES)) {
+      // also refuses NaN
+      throw new RangeError(
+        `${what} needs ${formatBytes(bytes)} of wasm memory; at most ${formatBytes(MAX_MEMORY_BYTES - top)} is left`,
+      );
     }
     const address = this.exports.alloc(bytes);
     if (address === 0) throw new RangeError(`${what}: the engine refused to grow wasm memory by ${formatBytes(bytes)}`);

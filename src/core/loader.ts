@@ -16,7 +16,9 @@ let preferred: Backend | undefined;
 /** Thrown when the environment has no WebAssembly at all. */
 export class WebAssemblyUnavailableError extends Error {
   constructor() {
-    super("thermolearn needs WebAssembly, and this environment does not provide it (globalThis.WebAssembly is undefined)");
+    super(
+      "thermolearn needs WebAssembly, and this environment does not provide it (globalThis.WebAssembly is undefined)",
+    );
     this.name = "WebAssemblyUnavailableError";
   }
 }
@@ -51,7 +53,9 @@ export function simdSupported(): boolean {
 function checkBackend(backend: unknown): Backend | undefined {
   if (backend === undefined) return undefined;
   if (backend !== "simd" && backend !== "scalar") {
-    throw new TypeError(`backend must be "simd" or "scalar", got ${typeof backend === "string" ? JSON.stringify(backend) : typeof backend}`);
+    throw new TypeError(
+      `backend must be "simd" or "scalar", got ${typeof backend === "string" ? JSON.stringify(backend) : typeof backend}`,
+    );
   }
   if (backend === "simd" && !simdSupported()) {
     throw new RangeError('backend "simd" was requested, but this engine does not support WebAssembly SIMD');

@@ -32,7 +32,10 @@ export type RunStatus = "completed" | "aborted" | "diverged";
  * step. `detail` says where: e.g. `{ time: 0.42 }` for the perceptron, `{ batch: 17 }` for EqProp.
  */
 export class DivergedError extends Error {
-  constructor(message: string, readonly detail: Readonly<Record<string, number | string>> = {}) {
+  constructor(
+    message: string,
+    readonly detail: Readonly<Record<string, number | string>> = {},
+  ) {
     super(message);
     this.name = "DivergedError";
   }
@@ -66,7 +69,12 @@ export interface ResultHeader<Config> {
 }
 
 /** The header of a result: version, config, backend, status and elapsed time. */
-export function resultHeader<Config>(config: Config, backend: Backend, status: RunStatus, elapsedMs: number): ResultHeader<Config> {
+export function resultHeader<Config>(
+  config: Config,
+  backend: Backend,
+  status: RunStatus,
+  elapsedMs: number,
+): ResultHeader<Config> {
   return { version: VERSION, config, backend, status, elapsedMs };
 }
 
@@ -78,7 +86,9 @@ export function resultHeader<Config>(config: Config, backend: Backend, status: R
  */
 export function checkMemoryBudget(bytes: number, culprit: string, what = "this model"): void {
   if (bytes <= MAX_MEMORY_BYTES) return; // also refuses NaN
-  throw new RangeError(`${culprit} too large: ${what} needs ${formatBytes(bytes)} of wasm memory, more than the ${formatBytes(MAX_MEMORY_BYTES)} limit`);
+  throw new RangeError(
+    `${culprit} too large: ${what} needs ${formatBytes(bytes)} of wasm memory, more than the ${formatBytes(MAX_MEMORY_BYTES)} limit`,
+  );
 }
 
 /**

@@ -14,7 +14,10 @@ import { currentBackend, type Backend } from "./loader.js";
 export class ScratchRegion {
   #address = 0;
   #bytes = 0;
-  constructor(readonly wasm: WasmInstance, readonly minBytes = 0) {}
+  constructor(
+    readonly wasm: WasmInstance,
+    readonly minBytes = 0,
+  ) {}
 
   /** The block's address, valid for `bytes` bytes until the next call; `what` names it in an out-of-memory error. */
   take(bytes: number, what: string): number {
@@ -54,7 +57,10 @@ export function scratch(sizes: number[], what: string, backend?: Backend): { was
   const s = slot(backend);
   const aligned = sizes.map((b) => Math.ceil(b / 16) * 16);
   const addresses: number[] = [];
-  let at = s.take(aligned.reduce((a, b) => a + b, 0), what);
+  let at = s.take(
+    aligned.reduce((a, b) => a + b, 0),
+    what,
+  );
   for (const b of aligned) {
     addresses.push(at);
     at += b;

@@ -61,7 +61,9 @@ export function seed(name: string, value: unknown): number {
 /** One of the listed strings. */
 export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new TypeError(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`);
+    throw new TypeError(
+      `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+    );
   }
   return value as T;
 }
@@ -107,7 +109,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function options<T extends object>(what: string, value: T | undefined, allowed: readonly string[]): T {
   if (value === undefined) return {} as T;
-  if (!isPlainObject(value)) throw new TypeError(`${what}: options must be an object, got ${Array.isArray(value) ? "an array" : describe(value)}`);
+  if (!isPlainObject(value))
+    throw new TypeError(
+      `${what}: options must be an object, got ${Array.isArray(value) ? "an array" : describe(value)}`,
+    );
   knownKeys(what, value, allowed);
   for (const key of Object.keys(value)) {
     if (value[key] === null) throw new TypeError(`${what}: option "${key}" is null; leave it out for its default`);

@@ -36,7 +36,8 @@ export function normalizeKernel(kernel: SampledKernel): SampledKernel {
   if (!(Math.abs(firstMoment) > 0)) throw new RangeError("kernel has zero first moment: it cannot be normalised");
   const scale = 1 / Math.abs(firstMoment);
   const scaled = values.map((v) => v * scale);
-  if (!scaled.every(Number.isFinite)) throw new RangeError(`kernel has first moment ${firstMoment}: scaling it to 1 overflows`);
+  if (!scaled.every(Number.isFinite))
+    throw new RangeError(`kernel has first moment ${firstMoment}: scaling it to 1 overflows`);
   return { dt, values: scaled };
 }
 
@@ -48,7 +49,8 @@ export function normalizeKernel(kernel: SampledKernel): SampledKernel {
 export function kernelMoments(kernel: SampledKernel): { area: number; firstMoment: number } {
   const { values, dt } = sampledKernel("kernel", kernel);
   const last = values.length - 1;
-  let area = 0, first = 0;
+  let area = 0,
+    first = 0;
   // Weights ½, 1, …, 1, ½ (none for a single sample).
   for (let k = 0; k <= last && last > 0; k++) {
     const w = k === 0 || k === last ? 0.5 : 1;
@@ -61,4 +63,3 @@ export function kernelMoments(kernel: SampledKernel): { area: number; firstMomen
   }
   return moments;
 }
-

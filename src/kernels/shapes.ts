@@ -14,7 +14,9 @@ import type { SampledKernel } from "./sampled.js";
 function kernelLength(tMax: number, dt: number, tMaxGiven: boolean, defaultTMax: string): number {
   const count = tMax / dt;
   const rounded = String(Number(tMax.toPrecision(4)));
-  const lead = tMaxGiven ? `tMax (${tMax}) over dt (${dt})` : `dt (${dt}), with tMax = ${defaultTMax === rounded ? "" : `${defaultTMax} = `}${rounded} by default,`;
+  const lead = tMaxGiven
+    ? `tMax (${tMax}) over dt (${dt})`
+    : `dt (${dt}), with tMax = ${defaultTMax === rounded ? "" : `${defaultTMax} = `}${rounded} by default,`;
   if (!(count <= MAX_SAMPLES)) throw overLimit(`${lead} gives ${formatCount(count)} kernel samples`, MAX_SAMPLES);
   const length = Math.round(count);
   if (length < 1) throw new RangeError(`${lead} gives no kernel sample: tMax must be at least dt/2`);
@@ -25,7 +27,8 @@ function kernelLength(tMax: number, dt: number, tMaxGiven: boolean, defaultTMax:
 function sampleKernel(length: number, dt: number, f: (t: number) => number, culprits: string): Float64Array {
   const values = Float64Array.from({ length }, (_, k) => f(k * dt));
   for (let k = 0; k < length; k++) {
-    if (!Number.isFinite(values[k])) throw new RangeError(`${culprits} give a non-finite kernel sample K[${k}] = ${values[k]}`);
+    if (!Number.isFinite(values[k]))
+      throw new RangeError(`${culprits} give a non-finite kernel sample K[${k}] = ${values[k]}`);
   }
   return values;
 }
@@ -47,7 +50,10 @@ export function ecoliKernel(options: { area: number; b?: number; dt?: number; tM
   const length = kernelLength(tMax, dt, options.tMax !== undefined, "1");
   const a = 3 * area * b * b + b ** 3;
   const c = (b * b + 2 * b * area) / (6 * area + 2 * b);
-  return { dt, values: sampleKernel(length, dt, (t) => a * Math.exp(-b * t) * (t - c * t * t), `area (${area}) and b (${b})`) };
+  return {
+    dt,
+    values: sampleKernel(length, dt, (t) => a * Math.exp(-b * t) * (t - c * t * t), `area (${area}) and b (${b})`),
+  };
 }
 
 /** The MNIST kernel (Eq. 31): K[k] = sin(2πk/10)/3, k = 0…9, on Δt = 0.01 (zero area). */
@@ -79,25 +85,32 @@ export function exponentialKernel(options: { tau: number; dt: number; tMax?: num
  * has decayed by e⁻³⁰. At most 2^25 samples (tMax/dt).
  * @throws TypeError/RangeError naming a bad option, too many samples, or samples that overflow.
  */
-export function feedbackKernel(options: { lambda?: number; kI?: number; dt?: number; tMax?: number } = {}): SampledKernel {
+export function feedbackKernel(
+  options: { lambda?: number; kI?: number; dt?: number; tMax?: number } = {},
+): SampledKernel {
   options = check.options("feedbackKernel", options, ["lambda", "kI", "dt", "tMax"]);
   const lambda = check.positive("lambda", options.lambda ?? 40);
   const kI = check.positive("kI", options.kI ?? 300);
   const dt = check.positive("dt", options.dt ?? 1e-4);
   // The discriminant disc = λ² − 4k_I, relative to λ² as ((q − √k_I)/q)·((q + √k_I)/q) with q = λ/2
   // (no overflow), and √|disc| as 2·√|q − √k_I|·√(q + √k_I) where λ² or 4k_I overflows.
-  const q = lambda / 2, root = Math.sqrt(kI);
+  const q = lambda / 2,
+    root = Math.sqrt(kI);
   const relative = ((q - root) / q) * ((q + root) / q);
   const disc = lambda * lambda - 4 * kI;
-  const rootDisc = Number.isFinite(disc) ? Math.sqrt(Math.abs(disc)) : 2 * Math.sqrt(Math.abs(q - root)) * Math.sqrt(q + root);
+  const rootDisc = Number.isFinite(disc)
+    ? Math.sqrt(Math.abs(disc))
+    : 2 * Math.sqrt(Math.abs(q - root)) * Math.sqrt(q + root);
   let h: (t: number) => number, slowest: number;
   if (relative > 1e-12) {
     // r₂ = (−λ − √disc)/2, and r₁ = k_I/r₂ (Vieta): (−λ + √disc)/2 would cancel when k_I ≪ λ².
-    const r2 = (-lambda - rootDisc) / 2, r1 = kI / r2;
+    const r2 = (-lambda - rootDisc) / 2,
+      r1 = kI / r2;
     h = (t) => (r1 * Math.exp(r1 * t) - r2 * Math.exp(r2 * t)) / (r1 - r2);
     slowest = -r1;
   } else if (relative < -1e-12) {
-    const alpha = -lambda / 2, omega = rootDisc / 2;
+    const alpha = -lambda / 2,
+      omega = rootDisc / 2;
     h = (t) => (Math.exp(alpha * t) * (alpha * Math.sin(omega * t) + omega * Math.cos(omega * t))) / omega;
     slowest = lambda / 2;
   } else {
@@ -106,8 +119,13 @@ export function feedbackKernel(options: { lambda?: number; kI?: number; dt?: num
     slowest = lambda / 2;
   }
   const tMax = options.tMax === undefined ? 30 / slowest : check.positive("tMax", options.tMax);
-  if (!Number.isFinite(tMax)) throw new RangeError(`kI (${kI}) and lambda (${lambda}) give a slowest decay rate of ${slowest}: pass tMax`);
-  const length = kernelLength(tMax, dt, options.tMax !== undefined, `30/(slowest decay rate of lambda = ${lambda}, kI = ${kI})`);
+  if (!Number.isFinite(tMax))
+    throw new RangeError(`kI (${kI}) and lambda (${lambda}) give a slowest decay rate of ${slowest}: pass tMax`);
+  const length = kernelLength(
+    tMax,
+    dt,
+    options.tMax !== undefined,
+    `30/(slowest decay rate of lambda = ${lambda}, kI = ${kI})`,
+  );
   return { dt, values: sampleKernel(length, dt, (t) => kI * h(t), `lambda (${lambda}) and kI (${kI})`) };
 }
-

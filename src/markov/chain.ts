@@ -34,19 +34,31 @@ export function propagatorWork(M: Float64Array, n: number, dt: number): number {
   let lambda = 0;
   for (let j = 0; j < n; j++) lambda = Math.max(lambda, -M[j * n + j]);
   if (!(lambda > 0)) return 0;
-  let tau = dt, q = 0;
-  while (lambda * tau > 0.5) { tau *= 0.5; q++; }
+  let tau = dt,
+    q = 0;
+  while (lambda * tau > 0.5) {
+    tau *= 0.5;
+    q++;
+  }
   const x = lambda * tau;
   let terms = 0;
-  for (let k = 1, weight = 1; k <= 60; k++) { weight *= x / k; if (weight < 1e-20) break; terms++; }
+  for (let k = 1, weight = 1; k <= 60; k++) {
+    weight *= x / k;
+    if (weight < 1e-20) break;
+    terms++;
+  }
   const work = n ** 3 * (q + terms);
   if (work > MAX_WORK) {
-    throw new RangeError(`dt: exp(M·dt) for ${n} states with λ·dt = ${lambda * dt} needs ${q + terms} products of ${n} × ${n} matrices (${q} squarings), ${work.toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12: use a smaller dt or fewer states`);
+    throw new RangeError(
+      `dt: exp(M·dt) for ${n} states with λ·dt = ${lambda * dt} needs ${q + terms} products of ${n} × ${n} matrices (${q} squarings), ${work.toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12: use a smaller dt or fewer states`,
+    );
   }
   for (let e = 0; e < n * n; e++) {
     const r = M[e];
     if (e % (n + 1) !== 0 && r > 0 && r * tau < 2 ** -1035 && r * dt > 2 ** -50) {
-      throw new RangeError(`dt: the rate ${r} (${e % n} → ${Math.floor(e / n)}) is so far below the fastest (λ = ${lambda}) that its probability in one uniformisation step is subnormal, so exp(M·dt) cannot carry its transitions over dt = ${dt}; use a smaller dt`);
+      throw new RangeError(
+        `dt: the rate ${r} (${e % n} → ${Math.floor(e / n)}) is so far below the fastest (λ = ${lambda}) that its probability in one uniformisation step is subnormal, so exp(M·dt) cannot carry its transitions over dt = ${dt}; use a smaller dt`,
+      );
     }
   }
   return work;
@@ -63,7 +75,6 @@ export interface MarkovChainOptions {
   /** Force the "simd" or "scalar" build (they give identical bits). */
   backend?: Backend;
 }
-
 
 /** The options {@link MarkovChain} takes. */
 const CHAIN_KEYS = ["rates", "dt", "initial", "backend"] as const;
@@ -96,15 +107,20 @@ export function resolveMarkovChainConfig(options: MarkovChainOptions): MarkovCha
   return resolveChain("MarkovChain", options);
 }
 
+/** The steady state as the initial distribution: `initial` may only be the string "steady". */
+function steadyInitial(initial: string, matrix: Float64Array, n: number): Float64Array {
+  check.oneOf("initial", initial, ["steady"] as const);
+  return solveSteadyState(matrix, n);
+}
+
 function resolveChain(what: string, options: MarkovChainOptions): MarkovChainConfig {
   const o = check.options(what, options, CHAIN_KEYS);
   const backend = check.backend(o.backend);
   const { n, matrix } = checkRateMatrix("rates", o.rates);
   const dt = check.positive("dt", o.dt);
   const initial = o.initial ?? "steady";
-  const p0 = typeof initial === "string"
-    ? (check.oneOf("initial", initial, ["steady"] as const), solveSteadyState(matrix, n))
-    : checkProbabilities("initial", initial, n);
+  const p0 =
+    typeof initial === "string" ? steadyInitial(initial, matrix, n) : checkProbabilities("initial", initial, n);
   checkMemoryBudget(chainBytes(n), "rates", `a chain of ${n} states`);
   propagatorWork(matrix, n, dt); // throws before any wasm memory is taken
   return { n, rates: matrix, dt, initial: p0, backend };
@@ -198,9 +214,13 @@ export class MarkovChain extends WasmModel {
   }
 
   /** Steps taken. */
-  get steps(): number { return this.wasm.exports.markov_steps(this.#state); }
+  get steps(): number {
+    return this.wasm.exports.markov_steps(this.#state);
+  }
   /** Time t = steps·dt. */
-  get time(): number { return this.steps * this.dt; }
+  get time(): number {
+    return this.steps * this.dt;
+  }
 
   /**
    * Switches to new rates from now on (same n) and recomputes the propagator: piecewise-constant
@@ -301,8 +321,13 @@ export class MarkovChain extends WasmModel {
    */
   checkpoint(): MarkovChainCheckpoint {
     return {
-      format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, n: this.n, dt: this.dt, steps: this.steps,
-      rates: Array.from(this.rates()), p: Array.from(this.probabilities()),
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      n: this.n,
+      dt: this.dt,
+      steps: this.steps,
+      rates: Array.from(this.rates()),
+      p: Array.from(this.probabilities()),
     };
   }
 
@@ -324,20 +349,28 @@ export class MarkovChain extends WasmModel {
 }
 
 /** Checks every field of a checkpoint against the chain it is restored into (n states, step dt). */
-function checkCheckpoint(saved: unknown, n: number, dt: number): { steps: number; rates: Float64Array; p: Float64Array } {
+function checkCheckpoint(
+  saved: unknown,
+  n: number,
+  dt: number,
+): { steps: number; rates: Float64Array; p: Float64Array } {
   const name = "checkpoint";
   if (typeof saved !== "object" || saved === null) throw new TypeError(`${name} must be an object from checkpoint()`);
   const s = saved as Partial<MarkovChainCheckpoint>;
   check.oneOf(`${name}.format`, s.format, [CHECKPOINT_FORMAT]);
   check.finite(`${name}.version`, s.version);
   if (s.version !== CHECKPOINT_VERSION) {
-    throw new RangeError(`${name}.version must be ${CHECKPOINT_VERSION} (the version this thermolearn writes), got ${s.version}`);
+    throw new RangeError(
+      `${name}.version must be ${CHECKPOINT_VERSION} (the version this thermolearn writes), got ${s.version}`,
+    );
   }
   if (check.integer(`${name}.n`, s.n, 2) !== n) throw new RangeError(`${name}.n is ${s.n}, this chain has ${n} states`);
-  if (check.positive(`${name}.dt`, s.dt) !== dt) throw new RangeError(`${name}.dt is ${s.dt}, this chain steps by dt = ${dt}`);
+  if (check.positive(`${name}.dt`, s.dt) !== dt)
+    throw new RangeError(`${name}.dt is ${s.dt}, this chain steps by dt = ${dt}`);
   const steps = check.integer(`${name}.steps`, s.steps, 0);
   const savedRates: unknown = s.rates;
-  if (!Array.isArray(savedRates) && !(savedRates instanceof Float64Array)) throw new TypeError(`${name}.rates must be an array of n² numbers`);
+  if (!Array.isArray(savedRates) && !(savedRates instanceof Float64Array))
+    throw new TypeError(`${name}.rates must be an array of n² numbers`);
   const { n: m, matrix } = checkRateMatrix(`${name}.rates`, s.rates);
   if (m !== n) throw new RangeError(`${name}.rates has ${m} states, this chain ${n}`);
   // p exactly as saved (no renormalisation, which could move its last bits): ≥ 0, Σ = 1 within 1e-9.

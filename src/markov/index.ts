@@ -8,10 +8,20 @@ export { steadyState, probabilityCurrents, entropyProduction } from "./steady.js
 export { MarkovChain, resolveMarkovChainConfig } from "./chain.js";
 export type { MarkovChainOptions, MarkovChainConfig, MarkovChainCheckpoint } from "./chain.js";
 export {
-  LadderChain, resolveLadderChainConfig, ladderRates, ladderEnergy, ladderKernel, ladderDissipation,
+  LadderChain,
+  resolveLadderChainConfig,
+  ladderRates,
+  ladderEnergy,
+  ladderKernel,
+  ladderDissipation,
 } from "./ladder.js";
 export type {
-  LadderParams, LadderConfig, LadderChainOptions, LadderChainConfig, LadderKernelOptions, LadderKernel,
+  LadderParams,
+  LadderConfig,
+  LadderChainOptions,
+  LadderChainConfig,
+  LadderKernelOptions,
+  LadderKernel,
 } from "./ladder.js";
 export { runLadder, runLadderAsync, resolveLadderRunConfig } from "./run.js";
 export type { LadderRunOptions, LadderRunConfig, LadderRunResult, LadderProgress } from "./run.js";

@@ -15,7 +15,11 @@ import type { Backend } from "../core/loader.js";
 import * as check from "../core/validate.js";
 import { kernelMoments, type SampledKernel } from "../kernels/index.js";
 import {
-  MarkovChain, resolveMarkovChainConfig, type MarkovChainCheckpoint, type MarkovChainConfig, type MarkovChainOptions,
+  MarkovChain,
+  resolveMarkovChainConfig,
+  type MarkovChainCheckpoint,
+  type MarkovChainConfig,
+  type MarkovChainOptions,
 } from "./chain.js";
 import { MAX_WORK, type RateMatrix } from "./rates.js";
 import { entropyProduction } from "./steady.js";
@@ -37,7 +41,14 @@ export interface LadderParams {
 }
 
 /** The ladder's resolved parameters (every default filled in). */
-export interface LadderConfig { rungs: number; gamma: number; F: number; s: number; KI: number; KA: number }
+export interface LadderConfig {
+  rungs: number;
+  gamma: number;
+  F: number;
+  s: number;
+  KI: number;
+  KA: number;
+}
 
 /**
  * The default dissociation constants (µM) of the receptor's inhibited and active states, K_I = 18.2
@@ -55,7 +66,11 @@ const LN_MAX = Math.log(Number.MAX_VALUE);
  * non-object options throw). Also refuses parameters whose rates a double cannot hold (see
  * {@link checkRepresentable}), naming them.
  */
-export function resolveLadder(what: string, options: LadderParams | undefined, keys: readonly string[] = PARAM_KEYS): LadderConfig {
+export function resolveLadder(
+  what: string,
+  options: LadderParams | undefined,
+  keys: readonly string[] = PARAM_KEYS,
+): LadderConfig {
   const o = check.options(what, options, keys);
   const c = {
     rungs: check.integer("rungs", o.rungs ?? 5, 2, 1024),
@@ -116,32 +131,51 @@ function scaledExp(F: number, x: number): number {
  * more.
  */
 export function checkRepresentable(c: LadderConfig): void {
-  if (!Number.isFinite(Math.E * c.gamma)) throw new RangeError(`gamma: the rate e·γ overflows for γ = ${c.gamma} (at most ${Number.MAX_VALUE / Math.E})`);
-  const L = signalEnergy(c.s, c.KI, c.KA), lnF = Math.log(c.F);
-  const first = Math.abs(2 + L), last = Math.abs(2 * (2 - c.rungs) + L);
+  if (!Number.isFinite(Math.E * c.gamma))
+    throw new RangeError(`gamma: the rate e·γ overflows for γ = ${c.gamma} (at most ${Number.MAX_VALUE / Math.E})`);
+  const L = signalEnergy(c.s, c.KI, c.KA),
+    lnF = Math.log(c.F);
+  const first = Math.abs(2 + L),
+    last = Math.abs(2 * (2 - c.rungs) + L);
   const energy = `ln[(1 + s/K_I)/(1 + s/K_A)] = ${L}`;
   if (lnF + first > LN_MAX) {
-    throw new RangeError(`F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+    throw new RangeError(
+      `F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
+    );
   }
   if (lnF + last > LN_MAX) {
     // Largest M with ln F + 2(M − 2) − L ≤ LN_MAX: the top rung's |ΔE| grows with M.
     const most = Math.floor(2 + (L + LN_MAX - lnF) / 2);
     if (most >= 2) {
-      throw new RangeError(`rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F = ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`);
+      throw new RangeError(
+        `rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F = ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`,
+      );
     }
-    throw new RangeError(`F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`);
+    throw new RangeError(
+      `F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
+    );
   }
 }
 
 /** The ladder's rate matrix (row-major, M[i·n + j] = rate j → i) for checked parameters. */
 export function buildLadder(c: LadderConfig): Float64Array {
-  const M = c.rungs, n = 2 * M;
+  const M = c.rungs,
+    n = 2 * M;
   const R = new Float64Array(n * n);
-  const set = (from: number, to: number, rate: number) => { R[to * n + from] = rate; };
-  const uphill = Math.E * c.gamma, L = signalEnergy(c.s, c.KI, c.KA);
+  const set = (from: number, to: number, rate: number) => {
+    R[to * n + from] = rate;
+  };
+  const uphill = Math.E * c.gamma,
+    L = signalEnergy(c.s, c.KI, c.KA);
   for (let m = 0; m < M; m++) {
-    if (m > 0) { set(m, m - 1, 1); set(M + m, M + m - 1, uphill); } // leftward: top 1, bottom e·γ
-    if (m < M - 1) { set(m, m + 1, uphill); set(M + m, M + m + 1, 1); } // rightward: top e·γ, bottom 1
+    if (m > 0) {
+      set(m, m - 1, 1);
+      set(M + m, M + m - 1, uphill);
+    } // leftward: top 1, bottom e·γ
+    if (m < M - 1) {
+      set(m, m + 1, uphill);
+      set(M + m, M + m + 1, 1);
+    } // rightward: top e·γ, bottom 1
     const dE = 2 * (1 - m) + L;
     const up = dE < 0 ? scaledExp(c.F, -dE) : c.F; // bottom → top
     const down = dE < 0 ? c.F : scaledExp(c.F, dE); // top → bottom
@@ -152,7 +186,10 @@ export function buildLadder(c: LadderConfig): Float64Array {
     let out = 0;
     for (let i = 0; i < n; i++) if (i !== j) out += R[i * n + j];
     // Each rate is finite (checkRepresentable); their sum (≤ 3 of them) may still not be.
-    if (!Number.isFinite(out)) throw new RangeError(`F, gamma: the total rate out of state ${j} overflows (its rates sum past ${Number.MAX_VALUE})`);
+    if (!Number.isFinite(out))
+      throw new RangeError(
+        `F, gamma: the total rate out of state ${j} overflows (its rates sum past ${Number.MAX_VALUE})`,
+      );
     R[j * n + j] = -out;
   }
   return R;
@@ -197,7 +234,9 @@ function ladderChainOptions(options: LadderChainOptions): { ladder: LadderConfig
   return {
     ladder,
     options: {
-      rates: buildLadder(ladder), dt: o.dt, ...(o.initial === undefined ? {} : { initial: o.initial }),
+      rates: buildLadder(ladder),
+      dt: o.dt,
+      ...(o.initial === undefined ? {} : { initial: o.initial }),
       ...(o.backend === undefined ? {} : { backend: o.backend }),
     },
   };
@@ -246,7 +285,8 @@ export class LadderChain extends MarkovChain {
    * @throws TypeError/RangeError naming the bad field.
    */
   override restore(state: MarkovChainCheckpoint): void {
-    if (typeof state !== "object" || state === null) throw new TypeError("checkpoint must be an object from checkpoint()");
+    if (typeof state !== "object" || state === null)
+      throw new TypeError("checkpoint must be an object from checkpoint()");
     const saved: unknown = state.signal;
     if (saved === undefined) {
       throw new TypeError("checkpoint.signal is missing: restore a LadderChain from a LadderChain's checkpoint()");
@@ -257,7 +297,9 @@ export class LadderChain extends MarkovChain {
   }
 
   /** The current signal s; NaN after {@link setRates}, whose rates need not be the ladder's at any s. */
-  get signal(): number { return this.#signal; }
+  get signal(): number {
+    return this.#signal;
+  }
 
   /** Sets s (≥ 0) from now on; the propagator is recomputed only when s changes. @throws RangeError naming `s`. */
   setSignal(s: number): void {
@@ -311,10 +353,14 @@ export class LadderChain extends MarkovChain {
       throw new TypeError("signal must be an array or a typed array of numbers");
     }
     // Validate every value and count the runs of equal s first, so the whole call's work is known.
-    let runs = 0, lo = Infinity, hi = -Infinity, previous = this.#signal;
+    let runs = 0,
+      lo = Infinity,
+      hi = -Infinity,
+      previous = this.#signal;
     for (let k = 0; k < signal.length; k++) {
       const s = signal[k];
-      if (!(typeof s === "number" && s >= 0 && Number.isFinite(s))) throw new RangeError(`signal[${k}] must be finite and ≥ 0, got ${s}`);
+      if (!(typeof s === "number" && s >= 0 && Number.isFinite(s)))
+        throw new RangeError(`signal[${k}] must be finite and ≥ 0, got ${s}`);
       if (s !== previous) runs++;
       previous = s;
       lo = Math.min(lo, s);
@@ -325,11 +371,13 @@ export class LadderChain extends MarkovChain {
       const perRun = Math.max(this.propagatorWork(this.#ratesAt(lo)), this.propagatorWork(this.#ratesAt(hi)));
       const work = runs * perRun + signal.length * this.n ** 2;
       if (work > MAX_WORK) {
-        throw new RangeError(`signal: ${signal.length} steps in ${runs} runs of equal s need ${work.toExponential(2)} multiply-adds (a propagator per run, ${perRun.toExponential(2)} each), more than the limit 2⁴⁰ ≈ 1.1e12: split the signal into shorter calls`);
+        throw new RangeError(
+          `signal: ${signal.length} steps in ${runs} runs of equal s need ${work.toExponential(2)} multiply-adds (a propagator per run, ${perRun.toExponential(2)} each), more than the limit 2⁴⁰ ≈ 1.1e12: split the signal into shorter calls`,
+        );
       }
     }
     const y = new Float64Array(signal.length);
-    for (let k = 0; k < signal.length;) {
+    for (let k = 0; k < signal.length; ) {
       const s = signal[k];
       let end = k + 1;
       while (end < signal.length && signal[end] === s) end++;
@@ -410,10 +458,17 @@ export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
   const dt = check.positive("dt", o.dt ?? 5e-4);
   if (s1 === s0) throw new RangeError(`s1 must differ from s0 (the kernel is the response to a step), got ${s1}`);
   const N = Math.round(duration / dt);
-  if (!(N >= 2)) throw new RangeError(`dt must be ≤ duration/2 (at least 2 steps), got dt = ${dt} for duration ${duration}`);
-  if (!(N <= MAX_KERNEL_SAMPLES)) throw new RangeError(`dt: duration/dt = ${duration / dt} steps, more than 2²⁴ = ${MAX_KERNEL_SAMPLES} kernel samples; use a larger dt or a shorter duration`);
+  if (!(N >= 2))
+    throw new RangeError(`dt must be ≤ duration/2 (at least 2 steps), got dt = ${dt} for duration ${duration}`);
+  if (!(N <= MAX_KERNEL_SAMPLES))
+    throw new RangeError(
+      `dt: duration/dt = ${duration / dt} steps, more than 2²⁴ = ${MAX_KERNEL_SAMPLES} kernel samples; use a larger dt or a shorter duration`,
+    );
   const n = 2 * c.rungs;
-  if (N * n * n > MAX_WORK) throw new RangeError(`dt: ${N} steps of ${n} states need ${(N * n * n).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12; use a larger dt or fewer rungs`);
+  if (N * n * n > MAX_WORK)
+    throw new RangeError(
+      `dt: ${N} steps of ${n} states need ${(N * n * n).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12; use a larger dt or fewer rungs`,
+    );
   checkRepresentable({ ...c, s: s0 });
   checkRepresentable({ ...c, s: s1 });
   const chain = new LadderChain({ ...c, s: s0, dt, ...(backend === undefined ? {} : { backend }) });
@@ -426,7 +481,9 @@ export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
     for (let k = 1; k < N; k++) raw[k] = (response[k] - response[k - 1]) / dt;
     const rawMoments = kernelMoments({ values: raw, dt: 1 / N });
     if (!(rawMoments.firstMoment !== 0 && Number.isFinite(rawMoments.firstMoment))) {
-      throw new RangeError(`the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (s0 and s1 too close, or F, gamma, KI, KA give a response below double precision)`);
+      throw new RangeError(
+        `the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (s0 and s1 too close, or F, gamma, KI, KA give a response below double precision)`,
+      );
     }
     const scale = -1 / Math.abs(rawMoments.firstMoment);
     const kernel: SampledKernel = { values: raw.map((v) => v * scale), dt: 1 / N };

@@ -34,16 +34,19 @@ export function checkRateMatrix(name: string, value: unknown): { n: number; matr
     n = Math.round(Math.sqrt(value.length)); // a flat row-major array, as a Float64Array
     if (n * n !== value.length) throw new TypeError(`${name} must have n² entries (row-major), got ${value.length}`);
     value.forEach((x: unknown, e) => {
-      if (typeof x !== "number") throw new TypeError(`${name}[${Math.floor(e / n)}][${e % n}] must be a number, got ${typeof x}`);
+      if (typeof x !== "number")
+        throw new TypeError(`${name}[${Math.floor(e / n)}][${e % n}] must be a number, got ${typeof x}`);
     });
     m = Float64Array.from(value as number[]);
   } else if (Array.isArray(value)) {
     n = value.length;
     m = new Float64Array(n * n);
     value.forEach((row: unknown, i) => {
-      if (!Array.isArray(row) || row.length !== n) throw new TypeError(`${name}[${i}] must be an array of ${n} numbers`);
+      if (!Array.isArray(row) || row.length !== n)
+        throw new TypeError(`${name}[${i}] must be an array of ${n} numbers`);
       for (let j = 0; j < n; j++) {
-        if (typeof row[j] !== "number") throw new TypeError(`${name}[${i}][${j}] must be a number, got ${typeof row[j]}`);
+        if (typeof row[j] !== "number")
+          throw new TypeError(`${name}[${i}][${j}] must be a number, got ${typeof row[j]}`);
         m[i * n + j] = row[j];
       }
     });
@@ -52,7 +55,8 @@ export function checkRateMatrix(name: string, value: unknown): { n: number; matr
   }
   if (n < 2) throw new RangeError(`${name} must have at least 2 states, got ${n}`);
   for (let j = 0; j < n; j++) {
-    let sum = 0, out = 0;
+    let sum = 0,
+      out = 0;
     for (let i = 0; i < n; i++) {
       const x = m[i * n + j];
       if (!Number.isFinite(x)) throw new RangeError(`${name}[${i}][${j}] must be finite, got ${x}`);
@@ -78,7 +82,10 @@ export const MAX_WORK = 2 ** 40;
 /** p with negative rounding clipped to 0, divided by its sum (in place). */
 export function normalise(p: Float64Array): Float64Array {
   let sum = 0;
-  for (let i = 0; i < p.length; i++) { p[i] = Math.max(0, p[i]); sum += p[i]; }
+  for (let i = 0; i < p.length; i++) {
+    p[i] = Math.max(0, p[i]);
+    sum += p[i];
+  }
   for (let i = 0; i < p.length; i++) p[i] /= sum;
   return p;
 }

@@ -14,7 +14,12 @@ import * as check from "../core/validate.js";
 import { MAX_COUNT } from "../core/validate.js";
 import { propagatorWork } from "./chain.js";
 import {
-  LadderChain, buildLadder, checkRepresentable, resolveLadder, type LadderConfig, type LadderParams,
+  LadderChain,
+  buildLadder,
+  checkRepresentable,
+  resolveLadder,
+  type LadderConfig,
+  type LadderParams,
 } from "./ladder.js";
 import { MAX_WORK } from "./rates.js";
 import { entropyRate } from "./steady.js";
@@ -87,8 +92,20 @@ export interface LadderRunResult extends ResultHeader<LadderRunConfig> {
 }
 
 const RUN_KEYS = [
-  "rungs", "gamma", "F", "KI", "KA", "dt", "s0", "stimulus", "s1", "steps", "recordEvery", "backend",
-  "onProgress", "signal",
+  "rungs",
+  "gamma",
+  "F",
+  "KI",
+  "KA",
+  "dt",
+  "s0",
+  "stimulus",
+  "s1",
+  "steps",
+  "recordEvery",
+  "backend",
+  "onProgress",
+  "signal",
 ] as const;
 
 /** Steps per chunk between progress reports and abort checks (the chain returns p after each). */
@@ -143,7 +160,10 @@ export function resolveLadderRunConfig(options?: LadderRunOptions, what = "runLa
 
 /** Refuses a run whose propagators and steps would cost more than 2⁴⁰ multiply-adds, or whose rates overflow. */
 function checkRunWork(ladder: LadderConfig, s0: number, stimulus: Float64Array, dt: number): void {
-  let runs = 0, lo = s0, hi = s0, previous = s0;
+  let runs = 0,
+    lo = s0,
+    hi = s0,
+    previous = s0;
   for (let k = 0; k < stimulus.length; k++) {
     const s = stimulus[k];
     if (s !== previous) runs++;
@@ -190,7 +210,8 @@ class Records {
  * w·p: even-index plus odd-index partial sums from −0), so the activity column has its bits.
  */
 function topOf(p: ArrayLike<number>, rungs: number): number {
-  let even = -0, odd = -0;
+  let even = -0,
+    odd = -0;
   for (let i = 0; i < rungs; i++) {
     if (i % 2 === 0) even += p[i];
     else odd += p[i];
@@ -205,11 +226,14 @@ function* runLoop(what: string, options: LadderRunOptions | undefined): Generato
   const chain = new LadderChain({ rungs, gamma, F, KI, KA, s: s0, dt, ...(backend === undefined ? {} : { backend }) });
   try {
     const started = performance.now();
-    const n = chain.n, records = new Records();
+    const n = chain.n,
+      records = new Records();
     let rates = chain.rates();
-    let left = entropyRate(rates, n, chain.probabilities()), entropy = 0;
+    let left = entropyRate(rates, n, chain.probabilities()),
+      entropy = 0;
     records.push(0, s0, chain.topOccupancy(), left, 0);
-    let status: RunStatus = "completed", done = 0;
+    let status: RunStatus = "completed",
+      done = 0;
     while (done < steps) {
       if (options?.signal?.aborted) {
         status = "aborted";
@@ -241,8 +265,11 @@ function* runLoop(what: string, options: LadderRunOptions | undefined): Generato
     return {
       ...resultHeader(config, chain.backend, status, performance.now() - started),
       steps: done,
-      t: Float64Array.from(records.t), s: Float64Array.from(records.s), activity: Float64Array.from(records.activity),
-      entropyRate: Float64Array.from(records.entropyRate), entropy: Float64Array.from(records.entropy),
+      t: Float64Array.from(records.t),
+      s: Float64Array.from(records.s),
+      activity: Float64Array.from(records.activity),
+      entropyRate: Float64Array.from(records.entropyRate),
+      entropy: Float64Array.from(records.entropy),
     };
   } finally {
     chain.dispose();

@@ -25,7 +25,10 @@ export function steadyState(rates: RateMatrix): Float64Array {
 /** {@link steadyState} of a checked matrix M (n states). */
 export function solveSteadyState(M: Float64Array, n: number): Float64Array {
   // The eliminations cost ≤ n³/3 multiply-adds: within MAX_WORK up to 14 880 states.
-  if (n ** 3 / 3 > MAX_WORK) throw new RangeError(`rates: the steady state of ${n} states needs ${(n ** 3 / 3).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12`);
+  if (n ** 3 / 3 > MAX_WORK)
+    throw new RangeError(
+      `rates: the steady state of ${n} states needs ${(n ** 3 / 3).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12`,
+    );
   // A[i·n + j] = rate i → j (the transpose of M), off the diagonal only.
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) A[i * n + j] = M[j * n + i];
@@ -42,7 +45,10 @@ export function solveSteadyState(M: Float64Array, n: number): Float64Array {
       // No way out of this state to the others: eliminate one that has one instead.
       let r = k - 1;
       while (r >= 0 && !(flowOut(order[r], k + 1) > 0)) r--; // A[i][i] = 0, so this is i's flow to the others
-      if (r < 0) throw new RangeError("rates: the chain has no unique steady state (it has two or more closed classes of states)");
+      if (r < 0)
+        throw new RangeError(
+          "rates: the chain has no unique steady state (it has two or more closed classes of states)",
+        );
       [order[k], order[r]] = [order[r], order[k]];
       S = flowOut(order[k], k);
     }
@@ -50,7 +56,8 @@ export function solveSteadyState(M: Float64Array, n: number): Float64Array {
     const st = order[k];
     // Re-route i → st → j as i → j: A[i][j] += A[i][st]·A[st][j]/S (each row's total out is preserved).
     for (let r = 0; r < k; r++) {
-      const i = order[r], via = A[i * n + st];
+      const i = order[r],
+        via = A[i * n + st];
       if (via === 0) continue;
       for (let c = 0; c < k; c++) {
         const j = order[c];
@@ -65,7 +72,8 @@ export function solveSteadyState(M: Float64Array, n: number): Float64Array {
     const st = order[k];
     let inflow = 0;
     for (let r = 0; r < k; r++) inflow += p[order[r]] * A[order[r] * n + st];
-    if (!Number.isFinite(inflow)) throw new RangeError("rates: too large for the steady state (flows overflow a double)");
+    if (!Number.isFinite(inflow))
+      throw new RangeError("rates: too large for the steady state (flows overflow a double)");
     const x = inflow / outflow[k];
     if (x > 1) {
       const f = outflow[k] / inflow; // > 0, or 0 when the prefix is below 10⁻³⁰⁸ of p_st
@@ -86,7 +94,8 @@ export function probabilityCurrents(rates: RateMatrix, p?: ArrayLike<number>): F
   const { n, matrix: M } = checkRateMatrix("rates", rates);
   const q = p === undefined ? solveSteadyState(M, n) : checkProbabilities("p", p, n);
   const J = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) J[i * n + j] = M[i * n + j] * q[j] - M[j * n + i] * q[i];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) J[i * n + j] = M[i * n + j] * q[j] - M[j * n + i] * q[i];
   return J;
 }
 
@@ -115,7 +124,8 @@ export function entropyRate(M: Float64Array, n: number, q: ArrayLike<number>): n
   let sigma = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const forward = M[i * n + j] * q[j], backward = M[j * n + i] * q[i];
+      const forward = M[i * n + j] * q[j],
+        backward = M[j * n + i] * q[i];
       if (forward === backward) continue; // includes unconnected pairs (0, 0)
       if (forward === 0 || backward === 0) {
         if (M[i * n + j] === 0 || M[j * n + i] === 0) return Infinity; // a one-way transition

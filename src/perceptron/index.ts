@@ -4,7 +4,11 @@
  */
 export { Perceptron, resolvePerceptronConfig, LEARNING_RULES } from "./model.js";
 export type {
-  LearningRule, PerceptronOptions, PerceptronConfig, PerceptronObservation, PerceptronCheckpoint,
+  LearningRule,
+  PerceptronOptions,
+  PerceptronConfig,
+  PerceptronObservation,
+  PerceptronCheckpoint,
 } from "./model.js";
 export { runPerceptron, runPerceptronAsync, PERCEPTRON_COLUMNS } from "./run.js";
 export type { PerceptronRunOptions, PerceptronResult, PerceptronColumn, PerceptronProgress } from "./run.js";

@@ -71,16 +71,46 @@ export interface PerceptronOptions {
 
 /** The options after defaults, as recorded in results. */
 export interface PerceptronConfig {
-  n: number; rule: LearningRule; alpha: number; k: number; nu: number; D: number; dt: number; batch: number;
-  trainSize: number; sampling: "online" | "replacement" | "sweep"; testSize: number;
-  trajectories: number; firstTrajectory: number; seed: number;
-  teacher: "per-trajectory" | "shared" | "given"; init: "equilibrium" | "zero" | "given"; maxWeightRms: number;
+  n: number;
+  rule: LearningRule;
+  alpha: number;
+  k: number;
+  nu: number;
+  D: number;
+  dt: number;
+  batch: number;
+  trainSize: number;
+  sampling: "online" | "replacement" | "sweep";
+  testSize: number;
+  trajectories: number;
+  firstTrajectory: number;
+  seed: number;
+  teacher: "per-trajectory" | "shared" | "given";
+  init: "equilibrium" | "zero" | "given";
+  maxWeightRms: number;
 }
 
 /** The option names of {@link PerceptronOptions} (unknown keys are refused). */
 export const PERCEPTRON_OPTION_KEYS = [
-  "n", "rule", "alpha", "k", "nu", "nuTilde", "D", "dt", "batch", "trainSize", "sampling", "testSize", "trajectories",
-  "firstTrajectory", "seed", "teacher", "init", "maxWeightRms", "backend",
+  "n",
+  "rule",
+  "alpha",
+  "k",
+  "nu",
+  "nuTilde",
+  "D",
+  "dt",
+  "batch",
+  "trainSize",
+  "sampling",
+  "testSize",
+  "trajectories",
+  "firstTrajectory",
+  "seed",
+  "teacher",
+  "init",
+  "maxWeightRms",
+  "backend",
 ] as const;
 
 /** Streams reserved for data shared by all trajectories (trajectories use 0 … 2³² − 5). */
@@ -109,9 +139,10 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
   const alpha = check.positive("alpha", options.alpha ?? 0.5);
   const k = check.nonNegative("k", options.k ?? 1);
   if (options.nu !== undefined && options.nuTilde !== undefined) throw new TypeError("give nu or nuTilde, not both");
-  const nu = options.nuTilde !== undefined
-    ? check.nonNegative("nuTilde", options.nuTilde) * Math.sqrt(n)
-    : check.nonNegative("nu", options.nu ?? 3 * Math.sqrt(n));
+  const nu =
+    options.nuTilde !== undefined
+      ? check.nonNegative("nuTilde", options.nuTilde) * Math.sqrt(n)
+      : check.nonNegative("nu", options.nu ?? 3 * Math.sqrt(n));
   const D = check.nonNegative("D", options.D ?? 1);
   const dt = check.positive("dt", options.dt ?? 1e-3);
   if (!(k * dt < 2)) {
@@ -119,9 +150,10 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
   }
   const batch = check.integer("batch", options.batch ?? 30, 1, 4096);
   const trainSize = check.integer("trainSize", options.trainSize ?? 0, 0, MAX_COUNT);
-  const sampling = trainSize === 0
-    ? "online"
-    : check.oneOf("sampling", options.sampling ?? "replacement", ["replacement", "sweep"] as const);
+  const sampling =
+    trainSize === 0
+      ? "online"
+      : check.oneOf("sampling", options.sampling ?? "replacement", ["replacement", "sweep"] as const);
   if (trainSize === 0 && options.sampling !== undefined) {
     throw new RangeError("sampling needs a training set: set trainSize > 0");
   }
@@ -149,8 +181,23 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
     );
   }
   return {
-    n, rule, alpha, k, nu, D, dt, batch, trainSize, sampling, testSize, trajectories, firstTrajectory, seed, teacher,
-    init, maxWeightRms,
+    n,
+    rule,
+    alpha,
+    k,
+    nu,
+    D,
+    dt,
+    batch,
+    trainSize,
+    sampling,
+    testSize,
+    trajectories,
+    firstTrajectory,
+    seed,
+    teacher,
+    init,
+    maxWeightRms,
   };
 }
 
@@ -176,9 +223,8 @@ function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: numb
 function checkMemory(c: PerceptronConfig): void {
   const { total, perTrajectory } = memoryNeeded(c);
   const data = c.n * (c.trainSize + c.testSize);
-  const culprit = data > perTrajectory * c.trajectories
-    ? (c.trainSize >= c.testSize ? "trainSize" : "testSize")
-    : "trajectories";
+  const culprit =
+    data > perTrajectory * c.trajectories ? (c.trainSize >= c.testSize ? "trainSize" : "testSize") : "trajectories";
   checkMemoryBudget(total, culprit, "this simulation");
 }
 
@@ -251,8 +297,18 @@ export class Perceptron extends WasmModel {
     for (const trajectorySeed of this.trajectorySeeds) {
       const [hi, lo] = check.seedWords(trajectorySeed);
       const p = e.perceptron_create(
-        c.n, c.batch, RULE_CODES[c.rule], c.alpha, c.k, c.nu, c.D, c.dt, c.maxWeightRms,
-        SAMPLING_CODES[c.sampling], hi, lo,
+        c.n,
+        c.batch,
+        RULE_CODES[c.rule],
+        c.alpha,
+        c.k,
+        c.nu,
+        c.D,
+        c.dt,
+        c.maxWeightRms,
+        SAMPLING_CODES[c.sampling],
+        hi,
+        lo,
       );
       if (p === 0) throw new RangeError("n × trajectories: wasm memory could not grow");
       this.#states.push(p);
@@ -291,13 +347,21 @@ export class Perceptron extends WasmModel {
   }
 
   /** Steps taken by the ensemble. */
-  get steps(): number { return this.#steps; }
+  get steps(): number {
+    return this.#steps;
+  }
   /** Time t = steps·Δt. */
-  get time(): number { return this.#steps * this.config.dt; }
+  get time(): number {
+    return this.#steps * this.config.dt;
+  }
   /** "diverged" once any trajectory's weights left the finite range. */
-  get status(): "running" | "diverged" { return this.#divergedAt === null ? "running" : "diverged"; }
+  get status(): "running" | "diverged" {
+    return this.#divergedAt === null ? "running" : "diverged";
+  }
   /** Time at which the first trajectory diverged, or null. */
-  get divergedAt(): number | null { return this.#divergedAt; }
+  get divergedAt(): number | null {
+    return this.#divergedAt;
+  }
 
   /**
    * Advances every trajectory by `count` Euler–Maruyama steps (the loop runs in wasm). Stops at the
@@ -311,7 +375,8 @@ export class Perceptron extends WasmModel {
     if (this.#divergedAt !== null) return 0;
     const e = this.wasm.exports;
     // A trajectory that diverges stops at the step that diverged (which may be the call's last).
-    let advanced = count, diverged = false;
+    let advanced = count,
+      diverged = false;
     for (const p of this.#states) {
       const taken = e.perceptron_step(p, count);
       if (e.perceptron_status(p) === STATUS_DIVERGED) {
@@ -331,12 +396,20 @@ export class Perceptron extends WasmModel {
     const { n, trajectories, testSize } = this.config;
     const make = () => new Float64Array(trajectories);
     const o: PerceptronObservation = {
-      t: this.time, steps: this.#steps, epsilon: make(), testError: testSize > 0 ? make() : null,
-      R: make(), Q: make(), weightNorm: make(), information: make(), heat: make(),
+      t: this.time,
+      steps: this.#steps,
+      epsilon: make(),
+      testError: testSize > 0 ? make() : null,
+      R: make(),
+      Q: make(),
+      weightNorm: make(),
+      information: make(),
+      heat: make(),
     };
     this.#states.forEach((p, j) => {
       e.perceptron_order_params(p, this.#scratch);
-      const f = this.wasm.f64, base = this.#scratch >> 3;
+      const f = this.wasm.f64,
+        base = this.#scratch >> 3;
       const [wT, ww, TT] = [f[base], f[base + 1], f[base + 2]];
       o.epsilon[j] = angleError(wT, ww, TT);
       o.information[j] = mutualInformation(o.epsilon[j]);
@@ -352,8 +425,9 @@ export class Perceptron extends WasmModel {
   /** Per-weight variance of w_n across trajectories (sample variance, M − 1). */
   #weightVariance(): Float64Array {
     const { n, trajectories: M } = this.config;
-    const mean = new Float64Array(n), m2 = new Float64Array(n);
-    this.#states.forEach((p, j) => {
+    const mean = new Float64Array(n),
+      m2 = new Float64Array(n);
+    this.#states.forEach((_p, j) => {
       const w = this.weightsView(j);
       // Welford's update, one trajectory at a time.
       for (let i = 0; i < n; i++) {
@@ -375,7 +449,8 @@ export class Perceptron extends WasmModel {
    */
   entropyChange(): number | null {
     if (!this.#variance0 || this.#divergedAt !== null) return null;
-    const v0 = this.#variance0, v = this.#weightVariance();
+    const v0 = this.#variance0,
+      v = this.#weightVariance();
     let sum = 0;
     for (let i = 0; i < v.length; i++) {
       if (!(v0[i] > 0) || !(v[i] > 0)) return null;
@@ -411,7 +486,8 @@ export class Perceptron extends WasmModel {
    * `inputs` (n × ⌈B/8⌉ bytes, bit j of byte i·G + g is ξ_{8g+j,i} > 0) and `noise` (n Gaussians).
    */
   lastDraws(j = 0): { inputs: Uint8Array; noise: Float64Array } {
-    const e = this.wasm.exports, p = this.#state(j);
+    const e = this.wasm.exports,
+      p = this.#state(j);
     const { n, batch } = this.config;
     const address = e.perceptron_inputs(p);
     return {
@@ -447,9 +523,13 @@ export class Perceptron extends WasmModel {
       trajectories: this.#states.map((p, j) => {
         const rng = e.perceptron_rng(p) >> 2;
         e.perceptron_heat_parts(p, this.#scratch);
-        const f = this.wasm.f64, at = this.#scratch >> 3;
+        const f = this.wasm.f64,
+          at = this.#scratch >> 3;
         return {
-          weights: this.weights(j), rng: this.wasm.u32.slice(rng, rng + 8), heat: f[at], heatCompensation: f[at + 1],
+          weights: this.weights(j),
+          rng: this.wasm.u32.slice(rng, rng + 8),
+          heat: f[at],
+          heatCompensation: f[at + 1],
           cursor: e.perceptron_cursor(p),
         };
       }),
@@ -565,4 +645,3 @@ function checkCheckpoint(saved: unknown, c: PerceptronConfig, count: number): Pe
     };
   });
 }
-

@@ -74,12 +74,16 @@ const RUN_KEYS = [...PERCEPTRON_OPTION_KEYS, "steps", "tEnd", "recordEvery", "on
 
 function resolvePlan(options: PerceptronRunOptions, dt: number): Plan {
   if (options.steps !== undefined && options.tEnd !== undefined) throw new TypeError("give steps or tEnd, not both");
-  const steps = options.steps !== undefined
-    ? check.integer("steps", options.steps, 0, MAX_STEPS)
-    : Math.round(check.positive("tEnd", options.tEnd ?? 10) / dt);
+  const steps =
+    options.steps !== undefined
+      ? check.integer("steps", options.steps, 0, MAX_STEPS)
+      : Math.round(check.positive("tEnd", options.tEnd ?? 10) / dt);
   if (!(steps <= MAX_STEPS)) throw new RangeError(`tEnd/dt must be ≤ 2⁴⁰ steps, got ${steps}`);
   const recordEvery = check.integer(
-    "recordEvery", options.recordEvery ?? Math.max(1, Math.round(steps / 500)), 1, MAX_COUNT,
+    "recordEvery",
+    options.recordEvery ?? Math.max(1, Math.round(steps / 500)),
+    1,
+    MAX_COUNT,
   );
   checkRunCallbacks(options);
   return { steps, recordEvery };
@@ -153,10 +157,21 @@ class Recorder {
     }
     return {
       ...resultHeader(sim.config, sim.backend, status, elapsedMs),
-      seed: sim.config.seed, trajectorySeeds: [...sim.trajectorySeeds], divergedAt: sim.divergedAt, steps: sim.steps,
+      seed: sim.config.seed,
+      trajectorySeeds: [...sim.trajectorySeeds],
+      divergedAt: sim.divergedAt,
+      steps: sim.steps,
       t: Float64Array.from(this.t),
-      epsilon: column("epsilon")!, testError: column("testError"), R: column("R")!, Q: column("Q")!,
-      weightNorm: column("weightNorm")!, information, heat, std, entropyChange, efficiency,
+      epsilon: column("epsilon")!,
+      testError: column("testError"),
+      R: column("R")!,
+      Q: column("Q")!,
+      weightNorm: column("weightNorm")!,
+      information,
+      heat,
+      std,
+      entropyChange,
+      efficiency,
     };
   }
 }

@@ -1,5 +1,10 @@
 /** Plain-TS reference for circular convolution (spec §3): the definition, term by term. */
-export function refConvolveWrap(signal: ArrayLike<number>, kernel: ArrayLike<number>, shift: number, scale = 1): Float64Array {
+export function refConvolveWrap(
+  signal: ArrayLike<number>,
+  kernel: ArrayLike<number>,
+  shift: number,
+  scale = 1,
+): Float64Array {
   const n = signal.length;
   return Float64Array.from({ length: n }, (_, i) => {
     let c = 0;
@@ -9,10 +14,18 @@ export function refConvolveWrap(signal: ArrayLike<number>, kernel: ArrayLike<num
 }
 
 /** Plain-TS reference for the sampled sawtooth of Eq. 5: s(n·dt), n < round((τ_f + τ_s)/dt). */
-export function refSawtooth(tauFast: number, tauSlow: number, amplitude: number, mean: number, dt: number): Float64Array {
+export function refSawtooth(
+  tauFast: number,
+  tauSlow: number,
+  amplitude: number,
+  mean: number,
+  dt: number,
+): Float64Array {
   return Float64Array.from({ length: Math.round((tauFast + tauSlow) / dt) }, (_, i) => {
     const t = i * dt;
-    return t < tauFast ? mean - amplitude / 2 + (amplitude * t) / tauFast : mean + amplitude / 2 - (amplitude * (t - tauFast)) / tauSlow;
+    return t < tauFast
+      ? mean - amplitude / 2 + (amplitude * t) / tauFast
+      : mean + amplitude / 2 - (amplitude * (t - tauFast)) / tauSlow;
   });
 }
 
@@ -22,7 +35,10 @@ export function refSawtooth(tauFast: number, tauSlow: number, amplitude: number,
  * samples. Term by term, O(N·L).
  */
 export function refWeightUpdate(
-  kernel: ArrayLike<number>, dt: number, protocol: { tauFast: number; tauSlow: number; amplitude: number; mean: number; theta: number }, shift: number,
+  kernel: ArrayLike<number>,
+  dt: number,
+  protocol: { tauFast: number; tauSlow: number; amplitude: number; mean: number; theta: number },
+  shift: number,
 ): number {
   const s = refSawtooth(protocol.tauFast, protocol.tauSlow, protocol.amplitude, protocol.mean, dt);
   return refThresholdedTrapezoid(refConvolveWrap(s, kernel, shift, dt), protocol.theta, dt);

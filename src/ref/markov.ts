@@ -71,12 +71,22 @@ function rk4(M: Float64Array, n: number, p: Float64Array, h: number): Float64Arr
     return y;
   };
   const axpy = (x: Float64Array, a: number, y: Float64Array) => x.map((v, i) => v + a * y[i]);
-  const k1 = f(p), k2 = f(axpy(p, h / 2, k1)), k3 = f(axpy(p, h / 2, k2)), k4 = f(axpy(p, h, k3));
+  const k1 = f(p),
+    k2 = f(axpy(p, h / 2, k1)),
+    k3 = f(axpy(p, h / 2, k2)),
+    k4 = f(axpy(p, h, k3));
   return p.map((v, i) => v + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
 }
 
 /** p after `steps` steps of dt, each made of `substeps` RK4 substeps. Returns every step's p (steps × n). */
-export function refTrajectory(M: Float64Array, n: number, p0: Float64Array, dt: number, steps: number, substeps: number): Float64Array {
+export function refTrajectory(
+  M: Float64Array,
+  n: number,
+  p0: Float64Array,
+  dt: number,
+  steps: number,
+  substeps: number,
+): Float64Array {
   const out = new Float64Array(steps * n);
   let p: Float64Array = Float64Array.from(p0);
   for (let k = 0; k < steps; k++) {

@@ -33,10 +33,14 @@ const sign = (x: number) => (x >= 0 ? 1 : -1);
 export function refLearningFactor(rule: LearningRule, alpha: number, A: number, sigma: number): number {
   const theta = (x: number) => (x > 0 ? 1 : 0);
   switch (rule) {
-    case "hebbian": return 1;
-    case "perceptron": return theta(-sigma * A);
-    case "adatron": return Math.abs(A) * theta(-sigma * A);
-    case "alphatron": return theta(-sigma * A) + Math.abs(A) ** alpha * theta(sigma * A);
+    case "hebbian":
+      return 1;
+    case "perceptron":
+      return theta(-sigma * A);
+    case "adatron":
+      return Math.abs(A) * theta(-sigma * A);
+    case "alphatron":
+      return theta(-sigma * A) + Math.abs(A) ** alpha * theta(sigma * A);
   }
 }
 
@@ -48,7 +52,8 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Deterministic force F(w) = −k w + (ν/B) Σ_b σ_b 𝓕(A_b, σ_b) ξ_b for given inputs. */
 export function refForce(w: Float64Array, teacher: Float64Array, xi: Int8Array[], p: RefParams): Float64Array {
-  const n = w.length, B = xi.length;
+  const n = w.length,
+    B = xi.length;
   const force = new Float64Array(n);
   for (let i = 0; i < n; i++) force[i] = -p.k * w[i];
   for (const row of xi) {
@@ -66,13 +71,20 @@ export function refForce(w: Float64Array, teacher: Float64Array, xi: Int8Array[]
  * - `midpointHeat`, spec §1's literal rule: F(w_mid)·Δw with 𝓕 re-evaluated at A(w_mid), the
  *   same inputs. The two agree for Hebbian learning (𝓕 = 1) and converge as Δt → 0.
  */
-export function refStep(w: Float64Array, teacher: Float64Array, xi: Int8Array[], noise: Float64Array, p: RefParams): { w: Float64Array; heat: number; midpointHeat: number } {
+export function refStep(
+  w: Float64Array,
+  teacher: Float64Array,
+  xi: Int8Array[],
+  noise: Float64Array,
+  p: RefParams,
+): { w: Float64Array; heat: number; midpointHeat: number } {
   const force = refForce(w, teacher, xi, p);
   const sd = Math.sqrt(2 * p.D * p.dt);
   const next = w.map((wi, i) => wi + p.dt * force[i] + sd * noise[i]);
   const mid = w.map((wi, i) => 0.5 * (wi + next[i]));
   const forceMid = refForce(mid, teacher, xi, p);
-  let heat = 0, midpointHeat = 0;
+  let heat = 0,
+    midpointHeat = 0;
   for (let i = 0; i < w.length; i++) {
     const delta = next[i] - w[i];
     const learning = force[i] + p.k * w[i];

@@ -35,7 +35,12 @@ export class RefXoshiro256pp {
     const s = this.s;
     const result = (rotl((s[0] + s[3]) & MASK64, 23n) + s[0]) & MASK64;
     const t = (s[1] << 17n) & MASK64;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45n);
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45n);
     return result;
   }
 }

@@ -12,10 +12,14 @@ export function assertClose(
   const a = typeof actual === "number" ? [actual] : Array.from(actual);
   const e = typeof expected === "number" ? [expected] : Array.from(expected);
   expect(a.length).toBe(e.length);
-  let worst = -1, worstExcess = 0;
+  let worst = -1,
+    worstExcess = 0;
   for (let i = 0; i < a.length; i++) {
     const excess = Math.abs(a[i] - e[i]) - (atol + rtol * Math.abs(e[i]));
-    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) { worst = i; worstExcess = excess; }
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
+      worst = i;
+      worstExcess = excess;
+    }
   }
   if (worst >= 0) {
     expect.fail(`element ${worst}: ${a[worst]} vs ${e[worst]} (rtol ${rtol}, atol ${atol})`);

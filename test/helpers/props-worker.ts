@@ -53,11 +53,14 @@ function nonFinite(value: unknown, path = "result", out: string[] = [], seen = n
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView || value instanceof BigInt64Array || value instanceof BigUint64Array) return out;
     const a = value as unknown as ArrayLike<number>;
-    for (let i = 0; i < a.length && out.length < 5; i++) if (!Number.isFinite(a[i])) out.push(`${path}[${i}] = ${a[i]}`);
+    for (let i = 0; i < a.length && out.length < 5; i++)
+      if (!Number.isFinite(a[i])) out.push(`${path}[${i}] = ${a[i]}`);
     return out;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => nonFinite(v, `${path}[${i}]`, out, seen));
+    value.forEach((v, i) => {
+      nonFinite(v, `${path}[${i}]`, out, seen);
+    });
     return out;
   }
   for (const [k, v] of Object.entries(value)) nonFinite(v, `${path}.${k}`, out, seen);
@@ -85,8 +88,14 @@ function perceptronTour(sim: T.Perceptron, steps: number): unknown {
   sim.step(steps);
   if (sim.status === "diverged") return { status: sim.status, divergedAt: sim.divergedAt, steps: sim.steps };
   return {
-    observation: sim.observe(), entropyChange: sim.entropyChange(), heat: sim.heat(0), weights: sim.weights(0),
-    teacher: sim.teacher(0), checkpoint: sim.checkpoint(), steps: sim.steps, time: sim.time,
+    observation: sim.observe(),
+    entropyChange: sim.entropyChange(),
+    heat: sim.heat(0),
+    weights: sim.weights(0),
+    teacher: sim.teacher(0),
+    checkpoint: sim.checkpoint(),
+    steps: sim.steps,
+    time: sim.time,
   };
 }
 
@@ -111,27 +120,50 @@ const SCENARIOS: Record<string, Scenario> = {
   init: (i) => T.init(a(i, 0)),
   initSync: (i) => T.initSync(a(i, 0)),
   // rng
-  Rng: (i) => using(new T.Rng(a(i, 0)), (r) => ({ seed: r.seed, normal: r.normal(16), uniform: r.uniform(16), state: r.saveState(), u64: r.u64(2) })),
-  "Rng.draw": (i) => using(new T.Rng({ seed: 3 }), (r) => {
-    const method = i.method as "normal" | "uniform" | "u64";
-    return r[method](a(i, 0));
-  }),
-  "Rng.restoreState": (i) => using(new T.Rng({ seed: 3 }), (r) => { r.restoreState(a(i, 0)); return r.normal(4); }),
+  Rng: (i) =>
+    using(new T.Rng(a(i, 0)), (r) => ({
+      seed: r.seed,
+      normal: r.normal(16),
+      uniform: r.uniform(16),
+      state: r.saveState(),
+      u64: r.u64(2),
+    })),
+  "Rng.draw": (i) =>
+    using(new T.Rng({ seed: 3 }), (r) => {
+      const method = i.method as "normal" | "uniform" | "u64";
+      return r[method](a(i, 0));
+    }),
+  "Rng.restoreState": (i) =>
+    using(new T.Rng({ seed: 3 }), (r) => {
+      r.restoreState(a(i, 0));
+      return r.normal(4);
+    }),
   streamSeed: (i) => T.streamSeed(a(i, 0), a(i, 1)),
   // perceptron
   Perceptron: (i) => using(new T.Perceptron(a(i, 0)), (sim) => perceptronTour(sim, i.steps as number)),
-  "Perceptron.step": (i) => using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => ({ advanced: sim.step(a(i, 0)), tour: perceptronTour(sim, 0) })),
-  "Perceptron.trajectory": (i) => using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
-    sim.step(2);
-    return { weights: sim.weights(a(i, 0)), teacher: sim.teacher(a(i, 0)), draws: sim.lastDraws(a(i, 0)), heat: sim.heat(a(i, 0)) };
-  }),
-  "Perceptron.restore": (i) => using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
-    sim.step(i.before as number);
-    const saved = sim.checkpoint() as unknown;
-    if (i.perturb) setAt(saved, i.perturb.path, i.perturb.value);
-    sim.restore(saved as T.PerceptronCheckpoint);
-    return perceptronTour(sim, 3);
-  }),
+  "Perceptron.step": (i) =>
+    using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => ({
+      advanced: sim.step(a(i, 0)),
+      tour: perceptronTour(sim, 0),
+    })),
+  "Perceptron.trajectory": (i) =>
+    using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
+      sim.step(2);
+      return {
+        weights: sim.weights(a(i, 0)),
+        teacher: sim.teacher(a(i, 0)),
+        draws: sim.lastDraws(a(i, 0)),
+        heat: sim.heat(a(i, 0)),
+      };
+    }),
+  "Perceptron.restore": (i) =>
+    using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
+      sim.step(i.before as number);
+      const saved = sim.checkpoint() as unknown;
+      if (i.perturb) setAt(saved, i.perturb.path, i.perturb.value);
+      sim.restore(saved as T.PerceptronCheckpoint);
+      return perceptronTour(sim, 3);
+    }),
   runPerceptron: (i) => T.runPerceptron(a(i, 0)),
   runPerceptronAsync: (i) => T.runPerceptronAsync(a(i, 0)),
   resolvePerceptronConfig: (i) => T.resolvePerceptronConfig(a(i, 0)),
@@ -141,27 +173,51 @@ const SCENARIOS: Record<string, Scenario> = {
   mutualInformation: (i) => T.mutualInformation(a(i, 0)),
   binaryEntropy: (i) => T.binaryEntropy(a(i, 0)),
   // hopfield
-  Hopfield: (i) => using(new T.Hopfield(a(i, 0)), (net) => {
-    net.setPattern(0);
-    const out: Record<string, unknown> = { fields: net.fields(), energy: net.energy(), overlaps: net.overlaps(), unstable: net.unstableFraction() };
-    out.run = net.run({ dynamics: i.dynamics as T.HopfieldDynamics, maxSweeps: 5, ...(i.dynamics === "glauber" ? { temperature: 0.5 } : {}) });
-    out.recall = net.recall(0, { flipFraction: 0.2, maxSweeps: 5, seed: 1 });
-    out.weights = net.weights();
-    out.hamming = net.hamming(0);
-    out.corrupted = net.corrupt(0.1);
-    out.state = net.state();
-    return out;
-  }),
-  "Hopfield.run": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => { net.setPattern(0); return net.run(a(i, 0)); }),
-  "Hopfield.runAsync": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => { net.setPattern(0); return net.runAsync(a(i, 0)); }),
-  "Hopfield.recallAsync": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => net.recallAsync(a(i, 0), a(i, 1))),
+  Hopfield: (i) =>
+    using(new T.Hopfield(a(i, 0)), (net) => {
+      net.setPattern(0);
+      const out: Record<string, unknown> = {
+        fields: net.fields(),
+        energy: net.energy(),
+        overlaps: net.overlaps(),
+        unstable: net.unstableFraction(),
+      };
+      out.run = net.run({
+        dynamics: i.dynamics as T.HopfieldDynamics,
+        maxSweeps: 5,
+        ...(i.dynamics === "glauber" ? { temperature: 0.5 } : {}),
+      });
+      out.recall = net.recall(0, { flipFraction: 0.2, maxSweeps: 5, seed: 1 });
+      out.weights = net.weights();
+      out.hamming = net.hamming(0);
+      out.corrupted = net.corrupt(0.1);
+      out.state = net.state();
+      return out;
+    }),
+  "Hopfield.run": (i) =>
+    using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => {
+      net.setPattern(0);
+      return net.run(a(i, 0));
+    }),
+  "Hopfield.runAsync": (i) =>
+    using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => {
+      net.setPattern(0);
+      return net.runAsync(a(i, 0));
+    }),
+  "Hopfield.recallAsync": (i) =>
+    using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => net.recallAsync(a(i, 0), a(i, 1))),
   "Hopfield.recall": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => net.recall(a(i, 0), a(i, 1))),
-  "Hopfield.setState": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => { net.setState(a(i, 0)); return { fields: net.fields(), energy: net.energy() }; }),
-  "Hopfield.pattern": (i) => using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => {
-    const method = i.method as "setPattern" | "pattern" | "hamming" | "corrupt";
-    const r = (net[method] as (x: unknown) => unknown)(a(i, 0));
-    return { r, state: net.state(), overlaps: net.overlaps() };
-  }),
+  "Hopfield.setState": (i) =>
+    using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => {
+      net.setState(a(i, 0));
+      return { fields: net.fields(), energy: net.energy() };
+    }),
+  "Hopfield.pattern": (i) =>
+    using(new T.Hopfield(i.ctor as T.HopfieldOptions), (net) => {
+      const method = i.method as "setPattern" | "pattern" | "hamming" | "corrupt";
+      const r = (net[method] as (x: unknown) => unknown)(a(i, 0));
+      return { r, state: net.state(), overlaps: net.overlaps() };
+    }),
   runHopfieldCapacity: (i) => T.runHopfieldCapacity(a(i, 0)),
   runHopfieldCapacityAsync: (i) => T.runHopfieldCapacityAsync(a(i, 0)),
   resolveCapacityConfig: (i) => T.resolveCapacityConfig(a(i, 0)),
@@ -194,51 +250,78 @@ const SCENARIOS: Record<string, Scenario> = {
   steadyState: (i) => T.steadyState(a(i, 0)),
   probabilityCurrents: (i) => T.probabilityCurrents(a(i, 0), a(i, 1)),
   entropyProduction: (i) => T.entropyProduction(a(i, 0), a(i, 1)),
-  MarkovChain: (i) => using(new T.MarkovChain(a(i, 0)), (c) => {
-    const n = c.n, w = Array.from({ length: n }, (_, k) => (k % 2 ? 1 : 0));
-    return {
-      propagator: c.propagator(), p0: c.probabilities(), observe: c.observe(5, w), trajectory: c.trajectory(3),
-      step: (c.step(4), c.probabilities()), time: c.time,
-    };
-  }),
-  "MarkovChain.method": (i) => using(new T.MarkovChain(i.ctor as never), (c) => {
-    const method = i.method as "step" | "observe" | "trajectory" | "setRates" | "setProbabilities";
-    const r = (c[method] as (...x: unknown[]) => unknown)(...i.args);
-    return { r, p: c.probabilities(), then: c.trajectory(2) };
-  }),
-  LadderChain: (i) => using(new T.LadderChain(a(i, 0)), (c) => ({
-    top: c.topOccupancy(), follow: c.follow(i.signal as number[]), observeTop: c.observeTop(4), p: c.probabilities(), propagator: c.propagator(),
-  })),
-  "LadderChain.method": (i) => using(new T.LadderChain(i.ctor as never), (c) => {
-    const method = i.method as "follow" | "setSignal" | "observeTop";
-    const r = (c[method] as (...x: unknown[]) => unknown)(...i.args);
-    return { r, p: c.probabilities(), top: c.topOccupancy() };
-  }),
+  MarkovChain: (i) =>
+    using(new T.MarkovChain(a(i, 0)), (c) => {
+      const n = c.n,
+        w = Array.from({ length: n }, (_, k) => (k % 2 ? 1 : 0));
+      return {
+        propagator: c.propagator(),
+        p0: c.probabilities(),
+        observe: c.observe(5, w),
+        trajectory: c.trajectory(3),
+        step: (() => {
+          c.step(4);
+          return c.probabilities();
+        })(),
+        time: c.time,
+      };
+    }),
+  "MarkovChain.method": (i) =>
+    using(new T.MarkovChain(i.ctor as never), (c) => {
+      const method = i.method as "step" | "observe" | "trajectory" | "setRates" | "setProbabilities";
+      const r = (c[method] as (...x: unknown[]) => unknown)(...i.args);
+      return { r, p: c.probabilities(), after: c.trajectory(2) };
+    }),
+  LadderChain: (i) =>
+    using(new T.LadderChain(a(i, 0)), (c) => ({
+      top: c.topOccupancy(),
+      follow: c.follow(i.signal as number[]),
+      observeTop: c.observeTop(4),
+      p: c.probabilities(),
+      propagator: c.propagator(),
+    })),
+  "LadderChain.method": (i) =>
+    using(new T.LadderChain(i.ctor as never), (c) => {
+      const method = i.method as "follow" | "setSignal" | "observeTop";
+      const r = (c[method] as (...x: unknown[]) => unknown)(...i.args);
+      return { r, p: c.probabilities(), top: c.topOccupancy() };
+    }),
   ladderKernel: (i) => T.ladderKernel(a(i, 0)),
   // eqprop
   resolveEqPropConfig: (i) => T.resolveEqPropConfig(a(i, 0)),
   EqProp: (i) => using(new T.EqProp(a(i, 0), a(i, 1)), (net) => eqpropTour(net, i.images as Float32Array)),
-  "EqProp.trainEpochAsync": (i) => using(new T.EqProp(i.ctor as never, i.data as never), (net) => net.trainEpochAsync(a(i, 0))),
+  "EqProp.trainEpochAsync": (i) =>
+    using(new T.EqProp(i.ctor as never, i.data as never), (net) => net.trainEpochAsync(a(i, 0))),
   "EqProp.relax": (i) => using(new T.EqProp(i.ctor as never), (net) => net.relax(a(i, 0), a(i, 1))),
   "EqProp.energy": (i) => using(new T.EqProp(i.ctor as never), (net) => net.energy(a(i, 0), a(i, 1))),
-  "EqProp.trainBatch": (i) => using(new T.EqProp(i.ctor as never, i.data as never), (net) => net.trainBatch(a(i, 0), a(i, 1))),
-  "EqProp.setParameters": (i) => using(new T.EqProp(i.ctor as never), (net) => {
-    const p = net.parameters() as unknown;
-    if (i.perturb) setAt(p, i.perturb.path, i.perturb.value);
-    net.setParameters(p as T.EqPropParameters);
-    return net.parameters();
-  }),
+  "EqProp.trainBatch": (i) =>
+    using(new T.EqProp(i.ctor as never, i.data as never), (net) => net.trainBatch(a(i, 0), a(i, 1))),
+  "EqProp.setParameters": (i) =>
+    using(new T.EqProp(i.ctor as never), (net) => {
+      const p = net.parameters() as unknown;
+      if (i.perturb) setAt(p, i.perturb.path, i.perturb.value);
+      net.setParameters(p as T.EqPropParameters);
+      return net.parameters();
+    }),
   loadParameters: (i) => {
     const net = new T.EqProp(i.ctor as never);
     let bytes: unknown;
-    try { bytes = net.save(); } finally { net.dispose(); }
+    try {
+      bytes = net.save();
+    } finally {
+      net.dispose();
+    }
     if (i.perturb) bytes = mutateBytes(bytes as Uint8Array, i.perturb.value as ByteMutation);
     return T.loadParameters(bytes as Uint8Array);
   },
   saveParameters: (i) => {
     const net = new T.EqProp(i.ctor as never);
     let p: unknown;
-    try { p = net.parameters(); } finally { net.dispose(); }
+    try {
+      p = net.parameters();
+    } finally {
+      net.dispose();
+    }
     if (i.perturb) setAt({ p, meta: i.meta }, i.perturb.path, i.perturb.value);
     const bytes = T.saveParameters(p as T.EqPropParameters, i.meta as { epoch: number });
     return T.loadParameters(bytes);
@@ -263,19 +346,36 @@ export type ByteMutation =
 function mutateBytes(bytes: Uint8Array, m: ByteMutation): unknown {
   const out = Uint8Array.from(bytes);
   switch (m.kind) {
-    case "truncate": return out.subarray(0, Math.floor(m.keep * out.length));
-    case "flip": { const k = Math.min(out.length - 1, Math.floor(m.at * out.length)); out[k] ^= 1 << m.bit; return out; }
-    case "set": { const k = Math.min(out.length - 1, Math.floor(m.at * out.length)); out[k] = m.byte; return out; }
+    case "truncate":
+      return out.subarray(0, Math.floor(m.keep * out.length));
+    case "flip": {
+      const k = Math.min(out.length - 1, Math.floor(m.at * out.length));
+      out[k] ^= 1 << m.bit;
+      return out;
+    }
+    case "set": {
+      const k = Math.min(out.length - 1, Math.floor(m.at * out.length));
+      out[k] = m.byte;
+      return out;
+    }
     case "header": {
       // The header's length is the u32 after the layer sizes; overwrite its bytes in place.
       const view = new DataView(out.buffer);
-      const L = view.getUint32(12, true), at = 16 + 4 * L, length = view.getUint32(at, true);
+      const L = view.getUint32(12, true),
+        at = 16 + 4 * L,
+        length = view.getUint32(at, true);
       const text = new TextEncoder().encode(m.text.padEnd(length, " ").slice(0, length));
       out.set(text.subarray(0, length), at + 4);
       return out;
     }
-    case "append": { const r = new Uint8Array(out.length + m.bytes.length); r.set(out); r.set(m.bytes, out.length); return r; }
-    case "replace": return m.value;
+    case "append": {
+      const r = new Uint8Array(out.length + m.bytes.length);
+      r.set(out);
+      r.set(m.bytes, out.length);
+      return r;
+    }
+    case "replace":
+      return m.value;
   }
 }
 
@@ -285,12 +385,19 @@ async function handle(message: { id: number; entry: string; input: Input }): Pro
   try {
     if (!scenario) throw new Error(`no scenario ${message.entry}`);
     const result = await scenario(revive(message.input) as Input);
-    parentPort!.postMessage({ id: message.id, ms: performance.now() - started, outcome: "returned", nonFinite: nonFinite(result) });
+    parentPort!.postMessage({
+      id: message.id,
+      ms: performance.now() - started,
+      outcome: "returned",
+      nonFinite: nonFinite(result),
+    });
   } catch (e) {
     const err = e as { name?: unknown; message?: unknown; constructor?: { name?: string } };
     const isError = e instanceof Error;
     parentPort!.postMessage({
-      id: message.id, ms: performance.now() - started, outcome: "threw",
+      id: message.id,
+      ms: performance.now() - started,
+      outcome: "threw",
       name: isError ? String(err.name) : `non-Error ${typeof e}`,
       constructorName: isError ? String(err.constructor?.name) : "",
       wasmRuntime: typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError,
@@ -299,5 +406,7 @@ async function handle(message: { id: number; entry: string; input: Input }): Pro
   }
 }
 
-parentPort!.on("message", (m) => { void handle(m); });
+parentPort!.on("message", (m) => {
+  void handle(m);
+});
 parentPort!.postMessage({ ready: true, entries: Object.keys(SCENARIOS) });

@@ -12,7 +12,15 @@ import { lineChartSpec, renderSvg } from "../../plot/index.js";
 import * as check from "../../core/validate.js";
 import { VERSION } from "../../version.js";
 import { UsageError, parseFlags, parseList, usageError, withFlags } from "./args.js";
-import { checkOutputs, checkSvgRenderer, defaultSvgOutput, reason, writeJson, writeOutput, type Output } from "./output.js";
+import {
+  checkOutputs,
+  checkSvgRenderer,
+  defaultSvgOutput,
+  reason,
+  writeJson,
+  writeOutput,
+  type Output,
+} from "./output.js";
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./terminal.js";
 
 /** The MNIST digits 0–9: the output layer's size. */
@@ -198,6 +206,11 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
     sigint.release();
     net.dispose();
   }
-  console.log(`wrote ${[json, svg, save].filter((o) => o !== undefined).map((o) => o.path).join(", ")}`);
+  console.log(
+    `wrote ${[json, svg, save]
+      .filter((o) => o !== undefined)
+      .map((o) => o.path)
+      .join(", ")}`,
+  );
   return status === "completed" ? 0 : status === "diverged" ? EXIT_DIVERGED : EXIT_INTERRUPTED;
 }

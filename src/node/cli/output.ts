@@ -146,7 +146,9 @@ export async function defaultSvgOutput(svg: Output, importer?: PlotImporter): Pr
     return svg;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`thermolearn: not drawing ${svg.path}: ${error.message.slice(svg.flag.length + svg.path.length + 3)}`);
+    console.error(
+      `thermolearn: not drawing ${svg.path}: ${error.message.slice(svg.flag.length + svg.path.length + 3)}`,
+    );
     return undefined;
   }
 }
