@@ -20,7 +20,7 @@ import type { Backend } from "../core/loader.js";
 import { DivergedError, WasmModel, checkMemoryBudget } from "../core/model.js";
 import * as check from "../core/validate.js";
 import { MAX_COUNT } from "../core/validate.js";
-import { streamSeed } from "../rng.js";
+import { MAX_STREAM, streamSeed } from "../rng.js";
 import { mutualInformation } from "./theory.js";
 
 /** Learning rules 𝓕(A, σ_T) of spec §1: 1; Θ(−σA); |A|Θ(−σA); Θ(−σA) + |A|^α Θ(σA). */
@@ -113,11 +113,16 @@ export const PERCEPTRON_OPTION_KEYS = [
   "backend",
 ] as const;
 
-/** Streams reserved for data shared by all trajectories (trajectories use 0 … 2³² − 5). */
-const TEACHER_STREAM = 2 ** 32 - 1;
-const TRAIN_STREAM = 2 ** 32 - 2;
-const TEST_STREAM = 2 ** 32 - 3;
-const MAX_TRAJECTORY_STREAM = 2 ** 32 - 5;
+/** Streams reserved for data shared by all trajectories, the top of the u32 range (trajectories use 0 … 2³² − 5). */
+const TEACHER_STREAM = MAX_STREAM;
+const TRAIN_STREAM = MAX_STREAM - 1;
+const TEST_STREAM = MAX_STREAM - 2;
+const MAX_TRAJECTORY_STREAM = MAX_STREAM - 4;
+/**
+ * Most weights n of one perceptron: 2²⁴, where one trajectory's four f64 n-vectors already take 512 MiB
+ * of the 2 GiB of wasm memory.
+ */
+export const MAX_N = 2 ** 24;
 
 /** Largest allowed maxWeightRms: keeps |w|² = rms²·n (n ≤ 2²⁴) far inside the f64 range. */
 const MAX_WEIGHT_RMS = 1e100;
@@ -134,7 +139,7 @@ function choiceOrVector<T extends string>(name: string, value: unknown, choices:
 export function resolvePerceptronConfig(options?: PerceptronOptions): PerceptronConfig {
   options = check.options("Perceptron", options, PERCEPTRON_OPTION_KEYS);
   check.backend(options.backend);
-  const n = check.integer("n", options.n ?? 10_000, 1, 2 ** 24);
+  const n = check.integer("n", options.n ?? 10_000, 1, MAX_N);
   const rule = check.oneOf("rule", options.rule ?? "hebbian", LEARNING_RULES);
   const alpha = check.positive("alpha", options.alpha ?? 0.5);
   const k = check.nonNegative("k", options.k ?? 1);
@@ -201,17 +206,22 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
   };
 }
 
+/** Bytes per trajectory for its struct, its generator state and the 16-byte alignment of each block. */
+const TRAJECTORY_HEADER_BYTES = 512;
+/** Bytes for the simulation's own blocks and scratch beyond the data sets: one wasm page (64 KiB). */
+const SHARED_HEADROOM_BYTES = 1 << 16;
+
 /**
  * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
  * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
  * n·G input-byte buffers (this step's and the next), the (w, T) histogram and force tables (6 KiB per
- * group) and three 8G-member vectors; 512 bytes cover the struct, the generator state
- * and the 16-byte alignment of each block. Shared: the input rows and a shared teacher.
+ * group) and three 8G-member vectors, and TRAJECTORY_HEADER_BYTES. Shared: the input rows and a shared teacher.
  */
 function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
   const groups = Math.ceil(c.batch / 8);
-  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 3 * 64 * groups + 512;
-  const shared = c.n * (c.trainSize + c.testSize) + (c.teacher === "shared" ? 8 * c.n : 0) + (1 << 16);
+  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 3 * 64 * groups + TRAJECTORY_HEADER_BYTES;
+  const teacher = c.teacher === "shared" ? 8 * c.n : 0;
+  const shared = c.n * (c.trainSize + c.testSize) + teacher + SHARED_HEADROOM_BYTES;
   return { total: perTrajectory * c.trajectories + shared, perTrajectory };
 }
 
@@ -526,8 +536,8 @@ export class Perceptron extends WasmModel {
         const f = this.wasm.f64,
           at = this.#scratch >> 3;
         return {
-          weights: this.weights(j),
-          rng: this.wasm.u32.slice(rng, rng + 8),
+          weights: Array.from(this.weights(j)),
+          rng: Array.from(this.wasm.u32.subarray(rng, rng + 8)),
           heat: f[at],
           heatCompensation: f[at + 1],
           cursor: e.perceptron_cursor(p),
@@ -569,9 +579,16 @@ export interface PerceptronCheckpoint {
   steps: number;
   /**
    * Per trajectory: weights, xoshiro256++ state (8 u32 words), the heat's compensated sum and its
-   * compensation, the sweep cursor.
+   * compensation, the sweep cursor. Plain numbers and arrays, so `JSON.stringify` → `JSON.parse`
+   * gives back the same checkpoint (doubles print exactly); restore also takes typed arrays.
    */
-  trajectories: { weights: Float64Array; rng: Uint32Array; heat: number; heatCompensation: number; cursor: number }[];
+  trajectories: {
+    weights: number[] | Float64Array;
+    rng: number[] | Uint32Array;
+    heat: number;
+    heatCompensation: number;
+    cursor: number;
+  }[];
 }
 
 /** The {@link DivergedError} of a simulation that diverged at `time`; `detail` is `{ time }`. */
@@ -580,6 +597,18 @@ function divergedError(time: number): DivergedError {
     `the simulation diverged at t = ${time} (weights became non-finite or exceeded maxWeightRms)`,
     { time },
   );
+}
+
+/** 8 xoshiro256++ state words (a Uint32Array or an array of integers in [0, 2³²)), not all zero. */
+function checkRngWords(name: string, value: unknown): Uint32Array {
+  const words = value instanceof Uint32Array || Array.isArray(value) ? value : undefined;
+  if (words === undefined || words.length !== 8) {
+    throw new TypeError(`${name} must be 8 u32 words (a Uint32Array or an array of 8 integers)`);
+  }
+  const out = new Uint32Array(8);
+  for (let i = 0; i < 8; i++) out[i] = check.integer(`${name}[${i}]`, words[i], 0, 2 ** 32 - 1);
+  if (out.every((x) => x === 0)) throw new RangeError(`${name} must not be all zero (the generator's fixed point)`);
+  return out;
 }
 
 /** |x|² of a vector. */
@@ -631,11 +660,7 @@ function checkCheckpoint(saved: unknown, c: PerceptronConfig, count: number): Pe
   return trajectories.map((t, j) => {
     const at = `${name}.trajectories[${j}]`;
     if (typeof t !== "object" || t === null) throw new TypeError(`${at} must be an object`);
-    const rng = t.rng;
-    if (!(rng instanceof Uint32Array) || rng.length !== 8) {
-      throw new TypeError(`${at}.rng must be a Uint32Array of 8 words`);
-    }
-    if (rng.every((x) => x === 0)) throw new RangeError(`${at}.rng must not be all zero (the generator's fixed point)`);
+    const rng = checkRngWords(`${at}.rng`, t.rng);
     return {
       weights: check.vector(`${at}.weights`, t.weights, c.n),
       rng,
