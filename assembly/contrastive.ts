@@ -35,7 +35,11 @@ export function conv_direct_f64(out: usize, ext: usize, n: i32, kernel: usize, t
         even = f64x2.add(even, f64x2.mul(f64x2.splat(load<f64>(kernel + (<usize>j << 3))), v128.load(a)));
         odd = f64x2.add(odd, f64x2.mul(f64x2.splat(load<f64>(kernel + (<usize>j << 3), 8)), v128.load(a - 8)));
       }
-      if (j < taps) even = f64x2.add(even, f64x2.mul(f64x2.splat(load<f64>(kernel + (<usize>j << 3))), v128.load(base - (<usize>j << 3))));
+      if (j < taps) {
+        even = f64x2.add(
+          even, f64x2.mul(f64x2.splat(load<f64>(kernel + (<usize>j << 3))), v128.load(base - (<usize>j << 3))),
+        );
+      }
       const sum = f64x2.mul(f64x2.splat(scale), f64x2.add(even, odd));
       v128.store(out + (<usize>i << 3), sum);
     }
@@ -77,7 +81,9 @@ export function conv_direct_f64(out: usize, ext: usize, n: i32, kernel: usize, t
  * g_θ(x) = x if |x| ≥ θ else 0 (Eqs. 6–7). The affine form lets one convolution r = dt·K ∗ φ of the
  * unit protocol serve every amplitude (s = s̄ + Aφ, so K ∗ s = s̄ΣK + A·K ∗ φ).
  */
-export function contrastive_threshold_trapezoid(r: usize, n: i32, offset: f64, amplitude: f64, theta: f64, dt: f64): f64 {
+export function contrastive_threshold_trapezoid(
+  r: usize, n: i32, offset: f64, amplitude: f64, theta: f64, dt: f64,
+): f64 {
   // Σ_i g(c_i) with even/odd partial sums: SIMD lanes, or their scalar twin (same bits).
   let i = 0;
   let sum: f64 = 0;
@@ -177,7 +183,9 @@ const LE = 0, LT = 1, GE = 2, GT = 3;
  * passes every sample. Cost O(N·(1 + log distance between neighbours' crossings) + m). Scalar code,
  * the same in both builds. `work` holds 4(m + 1) f64.
  */
-export function contrastive_threshold_curve(out: usize, r: usize, n: i32, offset: f64, amps: usize, m: i32, theta: f64, dt: f64, work: usize): void {
+export function contrastive_threshold_curve(
+  out: usize, r: usize, n: i32, offset: f64, amps: usize, m: i32, theta: f64, dt: f64, work: usize,
+): void {
   const m1 = <usize>(m + 1);
   const prefixW = work, prefixR = work + (m1 << 3), suffixW = work + (m1 << 4), suffixR = work + m1 * 24;
   memory.fill(work, 0, m1 << 5);
@@ -263,7 +271,8 @@ export function contrastive_sawtooth_response(
       const last = min(taps - 1, j + top - first); // the run ends at the phase start (or the kernel's end)
       const a0 = inFast ? f0 : s0, a1 = inFast ? f1 : s1;
       const lo = <usize>j << 3, hi = <usize>(last + 1) << 3;
-      acc += (a0 + a1 * <f64>(top + j)) * (load<f64>(p0 + hi) - load<f64>(p0 + lo)) - a1 * (load<f64>(p1 + hi) - load<f64>(p1 + lo));
+      acc += (a0 + a1 * <f64>(top + j)) * (load<f64>(p0 + hi) - load<f64>(p0 + lo))
+        - a1 * (load<f64>(p1 + hi) - load<f64>(p1 + lo));
       top -= last - j + 1;
       j = last + 1;
     }

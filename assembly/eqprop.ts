@@ -94,9 +94,13 @@ function relaxOnce(net: usize, u: usize, drive: usize, d: usize, beta: f32, epsi
     if (l == 1) {
       memory.copy(p, drive, <usize>n << 2);
     } else {
-      const below = size(net, l - 1), wt = weightsT(net, l - 1), ub = u + (<usize>offset(net, l - 1) << 2), bl = bias(net, l);
+      const below = size(net, l - 1), wt = weightsT(net, l - 1),
+        ub = u + (<usize>offset(net, l - 1) << 2), bl = bias(net, l);
       for (let k = 0; k < n; k++) {
-        store<f32>(p + (<usize>k << 2), load<f32>(bl + (<usize>k << 2)) + dot_f32(wt + (<usize>(k * below) << 2), ub, below));
+        store<f32>(
+          p + (<usize>k << 2),
+          load<f32>(bl + (<usize>k << 2)) + dot_f32(wt + (<usize>(k * below) << 2), ub, below),
+        );
       }
     }
     if (l < L - 1) {
@@ -253,16 +257,24 @@ export function eqprop_memory_update(
     if (ASC_FEATURE_SIMD) {
       for (; q + 16 <= cols; q += 16) {
         batchSums16(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
-        thresholdIntegrate16(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
+        thresholdIntegrate16(
+          row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff,
+          lNorm, rNorm,
+        );
       }
       for (; q + 4 <= cols; q += 4) {
         batchSums4(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
-        thresholdIntegrate4(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
+        thresholdIntegrate4(
+          row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff,
+          lNorm, rNorm,
+        );
       }
     }
     for (; q < cols; q++) {
       batchSums(work, c + (<usize>q << 2), cK, points, lists, listStride, counts, aK == 0);
-      thresholdIntegrate(row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm);
+      thresholdIntegrate(
+        row + (<usize>q << 2), work, points, rowPtr, colIdx, vals, rowSum, trapezoid, grid, theta, coeff, lNorm, rNorm,
+      );
     }
   }
 }
@@ -271,7 +283,9 @@ export function eqprop_memory_update(
  * Batch sums of four neighbouring columns (c points at column q of point 0, example 0):
  * S_k = Σ_{(b, x) in list k} x·C[k][b], stored as work[0] = S_0 and work[k] = S_k − S_0 (f32x4 each).
  */
-function batchSums4(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
+function batchSums4(
+  work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool,
+): void {
   let s0 = f32x4.splat(0);
   for (let k = 0; k < points; k++) {
     const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
@@ -287,7 +301,9 @@ function batchSums4(work: usize, c: usize, cK: i32, points: i32, lists: usize, l
 }
 
 /** Scalar twin of batchSums4 for one column (the same per-lane arithmetic, work entries 16 bytes apart). */
-function batchSums(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
+function batchSums(
+  work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool,
+): void {
   let s0: f32 = 0;
   for (let k = 0; k < points; k++) {
     const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
@@ -313,7 +329,10 @@ function thresholdIntegrate4(
   const s0 = v128.load(work);
   let dMax = f32x4.splat(0);
   for (let k = 1; k < points; k++) dMax = f32x4.max(dMax, f32x4.abs(v128.load(work + (<usize>k << 4))));
-  const bound = f32x4.mul(f32x4.add(f32x4.mul(dMax, f32x4.splat(lNorm)), f32x4.mul(f32x4.abs(s0), f32x4.splat(rNorm))), f32x4.splat(<f32>1.001));
+  const bound = f32x4.mul(
+    f32x4.add(f32x4.mul(dMax, f32x4.splat(lNorm)), f32x4.mul(f32x4.abs(s0), f32x4.splat(rNorm))),
+    f32x4.splat(<f32>1.001),
+  );
   if (!v128.any_true(f32x4.ge(bound, f32x4.splat(theta)))) return;
   const vt = f32x4.splat(theta), zero = f32x4.splat(0);
   let v = f32x4.splat(0);
@@ -354,7 +373,9 @@ function thresholdIntegrate(
 }
 
 /** batchSums4 for sixteen columns q … q+15: work[k] holds four f32x4 (64 bytes). */
-function batchSums16(work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool): void {
+function batchSums16(
+  work: usize, c: usize, cK: i32, points: i32, lists: usize, listStride: usize, counts: usize, fixed: bool,
+): void {
   let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0;
   for (let k = 0; k < points; k++) {
     const list = lists + <usize>k * listStride, active = load<i32>(counts + (fixed ? 0 : <usize>k << 2));
@@ -374,7 +395,9 @@ function batchSums16(work: usize, c: usize, cK: i32, points: i32, lists: usize, 
 }
 
 /** work ← S_0 (k = 0) or S_k − S_0 (k > 0), four vectors. */
-@inline function storeDifferences16(at: usize, k: i32, s0: v128, s1: v128, s2: v128, s3: v128, z0: v128, z1: v128, z2: v128, z3: v128): void {
+@inline function storeDifferences16(
+  at: usize, k: i32, s0: v128, s1: v128, s2: v128, s3: v128, z0: v128, z1: v128, z2: v128, z3: v128,
+): void {
   const first = k == 0;
   v128.store(at, first ? s0 : f32x4.sub(s0, z0));
   v128.store(at, first ? s1 : f32x4.sub(s1, z1), 16);

@@ -189,7 +189,11 @@ export function conv_fft_f64(
     dit(z, b, tw); // = conj(B·(K⊛a + i·K⊛b)): re is block a, −im block b
     const lastA = min(step, n - s), lastB = min(step, n - s - step);
     const valid = z + (<usize>(taps - 1) << 4);
-    for (let m = 0; m < lastA; m++) store<f64>(out + (<usize>(s + m) << 3), factor * load<f64>(valid + (<usize>m << 4)));
-    for (let m = 0; m < lastB; m++) store<f64>(out + (<usize>(s + step + m) << 3), -factor * load<f64>(valid + (<usize>m << 4), 8));
+    for (let m = 0; m < lastA; m++) {
+      store<f64>(out + (<usize>(s + m) << 3), factor * load<f64>(valid + (<usize>m << 4)));
+    }
+    for (let m = 0; m < lastB; m++) {
+      store<f64>(out + (<usize>(s + step + m) << 3), -factor * load<f64>(valid + (<usize>m << 4), 8));
+    }
   }
 }

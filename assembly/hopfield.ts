@@ -30,6 +30,11 @@ export const PATH_DENSE: i32 = 1;
 export const STATUS_FIXED_POINT: i32 = 1;
 export const STATUS_CYCLE: i32 = 2;
 export const STATUS_MAX_SWEEPS: i32 = 3;
+/**
+ * The run functions return (status << STATUS_SHIFT) | sweeps: the status in the high byte, the sweeps
+ * in the low 24 bits (src/core/abi.ts HOPFIELD_STATUS_SHIFT; maxSweeps ≤ 2²⁴ − 1 is checked in TS).
+ */
+const STATUS_SHIFT: i32 = 24;
 
 @unmanaged class Hopfield {
   n: i32;
@@ -302,7 +307,9 @@ function pseudoinverseFactor(s: Hopfield, L: usize, Y: usize): i32 {
     store<f64>(L + ((<usize>j * k + j) << 3), d);
     for (let i = j + 1; i < k; i++) {
       let v = load<f64>(L + ((<usize>i * k + j) << 3));
-      for (let m = 0; m < j; m++) v -= load<f64>(L + ((<usize>i * k + m) << 3)) * load<f64>(L + ((<usize>j * k + m) << 3));
+      for (let m = 0; m < j; m++) {
+        v -= load<f64>(L + ((<usize>i * k + m) << 3)) * load<f64>(L + ((<usize>j * k + m) << 3));
+      }
       store<f64>(L + ((<usize>i * k + j) << 3), v / d);
     }
   }
@@ -356,7 +363,9 @@ function buildOverlapTables(s: Hopfield): void {
       let v = 0;
       if (ASC_FEATURE_SIMD) {
         const vd = i32x4.splat(d);
-        for (; v + 4 <= half; v += 4) v128.store(upper + (<usize>v << 2), i32x4.add(v128.load(t + (<usize>v << 2)), vd));
+        for (; v + 4 <= half; v += 4) {
+          v128.store(upper + (<usize>v << 2), i32x4.add(v128.load(t + (<usize>v << 2)), vd));
+        }
       }
       for (; v < half; v++) store<i32>(upper + (<usize>v << 2), load<i32>(t + (<usize>v << 2)) + d);
     }
@@ -377,7 +386,10 @@ function buildOverlapTables(s: Hopfield): void {
   let g = 0;
   for (; g + 4 <= groupsUsed; g += 4) {
     const word = load<u32>(col + <usize>g);
-    sum += <i64>(tableAt(table, g, word & 255) + tableAt(table, g + 1, (word >> 8) & 255) + tableAt(table, g + 2, (word >> 16) & 255) + tableAt(table, g + 3, word >> 24));
+    sum += <i64>(
+      tableAt(table, g, word & 255) + tableAt(table, g + 1, (word >> 8) & 255)
+      + tableAt(table, g + 2, (word >> 16) & 255) + tableAt(table, g + 3, word >> 24)
+    );
   }
   for (; g < groupsUsed; g++) sum += <i64>tableAt(table, g, load<u8>(col + <usize>g));
   return sum;
@@ -391,7 +403,10 @@ export function hopfield_fields(p: usize): void {
     matvec_sym_sign_f32(s.w, s.xs, s.acc, n);
     const acc = s.acc, bias = s.bias, field = s.field, scale = s.scale;
     for (let i = 0; i < n; i++) {
-      store<f64>(field + (<usize>i << 3), scale * <f64>load<f32>(acc + (<usize>i << 2)) + load<f64>(bias + (<usize>i << 3)));
+      store<f64>(
+        field + (<usize>i << 3),
+        scale * <f64>load<f32>(acc + (<usize>i << 2)) + load<f64>(bias + (<usize>i << 3)),
+      );
     }
     return;
   }
@@ -458,17 +473,17 @@ export function hopfield_run_sync(p: usize, maxSteps: i32, energies: usize, budg
     s.runSteps = t;
     if (changed == 0) { // x(t) = x(t−1)
       if (energies != 0) store<f64>(energies + (<usize>t << 3), before);
-      return (STATUS_FIXED_POINT << 24) | t;
+      return (STATUS_FIXED_POINT << STATUS_SHIFT) | t;
     }
     if (t > 1 && equalWords(s.xbits, s.prev2, words)) { // x(t) = x(t−2): prev2 holds x(t−2) from t = 2 on
       if (energies != 0) store<f64>(energies + (<usize>t << 3), hopfield_energy(p));
-      return (STATUS_CYCLE << 24) | t;
+      return (STATUS_CYCLE << STATUS_SHIFT) | t;
     }
     memory.copy(s.prev2, s.prev, bytes);
     memory.copy(s.prev, s.xbits, bytes);
     if (t == maxSteps) {
       if (energies != 0) store<f64>(energies + (<usize>maxSteps << 3), hopfield_energy(p));
-      return (STATUS_MAX_SWEEPS << 24) | maxSteps;
+      return (STATUS_MAX_SWEEPS << STATUS_SHIFT) | maxSteps;
     }
   }
   return 0;
@@ -533,7 +548,9 @@ function flip(s: Hopfield, i: i32, up: bool): void {
  * touch in between), so a run split over calls makes the same draws and decisions as one call.
  * Returns status·2²⁴ + sweeps when the run has ended, or 0 when the budget ran out first.
  */
-export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, energies: usize, budget: i32, resume: i32): i32 {
+export function hopfield_run_async(
+  p: usize, maxSweeps: i32, temperature: f64, energies: usize, budget: i32, resume: i32,
+): i32 {
   const s = self(p);
   const n = s.n;
   const dense = s.path == PATH_DENSE;
@@ -594,7 +611,7 @@ export function hopfield_run_async(p: usize, maxSweeps: i32, temperature: f64, e
       s.runSteps = sweeps;
       s.runPos = 0;
       s.runFlips = 0;
-      return ((fixed ? STATUS_FIXED_POINT : STATUS_MAX_SWEEPS) << 24) | sweeps;
+      return ((fixed ? STATUS_FIXED_POINT : STATUS_MAX_SWEEPS) << STATUS_SHIFT) | sweeps;
     }
   }
   s.runSteps = sweeps;

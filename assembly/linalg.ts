@@ -26,7 +26,8 @@
       let c = At + (<usize>i << 3);
       let j = 0;
       for (; j + 2 <= n; j += 2) {
-        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8),
+          d = c + stride;
         e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
         e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16))); o1 = f64x2.add(o1, f64x2.mul(xo, v128.load(d, 16)));
         e2 = f64x2.add(e2, f64x2.mul(xe, v128.load(c, 32))); o2 = f64x2.add(o2, f64x2.mul(xo, v128.load(d, 32)));
@@ -49,7 +50,8 @@
       let c = At + (<usize>i << 3);
       let j = 0;
       for (; j + 2 <= n; j += 2) {
-        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8),
+          d = c + stride;
         e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
         e1 = f64x2.add(e1, f64x2.mul(xe, v128.load(c, 16))); o1 = f64x2.add(o1, f64x2.mul(xo, v128.load(d, 16)));
         c = d + stride;
@@ -68,7 +70,8 @@
       let c = At + (<usize>i << 3);
       let j = 0;
       for (; j + 2 <= n; j += 2) {
-        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8), d = c + stride;
+        const xe = v128.load64_splat(x + (<usize>j << 3)), xo = v128.load64_splat(x + (<usize>j << 3), 8),
+          d = c + stride;
         e0 = f64x2.add(e0, f64x2.mul(xe, v128.load(c, 0))); o0 = f64x2.add(o0, f64x2.mul(xo, v128.load(d, 0)));
         c = d + stride;
       }

@@ -47,7 +47,10 @@ export function markov_create(n: i32): usize {
   s.propT = alloc(mat);
   s.prob = alloc(<usize>n << 3);
   s.next = alloc(<usize>n << 3);
-  if (s.rates == 0 || s.prop == 0 || s.work == 0 || s.term == 0 || s.term2 == 0 || s.propT == 0 || s.prob == 0 || s.next == 0) return 0;
+  if (
+    s.rates == 0 || s.prop == 0 || s.work == 0 || s.term == 0
+    || s.term2 == 0 || s.propT == 0 || s.prob == 0 || s.next == 0
+  ) return 0;
   return p;
 }
 
@@ -181,17 +184,22 @@ function transpose(out: usize, a: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     let acc = f64x2.splat(-0.0);
     if (b == 0) for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, v128.load(a + (<usize>i << 3)));
-    else for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(a + (<usize>i << 3)), v128.load(b + (<usize>i << 3))));
+    else for (; i + 2 <= n; i += 2) {
+      acc = f64x2.add(acc, f64x2.mul(v128.load(a + (<usize>i << 3)), v128.load(b + (<usize>i << 3))));
+    }
     even = f64x2.extract_lane(acc, 0);
     odd = f64x2.extract_lane(acc, 1);
   } else {
-    if (b == 0) for (; i + 2 <= n; i += 2) { even += load<f64>(a + (<usize>i << 3)); odd += load<f64>(a + (<usize>i << 3), 8); }
-    else for (; i + 2 <= n; i += 2) {
+    if (b == 0) {
+      for (; i + 2 <= n; i += 2) { even += load<f64>(a + (<usize>i << 3)); odd += load<f64>(a + (<usize>i << 3), 8); }
+    } else for (; i + 2 <= n; i += 2) {
       even += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
       odd += load<f64>(a + (<usize>i << 3), 8) * load<f64>(b + (<usize>i << 3), 8);
     }
   }
-  if (i < n) even += b == 0 ? load<f64>(a + (<usize>i << 3)) : load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  if (i < n) {
+    even += b == 0 ? load<f64>(a + (<usize>i << 3)) : load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  }
   return even + odd;
 }
 

@@ -397,7 +397,10 @@ function em_update(p: usize, fuse: bool): f64 {
       const off = <usize>i << 3;
       const f = v128.load(force + off);
       const wOld = v128.load(w + off);
-      const wNew = f64x2.add(f64x2.add(wOld, f64x2.mul(vdt, f64x2.sub(f, f64x2.mul(vk, wOld)))), f64x2.mul(vsd, v128.load(noise + off)));
+      const wNew = f64x2.add(
+        f64x2.add(wOld, f64x2.mul(vdt, f64x2.sub(f, f64x2.mul(vk, wOld)))),
+        f64x2.mul(vsd, v128.load(noise + off)),
+      );
       v128.store(w + off, wNew);
       const delta = f64x2.sub(wNew, wOld);
       const mid = f64x2.mul(vhalf, f64x2.add(wOld, wNew));

@@ -164,7 +164,10 @@ export function rng_fill_normal(state: usize, out: usize, count: i32): void {
   store<u64>(state, s0); store<u64>(state, s1, 8); store<u64>(state, s2, 16); store<u64>(state, s3, 24);
 }
 
-/** Allocates a generator seeded with `seed` (hi·2³² + lo, see `rng_seed`); returns its state address, 0 if out of memory. */
+/**
+ * Allocates a generator seeded with `seed` (hi·2³² + lo, see `rng_seed`); returns its state address,
+ * 0 if out of memory.
+ */
 export function rng_create(seedHi: u32, seedLo: u32): usize {
   const state = alloc(RNG_STATE_BYTES);
   if (state != 0) rng_seed(state, seedHi, seedLo);

@@ -73,13 +73,19 @@ export function bestRate(chunk: () => number, seconds: number, blocks = 5): numb
   return best;
 }
 
+/** Most bytes of standard output a peer may print (16 MiB): its JSON results, with room. */
+const PEER_OUTPUT_BYTES = 1 << 24;
+
 /**
  * Runs the Python peer bench/peers/`script` with `args` and returns its standard output, or null when
  * python3, numpy or scipy is missing or the peer fails: then it warns "`what` unavailable: <the last
  * line of its stderr>" unless `what` is null.
  */
 export function runPeer(script: string, args: string[], what: string | null = "numpy peer"): string | null {
-  const run = spawnSync("python3", [`bench/peers/${script}`, ...args], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const run = spawnSync("python3", [`bench/peers/${script}`, ...args], {
+    encoding: "utf8",
+    maxBuffer: PEER_OUTPUT_BYTES,
+  });
   if (run.status !== 0) {
     if (what !== null)
       console.warn(`${what} unavailable: ${(run.stderr || run.error?.message || "").trim().split("\n").at(-1)}`);

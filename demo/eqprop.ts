@@ -317,7 +317,8 @@ function drawSelected(): void {
   });
   for (const [i, card] of cards.entries()) card.root.classList.toggle("selected", i === k);
   const epoch = state.digits.epoch;
-  selectedCaption.textContent = `held-out digit ${k + 1} (label ${label})${epoch === null ? "" : `, after epoch ${epoch}`}`;
+  selectedCaption.textContent =
+    `held-out digit ${k + 1} (label ` + `${label})${epoch === null ? "" : `, after epoch ${epoch}`}`;
   if (hidden) {
     const active = hidden.filter((x) => x > 0).length,
       saturated = hidden.filter((x) => x >= 1).length;
@@ -473,7 +474,8 @@ function readControls(): EqPropRequest {
     seed: num("seed"),
     epochs: num("epochs"),
   };
-  resolveEqPropConfig({ layers: options.layers, variant: options.variant, seed: options.seed }); // throws TypeError/RangeError naming the option
+  // throws TypeError/RangeError naming the option
+  resolveEqPropConfig({ layers: options.layers, variant: options.variant, seed: options.seed });
   return options;
 }
 

@@ -390,10 +390,9 @@ function updateNetStatus(): void {
     let best = 0;
     for (let mu = 1; mu < m.length; mu++) if (Math.abs(m[mu]) > Math.abs(m[best])) best = mu;
     const name = stored[best].name;
-    if (state.recalled !== null)
-      parts.push(
-        `state = ${state.recalled}${state.target !== null && state.status !== "running" && state.status !== "idle" ? (state.success ? " ✓ recalled" : ` ✗ (wanted ${state.target})`) : ""}`,
-      );
+    const finished = state.target !== null && state.status !== "running" && state.status !== "idle";
+    const verdict = finished ? (state.success ? " ✓ recalled" : ` ✗ (wanted ${state.target})`) : "";
+    if (state.recalled !== null) parts.push(`state = ${state.recalled}${verdict}`);
     else if (m[best] === -1) parts.push(`state = inverse of ${name} (also stored, by symmetry)`);
     else if (state.status !== "idle" && state.status !== "running")
       parts.push(`spurious state (closest ${name}, m = ${fmt(m[best], 2)})`);

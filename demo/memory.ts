@@ -252,7 +252,8 @@ function compute(p: MemoryParams): Result {
   });
   const { offset, dynamicRange, fit } = curveMetrics(AMPLITUDES, dw, A_MAX);
 
-  // Δw at the chosen A, as the curve computes it; and for chart 2 one period of s, u = dt·K ∗ s and g_θ(u) (|u| < θ dropped).
+  // Δw at the chosen A, as the curve computes it; and for chart 2 one period of s, u = dt·K ∗ s and
+  // g_θ(u) (|u| < θ dropped).
   const dwAtA = weightUpdate({
     kernel,
     dt: kernel.dt,
@@ -542,9 +543,11 @@ function pageMain(): void {
     ]);
     for (const chart of Object.values(charts)) chart.container.classList.remove("empty"); // drop the loading hint
     $("kernel-readout").textContent =
-      `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
+      `${kernelName} · ${r.kernelInfo.samples} samples, dt = ${r.kernelInfo.dt} · area ` +
+      `${fmt(r.moments.area, 4)}, first moment ${fmt(r.moments.firstMoment, 4)}`;
     $("period-readout").textContent =
-      `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
+      `period ${fmt(p.tauFast + p.tauSlow, 2)} · θ = ${fmt(r.theta)} · Δw(A = ` +
+      `${fmt(p.amplitude, 1)}) = ${fmt(r.dwAtA)}`;
     $("curve-readout").textContent = `A ∈ [0, 75], ${AMPLITUDES.length} amplitudes · θ = ${fmt(r.theta)}`;
     $("offset").textContent = `${fmt(r.offset)} A_max`;
     $("dynamic-range").textContent = fmt(r.dynamicRange, 2);
@@ -591,7 +594,9 @@ function pageMain(): void {
       await render(p, r);
       state.renderMs = performance.now() - t0;
       state.rendered = id;
-      statusLine.textContent = `update ${id}: computed in ${state.computeMs.toFixed(1)} ms (${state.worker ? "Web Worker" : "main thread"}), drawn in ${state.renderMs.toFixed(0)} ms`;
+      statusLine.textContent =
+        `update ${id}: computed in ${state.computeMs.toFixed(1)} ms ` +
+        `(${state.worker ? "Web Worker" : "main thread"}), drawn in ${state.renderMs.toFixed(0)} ms`;
     } finally {
       state.ready = true;
     }

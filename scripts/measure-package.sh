@@ -14,7 +14,8 @@ echo "tarball: $tarball ($(du -k "$work/$tarball" | cut -f1) KiB packed)"
 mkdir -p "$work/install" && cd "$work/install"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --silent "$work/$tarball"
-echo "install: $(du -sk node_modules | cut -f1) KiB of node_modules, $(ls -d node_modules/* node_modules/@*/* 2>/dev/null | grep -v "/@[^/]*$" | wc -l) packages"
+packages=$(ls -d node_modules/* node_modules/@*/* 2>/dev/null | grep -v "/@[^/]*$" | wc -l)
+echo "install: $(du -sk node_modules | cut -f1) KiB of node_modules, $packages packages"
 
 # 2. A page: index.html + main.js importing the main entry.
 mkdir -p "$work/page/src" && cd "$work/page"
@@ -35,7 +36,13 @@ report() { # name, output file, log
   local warn; warn=$(grep -ciE "node:|built-?in|polyfill|externalized|fs/promises" "$3" || true)
   echo "$1: $(du -k "$2" | cut -f1) KiB, exit ok, node-builtin warnings: $warn"
 }
-npx esbuild src/main.js --bundle --format=esm --outfile=out/esbuild.js > esbuild.log 2>&1 && report esbuild out/esbuild.js esbuild.log || { echo "esbuild: FAILED"; cat esbuild.log | head -20; }
-npx vite build --outDir out/vite > vite.log 2>&1 && report vite "$(ls out/vite/assets/*.js | head -1)" vite.log || { echo "vite: FAILED"; head -20 vite.log; }
-npx webpack --entry ./src/main.js --output-path out/webpack --mode production > webpack.log 2>&1 && report webpack out/webpack/main.js webpack.log || { echo "webpack: FAILED"; grep -iE "error|node:" webpack.log | head -20; }
+npx esbuild src/main.js --bundle --format=esm --outfile=out/esbuild.js > esbuild.log 2>&1 \
+  && report esbuild out/esbuild.js esbuild.log \
+  || { echo "esbuild: FAILED"; cat esbuild.log | head -20; }
+npx vite build --outDir out/vite > vite.log 2>&1 \
+  && report vite "$(ls out/vite/assets/*.js | head -1)" vite.log \
+  || { echo "vite: FAILED"; head -20 vite.log; }
+npx webpack --entry ./src/main.js --output-path out/webpack --mode production > webpack.log 2>&1 \
+  && report webpack out/webpack/main.js webpack.log \
+  || { echo "webpack: FAILED"; grep -iE "error|node:" webpack.log | head -20; }
 echo "work dir: $work"

@@ -1,6 +1,7 @@
 // Mutation testing of the AssemblyScript sources, one mutant at a time:
 //
-//   node scripts/mutate-assembly.mjs assembly/rng.ts [more files] [--max N] [--lines A-B] [--tests test/x.test.ts,…] [--seed S]
+//   node scripts/mutate-assembly.mjs assembly/rng.ts [more files] [--max N] [--lines A-B]
+//     [--tests test/x.test.ts,…] [--seed S]
 //
 // StrykerJS cannot do this part: it instruments a file with all its mutants at once behind a JS
 // global (`__stryker__.activeMutant`, "mutation switching"), which AssemblyScript does not compile.
@@ -247,7 +248,8 @@ function main() {
         }
         results.push({ line: m.line, column: m.column, from: m.from, to: m.to, status });
         console.log(
-          `  [${k + 1}/${mutants.length}] ${file}:${m.line}:${m.column + 1} "${m.from.trim()}" → "${m.to.trim()}": ${status}`,
+          `  [${k + 1}/${mutants.length}] ${file}:${m.line}:${m.column + 1} "${m.from.trim()}" → ` +
+            `"${m.to.trim()}": ${status}`,
         );
       }
       writeFileSync(join(dir, file), original);
@@ -272,7 +274,8 @@ function main() {
         JSON.stringify(summary, null, 2),
       );
       console.log(
-        `mutate-assembly: ${file}: score ${score === null ? "n/a" : `${score.toFixed(1)} %`} (${killed} killed, ${survived} survived, ${compile} did not compile) in ${summary.seconds.toFixed(0)} s`,
+        `mutate-assembly: ${file}: score ${score === null ? "n/a" : `${score.toFixed(1)} %`} ` +
+          `(${killed} killed, ${survived} survived, ${compile} did not compile) in ${summary.seconds.toFixed(0)} s`,
       );
       for (const r of results.filter((x) => x.status === "survived"))
         console.log(`  survived ${file}:${r.line}:${r.column + 1} "${r.from.trim()}" → "${r.to.trim()}"`);

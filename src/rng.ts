@@ -11,12 +11,16 @@ import { WasmModel } from "./core/model.js";
 import { scratchInstance } from "./core/scratch.js";
 import {
   MAX_COUNT,
+  MAX_U32,
   backend as checkBackend,
   integer,
   options as checkOptions,
   seed as checkSeed,
   seedWords,
 } from "./core/validate.js";
+
+/** The largest stream index: `rng_stream_seed` reads the index as a u32. */
+export const MAX_STREAM = MAX_U32;
 
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.
@@ -25,7 +29,7 @@ import {
  */
 export function streamSeed(seed: number, index: number): number {
   const [hi, lo] = seedWords(checkSeed("seed", seed));
-  return scratchInstance().exports.rng_stream_seed(hi, lo, integer("index", index, 0, 2 ** 32 - 1));
+  return scratchInstance().exports.rng_stream_seed(hi, lo, integer("index", index, 0, MAX_STREAM));
 }
 
 /** Options of {@link Rng}. */
@@ -50,10 +54,17 @@ export interface RngConfig {
 export function resolveRngConfig(options?: RngOptions): RngConfig {
   const o = checkOptions("Rng", options, RNG_KEYS);
   const base = checkSeed("seed", o.seed ?? 0);
-  const seed = o.stream === undefined ? base : streamSeed(base, integer("stream", o.stream, 0, 2 ** 32 - 1));
+  const seed = o.stream === undefined ? base : streamSeed(base, integer("stream", o.stream, 0, MAX_STREAM));
   return { seed, backend: checkBackend(o.backend) };
 }
+
+/** Values one wasm fill call writes: the Rng's buffer holds this many f64/u64 (512 KiB). */
 const CHUNK = 1 << 16;
+/**
+ * Most raw outputs one {@link Rng.u64} call returns: 2²⁸ u64 = 2 GiB of BigUint64Array, about the
+ * largest typed array Node and browsers allocate.
+ */
+export const MAX_U64_COUNT = 2 ** 28;
 
 /**
  * A xoshiro256++ generator in wasm memory (Blackman & Vigna 2021), seeded by SplitMix64.
@@ -104,7 +115,7 @@ export class Rng extends WasmModel {
 
   /** `count` raw 64-bit outputs. */
   u64(count: number): BigUint64Array {
-    integer("count", count, 0, 2 ** 28);
+    integer("count", count, 0, MAX_U64_COUNT);
     const e = this.wasm.exports;
     const out = new BigUint64Array(count);
     for (let done = 0; done < count; done += CHUNK) {

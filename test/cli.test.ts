@@ -436,55 +436,61 @@ describe("ladder and figure commands", () => {
 });
 
 describe("optional packages", () => {
-  it("an SVG output without vega installed is refused up front with the install command (injected import)", async () => {
-    const svg = { flag: "--svg", path: "out.svg" };
-    const missing = async (name: string) => {
-      if (name === "vega") throw new Error("Cannot find package 'vega' imported from /x/dist/cli.js");
-      return {};
-    };
-    const error = (await checkSvgRenderer(svg, missing).catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toMatch(
-      /^--svg out\.svg: SVG rendering needs the optional packages vega and vega-lite; vega could/,
-    );
-    expect(error.message.endsWith("npm install vega vega-lite")).toBe(true);
-    // Nothing to check without an SVG output; with vega installed the check passes.
-    await expect(checkSvgRenderer(undefined, missing)).resolves.toBeUndefined();
-    await expect(checkSvgRenderer(svg)).resolves.toBeUndefined();
-  });
+  it(
+    "an SVG output without vega installed is refused up front with the install command (injected " + "import)",
+    async () => {
+      const svg = { flag: "--svg", path: "out.svg" };
+      const missing = async (name: string) => {
+        if (name === "vega") throw new Error("Cannot find package 'vega' imported from /x/dist/cli.js");
+        return {};
+      };
+      const error = (await checkSvgRenderer(svg, missing).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toMatch(
+        /^--svg out\.svg: SVG rendering needs the optional packages vega and vega-lite; vega could/,
+      );
+      expect(error.message.endsWith("npm install vega vega-lite")).toBe(true);
+      // Nothing to check without an SVG output; with vega installed the check passes.
+      await expect(checkSvgRenderer(undefined, missing)).resolves.toBeUndefined();
+      await expect(checkSvgRenderer(svg)).resolves.toBeUndefined();
+    },
+  );
 
-  it("dist/ copied where no node_modules is found: --svg exits 2 naming the install command, --json still works", () => {
-    // Nothing is uninstalled: a copy of the bundles outside the repository, run from there, resolves
-    // no package at all (neither beside the bundles nor in the working directory).
-    const dir = mkdtempSync(join(tmpdir(), "thermolearn-bare-"));
-    cpSync("dist", join(dir, "dist"), { recursive: true });
-    const bare = (...args: string[]) =>
-      spawnSync(process.execPath, [join(dir, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: dir });
-    const svg = bare("ladder", "--svg", join(dir, "l.svg"));
-    expect(svg.status).toBe(2);
-    expect(oneLine(svg.stderr)).toHaveLength(1);
-    expect(svg.stderr).toContain(
-      `thermolearn: --svg ${join(dir, "l.svg")}: SVG rendering needs the optional packages vega and vega-lite`,
-    );
-    expect(svg.stderr.trim().endsWith("Install them: npm install vega vega-lite")).toBe(true);
-    expect(existsSync(join(dir, "l.svg"))).toBe(false);
-    // The blog's plot is a default output, not asked for: without vega it is skipped with a note
-    // naming the install command, and the run and its JSON go ahead (exit 0).
-    const blog = bare("blog", "--n", "200", "--t-end", "0.05", "--out", join(dir, "b"));
-    expect(blog.status, blog.stderr).toBe(0);
-    expect(blog.stderr).toMatch(/not drawing .*perceptron\.svg: .*npm install vega vega-lite/);
-    expect(JSON.parse(readFileSync(join(dir, "b", "perceptron.json"), "utf8")).runs).toHaveLength(5);
-    expect(existsSync(join(dir, "b", "perceptron.svg"))).toBe(false);
-    const json = bare("ladder", "--json", join(dir, "l.json"));
-    expect(json.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).steadyState).toHaveLength(10);
-    // As under npx: the bundles elsewhere, vega and vega-lite installed in the project it runs in (here).
-    const npx = spawnSync(process.execPath, [join(dir, "dist", "cli.js"), "ladder", "--svg", join(dir, "p.svg")], {
-      encoding: "utf8",
-    });
-    expect(npx.status, npx.stderr).toBe(0);
-    expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/^<svg/);
-  });
+  it(
+    "dist/ copied where no node_modules is found: --svg exits 2 naming the install command, --json " + "still works",
+    () => {
+      // Nothing is uninstalled: a copy of the bundles outside the repository, run from there, resolves
+      // no package at all (neither beside the bundles nor in the working directory).
+      const dir = mkdtempSync(join(tmpdir(), "thermolearn-bare-"));
+      cpSync("dist", join(dir, "dist"), { recursive: true });
+      const bare = (...args: string[]) =>
+        spawnSync(process.execPath, [join(dir, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: dir });
+      const svg = bare("ladder", "--svg", join(dir, "l.svg"));
+      expect(svg.status).toBe(2);
+      expect(oneLine(svg.stderr)).toHaveLength(1);
+      expect(svg.stderr).toContain(
+        `thermolearn: --svg ${join(dir, "l.svg")}: SVG rendering needs the optional packages vega and vega-lite`,
+      );
+      expect(svg.stderr.trim().endsWith("Install them: npm install vega vega-lite")).toBe(true);
+      expect(existsSync(join(dir, "l.svg"))).toBe(false);
+      // The blog's plot is a default output, not asked for: without vega it is skipped with a note
+      // naming the install command, and the run and its JSON go ahead (exit 0).
+      const blog = bare("blog", "--n", "200", "--t-end", "0.05", "--out", join(dir, "b"));
+      expect(blog.status, blog.stderr).toBe(0);
+      expect(blog.stderr).toMatch(/not drawing .*perceptron\.svg: .*npm install vega vega-lite/);
+      expect(JSON.parse(readFileSync(join(dir, "b", "perceptron.json"), "utf8")).runs).toHaveLength(5);
+      expect(existsSync(join(dir, "b", "perceptron.svg"))).toBe(false);
+      const json = bare("ladder", "--json", join(dir, "l.json"));
+      expect(json.status).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).steadyState).toHaveLength(10);
+      // As under npx: the bundles elsewhere, vega and vega-lite installed in the project it runs in (here).
+      const npx = spawnSync(process.execPath, [join(dir, "dist", "cli.js"), "ladder", "--svg", join(dir, "p.svg")], {
+        encoding: "utf8",
+      });
+      expect(npx.status, npx.stderr).toBe(0);
+      expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/^<svg/);
+    },
+  );
 
   it("withCwdFallback: a failed import is retried from the working directory, else its own error stands", async () => {
     const notHere = async (name: string) => {
@@ -551,9 +557,13 @@ describe("output paths are checked before computing", () => {
     expect(r.err, where).not.toMatch(RUNNING);
   }
 
-  it("perceptron --json: every kind of bad path refused with one line naming the flag and the path, exit 2, nothing computed", () => {
-    for (const b of bad) expectRefused(commands[0].args, "--json", b);
-  });
+  it(
+    "perceptron --json: every kind of bad path refused with one line naming the flag and the path, " +
+      "exit 2, nothing computed",
+    () => {
+      for (const b of bad) expectRefused(commands[0].args, "--json", b);
+    },
+  );
 
   // Every output flag of every command, each with one kind of bad path (in turn): one check serves them all.
   it("every output flag of every command is checked before computing", () => {

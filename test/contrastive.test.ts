@@ -363,27 +363,32 @@ describe("the sawtooth response and Δw by crossings (the fast paths of weightUp
     }
   });
 
-  it("the crossings path is chosen from 8 amplitudes on (7: direct) and matches a single-amplitude weightUpdate", () => {
-    const kernel = ecoliKernel({ area: 0.05, dt: 1e-3 });
-    const base = { kernel, dt: 1e-3, tauFast: 1.3, tauSlow: 7.1, mean: 3, theta: 5 };
-    const amplitudes = Array.from({ length: 8 }, (_, i) => 9 * i),
-      seven = amplitudes.slice(0, 7);
-    const bits = (method: "auto" | "direct" | "crossings", amps: number[]) =>
-      Array.from(weightUpdateCurve({ ...base, amplitudes: amps, method }));
-    // The two methods sum in different orders and differ in the last bits here, so the bits tell
-    // which one "auto" took on each side of the threshold.
-    expect(bits("direct", seven)).not.toEqual(bits("crossings", seven));
-    expect(bits("auto", seven)).toEqual(bits("direct", seven));
-    expect(bits("direct", amplitudes)).not.toEqual(bits("crossings", amplitudes));
-    expect(bits("auto", amplitudes)).toEqual(bits("crossings", amplitudes));
-    const curve = weightUpdateCurve({ ...base, amplitudes });
-    // weightUpdate goes the direct way; the two agree to the summation order (see above): scale
-    // dt·N·(|offset| + A·max|r|) ≲ 8.4·100 here, so ≈ 1e-12 of it is below 1e-9.
-    amplitudes.forEach((A, i) => {
-      assertClose(curve[i], weightUpdate({ ...base, amplitude: A }), { atol: 1e-9 });
-    });
-    expect(() => weightUpdateCurve({ ...base, amplitudes, method: "fast" as never })).toThrow(/method must be one of/);
-  });
+  it(
+    "the crossings path is chosen from 8 amplitudes on (7: direct) and matches a single-amplitude " + "weightUpdate",
+    () => {
+      const kernel = ecoliKernel({ area: 0.05, dt: 1e-3 });
+      const base = { kernel, dt: 1e-3, tauFast: 1.3, tauSlow: 7.1, mean: 3, theta: 5 };
+      const amplitudes = Array.from({ length: 8 }, (_, i) => 9 * i),
+        seven = amplitudes.slice(0, 7);
+      const bits = (method: "auto" | "direct" | "crossings", amps: number[]) =>
+        Array.from(weightUpdateCurve({ ...base, amplitudes: amps, method }));
+      // The two methods sum in different orders and differ in the last bits here, so the bits tell
+      // which one "auto" took on each side of the threshold.
+      expect(bits("direct", seven)).not.toEqual(bits("crossings", seven));
+      expect(bits("auto", seven)).toEqual(bits("direct", seven));
+      expect(bits("direct", amplitudes)).not.toEqual(bits("crossings", amplitudes));
+      expect(bits("auto", amplitudes)).toEqual(bits("crossings", amplitudes));
+      const curve = weightUpdateCurve({ ...base, amplitudes });
+      // weightUpdate goes the direct way; the two agree to the summation order (see above): scale
+      // dt·N·(|offset| + A·max|r|) ≲ 8.4·100 here, so ≈ 1e-12 of it is below 1e-9.
+      amplitudes.forEach((A, i) => {
+        assertClose(curve[i], weightUpdate({ ...base, amplitude: A }), { atol: 1e-9 });
+      });
+      expect(() => weightUpdateCurve({ ...base, amplitudes, method: "fast" as never })).toThrow(
+        /method must be one of/,
+      );
+    },
+  );
 });
 
 describe("Δw with an offset and the default alignment, against SciPy (Fig. 5C's protocol)", () => {
@@ -413,15 +418,24 @@ describe("Δw with an offset and the default alignment, against SciPy (Fig. 5C's
     assertClose(weightUpdate({ ...protocol, amplitude: u.amplitude }), u.dwScipy, { rtol: 1e-12 });
   });
 
-  it("sawtoothResponse left unaligned is the SciPy-centred reference convolution; convolveWrap's default is causal", () => {
-    const k = { values: new Rng({ seed: 31 }).normal(37), dt: 0.01 };
-    const phi = refSawtooth(0.7, 1.3, 1, 0, k.dt);
-    // 200 samples, 37 taps of |K| ≲ 3, |φ| ≤ 1: both sums round by ≲ L·ε·dt·Σ|K| ≈ 1e-15.
-    assertClose(sawtoothResponse({ kernel: k, tauFast: 0.7, tauSlow: 1.3 }), refConvolveWrap(phi, k.values, 18, k.dt), {
-      atol: 1e-13,
-    });
-    assertClose(convolveWrap(phi, k.values, { scale: k.dt }), refConvolveWrap(phi, k.values, 0, k.dt), { atol: 1e-13 });
-  });
+  it(
+    "sawtoothResponse left unaligned is the SciPy-centred reference convolution; convolveWrap's " + "default is causal",
+    () => {
+      const k = { values: new Rng({ seed: 31 }).normal(37), dt: 0.01 };
+      const phi = refSawtooth(0.7, 1.3, 1, 0, k.dt);
+      // 200 samples, 37 taps of |K| ≲ 3, |φ| ≤ 1: both sums round by ≲ L·ε·dt·Σ|K| ≈ 1e-15.
+      assertClose(
+        sawtoothResponse({ kernel: k, tauFast: 0.7, tauSlow: 1.3 }),
+        refConvolveWrap(phi, k.values, 18, k.dt),
+        {
+          atol: 1e-13,
+        },
+      );
+      assertClose(convolveWrap(phi, k.values, { scale: k.dt }), refConvolveWrap(phi, k.values, 0, k.dt), {
+        atol: 1e-13,
+      });
+    },
+  );
 });
 
 describe("every size is bounded up front (issue #9 §3)", () => {
@@ -437,12 +451,18 @@ describe("every size is bounded up front (issue #9 §3)", () => {
     );
     quickly(
       () => sawtoothResponse({ kernel: { values: Float64Array.of(0.5), dt: 0.01 }, tauFast: 1.7e308, tauSlow: 0.5 }),
-      /^tauFast \(1\.7e\+308\) and tauSlow \(0\.5\) give over 1\.8e308 samples per period on the kernel's grid \(kernel\.dt = 0\.01\), more than the limit 2\^25/,
+      new RegExp(
+        String.raw`^tauFast \(1\.7e\+308\) and tauSlow \(0\.5\) give over 1\.8e308 samples per period on the ` +
+          String.raw`kernel's grid \(kernel\.dt = 0\.01\), more than the limit 2\^25`,
+      ),
     );
     quickly(
       () =>
         weightUpdateCurve({ kernel: ecoliKernel({ area: 0 }), tauFast: 1e16, tauSlow: 1, theta: 1, amplitudes: [1] }),
-      /^tauFast \(10000000000000000\) and tauSlow \(1\) give 1\.00e\+20 samples per period on the kernel's grid \(kernel\.dt = 0\.0001\)/,
+      new RegExp(
+        String.raw`^tauFast \(10000000000000000\) and tauSlow \(1\) give 1\.00e\+20 samples per period on the ` +
+          String.raw`kernel's grid \(kernel\.dt = 0\.0001\)`,
+      ),
     );
     quickly(
       () => weightUpdate({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 1e16, amplitude: 1, theta: 1 }),
@@ -463,7 +483,10 @@ describe("every size is bounded up front (issue #9 §3)", () => {
     quickly(() => exponentialKernel({ tau: 1, dt: 1e-300 }), /^dt \(1e-300\), with tMax = 10·tau/);
     quickly(
       () => feedbackKernel({ kI: 1e-10 }),
-      /^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 40, kI = 1e-10\) = 12000000000000 by default, gives 1\.20e\+17 kernel samples/,
+      new RegExp(
+        String.raw`^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 40, kI = 1e-10\) = ` +
+          String.raw`12000000000000 by default, gives 1\.20e\+17 kernel samples`,
+      ),
     );
     expect(() => ecoliKernel({ area: 0, dt: 0.1, tMax: 0.01 })).toThrow(
       /^tMax \(0\.01\) over dt \(0\.1\) gives no kernel sample/,
@@ -475,7 +498,10 @@ describe("every size is bounded up front (issue #9 §3)", () => {
     const protocol = { kernel, tauFast: 100, tauSlow: 900, theta: 0 }; // N = 10⁷ samples
     quickly(
       () => weightUpdateCurve({ ...protocol, amplitudes: new Float64Array(500), method: "direct" }),
-      /^method "direct" with 500 amplitudes over 10000000 samples is 5\.00e\+9 sample passes \(use method "crossings"\), more than the limit 2\^32/,
+      new RegExp(
+        String.raw`^method "direct" with 500 amplitudes over 10000000 samples is 5\.00e\+9 sample passes \(use ` +
+          String.raw`method "crossings"\), more than the limit 2\^32`,
+      ),
     );
     quickly(
       () => weightUpdateCurve({ ...protocol, amplitudes: new Float64Array(2 ** 20 + 1) }),
@@ -522,7 +548,10 @@ describe("bad input is refused in the caller's words (issue #9 §4)", () => {
 
   it("convolveWrap with a { values, dt } kernel says what to pass", () => {
     expect(() => convolveWrap(new Float64Array(20), kernel as never)).toThrow(
-      /^kernel must be a Float64Array of taps; for a sampled kernel \{ values, dt \} pass kernel\.values, and \{ scale: kernel\.dt \}/,
+      new RegExp(
+        String.raw`^kernel must be a Float64Array of taps; for a sampled kernel \{ values, dt \} pass ` +
+          String.raw`kernel\.values, and \{ scale: kernel\.dt \}`,
+      ),
     );
   });
 
@@ -540,7 +569,8 @@ describe("bad input is refused in the caller's words (issue #9 §4)", () => {
     expect(() => curveMetrics([-3, -2, -1, 0, 1, 2, 3], a, 10)).toThrow(/^amplitudes\[0\] must be ≥ 0/);
     expect(() => curveMetrics(a, a, 0)).toThrow(/^aMax must be > 0/);
     expect(() => curveMetrics(5 as never, a, 1)).toThrow(/^amplitudes must be an array or typed array of numbers/);
-    expect(curveMetrics(Float32Array.from(a), a, 10).fit.sse).toBe(0); // any typed array of numbers (here an exact line)
+    // any typed array of numbers (here an exact line)
+    expect(curveMetrics(Float32Array.from(a), a, 10).fit.sse).toBe(0);
   });
 
   it("no NaN or ±∞ results: overflowing inputs are refused", () => {
@@ -565,7 +595,10 @@ describe("bad input is refused in the caller's words (issue #9 §4)", () => {
     expect(sharp.values[0]).toBe(300);
     expect(sharp.values.every(Number.isFinite)).toBe(true);
     expect(() => feedbackKernel({ lambda: 1e200 })).toThrow(
-      /^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 1e\+200, kI = 300\) = 1e\+199 by default, gives 1\.00e\+203 kernel samples/,
+      new RegExp(
+        String.raw`^dt \(0\.0001\), with tMax = 30\/\(slowest decay rate of lambda = 1e\+200, kI = 300\) = 1e\+199 ` +
+          String.raw`by default, gives 1\.00e\+203 kernel samples`,
+      ),
     );
     // A denormal τ_f made dt/τ_f = ∞ and φ[0] = −½ + 0·∞ = NaN, which the threshold then dropped: Δw was
     // a silent 1.2e-5 here.
@@ -598,9 +631,12 @@ describe("bad input is refused in the caller's words (issue #9 §4)", () => {
     ).toThrow(/^mean \(1\.7e\+308\) times the kernel's area overflows/);
   });
 
-  it("a single-sample kernel spans no interval: area and first moment 0 (scipy.integrate.trapezoid of one point)", () => {
-    expect(kernelMoments({ values: Float64Array.of(3), dt: 0.1 })).toEqual({ area: 0, firstMoment: 0 });
-  });
+  it(
+    "a single-sample kernel spans no interval: area and first moment 0 (scipy.integrate.trapezoid " + "of one point)",
+    () => {
+      expect(kernelMoments({ values: Float64Array.of(3), dt: 0.1 })).toEqual({ area: 0, firstMoment: 0 });
+    },
+  );
 });
 
 describe("curve metrics of an exact three-segment curve (closed form)", () => {

@@ -248,30 +248,34 @@ describe("memory variant", () => {
 
   for (const backend of BACKENDS) {
     for (const alignment of ["scipy", "causal"] as const) {
-      it(`${backend}, ${alignment}: one training step equals the reference (interpolate, convolve, threshold, trapezoid)`, () => {
-        const data = toyData(4, 7, 3, 12);
-        // Thresholds low enough that, over all groups, a quarter of the updates are non-zero and some are zeroed.
-        const memory = { alignment, weightThresholds: [3e-6, 6e-6], biasThresholds: [6e-6, 3e-5] };
-        const net = new EqProp({ ...SMALL, variant: "memory", memory, backend }, { train: data });
-        const p0 = net.parameters();
-        net.trainBatch(0, 1);
-        const p1 = net.parameters();
-        const ref = toF64(p0);
-        const xs = rows(data.images, 7);
-        const free = xs.map((x) => refRelax(ref, x, new Float64Array(8), null, 0, 0.5, 20));
-        const points = Array.from({ length: 9 }, (_, k) =>
-          free.map((f, b) => refRelax(ref, xs[b], f, oneHot(data.labels[b], 3), (0.5 * k) / 8, 0.5, 4)),
-        );
-        const expected = refMemoryUpdate(ref, xs, points, 0.5, [0.1, 0.05], memoryOptions(memory));
-        const got = delta(p1, p0),
-          want = delta(expected, p0);
-        // f32 storage (ulp 6e-8 at |θ| ≤ 1), and f32 states in currents that differ by as little as
-        // 1e-3 of their size along the ramp (6e-5 relative): rtol 1e-4.
-        assertClose(got, want, { atol: 5e-7, rtol: 1e-4 });
-        expect(want.filter((v) => v !== 0).length).toBeGreaterThan(want.length / 4);
-        expect(want.filter((v) => v === 0).length).toBeGreaterThan(0);
-        net.dispose();
-      });
+      it(
+        `${backend}, ${alignment}: one training step equals the reference (interpolate, convolve, ` +
+          `threshold, trapezoid)`,
+        () => {
+          const data = toyData(4, 7, 3, 12);
+          // Thresholds low enough that, over all groups, a quarter of the updates are non-zero and some are zeroed.
+          const memory = { alignment, weightThresholds: [3e-6, 6e-6], biasThresholds: [6e-6, 3e-5] };
+          const net = new EqProp({ ...SMALL, variant: "memory", memory, backend }, { train: data });
+          const p0 = net.parameters();
+          net.trainBatch(0, 1);
+          const p1 = net.parameters();
+          const ref = toF64(p0);
+          const xs = rows(data.images, 7);
+          const free = xs.map((x) => refRelax(ref, x, new Float64Array(8), null, 0, 0.5, 20));
+          const points = Array.from({ length: 9 }, (_, k) =>
+            free.map((f, b) => refRelax(ref, xs[b], f, oneHot(data.labels[b], 3), (0.5 * k) / 8, 0.5, 4)),
+          );
+          const expected = refMemoryUpdate(ref, xs, points, 0.5, [0.1, 0.05], memoryOptions(memory));
+          const got = delta(p1, p0),
+            want = delta(expected, p0);
+          // f32 storage (ulp 6e-8 at |θ| ≤ 1), and f32 states in currents that differ by as little as
+          // 1e-3 of their size along the ramp (6e-5 relative): rtol 1e-4.
+          assertClose(got, want, { atol: 5e-7, rtol: 1e-4 });
+          expect(want.filter((v) => v !== 0).length).toBeGreaterThan(want.length / 4);
+          expect(want.filter((v) => v === 0).length).toBeGreaterThan(0);
+          net.dispose();
+        },
+      );
     }
   }
 
@@ -408,7 +412,8 @@ describe("against scipy (test/fixtures/eqprop.json from scripts/fixtures/eqprop.
   it("interpolation (interp1d) and convolve1d(mode='wrap') as one operator, both alignments", () => {
     for (const alignment of ["scipy", "causal"] as const) {
       const config = resolveEqPropConfig(options(alignment, "memory"));
-      assertClose(memoryOperator(config.memory), fx.interpConv[alignment], { atol: 1e-15, rtol: 1e-12 }); // f64 sums of ten terms
+      // f64 sums of ten terms
+      assertClose(memoryOperator(config.memory), fx.interpConv[alignment], { atol: 1e-15, rtol: 1e-12 });
       // The default trapezoid step is the grid spacing the fixture integrates over (trapz(c, grid)).
       assertClose(config.memory.trapezoidStep, fx.trapezoidStep, { rtol: 1e-15 }); // (0.1 + 0.9)/100 in f64 both ways
     }
@@ -446,35 +451,39 @@ describe("against scipy (test/fixtures/eqprop.json from scripts/fixtures/eqprop.
 
 describe("SIMD and scalar builds", () => {
   for (const variant of ["plain", "memory"] as const) {
-    it(`${variant}: identical parameters after three steps (hidden width 37 exercises the 16-, 4- and 1-wide paths)`, () => {
-      const layers = [23, 37, 6];
-      const data = toyData(12, 23, 6, 21);
-      const run = (backend: "simd" | "scalar") => {
-        const net = new EqProp(
-          {
-            layers,
-            variant,
-            batchSize: 4,
-            seed: 4,
-            backend,
-            memory: { weightThresholds: [1e-4, 2e-4], biasThresholds: [2e-4, 1e-3] },
-          },
-          { train: data },
-        );
-        for (let i = 0; i < 3; i++) net.trainBatch(i, i === 1 ? -1 : 1);
-        const p = net.parameters();
-        net.dispose();
-        return p;
-      };
-      const a = run("simd"),
-        b = run("scalar");
-      a.weights.forEach((w, l) => {
-        expect(Array.from(w)).toEqual(Array.from(b.weights[l]));
-      });
-      a.biases.forEach((w, l) => {
-        expect(Array.from(w)).toEqual(Array.from(b.biases[l]));
-      });
-    });
+    it(
+      `${variant}: identical parameters after three steps (hidden width 37 exercises the 16-, 4- ` +
+        `and 1-wide paths)`,
+      () => {
+        const layers = [23, 37, 6];
+        const data = toyData(12, 23, 6, 21);
+        const run = (backend: "simd" | "scalar") => {
+          const net = new EqProp(
+            {
+              layers,
+              variant,
+              batchSize: 4,
+              seed: 4,
+              backend,
+              memory: { weightThresholds: [1e-4, 2e-4], biasThresholds: [2e-4, 1e-3] },
+            },
+            { train: data },
+          );
+          for (let i = 0; i < 3; i++) net.trainBatch(i, i === 1 ? -1 : 1);
+          const p = net.parameters();
+          net.dispose();
+          return p;
+        };
+        const a = run("simd"),
+          b = run("scalar");
+        a.weights.forEach((w, l) => {
+          expect(Array.from(w)).toEqual(Array.from(b.weights[l]));
+        });
+        a.biases.forEach((w, l) => {
+          expect(Array.from(w)).toEqual(Array.from(b.biases[l]));
+        });
+      },
+    );
   }
 });
 
@@ -593,7 +602,10 @@ describe("saving and loading", () => {
     net.dispose();
   });
 
-  /** A file in the documented layout, written here independently of saveParameters (version 1: no CRC; 2: zlib's CRC-32). */
+  /**
+   * A file in the documented layout, written here independently of saveParameters (version 1: no CRC; 2: zlib's
+   * CRC-32).
+   */
   function writeFile(version: 1 | 2, p: EqPropParameters, epoch: number, header: string): Uint8Array {
     const h = new TextEncoder().encode(header),
       pad = (4 - (h.length % 4)) % 4;
@@ -623,7 +635,8 @@ describe("saving and loading", () => {
     });
     const nan = { ...p, weights: [p.weights[0].map((x, i) => (i === 12 ? Number.NaN : x)), p.weights[1]] };
     expect(() => loadParameters(writeFile(1, nan, 5, "{}"))).toThrow(/weights\[0\]\[12\] is NaN; refusing/);
-    expect(() => loadParameters(writeFile(2, nan, 5, "{}"))).toThrow(/weights\[0\]\[12\] is NaN/); // a valid checksum does not excuse it
+    // a valid checksum does not excuse it
+    expect(() => loadParameters(writeFile(2, nan, 5, "{}"))).toThrow(/weights\[0\]\[12\] is NaN/);
     const inf = { ...p, biases: [p.biases[0], Float32Array.of(0, Number.POSITIVE_INFINITY, 0)] };
     expect(() => net.load(writeFile(1, inf, 5, "{}"))).toThrow(/biases\[1\]\[1\] is Infinity/);
     net.dispose();
@@ -787,7 +800,8 @@ describe("stable ranges of epsilon and beta", () => {
     }
     const net = new EqProp({ layers: [7, 5, 3] });
     expect(() => net.relax(new Float32Array(7), { beta: 1.5, labels: [0] })).toThrow(/beta must be below/);
-    expect(() => net.relax(new Float32Array(7), { beta: -1.5, labels: [0] })).toThrow(/beta must be below/); // |β| counts
+    // |β| counts
+    expect(() => net.relax(new Float32Array(7), { beta: -1.5, labels: [0] })).toThrow(/beta must be below/);
     net.dispose();
   });
 
@@ -837,18 +851,21 @@ describe("divergence", () => {
     net.dispose();
   });
 
-  it("a divergence in the middle of an epoch stops it after that batch, with finite metrics and no progress report", () => {
-    const data = toyData(12, 7, 3, 5);
-    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: data });
-    const steps: number[] = [];
-    const m = net.trainEpoch({ onProgress: (p) => steps.push(p.done) });
-    // Batch 1 of 3 makes the parameters non-finite: checked after every update, so batch 2 never runs.
-    expect(m).toMatchObject({ status: "diverged", epoch: 0, batches: 1 });
-    expect(steps).toEqual([]);
-    expect(net.divergence).toMatchObject({ epoch: 1, batch: 1 });
-    expect(Number.isFinite(m.trainEnergy)).toBe(true);
-    net.dispose();
-  });
+  it(
+    "a divergence in the middle of an epoch stops it after that batch, with finite metrics and no " + "progress report",
+    () => {
+      const data = toyData(12, 7, 3, 5);
+      const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: data });
+      const steps: number[] = [];
+      const m = net.trainEpoch({ onProgress: (p) => steps.push(p.done) });
+      // Batch 1 of 3 makes the parameters non-finite: checked after every update, so batch 2 never runs.
+      expect(m).toMatchObject({ status: "diverged", epoch: 0, batches: 1 });
+      expect(steps).toEqual([]);
+      expect(net.divergence).toMatchObject({ epoch: 1, batch: 1 });
+      expect(Number.isFinite(m.trainEnergy)).toBe(true);
+      net.dispose();
+    },
+  );
 
   it("the check after each update sees a runaway past the first sum-of-squares chunk (2^22 values)", () => {
     // W⁰ of 2100 × 2100 has 4.41e6 weights; only pixel 2000 is lit, so only row 2000 of W⁰ (indices
@@ -1060,15 +1077,18 @@ describe("random β sign", () => {
     expect(signsUsed({ ...options, randomBetaSign: false }, 1)[0]).toEqual(new Array(40).fill(1));
   });
 
-  it("follows the documented stream: batch i of epoch e is −β when uniform i of stream e + 1 of the seed is < ½", () => {
-    const used = signsUsed(options, 2);
-    for (const [e, signs] of used.entries()) {
-      const rng = new Rng({ seed: 17, stream: e + 1 });
-      const u = rng.uniform(40);
-      rng.dispose();
-      expect(signs).toEqual(Array.from(u, (x) => (x < 0.5 ? -1 : 1)));
-    }
-  });
+  it(
+    "follows the documented stream: batch i of epoch e is −β when uniform i of stream e + 1 of the " + "seed is < ½",
+    () => {
+      const used = signsUsed(options, 2);
+      for (const [e, signs] of used.entries()) {
+        const rng = new Rng({ seed: 17, stream: e + 1 });
+        const u = rng.uniform(40);
+        rng.dispose();
+        expect(signs).toEqual(Array.from(u, (x) => (x < 0.5 ? -1 : 1)));
+      }
+    },
+  );
 });
 
 describe("dot_f32 (the relaxation's forward products)", () => {
@@ -1260,54 +1280,65 @@ describe("the lifecycle: step, checkpoint and restore", () => {
     bySteps.dispose();
   });
 
-  it("step stops at a divergence, counting that batch, and then refuses with DivergedError({ epoch, batch, reason })", () => {
-    const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: toyData(12, 7, 3, 5) });
-    expect(net.step(3)).toBe(1);
-    expect(net.status).toBe("diverged");
-    let error: unknown;
-    try {
-      net.step();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(DivergedError);
-    expect((error as DivergedError).detail).toMatchObject({
-      epoch: 1,
-      batch: 1,
-      reason: expect.stringMatching(/is (NaN|-?Infinity)/),
-    });
-    expect((error as Error).message).toMatch(
-      /^EqProp training diverged in mini-batch 1 of epoch 1: .*; lower learningRates \(or memory.updateFactor\), or load saved parameters$/,
-    );
-    net.dispose();
-  });
+  it(
+    "step stops at a divergence, counting that batch, and then refuses with DivergedError({ epoch, " +
+      "batch, reason })",
+    () => {
+      const net = new EqProp({ ...SMALL, learningRates: [1e300, 1e300] }, { train: toyData(12, 7, 3, 5) });
+      expect(net.step(3)).toBe(1);
+      expect(net.status).toBe("diverged");
+      let error: unknown;
+      try {
+        net.step();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DivergedError);
+      expect((error as DivergedError).detail).toMatchObject({
+        epoch: 1,
+        batch: 1,
+        reason: expect.stringMatching(/is (NaN|-?Infinity)/),
+      });
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          String.raw`^EqProp training diverged in mini-batch 1 of epoch 1: .*; lower learningRates \(or ` +
+            String.raw`memory.updateFactor\), or load saved parameters$`,
+        ),
+      );
+      net.dispose();
+    },
+  );
 
   for (const variant of ["plain", "memory"] as const) {
-    it(`${variant}: step a, checkpoint, step b equals restore into a fresh network, step b (bit for bit, with the held-out error)`, () => {
-      const o: EqPropOptions = { layers: [7, 5, 3], batchSize: 4, seed: 9, variant };
-      const a = new EqProp(o, { train: data, test: held });
-      a.step(2);
-      a.evaluate(); // moves the held-out particles: the checkpoint must carry them too
-      const saved = a.checkpoint();
-      a.step(4);
-      const x = a.trainEpoch();
-      const b = new EqProp({ ...o, backend: "scalar" }, { train: data, test: held }); // backends agree bit for bit
-      b.restore(saved);
-      expect([b.epoch, b.batch]).toEqual([0, 2]);
-      b.step(4);
-      const y = b.trainEpoch();
-      same(b.parameters(), a.parameters());
-      expect(Array.from(b.particles("train"))).toEqual(Array.from(a.particles("train")));
-      expect(Array.from(b.particles("test"))).toEqual(Array.from(a.particles("test")));
-      expect({ ...y, elapsedMs: 0 }).toEqual({ ...x, elapsedMs: 0 });
-      // Restoring into the same network rewinds it.
-      a.restore(saved);
-      a.step(4);
-      a.trainEpoch();
-      same(a.parameters(), b.parameters());
-      a.dispose();
-      b.dispose();
-    });
+    it(
+      `${variant}: step a, checkpoint, step b equals restore into a fresh network, step b (bit for ` +
+        `bit, with the held-out error)`,
+      () => {
+        const o: EqPropOptions = { layers: [7, 5, 3], batchSize: 4, seed: 9, variant };
+        const a = new EqProp(o, { train: data, test: held });
+        a.step(2);
+        a.evaluate(); // moves the held-out particles: the checkpoint must carry them too
+        const saved = a.checkpoint();
+        a.step(4);
+        const x = a.trainEpoch();
+        const b = new EqProp({ ...o, backend: "scalar" }, { train: data, test: held }); // backends agree bit for bit
+        b.restore(saved);
+        expect([b.epoch, b.batch]).toEqual([0, 2]);
+        b.step(4);
+        const y = b.trainEpoch();
+        same(b.parameters(), a.parameters());
+        expect(Array.from(b.particles("train"))).toEqual(Array.from(a.particles("train")));
+        expect(Array.from(b.particles("test"))).toEqual(Array.from(a.particles("test")));
+        expect({ ...y, elapsedMs: 0 }).toEqual({ ...x, elapsedMs: 0 });
+        // Restoring into the same network rewinds it.
+        a.restore(saved);
+        a.step(4);
+        a.trainEpoch();
+        same(a.parameters(), b.parameters());
+        a.dispose();
+        b.dispose();
+      },
+    );
   }
 
   it("a checkpoint is TLEP version 3; loadParameters reads its parameters; it restores a diverged network", () => {
@@ -1417,7 +1448,10 @@ describe("the lifecycle: step, checkpoint and restore", () => {
     const o: EqPropOptions = { layers, batchSize: 1, learningRates: [0.1, 0.1] };
     new EqProp(o, { train: { images: images.subarray(0, 10), labels: labels.subarray(0, 10) } }).dispose();
     expect(() => new EqProp(o, { train: { images, labels } })).toThrow(
-      /^train too large: EqProp with layers 1-100000-2 with 6000 training and 0 held-out images needs .* of wasm memory, more than the .* limit$/,
+      new RegExp(
+        "^train too large: EqProp with layers 1-100000-2 with 6000 training and 0 held-out images needs " +
+          ".* of wasm memory, more than the .* limit$",
+      ),
     );
     expect(
       () =>

@@ -60,49 +60,56 @@ describe("FFT circular convolution (overlap-save)", () => {
     exact(1000, 64); // the first call's twiddle table, reused
   });
 
-  it("equals refConvolveWrap and convolveWrap (direct) for n around powers of two, taps 1 … n, both alignments and backends", () => {
-    const rng = new Rng({ seed: 11 });
-    for (const n of [1, 2, 3, 5, 8, 15, 16, 17, 1000, 1023, 1024, 1025, 10007]) {
-      for (const taps of tapsFor(n)) {
-        const s = integers(rng, n),
-          k = integers(rng, taps);
-        for (const alignment of ALIGNMENTS) {
-          const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
-          const ref = refConvolveWrap(s, k, shift, 0.5); // exact: integer sums, scale a power of two
-          const atol = fftTolerance(s, k, 0.5);
-          for (const backend of BACKENDS) {
-            const got = convolveFft(s, k, { alignment, scale: 0.5, backend });
-            assertClose(got, ref, { atol });
-            // The direct path is exact on these inputs too. It costs O(n·taps): the 12 calls at n = 10007
-            // with taps ≥ n/3 would add ≈ 0.5 s (2 alignments × 2 backends × 3 lengths), for no new
-            // coverage: long kernels are compared up to n = 1025, and `got` is checked against the
-            // exact reference above at every size.
-            if (taps <= 64 || n <= 1025)
-              assertClose(got, convolveWrap(s, k, { alignment, scale: 0.5, backend, method: "direct" }), { atol });
+  it(
+    "equals refConvolveWrap and convolveWrap (direct) for n around powers of two, taps 1 … n, both " +
+      "alignments and backends",
+    () => {
+      const rng = new Rng({ seed: 11 });
+      for (const n of [1, 2, 3, 5, 8, 15, 16, 17, 1000, 1023, 1024, 1025, 10007]) {
+        for (const taps of tapsFor(n)) {
+          const s = integers(rng, n),
+            k = integers(rng, taps);
+          for (const alignment of ALIGNMENTS) {
+            const shift = alignment === "scipy" ? Math.floor(taps / 2) : 0;
+            const ref = refConvolveWrap(s, k, shift, 0.5); // exact: integer sums, scale a power of two
+            const atol = fftTolerance(s, k, 0.5);
+            for (const backend of BACKENDS) {
+              const got = convolveFft(s, k, { alignment, scale: 0.5, backend });
+              assertClose(got, ref, { atol });
+              // The direct path is exact on these inputs too. It costs O(n·taps): the 12 calls at n = 10007
+              // with taps ≥ n/3 would add ≈ 0.5 s (2 alignments × 2 backends × 3 lengths), for no new
+              // coverage: long kernels are compared up to n = 1025, and `got` is checked against the
+              // exact reference above at every size.
+              if (taps <= 64 || n <= 1025)
+                assertClose(got, convolveWrap(s, k, { alignment, scale: 0.5, backend, method: "direct" }), { atol });
+            }
           }
         }
       }
-    }
-  });
+    },
+  );
 
-  it("matches the direct path on Gaussian data (tolerance: FFT round-off plus the direct sum's L·ε·Σ|K|·max|s|)", () => {
-    const rng = new Rng({ seed: 12 });
-    for (const [n, taps] of [
-      [1000, 100],
-      [4099, 1000],
-      [10007, 333],
-    ]) {
-      const s = rng.normal(n),
-        k = rng.normal(taps);
-      let sumK = 0,
-        maxS = 0;
-      for (const v of k) sumK += Math.abs(v);
-      for (const v of s) maxS = Math.max(maxS, Math.abs(v));
-      const atol = fftTolerance(s, k, 1) + taps * EPS * sumK * maxS;
-      for (const alignment of ALIGNMENTS)
-        assertClose(convolveFft(s, k, { alignment }), convolveWrap(s, k, { alignment, method: "direct" }), { atol });
-    }
-  });
+  it(
+    "matches the direct path on Gaussian data (tolerance: FFT round-off plus the direct sum's " + "L·ε·Σ|K|·max|s|)",
+    () => {
+      const rng = new Rng({ seed: 12 });
+      for (const [n, taps] of [
+        [1000, 100],
+        [4099, 1000],
+        [10007, 333],
+      ]) {
+        const s = rng.normal(n),
+          k = rng.normal(taps);
+        let sumK = 0,
+          maxS = 0;
+        for (const v of k) sumK += Math.abs(v);
+        for (const v of s) maxS = Math.max(maxS, Math.abs(v));
+        const atol = fftTolerance(s, k, 1) + taps * EPS * sumK * maxS;
+        for (const alignment of ALIGNMENTS)
+          assertClose(convolveFft(s, k, { alignment }), convolveWrap(s, k, { alignment, method: "direct" }), { atol });
+      }
+    },
+  );
 
   it("SIMD and scalar builds give the same bits", () => {
     const rng = new Rng({ seed: 13 });
@@ -170,16 +177,25 @@ describe("FFT circular convolution (overlap-save)", () => {
     expect(() => convolveFft(new Float64Array(0), new Float64Array(0), {})).toThrow(/must not be empty/);
   });
 
-  it("sizes are checked before any allocation: direct work N·L ≤ 2^32, FFT buffers within the 2 GiB of wasm memory", () => {
-    expect(() => convolveWrap(new Float64Array(2 ** 17), new Float64Array(2 ** 16), { method: "direct" })).toThrow(
-      /^method "direct" with 131072 signal samples and 65536 kernel taps is 8\.59e\+9 multiply-adds \(use method "fft"\), more than the limit 2\^32/,
-    );
-    // One block of B = 2^25 points for N = L = 2^24 (the cheapest): 24N + 16L + 64B = 168·2^24 bytes = 2.63 GiB.
-    const big = new Float64Array(2 ** 24);
-    expect(() => convolveWrap(big, big)).toThrow(
-      /^signal \(16777216 samples\) and kernel \(16777216 taps\) need 2\.63 GiB of wasm memory on the FFT path, more than the 2\.00 GiB/,
-    );
-  });
+  it(
+    "sizes are checked before any allocation: direct work N·L ≤ 2^32, FFT buffers within the 2 GiB " + "of wasm memory",
+    () => {
+      expect(() => convolveWrap(new Float64Array(2 ** 17), new Float64Array(2 ** 16), { method: "direct" })).toThrow(
+        new RegExp(
+          String.raw`^method "direct" with 131072 signal samples and 65536 kernel taps is 8\.59e\+9 multiply-adds ` +
+            String.raw`\(use method "fft"\), more than the limit 2\^32`,
+        ),
+      );
+      // One block of B = 2^25 points for N = L = 2^24 (the cheapest): 24N + 16L + 64B = 168·2^24 bytes = 2.63 GiB.
+      const big = new Float64Array(2 ** 24);
+      expect(() => convolveWrap(big, big)).toThrow(
+        new RegExp(
+          String.raw`^signal \(16777216 samples\) and kernel \(16777216 taps\) need 2\.63 GiB of wasm memory on ` +
+            String.raw`the FFT path, more than the 2\.00 GiB`,
+        ),
+      );
+    },
+  );
 
   it("chooseConvolution picks the direct form for short kernels and the FFT for long ones", () => {
     expect(chooseConvolution(10_000, 8)).toBe("direct");

@@ -503,19 +503,23 @@ describe("exact ties h = 0: sign(0) = +1 everywhere", () => {
   // overlaps minus the diagonal term; dense: the zero weight), and so is every given weight of 0.
   const tied = (path: "fast" | "dense") => new Hopfield({ patterns: [Int8Array.of(1, 1), Int8Array.of(1, -1)], path });
   for (const path of ["fast", "dense"] as const) {
-    it(`${path} path: sync and async runs send every neuron with h = 0 to +1; the unstable count counts the −1 bits`, () => {
-      const net = tied(path);
-      for (const dynamics of ["sync", "async"] as const) {
-        net.setState(Int8Array.of(-1, -1));
-        expect(Array.from(net.fields())).toEqual([0, 0]);
-        const r = net.run({ dynamics, maxSweeps: 10 });
-        expect(Array.from(net.state()), dynamics).toEqual([1, 1]);
-        expect(r.status).toBe("fixed-point");
-      }
-      // Pattern (+,−): its bit −1 meets h = 0 and would become +1: 1 of the 4 stored bits is unstable.
-      expect(net.unstableFraction()).toBe(0.25);
-      net.dispose();
-    });
+    it(
+      `${path} path: sync and async runs send every neuron with h = 0 to +1; the unstable count ` +
+        `counts the −1 bits`,
+      () => {
+        const net = tied(path);
+        for (const dynamics of ["sync", "async"] as const) {
+          net.setState(Int8Array.of(-1, -1));
+          expect(Array.from(net.fields())).toEqual([0, 0]);
+          const r = net.run({ dynamics, maxSweeps: 10 });
+          expect(Array.from(net.state()), dynamics).toEqual([1, 1]);
+          expect(r.status).toBe("fixed-point");
+        }
+        // Pattern (+,−): its bit −1 meets h = 0 and would become +1: 1 of the 4 stored bits is unstable.
+        expect(net.unstableFraction()).toBe(0.25);
+        net.dispose();
+      },
+    );
   }
 
   it("N = 1 (every field 0): exactly the −1 bits are unstable, and the closed form gives ½", () => {
@@ -682,26 +686,29 @@ describe("long runs: async twins, abort and bounds", () => {
     net.dispose();
   });
 
-  it("runHopfieldCapacityAsync stops within 100 ms of an abort (Hebbian and Storkey, whose weights take chunks)", async () => {
-    for (const rule of ["hebbian", "storkey"] as const) {
-      const controller = new AbortController();
-      let abortedAt = 0;
-      setTimeout(() => {
-        abortedAt = performance.now();
-        controller.abort();
-      }, 200);
-      const r = await runHopfieldCapacityAsync({
-        n: 1000,
-        rule,
-        loads: [0.2, 0.3],
-        trials: 50,
-        signal: controller.signal,
-      });
-      expect(performance.now() - abortedAt, rule).toBeLessThan(100);
-      expect(r.status).toBe("aborted");
-      expect(r.loads).toHaveLength(r.unstableFraction.length);
-    }
-  });
+  it(
+    "runHopfieldCapacityAsync stops within 100 ms of an abort (Hebbian and Storkey, whose weights " + "take chunks)",
+    async () => {
+      for (const rule of ["hebbian", "storkey"] as const) {
+        const controller = new AbortController();
+        let abortedAt = 0;
+        setTimeout(() => {
+          abortedAt = performance.now();
+          controller.abort();
+        }, 200);
+        const r = await runHopfieldCapacityAsync({
+          n: 1000,
+          rule,
+          loads: [0.2, 0.3],
+          trials: 50,
+          signal: controller.signal,
+        });
+        expect(performance.now() - abortedAt, rule).toBeLessThan(100);
+        expect(r.status).toBe("aborted");
+        expect(r.loads).toHaveLength(r.unstableFraction.length);
+      }
+    },
+  );
 
   it("a capacity sweep gives the same numbers driven in chunks (async) or whole (sync), for every rule", async () => {
     for (const rule of RULES) {
@@ -756,8 +763,10 @@ describe("analytic helpers", () => {
   it("exactUnstableFraction matches the exact binomial tail (big integers) and its normal limit, quickly", () => {
     // Exact: P(S < edge) + ½P(S = edge), S ~ Binomial((K−1)(N−1), ½), summed over integer binomial
     // coefficients in Python (fractions.Fraction; the script is in the comment below) and rounded once.
-    //   def exact(n, k): m = (k-1)*(n-1); e2 = m-n+1; edge, J, tie = (e2//2, e2//2-1, comb(m, e2//2)) if e2 % 2 == 0 else (None, (e2-1)//2, 0)
-    //     s = Σ_{j=0}^{J} comb(m, j) (downward, stopped once the rest < 2⁻⁸⁰ of s); return float(Fraction(2s + tie, 2^(m+1)))
+    //   def exact(n, k): m = (k-1)*(n-1); e2 = m-n+1
+    //     edge, J, tie = (e2//2, e2//2-1, comb(m, e2//2)) if e2 % 2 == 0 else (None, (e2-1)//2, 0)
+    //     s = Σ_{j=0}^{J} comb(m, j) (downward, stopped once the rest < 2⁻⁸⁰ of s)
+    //     return float(Fraction(2s + tie, 2^(m+1)))
     const exact: [number, number, number][] = [
       [1, 5, 0.5],
       [2, 2, 0.25],
@@ -829,32 +838,36 @@ describe("analytic helpers", () => {
     expect(() => predictedPerfectRecall(100, "oja" as never)).toThrow(/rule/);
   });
 
-  it("perfect recall: the finite-N prediction (1 − p)^{NK} matches the measured fraction; N/(2 ln N) and N/(4 ln N) bracket it", () => {
-    // 20 trials per load: the measured fraction has binomial σ = √(P(1 − P)/20) ≤ 0.112. Tolerance 3σ of
-    // the predicted P plus 0.05 for the independence approximation (bits share patterns). Seen ≤ 0.12 total.
-    // At N = 200 the prediction runs low (0.09 against 0.20 measured at K = 20: unstable bits cluster),
-    // so the check starts at N = 500.
-    for (const n of [500, 1000]) {
-      const loads = n === 500 ? [0.05, 0.06, 0.07, 0.08] : [0.04, 0.05, 0.06, 0.07];
-      const r = runHopfieldCapacity({ n, loads, trials: 20, seed: 0 });
-      let crossed = false;
-      for (let i = 0; i < loads.length; i++) {
-        const predicted = predictedPerfectRecallFiniteN(n, r.k[i]);
-        const sigma = Math.sqrt((predicted * (1 - predicted)) / 20);
-        expect(Math.abs(r.perfectRecallFraction[i] - predicted), `N = ${n}, K = ${r.k[i]}`).toBeLessThanOrEqual(
-          3 * sigma + 0.05,
-        );
-        if (predicted < 0.5) crossed = true;
+  it(
+    "perfect recall: the finite-N prediction (1 − p)^{NK} matches the measured fraction; N/(2 ln " +
+      "N) and N/(4 ln N) bracket it",
+    () => {
+      // 20 trials per load: the measured fraction has binomial σ = √(P(1 − P)/20) ≤ 0.112. Tolerance 3σ of
+      // the predicted P plus 0.05 for the independence approximation (bits share patterns). Seen ≤ 0.12 total.
+      // At N = 200 the prediction runs low (0.09 against 0.20 measured at K = 20: unstable bits cluster),
+      // so the check starts at N = 500.
+      for (const n of [500, 1000]) {
+        const loads = n === 500 ? [0.05, 0.06, 0.07, 0.08] : [0.04, 0.05, 0.06, 0.07];
+        const r = runHopfieldCapacity({ n, loads, trials: 20, seed: 0 });
+        let crossed = false;
+        for (let i = 0; i < loads.length; i++) {
+          const predicted = predictedPerfectRecallFiniteN(n, r.k[i]);
+          const sigma = Math.sqrt((predicted * (1 - predicted)) / 20);
+          expect(Math.abs(r.perfectRecallFraction[i] - predicted), `N = ${n}, K = ${r.k[i]}`).toBeLessThanOrEqual(
+            3 * sigma + 0.05,
+          );
+          if (predicted < 0.5) crossed = true;
+        }
+        expect(crossed).toBe(true); // the loads reach past the half-way point, so the comparison has teeth
+        // The all-patterns asymptote N/(4 ln N) lies below the measured K, the spec's one-pattern N/(2 ln N) above.
+        expect(r.perfectRecallK).not.toBeNull();
+        expect(r.perfectRecallK as number).toBeGreaterThan(n / (4 * Math.log(n)));
+        expect(r.perfectRecallK as number).toBeLessThan(predictedPerfectRecall(n, "hebbian"));
       }
-      expect(crossed).toBe(true); // the loads reach past the half-way point, so the comparison has teeth
-      // The all-patterns asymptote N/(4 ln N) lies below the measured K, the spec's one-pattern N/(2 ln N) above.
-      expect(r.perfectRecallK).not.toBeNull();
-      expect(r.perfectRecallK as number).toBeGreaterThan(n / (4 * Math.log(n)));
-      expect(r.perfectRecallK as number).toBeLessThan(predictedPerfectRecall(n, "hebbian"));
-    }
-    expect(predictedPerfectRecallFiniteN(1000, 1)).toBe(1); // one pattern is always stable (no crosstalk)
-    expect(() => predictedPerfectRecallFiniteN(1000, 0)).toThrow(/k must be in/);
-  });
+      expect(predictedPerfectRecallFiniteN(1000, 1)).toBe(1); // one pattern is always stable (no crosstalk)
+      expect(() => predictedPerfectRecallFiniteN(1000, 0)).toThrow(/k must be in/);
+    },
+  );
 
   it("loadRange validates every argument", () => {
     expect(() => loadRange(0, 1, 0.1, "5" as never)).toThrow(/maxCount must be a number/);
@@ -1052,48 +1065,51 @@ describe("one lifecycle: resolveHopfieldConfig, step, checkpoint/restore, result
     for (const x of [net, biased, a, b]) x.dispose();
   });
 
-  it("a capacity result carries the header and Float64Array columns; progress is { done, total, fraction, load }", async () => {
-    const reports: unknown[] = [];
-    const options = { n: 100, loads: [0.05, 0.1], trials: 2, seed: 3, recallPatterns: 1 };
-    const r = runHopfieldCapacity({ ...options, onProgress: (p) => reports.push(p) });
-    expect(r).toMatchObject({
-      version: expect.any(String),
-      backend: expect.stringMatching(/^(simd|scalar)$/),
-      status: "completed",
-    });
-    expect(r.config).toEqual(resolveCapacityConfig(options));
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(r).slice(0, 5)).toEqual(["version", "config", "backend", "status", "elapsedMs"]);
-    for (const key of [
-      "loads",
-      "k",
-      "unstableFraction",
-      "unstableStdError",
-      "predictedUnstable",
-      "predictedUnstableFiniteN",
-      "exactUnstable",
-      "retrievalOverlap",
-      "retrievalStdError",
-      "perfectRecallFraction",
-    ] as const) {
-      expect(r[key], key).toBeInstanceOf(Float64Array);
-      expect(r[key], key).toHaveLength(2);
-    }
-    expect(reports).toEqual([
-      { done: 1, total: 4, fraction: 0.25, load: 0.05 },
-      { done: 2, total: 4, fraction: 0.5, load: 0.05 },
-      { done: 3, total: 4, fraction: 0.75, load: 0.1 },
-      { done: 4, total: 4, fraction: 1, load: 0.1 },
-    ]);
-    const scalar = runHopfieldCapacity({ ...options, backend: "scalar" });
-    expect(scalar.backend).toBe("scalar");
-    // Hopfield.runAsync reports sweeps done of maxSweeps.
-    const net = new Hopfield({ n: 200, count: 3, seed: 1, dynamics: "glauber", temperature: 1 });
-    const sweeps: { done: number; total: number; fraction: number }[] = [];
-    await net.runAsync({ maxSweeps: 300, onProgress: (p) => sweeps.push(p) });
-    expect(sweeps.length).toBeGreaterThan(1);
-    for (const p of sweeps) expect(p).toEqual({ done: p.done, total: 300, fraction: p.done / 300 });
-    expect(sweeps.at(-1)!.done).toBeGreaterThan(0);
-    net.dispose();
-  });
+  it(
+    "a capacity result carries the header and Float64Array columns; progress is { done, total, " + "fraction, load }",
+    async () => {
+      const reports: unknown[] = [];
+      const options = { n: 100, loads: [0.05, 0.1], trials: 2, seed: 3, recallPatterns: 1 };
+      const r = runHopfieldCapacity({ ...options, onProgress: (p) => reports.push(p) });
+      expect(r).toMatchObject({
+        version: expect.any(String),
+        backend: expect.stringMatching(/^(simd|scalar)$/),
+        status: "completed",
+      });
+      expect(r.config).toEqual(resolveCapacityConfig(options));
+      expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(r).slice(0, 5)).toEqual(["version", "config", "backend", "status", "elapsedMs"]);
+      for (const key of [
+        "loads",
+        "k",
+        "unstableFraction",
+        "unstableStdError",
+        "predictedUnstable",
+        "predictedUnstableFiniteN",
+        "exactUnstable",
+        "retrievalOverlap",
+        "retrievalStdError",
+        "perfectRecallFraction",
+      ] as const) {
+        expect(r[key], key).toBeInstanceOf(Float64Array);
+        expect(r[key], key).toHaveLength(2);
+      }
+      expect(reports).toEqual([
+        { done: 1, total: 4, fraction: 0.25, load: 0.05 },
+        { done: 2, total: 4, fraction: 0.5, load: 0.05 },
+        { done: 3, total: 4, fraction: 0.75, load: 0.1 },
+        { done: 4, total: 4, fraction: 1, load: 0.1 },
+      ]);
+      const scalar = runHopfieldCapacity({ ...options, backend: "scalar" });
+      expect(scalar.backend).toBe("scalar");
+      // Hopfield.runAsync reports sweeps done of maxSweeps.
+      const net = new Hopfield({ n: 200, count: 3, seed: 1, dynamics: "glauber", temperature: 1 });
+      const sweeps: { done: number; total: number; fraction: number }[] = [];
+      await net.runAsync({ maxSweeps: 300, onProgress: (p) => sweeps.push(p) });
+      expect(sweeps.length).toBeGreaterThan(1);
+      for (const p of sweeps) expect(p).toEqual({ done: p.done, total: 300, fraction: p.done / 300 });
+      expect(sweeps.at(-1)!.done).toBeGreaterThan(0);
+      net.dispose();
+    },
+  );
 });

@@ -77,7 +77,8 @@ describe(`create/dispose: RSS grows by < 10 MB over ${CYCLES} cycles`, () => {
         const ms = performance.now() - started;
         const grown = settledRss() - before;
         console.log(
-          `lifecycle ${name}: ${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s, RSS grew ${(grown / 2 ** 20).toFixed(2)} MB`,
+          `lifecycle ${name}: ${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s, RSS grew ` +
+            `${(grown / 2 ** 20).toFixed(2)} MB`,
         );
         expect(grown).toBeLessThan(BOUND_BYTES);
       },
@@ -120,7 +121,8 @@ describe("long runs stop within 100 ms of an abort", () => {
       runPerceptronAsync({ n: 2000, rule: "perceptron", steps: 10_000_000, recordEvery: 200, seed: 1, signal }),
     );
     console.log(
-      `abort runPerceptronAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`,
+      `abort runPerceptronAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ` +
+        `${lateMs.toFixed(1)} ms late), ${result.steps} steps kept`,
     );
     expect(result.status).toBe("aborted");
     expect(result.steps).toBeGreaterThan(0);
@@ -137,7 +139,8 @@ describe("long runs stop within 100 ms of an abort", () => {
       runHopfieldCapacityAsync({ n: 400, loads, trials: 50, recallPatterns: 2, maxSweeps: 20, seed: 2, signal }),
     );
     console.log(
-      `abort runHopfieldCapacityAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`,
+      `abort runHopfieldCapacityAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ` +
+        `${lateMs.toFixed(1)} ms late), ${result.loads.length} loads kept`,
     );
     expect(result.status).toBe("aborted");
     expect(result.loads.length).toBeLessThan(loads.length);
@@ -168,7 +171,8 @@ describe("long runs stop within 100 ms of an abort", () => {
       const before = net.parameters().weights[0].slice();
       const { result, latencyMs, lateMs } = await abortAfter(50, (signal) => net.trainEpochAsync({ signal }));
       console.log(
-        `abort EqProp.trainEpochAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.batches} batches kept`,
+        `abort EqProp.trainEpochAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ` +
+          `${lateMs.toFixed(1)} ms late), ${result.batches} batches kept`,
       );
       expect(result.status).toBe("aborted");
       expect(result.batches).toBeGreaterThan(0);
@@ -188,7 +192,8 @@ describe("long runs stop within 100 ms of an abort", () => {
         net.runAsync({ dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, recordEnergy: true, signal }),
       );
       console.log(
-        `abort Hopfield.runAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
+        `abort Hopfield.runAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ` +
+          `${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
       );
       expect(result.status).toBe("aborted");
       expect(result.sweeps).toBeGreaterThan(0);
@@ -208,7 +213,8 @@ describe("long runs stop within 100 ms of an abort", () => {
         net.recallAsync(0, { dynamics: "glauber", temperature: 0.5, maxSweeps: 1_000_000, flipFraction: 0.2, signal }),
       );
       console.log(
-        `abort Hopfield.recallAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
+        `abort Hopfield.recallAsync: ${latencyMs.toFixed(1)} ms after abort() (timer ` +
+          `${lateMs.toFixed(1)} ms late), ${result.sweeps} sweeps kept`,
       );
       expect(result.status).toBe("aborted");
       expect(result.sweeps).toBeGreaterThan(0);

@@ -16,6 +16,8 @@ import {
   runLadderAsync,
   type MarkovChainCheckpoint,
 } from "../src/markov/index.js";
+import { propagatorWork } from "../src/markov/chain.js";
+import { solveSteadyState } from "../src/markov/steady.js";
 import { DisposedError, WasmInstance } from "../src/core/instance.js";
 import { refLadderRates, refPropagator, refSteadyState, refTrajectory } from "../src/ref/markov.js";
 import { Rng } from "../src/rng.js";
@@ -662,40 +664,44 @@ describe("ladder parameters over their whole range", () => {
 });
 
 describe("work and sizes are bounded up front", () => {
-  it("refuses a propagator past 2⁴⁰ multiply-adds, step counts past 2⁴⁰/n², and kernels past 2²⁴ samples, naming the option", () => {
-    // 1100 states, λ·dt = 10³⁰²: ~1020 products of 1100 × 1100 matrices (1.4·10¹² multiply-adds).
-    const n = 1100,
-      M = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      const j = (i + 1) % n;
-      M[j * n + i] = 1;
-      M[i * n + i] = -1;
-    }
-    const uniform = new Float64Array(n).fill(1 / n);
-    expect(() => new MarkovChain({ rates: M, dt: 1e302, initial: uniform })).toThrow(
-      /^dt: exp\(M·dt\) for 1100 states/,
-    );
-    // 100 states: at most 2⁴⁰/10⁴ ≈ 1.1·10⁸ steps per call.
-    const m = 100,
-      R = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) {
-      const j = (i + 1) % m;
-      R[j * m + i] = 1;
-      R[i * m + i] = -1;
-    }
-    const chain = new MarkovChain({ rates: R, dt: 1e-3 });
-    expect(() => chain.step(2e8)).toThrow(/^count must be in \[0, 109951162\]/);
-    chain.dispose();
-    expect(() => ladderKernel({ dt: 1e-300 })).toThrow(/^dt: duration\/dt = .* more than 2²⁴/);
-    expect(() => ladderKernel({ dt: 2e-7 })).toThrow(/^dt: duration\/dt = 25000000/);
-    expect(() => ladderKernel({ dt: 4 })).toThrow(/^dt must be ≤ duration\/2/); // round(5/4) = 1 step
-    // 1.2·10⁶ alternations at dt = 10³⁰⁰: a propagator of ~1030 products of 10 × 10 matrices each.
-    const ladder = new LadderChain({ dt: 1e300 });
-    const signal = Float64Array.from({ length: 1.2e6 }, (_, k) => (k % 2) * 200);
-    expect(() => ladder.follow(signal)).toThrow(/^signal: 1200000 steps in 1199999 runs/);
-    expect(ladder.steps).toBe(0); // refused before any step
-    ladder.dispose();
-  });
+  it(
+    "refuses a propagator past 2⁴⁰ multiply-adds, step counts past 2⁴⁰/n², and kernels past 2²⁴ " +
+      "samples, naming the option",
+    () => {
+      // 1100 states, λ·dt = 10³⁰²: ~1020 products of 1100 × 1100 matrices (1.4·10¹² multiply-adds).
+      const n = 1100,
+        M = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        const j = (i + 1) % n;
+        M[j * n + i] = 1;
+        M[i * n + i] = -1;
+      }
+      const uniform = new Float64Array(n).fill(1 / n);
+      expect(() => new MarkovChain({ rates: M, dt: 1e302, initial: uniform })).toThrow(
+        /^dt: exp\(M·dt\) for 1100 states/,
+      );
+      // 100 states: at most 2⁴⁰/10⁴ ≈ 1.1·10⁸ steps per call.
+      const m = 100,
+        R = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) {
+        const j = (i + 1) % m;
+        R[j * m + i] = 1;
+        R[i * m + i] = -1;
+      }
+      const chain = new MarkovChain({ rates: R, dt: 1e-3 });
+      expect(() => chain.step(2e8)).toThrow(/^count must be in \[0, 109951162\]/);
+      chain.dispose();
+      expect(() => ladderKernel({ dt: 1e-300 })).toThrow(/^dt: duration\/dt = .* more than 2²⁴/);
+      expect(() => ladderKernel({ dt: 2e-7 })).toThrow(/^dt: duration\/dt = 25000000/);
+      expect(() => ladderKernel({ dt: 4 })).toThrow(/^dt must be ≤ duration\/2/); // round(5/4) = 1 step
+      // 1.2·10⁶ alternations at dt = 10³⁰⁰: a propagator of ~1030 products of 10 × 10 matrices each.
+      const ladder = new LadderChain({ dt: 1e300 });
+      const signal = Float64Array.from({ length: 1.2e6 }, (_, k) => (k % 2) * 200);
+      expect(() => ladder.follow(signal)).toThrow(/^signal: 1200000 steps in 1199999 runs/);
+      expect(ladder.steps).toBe(0); // refused before any step
+      ladder.dispose();
+    },
+  );
 });
 
 describe("bad input throws typed errors naming the option", () => {
@@ -943,5 +949,493 @@ describe("runLadder: the response to a stimulus and its dissipation", () => {
     expect(() => runLadder({ recordEvery: 0 })).toThrow(/^recordEvery must be in/);
     expect(() => runLadder({ steps: 2 ** 31 })).toThrow(/^steps must be in \[0, 2147483647\]/);
     expect(() => runLadder({ onProgress: 3 as never })).toThrow(/^onProgress must be a function/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue #9, mutation testing: behaviours the Stryker run found unpinned (see
+// /work/notes/markov-mutants.md for the mutant each assertion kills).
+// ---------------------------------------------------------------------------------------------
+
+/** A two-state chain: 0 → 1 at rate a, 1 → 0 at rate b (row-major, M[i·n + j] = rate j → i). */
+const twoState = (a: number, b: number) => Float64Array.of(-a, b, a, -b);
+
+describe("pinned behaviours (issue #9 mutants): rate-matrix shapes and checks", () => {
+  it("names the shape that is wrong, with a TypeError, for every accepted form", () => {
+    const shape = "rates must be a Float64Array (n × n, row-major) or an array of rows";
+    // A Float64Array or a flat array of a non-square length.
+    expect(() => steadyState(new Float64Array(7))).toThrow(TypeError);
+    expect(() => steadyState(new Float64Array(7))).toThrow("rates must have n² entries (row-major), got 7");
+    expect(() => steadyState([-1, 1, 1])).toThrow(TypeError);
+    expect(() => steadyState([-1, 1, 1])).toThrow("rates must have n² entries (row-major), got 3");
+    // Other typed arrays, strings, numbers and objects are none of the accepted forms.
+    for (const bad of [Float32Array.of(-1, 1, 1, -1), "abcd", 5, {}, undefined]) {
+      expect(() => steadyState(bad as never)).toThrow(TypeError);
+      expect(() => steadyState(bad as never)).toThrow(shape);
+    }
+    // Rows: a short row, and a row that is not an array (even one of the right length).
+    expect(() => steadyState([[-1, 1], [1]])).toThrow(TypeError);
+    expect(() => steadyState([[-1, 1], [1]])).toThrow("rates[1] must be an array of 2 numbers");
+    expect(() => steadyState([[-1, 1], "ab"] as never)).toThrow("rates[1] must be an array of 2 numbers");
+    // The three forms give the same matrix.
+    const rows = steadyState([
+      [-3, 1],
+      [3, -1],
+    ]);
+    expect(Array.from(steadyState([-3, 1, 3, -1]))).toEqual(Array.from(rows));
+    expect(Array.from(steadyState(twoState(3, 1)))).toEqual(Array.from(rows));
+    // p = (b, a)/(a + b) = (1/4, 3/4): one division each, exact in binary.
+    expect(Array.from(rows)).toEqual([0.25, 0.75]);
+  });
+
+  it("column sums: the tolerance 1e-10·max(1, outflow) is inclusive, and the message gives the signed sum", () => {
+    // Column 0: M00 = 1e-10 (a positive diagonal) and no outflow: Σ = 1e-10 exactly, at the limit.
+    // State 1 → 0 at rate 1 and state 0 has no way out, so p = (1, 0) exactly.
+    expect(
+      Array.from(
+        steadyState([
+          [1e-10, 1],
+          [0, -1],
+        ]),
+      ),
+    ).toEqual([1, 0]);
+    expect(() =>
+      steadyState([
+        [2e-10, 1],
+        [0, -1],
+      ]),
+    ).toThrow(/^rates: column 0 must sum to zero/);
+    // Σ = 1 + (−1 + 10⁻³) = +10⁻³ (to rounding: 0.0010000000000000009): reported with its sign.
+    expect(() =>
+      steadyState([
+        [-1, 1],
+        [1, -1 + 1e-3],
+      ]),
+    ).toThrow(/^rates: column 1 must sum to zero \(M\[j\]\[j\] = −Σ_\{i≠j\} M\[i\]\[j\]\), got 0\.00100000/);
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): steady state, currents and entropy production", () => {
+  it("refuses a steady state whose flows overflow a double, and one past 2⁴⁰ multiply-adds", () => {
+    // 0 → 2 and 1 → 2 at 10³⁰⁸, 2 → 0 and 2 → 1 at 1: eliminating state 2 gives p_0 = p_1 = 1 before
+    // the last back-substitution, whose inflow into state 2 is 10³⁰⁸ + 10³⁰⁸ = ∞.
+    expect(() =>
+      steadyState([
+        [-1e308, 0, 1],
+        [0, -1e308, 1],
+        [1e308, 1e308, -2],
+      ]),
+    ).toThrow(/^rates: too large for the steady state \(flows overflow a double\)$/);
+    // n³/3 > 2⁴⁰ from n = 14 886 on (14 885³/3 = 1.0993·10¹², 14 886³/3 = 1.0995·10¹² > 2⁴⁰ = 1.0995·10¹²,
+    // by hand): refused before the matrix (here a dummy, never read) is touched.
+    expect(() => solveSteadyState(new Float64Array(4), 14_886)).toThrow(
+      /^rates: the steady state of 14886 states needs 1\.10e\+12 multiply-adds, more than the limit 2⁴⁰/,
+    );
+  });
+
+  it("currents and entropy production use the given p, and name p and rates", () => {
+    const M = twoState(3, 1);
+    // J[1][0] = M10·p0 − M01·p1 = 3·1 − 1·0 = 3 (the steady state would give 0).
+    expect(Array.from(probabilityCurrents(M, [1, 0]))).toEqual([0, -3, 3, 0]);
+    // σ = (M01·p1 − M10·p0)·ln(M01·p1/(M10·p0)) = (0.5 − 1.5)·ln(1/3) = ln 3 at p = (½, ½); the steady
+    // state of a two-state chain is balanced (σ = 0). One rounded quotient and one log: ≤ 2 ulp.
+    assertClose(entropyProduction(M, [0.5, 0.5]), Math.log(3), { rtol: 5e-16 });
+    // p = (1, 0): the flux 1 → 0 is 0 while both rates are > 0, a pair left out (as an underflow), σ = 0.
+    expect(entropyProduction(M, [1, 0])).toBe(0);
+    expect(() => probabilityCurrents(M, [2, -1])).toThrow(/^p\[1\] must be ≥ 0, got -1$/);
+    expect(() => probabilityCurrents(M, [0.5, 0.4])).toThrow(/^p must sum to 1, got 0\.9$/);
+    expect(() => entropyProduction(M, [0.5])).toThrow(/^p must have length 2/);
+    expect(() => entropyProduction(M, [1.5, -0.5])).toThrow(/^p\[1\] must be ≥ 0/);
+    expect(() => probabilityCurrents("M" as never)).toThrow(/^rates must be a Float64Array/);
+    expect(() => entropyProduction("M" as never)).toThrow(/^rates must be a Float64Array/);
+  });
+
+  it("a one-way transition between states 1 and 2 makes σ = +∞, whichever way it goes", () => {
+    const p = [0.25, 0.5, 0.25];
+    // 0 ↔ 1 both ways (finite term); 0, 2 unconnected; 1 → 2 only.
+    const oneWayUp = [
+      [-1, 2, 0],
+      [1, -3, 0],
+      [0, 1, 0],
+    ];
+    // 0 ↔ 1 both ways; 2 → 1 only.
+    const oneWayDown = [
+      [-1, 2, 0],
+      [1, -2, 1],
+      [0, 0, -1],
+    ];
+    expect(entropyProduction(oneWayUp, p)).toBe(Infinity);
+    expect(entropyProduction(oneWayDown, p)).toBe(Infinity);
+    // Without the one-way pair, σ is the 0 ↔ 1 term alone: (2·0.5 − 1·0.25)·ln(1/0.25) = 0.75·ln 4.
+    assertClose(
+      entropyProduction(
+        [
+          [-1, 2, 0],
+          [1, -2, 0],
+          [0, 0, 0],
+        ],
+        p,
+      ),
+      0.75 * Math.log(4),
+      { rtol: 5e-16 }, // one quotient (exact: 4) and one log
+    );
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): the propagator's cost (propagatorWork)", () => {
+  // Hand-computed from the documented rule: q halvings of τ = dt until λτ ≤ ½, then K series terms
+  // while x^k/k! ≥ 10⁻²⁰ (x = λτ): for x = ½, ½¹⁷/17! = 2.1e-20 ≥ 10⁻²⁰ > ½¹⁸/18! = 6.0e-22, so K = 17;
+  // for x = ¼, ¼¹⁴/14! = 4.3e-20 > 10⁻²⁰ > ¼¹⁵/15! = 7.1e-22, so K = 14. The work is n³·(q + K).
+  it("counts squarings and series terms exactly", () => {
+    // λ = 4 (state 1 is the faster): τ = 1 → ½ → ¼ → ⅛, λτ = ½: q = 3, K = 17, 8·20 = 160.
+    expect(propagatorWork(twoState(1, 4), 2, 1)).toBe(160);
+    expect(propagatorWork(twoState(4, 1), 2, 1)).toBe(160);
+    // λ = 1, dt = 2: q = 2, x = ½, 8·19 = 152.
+    expect(propagatorWork(twoState(1, 1), 2, 2)).toBe(152);
+    // λτ = ½ exactly at dt = ½ needs no halving (the rule is λτ ≤ ½): q = 0, K = 17, 8·17 = 136.
+    expect(propagatorWork(twoState(1, 1), 2, 0.5)).toBe(136);
+    // dt = ¼: q = 0, x = ¼, K = 14: 8·14 = 112.
+    expect(propagatorWork(twoState(1, 1), 2, 0.25)).toBe(112);
+    // No rates at all: nothing to compute.
+    expect(propagatorWork(new Float64Array(4), 2, 1)).toBe(0);
+  });
+
+  it("allows exactly 2⁴⁰ multiply-adds and refuses one product more, with the counts in the message", () => {
+    // n = 1024 (n³ = 2³⁰), λ = 1, dt = 2¹⁰⁰⁶: q = 1007 halvings to λτ = ½, K = 17, so q + K = 1024 and
+    // the work is 2³⁰·2¹⁰ = 2⁴⁰ exactly: allowed ("more than" the limit is refused).
+    const n = 1024,
+      M = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) M[j * n + j] = -1; // only the diagonal is read for λ
+    expect(propagatorWork(M, n, 2 ** 1006)).toBe(2 ** 40);
+    // dt = 2¹⁰⁰⁷: one squaring more, 1025 products, 2³⁰·1025 = 1.1006·10¹².
+    expect(() => propagatorWork(M, n, 2 ** 1007)).toThrow(
+      `dt: exp(M·dt) for 1024 states with λ·dt = ${2 ** 1007} needs 1025 products of 1024 × 1024 matrices ` +
+        `(1008 squarings), 1.10e+12 multiply-adds, more than the limit 2⁴⁰`,
+    );
+  });
+
+  it("refuses a rate whose uniformised step is subnormal only when its transitions over dt matter", () => {
+    // r = 2⁻⁶⁰ (state 1 → 0) beside λ = 2¹⁰⁰⁰: τ = 2¹⁰/2¹⁰¹¹ = 2⁻¹⁰⁰¹ (λτ = ½), r·τ = 2⁻¹⁰⁶¹ < 2⁻¹⁰³⁵.
+    // Over dt = 2¹⁰, r·dt = 2⁻⁵⁰: not more than 2⁻⁵⁰, so allowed (q = 1011, K = 17: 8·1028).
+    const far = Float64Array.of(-(2 ** 1000), 2 ** -60, 2 ** 1000, -(2 ** -60));
+    expect(propagatorWork(far, 2, 2 ** 10)).toBe(8 * 1028);
+    // Over dt = 2¹¹, r·dt = 2⁻⁴⁹ matters: refused, naming the rate and its transition.
+    expect(() => propagatorWork(far, 2, 2 ** 11)).toThrow(
+      /^dt: the rate 8\.673617379884035e-19 \(1 → 0\) is so far below/,
+    );
+    // λ = 2⁹⁷⁴, dt = 2¹¹: τ = 2⁻⁹⁷⁵, r·τ = 2⁻¹⁰³⁵ exactly, not below it: allowed. λ = 2⁹⁷⁵: 2⁻¹⁰³⁶, refused.
+    const edge = Float64Array.of(-(2 ** 974), 2 ** -60, 2 ** 974, -(2 ** -60));
+    expect(() => propagatorWork(edge, 2, 2 ** 11)).not.toThrow();
+    const below = Float64Array.of(-(2 ** 975), 2 ** -60, 2 ** 975, -(2 ** -60));
+    expect(() => propagatorWork(below, 2, 2 ** 11)).toThrow(/^dt: the rate 8\.673617379884035e-19 \(1 → 0\)/);
+    // A diagonal entry is not a rate, even a positive one (1e-10, allowed by the column-sum
+    // tolerance): M11 = 1e-10 beside λ = 10³⁰⁵ is not refused, at either end of the matrix.
+    for (const M of [Float64Array.of(-1e305, 0, 1e305, 1e-10), Float64Array.of(1e-10, 1e305, 0, -1e305)]) {
+      expect(propagatorWork(M, 2, 1)).toBeGreaterThan(0);
+      expect(() => resolveMarkovChainConfig({ rates: M, dt: 1, initial: [0.5, 0.5] })).not.toThrow();
+    }
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): the ladder's parameters and rates", () => {
+  const LN_MAX = Math.log(Number.MAX_VALUE);
+  /** The double next above x > 0. */
+  const nextUp = (x: number) => {
+    const b = new Float64Array([x]);
+    const u = new BigUint64Array(b.buffer);
+    u[0] += 1n;
+    return b[0];
+  };
+  /** The double next below x > 0. */
+  const nextDown = (x: number) => {
+    const b = new Float64Array([x]);
+    const u = new BigUint64Array(b.buffer);
+    u[0] -= 1n;
+    return b[0];
+  };
+  /**
+   * The smallest F with ln F + x = ln(MAX_VALUE) exactly in doubles (the documented limit ln F + x ≤
+   * ln(MAX_VALUE), met with equality), found by stepping doubles: ~500 F share that rounded log, and
+   * the smallest has F·e^x ≈ MAX_VALUE·(1 − 10⁻¹³), a finite rate.
+   */
+  const limitF = (x: number) => {
+    let F = Math.exp(LN_MAX - x) * (1 - 1e-12);
+    while (Math.log(F) + x < LN_MAX) F = nextUp(F);
+    while (Math.log(nextDown(F)) + x === LN_MAX) F = nextDown(F);
+    return F;
+  };
+
+  it("names KI and KA, and ladderEnergy accepts m up to ±(2⁵³ − 1)", () => {
+    expect(() => ladderRates({ KI: 0 })).toThrow(/^KI must be > 0, got 0$/);
+    expect(() => ladderRates({ KA: -1 })).toThrow(/^KA must be > 0, got -1$/);
+    // 2(1 − m) at m = ±(2⁵³ − 1) is exact in doubles: −(2⁵⁴ − 4) and 2⁵⁴.
+    expect(ladderEnergy(Number.MAX_SAFE_INTEGER, 0)).toBe(-(2 ** 54 - 4));
+    expect(ladderEnergy(-Number.MAX_SAFE_INTEGER, 0)).toBe(2 ** 54);
+    expect(() => ladderEnergy(2 ** 53, 0)).toThrow(/^m must be in \[−2⁵³, 2⁵³\], got 9007199254740992$/);
+  });
+
+  it("accepts F exactly at the overflow limit ln F + |ΔE| = ln(MAX_VALUE), at rung 0 and at the last rung", () => {
+    // Two rungs at s = 0: |ΔE(0)| = 2, |ΔE(1)| = 0, so rung 0 sets the limit.
+    const F0 = limitF(2);
+    expect(Math.log(F0) + 2).toBe(LN_MAX); // at the limit, not below it
+    expect(ladderRates({ rungs: 2, F: F0 }).every(Number.isFinite)).toBe(true);
+    expect(() => ladderRates({ rungs: 2, F: F0 * (1 + 1e-12) })).toThrow(/^F, s, KI, KA: /);
+    // Five rungs at s = 0: |ΔE(4)| = 6 is the largest.
+    const F4 = limitF(6);
+    expect(Math.log(F4) + 6).toBe(LN_MAX);
+    expect(ladderRates({ F: F4 }).every(Number.isFinite)).toBe(true);
+    expect(() => ladderRates({ F: F4 * (1 + 1e-12) })).toThrow(/^rungs: /);
+  });
+
+  it("gives the overflowing exponent, rung and bound in each message", () => {
+    // ln 10³⁰⁸ + 2 = 711.196; ln(MAX_VALUE) = 709.783; L(0) = 0.
+    expect(() => ladderRates({ F: 1e308 })).toThrow(
+      "F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^711.2 at rung 0 is beyond the largest double " +
+        "(e^709.8); lower F or |ln[(1 + s/K_I)/(1 + s/K_A)] = 0|",
+    );
+    // 356 rungs: ln 25 + 2·354 = 711.22 at m = 355; the largest M with ln 25 + 2(M − 2) ≤ 709.78 is 355.
+    expect(() => ladderRates({ rungs: 356 })).toThrow(
+      "rungs: the vertical rate F·e^{|ΔE|} at rung m = 355 is e^711.2, beyond the largest double (e^709.8); with F " +
+        "= 25 and s = 0, rungs must be ≤ 355",
+    );
+    // e·γ overflows above MAX_VALUE/e = 6.6132·10³⁰⁷.
+    expect(() => ladderRates({ gamma: 1e308 })).toThrow(
+      /^gamma: the rate e·γ overflows for γ = 1e\+308 \(at most 6\.613\d+e\+307\)$/,
+    );
+  });
+
+  it("bounds both ends of the ladder with the signal's energy L, positive or negative", () => {
+    // K_I = 1, K_A = 10³⁰⁰, s = 10⁴: L = ln 10001 = 9.2104, so |ΔE(0)| = 2 + L = 11.21 and
+    // |ΔE(4)| = |−6 + L| = 3.21 (by hand).
+    const up = { s: 1e4, KI: 1, KA: 1e300 };
+    // F = 10³⁰² (ln F = 695.38): 706.59 and 698.59, both within 709.78: the ladder exists, its rates
+    // those of the edge-by-edge reference (the same exp of a differently rounded ΔE: a few ulp).
+    assertClose(ladderRates({ F: 1e302, ...up }), refLadderRates(5, 1, 1e302, 1e4, 1, 1e300), { rtol: 1e-13 });
+    // F = 10³⁰⁴ (ln F = 699.99): rung 0 at e^711.2 is too large.
+    expect(() => ladderRates({ F: 1e304, ...up })).toThrow(
+      "F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^711.2 at rung 0 is beyond the largest double " +
+        "(e^709.8); lower F or |ln[(1 + s/K_I)/(1 + s/K_A)] = 9.2104",
+    );
+    // K_I = 10³⁰⁰, K_A = 1: L = −9.2104, so |ΔE(0)| = 7.21 and |ΔE(m)| = 2(m − 1) + 9.21 grows with m.
+    const down = { s: 1e4, KI: 1e300, KA: 1 };
+    // F = 10³⁰⁴: rung 0 at 707.2, rung 1 at 709.2, rung 2 at 711.2: at most 2 rungs, named.
+    assertClose(ladderRates({ rungs: 2, F: 1e304, ...down }), refLadderRates(2, 1, 1e304, 1e4, 1e300, 1), {
+      rtol: 1e-13,
+    });
+    expect(() => ladderRates({ rungs: 3, F: 1e304, ...down })).toThrow(
+      "rungs: the vertical rate F·e^{|ΔE|} at rung m = 2 is e^711.2, beyond the largest double (e^709.8); with F = " +
+        "1e+304 and s = 10000, rungs must be ≤ 2",
+    );
+    // F = 10³⁰⁵ (ln F = 702.29): rung 0 fits (709.50) but rung 1 does not (711.50), and no number of
+    // rungs ≥ 2 would help: F and the signal are named instead.
+    expect(() => ladderRates({ rungs: 2, F: 1e305, ...down })).toThrow(
+      "F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = 1 is e^711.5, beyond the largest double (e^709.8); " +
+        "lower F or |ln[(1 + s/K_I)/(1 + s/K_A)] = -9.2104",
+    );
+  });
+
+  it("refuses a state whose finite rates sum past the largest double", () => {
+    // Two rungs, F = 10³⁰⁷: state 0 leaves at e·γ = 1.36·10³⁰⁸ (γ = 5·10³⁰⁷) and F·e² = 7.39·10³⁰⁷,
+    // each finite, their sum not.
+    expect(() => ladderRates({ rungs: 2, F: 1e307, gamma: 5e307 })).toThrow(
+      "F, gamma: the total rate out of state 0 overflows (its rates sum past 1.7976931348623157e+308)",
+    );
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): MarkovChain's options, counts and recording", () => {
+  it("names initial, rates, weights and p; setProbabilities replaces p(t)", () => {
+    const rates = twoState(3, 1);
+    expect(() => new MarkovChain({ rates, dt: 1, initial: "uniform" as never })).toThrow(
+      /^initial must be one of "steady", got "uniform"/,
+    );
+    using chain = new MarkovChain({ rates, dt: 0.1 });
+    expect(() => chain.setRates("M" as never)).toThrow(/^rates must be a Float64Array/);
+    expect(() => chain.observe(3, [1, 2, 3])).toThrow(/^weights must have length 2, got 3$/);
+    // Dyadic entries summing to 1 exactly: stored as given (the renormalisation divides by 1).
+    chain.setProbabilities([0.125, 0.875]);
+    expect(Array.from(chain.probabilities())).toEqual([0.125, 0.875]);
+    chain.setProbabilities(Float64Array.of(0.5, 0.5));
+    expect(Array.from(chain.probabilities())).toEqual([0.5, 0.5]);
+    expect(() => chain.setProbabilities([1.5, -0.5])).toThrow(/^p\[1\] must be ≥ 0, got -0\.5$/);
+    expect(() => chain.setProbabilities([0.5, 0.25])).toThrow(/^p must sum to 1, got 0\.75$/);
+    expect(() => chain.setProbabilities([1])).toThrow(/^p must have length 2, got 1$/);
+    expect(Array.from(chain.probabilities())).toEqual([0.5, 0.5]); // refused calls write nothing
+    chain.dispose();
+    expect(() => chain.step()).toThrow(DisposedError);
+    expect(() => chain.step()).toThrow(/^MarkovChain was disposed/);
+  });
+
+  it("caps step counts at 2³¹ − 1 and trajectories at 2²⁷/n steps", () => {
+    using chain = new MarkovChain({ rates: twoState(3, 1), dt: 0.1 });
+    // n = 2: 2⁴⁰/n² = 2³⁸ is not the binding limit, 2³¹ − 1 is.
+    expect(() => chain.step(2 ** 31)).toThrow(/^count must be in \[0, 2147483647\], got 2147483648$/);
+    // trajectory: 2²⁷/2 = 67 108 864 rows at most.
+    expect(() => chain.trajectory(2 ** 26 + 1)).toThrow(/^count must be in \[0, 67108864\], got 67108865$/);
+    expect(chain.steps).toBe(0);
+  });
+
+  it("records in chunks of ⌊2²⁰/n⌋ steps, each a wasm call of its own, however the call is made", () => {
+    // n = 10: a chunk is 104 857 steps, not a multiple of the renormalisation period 16, so the call
+    // boundary (which ends with a renormalisation) shows in the bits. A long trajectory has the bits
+    // of its chunks recorded one call each.
+    const rates = ladderRates({ gamma: 0.1, s: 30 }),
+      chunk = 104_857;
+    const p0 = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    // dt = 10⁻⁸: after 10⁵ steps (t = 10⁻³) p is still far from its steady state, so its sum drifts in
+    // its last bits between renormalisations and an extra one changes them.
+    using whole = new MarkovChain({ rates, dt: 1e-8, initial: p0 });
+    using parts = new MarkovChain({ rates, dt: 1e-8, initial: p0 });
+    const a = whole.trajectory(chunk + 20);
+    const b = new Float64Array((chunk + 20) * 10);
+    b.set(parts.trajectory(chunk));
+    b.set(parts.trajectory(20), chunk * 10);
+    // Compared in a loop (a deep equality of 10⁶ entries takes seconds): every bit the same.
+    let differ = 0;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ++;
+    expect(differ).toBe(0);
+    expect(Array.from(whole.probabilities())).toEqual(Array.from(parts.probabilities()));
+    // Exactly two chunks into a caller's array: the state of two calls of a chunk each.
+    const out = new Float64Array(2 * chunk * 10);
+    whole.trajectory(2 * chunk, out);
+    parts.trajectory(chunk);
+    parts.trajectory(chunk);
+    expect(Array.from(whole.probabilities())).toEqual(Array.from(parts.probabilities()));
+    expect(whole.steps).toBe(parts.steps);
+  });
+
+  it("reuses its output buffer: thousands of recording calls do not exhaust the wasm memory", () => {
+    // Each call that records no more than the buffer holds reuses it. A chain that allocated afresh
+    // on every call (the bump allocator cannot free) would double its buffer up to the 8 MiB chunk
+    // and then take 8 MiB a call, out of the module's 2 GiB within ~260 calls; 600 calls of one row
+    // stay in one small buffer.
+    using chain = new MarkovChain({ rates: twoState(3, 1), dt: 0.1, initial: [1, 0] });
+    for (let k = 0; k < 600; k++) chain.trajectory(1);
+    expect(chain.steps).toBe(600);
+    for (let k = 0; k < 40; k++) chain.observe(1, [0, 1]);
+    const row = chain.trajectory(1);
+    // After 641 steps of 0.1 the chain is at its steady state (1/4, 3/4) to rounding (rate 4, e^{−256}).
+    assertClose(row, [0.25, 0.75], { atol: 1e-15 });
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): LadderChain and follow", () => {
+  for (const backend of BACKENDS) {
+    it(`${backend}: LadderChain passes initial and backend on to its chain`, () => {
+      using ladder = new LadderChain({ rungs: 2, dt: 1e-3, initial: [0.125, 0.25, 0.375, 0.25], backend });
+      expect(ladder.backend).toBe(backend);
+      expect(Array.from(ladder.probabilities())).toEqual([0.125, 0.25, 0.375, 0.25]);
+      using steady = new LadderChain({ rungs: 2, dt: 1e-3, backend });
+      // Matrix-tree reference vs GTH on a 4-state ladder: both to ~1e-15 relative.
+      assertClose(steady.probabilities(), refSteadyState(refLadderRates(2, 1, 25, 0), 4), { rtol: 1e-13 });
+    });
+  }
+
+  it("follow([]) returns an empty array and takes no step", () => {
+    using ladder = new LadderChain({ dt: 1e-3 });
+    const y = ladder.follow([]);
+    expect(y).toBeInstanceOf(Float64Array);
+    expect(y.length).toBe(0);
+    expect(ladder.steps).toBe(0);
+    expect(ladder.signal).toBe(0);
+  });
+
+  it("follow refuses negative and NaN values, naming the index and the value", () => {
+    using ladder = new LadderChain({ dt: 1e-3 });
+    expect(() => ladder.follow([5, -1])).toThrow(/^signal\[1\] must be finite and ≥ 0, got -1$/);
+    expect(() => ladder.follow(Float64Array.of(0, 0, NaN))).toThrow(/^signal\[2\] must be finite and ≥ 0, got NaN$/);
+    expect(ladder.steps).toBe(0);
+  });
+
+  it("follow runs each run of equal s as one wasm call: the bits of setSignal + observeTop", () => {
+    using a = new LadderChain({ gamma: 0.1, dt: 1e-3 });
+    using b = new LadderChain({ gamma: 0.1, dt: 1e-3 });
+    const y = a.follow([...new Array(50).fill(200), ...new Array(37).fill(40)]);
+    b.setSignal(200);
+    const y1 = b.observeTop(50);
+    b.setSignal(40);
+    const y2 = b.observeTop(37);
+    expect(Array.from(y)).toEqual([...y1, ...y2]);
+    expect(Array.from(a.probabilities())).toEqual(Array.from(b.probabilities()));
+  });
+
+  it("follow's work bound takes the costlier end of the signal's range", () => {
+    // At dt = 10³⁰⁰ each propagator costs 10³·(q + K) (n = 10); λ, and with it q, differs between
+    // s = 0 (λ ≈ 25·e⁶) and s = 200 (λ ≈ 25·e^{4.4}). The documented cost is runs·(the larger of the
+    // two) + steps·n². The shortest alternating signal (200, 0, 200, …: every step a run, as the
+    // chain starts at s = 0) past 2⁴⁰ by that rule is refused before any step; by the cheaper end, or
+    // without the steps' n², it would still be allowed.
+    using ladder = new LadderChain({ dt: 1e300 });
+    const at0 = propagatorWork(ladderRates({}), 10, 1e300),
+      at200 = propagatorWork(ladderRates({ s: 200 }), 10, 1e300);
+    const hi = Math.max(at0, at200),
+      lo = Math.min(at0, at200);
+    expect(hi).toBeGreaterThan(lo);
+    const length = Math.floor(2 ** 40 / (hi + 100)) + 1;
+    expect(length * (lo + 100)).toBeLessThanOrEqual(2 ** 40); // the cheaper end alone would pass
+    expect(length * hi).toBeLessThanOrEqual(2 ** 40); // so would the propagators alone
+    const signal = Float64Array.from({ length }, (_, k) => (k % 2 === 0 ? 200 : 0));
+    expect(() => ladder.follow(signal)).toThrow(`signal: ${length} steps in ${length} runs of equal s need `);
+    expect(ladder.steps).toBe(0);
+  });
+});
+
+describe("pinned behaviours (issue #9 mutants): ladderKernel's options and limits", () => {
+  it("applies every option: rungs, gamma, F, KI, KA, s0, s1, duration, dt and backend", () => {
+    const r = ladderKernel({
+      rungs: 3,
+      gamma: 0.5,
+      F: 10,
+      KI: 10,
+      KA: 1000,
+      s0: 5,
+      s1: 50,
+      duration: 0.02,
+      dt: 1e-3,
+      backend: "scalar",
+    });
+    // N = duration/dt = 20 samples on the unit axis.
+    expect(r.kernel.values.length).toBe(20);
+    expect(r.kernel.dt).toBe(1 / 20);
+    expect(r.response.length).toBe(21);
+    // y(0): the top occupancy of the matrix-tree steady state at s0 (both to ~1e-15 relative).
+    const M0 = refLadderRates(3, 0.5, 10, 5, 10, 1000);
+    const p0 = refSteadyState(M0, 6);
+    assertClose(r.response[0], p0[0] + p0[1] + p0[2], { rtol: 1e-13 });
+    // y(t_k): RK4 under the rates at s1 (λ ≈ 420, λh = 4.2e-3 with 100 substeps: local error
+    // (λh)⁵/120 ≈ 1e-14, ≲ 1e-12 over 20 steps).
+    const traj = refTrajectory(refLadderRates(3, 0.5, 10, 50, 10, 1000), 6, p0, 1e-3, 20, 100);
+    const y = Array.from({ length: 20 }, (_, k) => traj[6 * k] + traj[6 * k + 1] + traj[6 * k + 2]);
+    assertClose(r.response.subarray(1), y, { atol: 1e-11 });
+  });
+
+  it("names s0, s1 and duration, and accepts exactly 2 steps", () => {
+    expect(() => ladderKernel({ s0: -1 })).toThrow(/^s0 must be ≥ 0, got -1$/);
+    expect(() => ladderKernel({ s1: -1 })).toThrow(/^s1 must be ≥ 0, got -1$/);
+    expect(() => ladderKernel({ duration: 0 })).toThrow(/^duration must be > 0, got 0$/);
+    // duration/dt = 2: the fewest steps allowed.
+    const two = ladderKernel({ duration: 2e-3, dt: 1e-3 });
+    expect(two.kernel.values.length).toBe(2);
+    expect(two.response.length).toBe(3);
+    expect(two.kernel.values[0] === 0).toBe(true); // K_0 = 0 (y₋₁ = y₀; its sign is that of −1/|M₁|)
+    expect(() => ladderKernel({ duration: 1.4e-3, dt: 1e-3 })).toThrow(/^dt must be ≤ duration\/2/); // round(1.4) = 1
+  });
+
+  it("refuses a kernel past 2⁴⁰ multiply-adds (N·n²) before building the chain", () => {
+    // 300 rungs (n = 600), N = 5/10⁻⁶ = 5·10⁶ ≤ 2²⁴ samples: 5·10⁶·3.6·10⁵ = 1.8·10¹² > 2⁴⁰.
+    expect(() => ladderKernel({ rungs: 300, dt: 1e-6 })).toThrow(
+      "dt: 5000000 steps of 600 states need 1.80e+12 multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12; use a larger " +
+        "dt or fewer rungs",
+    );
+  });
+
+  it("refuses a response below double precision (raw first moment 0), naming the cause", () => {
+    // Over T = 2·10⁻³⁰⁰ the step moves y by ~λT ≈ 10⁻²⁹⁶, far below an ulp of y ≈ 0.9: y_2 = y_1 = y_0
+    // exactly, every K_k = 0.
+    expect(() => ladderKernel({ duration: 2e-300, dt: 1e-300 })).toThrow(RangeError);
+    expect(() => ladderKernel({ duration: 2e-300, dt: 1e-300 })).toThrow(
+      "the kernel's raw first moment is 0: it cannot be normalised (s0 and s1 too close, or F, gamma, KI, KA give " +
+        "a response below double precision)",
+    );
   });
 });

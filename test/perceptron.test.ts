@@ -8,9 +8,11 @@ import {
   hebbianTransient,
   mutualInformation,
   binaryEntropy,
+  resolvePerceptronConfig,
   type LearningRule,
   type PerceptronCheckpoint,
 } from "../src/perceptron/index.js";
+import { Rng, streamSeed } from "../src/rng.js";
 import { DivergedError, DisposedError } from "../src/core/model.js";
 import { refForce, refLearningFactor, refStep, unpackInputs } from "../src/ref/perceptron.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
@@ -123,7 +125,8 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
     return gap;
   }
 
-  /** Steady heat rate per weight of the library's estimator and its gap to the midpoint rule, over `time` after t = 3. */
+  /** Steady heat rate per weight of the library's estimator and its gap to the midpoint rule, over `time` after
+   * t = 3. */
   function heatAndGap(rule: LearningRule, dt: number, time: number): { rate: number; gap: number } {
     const n = 1000,
       nu = 3 * Math.sqrt(n),
@@ -454,7 +457,7 @@ describe("ensembles, training sets and observables", () => {
       /checkpoint.trajectories\[0\].cursor must be in \[0, 9\]/,
     );
     expect(() => sim.restore(edit(1, { rng: new Uint32Array(16) }))).toThrow(
-      /trajectories\[1\].rng must be a Uint32Array of 8/,
+      /trajectories\[1\].rng must be 8 u32 words/,
     );
     expect(() => sim.restore(edit(0, { rng: new Uint32Array(8) }))).toThrow(/rng must not be all zero/);
     expect(() => sim.restore(edit(0, { heat: Infinity }))).toThrow(/heat must be finite/);
@@ -767,5 +770,569 @@ describe("the shared lifecycle: step(count), checkpoint format, DivergedError", 
     sim.step(3);
     expect(Array.from(sim.weights(1))).toEqual(Array.from(after));
     sim.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue #9: behaviours pinned so that the mutation run (StrykerJS) sees every one of them. All fast.
+// ---------------------------------------------------------------------------------------------
+
+/** The error `fn` throws (fails the test if it returns). */
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a throw");
+}
+
+/** `fn` throws exactly `type` with exactly `message`. */
+function expectError(fn: () => unknown, type: abstract new (...args: never[]) => Error, message: string): void {
+  const e = thrown(fn);
+  expect(e).toBeInstanceOf(type);
+  expect(e.message).toBe(message);
+}
+
+/** Sample variance (two-pass, M − 1) of x. */
+function sampleVariance(x: number[]): number {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  return x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1);
+}
+
+/** ΔS(w_n) = ⟨½ ln(Var_t(w_i)/Var_0(w_i))⟩_i from the weights of each trajectory at both times, two-pass. */
+function entropyFromWeights(w0: Float64Array[], w1: Float64Array[]): number {
+  const n = w0[0].length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += 0.5 * Math.log(sampleVariance(w1.map((w) => w[i])) / sampleVariance(w0.map((w) => w[i])));
+  }
+  return sum / n;
+}
+
+describe("options: each is named in its error, each bound sits where it says", () => {
+  it("every numeric option's error names it, with its range", () => {
+    const cases: [object, ErrorConstructor, string][] = [
+      [{ k: -1 }, RangeError, "k must be ≥ 0, got -1"],
+      [{ nu: -1 }, RangeError, "nu must be ≥ 0, got -1"],
+      [{ D: -1 }, RangeError, "D must be ≥ 0, got -1"],
+      [{ trainSize: -1 }, RangeError, "trainSize must be in [0, 2147483647], got -1"],
+      [{ trainSize: 2 ** 31 }, RangeError, "trainSize must be in [0, 2147483647], got 2147483648"],
+      [{ testSize: 2 ** 31 }, RangeError, "testSize must be in [0, 2147483647], got 2147483648"],
+      [{ trajectories: 0 }, RangeError, "trajectories must be in [1, 100000], got 0"],
+      // Trajectory streams end at 2³² − 5; the top four are the teacher's, training and test sets'.
+      [{ firstTrajectory: -1 }, RangeError, "firstTrajectory must be in [0, 4294967291], got -1"],
+      [{ firstTrajectory: 2 ** 32 - 4 }, RangeError, "firstTrajectory must be in [0, 4294967291], got 4294967292"],
+      [{ maxWeightRms: 0 }, RangeError, "maxWeightRms must be > 0, got 0"],
+      [{ trainSize: 5, sampling: "random" }, TypeError, 'sampling must be one of "replacement", "sweep", got "random"'],
+      [
+        { teacher: 5 },
+        TypeError,
+        'teacher must be one of "per-trajectory", "shared", or a Float64Array or number[] of length n',
+      ],
+      [
+        { init: true },
+        TypeError,
+        'init must be one of "equilibrium", "zero", or a Float64Array or number[] of length n',
+      ],
+      [{ k: 0 }, RangeError, 'init "equilibrium" (w ~ N(0, D/k)) needs k > 0; use init: "zero" or give the weights'],
+    ];
+    for (const [options, type, message] of cases) {
+      expectError(() => new Perceptron({ n: 1, ...options } as never), type, message);
+    }
+  });
+
+  it("sampling defaults to replacement with a training set, online without", () => {
+    expect(resolvePerceptronConfig({ n: 1, trainSize: 5 }).sampling).toBe("replacement");
+    expect(resolvePerceptronConfig({ n: 1 }).sampling).toBe("online");
+    expect(resolvePerceptronConfig({ n: 1, trainSize: 5, sampling: "sweep" }).sampling).toBe("sweep");
+  });
+
+  it("k·dt < 2 is strict and is a product", () => {
+    expectError(
+      () => new Perceptron({ n: 1, k: 1, dt: 2 }),
+      RangeError,
+      "dt must satisfy k·dt < 2 for a stable Euler–Maruyama step, got k·dt = 2",
+    );
+    // k·dt = 1 and 1.9 are stable (k/dt = 100 would not be).
+    expect(resolvePerceptronConfig({ n: 1, k: 10, dt: 0.1 }).k).toBe(10);
+    expect(resolvePerceptronConfig({ n: 1, k: 1, dt: 1.9 }).dt).toBe(1.9);
+  });
+
+  it("trajectory streams reach 2³² − 5 and no further", () => {
+    const last = 2 ** 32 - 5;
+    expect(resolvePerceptronConfig({ n: 1, firstTrajectory: last }).firstTrajectory).toBe(last);
+    expect(resolvePerceptronConfig({ n: 1, firstTrajectory: last - 1, trajectories: 2 }).trajectories).toBe(2);
+    expectError(
+      () => new Perceptron({ n: 1, firstTrajectory: last, trajectories: 2 }),
+      RangeError,
+      "firstTrajectory + trajectories must be ≤ 4294967292",
+    );
+    const sim = new Perceptron({ n: 1, firstTrajectory: last });
+    expect(sim.trajectorySeeds).toEqual([streamSeed(0, last)]);
+    sim.dispose();
+  });
+
+  it("k = 0 is fine without an equilibrium start", () => {
+    const sim = new Perceptron({ n: 2, k: 0, init: "zero" });
+    expect(sim.config.k).toBe(0);
+    sim.dispose();
+  });
+
+  it("an equilibrium start needs √(D/k) ≤ maxWeightRms/10, and only an equilibrium start", () => {
+    // √(D/k) = 1 = 10/10: exactly at the bound is allowed.
+    expect(resolvePerceptronConfig({ n: 1, D: 1, k: 1, maxWeightRms: 10 }).maxWeightRms).toBe(10);
+    // D/k = 10⁻⁴ (rms 0.01 ≤ 0.1), though D·k = 1 would not be.
+    expect(resolvePerceptronConfig({ n: 1, D: 0.01, k: 100, maxWeightRms: 1 }).D).toBe(0.01);
+    // A zero start does not care how wide the equilibrium would be.
+    expect(resolvePerceptronConfig({ n: 1, D: 100, init: "zero", maxWeightRms: 1 }).D).toBe(100);
+    expectError(
+      () => new Perceptron({ n: 1, D: 8, k: 2, maxWeightRms: 10 }),
+      RangeError,
+      "D/k = 4 gives an equilibrium start with weight rms √(D/k) = 2, too close to maxWeightRms = 10 (need ≤ a " +
+        "tenth of it)",
+    );
+  });
+
+  it("given initial weights need rms |w|/√n ≤ maxWeightRms/10", () => {
+    // rms of (1, 1, 1, 1) is 1 = 10/10: allowed (|w| = 2 is not the rms).
+    const sim = new Perceptron({ n: 4, init: [1, 1, 1, 1], maxWeightRms: 10 });
+    expect(Array.from(sim.weights())).toEqual([1, 1, 1, 1]);
+    sim.dispose();
+    expectError(
+      () => new Perceptron({ n: 4, init: [2, 2, 2, 2], maxWeightRms: 10 }),
+      RangeError,
+      "init: the given weights have rms 2, too close to maxWeightRms = 10 (need ≤ a tenth of it)",
+    );
+  });
+});
+
+describe("memory refusal: the option to blame, and the documented estimate to the byte", () => {
+  const limit = "more than the 2.00 GiB limit";
+
+  it("names trajectories, trainSize or testSize, whichever outweighs", () => {
+    // n = 1000, 10⁵ trajectories ≈ 6.6 GB of state against 10⁴ bytes of rows: trajectories.
+    expect(thrown(() => new Perceptron({ n: 1000, trajectories: 100_000, trainSize: 10 })).message).toMatch(
+      /^trajectories too large: this simulation needs 6\.\d\d GiB of wasm memory, more than the 2\.00 GiB limit$/,
+    );
+    // Test rows alone (3·10⁹ bytes) outweigh one trajectory: testSize.
+    expect(thrown(() => new Perceptron({ n: 1000, testSize: 3_000_000 })).message).toMatch(/^testSize too large: /);
+    // Equal data sets: trainSize is named (the tie goes to it); 2.2·10⁹ bytes of rows.
+    expect(thrown(() => new Perceptron({ n: 1000, trainSize: 1_100_000, testSize: 1_100_000 })).message).toMatch(
+      /^trainSize too large: /,
+    );
+    // Rows exactly equal to the trajectories' state (n = 6848, B = 8: 35·6848 bytes per trajectory,
+    // 5000 trajectories; 175 000 rows): not more, so trajectories are named.
+    expect(thrown(() => new Perceptron({ n: 6848, batch: 8, trajectories: 5000, trainSize: 175_000 })).message).toMatch(
+      /^trajectories too large: /,
+    );
+  });
+
+  it("the estimate follows the documented layout to the byte (at the 2.005 GiB rounding edge)", () => {
+    // TSDoc of memoryNeeded: per trajectory 4·8n + 2nG + 6·1024·G + 3·64·G + 512 (G = ⌈B/8⌉), shared
+    // n(trainSize + testSize) + 8n for a shared teacher + 65536. The message rounds to 0.01 GiB, so
+    // a total placed at ⌈2.005·2³⁰⌉ = 2152852358 bytes reads "2.01" and one byte less "2.00": every
+    // term shows. n = 2, B = 30 (G = 4), 2 trajectories: 2·25936 + 2(P + 8) + 16 + 65536 = 2P + 117440.
+    const edge = Math.ceil(2.005 * 2 ** 30);
+    expect(edge).toBe(2152852358);
+    const shared = { n: 2, batch: 30, trajectories: 2, testSize: 8, teacher: "shared" } as const;
+    const P = (edge - 117_440) / 2;
+    expect(thrown(() => new Perceptron({ ...shared, trainSize: P })).message).toBe(
+      `trainSize too large: this simulation needs 2.01 GiB of wasm memory, ${limit}`,
+    );
+    expect(thrown(() => new Perceptron({ ...shared, trainSize: P - 1 })).message).toBe(
+      `trainSize too large: this simulation needs 2.00 GiB of wasm memory, ${limit}`,
+    );
+    // Per-trajectory teachers live in the trajectories' blocks: no 8n, so 2P + 117424 = edge − 2.
+    const own = { ...shared, teacher: "per-trajectory", trainSize: (edge - 2 - 117_424) / 2 } as const;
+    expect(thrown(() => new Perceptron(own)).message).toBe(
+      `trainSize too large: this simulation needs 2.00 GiB of wasm memory, ${limit}`,
+    );
+    expect(thrown(() => new Perceptron({ ...own, trainSize: own.trainSize + 1 })).message).toBe(
+      `trainSize too large: this simulation needs 2.01 GiB of wasm memory, ${limit}`,
+    );
+  });
+});
+
+describe("the model's observables, status and accessors", () => {
+  it("w = 0 has ε = ½ and no information; no test set means testError null", () => {
+    const sim = new Perceptron({ n: 3, init: "zero", seed: 2 });
+    const o = sim.observe();
+    expect(o.epsilon[0]).toBe(0.5);
+    expect(o.information[0]).toBeCloseTo(0, 15); // ln 2 − S(½) = 0 up to rounding of ln 2
+    expect(o.Q[0]).toBe(0);
+    expect(o.R[0]).toBe(0);
+    expect(o.testError).toBeNull();
+    expect(sim.status).toBe("running");
+    expect(sim.divergedAt).toBeNull();
+    sim.dispose();
+  });
+
+  it("step(count) and trajectory indices are checked, naming count and trajectory", () => {
+    const sim = new Perceptron({ n: 5, batch: 9, trajectories: 2, seed: 2 });
+    expectError(() => sim.step(2 ** 31), RangeError, "count must be in [0, 2147483647], got 2147483648");
+    expectError(() => sim.step(1.5), TypeError, "count must be an integer, got 1.5");
+    expect(sim.step(0)).toBe(0); // 0 is a valid count
+    expectError(() => sim.weights(2), RangeError, "trajectory must be in [0, 1], got 2");
+    expectError(() => sim.teacher(-1), RangeError, "trajectory must be in [0, 1], got -1");
+    expect(sim.weights(1)).toHaveLength(5);
+    sim.step(1);
+    // n = 5 weights × ⌈9/8⌉ = 2 bytes of input bits, and n noise draws.
+    const draws = sim.lastDraws(1);
+    expect(draws.inputs).toHaveLength(10);
+    expect(draws.noise).toHaveLength(5);
+    sim.dispose();
+  });
+
+  it("[Symbol.dispose] disposes: the next use throws DisposedError naming the Perceptron", () => {
+    const sim = new Perceptron({ n: 2 });
+    sim[Symbol.dispose]();
+    expectError(() => sim.step(), DisposedError, "Perceptron was disposed; create a new one");
+  });
+
+  it("a diverged ensemble is frozen: no trajectory moves, entropyChange is null", () => {
+    // n = 100, α = 2, seed 0: trajectory 0 diverges at step 319, trajectory 1 at 362. A call of 330
+    // steps stops the ensemble at 319 with trajectory 1 still finite.
+    const sim = new Perceptron({ n: 100, rule: "alphatron", alpha: 2, trajectories: 2, seed: 0 });
+    expect(sim.entropyChange()).toBe(0); // at t = 0 the variances are the initial ones
+    expect(sim.step(330)).toBe(319);
+    expect(sim.status).toBe("diverged");
+    expect(sim.divergedAt).toBe(319 * 1e-3);
+    const w1 = sim.weights(1);
+    expect(w1.every(Number.isFinite)).toBe(true);
+    expect(sim.step(5)).toBe(0);
+    expect(Array.from(sim.weights(1))).toEqual(Array.from(w1));
+    expect(sim.steps).toBe(319);
+    expect(sim.entropyChange()).toBeNull();
+    sim.dispose();
+  });
+
+  it("entropyChange is ⟨½ ln(Var_t/Var_0)⟩ over weights of the variances across trajectories", () => {
+    const M = 3,
+      sim = new Perceptron({ n: 6, trajectories: M, dt: 0.01, seed: 5 });
+    const w0 = Array.from({ length: M }, (_, j) => sim.weights(j));
+    expect(sim.entropyChange()).toBe(0);
+    sim.step(20);
+    const w1 = Array.from({ length: M }, (_, j) => sim.weights(j));
+    const expected = entropyFromWeights(w0, w1);
+    expect(Math.abs(expected)).toBeGreaterThan(0.01); // not ~0, so a sign or factor error shows
+    // Welford (library) vs two-pass (here) variances of 3 values: agree to ~1e-15 relative; the mean of
+    // six logs then to ~1e-15 absolute.
+    assertClose(sim.entropyChange()!, expected, { atol: 1e-12 });
+    sim.dispose();
+    // Identical starts (given weights, one teacher) have zero initial variance: no estimate.
+    const same = new Perceptron({ n: 3, trajectories: 2, init: [0.1, 0.2, 0.3], teacher: [1, 0, 0], seed: 1 });
+    same.step(3);
+    expect(same.entropyChange()).toBeNull();
+    same.dispose();
+    // One trajectory has no variance at all.
+    const one = new Perceptron({ n: 3, seed: 1 });
+    expect(one.entropyChange()).toBeNull();
+    one.dispose();
+  });
+});
+
+describe("random streams: which stream each draw comes from", () => {
+  /** `count` normals, or the bytes of `count` 64-bit outputs, of stream `stream` of `seed`, from the Rng. */
+  const normals = (seed: number, stream: number, count: number) => {
+    const rng = new Rng({ seed, stream });
+    const z = rng.normal(count);
+    rng.dispose();
+    return z;
+  };
+  const streamBytes = (seed: number, stream: number, words: number) => {
+    const rng = new Rng({ seed, stream });
+    const bytes = new Uint8Array(rng.u64(words).buffer);
+    rng.dispose();
+    return bytes;
+  };
+
+  it("stream j draws trajectory j's teacher, then its √(D/k)-scaled start; a shared teacher is 2³² − 1", () => {
+    const n = 7;
+    const own = new Perceptron({ n, trajectories: 2, D: 4, k: 1, seed: 6 });
+    for (const j of [0, 1]) {
+      const z = normals(6, j, 2 * n);
+      expect(Array.from(own.teacher(j))).toEqual(Array.from(z.subarray(0, n)));
+      expect(Array.from(own.weights(j))).toEqual(Array.from(z.subarray(n), (x) => 2 * x)); // √(D/k) = 2, exact
+    }
+    own.dispose();
+    // n = 2¹⁸ so the shared teacher's block (2 MiB) is far larger than anything allocated before it.
+    const big = 2 ** 18;
+    const shared = new Perceptron({ n: big, trajectories: 2, teacher: "shared", seed: 6 });
+    const T = normals(6, 2 ** 32 - 1, big);
+    // Compared element by element in a loop (toEqual on 2¹⁸ entries takes seconds): −1 means identical.
+    const firstDifference = (a: Float64Array, b: Float64Array) =>
+      a.length === b.length ? a.findIndex((x, i) => !Object.is(x, b[i])) : -2;
+    expect(firstDifference(shared.teacher(0), T)).toBe(-1);
+    expect(firstDifference(shared.teacher(1), T)).toBe(-1);
+    // Without a teacher to draw, stream j starts with the weights.
+    expect(firstDifference(shared.weights(1), normals(6, 1, big))).toBe(-1);
+    shared.dispose();
+  });
+
+  it("training rows are the low bits of stream 2³² − 2's bytes, test rows those of 2³² − 3", () => {
+    const n = 5,
+      P = 6,
+      seed = 3;
+    /** Row r, input i: bit 0 of byte r·n + i of the stream's 64-bit outputs (little-endian), as ±1. */
+    const rows = (stream: number, count: number) => {
+      const bytes = streamBytes(seed, stream, Math.ceil((count * n) / 8));
+      return Array.from({ length: count }, (_, r) =>
+        Array.from({ length: n }, (_, i) => (bytes[r * n + i] & 1 ? 1 : -1)),
+      );
+    };
+    const sweep = new Perceptron({ n, batch: P, trainSize: P, sampling: "sweep", seed });
+    sweep.step(1);
+    expect(unpackInputs(sweep.lastDraws().inputs, n, P).map((row) => Array.from(row))).toEqual(rows(2 ** 32 - 2, P));
+    sweep.dispose();
+    // Test error of a fixed student: the fraction of test rows where sign(w·ξ) ≠ sign(T·ξ), sign(0) = +1.
+    const T = [1, 2, 3, 4, 5],
+      w = [5, -4, 3, -2, 1],
+      Q = 64;
+    const sign = (x: number) => (x >= 0 ? 1 : -1);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+    const errors = rows(2 ** 32 - 3, Q).filter((xi) => sign(dot(w, xi)) !== sign(dot(T, xi))).length;
+    expect(errors).toBeGreaterThan(0);
+    expect(errors).toBeLessThan(Q);
+    const sim = new Perceptron({ n, teacher: T, init: w, testSize: Q, seed });
+    expect(sim.observe().testError![0]).toBe(errors / Q);
+    sim.dispose();
+  });
+});
+
+describe("restore: each field's error", () => {
+  it("names what is wrong: not an object, trajectories not an array, a trajectory not an object", () => {
+    const sim = new Perceptron({ n: 4, trajectories: 2, seed: 3 });
+    const good = sim.checkpoint();
+    for (const bad of [null, 5, "checkpoint"]) {
+      expectError(() => sim.restore(bad as never), TypeError, "checkpoint must be an object from checkpoint()");
+    }
+    expectError(
+      () => sim.restore({ ...good, trajectories: undefined } as never),
+      TypeError,
+      "checkpoint.trajectories must be an array",
+    );
+    expectError(
+      () => sim.restore({ ...good, trajectories: [null, good.trajectories[1]] } as never),
+      TypeError,
+      "checkpoint.trajectories[0] must be an object",
+    );
+    expectError(
+      () => sim.restore({ ...good, trajectories: [good.trajectories[0], 5] } as never),
+      TypeError,
+      "checkpoint.trajectories[1] must be an object",
+    );
+    sim.dispose();
+  });
+
+  it("a generator state is 8 u32 words, as an array or a Uint32Array; some (not all) may be zero", () => {
+    const sim = new Perceptron({ n: 4, seed: 3 });
+    const saved = sim.checkpoint();
+    const withRng = (rng: unknown) => ({ ...saved, trajectories: [{ ...saved.trajectories[0], rng }] }) as never;
+    const at = "checkpoint.trajectories[0].rng";
+    const shape = `${at} must be 8 u32 words (a Uint32Array or an array of 8 integers)`;
+    for (const bad of ["abcdefgh", Array.from(saved.trajectories[0].rng).slice(1), new Float64Array(8), undefined]) {
+      expectError(() => sim.restore(withRng(bad)), TypeError, shape);
+    }
+    const word = (i: number, x: number) => Array.from(saved.trajectories[0].rng).map((w, k) => (k === i ? x : w));
+    const range = `must be in [0, 4294967295], got`;
+    expectError(() => sim.restore(withRng(word(3, 2 ** 32))), RangeError, `${at}[3] ${range} 4294967296`);
+    expectError(() => sim.restore(withRng(word(7, -1))), RangeError, `${at}[7] ${range} -1`);
+    expectError(() => sim.restore(withRng(word(0, 0.5))), TypeError, `${at}[0] must be an integer, got 0.5`);
+    expectError(
+      () => sim.restore(withRng(new Array(8).fill(0))),
+      RangeError,
+      `${at} must not be all zero (the generator's fixed point)`,
+    );
+    // One zero word is an ordinary state; the largest word 2³² − 1 is in range.
+    const rng = word(0, 0);
+    rng[1] = 2 ** 32 - 1;
+    sim.restore(withRng(rng));
+    expect(Array.from(sim.checkpoint().trajectories[0].rng)).toEqual(rng);
+    sim.restore(withRng(Uint32Array.from(rng)));
+    expect(Array.from(sim.checkpoint().trajectories[0].rng)).toEqual(rng);
+    sim.step(2);
+    expect(sim.observe().Q[0]).toBeGreaterThan(0);
+    sim.dispose();
+  });
+});
+
+describe("runPerceptron: the plan, the recorded columns and the derived ones", () => {
+  it("records each column's mean and sample std across trajectories, ΔS, η, seeds, to the model's values", () => {
+    // Three trajectories (the mean and std differ from a two-element shortcut), 25 steps in chunks of
+    // 10: records at 0, 10, 20 and 25 steps. The same options stepped by hand give the observations.
+    const options = { n: 6, trajectories: 3, dt: 0.01, seed: 5, testSize: 16 };
+    const before = performance.now();
+    const r = runPerceptron({ ...options, steps: 25, recordEvery: 10 });
+    const outer = performance.now() - before;
+    const twin = new Perceptron(options);
+    const seen = [twin.observe()],
+      dS = [twin.entropyChange()!];
+    for (const chunk of [10, 10, 5]) {
+      twin.step(chunk);
+      seen.push(twin.observe());
+      dS.push(twin.entropyChange()!);
+    }
+    expect(r.status).toBe("completed");
+    expect(r.steps).toBe(25);
+    expect(r.divergedAt).toBeNull();
+    expect(r.seed).toBe(5);
+    expect(r.trajectorySeeds).toEqual([0, 1, 2].map((j) => streamSeed(5, j)));
+    expect(Array.from(r.t)).toEqual(seen.map((o) => o.t));
+    // The run's timer starts and stops inside the outer one.
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(r.elapsedMs).toBeLessThanOrEqual(outer);
+    for (const name of ["epsilon", "testError", "R", "Q", "weightNorm", "information", "heat"] as const) {
+      const mean = r[name]!,
+        std = r.std[name]!;
+      expect(mean).toHaveLength(4);
+      expect(std).toHaveLength(4);
+      seen.forEach((o, i) => {
+        const x = Array.from(o[name]!);
+        // Running mean (library) vs sum/3 (here): a few ulps apart.
+        assertClose(mean[i], x.reduce((a, b) => a + b, 0) / 3, { atol: 1e-15, rtol: 1e-13 });
+        assertClose(std[i], Math.sqrt(sampleVariance(x)), { atol: 1e-15, rtol: 1e-12 });
+      });
+    }
+    expect(r.std.Q!.some((s) => s > 0)).toBe(true);
+    expect(Array.from(r.entropyChange!)).toEqual(dS);
+    expect(r.entropyChange![0]).toBe(0);
+    // η = I/(ΔS + q/n) where the cost is > 0, else 0. At t = 0 the cost is exactly 0 (no heat, no ΔS).
+    expect(r.efficiency![0]).toBe(0);
+    for (let i = 1; i < 4; i++) {
+      const cost = r.entropyChange![i] + r.heat[i];
+      expect(cost).toBeGreaterThan(0); // Hebbian heat grows like (ν²/B)t ≈ 1.8t per weight
+      expect(r.entropyChange![i]).not.toBe(0);
+      expect(r.efficiency![i]).toBe(r.information[i] / cost);
+    }
+    twin.dispose();
+  });
+
+  it("one trajectory: std 0, no ΔS and no η; no test set: testError null", () => {
+    const r = runPerceptron({ n: 6, steps: 4, recordEvery: 2, seed: 5 });
+    expect(r.t).toHaveLength(3);
+    expect(Array.from(r.std.epsilon!)).toEqual([0, 0, 0]);
+    expect(Array.from(r.std.heat!)).toEqual([0, 0, 0]);
+    expect(r.entropyChange).toBeNull();
+    expect(r.efficiency).toBeNull();
+    expect(r.testError).toBeNull();
+    expect(r.std.testError).toBeNull();
+    expect(r.trajectorySeeds).toEqual([streamSeed(5, 0)]);
+  });
+
+  it("steps, tEnd (default 10) and recordEvery (default steps/500, at least 1)", () => {
+    expect(runPerceptron({ n: 1, steps: 3, dt: 0.5 }).steps).toBe(3);
+    const byTime = runPerceptron({ n: 1, tEnd: 2, dt: 0.5 });
+    expect(byTime.steps).toBe(4);
+    const byDefault = runPerceptron({ n: 1, dt: 0.5 }); // tEnd = 10: 20 steps, recorded every step
+    expect(byDefault.steps).toBe(20);
+    expect(byDefault.t).toHaveLength(21);
+    expect(runPerceptron({ n: 1, steps: 1000 }).t).toHaveLength(501); // every 2 steps
+    expect(runPerceptron({ n: 1, steps: 100 }).t).toHaveLength(101); // round(0.2) = 0 → every step
+    expectError(() => runPerceptron({ n: 1, steps: -1 }), RangeError, "steps must be in [0, 1099511627776], got -1");
+    expectError(() => runPerceptron({ n: 1, tEnd: 0 }), RangeError, "tEnd must be > 0, got 0");
+    expectError(
+      () => runPerceptron({ n: 1, steps: 10, recordEvery: 2 ** 31 }),
+      RangeError,
+      "recordEvery must be in [1, 2147483647], got 2147483648",
+    );
+  });
+
+  it("2⁴⁰ steps are allowed, one more is not (an aborted signal keeps the run short)", () => {
+    const signal = AbortSignal.abort();
+    const dt = 2 ** -40;
+    const r = runPerceptron({ n: 1, tEnd: 1, dt, recordEvery: 1000, signal });
+    expect(r.status).toBe("aborted");
+    expect(r.steps).toBe(0);
+    expect(r.t).toHaveLength(1);
+    expect(runPerceptron({ n: 1, steps: 2 ** 40, recordEvery: 1000, signal }).status).toBe("aborted");
+    expectError(
+      () => runPerceptron({ n: 1, tEnd: 1 + dt, dt, recordEvery: 1000, signal }),
+      RangeError,
+      "tEnd/dt must be ≤ 2⁴⁰ steps, got 1099511627777",
+    );
+  });
+});
+
+describe("analytic helpers: names, ranges and values at hand-computed points", () => {
+  it("option errors name the function, its options and each parameter's range", () => {
+    expectError(
+      () => hebbianEpsilon({ nuTilde: 1, extra: 1 } as never),
+      TypeError,
+      'hebbianEpsilon: unknown option "extra" (known: nuTilde, k, D)',
+    );
+    expectError(
+      () => hebbianTransient({ nuTilde: 1, extra: 1 } as never),
+      TypeError,
+      'hebbianTransient: unknown option "extra" (known: nuTilde, k, D)',
+    );
+    const em = { n: 4, nu: 2, dt: 0.5, batch: 2 };
+    expectError(
+      () => hebbianEpsilonEM({ ...em, extra: 1 } as never),
+      TypeError,
+      'hebbianEpsilonEM: unknown option "extra" (known: n, nu, dt, batch, k, D)',
+    );
+    const cases: [() => unknown, string][] = [
+      [() => hebbianEpsilon({ nuTilde: -1e-300 }), "nuTilde must be in [0, 1e+50], got -1e-300"],
+      [() => hebbianEpsilon({ nuTilde: 1.1e50 }), "nuTilde must be in [0, 1e+50], got 1.1e+50"],
+      [() => hebbianEpsilon({ nuTilde: 1, k: 0 }), "k must be in [1e-50, 1e+50], got 0"],
+      [() => hebbianEpsilon({ nuTilde: 1, D: -1 }), "D must be in [0, 1e+50], got -1"],
+      [() => hebbianTransient({ nuTilde: 1, k: 0 }), "k must be in [1e-50, 1e+50], got 0"],
+      [() => hebbianTransient({ nuTilde: 1, D: 0 }), "D must be in [1e-50, 1e+50], got 0"],
+      [() => hebbianEpsilonEM({ ...em, n: 0 }), "n must be in [1, 9007199254740992], got 0"],
+      [() => hebbianEpsilonEM({ ...em, nu: -1 }), "nu must be in [0, 1e+50], got -1"],
+      [() => hebbianEpsilonEM({ ...em, dt: 0 }), "dt must be in [1e-50, 1e+50], got 0"],
+      [() => hebbianEpsilonEM({ ...em, batch: 0 }), "batch must be in [1, 9007199254740992], got 0"],
+      [() => hebbianEpsilonEM({ ...em, k: 0 }), "k must be in [1e-50, 1e+50], got 0"],
+      [() => hebbianEpsilonEM({ ...em, D: -1 }), "D must be in [0, 1e+50], got -1"],
+      [() => hebbianEpsilonEM({ ...em, k: 1, dt: 2 }), "dt must satisfy k·dt < 2, got k·dt = 2"],
+    ];
+    for (const [fn, message] of cases) expectError(fn, RangeError, message);
+    // The ranges' ends are inside.
+    // Noise √(kD) = 1e-25 against signal 0.8: cos πε = 1 in f64.
+    expect(hebbianEpsilon({ nuTilde: 1, k: 1e-50 })).toBe(0);
+    expect(hebbianEpsilonEM({ ...em, k: 1, dt: 1.9 })).toBeGreaterThan(0); // k·dt = 1.9
+    expect(hebbianEpsilonEM({ ...em, k: 10, dt: 0.1 })).toBeGreaterThan(0); // k·dt = 1 (k/dt = 100)
+  });
+
+  it("hebbianEpsilonEM is the angle of the EM recursion's fixed-point variance", () => {
+    // Independent route: iterate the per-weight variance of w ← (1 − kΔt)w + Δt·(learning) + √(2DΔt)z,
+    // v ← (1 − kΔt)²v + 2DΔt + Δt²ν²/B, to its fixed point (contraction 1/16 per step here), then
+    // cos πε = s/√(s² + k²v) with the mean-field signal s = ν̃√(2/π). Generic values (k, D, B, n ≠ 1).
+    const p = { n: 4, nu: 2, dt: 0.5, batch: 2, k: 1.5, D: 0.3 };
+    let v = 0;
+    for (let i = 0; i < 100; i++) v = (1 - p.k * p.dt) ** 2 * v + 2 * p.D * p.dt + (p.dt * p.nu) ** 2 / p.batch;
+    const s = (p.nu / Math.sqrt(p.n)) * Math.sqrt(2 / Math.PI);
+    const expected = Math.acos(s / Math.sqrt(s * s + p.k * p.k * v)) / Math.PI;
+    // Closed form vs converged iteration: both a few ulps from the exact value.
+    assertClose(hebbianEpsilonEM(p), expected, { rtol: 1e-12 });
+    // k and D default to 1.
+    assertClose(hebbianEpsilonEM({ n: 4, nu: 2, dt: 0.5, batch: 2 }), hebbianEpsilonEM({ ...p, k: 1, D: 1 }), {
+      rtol: 0,
+    });
+  });
+
+  it("hebbianTransient at k ≠ 1: Q_n = ν̃²/(πk), ΔS = ½ ln(1 + 2ν̃²/(πkD)), η = I/(ΔS + Q_n)", () => {
+    // ν̃ = 3, k = 2, D = 1/4: Q_n = 9/(2π), ΔS = ½ ln(1 + 36/π); ε_∞ = arccos(3√(2/π)/√(18/π + 1/2))/π.
+    const tr = hebbianTransient({ nuTilde: 3, k: 2, D: 0.25 });
+    const eps = Math.acos((3 * Math.sqrt(2 / Math.PI)) / Math.sqrt(18 / Math.PI + 0.5)) / Math.PI;
+    const info = Math.LN2 + eps * Math.log(eps) + (1 - eps) * Math.log(1 - eps);
+    // Rounding only: a few ulps of quantities of size ~1.
+    assertClose(tr.heat, 9 / (2 * Math.PI), { rtol: 1e-14 });
+    assertClose(tr.entropyChange, 0.5 * Math.log(1 + 36 / Math.PI), { rtol: 1e-14 });
+    assertClose(tr.information, info, { rtol: 1e-12 });
+    assertClose(tr.efficiency, info / (0.5 * Math.log(1 + 36 / Math.PI) + 9 / (2 * Math.PI)), { rtol: 1e-12 });
+  });
+
+  it("at ν̃ = 10⁻⁴ exactly η is still the quotient, below it the ν̃ → 0 limit", () => {
+    // The quotient at 10⁻⁴ is 7·10⁻⁸ (relative) below the limit 4/(π²(1 + D)): its O(ν̃²) term plus
+    // cancellation in ln 2 − S(ε). Built here from the three closed forms, it agrees to rounding (1e-12).
+    const nuTilde = 1e-4;
+    const info = mutualInformation(hebbianEpsilon({ nuTilde }));
+    const quotient = info / (0.5 * Math.log1p((2 * nuTilde * nuTilde) / Math.PI) + (nuTilde * nuTilde) / Math.PI);
+    assertClose(hebbianTransient({ nuTilde }).efficiency, quotient, { rtol: 1e-12 });
+    const limit = 4 / (Math.PI ** 2 * 2);
+    expect(Math.abs(quotient / limit - 1)).toBeGreaterThan(1e-8);
+    expect(hebbianTransient({ nuTilde: 0.99e-4 }).efficiency).toBe(limit);
   });
 });

@@ -372,7 +372,8 @@ function verdict(entry: Entry, meta: Meta, o: Outcome): string | null {
     if (meta.mode === "nonObject") return "accepted a non-object options argument";
     return slow;
   }
-  const what = `${o.name}${o.constructorName && o.constructorName !== o.name ? ` (${o.constructorName})` : ""}: ${o.message}`;
+  const what =
+    `${o.name}${o.constructorName && o.constructorName !== o.name ? ` (${o.constructorName})` : ""}: ` + `${o.message}`;
   if (o.wasmRuntime || /unreachable|memory access out of bounds/i.test(o.message)) return `wasm trap: ${what}`;
   // A documented divergence report of a legal run (DivergedError) is a result, not a crash.
   if (/DivergedError$/.test(o.name) && /diverged/.test(o.message)) return slow;
@@ -407,7 +408,8 @@ async function survey(entry: Entry): Promise<void> {
   for (const { input, meta } of inputs) {
     const bad = verdict(entry, meta, await runner.call(entry.scenario ?? entry.name, input));
     if (!bad) continue;
-    const key = `${meta.mode}:${meta.mode === "perturb" ? meta.key : ""}:${bad.replace(/-?[\d.]+(e[+-]?\d+)?/g, "#").slice(0, 120)}`;
+    const shape = bad.replace(/-?[\d.]+(e[+-]?\d+)?/g, "#").slice(0, 120);
+    const key = `${meta.mode}:${meta.mode === "perturb" ? meta.key : ""}:${shape}`;
     const g = groups.get(key);
     if (g) g.count++;
     else groups.set(key, { count: 1, input, meta, message: bad });
@@ -563,7 +565,8 @@ const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) =>
         trajectories: fc.integer({ min: 1, max: 3 }),
         firstTrajectory: fc.integer({ min: 0, max: 1000 }),
         seed: seedA,
-        // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron/model.ts refuses a start that close).
+        // maxWeightRms must be ≥ 10× the equilibrium rms √(D/k) ≤ 2 (src/perceptron/model.ts refuses a
+        // start that close).
         maxWeightRms: logUniform(20, 1e6),
         backend: backendA,
         // A given teacher must have |T| > 0 (a zero teacher defines no rule): entries of size 0.1 … 2, either sign.
@@ -1197,7 +1200,13 @@ const ENTRIES: Entry[] = [
         name: "rng",
         kind: "vec" as Kind,
         worker: true,
-        bad: [new Uint32Array(8), new Uint32Array(16).fill(1), new Uint32Array(7).fill(1), Array(8).fill(1)],
+        bad: [
+          new Uint32Array(8),
+          new Uint32Array(16).fill(1),
+          new Uint32Array(7).fill(1),
+          Array(8).fill(0.5),
+          Array(8).fill(2 ** 32),
+        ],
       },
       { at: ["trajectories", 0, "heat"], name: "heat", kind: "finite" as Kind, worker: true },
       { at: ["trajectories", 0, "cursor"], name: "cursor", kind: "int" as Kind, worker: true, bad: [2 ** 31 - 1, 1e6] },

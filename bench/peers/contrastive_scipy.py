@@ -45,9 +45,11 @@ def main():
     head = {"scipy": scipy.__version__, "numpy": np.__version__, "python": sys.version.split()[0], "blas": info,
             "threads": blas_threads(info), "cpus": os.cpu_count(), "env": env_info()}
     if a.json:
-        print(json.dumps({**head, "convolution": rows, "masterEquation": {"states": 10, "points": 10_001, "ms": ode_ms}}))
+        master = {"states": 10, "points": 10_001, "ms": ode_ms}
+        print(json.dumps({**head, "convolution": rows, "masterEquation": master}))
     else:
-        print(f"scipy {head['scipy']}, numpy {head['numpy']}, BLAS threads {head['threads']}, {head['cpus']} CPUs, env {head['env']}")
+        print(f"scipy {head['scipy']}, numpy {head['numpy']}, BLAS threads {head['threads']}, "
+              f"{head['cpus']} CPUs, env {head['env']}")
         for r in rows:
             print(f"convolve1d wrap, N = {r['n']}, {r['taps']} taps: {r['ms']:.2f} ms")
         if ode_ms is not None:

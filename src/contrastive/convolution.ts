@@ -97,7 +97,8 @@ export function convolveFft(c: ConvolutionInputs, backend?: Backend): Float64Arr
   const bytes = 8 * n + 8 * (n + taps) + 8 * taps + 8 * n + 64 * 2 ** logb;
   if (bytes > MAX_MEMORY_BYTES) {
     throw new RangeError(
-      `signal (${n} samples) and kernel (${taps} taps) need ${formatBytes(bytes)} of wasm memory on the FFT path, more than the ${formatBytes(MAX_MEMORY_BYTES)} it can address`,
+      `signal (${n} samples) and kernel (${taps} taps) need ${formatBytes(bytes)} of wasm memory on ` +
+        `the FFT path, more than the ${formatBytes(MAX_MEMORY_BYTES)} it can address`,
     );
   }
   // The twiddle table first (cached per block size; it may allocate), then the per-call buffers.
@@ -129,11 +130,15 @@ export function chooseConvolution(n: number, taps: number): "direct" | "fft" {
   return taps >= threshold ? "fft" : "direct";
 }
 
-/** The kernel argument of {@link convolveWrap}: its taps, not a { values, dt } object (the factor dt would be silently lost or gained). */
+/**
+ * The kernel argument of {@link convolveWrap}: its taps, not a { values, dt } object (the factor dt would be silently
+ * lost or gained).
+ */
 function convolutionKernel(kernel: unknown): unknown {
   if (typeof kernel === "object" && kernel !== null && !ArrayBuffer.isView(kernel) && "values" in kernel) {
     throw new TypeError(
-      "kernel must be a Float64Array of taps; for a sampled kernel { values, dt } pass kernel.values, and { scale: kernel.dt } for u = dt·(K ∗ s)",
+      "kernel must be a Float64Array of taps; for a sampled kernel { values, dt } pass " +
+        "kernel.values, and { scale: kernel.dt } for u = dt·(K ∗ s)",
     );
   }
   return kernel;
@@ -180,7 +185,8 @@ function convolveDirect(c: ConvolutionInputs, backend: Backend | undefined): Flo
   const { n, taps } = c;
   if (n * taps > MAX_DIRECT_WORK)
     throw overLimit(
-      `method "direct" with ${n} signal samples and ${taps} kernel taps is ${formatCount(n * taps)} multiply-adds (use method "fft")`,
+      `method "direct" with ${n} signal samples and ${taps} kernel taps is ${formatCount(n * taps)} ` +
+        `multiply-adds (use method "fft")`,
       MAX_DIRECT_WORK,
     );
   const {

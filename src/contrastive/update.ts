@@ -126,7 +126,8 @@ const WEIGHT_UPDATE_KEYS = [
  * c = dt·(K ∗ s) circularly ("scipy" alignment by default, as their code), zero |c| < θ, trapezoid
  * rule with step dt. Limits as {@link weightUpdateCurve}.
  * @throws TypeError/RangeError naming a bad option, or amplitude/mean whose Δw overflows.
- * @example const dw = weightUpdate({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, amplitude: 60, theta: 100 / 9 });
+ * @example
+ * const dw = weightUpdate({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, amplitude: 60, theta: 100 / 9 });
  */
 export function weightUpdate(options: WeightUpdateOptions): number {
   const o = check.options("weightUpdate", options, WEIGHT_UPDATE_KEYS);
@@ -236,7 +237,8 @@ function checkKernel(
   const grid = sawtoothGrid(timing, dt, "kernel.dt");
   if (values.length > grid.n) {
     throw new RangeError(
-      `the kernel (${values.length} samples) is longer than one period (${grid.n} samples): tauFast + tauSlow = ${grid.tauFast + grid.tauSlow} on the grid of kernel.dt = ${dt}`,
+      `the kernel (${values.length} samples) is longer than one period (${grid.n} samples): tauFast ` +
+        `+ tauSlow = ${grid.tauFast + grid.tauSlow} on the grid of kernel.dt = ${dt}`,
     );
   }
   return { values, grid };
@@ -289,7 +291,8 @@ function thresholdedUpdates(
   const m = amplitudes.length;
   if (method === "direct" && n * m > MAX_DIRECT_WORK)
     throw overLimit(
-      `method "direct" with ${m} amplitudes over ${n} samples is ${formatCount(n * m)} sample passes (use method "crossings")`,
+      `method "direct" with ${m} amplitudes over ${n} samples is ${formatCount(n * m)} sample ` +
+        `passes (use method "crossings")`,
       MAX_DIRECT_WORK,
     );
   const extra = method === "direct" ? [] : [8 * m, 8 * m, 32 * (m + 1)];
@@ -322,7 +325,8 @@ function thresholdedUpdates(
   dw.forEach((v, i) => {
     if (!Number.isFinite(v))
       throw new RangeError(
-        `${name(i)} (${amplitudes[i]}) with mean ${mean} gives a non-finite Δw = ${v}: the memory u = s̄·dt·ΣK + A·r overflows`,
+        `${name(i)} (${amplitudes[i]}) with mean ${mean} gives a non-finite Δw = ${v}: the memory u ` +
+          `= s̄·dt·ΣK + A·r overflows`,
       );
   });
   return dw;
@@ -344,7 +348,10 @@ function thresholdedUpdates(
  * N·m ≤ 2^32 for "direct".
  * @throws TypeError/RangeError naming a bad option (tauFast/tauSlow for a period of too many samples),
  * or an amplitude whose Δw overflows.
- * @example const dw = weightUpdateCurve({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, theta: 100 / 9, amplitudes: [20, 60] });
+ * @example
+ * const dw = weightUpdateCurve({
+ *   kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, theta: 100 / 9, amplitudes: [20, 60],
+ * });
  */
 export function weightUpdateCurve(
   options: Omit<WeightUpdateOptions, "amplitude"> & {

@@ -210,6 +210,13 @@ export interface ThermolearnExports {
 
 /** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */
 export const HOPFIELD_STATUS = { 1: "fixed-point", 2: "cycle", 3: "max-sweeps" } as const;
+/**
+ * The run functions of assembly/hopfield.ts return `(status << HOPFIELD_STATUS_SHIFT) | sweeps`
+ * (assembly's STATUS_SHIFT): the status in the high byte, the sweeps in the low 24 bits, so at most
+ * HOPFIELD_SWEEPS_MASK = 2²⁴ − 1 sweeps fit.
+ */
+export const HOPFIELD_STATUS_SHIFT = 24;
+export const HOPFIELD_SWEEPS_MASK = 2 ** 24 - 1;
 
 /** Learning-rule codes of assembly/perceptron.ts. */
 export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 } as const;

@@ -54,7 +54,8 @@ function checkBackend(backend: unknown): Backend | undefined {
   if (backend === undefined) return undefined;
   if (backend !== "simd" && backend !== "scalar") {
     throw new TypeError(
-      `backend must be "simd" or "scalar", got ${typeof backend === "string" ? JSON.stringify(backend) : typeof backend}`,
+      `backend must be "simd" or "scalar", got ` +
+        `${typeof backend === "string" ? JSON.stringify(backend) : typeof backend}`,
     );
   }
   if (backend === "simd" && !simdSupported()) {

@@ -87,7 +87,8 @@ export function resultHeader<Config>(
 export function checkMemoryBudget(bytes: number, culprit: string, what = "this model"): void {
   if (bytes <= MAX_MEMORY_BYTES) return; // also refuses NaN
   throw new RangeError(
-    `${culprit} too large: ${what} needs ${formatBytes(bytes)} of wasm memory, more than the ${formatBytes(MAX_MEMORY_BYTES)} limit`,
+    `${culprit} too large: ${what} needs ${formatBytes(bytes)} of wasm memory, more than the ` +
+      `${formatBytes(MAX_MEMORY_BYTES)} limit`,
   );
 }
 

@@ -5,6 +5,11 @@
 
 /** The largest count (steps, samples, trajectories …) one wasm i32 argument can carry: 2³¹ − 1. */
 export const MAX_COUNT = 2 ** 31 - 1;
+/**
+ * The largest u32: 2³² − 1. Bounds what wasm reads as an unsigned 32-bit word (stream indices, generator
+ * state words, the TLEP header's epoch and CRC-32 fields).
+ */
+export const MAX_U32 = 2 ** 32 - 1;
 
 function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") return String(value);

@@ -45,10 +45,12 @@ export function checkDataset(name: string, data: unknown, n0: number, nOut: numb
   if (Number.isInteger(width) && width > 0 && width !== n0) {
     const orLabels =
       images.length % n0 === 0
-        ? ` (or, if the images are ${n0} pixels wide, ${name}.labels has ${labels.length} entries for ${images.length / n0} images)`
+        ? ` (or, if the images are ${n0} pixels wide, ${name}.labels has ${labels.length} entries ` +
+          `for ${images.length / n0} images)`
         : "";
     throw new RangeError(
-      `layers[0] = ${n0} does not match the data: ${name}.images hold ${labels.length} images of ${width} pixels (one per label), so the input layer must have ${width} units${orLabels}`,
+      `layers[0] = ${n0} does not match the data: ${name}.images hold ${labels.length} images of ` +
+        `${width} pixels (one per label), so the input layer must have ${width} units${orLabels}`,
     );
   }
   const count = imageCount(name, images, n0);

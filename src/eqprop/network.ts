@@ -7,11 +7,18 @@
 import { checkRunCallbacks, driveAsync, driveSync } from "../core/drive.js";
 import { DivergedError, progress, WasmModel, type RunProgress, type RunStatus } from "../core/model.js";
 import * as check from "../core/validate.js";
-import { MAX_COUNT } from "../core/validate.js";
+import { MAX_COUNT, MAX_U32 } from "../core/validate.js";
 import { checkDataset, imageCount, type Dataset } from "../data/dataset.js";
 import { argmax } from "../math/stats.js";
 import { Rng } from "../rng.js";
-import { checkStableStep, MAX_WORK, resolveEqPropConfig, type EqPropConfig, type EqPropOptions } from "./config.js";
+import {
+  checkStableStep,
+  MAX_ITERATIONS,
+  MAX_WORK,
+  resolveEqPropConfig,
+  type EqPropConfig,
+  type EqPropOptions,
+} from "./config.js";
 import {
   crc32,
   loadParameters,
@@ -200,7 +207,7 @@ export class EqProp extends WasmModel {
     const n0 = layers[0],
       nOut = layers[layers.length - 1],
       S = this.#m.S;
-    const iterations = check.integer("iterations", o.iterations ?? freeIterations, 0, 1e6);
+    const iterations = check.integer("iterations", o.iterations ?? freeIterations, 0, MAX_ITERATIONS);
     const beta = check.finite("beta", o.beta ?? 0);
     checkStableStep(epsilon, beta, "beta");
     const labels = o.labels ?? new Int32Array(imageCount("relax", images, n0));
@@ -209,7 +216,8 @@ export class EqProp extends WasmModel {
     const work = set.count * (n0 * layers[1] + iterations * 2 * (couplings(this.config) + S));
     if (!(work <= MAX_WORK))
       throw new RangeError(
-        `iterations = ${iterations} on ${set.count} images takes ${work.toExponential(2)} multiply-adds, more than 2^40: relax fewer images or iterations per call`,
+        `iterations = ${iterations} on ${set.count} images takes ${work.toExponential(2)} ` +
+          `multiply-adds, more than 2^40: relax fewer images or iterations per call`,
       );
     if (o.states !== undefined && !(o.states instanceof Float32Array))
       throw new TypeError("states must be a Float32Array (count × S)");
@@ -541,7 +549,7 @@ export class EqProp extends WasmModel {
   checkpoint(): Uint8Array {
     this.#usable();
     return writeCheckpoint(this.parameters(), {
-      epoch: check.integer("epoch", this.epoch, 0, 0xffffffff),
+      epoch: check.integer("epoch", this.epoch, 0, MAX_U32),
       batch: this.#batch,
       config: this.config,
       data: { train: this.#fingerprint(this.#m.train), test: this.#fingerprint(this.#m.test) },
@@ -626,7 +634,8 @@ export interface EpochOptions {
 /** The error a diverged network throws on use (message kept from the former EqPropDivergedError). */
 function divergedError(d: EqPropDivergence): DivergedError {
   return new DivergedError(
-    `EqProp training diverged in mini-batch ${d.batch} of epoch ${d.epoch}: ${d.reason}; lower learningRates (or memory.updateFactor), or load saved parameters`,
+    `EqProp training diverged in mini-batch ${d.batch} of epoch ${d.epoch}: ${d.reason}; lower ` +
+      `learningRates (or memory.updateFactor), or load saved parameters`,
     { ...d },
   );
 }

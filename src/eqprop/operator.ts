@@ -5,7 +5,15 @@
 import * as check from "../core/validate.js";
 import { sineKernel } from "../kernels/index.js";
 import type { Alignment } from "../contrastive/index.js";
-import { checkOperatorSize, MEMORY_KEYS, rampSchedule, resolveKernel, type EqPropConfig } from "./config.js";
+import {
+  checkOperatorSize,
+  MAX_GRID_POINTS,
+  MAX_RAMP_STEPS,
+  MEMORY_KEYS,
+  rampSchedule,
+  resolveKernel,
+  type EqPropConfig,
+} from "./config.js";
 
 /** The MNIST kernel of Falk et al. (Eq. 31): K[k] = sin(2πk/10)/3, k = 0 … 9 (the samples of {@link sineKernel}). */
 export function mnistSineKernel(): Float64Array {
@@ -24,8 +32,8 @@ export function memoryOperator(config: EqPropConfig["memory"]): Float64Array {
   if (typeof config !== "object" || config === null)
     throw new TypeError("memoryOperator: config must be the memory options (EqPropConfig.memory)");
   check.knownKeys("memoryOperator", config, MEMORY_KEYS);
-  const G = check.integer("memory.gridPoints", config.gridPoints, 2, 100000);
-  const R = check.integer("memory.rampSteps", config.rampSteps, 1, 1000);
+  const G = check.integer("memory.gridPoints", config.gridPoints, 2, MAX_GRID_POINTS);
+  const R = check.integer("memory.rampSteps", config.rampSteps, 1, MAX_RAMP_STEPS);
   const resolved = resolveKernel(config.kernel);
   const kernel = resolved === "sine" ? Array.from(mnistSineKernel()) : resolved;
   const scale = check.finite("memory.convolutionScale", config.convolutionScale);

@@ -13,17 +13,8 @@ import * as check from "../core/validate.js";
 import { checkRunCallbacks, driveAsync, driveSync } from "../core/drive.js";
 import { progress, resultHeader, type ResultHeader, type RunProgress } from "../core/model.js";
 import { mean } from "../math/stats.js";
-import {
-  DEFER_STORAGE,
-  Hopfield,
-  MAX_SWEEPS,
-  RUN_LOOP,
-  STORAGE_RULES,
-  STORE_LOOP,
-  UNSTABLE_LOOP,
-  type RunPlan,
-  type StorageRule,
-} from "./model.js";
+import { MAX_SWEEPS, STORAGE_RULES, type RunPlan, type StorageRule } from "./config.js";
+import { DEFER_STORAGE, Hopfield, RUN_LOOP, STORE_LOOP, UNSTABLE_LOOP } from "./model.js";
 import {
   exactUnstableFraction,
   predictedPerfectRecall,
@@ -122,9 +113,10 @@ export interface CapacityResult extends ResultHeader<CapacityConfig> {
 const MAX_LOADS = 1_000_000;
 /**
  * Network (K, trial) of a sweep uses stream K·STREAMS_PER_K + trial: a u32 for K ≤ 65535 and
- * trial < 65536, the bounds {@link resolveCapacityConfig} enforces.
+ * trial < 65536, the bounds {@link resolveCapacityConfig} enforces. 2¹⁶ splits the u32 stream range
+ * evenly between loads and trials, both far beyond what a sweep runs.
  */
-const STREAMS_PER_K = 2 ** 16;
+export const STREAMS_PER_K = 2 ** 16;
 /** Most neurons of a capacity network. */
 const MAX_CAPACITY_N = 1 << 16;
 /** Most recall runs per network. */
@@ -256,8 +248,8 @@ function* capacityLoop(options: CapacityOptions | undefined, timed: boolean): Ge
         status = "aborted";
         break;
       }
-      // Network (K, trial) uses stream K·2¹⁶ + trial: the same network whatever other loads or how
-      // many trials a run asks for, so any subset of loads or trials reproduces.
+      // Network (K, trial) uses stream K·STREAMS_PER_K + trial: the same network whatever other loads
+      // or how many trials a run asks for, so any subset of loads or trials reproduces.
       const stream = k * STREAMS_PER_K + trial;
       const net = new Hopfield({ n, count: k, rule, seed, stream, backend: options.backend }, DEFER_STORAGE);
       const plan: RunPlan = { dynamics, maxSweeps, temperature: 0, recordEnergy: false, seed: undefined };

@@ -1,21 +1,21 @@
 /**
- * Hopfield associative memory: the network (model.ts), the capacity experiment (capacity.ts) and its
- * theory (theory.ts). The package's public Hopfield API, exactly.
+ * Hopfield associative memory: the network (model.ts) with its options (config.ts) and checkpoint
+ * format (checkpoint.ts), the capacity experiment (capacity.ts) and its theory (theory.ts). The
+ * package's public Hopfield API, exactly.
  */
-export { Hopfield, resolveHopfieldConfig, STORAGE_RULES, MAX_SWEEPS, MAX_RUN_UPDATES } from "./model.js";
+export { Hopfield } from "./model.js";
+export type { HopfieldRunStatus, HopfieldRun, RecallResult } from "./model.js";
+export { resolveHopfieldConfig, STORAGE_RULES, MAX_SWEEPS, MAX_RUN_UPDATES } from "./config.js";
 export type {
   StorageRule,
   HopfieldDynamics,
-  HopfieldRunStatus,
   PatternInput,
   HopfieldOptions,
   HopfieldConfig,
-  HopfieldRun,
   HopfieldRunOptions,
   HopfieldAsyncOptions,
-  RecallResult,
-  HopfieldCheckpoint,
-} from "./model.js";
+} from "./config.js";
+export type { HopfieldCheckpoint } from "./checkpoint.js";
 export { runHopfieldCapacity, runHopfieldCapacityAsync, resolveCapacityConfig, loadRange } from "./capacity.js";
 export type { CapacityOptions, CapacityConfig, CapacityResult, CapacityLoad, CapacityProgress } from "./capacity.js";
 export {

@@ -5,7 +5,7 @@
  */
 import * as check from "../core/validate.js";
 import { erfc } from "../math/special.js";
-import { STORAGE_RULES, type StorageRule } from "./model.js";
+import { STORAGE_RULES, type StorageRule } from "./config.js";
 
 /** n (neurons) and k (patterns) of the analytic helpers: integers in [1, 2⁵³). */
 function checkCounts(n: unknown, k: unknown): [number, number] {

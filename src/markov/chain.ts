@@ -8,7 +8,7 @@ import type { Backend } from "../core/loader.js";
 import { WasmModel, checkMemoryBudget } from "../core/model.js";
 import * as check from "../core/validate.js";
 import { MAX_COUNT } from "../core/validate.js";
-import { MAX_WORK, checkProbabilities, checkRateMatrix, type RateMatrix } from "./rates.js";
+import { MAX_WORK, SUM_TOLERANCE, checkProbabilities, checkRateMatrix, type RateMatrix } from "./rates.js";
 import { solveSteadyState } from "./steady.js";
 
 /**
@@ -18,6 +18,8 @@ import { solveSteadyState } from "./steady.js";
  * copy).
  */
 const MAX_CHUNK_VALUES = 2 ** 20;
+/** Most values (count·n) one {@link MarkovChain.trajectory} returns: 2²⁷ f64, a 1 GiB Float64Array. */
+export const MAX_TRAJECTORY_VALUES = 2 ** 27;
 
 /**
  * The propagator's cost and feasibility for rates M (n states) over dt, checked before the wasm
@@ -50,14 +52,18 @@ export function propagatorWork(M: Float64Array, n: number, dt: number): number {
   const work = n ** 3 * (q + terms);
   if (work > MAX_WORK) {
     throw new RangeError(
-      `dt: exp(M·dt) for ${n} states with λ·dt = ${lambda * dt} needs ${q + terms} products of ${n} × ${n} matrices (${q} squarings), ${work.toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12: use a smaller dt or fewer states`,
+      `dt: exp(M·dt) for ${n} states with λ·dt = ${lambda * dt} needs ${q + terms} products of ${n} ` +
+        `× ${n} matrices (${q} squarings), ${work.toExponential(2)} multiply-adds, more than the ` +
+        `limit 2⁴⁰ ≈ 1.1e12: use a smaller dt or fewer states`,
     );
   }
   for (let e = 0; e < n * n; e++) {
     const r = M[e];
     if (e % (n + 1) !== 0 && r > 0 && r * tau < 2 ** -1035 && r * dt > 2 ** -50) {
       throw new RangeError(
-        `dt: the rate ${r} (${e % n} → ${Math.floor(e / n)}) is so far below the fastest (λ = ${lambda}) that its probability in one uniformisation step is subnormal, so exp(M·dt) cannot carry its transitions over dt = ${dt}; use a smaller dt`,
+        `dt: the rate ${r} (${e % n} → ${Math.floor(e / n)}) is so far below the fastest (λ = ` +
+          `${lambda}) that its probability in one uniformisation step is subnormal, so exp(M·dt) ` +
+          `cannot carry its transitions over dt = ${dt}; use a smaller dt`,
       );
     }
   }
@@ -92,9 +98,12 @@ export interface MarkovChainConfig {
   backend: Backend | undefined;
 }
 
+/** Bytes of the chain's header (struct and block alignment) in {@link chainBytes}. */
+const CHAIN_HEADER_BYTES = 1024;
+
 /** Bytes of wasm memory a chain of n states takes: six n × n matrices, four vectors, the header. */
 function chainBytes(n: number): number {
-  return 8 * (6 * n * n + 3 * n + n) + 1024;
+  return 8 * (6 * n * n + 3 * n + n) + CHAIN_HEADER_BYTES;
 }
 
 /**
@@ -286,7 +295,7 @@ export class MarkovChain extends WasmModel {
    * @throws RangeError for a bad count (as {@link step}, and ≤ 2²⁷/n) or out.
    */
   trajectory(count: number, out?: Float64Array): Float64Array {
-    this.#checkCount(count, Math.floor(2 ** 27 / this.n));
+    this.#checkCount(count, Math.floor(MAX_TRAJECTORY_VALUES / this.n));
     return this.#record(count, MARKOV_RECORD.states, this.n, out);
   }
 
@@ -380,6 +389,6 @@ function checkCheckpoint(
     if (!(p[i] >= 0)) throw new RangeError(`${name}.p[${i}] must be ≥ 0, got ${p[i]}`);
     sum += p[i];
   }
-  if (!(Math.abs(sum - 1) <= 1e-9)) throw new RangeError(`${name}.p must sum to 1, got ${sum}`);
+  if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) throw new RangeError(`${name}.p must sum to 1, got ${sum}`);
   return { steps, rates: matrix, p };
 }

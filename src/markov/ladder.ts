@@ -140,7 +140,8 @@ export function checkRepresentable(c: LadderConfig): void {
   const energy = `ln[(1 + s/K_I)/(1 + s/K_A)] = ${L}`;
   if (lnF + first > LN_MAX) {
     throw new RangeError(
-      `F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
+      `F, s, KI, KA: the vertical rate F·e^{|ΔE(0, s)|} = e^${(lnF + first).toFixed(1)} at rung 0 ` +
+        `is beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
     );
   }
   if (lnF + last > LN_MAX) {
@@ -148,11 +149,14 @@ export function checkRepresentable(c: LadderConfig): void {
     const most = Math.floor(2 + (L + LN_MAX - lnF) / 2);
     if (most >= 2) {
       throw new RangeError(
-        `rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F = ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`,
+        `rungs: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is ` +
+          `e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); with F ` +
+          `= ${c.F} and s = ${c.s}, rungs must be ≤ ${most}`,
       );
     }
     throw new RangeError(
-      `F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
+      `F, s, KI, KA: the vertical rate F·e^{|ΔE|} at rung m = ${c.rungs - 1} is ` +
+        `e^${(lnF + last).toFixed(1)}, beyond the largest double (e^${LN_MAX.toFixed(1)}); lower F or |${energy}|`,
     );
   }
 }
@@ -372,7 +376,9 @@ export class LadderChain extends MarkovChain {
       const work = runs * perRun + signal.length * this.n ** 2;
       if (work > MAX_WORK) {
         throw new RangeError(
-          `signal: ${signal.length} steps in ${runs} runs of equal s need ${work.toExponential(2)} multiply-adds (a propagator per run, ${perRun.toExponential(2)} each), more than the limit 2⁴⁰ ≈ 1.1e12: split the signal into shorter calls`,
+          `signal: ${signal.length} steps in ${runs} runs of equal s need ${work.toExponential(2)} ` +
+            `multiply-adds (a propagator per run, ${perRun.toExponential(2)} each), more than the ` +
+            `limit 2⁴⁰ ≈ 1.1e12: split the signal into shorter calls`,
         );
       }
     }
@@ -406,7 +412,9 @@ export interface LadderKernelOptions extends Omit<LadderParams, "s"> {
 
 /** The result of {@link ladderKernel}. */
 export interface LadderKernel {
-  /** −(dy/dt)/|M₁| (K_k below): N samples on the unit time axis τ_k = k/N (dt = 1/N = 10⁻⁴ by default); first moment ±1. */
+  /**
+   * −(dy/dt)/|M₁| (K_k below): N samples on the unit time axis τ_k = k/N (dt = 1/N = 10⁻⁴ by default); first moment ±1.
+   */
   kernel: SampledKernel;
   /**
    * Area and first moment of `kernel` (trapezoid rule, {@link kernelMoments}): first moment
@@ -462,12 +470,14 @@ export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
     throw new RangeError(`dt must be ≤ duration/2 (at least 2 steps), got dt = ${dt} for duration ${duration}`);
   if (!(N <= MAX_KERNEL_SAMPLES))
     throw new RangeError(
-      `dt: duration/dt = ${duration / dt} steps, more than 2²⁴ = ${MAX_KERNEL_SAMPLES} kernel samples; use a larger dt or a shorter duration`,
+      `dt: duration/dt = ${duration / dt} steps, more than 2²⁴ = ${MAX_KERNEL_SAMPLES} kernel ` +
+        `samples; use a larger dt or a shorter duration`,
     );
   const n = 2 * c.rungs;
   if (N * n * n > MAX_WORK)
     throw new RangeError(
-      `dt: ${N} steps of ${n} states need ${(N * n * n).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12; use a larger dt or fewer rungs`,
+      `dt: ${N} steps of ${n} states need ${(N * n * n).toExponential(2)} multiply-adds, more than ` +
+        `the limit 2⁴⁰ ≈ 1.1e12; use a larger dt or fewer rungs`,
     );
   checkRepresentable({ ...c, s: s0 });
   checkRepresentable({ ...c, s: s1 });
@@ -482,7 +492,8 @@ export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
     const rawMoments = kernelMoments({ values: raw, dt: 1 / N });
     if (!(rawMoments.firstMoment !== 0 && Number.isFinite(rawMoments.firstMoment))) {
       throw new RangeError(
-        `the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (s0 and s1 too close, or F, gamma, KI, KA give a response below double precision)`,
+        `the kernel's raw first moment is ${rawMoments.firstMoment}: it cannot be normalised (s0 ` +
+          `and s1 too close, or F, gamma, KI, KA give a response below double precision)`,
       );
     }
     const scale = -1 / Math.abs(rawMoments.firstMoment);

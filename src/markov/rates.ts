@@ -8,7 +8,9 @@
  */
 import * as check from "../core/validate.js";
 
-/** A rate matrix: n × n row-major (M[i·n + j] = rate j → i) in a Float64Array or a flat array, or n rows of n numbers. */
+/**
+ * A rate matrix: n × n row-major (M[i·n + j] = rate j → i) in a Float64Array or a flat array, or n rows of n numbers.
+ */
 export type RateMatrix = Float64Array | readonly number[] | readonly (readonly number[])[];
 
 /**
@@ -90,7 +92,16 @@ export function normalise(p: Float64Array): Float64Array {
   return p;
 }
 
-/** A probability vector of n entries: ≥ 0, Σ = 1 within 1e-9, returned renormalised. @throws RangeError naming `name`. */
+/**
+ * How far from 1 the sum of a given probability vector may be: caller-built vectors carry round-off far
+ * below 1e-9 (n·2⁻⁵³ for n entries), a real mistake (a missing or doubled entry) is far above.
+ */
+export const SUM_TOLERANCE = 1e-9;
+
+/**
+ * A probability vector of n entries: ≥ 0, Σ = 1 within SUM_TOLERANCE, returned renormalised.
+ * @throws RangeError naming `name`.
+ */
 export function checkProbabilities(name: string, value: unknown, n: number): Float64Array {
   const p = check.vector(name, value, n);
   let sum = 0;
@@ -98,7 +109,6 @@ export function checkProbabilities(name: string, value: unknown, n: number): Flo
     if (!(p[i] >= 0)) throw new RangeError(`${name}[${i}] must be ≥ 0, got ${p[i]}`);
     sum += p[i];
   }
-  // Σp = 1 to 1e-9: caller-built vectors carry round-off far below that; a real mistake is far above.
-  if (!(Math.abs(sum - 1) <= 1e-9)) throw new RangeError(`${name} must sum to 1, got ${sum}`);
+  if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) throw new RangeError(`${name} must sum to 1, got ${sum}`);
   return normalise(p);
 }

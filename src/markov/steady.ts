@@ -24,10 +24,11 @@ export function steadyState(rates: RateMatrix): Float64Array {
 
 /** {@link steadyState} of a checked matrix M (n states). */
 export function solveSteadyState(M: Float64Array, n: number): Float64Array {
-  // The eliminations cost ≤ n³/3 multiply-adds: within MAX_WORK up to 14 880 states.
+  // The eliminations cost ≤ n³/3 multiply-adds: within MAX_WORK up to 14 885 states.
   if (n ** 3 / 3 > MAX_WORK)
     throw new RangeError(
-      `rates: the steady state of ${n} states needs ${(n ** 3 / 3).toExponential(2)} multiply-adds, more than the limit 2⁴⁰ ≈ 1.1e12`,
+      `rates: the steady state of ${n} states needs ${(n ** 3 / 3).toExponential(2)} multiply-adds, ` +
+        `more than the limit 2⁴⁰ ≈ 1.1e12`,
     );
   // A[i·n + j] = rate i → j (the transpose of M), off the diagonal only.
   const A = new Float64Array(n * n);

@@ -1,6 +1,6 @@
 /**
- * Plain-TS reference of equilibrium propagation (src/eqprop/: network.ts, operator.ts), in f64 and written the obvious way:
- * one example at a time, dense loops, the memory update by explicit interpolation, circular
+ * Plain-TS reference of equilibrium propagation (src/eqprop/: network.ts, operator.ts), in f64 and written the obvious
+ * way: one example at a time, dense loops, the memory update by explicit interpolation, circular
  * convolution, threshold and trapezoid (shared/spec/MODELS.md §4; seed 002 Appendix B). Slow; for tests.
  */
 

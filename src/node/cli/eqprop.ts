@@ -26,6 +26,9 @@ import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from 
 /** The MNIST digits 0–9: the output layer's size. */
 const MNIST_CLASSES = 10;
 
+/** Most epochs one `thermolearn eqprop` run takes: 10⁵, days of MNIST training at ~1 s an epoch. */
+const MAX_EPOCHS = 100000;
+
 /** Test error at which an epoch counts as 95 % correct (the log's firstEpochAt95). */
 const ERROR_AT_95 = 0.05;
 
@@ -92,7 +95,7 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
   const variant = withFlags({ variant: "--variant" }, () =>
     check.oneOf("variant", str.variant ?? "plain", EQPROP_VARIANTS),
   );
-  const epochs = check.integer("--epochs", num.epochs ?? 25, 0, 100000);
+  const epochs = check.integer("--epochs", num.epochs ?? 25, 0, MAX_EPOCHS);
   const seed = check.seed("--seed", num.seed ?? 0);
   const options: EqPropOptions = {
     variant,
