@@ -14,6 +14,7 @@ import {
   resolveLadderChainConfig,
   runLadder,
   runLadderAsync,
+  resolveLadderRunConfig,
   type MarkovChainCheckpoint,
 } from "../src/markov/index.js";
 import { propagatorWork } from "../src/markov/chain.js";
@@ -939,6 +940,66 @@ describe("runLadder: the response to a stimulus and its dissipation", () => {
     expect(aborted.status).toBe("aborted");
     expect(aborted.steps).toBe(0);
     expect(aborted.t.length).toBe(1);
+  });
+
+  it("runs longer than one chunk (4096 steps) and several switches give follow's activity to the bit", () => {
+    // A run of 5000 equal steps spans two chunks, then two more switches: every chunk boundary and
+    // every switch must step the chain exactly as LadderChain.follow does (an independent path: it
+    // observes the top occupancy in wasm instead of copying p).
+    const stimulus = [...new Array(5000).fill(200), ...new Array(100).fill(40), ...new Array(100).fill(200)];
+    const seen: { done: number; total: number; t: number }[] = [];
+    const r = runLadder({ gamma: 0.1, dt: 1e-3, stimulus, recordEvery: 1, onProgress: (p) => seen.push(p) });
+    using ladder = new LadderChain({ gamma: 0.1, dt: 1e-3, s: 0 });
+    // Equal to the bit up to step 4096. After that runLadder's chunk boundary (every 4096 steps) and
+    // follow's (its own rule) differ, and from there the two differ in the last bit (seen ≤ 1.7e-16;
+    // where exactly the bit moves is not pinned down). A chunk stepped wrong is off by ≥ 1e-6.
+    const y = ladder.follow(stimulus);
+    expect(Array.from(r.activity.subarray(1, 4097))).toEqual(Array.from(y.subarray(0, 4096)));
+    assertClose(r.activity.subarray(1), y, { atol: 1e-15 });
+    // Progress after each chunk: 4096, 5000 (end of the long run), 5100, 5200, with t = done·dt.
+    expect(seen.map((p) => p.done)).toEqual([4096, 5000, 5100, 5200]);
+    expect(seen.every((p) => p.total === 5200)).toBe(true);
+    expect(seen[1].t).toBe(5000 * 1e-3);
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(r.elapsedMs).toBeLessThan(60_000); // wall-clock time of this small run, not a clock reading
+  });
+
+  it("defaults: dt 5·10⁻⁴, s0 0, a step to s1 = 200 for round(5/dt) steps, one record per ⌈steps/10⁴⌉", () => {
+    const c = resolveLadderRunConfig();
+    expect([c.dt, c.s0, c.steps, c.recordEvery]).toEqual([5e-4, 0, 10_000, 1]);
+    expect(c.stimulus.every((s) => s === 200)).toBe(true);
+    expect(resolveLadderRunConfig({ dt: 1e-3 }).steps).toBe(5000);
+    expect(resolveLadderRunConfig({ steps: 25_000 }).recordEvery).toBe(3);
+    expect(resolveLadderRunConfig({ steps: 10_001 }).recordEvery).toBe(2);
+    expect(resolveLadderRunConfig({ steps: 0 }).recordEvery).toBe(1);
+    expect(resolveLadderRunConfig({ stimulus: [0, 0, 5] }).stimulus).toEqual(new Float64Array([0, 0, 5]));
+    const scalar = runLadder({ steps: 10, backend: "scalar" });
+    expect(scalar.backend).toBe("scalar");
+    expect(runLadder({ steps: 10, backend: "simd" }).backend).toBe("simd");
+  });
+
+  it("names the option in every refusal; refuses a run whose propagators exceed 2⁴⁰ multiply-adds", async () => {
+    expect(() => runLadder({ dt: 0 })).toThrow(/^dt must be/);
+    expect(() => runLadder({ s0: -1 })).toThrow(/^s0 must be/);
+    expect(() => runLadder({ s1: -1 })).toThrow(/^s1 must be/);
+    expect(() => runLadder({ stimulus: [1], s1: 3 })).toThrow("give stimulus, or s1 and steps, not both");
+    expect(() => runLadder({ stimulus: [1], steps: 3 })).toThrow("give stimulus, or s1 and steps, not both");
+    expect(() => runLadder({ stimulus: new DataView(new ArrayBuffer(8)) as never })).toThrow(
+      "stimulus must be an array or a typed array of numbers",
+    );
+    expect(() => runLadder({ stimulus: [1, -1] })).toThrow("stimulus[1] must be finite and ≥ 0, got -1");
+    expect(() => runLadder({ stimulus: [1, Number.NaN] })).toThrow("stimulus[1] must be finite and ≥ 0, got NaN");
+    await expect(runLadderAsync({ nope: 1 } as never)).rejects.toThrow(/^runLadderAsync: unknown option "nope"/);
+    // 300 rungs (600 states): each propagator costs ≈ 10⁹–10¹⁰ multiply-adds, so a stimulus that
+    // switches a few hundred times is refused up front, naming stimulus; one switch is accepted.
+    const switching = Array.from({ length: 2000 }, (_, k) => (k % 2 ? 200 : 0));
+    expect(() => resolveLadderRunConfig({ rungs: 300, dt: 1e-3, stimulus: switching })).toThrow(
+      new RegExp(
+        "^stimulus: 2000 steps in 1999 runs of equal s need .* multiply-adds " +
+          String.raw`\(a propagator per run, .* each\), more than the limit 2⁴⁰`,
+      ),
+    );
+    expect(resolveLadderRunConfig({ rungs: 300, dt: 1e-3, stimulus: [200, 200] }).steps).toBe(2);
   });
 
   it("refuses bad options, naming them", () => {
