@@ -27,6 +27,14 @@ export {
   perceptron_status,
   perceptron_cursor,
   perceptron_set_clock,
+  perceptron_configure,
+  perceptron_set_labels,
+  perceptron_averaged_force,
+  perceptron_work,
+  perceptron_excess,
+  perceptron_sums,
+  perceptron_set_sums,
+  perceptron_predict,
 } from "./perceptron";
 export {
   hopfield_create,

@@ -177,6 +177,16 @@ describe("thermolearn CLI", () => {
     expect(existsSync(join(dir, "perceptron.svg"))).toBe(true);
     const json = JSON.parse(readFileSync(join(dir, "perceptron.json"), "utf8"));
     expect(json.runs).toHaveLength(5);
+    // The split: Hebbian's excess rate is ν²(1 − 2/(πn))/B = 9·(1000 − 2/π)/30 = 299.81 per weight; one
+    // trajectory over t ∈ [1, 2] estimates it from 1000 batches, each within ~√(2/B) ≈ 26 % of the mean
+    // and the mean nearly constant (Q steady): ±1 % is > 10 standard errors. Housekeeping ≈ 0 (its
+    // fluctuations come from the total heat's, ≈ ±10 here), so |hk| < 10 % of the excess.
+    expect(r.out).toMatch(/heat\s+housekeep\.\s+excess/);
+    const hebbian = r.out.split("\n").find((line) => line.startsWith("Hebbian "))!;
+    const [heat, housekeeping, excess] = hebbian.split(/\s+/).slice(-4, -1).map(Number);
+    expect(Math.abs(excess / 299.81 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(housekeeping)).toBeLessThan(0.1 * excess);
+    expect(heat).toBeCloseTo(housekeeping + excess, 0);
   });
 });
 

@@ -18,6 +18,13 @@ import { refForce, refLearningFactor, refStep, unpackInputs } from "../src/ref/p
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 const RULES: LearningRule[] = ["hebbian", "perceptron", "adatron", "alphatron"];
+
+/** |x|². */
+function normSq(x: Float64Array): number {
+  let s = 0;
+  for (const v of x) s += v * v;
+  return s;
+}
 // Statistical tests that take seconds each; mutation runs (scripts/mutate.vitest.config.mjs sets
 // THERMOLEARN_MUTATION) skip them so each mutant is tested in seconds, and the score says so.
 const slowIt = process.env.THERMOLEARN_MUTATION ? it.skip : it;
@@ -72,22 +79,31 @@ describe("heat: the work of the force the Euler–Maruyama step applies", () => 
       let refHeat = 0;
       for (let s = 0; s < 40; s++) {
         const w0 = sim.weights(),
-          T = sim.teacher();
+          T = sim.teacher(),
+          work0 = sim.work(),
+          heat0 = sim.heat();
         sim.step(1);
         const xi = unpackInputs(sim.lastDraws().inputs, n, batch);
         const ref = refStep(w0, T, xi, sim.lastDraws().noise, params);
         refHeat += ref.heat;
         // First law per step, on the reference's own numbers: ΔV = W_learn − q with V = k|w|²/2 and
-        // W_learn = L(w_t)·Δw, L the learning force the step applied (independent of how q is summed).
+        // W_learn = L(w_t)·Δw + D Δt ∇·f̄, L the learning force the step applied and the second term
+        // its Stratonovich divergence (independent of how q is summed).
         const learning = refForce(w0, T, xi, params).map((f, i) => f + w0[i]);
         let dV = 0,
-          work = 0;
+          work = ref.divergence;
         for (let i = 0; i < n; i++) {
           dV += 0.5 * (ref.w[i] ** 2 - w0[i] ** 2);
           work += learning[i] * (ref.w[i] - w0[i]);
         }
         // Terms of size ≲ 10² over 257 weights: rounding ≲ 1e-11.
         assertClose(dV, work - ref.heat, { atol: 1e-9 });
+        // The library's own work and heat obey it too, step by step (its V from |w|², its W and q summed
+        // in wasm): the same rounding bound.
+        assertClose(sim.work() - work0, work, { atol: 1e-8, rtol: 1e-9 });
+        assertClose(0.5 * (normSq(sim.weights()) - normSq(w0)), sim.work() - work0 - (sim.heat() - heat0), {
+          atol: 1e-8,
+        });
       }
       // 40 steps of per-step agreement ~1e-12 (see the one-step test).
       assertClose(sim.heat(), refHeat, { atol: 1e-7, rtol: 1e-9 });
@@ -746,18 +762,18 @@ describe("the shared lifecycle: step(count), checkpoint format, DivergedError", 
     sim.dispose();
   });
 
-  it('a checkpoint is { format: "thermolearn/perceptron", version: 1, … } and restore checks both', () => {
+  it('a checkpoint is { format: "thermolearn/perceptron", version: 2, … } and restore checks both', () => {
     const sim = new Perceptron({ n: 30, trajectories: 2, seed: 8 });
     sim.step(5);
     const good = sim.checkpoint();
     expect(good.format).toBe("thermolearn/perceptron");
-    expect(good.version).toBe(1);
+    expect(good.version).toBe(2);
     const w = sim.weights(1);
     const bad = (patch: object) => ({ ...good, ...patch }) as PerceptronCheckpoint;
     const wrongFormat = bad({ format: "thermolearn/hopfield" });
     expect(() => sim.restore(wrongFormat)).toThrow(/checkpoint.format must be one of "thermolearn\/perceptron"/);
     expect(() => sim.restore(bad({ format: undefined }))).toThrow(TypeError);
-    expect(() => sim.restore(bad({ version: 2 }))).toThrow(/checkpoint.version must be 1 .*got 2/);
+    expect(() => sim.restore(bad({ version: 1 }))).toThrow(/checkpoint.version must be 2 .*got 1/);
     expect(() => sim.restore(bad({ version: "1" }))).toThrow(/checkpoint.version must be a number/);
     const { format: _f, version: _v, ...unversioned } = good;
     expect(() => sim.restore(unversioned as PerceptronCheckpoint)).toThrow(/checkpoint.format/);
@@ -929,22 +945,22 @@ describe("memory refusal: the option to blame, and the documented estimate to th
   });
 
   it("the estimate follows the documented layout to the byte (at the 2.005 GiB rounding edge)", () => {
-    // TSDoc of memoryNeeded: per trajectory 4·8n + 2nG + 6·1024·G + 3·64·G + 512 (G = ⌈B/8⌉), shared
+    // TSDoc of memoryNeeded: per trajectory 4·8n + 2nG + 6·1024·G + 4·64·G + 512 (G = ⌈B/8⌉), shared
     // n(trainSize + testSize) + 8n for a shared teacher + 65536. The message rounds to 0.01 GiB, so
     // a total placed at ⌈2.005·2³⁰⌉ = 2152852358 bytes reads "2.01" and one byte less "2.00": every
-    // term shows. n = 2, B = 30 (G = 4), 2 trajectories: 2·25936 + 2(P + 8) + 16 + 65536 = 2P + 117440.
+    // term shows. n = 2, B = 30 (G = 4), 2 trajectories: 2·26192 + 2(P + 8) + 16 + 65536 = 2P + 117952.
     const edge = Math.ceil(2.005 * 2 ** 30);
     expect(edge).toBe(2152852358);
     const shared = { n: 2, batch: 30, trajectories: 2, testSize: 8, teacher: "shared" } as const;
-    const P = (edge - 117_440) / 2;
+    const P = (edge - 117_952) / 2;
     expect(thrown(() => new Perceptron({ ...shared, trainSize: P })).message).toBe(
       `trainSize too large: this simulation needs 2.01 GiB of wasm memory, ${limit}`,
     );
     expect(thrown(() => new Perceptron({ ...shared, trainSize: P - 1 })).message).toBe(
       `trainSize too large: this simulation needs 2.00 GiB of wasm memory, ${limit}`,
     );
-    // Per-trajectory teachers live in the trajectories' blocks: no 8n, so 2P + 117424 = edge − 2.
-    const own = { ...shared, teacher: "per-trajectory", trainSize: (edge - 2 - 117_424) / 2 } as const;
+    // Per-trajectory teachers live in the trajectories' blocks: no 8n, so 2P + 117936 = edge − 2.
+    const own = { ...shared, teacher: "per-trajectory", trainSize: (edge - 2 - 117_936) / 2 } as const;
     expect(thrown(() => new Perceptron(own)).message).toBe(
       `trainSize too large: this simulation needs 2.00 GiB of wasm memory, ${limit}`,
     );

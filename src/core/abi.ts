@@ -55,6 +55,21 @@ export interface ThermolearnExports {
   perceptron_cursor(p: number): number;
   perceptron_heat_parts(p: number, out: number): void;
   perceptron_set_clock(p: number, heat: number, heatCompensation: number, cursor: number, status: number): void;
+  perceptron_configure(p: number, inputs: number, alphaMoment: number, alphaSlope: number): void;
+  perceptron_set_labels(p: number, labels: number): void;
+  perceptron_averaged_force(p: number, rho: number, Q: number, out: number): void;
+  perceptron_work(p: number): number;
+  perceptron_excess(p: number): number;
+  perceptron_sums(p: number, out: number): void;
+  perceptron_set_sums(
+    p: number,
+    work: number,
+    workCompensation: number,
+    excess: number,
+    excessCompensation: number,
+    forceVariance: number,
+  ): void;
+  perceptron_predict(p: number, rows: number, size: number, out: number): void;
 
   // hopfield.ts: state and patterns bit-packed (u64 words, bit set ⇔ +1), dense weights f32 n × n.
   hopfield_create(n: number, k: number, dense: number, seedHi: number, seedLo: number): number;
@@ -221,7 +236,9 @@ export const HOPFIELD_SWEEPS_MASK = 2 ** 24 - 1;
 /** Learning-rule codes of assembly/perceptron.ts. */
 export const RULE_CODES = { hebbian: 0, perceptron: 1, adatron: 2, alphatron: 3 } as const;
 /** Input-sampling codes of assembly/perceptron.ts. */
-export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2 } as const;
+export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2, batch: 2 } as const;
+/** Force modes of assembly/perceptron.ts (INPUTS_*): sampled inputs, the thermodynamic-limit average, a whole set. */
+export const INPUTS_CODES = { sampled: 0, averaged: 1, batch: 2 } as const;
 /** Status codes of assembly/perceptron.ts. */
 export const STATUS_DIVERGED = 1;
 /** Recording modes of assembly/markov.ts `markov_step`. */

@@ -10,7 +10,14 @@ export type {
   PerceptronObservation,
   PerceptronCheckpoint,
 } from "./model.js";
-export { runPerceptron, runPerceptronAsync, PERCEPTRON_COLUMNS } from "./run.js";
-export type { PerceptronRunOptions, PerceptronResult, PerceptronColumn, PerceptronProgress } from "./run.js";
+export { runPerceptron, runPerceptronAsync, perceptronRates, PERCEPTRON_COLUMNS } from "./run.js";
+export type {
+  PerceptronRunOptions,
+  PerceptronResult,
+  PerceptronColumn,
+  PerceptronProgress,
+  PerceptronRates,
+  RateEstimate,
+} from "./run.js";
 export { hebbianEpsilon, hebbianEpsilonEM, hebbianTransient, mutualInformation, binaryEntropy } from "./theory.js";
 export type { HebbianParams, HebbianEMParams } from "./theory.js";

@@ -15,12 +15,13 @@
  * seeds the streams, reads the observables and saves and restores the state. Long runs are in
  * run.ts, the closed forms in theory.ts.
  */
-import { RULE_CODES, SAMPLING_CODES, STATUS_DIVERGED } from "../core/abi.js";
+import { INPUTS_CODES, RULE_CODES, SAMPLING_CODES, STATUS_DIVERGED } from "../core/abi.js";
 import type { Backend } from "../core/loader.js";
 import { DivergedError, WasmModel, checkMemoryBudget } from "../core/model.js";
 import * as check from "../core/validate.js";
 import { MAX_COUNT } from "../core/validate.js";
 import { MAX_STREAM, streamSeed } from "../rng.js";
+import { logGamma } from "../math/special.js";
 import { mutualInformation } from "./theory.js";
 
 /** Learning rules 𝓕(A, σ_T) of spec §1: 1; Θ(−σA); |A|Θ(−σA); Θ(−σA) + |A|^α Θ(σA). */
@@ -51,6 +52,18 @@ export interface PerceptronOptions {
   trainSize?: number;
   /** How a training set is used: B rows drawn "replacement" (default), or swept in order ("sweep"). */
   sampling?: "replacement" | "sweep";
+  /**
+   * The learning force: "sampled" (default), that of the step's B inputs (online learning, with input
+   * noise), or "averaged", the input-averaged force of Goldt & Seifert's time-scale separation: without a
+   * training set the exact average over ±1 inputs in the thermodynamic limit (docs/perceptron-theory.md),
+   * with one (trainSize > 0) the average over the whole set every step (batch learning; batch is then P).
+   */
+  inputs?: "sampled" | "averaged";
+  /**
+   * Labels of the training set: "teacher" (default, σ_T = sign(T·ξ)) or "random" (each trajectory draws
+   * its own i.i.d. ±1 labels, the setting of Goldt & Seifert's information bound; needs trainSize > 0).
+   */
+  labels?: "teacher" | "random";
   /** Size of a held-out test set for the finite-n error rate; 0 for none. Default 0. */
   testSize?: number;
   /** Independent trajectories run side by side. Default 1. */
@@ -80,7 +93,9 @@ export interface PerceptronConfig {
   dt: number;
   batch: number;
   trainSize: number;
-  sampling: "online" | "replacement" | "sweep";
+  sampling: "online" | "replacement" | "sweep" | "batch";
+  inputs: "sampled" | "averaged";
+  labels: "teacher" | "random";
   testSize: number;
   trajectories: number;
   firstTrajectory: number;
@@ -103,6 +118,8 @@ export const PERCEPTRON_OPTION_KEYS = [
   "batch",
   "trainSize",
   "sampling",
+  "inputs",
+  "labels",
   "testSize",
   "trajectories",
   "firstTrajectory",
@@ -153,16 +170,17 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
   if (!(k * dt < 2)) {
     throw new RangeError(`dt must satisfy k·dt < 2 for a stable Euler–Maruyama step, got k·dt = ${k * dt}`);
   }
-  const batch = check.integer("batch", options.batch ?? 30, 1, 4096);
   const trainSize = check.integer("trainSize", options.trainSize ?? 0, 0, MAX_COUNT);
-  const sampling =
-    trainSize === 0
-      ? "online"
-      : check.oneOf("sampling", options.sampling ?? "replacement", ["replacement", "sweep"] as const);
-  if (trainSize === 0 && options.sampling !== undefined) {
-    throw new RangeError("sampling needs a training set: set trainSize > 0");
+  const inputs = check.oneOf("inputs", options.inputs ?? "sampled", ["sampled", "averaged"] as const);
+  const { batch, sampling } = resolveSampling(options, trainSize, inputs);
+  const labels = check.oneOf("labels", options.labels ?? "teacher", ["teacher", "random"] as const);
+  if (labels === "random" && trainSize === 0) {
+    throw new RangeError('labels "random" needs a training set to label: set trainSize > 0');
   }
   const testSize = check.integer("testSize", options.testSize ?? 0, 0, MAX_COUNT);
+  if (labels === "random" && testSize > 0) {
+    throw new RangeError('testSize needs teacher labels: with labels "random" no rule labels a test set');
+  }
   const trajectories = check.integer("trajectories", options.trajectories ?? 1, 1, 100_000);
   const firstTrajectory = check.integer("firstTrajectory", options.firstTrajectory ?? 0, 0, MAX_TRAJECTORY_STREAM);
   if (firstTrajectory + trajectories - 1 > MAX_TRAJECTORY_STREAM) {
@@ -196,6 +214,8 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
     batch,
     trainSize,
     sampling,
+    inputs,
+    labels,
     testSize,
     trajectories,
     firstTrajectory,
@@ -204,6 +224,52 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
     init,
     maxWeightRms,
   };
+}
+
+/** Largest mini-batch; also the largest training set of batch learning (inputs "averaged" with trainSize > 0). */
+const MAX_BATCH = 4096;
+
+/**
+ * Batch size and sampling: fresh inputs ("online") without a training set; with one, B rows drawn with
+ * replacement or swept; batch learning ("averaged" with a set) sweeps all P rows every step (B = P).
+ */
+function resolveSampling(
+  options: PerceptronOptions,
+  trainSize: number,
+  inputs: "sampled" | "averaged",
+): { batch: number; sampling: PerceptronConfig["sampling"] } {
+  if (trainSize === 0 && options.sampling !== undefined) {
+    throw new RangeError("sampling needs a training set: set trainSize > 0");
+  }
+  if (inputs === "averaged") {
+    if (options.sampling !== undefined) throw new RangeError('sampling: inputs "averaged" uses every input each step');
+    if (options.batch !== undefined) throw new RangeError('batch: inputs "averaged" averages over all inputs');
+    if (trainSize === 0) return { batch: 1, sampling: "online" };
+    if (trainSize > MAX_BATCH) {
+      throw new RangeError(`trainSize must be ≤ ${MAX_BATCH} for batch learning (inputs "averaged"), got ${trainSize}`);
+    }
+    return { batch: trainSize, sampling: "batch" };
+  }
+  const batch = check.integer("batch", options.batch ?? 30, 1, MAX_BATCH);
+  if (trainSize === 0) return { batch, sampling: "online" };
+  const sampling = check.oneOf("sampling", options.sampling ?? "replacement", ["replacement", "sweep"] as const);
+  return { batch, sampling };
+}
+
+/** The wasm force mode: sampled inputs, the thermodynamic-limit average, or the whole training set. */
+function inputsMode(c: PerceptronConfig): keyof typeof INPUTS_CODES {
+  if (c.inputs === "sampled") return "sampled";
+  return c.sampling === "batch" ? "batch" : "averaged";
+}
+
+/**
+ * The α-tron's Gamma-function constants for the averaged force (docs/perceptron-theory.md §1):
+ * (1/π) 2^((1+α)/2) Γ((3+α)/2) (moments of degree 1 + α) and α (1/π) 2^((α−1)/2) Γ((α+1)/2) (⟨𝓕′⟩).
+ */
+function alphatronConstants(alpha: number): [number, number] {
+  const moment = Math.exp(((1 + alpha) / 2) * Math.LN2 + logGamma((3 + alpha) / 2)) / Math.PI;
+  const slope = (alpha * Math.exp(((alpha - 1) / 2) * Math.LN2 + logGamma((alpha + 1) / 2))) / Math.PI;
+  return [moment, slope];
 }
 
 /** Bytes per trajectory for its struct, its generator state and the 16-byte alignment of each block. */
@@ -215,11 +281,14 @@ const SHARED_HEADROOM_BYTES = 1 << 16;
  * Bytes of wasm memory one simulation needs (checked before anything is allocated), following
  * assembly/perceptron.ts `perceptron_create`: per trajectory four n-vectors (w, T, noise, force), two
  * n·G input-byte buffers (this step's and the next), the (w, T) histogram and force tables (6 KiB per
- * group) and three 8G-member vectors, and TRAJECTORY_HEADER_BYTES. Shared: the input rows and a shared teacher.
+ * group), three 8G-member f64 vectors and two of i32 rows, random labels (P bytes), and
+ * TRAJECTORY_HEADER_BYTES. Shared: the input rows and a shared teacher.
  */
 function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: number } {
   const groups = Math.ceil(c.batch / 8);
-  const perTrajectory = 4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 3 * 64 * groups + TRAJECTORY_HEADER_BYTES;
+  const labels = c.labels === "random" ? c.trainSize : 0;
+  const perTrajectory =
+    4 * 8 * c.n + 2 * c.n * groups + 6 * groups * 1024 + 4 * 64 * groups + labels + TRAJECTORY_HEADER_BYTES;
   const teacher = c.teacher === "shared" ? 8 * c.n : 0;
   const shared = c.n * (c.trainSize + c.testSize) + teacher + SHARED_HEADROOM_BYTES;
   return { total: perTrajectory * c.trajectories + shared, perTrajectory };
@@ -257,6 +326,23 @@ export interface PerceptronObservation {
   information: Float64Array;
   /** Cumulative heat per weight q/n, nats: see {@link Perceptron.heat} for the convention. */
   heat: Float64Array;
+  /**
+   * Cumulative excess heat per weight, nats: the part of the heat due to input fluctuations (Wennberg),
+   * Σ_steps Δt·tr Cov(f | w) estimated from each step's batch. 0 for averaged inputs and batch
+   * learning; null for B = 1 (a single input has no spread to estimate it from).
+   */
+  excessHeat: Float64Array | null;
+  /** Cumulative housekeeping heat per weight = heat − excessHeat, nats (the part batch learning also has). */
+  housekeepingHeat: Float64Array | null;
+  /** Cumulative work of the learning force per weight, nats; work − heat = ΔV (first law). */
+  work: Float64Array;
+  /** Internal energy per weight V/n = k|w|²/(2n), nats. */
+  internalEnergy: Float64Array;
+  /**
+   * Wennberg's learning-force variance ⟨𝓕²⟩ − ⟨𝓕⟩² over inputs, averaged over the steps so far (each
+   * step's unbiased batch estimate); null for B = 1 and averaged inputs, 0 before the first step.
+   */
+  forceVariance: Float64Array | null;
 }
 
 /** ε = arccos(T·w/(|T||w|))/π from the order parameters; ½ when w = 0 (or T = 0). */
@@ -282,6 +368,8 @@ export class Perceptron extends WasmModel {
   readonly #states: number[] = [];
   readonly #scratch: number;
   readonly #testRows: number;
+  readonly #trainRows: number;
+  readonly #labels: number[] = [];
   #steps = 0;
   #divergedAt: number | null = null;
   #variance0: Float64Array | null = null;
@@ -301,6 +389,7 @@ export class Perceptron extends WasmModel {
     this.trajectorySeeds = Array.from({ length: c.trajectories }, (_, j) => streamSeed(c.seed, c.firstTrajectory + j));
 
     const trainRows = c.trainSize > 0 ? this.#randomRows(c.trainSize, TRAIN_STREAM, "trainSize") : 0;
+    this.#trainRows = trainRows;
     this.#testRows = c.testSize > 0 ? this.#randomRows(c.testSize, TEST_STREAM, "testSize") : 0;
     const sharedTeacher = teacher ?? (c.teacher === "shared" ? this.#sharedTeacher() : null);
 
@@ -328,6 +417,11 @@ export class Perceptron extends WasmModel {
       if (init) this.wasm.f64.set(init, e.perceptron_weights(p) >> 3);
       else if (c.init === "equilibrium") e.perceptron_fill_gaussian(p, 1, Math.sqrt(c.D / c.k));
       if (trainRows) e.perceptron_set_train_set(p, trainRows, c.trainSize);
+      if (c.labels === "random") {
+        this.#labels.push(this.#randomLabels(p));
+        e.perceptron_set_labels(p, this.#labels[this.#labels.length - 1]);
+      }
+      e.perceptron_configure(p, INPUTS_CODES[inputsMode(c)], ...alphatronConstants(c.alpha));
       e.perceptron_set_clock(p, 0, 0, 0, 0);
     }
     if (c.trajectories >= 2) this.#variance0 = this.#weightVariance();
@@ -344,6 +438,17 @@ export class Perceptron extends WasmModel {
     e.rng_fill_u64(rng, address, Math.ceil(bytes / 8));
     const u8 = this.wasm.u8;
     for (let i = address; i < address + bytes; i++) u8[i] &= 1;
+    return address;
+  }
+
+  /** Draws trajectory p's P random labels ±1 (i8) from its own stream, after its teacher and weights. */
+  #randomLabels(p: number): number {
+    const P = this.config.trainSize;
+    const address = this.wasm.alloc(Math.ceil(P / 8) * 8, "labels");
+    const e = this.wasm.exports;
+    e.rng_fill_u64(e.perceptron_rng(p), address, Math.ceil(P / 8));
+    const i8 = new Int8Array(this.wasm.u8.buffer, address, P);
+    for (let i = 0; i < P; i++) i8[i] = i8[i] & 1 ? 1 : -1;
     return address;
   }
 
@@ -405,6 +510,8 @@ export class Perceptron extends WasmModel {
     const e = this.wasm.exports;
     const { n, trajectories, testSize } = this.config;
     const make = () => new Float64Array(trajectories);
+    const hasExcess = this.config.batch >= 2 || this.config.inputs === "averaged";
+    const hasVariance = this.config.batch >= 2 && this.config.inputs === "sampled";
     const o: PerceptronObservation = {
       t: this.time,
       steps: this.#steps,
@@ -415,6 +522,11 @@ export class Perceptron extends WasmModel {
       weightNorm: make(),
       information: make(),
       heat: make(),
+      excessHeat: hasExcess ? make() : null,
+      housekeepingHeat: hasExcess ? make() : null,
+      work: make(),
+      internalEnergy: make(),
+      forceVariance: hasVariance ? make() : null,
     };
     this.#states.forEach((p, j) => {
       e.perceptron_order_params(p, this.#scratch);
@@ -427,6 +539,16 @@ export class Perceptron extends WasmModel {
       o.Q[j] = ww / n;
       o.weightNorm[j] = Math.sqrt(ww);
       o.heat[j] = e.perceptron_heat(p) / n;
+      o.work[j] = e.perceptron_work(p) / n;
+      o.internalEnergy[j] = (this.config.k * ww) / (2 * n);
+      if (o.excessHeat && o.housekeepingHeat) {
+        o.excessHeat[j] = e.perceptron_excess(p) / n;
+        o.housekeepingHeat[j] = o.heat[j] - o.excessHeat[j];
+      }
+      if (o.forceVariance) {
+        e.perceptron_sums(p, this.#scratch);
+        o.forceVariance[j] = this.#steps > 0 ? this.wasm.f64[(this.#scratch >> 3) + 4] / this.#steps : 0;
+      }
       if (o.testError) o.testError[j] = e.perceptron_count_errors(p, this.#testRows, testSize) / testSize;
     });
     return o;
@@ -507,17 +629,82 @@ export class Perceptron extends WasmModel {
   }
 
   /**
+   * The training set's labels σ_T^μ as trajectory j learns them (μ = 0 … P − 1, ±1): its random labels,
+   * or sign(T·ξ^μ) of its teacher (sign(0) = +1). @throws RangeError without a training set.
+   */
+  trainingLabels(j = 0): Int8Array {
+    const p = this.#state(j);
+    const { n, trainSize } = this.#requireTrainingSet();
+    if (this.config.labels === "random") return new Int8Array(this.wasm.u8.buffer, this.#labels[j], trainSize).slice();
+    const T = this.wasm.f64View(this.wasm.exports.perceptron_teacher(p), n);
+    const u8 = this.wasm.u8;
+    const out = new Int8Array(trainSize);
+    for (let mu = 0; mu < trainSize; mu++) {
+      const row = this.#trainRows + mu * n;
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += u8[row + i] ? T[i] : -T[i];
+      out[mu] = dot >= 0 ? 1 : -1;
+    }
+    return out;
+  }
+
+  /** Trajectory j's predicted labels sign(w·ξ^μ) of the training set (±1, sign(0) = +1), computed in wasm. */
+  trainingPredictions(j = 0): Int8Array {
+    const p = this.#state(j);
+    const { trainSize } = this.#requireTrainingSet();
+    if (!this.#predictions) this.#predictions = this.wasm.alloc(Math.ceil(trainSize / 8) * 8, "predictions");
+    this.wasm.exports.perceptron_predict(p, this.#trainRows, trainSize, this.#predictions);
+    return new Int8Array(this.wasm.u8.buffer, this.#predictions, trainSize).slice();
+  }
+
+  #predictions = 0;
+
+  #requireTrainingSet(): PerceptronConfig {
+    if (this.config.trainSize === 0) throw new RangeError("this simulation has no training set (trainSize is 0)");
+    return this.config;
+  }
+
+  /**
    * Cumulative heat q of trajectory j (total, not per weight; nats, k_B T = 1): the heat the weights
    * dissipate into the medium, summed step by step as the work of the force the Euler–Maruyama step
    * applies, q_t = Σ_i (−k w_mid,i + f_i(w_t)) Δw_i with w_mid = (w_t + w_{t+Δt})/2. The restoring
    * force −kw is taken at the Stratonovich midpoint (so its part is exactly −ΔV for V = k|w|²/2);
    * the learning force f is the one the step applied, at w_t with the step's inputs, held over the
-   * step. Each step then obeys the first law ΔV = f·Δw − q_t. Re-evaluating 𝓕 at A(w_mid) instead
-   * would fold the step's own update into the force and bias the heat of the Perceptron, AdaTron and
-   * α-tron rules (whose 𝓕 jumps at A = 0) at any finite Δt; both converge as Δt → 0.
+   * step. For fresh random inputs (no training set) the step adds D Δt ∇·f̄(w_t), ∇·f̄ = ν√n⟨𝓕′⟩ in
+   * closed form: the mean of the Stratonovich term of the thermal noise, without which the Perceptron,
+   * AdaTron and α-tron rules would show a spurious steady heat D ν̃ |⟨𝓕′⟩| per weight (Hebbian: 0).
+   * Each step then obeys the first law ΔV = W_t − q_t with W the learning work ({@link Perceptron.work}).
+   * Re-evaluating 𝓕 at A(w_mid) instead would fold the step's own update into the force and bias the
+   * heat of the rules whose 𝓕 jumps at A = 0 at any finite Δt. With inputs "averaged" (no training
+   * set) the learning force is smooth and is taken at the midpoint: the exact Stratonovich heat.
+   * With a training set the divergence term is omitted (exact for Hebbian; see docs/perceptron-theory.md).
    */
   heat(j = 0): number {
     return this.wasm.exports.perceptron_heat(this.#state(j));
+  }
+
+  /** Cumulative work W of the learning force on trajectory j (total, nats): ΔV = W − q step by step. */
+  work(j = 0): number {
+    return this.wasm.exports.perceptron_work(this.#state(j));
+  }
+
+  /** Cumulative excess heat of trajectory j (total, nats; see {@link PerceptronObservation.excessHeat}). */
+  excessHeat(j = 0): number {
+    return this.wasm.exports.perceptron_excess(this.#state(j));
+  }
+
+  /**
+   * The averaged-force coefficients the wasm step uses at correlation rho = T̂·ŵ and Q = |w|²/n:
+   * f̄ = ν(a T̂ + b ŵ) and ⟨𝓕′⟩ (for tests against src/perceptron/averaged.ts).
+   */
+  averagedForce(rho: number, Q: number): { a: number; b: number; slope: number } {
+    check.finite("rho", rho);
+    check.positive("Q", Q);
+    const e = this.wasm.exports;
+    e.perceptron_averaged_force(this.#states[0], rho, Q, this.#scratch);
+    const f = this.wasm.f64,
+      at = this.#scratch >> 3;
+    return { a: f[at], b: f[at + 1], slope: f[at + 2] };
   }
 
   /**
@@ -533,6 +720,7 @@ export class Perceptron extends WasmModel {
       trajectories: this.#states.map((p, j) => {
         const rng = e.perceptron_rng(p) >> 2;
         e.perceptron_heat_parts(p, this.#scratch);
+        e.perceptron_sums(p, this.#scratch + 16);
         const f = this.wasm.f64,
           at = this.#scratch >> 3;
         return {
@@ -540,6 +728,11 @@ export class Perceptron extends WasmModel {
           rng: Array.from(this.wasm.u32.subarray(rng, rng + 8)),
           heat: f[at],
           heatCompensation: f[at + 1],
+          work: f[at + 2],
+          workCompensation: f[at + 3],
+          excess: f[at + 4],
+          excessCompensation: f[at + 5],
+          forceVariance: f[at + 6],
           cursor: e.perceptron_cursor(p),
         };
       }),
@@ -559,6 +752,7 @@ export class Perceptron extends WasmModel {
       this.wasm.f64.set(t.weights, e.perceptron_weights(p) >> 3);
       this.wasm.u32.set(t.rng, e.perceptron_rng(p) >> 2);
       e.perceptron_set_clock(p, t.heat, t.heatCompensation, t.cursor, 0);
+      e.perceptron_set_sums(p, t.work, t.workCompensation, t.excess, t.excessCompensation, t.forceVariance);
     });
     this.#steps = saved.steps;
     this.#divergedAt = null;
@@ -567,26 +761,32 @@ export class Perceptron extends WasmModel {
 
 /** The `format` and `version` of a {@link PerceptronCheckpoint}; restore reads this version only. */
 const CHECKPOINT_FORMAT = "thermolearn/perceptron";
-const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_VERSION = 2;
 
 /** A saved {@link Perceptron} state. */
 export interface PerceptronCheckpoint {
   /** Always "thermolearn/perceptron". */
   format: typeof CHECKPOINT_FORMAT;
-  /** The layout's version, 1. */
+  /** The layout's version, 2 (version 2 added the work, excess and force-variance sums). */
   version: typeof CHECKPOINT_VERSION;
   /** Steps taken when it was saved. */
   steps: number;
   /**
-   * Per trajectory: weights, xoshiro256++ state (8 u32 words), the heat's compensated sum and its
-   * compensation, the sweep cursor. Plain numbers and arrays, so `JSON.stringify` → `JSON.parse`
-   * gives back the same checkpoint (doubles print exactly); restore also takes typed arrays.
+   * Per trajectory: weights, xoshiro256++ state (8 u32 words), the compensated sums (and their
+   * compensations) of heat, work and excess heat, the force-variance sum, the sweep cursor. Plain
+   * numbers and arrays, so `JSON.stringify` → `JSON.parse` gives back the same checkpoint (doubles
+   * print exactly); restore also takes typed arrays.
    */
   trajectories: {
     weights: number[] | Float64Array;
     rng: number[] | Uint32Array;
     heat: number;
     heatCompensation: number;
+    work: number;
+    workCompensation: number;
+    excess: number;
+    excessCompensation: number;
+    forceVariance: number;
     cursor: number;
   }[];
 }
@@ -666,6 +866,11 @@ function checkCheckpoint(saved: unknown, c: PerceptronConfig, count: number): Pe
       rng,
       heat: check.finite(`${at}.heat`, t.heat),
       heatCompensation: check.finite(`${at}.heatCompensation`, t.heatCompensation),
+      work: check.finite(`${at}.work`, t.work),
+      workCompensation: check.finite(`${at}.workCompensation`, t.workCompensation),
+      excess: check.finite(`${at}.excess`, t.excess),
+      excessCompensation: check.finite(`${at}.excessCompensation`, t.excessCompensation),
+      forceVariance: check.nonNegative(`${at}.forceVariance`, t.forceVariance),
       cursor: check.integer(`${at}.cursor`, t.cursor, 0, maxCursor),
     };
   });

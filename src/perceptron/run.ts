@@ -31,7 +31,20 @@ export interface PerceptronRunOptions extends PerceptronOptions {
 }
 
 /** Observable names recorded per trajectory (mean in the result's columns, spread in `std`). */
-export const PERCEPTRON_COLUMNS = ["epsilon", "testError", "R", "Q", "weightNorm", "information", "heat"] as const;
+export const PERCEPTRON_COLUMNS = [
+  "epsilon",
+  "testError",
+  "R",
+  "Q",
+  "weightNorm",
+  "information",
+  "heat",
+  "housekeepingHeat",
+  "excessHeat",
+  "work",
+  "internalEnergy",
+  "forceVariance",
+] as const;
 export type PerceptronColumn = (typeof PERCEPTRON_COLUMNS)[number];
 
 /**
@@ -53,7 +66,24 @@ export interface PerceptronResult extends ResultHeader<PerceptronConfig> {
   Q: Float64Array;
   weightNorm: Float64Array;
   information: Float64Array;
+  /** Cumulative heat per weight, nats (Stratonovich; see Perceptron.heat). */
   heat: Float64Array;
+  /**
+   * Cumulative housekeeping heat per weight (heat − excessHeat), nats: what batch learning also
+   * dissipates. null for B = 1 with sampled inputs.
+   */
+  housekeepingHeat: Float64Array | null;
+  /** Cumulative excess heat per weight, nats: the input fluctuations' part (Wennberg). null as housekeepingHeat. */
+  excessHeat: Float64Array | null;
+  /** Cumulative work of the learning force per weight, nats (internalEnergy − internalEnergy[0] = work − heat). */
+  work: Float64Array;
+  /** Internal energy per weight k|w|²/(2n), nats. */
+  internalEnergy: Float64Array;
+  /**
+   * ⟨𝓕²⟩ − ⟨𝓕⟩² over inputs (Wennberg's learning-force variance), the mean of the batch estimates over
+   * the chunk that ends at t (0 at t = 0); null for B = 1 and averaged inputs.
+   */
+  forceVariance: Float64Array | null;
   /** Sample standard deviations across trajectories (0 for a single trajectory). */
   std: Record<PerceptronColumn, Float64Array | null>;
   /** ΔS(w_n) per weight (needs ≥ 2 trajectories and a random start), else null. */
@@ -118,9 +148,14 @@ class Recorder {
   readonly entropy: number[] = [];
   hasEntropy = true;
 
+  /** The cumulative force-variance sums (mean × steps) per trajectory at the last record. */
+  #varianceSums: Float64Array | null = null;
+  #lastSteps = 0;
+
   record(sim: Perceptron): void {
     const o = sim.observe();
     this.t.push(o.t);
+    if (o.forceVariance) o.forceVariance = this.#chunkMean(o.forceVariance, o.steps);
     for (const name of PERCEPTRON_COLUMNS) {
       const values = o[name];
       if (!values) continue;
@@ -135,6 +170,17 @@ class Recorder {
     const dS = this.hasEntropy ? sim.entropyChange() : null;
     if (dS === null) this.hasEntropy = false;
     else this.entropy.push(dS);
+  }
+
+  /** Turns the means since t = 0 into means over the chunk since the last record. */
+  #chunkMean(meanSinceStart: Float64Array, steps: number): Float64Array {
+    const sums = meanSinceStart.map((m) => m * steps);
+    const previous = this.#varianceSums ?? new Float64Array(sums.length);
+    const chunk = steps - this.#lastSteps;
+    const out = sums.map((x, j) => (chunk > 0 ? (x - previous[j]) / chunk : 0));
+    this.#varianceSums = sums;
+    this.#lastSteps = steps;
+    return out;
   }
 
   result(sim: Perceptron, status: RunStatus, elapsedMs: number): PerceptronResult {
@@ -169,6 +215,11 @@ class Recorder {
       weightNorm: column("weightNorm")!,
       information,
       heat,
+      housekeepingHeat: column("housekeepingHeat"),
+      excessHeat: column("excessHeat"),
+      work: column("work")!,
+      internalEnergy: column("internalEnergy")!,
+      forceVariance: column("forceVariance"),
       std,
       entropyChange,
       efficiency,
@@ -223,4 +274,69 @@ export function runPerceptron(options?: PerceptronRunOptions): PerceptronResult 
 /** {@link runPerceptron}, yielding to the event loop about every 30 ms so pages and progress bars stay live. */
 export async function runPerceptronAsync(options?: PerceptronRunOptions): Promise<PerceptronResult> {
   return driveAsync(runLoop("runPerceptronAsync", options));
+}
+
+/** A rate per unit time from a recorded run, per weight and for all n weights (nats per unit time). */
+export interface RateEstimate {
+  /** Per weight per unit time. */
+  perWeight: number;
+  /** For all n weights per unit time (perWeight·n). */
+  total: number;
+  /**
+   * Standard error of perWeight across trajectories, null for one trajectory. Conservative: it treats
+   * the two ends' spreads as independent, √(s_from² + s_to²)/(Δt √M), though they are positively
+   * correlated (the true error is smaller).
+   */
+  stderr: number | null;
+}
+
+/** Steady-state rates of a run over [from, to], see {@link perceptronRates}. */
+export interface PerceptronRates {
+  from: number;
+  to: number;
+  /** Total heat rate = entropy production rate of the medium (in steady state the total one). */
+  heat: RateEstimate;
+  /** Housekeeping part (what batch learning also dissipates); null where the run has no split. */
+  housekeeping: RateEstimate | null;
+  /** Excess part (input fluctuations, Wennberg); null where the run has no split. */
+  excess: RateEstimate | null;
+  /** Work rate of the learning force. */
+  work: RateEstimate;
+}
+
+/**
+ * Heat, housekeeping, excess and work rates of a recorded run: (x(to) − x(from))/(to − from) of the
+ * cumulative per-weight columns, from the first record at or after `from` (default: half the run's
+ * time) to the last. In steady state the system's entropy is constant, so the heat rate is the total
+ * entropy production rate (k_B T = 1, nats per unit time).
+ * @throws RangeError when fewer than two records lie in [from, end].
+ * @example
+ * const r = runPerceptron({ n: 1000, tEnd: 4, trajectories: 2 });
+ * perceptronRates(r).excess?.perWeight; // ≈ ν̃²(n − 2/π)/B = 299.98
+ */
+export function perceptronRates(result: PerceptronResult, options?: { from?: number }): PerceptronRates {
+  const o = check.options("perceptronRates", options, ["from"]);
+  const t = result.t;
+  const end = t.length - 1;
+  const from = check.finite("from", o.from ?? (end >= 0 ? t[end] / 2 : 0));
+  let i0 = 0;
+  while (i0 < end && t[i0] < from) i0++;
+  if (!(end > i0)) throw new RangeError(`from: need two records in [${from}, ${t[end]}], the run has one or none`);
+  const span = t[end] - t[i0];
+  const M = result.config.trajectories;
+  const n = result.config.n;
+  const rate = (x: Float64Array, spread: Float64Array | null): RateEstimate => {
+    const perWeight = (x[end] - x[i0]) / span;
+    const stderr = M > 1 && spread ? Math.hypot(spread[i0], spread[end]) / (span * Math.sqrt(M)) : null;
+    return { perWeight, total: perWeight * n, stderr };
+  };
+  const s = result.std;
+  return {
+    from: t[i0],
+    to: t[end],
+    heat: rate(result.heat, s.heat),
+    housekeeping: result.housekeepingHeat ? rate(result.housekeepingHeat, s.housekeepingHeat) : null,
+    excess: result.excessHeat ? rate(result.excessHeat, s.excessHeat) : null,
+    work: rate(result.work, s.work),
+  };
 }

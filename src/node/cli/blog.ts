@@ -1,7 +1,7 @@
 /**
  * `thermolearn blog`: the blog's experiment (spec §1, seed 000/001): every learning rule at
- * n = 10⁴, k = 1, ν = 3√n, Δt = 10⁻³, B = 30, as a table of steady ε and heat, with
- * DIR/perceptron.json and DIR/perceptron.svg.
+ * n = 10⁴, k = 1, ν = 3√n, Δt = 10⁻³, B = 30, as a table of steady ε and the steady heat rate split
+ * into housekeeping and excess parts (Wennberg), with DIR/perceptron.json and DIR/perceptron.svg.
  */
 import { join } from "node:path";
 import {
@@ -10,6 +10,7 @@ import {
   type LearningRule,
   type PerceptronResult,
   type PerceptronRunOptions,
+  perceptronRates,
 } from "../../perceptron/index.js";
 import { modelOptions } from "../../perceptron/run.js";
 import { lineChartSvg, type Series } from "../../plot/index.js";
@@ -34,21 +35,32 @@ interface LabelledRun {
   result: PerceptronResult;
 }
 
-/** The rate of heat per weight over the second half of the run (0 for a run of no time). */
-function heatRate(result: PerceptronResult): number {
+/**
+ * Heat, housekeeping and excess rates per weight per unit time over the second half of the run
+ * (perceptronRates); null for a run with fewer than two records there (e.g. aborted at once).
+ */
+function steadyRates(result: PerceptronResult): { heat: number; housekeeping: number; excess: number } | null {
   const tEnd = result.t.at(-1) ?? 0;
-  if (!(tEnd > 0)) return 0;
-  const half = Math.floor(result.t.length / 2);
-  return (result.heat.at(-1)! - result.heat[half]) / (tEnd - result.t[half]);
+  if (!(tEnd > 0) || result.t.length < 3) return null;
+  const rates = perceptronRates(result, { from: result.t[Math.floor(result.t.length / 2)] });
+  return {
+    heat: rates.heat.perWeight,
+    housekeeping: rates.housekeeping?.perWeight ?? Number.NaN,
+    excess: rates.excess?.perWeight ?? Number.NaN,
+  };
 }
+
+/** A rate for the table: one decimal, or "–" where the run has none. */
+const rateCell = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "–" : x.toFixed(1)).padEnd(12);
 
 /** The table's row of one rule. */
 function tableRow({ label, result }: LabelledRun, theory: { em: number } | null): string {
   const { mean, std } = steadyEpsilon(result);
   const analytic = result.config.rule === "hebbian" && theory ? `${theory.em.toFixed(4)} (EM)` : "";
   const steady = `${mean.toFixed(4)} ± ${std.toFixed(4)}`;
-  const heat = heatRate(result).toFixed(1);
-  return `${label.padEnd(16)}${steady.padEnd(20)}${analytic.padEnd(20)}${heat.padEnd(18)}${result.status}`;
+  const rates = steadyRates(result);
+  const split = `${rateCell(rates?.heat)}${rateCell(rates?.housekeeping)}${rateCell(rates?.excess)}`;
+  return `${label.padEnd(16)}${steady.padEnd(20)}${analytic.padEnd(20)}${split}${result.status}`;
 }
 
 export async function blogCommand(argv: string[]): Promise<number> {
@@ -85,12 +97,21 @@ export async function blogCommand(argv: string[]): Promise<number> {
     `Stochastic perceptron, n = ${config.n}, k = ${config.k}, ν = ${config.nu.toFixed(1)} (ν̃ = ${nuTilde}), ` +
       `Δt = ${config.dt}, B = ${config.batch}, t_end = ${results[0].result.t.at(-1)}, seed ${config.seed}`,
   );
-  console.log(`steady ε = mean over the second half of the run (± its standard deviation in time)\n`);
+  console.log(`steady ε = mean over the second half of the run (± its standard deviation in time)`);
+  console.log(
+    "heat rates in nats per weight per unit time over the second half: total = housekeeping (what batch " +
+      "learning also dissipates) + excess (input fluctuations)\n",
+  );
   console.log(
     `${"rule".padEnd(16)}${"steady ε".padEnd(20)}${"analytic (Hebbian)".padEnd(20)}` +
-      `${"heat/weight/time".padEnd(18)}status`,
+      `${"heat".padEnd(12)}${"housekeep.".padEnd(12)}${"excess".padEnd(12)}status`,
   );
   for (const row of results) console.log(tableRow(row, theory));
+  const fluctuation = (config.nu * config.nu * (1 - 2 / (Math.PI * config.n))) / config.batch;
+  console.log(
+    `\nHebbian excess, spec §1's corrected fluctuation term ν²(1 − 2/(πn))/B = ${fluctuation.toFixed(1)}; ` +
+      "in steady state the housekeeping part vanishes for every rule (each averaged force is a gradient)",
+  );
   if (theory) {
     console.log(`\nHebbian, time-scale separated (no discretisation noise): ε_∞ = ${theory.infinity.toFixed(4)}`);
   }
