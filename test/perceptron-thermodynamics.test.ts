@@ -12,6 +12,8 @@ import {
   type LearningRule,
 } from "../src/perceptron/index.js";
 import { refAveragedCoefficients, refAveragedStep, refStep, unpackInputs } from "../src/ref/perceptron.js";
+import { averagedForce } from "../src/perceptron/averaged.js";
+import { perceptronTheory } from "../src/perceptron/ode.js";
 import { assertClose, BACKENDS } from "./helpers/assert.js";
 
 const slowIt = process.env.THERMOLEARN_MUTATION ? it.skip : it;
@@ -68,6 +70,28 @@ describe("inputs: averaged — one step against the TS reference", () => {
     expect(aligned.b).toBe(0);
     expect(aligned.a).toBeCloseTo(sim.averagedForce(1 - 1e-9, 1).a + sim.averagedForce(1 - 1e-9, 1).b, 5);
     sim.dispose();
+  });
+
+  it("the wasm's averaged force and ⟨𝓕′⟩ equal src/perceptron/averaged.ts (written independently) for every rule", () => {
+    for (const rule of ["hebbian", "perceptron", "adatron", "alphatron"] as LearningRule[]) {
+      for (const alpha of rule === "alphatron" ? [0.1, 0.25, 0.5, 0.9] : [0.5]) {
+        const sim = new Perceptron({ n: 10, rule, alpha });
+        for (const rho of [-0.95, -0.3, 0, 0.2, 0.7, 0.99, 0.99999]) {
+          for (const Q of [0.05, 1, 7]) {
+            const wasm = sim.averagedForce(rho, Q),
+              ts = averagedForce(rule, rho, Q, alpha);
+            // Two quadratures (48-point vs 64-point Gauss–Legendre after different substitutions) of the
+            // α-tron's angular integrals, each exact to ~1e-12; near ρ = 1 the quotient by 1 − ρ² = 2e-5
+            // amplifies their rounding by 5e4. The closed-form rules agree to rounding.
+            const tol = rho > 0.999 ? 1e-7 : 1e-9;
+            assertClose(wasm.a, ts.a, { atol: tol, rtol: tol });
+            assertClose(wasm.b, ts.b, { atol: tol, rtol: tol });
+            assertClose(wasm.slope, ts.factorSlope, { atol: tol, rtol: tol });
+          }
+        }
+        sim.dispose();
+      }
+    }
   });
 
   it("SIMD and scalar builds give the same bits for averaged inputs and for the new sums", () => {
@@ -225,6 +249,66 @@ describe("averaged inputs reproduce Goldt & Seifert's Hebbian closed forms", () 
     const rates = perceptronRates(r, { from: 6 });
     expect(Math.abs(rates.heat.perWeight)).toBeLessThan(4 * rates.heat.stderr! + 0.01);
   });
+});
+
+describe("simulation and order-parameter theory agree (src/perceptron/ode.ts)", () => {
+  /** The theory's value at time t (its records include every multiple of recordEvery·h). */
+  const at = (t: Float64Array, x: Float64Array, time: number) => x[t.findIndex((s) => Math.abs(s - time) < 1e-9)];
+
+  slowIt("averaged inputs, every rule: ε, Q_n, ΔS(w_n) and η within the ensemble's error (n = 1000, M = 8)", () => {
+    const M = 8;
+    for (const rule of ["hebbian", "perceptron", "adatron", "alphatron"] as LearningRule[]) {
+      const sim = runPerceptron({
+        n: 1000,
+        rule,
+        inputs: "averaged",
+        tEnd: 4,
+        trajectories: M,
+        seed: 3,
+        recordEvery: 1000,
+      });
+      const th = perceptronTheory({ rule, tEnd: 4, recordEvery: 1000 });
+      for (const i of [2, 4]) {
+        const t = sim.t[i];
+        // ε and Q_n: 4 standard errors of the M-trajectory mean (std/√M), plus 0.01 in ε for the O(1/√n)
+        // finite-size spread of the angle the theory (n → ∞) leaves out.
+        expect(Math.abs(sim.epsilon[i] - at(th.t, th.epsilon, t))).toBeLessThan(
+          (4 * sim.std.epsilon![i]) / Math.sqrt(M) + 0.01,
+        );
+        expect(Math.abs(sim.heat[i] - at(th.t, th.heat, t))).toBeLessThan((4 * sim.std.heat![i]) / Math.sqrt(M) + 1e-3);
+        // ΔS from per-weight variances of 8 trajectories: ½ ln of a χ²₇/7 ratio has sd ≈ 0.4 per weight,
+        // ≈ 0.013 averaged over 1000 weights; 0.05 is ~4σ.
+        expect(Math.abs(sim.entropyChange![i] - at(th.t, th.entropyChange, t))).toBeLessThan(0.05);
+        // η = I/(ΔS + Q_n) carries both errors: relative 0.05/(ΔS + Q_n) ≥ 0.05/0.45 here; 12 %.
+        expect(Math.abs(sim.efficiency![i] / at(th.t, th.efficiency, t) - 1)).toBeLessThan(0.12);
+      }
+    }
+  });
+
+  slowIt(
+    "online learning (inputs sampled, B = 30, Δt = 10⁻³): heat split and ε follow the theory with input noise",
+    () => {
+      const M = 8,
+        n = 1000;
+      for (const rule of ["hebbian", "perceptron"] as LearningRule[]) {
+        const sim = runPerceptron({ n, rule, tEnd: 4, trajectories: M, seed: 3, recordEvery: 1000 });
+        const th = perceptronTheory({ rule, tEnd: 4, recordEvery: 1000, inputNoise: { n, batch: 30, dt: 1e-3 } });
+        for (const i of [2, 4]) {
+          const t = sim.t[i];
+          expect(Math.abs(sim.epsilon[i] - at(th.t, th.epsilon, t))).toBeLessThan(
+            (4 * sim.std.epsilon![i]) / Math.sqrt(M) + 0.01,
+          );
+          // The excess is a sum of ~10³ batch estimates per unit time: relative error ≲ 0.5 %, plus the
+          // recursion's O(kΔt) = 0.1 % the theory neglects; 1.5 %.
+          expect(Math.abs(sim.excessHeat![i] / at(th.t, th.excessHeat, t) - 1)).toBeLessThan(0.015);
+          // The housekeeping heat is the transient's O(1) cost, measured as total − excess: its noise is
+          // the total heat's, std/√M ≈ 0.5 here; 4 of those plus 0.1.
+          const hk = sim.housekeepingHeat![i] - at(th.t, th.housekeepingHeat, t);
+          expect(Math.abs(hk)).toBeLessThan((4 * sim.std.housekeepingHeat![i]) / Math.sqrt(M) + 0.1);
+        }
+      }
+    },
+  );
 });
 
 describe("batch learning (inputs averaged with a training set)", () => {

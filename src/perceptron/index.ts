@@ -1,6 +1,6 @@
 /**
- * The stochastic perceptron (spec §1): the model (model.ts), its long runs (run.ts) and its closed
- * forms (theory.ts). This is the public API; src/index.ts re-exports it.
+ * The stochastic perceptron (spec §1): the model (model.ts), its long runs (run.ts), its closed
+ * forms (theory.ts), the input-averaged force (averaged.ts) and the order-parameter theory (ode.ts). This is the public API; src/index.ts re-exports it.
  */
 export { Perceptron, resolvePerceptronConfig, LEARNING_RULES } from "./model.js";
 export type {
@@ -19,5 +19,24 @@ export type {
   PerceptronRates,
   RateEstimate,
 } from "./run.js";
+export { averagedForce } from "./averaged.js";
+export type { AveragedForce } from "./averaged.js";
+export {
+  perceptronTheory,
+  perceptronSteadyState,
+  maxEfficiency,
+  resolvePerceptronTheoryConfig,
+  PERCEPTRON_THEORY_COLUMNS,
+} from "./ode.js";
+export type {
+  PerceptronTheoryOptions,
+  PerceptronTheoryConfig,
+  PerceptronTheoryResult,
+  PerceptronTheoryColumn,
+  InputNoiseOptions,
+  MaxEfficiencyOptions,
+  PerceptronSteadyStateOptions,
+  PerceptronSteadyState,
+} from "./ode.js";
 export { hebbianEpsilon, hebbianEpsilonEM, hebbianTransient, mutualInformation, binaryEntropy } from "./theory.js";
 export type { HebbianParams, HebbianEMParams } from "./theory.js";

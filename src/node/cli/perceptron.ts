@@ -45,18 +45,24 @@ export const PERCEPTRON_FLAGS: Record<string, string> = {
   ...Object.fromEntries(Object.entries(NUMBER_FLAGS).map(([flag, key]) => [key, `--${flag}`])),
   rule: "--rule",
   init: "--init",
+  inputs: "--inputs",
+  labels: "--labels",
   // Not a flag: the CLI keeps the library's default bound, named in words.
   maxWeightRms: "the divergence bound on |w|/√n",
 };
 
 /** The perceptron flags as run options (numbers named in errors), and the string flags (`extra` too). */
 export function perceptronArgs(argv: string[], extra: string[] = []) {
-  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), ["rule", "init", "json", "svg", ...extra]);
+  const strings = ["rule", "init", "inputs", "labels", "json", "svg", ...extra];
+  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), strings);
   const run: PerceptronRunOptions = {};
   for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
     if (num[flag] !== undefined) (run as Record<string, number>)[key] = num[flag]!;
   }
   if (str.rule !== undefined) run.rule = str.rule as LearningRule;
+  // Checked by the library (its errors name the option; main.ts maps them to these flags).
+  if (str.inputs !== undefined) run.inputs = str.inputs as PerceptronRunOptions["inputs"];
+  if (str.labels !== undefined) run.labels = str.labels as PerceptronRunOptions["labels"];
   if (str.init !== undefined) {
     run.init = withFlags(PERCEPTRON_FLAGS, () => check.oneOf("init", str.init, ["equilibrium", "zero"] as const));
   }

@@ -6,6 +6,7 @@ export const USAGE = `thermolearn ${VERSION}: the thermodynamics of learning
 Usage:
   thermolearn perceptron [flags]   simulate a stochastic perceptron (Langevin, Euler–Maruyama)
   thermolearn blog [flags]         the blog's experiment: Hebbian, Perceptron, AdaTron, α-tron (α = 0.25, 0.5)
+  thermolearn bound [flags]        Goldt & Seifert's information bound: Σ I ≤ Σ [ΔS + Q] over time
   thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
@@ -30,10 +31,18 @@ perceptron flags (defaults: the blog's parameters):
   --seed S            integer seed                                 (0)
   --train-size P      fixed training set of P inputs (0: online)   (0)
   --test-size P       held-out test set for the finite-n error     (0)
+  --inputs I          sampled (online, B inputs a step) | averaged (input-averaged force;
+                      with --train-size: batch learning)           (sampled)
+  --labels L          teacher | random (i.i.d. labels of the training set)  (teacher)
   --json FILE         write the results as JSON
   --svg FILE          write a plot of ε(t) as SVG
 
 blog flags: --t-end, --trajectories, --seed, --out DIR (results), plus --n, --dt, --batch.
+
+bound flags: --rule R (hebbian) --labels random|teacher (random) --inputs sampled|averaged (sampled; averaged:
+  batch learning) --n N (200) --patterns P (100) --trajectories M (400) --t-end T (5) --dt DT (0.01) --batch B (30)
+  --nu-tilde V (3) --k K (1) --D D (1) --seed S (0) --json FILE --svg FILE; also --alpha, --nu, --steps,
+  --record-every, --sampling replacement|sweep, --spacing m (the m-spacing entropy estimator's m, √M)
 
 hopfield-recall flags:
   --n N (100) --k K patterns (10) --rule hebbian|storkey|pseudoinverse (hebbian) --pattern MU (0)
