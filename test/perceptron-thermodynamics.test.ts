@@ -72,7 +72,7 @@ describe("inputs: averaged — one step against the TS reference", () => {
     sim.dispose();
   });
 
-  it("the wasm's averaged force and ⟨𝓕′⟩ equal src/perceptron/averaged.ts (written independently) for every rule", () => {
+  it("the wasm's averaged force and ⟨𝓕′⟩ equal src/perceptron/averaged.ts (written apart) for every rule", () => {
     for (const rule of ["hebbian", "perceptron", "adatron", "alphatron"] as LearningRule[]) {
       for (const alpha of rule === "alphatron" ? [0.1, 0.25, 0.5, 0.9] : [0.5]) {
         const sim = new Perceptron({ n: 10, rule, alpha });

@@ -1,6 +1,7 @@
 /**
  * The stochastic perceptron (spec §1): the model (model.ts), its long runs (run.ts), its closed
- * forms (theory.ts), the input-averaged force (averaged.ts) and the order-parameter theory (ode.ts). This is the public API; src/index.ts re-exports it.
+ * forms (theory.ts), the input-averaged force (averaged.ts) and the order-parameter theory (ode.ts).
+ * This is the public API; src/index.ts re-exports it.
  */
 export { Perceptron, resolvePerceptronConfig, LEARNING_RULES } from "./model.js";
 export type {

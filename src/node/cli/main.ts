@@ -21,6 +21,7 @@ import { WriteError, withCwdFallback } from "./output.js";
 import { setPlotImporter } from "../../plot/index.js";
 import { USAGE } from "./usage.js";
 import { blogCommand } from "./blog.js";
+import { boundCommand } from "./bound.js";
 import { eqpropCommand } from "./eqprop.js";
 import { figureCommand } from "./figure.js";
 import { hopfieldCapacityCommand } from "./hopfield-capacity.js";
@@ -35,6 +36,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   perceptron: perceptronCommand,
   blog: blogCommand,
+  bound: boundCommand,
   "hopfield-recall": hopfieldRecallCommand,
   "hopfield-capacity": hopfieldCapacityCommand,
   "kernel-update": kernelUpdateCommand,
