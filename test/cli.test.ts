@@ -190,6 +190,58 @@ describe("thermolearn CLI", () => {
   });
 });
 
+describe("theory command and the perceptron's --inputs/--labels", () => {
+  it("theory prints every rule's steady state and efficiency; --json writes the rows", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-theory-"));
+    const r = cli("theory", "--json", join(dir, "t.json"));
+    expect(r.code, r.err).toBe(0);
+    // Goldt & Seifert's Hebbian η = 0.0824 at ν̃ = 3, k = 1, and the vanishing steady housekeeping heat.
+    expect(r.out).toMatch(/Hebbian\s+0\.1260\s+6\.730\s+0\s+0\s+0\s+0\.08237/);
+    const json = JSON.parse(readFileSync(join(dir, "t.json"), "utf8"));
+    expect(json.rows.map((row: { rule: string }) => row.rule)).toEqual([
+      "hebbian",
+      "perceptron",
+      "adatron",
+      "alphatron",
+      "alphatron",
+    ]);
+    expect(json.rows[1].maxEfficiency).toBeCloseTo(0.1129, 4);
+    expect(json.config.inputNoise).toBeNull();
+  });
+
+  it("theory --batch: the online regime with the fluctuation heat; bad flags exit 2 naming them", () => {
+    const r = cli("theory", "--rule", "hebbian", "--batch", "30");
+    expect(r.code, r.err).toBe(0);
+    // ν̃²(n − 2/π)/B = 9·(10⁴ − 0.64)/30 = 2999.8, printed to 4 digits.
+    expect(r.out).toMatch(/hebbian\s+0\.1858\s+8\.229\s+3000\s+0\s+3000/);
+    for (const [args, message] of [
+      [["--rule", "bogus"], /--rule must be one of/],
+      [["--n", "5"], /--n and --dt describe the online regime/],
+      [["--k=-1"], /--k must be/],
+      [["--alpha", "0.3"], /--alpha needs --rule alphatron/],
+    ] as const) {
+      const bad = cli("theory", ...args);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
+  });
+
+  it("perceptron --inputs averaged runs without excess heat; --inputs and --labels are checked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-avg-"));
+    const r = cli("perceptron", "--n", "200", "--inputs", "averaged", "--t-end", "0.5", "--json", join(dir, "a.json"));
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
+    expect(json.config.inputs).toBe("averaged");
+    expect(Object.values(json.excessHeat).every((x) => x === 0)).toBe(true);
+    const bad = cli("perceptron", "--n", "20", "--inputs", "mean");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--inputs must be one of "sampled", "averaged"/);
+    const labels = cli("perceptron", "--n", "20", "--labels", "random");
+    expect(labels.code).toBe(2);
+    expect(labels.err).toMatch(/--labels "random" needs a training set to label: set --train-size > 0/);
+  });
+});
+
 describe("hopfield commands", () => {
   it("hopfield-capacity writes the JSON contract: config, version and equal-length curves", () => {
     const dir = mkdtempSync(join(tmpdir(), "thermolearn-hc-"));

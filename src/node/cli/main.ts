@@ -22,6 +22,7 @@ import { setPlotImporter } from "../../plot/index.js";
 import { USAGE } from "./usage.js";
 import { blogCommand } from "./blog.js";
 import { boundCommand } from "./bound.js";
+import { theoryCommand } from "./theory.js";
 import { eqpropCommand } from "./eqprop.js";
 import { figureCommand } from "./figure.js";
 import { hopfieldCapacityCommand } from "./hopfield-capacity.js";
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   perceptron: perceptronCommand,
   blog: blogCommand,
   bound: boundCommand,
+  theory: theoryCommand,
   "hopfield-recall": hopfieldRecallCommand,
   "hopfield-capacity": hopfieldCapacityCommand,
   "kernel-update": kernelUpdateCommand,

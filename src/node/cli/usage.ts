@@ -6,12 +6,14 @@ export const USAGE = `thermolearn ${VERSION}: the thermodynamics of learning
 Usage:
   thermolearn perceptron [flags]   simulate a stochastic perceptron (Langevin, Euler–Maruyama)
   thermolearn blog [flags]         the blog's experiment: Hebbian, Perceptron, AdaTron, α-tron (α = 0.25, 0.5)
+  thermolearn theory [flags]       order-parameter theory: steady ε, heat split, efficiency η per rule
   thermolearn bound [flags]        Goldt & Seifert's information bound: Σ I ≤ Σ [ΔS + Q] over time
   thermolearn hopfield-recall [flags]    store patterns, corrupt one, recall it
   thermolearn hopfield-capacity [flags]  capacity sweep over loads K/N
   thermolearn kernel-update [flags]      Δw of a memory kernel under the sawtooth protocol (Falk et al.)
   thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
   thermolearn figure 4c|5c|6b|8 [flags]  regenerate a figure of Falk et al. on all cores
+  thermolearn figure efficiency [flags]  η against ν̃ and k per rule (Goldt & Seifert), theory + simulation
   thermolearn eqprop [flags]             equilibrium propagation on the bundled MNIST digits
   thermolearn --help | --version
 
@@ -38,6 +40,9 @@ perceptron flags (defaults: the blog's parameters):
   --svg FILE          write a plot of ε(t) as SVG
 
 blog flags: --t-end, --trajectories, --seed, --out DIR (results), plus --n, --dt, --batch.
+
+theory flags: --rule R (all rules) --alpha A --nu-tilde V (3) --k K (1) --D D (1) --t-end T (40)
+  --json FILE; --batch B [--n N (10000) --dt DT (0.001)] for the online regime with the fluctuation heat.
 
 bound flags: --rule R (hebbian) --labels random|teacher (random) --inputs sampled|averaged (sampled; averaged:
   batch learning) --n N (200) --patterns P (100) --trajectories M (400) --t-end T (5) --dt DT (0.01) --batch B (30)
@@ -76,4 +81,9 @@ eqprop flags:
 figure flags: --points P (1000; 6b: 5000; 8: 31) --seed S (0) --dt DT (4c, 5c: 0.001; 8: 0.0001)
   --workers W (all cores) --json FILE --svg FILE
   8: Δw/A against τ_f/τ_K (E. coli kernel I = 0, τ_K = 1/b = 0.05, A = 20, τ_s = 20, θ = (A/τ_s + A/τ_f)/2)
+
+figure efficiency flags: --points P line points per sweep (25) --dots K simulated points per sweep (4; 0 none)
+  --rules hebbian,perceptron,adatron (alphatron too) --n N (10000) --batch B (30) --dt DT (0.001): the online
+  regime --sim-n N averaged-input ensembles' n (1000) --trajectories M (8) --groups G sub-ensembles (4)
+  --seed S (0) --workers W (all cores) --json FILE --svg FILE
 `;
