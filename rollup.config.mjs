@@ -8,6 +8,7 @@
 //   dist/cli.js             the `thermolearn` command (package.json `bin`)
 //   dist/figure-worker.js   the figures' worker_threads script; src/node/figure-pool.ts finds it beside
 //                           dist/cli.js and dist/node.js, or one level up from a chunk in dist/chunks/
+//   dist/efficiency-worker.js  the same for `thermolearn figure efficiency` (src/node/efficiency-figure.ts)
 import typescript from "@rollup/plugin-typescript";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 
@@ -27,6 +28,7 @@ export default [
       node: "src/node/index.ts",
       cli: "src/node/cli/main.ts",
       "figure-worker": "src/node/figure-worker.ts",
+      "efficiency-worker": "src/node/efficiency-worker.ts",
     },
     output: {
       dir: "dist",

@@ -12,12 +12,19 @@
 import { Perceptron, type PerceptronOptions, type Backend } from "../src/index.js";
 import { errorReply, type ErrorReply } from "./page.js";
 
-/** One recorded point of the trajectory (trajectory 0). `heat` is q/n in nats. */
+/**
+ * One recorded point of the trajectory (trajectory 0). The heats are cumulative, per weight, in nats:
+ * `heat` is the total q/n, `housekeeping` the part batch learning would also dissipate and `excess`
+ * the part due to the fluctuating inputs (heat = housekeeping + excess; docs/perceptron-theory.md §4).
+ * The split is null for sampled inputs with batch = 1 (one input has no spread to estimate it from).
+ */
 export interface DemoRecord {
   t: number;
   steps: number;
   epsilon: number;
   heat: number;
+  housekeeping: number | null;
+  excess: number | null;
 }
 
 export type WorkerRequest = { type: "start"; options: PerceptronOptions; tEnd: number } | { type: "stop" };
@@ -62,7 +69,14 @@ async function simulate(options: PerceptronOptions, tEnd: number, run: { stopped
 
     const record = (): DemoRecord => {
       const o = s.observe();
-      return { t: o.t, steps: o.steps, epsilon: o.epsilon[0], heat: o.heat[0] };
+      return {
+        t: o.t,
+        steps: o.steps,
+        epsilon: o.epsilon[0],
+        heat: o.heat[0],
+        housekeeping: o.housekeepingHeat ? o.housekeepingHeat[0] : null,
+        excess: o.excessHeat ? o.excessHeat[0] : null,
+      };
     };
     let batch: DemoRecord[] = [record()];
     let chunk = 1; // steps per wasm call, adapted so that one call takes a few ms

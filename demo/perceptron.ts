@@ -1,25 +1,53 @@
 /**
  * The perceptron demo page (demo/perceptron.html): reads the controls, validates them with the library,
- * starts the simulation in a Web Worker (demo/perceptron-worker.ts) and draws ε(t) and the heat per weight as
- * records stream in. Charts are re-rendered at most 5 times a second.
+ * starts the simulation in a Web Worker (demo/perceptron-worker.ts) and draws ε(t) and the heat per weight
+ * (total, housekeeping and excess) as records stream in. Charts are re-rendered at most 5 times a second.
  *
  * For tests, the streamed data are exposed on `window.__thermolearnDemo`:
- *   records         every record of the current run, {t, steps, epsilon, heat}, in time order
+ *   records         every record of the current run, {t, steps, epsilon, heat, housekeeping, excess}, in
+ *                   time order (cumulative heats per weight, nats; see DemoRecord)
+ *   inputs          the run's inputs option, "sampled" | "averaged"
+ *   rates           the heat rates over the second half of the run so far ({@link HeatRates}), or null
  *   status          "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error"
  *   backend         "simd" | "scalar" once the worker created the simulation, else null
- *   reference       the Hebbian theory's ε (hebbianEpsilonEM) drawn on the ε chart, or null (other rules)
+ *   reference       the Hebbian theory's ε drawn on the ε chart, or null (other rules): hebbianEpsilonEM
+ *                   for sampled inputs, hebbianEpsilon for averaged ones (no mini-batch noise)
  *   stepsPerSecond  the worker's speed (steps per second of compute)
  *   error           the message shown in the page, or null
  *   rendered        how many records the charts on screen show (they lag by ≤ 200 ms)
  */
-import { resolvePerceptronConfig, hebbianEpsilonEM, type LearningRule, type PerceptronOptions } from "../src/index.js";
-import { LiveChart, throttled } from "./live-chart.js";
+import {
+  hebbianEpsilon,
+  hebbianEpsilonEM,
+  resolvePerceptronConfig,
+  type LearningRule,
+  type PerceptronOptions,
+} from "../src/index.js";
+import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import { $, chartError, errorDisplay, num } from "./page.js";
 import type { DemoRecord, WorkerMessage, WorkerRequest } from "./perceptron-worker.js";
 
 export type Status = "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error";
+export type Inputs = "sampled" | "averaged";
+
+/**
+ * Heat rates per weight per unit time (nats per unit time), (x(to) − x(from))/(to − from) of the
+ * cumulative columns from the first record at or after half the latest time to the latest record: the
+ * estimate of the library's perceptronRates, for one trajectory. In steady state the heat rate is the
+ * total entropy production rate; housekeeping + excess = heat. The split is null where the run has none.
+ */
+export interface HeatRates {
+  from: number;
+  to: number;
+  heat: number;
+  housekeeping: number | null;
+  excess: number | null;
+}
+
 export interface DemoState {
   records: DemoRecord[];
+  inputs: Inputs;
+  rates: HeatRates | null;
   status: Status;
   backend: string | null;
   reference: number | null;
@@ -35,6 +63,8 @@ declare global {
 
 const state: DemoState = (window.__thermolearnDemo = {
   records: [],
+  inputs: "sampled",
+  rates: null,
   status: "idle",
   backend: null,
   reference: null,
@@ -46,6 +76,8 @@ const state: DemoState = (window.__thermolearnDemo = {
 const form = $<HTMLFormElement>("controls");
 const ruleInput = $<HTMLSelectElement>("rule");
 const alphaField = $<HTMLElement>("alpha-field");
+const inputsInput = $<HTMLSelectElement>("inputs");
+const batchInput = $<HTMLInputElement>("batch");
 const startButton = $<HTMLButtonElement>("start");
 const stopButton = $<HTMLButtonElement>("stop");
 const statusLine = $<HTMLElement>("status");
@@ -54,10 +86,12 @@ const heatChart = $<HTMLElement>("chart-heat");
 
 /**
  * The options of a run, from the controls; the field "nu" is ν̃ = ν/√n, passed on as `nuTilde` for the
- * library to check. @throws RangeError for t_end (not a model option).
+ * library to check. Averaged inputs take no batch (the library refuses one). @throws RangeError for t_end
+ * (not a model option).
  */
 function readControls(): { options: PerceptronOptions; tEnd: number } {
   const rule = ruleInput.value as LearningRule;
+  const inputs = inputsInput.value as Inputs;
   const tEnd = num("tEnd");
   if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
   const options: PerceptronOptions = {
@@ -65,10 +99,11 @@ function readControls(): { options: PerceptronOptions; tEnd: number } {
     rule,
     nuTilde: num("nu"),
     k: num("k"),
-    batch: num("batch"),
+    inputs,
     dt: num("dt"),
     seed: num("seed"),
   };
+  if (inputs === "sampled") options.batch = num("batch");
   if (rule === "alphatron") options.alpha = num("alpha");
   return { options, tEnd };
 }
@@ -88,13 +123,47 @@ function setStatus(status: Status): void {
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : "–");
 
+/** The {@link HeatRates} of `records` (the second half of their time span), or null for fewer than two. */
+function heatRates(records: DemoRecord[]): HeatRates | null {
+  const end = records.length - 1;
+  if (end < 1) return null;
+  const half = records[end].t / 2;
+  let i0 = 0;
+  while (i0 < end && records[i0].t < half) i0++;
+  if (i0 === end) i0 = end - 1; // a short run: the last interval
+  const a = records[i0],
+    b = records[end];
+  const span = b.t - a.t;
+  const rate = (x: number | null, y: number | null) => (x === null || y === null ? null : (y - x) / span);
+  return {
+    from: a.t,
+    to: b.t,
+    heat: (b.heat - a.heat) / span,
+    housekeeping: rate(a.housekeeping, b.housekeeping),
+    excess: rate(a.excess, b.excess),
+  };
+}
+
+/** "heat rate per weight (t ∈ [5, 10]): total 300.1, housekeeping 0.2, excess 299.9 nats per unit time". */
+function ratesText(r: HeatRates | null): string {
+  if (r === null) return "heat rate per weight: –";
+  const split =
+    r.housekeeping === null || r.excess === null
+      ? " (no split for batch = 1)"
+      : `, housekeeping ${fmt(r.housekeeping)}, excess ${fmt(r.excess)}`;
+  const over = `t ∈ [${fmt(r.from, 3)}, ${fmt(r.to, 3)}]`;
+  return `heat rate per weight (${over}): total ${fmt(r.heat)}${split} nats per unit time`;
+}
+
 function updateStatusLine(): void {
   const last = state.records.at(-1);
+  state.rates = heatRates(state.records);
   const parts = [
     `status: ${state.status}`,
     `t = ${last ? last.t.toFixed(3) : "–"}`,
     `ε = ${last ? fmt(last.epsilon, 3) : "–"}`,
     `heat per weight = ${last ? `${fmt(last.heat)} nats` : "–"}`,
+    ratesText(state.rates),
     `backend: ${state.backend ?? "–"}`,
     `steps/s: ${state.stepsPerSecond ? Math.round(state.stepsPerSecond).toLocaleString("en-US") : "–"}`,
   ];
@@ -106,7 +175,34 @@ function updateStatusLine(): void {
 // every 200 ms.
 // ---------------------------------------------------------------------------------------------
 
-const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart) };
+/** The heat chart's series names: the total solid, its two parts dashed (they overlap it in turn). */
+const HEAT = { total: "total q/n", housekeeping: "housekeeping", excess: "excess" };
+
+/** A LiveChart tweak: the housekeeping and excess lines dashed, so a part that equals the total shows. */
+function dashParts(spec: Layered, options: { series: { name: string }[] }): void {
+  const names = options.series.map((s) => s.name);
+  const line = spec.layer.find((l) => l.mark.type === "line");
+  if (!line?.encoding || names.length < 2) return;
+  line.encoding.strokeDash = {
+    field: "series",
+    type: "nominal",
+    legend: null,
+    scale: { domain: names, range: names.map((n) => (n === HEAT.total ? [1, 0] : [6, 3])) },
+  };
+}
+
+const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart, dashParts) };
+
+/** The heat chart's series: the total, and its housekeeping and excess parts where the run has the split. */
+function heatSeries(records: DemoRecord[], t: number[]): { name: string; x: number[]; y: number[] }[] {
+  const series = [{ name: HEAT.total, x: t, y: records.map((r) => r.heat) }];
+  // The split is there for the whole run or not at all (it depends only on the options).
+  if (records.length > 0 && records[0].housekeeping !== null && records[0].excess !== null) {
+    series.push({ name: HEAT.housekeeping, x: t, y: records.map((r) => r.housekeeping ?? NaN) });
+    series.push({ name: HEAT.excess, x: t, y: records.map((r) => r.excess ?? NaN) });
+  }
+  return series;
+}
 
 async function renderCharts(): Promise<void> {
   const records = state.records.slice(); // a snapshot: records keep arriving while we render
@@ -126,8 +222,8 @@ async function renderCharts(): Promise<void> {
   await charts.heat.show({
     ...size,
     xLabel: "t",
-    yLabel: "heat per weight q/n (nats)",
-    series: [{ name: "q/n", x: t, y: records.map((r) => r.heat) }],
+    yLabel: "cumulative heat per weight (nats)",
+    series: heatSeries(records, t),
   });
   // Until data arrive the (already built) charts are hidden behind a hint; see style.css.
   for (const el of [epsilonChart, heatChart]) el.classList.toggle("empty", records.length === 0);
@@ -169,12 +265,22 @@ worker.onerror = (event) => {
   setStatus("error");
 };
 
-/** Validates the controls with the library (no worker needed) and computes the Hebbian theory. */
+/**
+ * Validates the controls with the library (no worker needed) and computes the Hebbian theory: with
+ * sampled inputs that of the Euler–Maruyama/mini-batch scheme, with averaged ones the continuous-time
+ * ε_∞ (no batch noise; the scheme's O(kΔt) correction to the weight variance is 5·10⁻⁴ relative at the
+ * default Δt, below what the chart shows).
+ */
 function prepareRun(): { options: PerceptronOptions; tEnd: number; reference: number | null } {
   const { options, tEnd } = readControls();
   const c = resolvePerceptronConfig(options); // throws TypeError/RangeError naming the option
-  const reference =
-    c.rule === "hebbian" ? hebbianEpsilonEM({ n: c.n, nu: c.nu, dt: c.dt, batch: c.batch, k: c.k, D: c.D }) : null;
+  let reference: number | null = null;
+  if (c.rule === "hebbian") {
+    reference =
+      c.inputs === "averaged"
+        ? hebbianEpsilon({ nuTilde: c.nu / Math.sqrt(c.n), k: c.k, D: c.D })
+        : hebbianEpsilonEM({ n: c.n, nu: c.nu, dt: c.dt, batch: c.batch, k: c.k, D: c.D });
+  }
   return { options, tEnd, reference };
 }
 
@@ -189,7 +295,9 @@ function start(): void {
     return;
   }
   state.reference = run.reference;
+  state.inputs = run.options.inputs ?? "sampled";
   state.records = [];
+  state.rates = null;
   state.backend = null;
   state.stepsPerSecond = 0;
   state.rendered = 0;
@@ -207,6 +315,12 @@ ruleInput.addEventListener("change", () => {
   alphaField.hidden = ruleInput.value !== "alphatron";
 });
 alphaField.hidden = ruleInput.value !== "alphatron";
+/** Averaged inputs average over all inputs: no batch size. */
+const syncBatch = () => {
+  batchInput.disabled = inputsInput.value === "averaged";
+};
+inputsInput.addEventListener("change", syncBatch);
+syncBatch();
 setStatus("idle");
 try {
   state.reference = prepareRun().reference; // so the first chart already has the line (no rebuild on Start)

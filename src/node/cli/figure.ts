@@ -1,9 +1,11 @@
 /**
  * `thermolearn figure 4c|5c|6b|8`: regenerates a figure of Falk et al. on all cores (src/node/
  * figures.ts, one independent point per task), with a one-line summary, its columns as JSON and the
- * figure as SVG. Ctrl-C keeps the points finished in order.
+ * figure as SVG. Ctrl-C keeps the points finished in order. `thermolearn figure efficiency` (Goldt &
+ * Seifert's efficiency surface) is src/node/efficiency-figure.ts.
  */
 import { figureConfig, figureTasks, FIGURES, type FigureName } from "../figures.js";
+import { efficiencyFigureCommand } from "../efficiency-figure.js";
 import { runFigureTasks } from "../figure-pool.js";
 import { concatSpecs, lineChartSpec, renderSvg } from "../../plot/index.js";
 import { mean } from "../../math/stats.js";
@@ -128,7 +130,9 @@ const CHARTS: Record<FigureName, (columns: Columns) => object> = {
 
 export async function figureCommand(argv: string[]): Promise<number> {
   const [arg, ...rest] = argv;
-  const name = withFlags({}, () => check.oneOf("figure", arg, FIGURES));
+  // The efficiency surface (Goldt & Seifert) has its own flags and outputs: src/node/efficiency-figure.ts.
+  if (arg === "efficiency") return efficiencyFigureCommand(rest);
+  const name = withFlags({}, () => check.oneOf("figure", arg, [...FIGURES, "efficiency"]) as FigureName);
   const { num, str } = parseFlags(rest, ["points", "seed", "dt", "workers"], ["json", "svg"]);
   const tasks = withFlags(FLAGS, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
   const workers =
