@@ -13,7 +13,7 @@ import {
   type PerceptronResult,
   type PerceptronRunOptions,
 } from "../../perceptron/index.js";
-import { modelOptions } from "../../perceptron/run.js";
+import { modelOptions, perceptronRates } from "../../perceptron/run.js";
 import { lineChartSvg } from "../../plot/index.js";
 import { mean, std } from "../../math/stats.js";
 import * as check from "../../core/validate.js";
@@ -119,11 +119,27 @@ function configLine(config: PerceptronConfig): string {
 /** The final values and the steady ε of a run with at least one record. */
 function resultLine(result: PerceptronResult): string {
   const { mean, std } = steadyEpsilon(result);
+  const eta = result.efficiency ? `, η = ${result.efficiency.at(-1)!.toPrecision(4)}` : "";
   return (
     `final ε = ${result.epsilon.at(-1)!.toFixed(4)}, ` +
     `steady ε (second half) = ${mean.toFixed(4)} ± ${std.toFixed(4)}, ` +
-    `I = ${result.information.at(-1)!.toFixed(4)} nats, heat/weight = ${result.heat.at(-1)!.toFixed(2)} nats`
+    `I = ${result.information.at(-1)!.toFixed(4)} nats, heat/weight = ${result.heat.at(-1)!.toFixed(2)} nats${eta}`
   );
+}
+
+/**
+ * The heat rate over the second half of the run, per weight per unit time, split into housekeeping and
+ * excess where the run has the split; null for runs too short to have two records there.
+ */
+function ratesLine(result: PerceptronResult): string | null {
+  if (result.t.length < 3) return null;
+  const r = perceptronRates(result, { from: result.t[Math.floor(result.t.length / 2)] });
+  const f = (x: number) => x.toFixed(2);
+  const split =
+    r.housekeeping && r.excess
+      ? ` = housekeeping ${f(r.housekeeping.perWeight)} + excess ${f(r.excess.perWeight)}`
+      : "";
+  return `heat rate (second half) ${f(r.heat.perWeight)}${split} nats per weight per unit time`;
 }
 
 export async function perceptronCommand(argv: string[]): Promise<number> {
@@ -142,6 +158,8 @@ export async function perceptronCommand(argv: string[]): Promise<number> {
   const seconds = (result.elapsedMs / 1000).toFixed(2);
   console.log(`steps ${result.steps}, t = ${tEnd}, ${seconds} s on the ${result.backend} build`);
   if (result.t.length > 0) console.log(resultLine(result));
+  const rates = ratesLine(result);
+  if (rates) console.log(rates);
   if (theory) console.log(`analytic Hebbian ε with Euler–Maruyama/batch noise: ${theory.em.toFixed(4)}`);
   if (json) writeJson(json, result);
   if (svg) {
