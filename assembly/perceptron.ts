@@ -24,6 +24,13 @@
 // A(w_mid) instead (spec §1's literal midpoint) includes the step's own update in the force and is
 // biased for rules whose 𝓕 jumps at A = 0 (Perceptron, AdaTron, α-tron): ≈ 430 instead of ≈ 900
 // per weight per unit time at the blog's parameters, converging only as Δt → 0 (issue #9).
+// For fresh random inputs each step adds D Δt ∇·f̄(w_t), ∇·f̄ = ν√n⟨𝓕′⟩ in closed form: the mean of the
+// thermal noise's Stratonovich midpoint term, which a force taken at w_t misses (issue #11). The
+// excess (input-fluctuation) heat of a step is estimated from its own batch (excessTerm).
+//
+// inputs "averaged" (INPUTS_AVERAGED) replaces the batch by the input-averaged force of the
+// thermodynamic limit, f̄ = ν(a T̂ + b ŵ) with a, b functions of ρ = T̂·ŵ and Q = |w|²/n, and takes
+// its heat at the exact midpoint (averaged_update); INPUTS_BATCH sweeps a whole training set each step.
 
 import { alloc } from "./memory";
 import { rng_fill_u64, rng_fill_normal, rng_next_u64, rng_seed, RNG_STATE_BYTES } from "./rng";

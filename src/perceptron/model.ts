@@ -10,6 +10,11 @@
  *
  *     w ← w + Δt (−k w + (ν/B) Σ_b σ_b 𝓕(A_b, σ_b) ξ_b) + √(2DΔt) z.
  *
+ * With `inputs: "averaged"` the learning force is instead its input average f̄(w) = ν(a T̂ + b ŵ) in
+ * the thermodynamic limit (Goldt & Seifert's time-scale separation; docs/perceptron-theory.md), or with
+ * a training set its average over the whole set (batch learning). The heat is split into housekeeping
+ * and excess parts (Wennberg), with the learning work and the internal energy beside it.
+ *
  * Conventions: sign(0) = +1 (labels and predictions are ±1), Θ(0) = 0; heat and entropy in nats
  * (k_B T = 1). The hot loop runs in wasm (assembly/perceptron.ts); this file validates options,
  * seeds the streams, reads the observables and saves and restores the state. Long runs are in
