@@ -85,6 +85,9 @@ export const INPUTS_BATCH: i32 = 2; // the whole training set every step (batch 
   factorSqSum: f64; // Σ_b 𝓕_b²
   alphaMoment: f64; // α-tron: (1/π) 2^((1+α)/2) Γ((3+α)/2), set by perceptron_configure
   alphaSlope: f64; // α-tron: α (1/π) 2^((α−1)/2) Γ((α+1)/2)
+  batchPotential: f64; // batch learning: U(w_t) of the whole set, from the step's dots
+  batchRestoring: f64; // ... and the restoring part of the step's heat, settled at the next fold
+  batchPending: i32; // 1 while a batch step waits for U(w_{t+1})
   w: usize; // n f64
   teacher: usize; // n f64
   bytes: usize; // n·G input bytes of the current step (padded to 8)
@@ -794,6 +797,46 @@ function forceVarianceTerm(s: Perceptron): f64 {
   return (s.factorSqSum - (s.factorSum * s.factorSum) / B) / (B - 1);
 }
 
+/**
+ * g(s) = ∫_0^s 𝓕 of the rule (s = σ_T A): Hebbian s; Perceptron min(s, 0); AdaTron −s²/2 for s < 0;
+ * α-tron min(s, 0) + s^{α+1}/(α+1) for s > 0. σξ𝓕(σA) = √n ∇_w g(σA).
+ */
+@inline function ruleIntegral(rule: i32, alpha: f64, x: f64): f64 {
+  if (rule == RULE_HEBBIAN) return x;
+  if (rule == RULE_PERCEPTRON) return Math.min(x, 0);
+  if (rule == RULE_ADATRON) return x < 0 ? -0.5 * x * x : 0;
+  return x < 0 ? x : Math.pow(x, alpha + 1) / (alpha + 1);
+}
+
+/**
+ * The learning potential of batch learning at the weights whose dots are in s.dots/s.tdots:
+ * U = −(ν√n/B) Σ_b g(σ_b A_b), so that the set's force is −∇U (docs/perceptron-theory.md §2).
+ */
+function batchPotential(s: Perceptron): f64 {
+  let sum: f64 = 0;
+  for (let b = 0; b < s.batch; b++) {
+    const off = <usize>b << 3;
+    const sigma = s.labels != 0
+      ? <f64>load<i8>(s.labels + <usize>load<i32>(s.members + (<usize>b << 2)))
+      : label(load<f64>(s.tdots + off));
+    sum += ruleIntegral(s.rule, s.alpha, sigma * load<f64>(s.dots + off) * s.invSqrtN);
+  }
+  return -(s.nu * Math.sqrt(<f64>s.n) / <f64>s.batch) * sum;
+}
+
+/**
+ * Batch learning's heat, one step late: the step's learning work is the exact drop of the set's
+ * potential, U(w_t) − U(w_{t+1}) (the Stratonovich work of a gradient force along any path), known once
+ * the next fold has the dots at w_{t+1}; the restoring part was computed by the update.
+ */
+function settleBatchStep(s: Perceptron, p: usize, potential: f64): void {
+  if (s.batchPending == 0) return;
+  const work = s.batchPotential - potential;
+  addCompensated(heatSum(p), s.batchRestoring + work);
+  addCompensated(workSum(p), work);
+  s.batchPending = 0;
+}
+
 /** Divergence: |w|² past the bound or not finite (NaN fails the comparison), or a sum that overflowed. */
 function checkDiverged(s: Perceptron): void {
   if (!(s.normSq <= s.maxNormSq) || !isFinite(s.heat) || !isFinite(s.work) || !isFinite(s.excess)) {
@@ -815,14 +858,25 @@ function stepOnce(p: usize, last: bool): void {
     fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
   }
   learningCoefficients(s);
+  const batch = s.inputs == INPUTS_BATCH;
+  if (batch) {
+    const potential = batchPotential(s);
+    settleBatchStep(s, p, potential);
+    s.batchPotential = potential;
+  }
   buildTables(s.table, s.coef, s.groups);
   rng_fill_normal(s.rng, s.noise, s.n);
   if (!last) drawInputs(s, s.bytesNext, s.membersNext);
   const divergence = s.sampling == SAMPLING_ONLINE ? divergenceTerm(s) : 0;
   const heat = em_update(p, !last);
   s.wT = stepWT;
-  addCompensated(heatSum(p), heat + divergence);
-  addCompensated(workSum(p), stepWork + divergence);
+  if (batch) {
+    s.batchRestoring = heat - stepWork;
+    s.batchPending = 1;
+  } else {
+    addCompensated(heatSum(p), heat + divergence);
+    addCompensated(workSum(p), stepWork + divergence);
+  }
   addCompensated(excessSum(p), excessTerm(s));
   s.forceVariance += forceVarianceTerm(s);
   checkDiverged(s);
@@ -867,11 +921,30 @@ export function perceptron_step(p: usize, count: i32): i32 {
   }
   drawInputs(s, s.bytes, s.members);
   histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
+  let taken = count;
   for (let t = 0; t < count; t++) {
     stepOnce(p, t == count - 1);
-    if (s.status != STATUS_RUNNING) return t + 1;
+    if (s.status != STATUS_RUNNING) {
+      taken = t + 1;
+      break;
+    }
   }
-  return count;
+  if (s.batchPending != 0) settleBatchAtEnd(p);
+  return taken;
+}
+
+/**
+ * Settles the call's last batch step: the dots of the set at the final weights (one more histogram and
+ * fold over the same rows) give U(w_end). s.bytes and s.members still hold the set in sweep order.
+ */
+function settleBatchAtEnd(p: usize): void {
+  const s = self(p);
+  histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
+  for (let g = 0; g < s.groups; g++) {
+    fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
+  }
+  settleBatchStep(s, p, batchPotential(s));
+  if (!isFinite(s.heat) || !isFinite(s.work)) s.status = STATUS_DIVERGED;
 }
 
 // ---------------------------------------------------------------------------------------------

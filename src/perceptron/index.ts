@@ -39,5 +39,13 @@ export type {
   PerceptronSteadyStateOptions,
   PerceptronSteadyState,
 } from "./ode.js";
+export { runInformationBound, runInformationBoundAsync, resolveInformationBoundConfig } from "./information.js";
+export { tableInformation, spacingEntropy } from "./information.js";
+export type {
+  InformationBoundOptions,
+  InformationBoundConfig,
+  InformationBoundResult,
+  InformationBoundProgress,
+} from "./information.js";
 export { hebbianEpsilon, hebbianEpsilonEM, hebbianTransient, mutualInformation, binaryEntropy } from "./theory.js";
 export type { HebbianParams, HebbianEMParams } from "./theory.js";
