@@ -308,9 +308,9 @@ describe("golden values", () => {
   });
 
   it("analytic helpers at their edges: finite limits, no NaN, typed errors", () => {
-    // ν̃ → 0: I ≈ 4ν̃²/(π³kD), ΔS ≈ ν̃²/(πkD), Q_n = ν̃²/(πk), so η → 4/(π²(1 + D)).
+    // ν̃ → 0: I ≈ 4ν̃²/(π³kD), ΔS ≈ ν̃²/(πkD), Q_n/D = ν̃²/(πkD), so η → 2/π² for every D.
     for (const D of [1, 0.5]) {
-      const limit = 4 / (Math.PI ** 2 * (1 + D));
+      const limit = 2 / Math.PI ** 2;
       expect(hebbianTransient({ nuTilde: 0, D }).efficiency).toBeCloseTo(limit, 12);
       // At ν̃ = 10⁻³ the O(ν̃²) corrections are ~10⁻⁶ and I still has ~9 good digits.
       expect(hebbianTransient({ nuTilde: 1e-3, D }).efficiency).toBeCloseTo(limit, 5);
@@ -1177,7 +1177,8 @@ describe("runPerceptron: the plan, the recorded columns and the derived ones", (
   it("records each column's mean and sample std across trajectories, ΔS, η, seeds, to the model's values", () => {
     // Three trajectories (the mean and std differ from a two-element shortcut), 25 steps in chunks of
     // 10: records at 0, 10, 20 and 25 steps. The same options stepped by hand give the observations.
-    const options = { n: 6, trajectories: 3, dt: 0.01, seed: 5, testSize: 16 };
+    // D = 2: the heat enters η over the temperature (q/(nD), the medium's entropy).
+    const options = { n: 6, trajectories: 3, dt: 0.01, seed: 5, testSize: 16, D: 2 };
     const before = performance.now();
     const r = runPerceptron({ ...options, steps: 25, recordEvery: 10 });
     const outer = performance.now() - before;
@@ -1213,10 +1214,10 @@ describe("runPerceptron: the plan, the recorded columns and the derived ones", (
     expect(r.std.Q!.some((s) => s > 0)).toBe(true);
     expect(Array.from(r.entropyChange!)).toEqual(dS);
     expect(r.entropyChange![0]).toBe(0);
-    // η = I/(ΔS + q/n) where the cost is > 0, else 0. At t = 0 the cost is exactly 0 (no heat, no ΔS).
+    // η = I/(ΔS + q/(nD)) where the cost is > 0, else 0. At t = 0 the cost is exactly 0 (no heat, no ΔS).
     expect(r.efficiency![0]).toBe(0);
     for (let i = 1; i < 4; i++) {
-      const cost = r.entropyChange![i] + r.heat[i];
+      const cost = r.entropyChange![i] + r.heat[i] / 2;
       expect(cost).toBeGreaterThan(0); // Hebbian heat grows like (ν²/B)t ≈ 1.8t per weight
       expect(r.entropyChange![i]).not.toBe(0);
       expect(r.efficiency![i]).toBe(r.information[i] / cost);
@@ -1328,7 +1329,7 @@ describe("analytic helpers: names, ranges and values at hand-computed points", (
     });
   });
 
-  it("hebbianTransient at k ≠ 1: Q_n = ν̃²/(πk), ΔS = ½ ln(1 + 2ν̃²/(πkD)), η = I/(ΔS + Q_n)", () => {
+  it("hebbianTransient at k ≠ 1: Q_n = ν̃²/(πk), ΔS = ½ ln(1 + 2ν̃²/(πkD)), η = I/(ΔS + Q_n/D)", () => {
     // ν̃ = 3, k = 2, D = 1/4: Q_n = 9/(2π), ΔS = ½ ln(1 + 36/π); ε_∞ = arccos(3√(2/π)/√(18/π + 1/2))/π.
     const tr = hebbianTransient({ nuTilde: 3, k: 2, D: 0.25 });
     const eps = Math.acos((3 * Math.sqrt(2 / Math.PI)) / Math.sqrt(18 / Math.PI + 0.5)) / Math.PI;
@@ -1337,17 +1338,17 @@ describe("analytic helpers: names, ranges and values at hand-computed points", (
     assertClose(tr.heat, 9 / (2 * Math.PI), { rtol: 1e-14 });
     assertClose(tr.entropyChange, 0.5 * Math.log(1 + 36 / Math.PI), { rtol: 1e-14 });
     assertClose(tr.information, info, { rtol: 1e-12 });
-    assertClose(tr.efficiency, info / (0.5 * Math.log(1 + 36 / Math.PI) + 9 / (2 * Math.PI)), { rtol: 1e-12 });
+    assertClose(tr.efficiency, info / (0.5 * Math.log(1 + 36 / Math.PI) + 9 / (2 * Math.PI) / 0.25), { rtol: 1e-12 });
   });
 
   it("at ν̃ = 10⁻⁴ exactly η is still the quotient, below it the ν̃ → 0 limit", () => {
-    // The quotient at 10⁻⁴ is 7·10⁻⁸ (relative) below the limit 4/(π²(1 + D)): its O(ν̃²) term plus
+    // The quotient at 10⁻⁴ is 7·10⁻⁸ (relative) below the limit 2/π²: its O(ν̃²) term plus
     // cancellation in ln 2 − S(ε). Built here from the three closed forms, it agrees to rounding (1e-12).
     const nuTilde = 1e-4;
     const info = mutualInformation(hebbianEpsilon({ nuTilde }));
     const quotient = info / (0.5 * Math.log1p((2 * nuTilde * nuTilde) / Math.PI) + (nuTilde * nuTilde) / Math.PI);
     assertClose(hebbianTransient({ nuTilde }).efficiency, quotient, { rtol: 1e-12 });
-    const limit = 4 / (Math.PI ** 2 * 2);
+    const limit = 2 / (Math.PI * Math.PI);
     expect(Math.abs(quotient / limit - 1)).toBeGreaterThan(1e-8);
     expect(hebbianTransient({ nuTilde: 0.99e-4 }).efficiency).toBe(limit);
   });

@@ -23,7 +23,7 @@
  * Every rule's averaged force is a gradient (theory11.md §2), so in the averaged regime the steady
  * state is Boltzmann and the steady housekeeping rate is 0 for every rule; online, the steady heat is
  * (almost) all excess. ε = θ/π, I = ln 2 − S(ε), ΔS(w_n) = ½ ln(Q(t)/Q(0)) (the Gaussian marginal
- * of one weight over teachers and noise), η = I/(ΔS + Q_n).
+ * of one weight over teachers and noise), η = I/(ΔS + Q_n/D).
  *
  * Integration: classical Runge–Kutta (RK4), fixed step h, global error O(h⁴). Work and excess heat are
  * integrated as two more components of the state; heat = work − (V(t) − V(0)), so the first law holds
@@ -139,7 +139,7 @@ export interface PerceptronTheoryResult extends Record<PerceptronTheoryColumn, F
   work: Float64Array;
   /** V = kQ/2, nats. */
   internalEnergy: Float64Array;
-  /** η = I/(ΔS + Q_n) where ΔS + Q_n > 0, else 0. */
+  /** η = I/(ΔS + Q_n/D) where the denominator is > 0, else 0 (the heat over D: the medium's entropy). */
   efficiency: Float64Array;
   /** Housekeeping heat rate, nats per unit time. */
   housekeepingRate: Float64Array;
@@ -305,9 +305,12 @@ function integrate(
   }
 }
 
-/** η = I/(ΔS + Q_n) where the denominator is > 0, else 0. */
-function efficiencyOf(information: number, entropyChange: number, heat: number): number {
-  const denominator = entropyChange + heat;
+/**
+ * η = I/(ΔS + Q_n/D) where the denominator is > 0, else 0: the heat enters over the temperature D, as
+ * the medium's entropy (Goldt & Seifert's k_B T = 1 is D = 1).
+ */
+function efficiencyOf(information: number, entropyChange: number, heat: number, D: number): number {
+  const denominator = entropyChange + heat / D;
   return denominator > 0 ? information / denominator : 0;
 }
 
@@ -357,7 +360,7 @@ export function perceptronTheory(options?: PerceptronTheoryOptions): PerceptronT
     c.excessHeat[row] = excessHeat;
     c.work[row] = work;
     c.internalEnergy[row] = internalEnergy;
-    c.efficiency[row] = efficiencyOf(information, entropyChange, heat);
+    c.efficiency[row] = efficiencyOf(information, entropyChange, heat, config.D);
     c.housekeepingRate[row] = heatRate - p.excess;
     c.excessRate[row] = p.excess;
     c.heatRate[row] = heatRate;
@@ -371,7 +374,7 @@ export function perceptronTheory(options?: PerceptronTheoryOptions): PerceptronT
 export type MaxEfficiencyOptions = Omit<PerceptronTheoryOptions, "recordEvery">;
 
 /**
- * The largest efficiency η(t) = I/(ΔS + Q_n) along the trajectory of {@link perceptronTheory} on
+ * The largest efficiency η(t) = I/(ΔS + Q_n/D) along the trajectory of {@link perceptronTheory} on
  * [0, tEnd], scanned at every RK4 step and refined by a parabola through the best step and its
  * neighbours (error O(h³)). With input noise η(t) rises, peaks and decays (the excess heat grows like
  * E_x t); in the averaged regime it may still be rising at tEnd, and then `t` = tEnd.
@@ -382,7 +385,7 @@ export type MaxEfficiencyOptions = Omit<PerceptronTheoryOptions, "recordEvery">;
 export function maxEfficiency(options?: MaxEfficiencyOptions): { efficiency: number; t: number } {
   const config = resolveTrajectory("maxEfficiency", options, MAX_EFFICIENCY_KEYS);
   const forceAt = averagedForceFunction(config.rule, config.alpha);
-  const { h, k, Q0 } = config;
+  const { h, k, Q0, D } = config;
   let best = -1,
     bestStep = 0,
     previous = 0,
@@ -391,7 +394,7 @@ export function maxEfficiency(options?: MaxEfficiencyOptions): { efficiency: num
   integrate("maxEfficiency", config, forceAt, (i, y) => {
     const [r, Q, work] = y;
     const entropyChange = 0.5 * Math.log(Q / Q0);
-    const eta = efficiencyOf(mutualInformation(epsilonOf(r, Q)), entropyChange, work - (k / 2) * (Q - Q0));
+    const eta = efficiencyOf(mutualInformation(epsilonOf(r, Q)), entropyChange, work - (k / 2) * (Q - Q0), D);
     if (i === bestStep + 1) after = eta;
     if (eta > best) {
       best = eta;

@@ -2,7 +2,7 @@
  * Long runs of the stochastic perceptron: an ensemble stepped in chunks of `recordEvery` steps, its
  * observables recorded after each chunk (ensemble mean and spread), and the thermodynamic columns
  * of spec §1 derived from them: ΔS(w_n) from the ensemble's weight variance and the efficiency
- * η = I/(ΔS + q/n). `runPerceptron` runs synchronously, `runPerceptronAsync` yields to the event loop.
+ * η = I/(ΔS + q/(nD)). `runPerceptron` runs synchronously, `runPerceptronAsync` yields to the event loop.
  */
 import { checkRunCallbacks, driveAsync, driveSync } from "../core/drive.js";
 import { progress, resultHeader, type ResultHeader, type RunProgress, type RunStatus } from "../core/model.js";
@@ -88,7 +88,10 @@ export interface PerceptronResult extends ResultHeader<PerceptronConfig> {
   std: Record<PerceptronColumn, Float64Array | null>;
   /** ΔS(w_n) per weight (needs ≥ 2 trajectories and a random start), else null. */
   entropyChange: Float64Array | null;
-  /** η = I/(ΔS(w_n) + q/n) where the denominator is > 0, else 0; null when entropyChange is. */
+  /**
+   * η = I/(ΔS(w_n) + q/(nD)) where the denominator is > 0, else 0; null when entropyChange is. The heat
+   * enters over the temperature D, as the medium's entropy (D = 1 by default).
+   */
   efficiency: Float64Array | null;
 }
 
@@ -192,8 +195,9 @@ class Recorder {
     let efficiency: Float64Array | null = null;
     if (entropyChange) {
       efficiency = new Float64Array(this.t.length);
+      const D = sim.config.D;
       for (let i = 0; i < efficiency.length; i++) {
-        const cost = entropyChange[i] + heat[i];
+        const cost = entropyChange[i] + heat[i] / D;
         efficiency[i] = cost > 0 ? information[i] / cost : 0;
       }
     }

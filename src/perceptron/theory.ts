@@ -99,8 +99,9 @@ export function hebbianEpsilonEM(params: HebbianEMParams): number {
 
 /**
  * Hebbian learning from equilibrium (w ~ N(0, D/k)) to the steady state, per weight (spec §1):
- * heat Q_n = ν̃²/(πk), entropy change ΔS(w_n) = ½ ln(1 + 2ν̃²/(πkD)), information I = ln 2 − S(ε_∞),
- * efficiency η = I/(ΔS + Q_n) ≤ 1 (≈ 0.082 at ν̃ = 3, k = D = 1).
+ * heat Q_n = ν̃²/(πk) (energy; the medium's entropy is Q_n/D nats), entropy change
+ * ΔS(w_n) = ½ ln(1 + 2ν̃²/(πkD)), information I = ln 2 − S(ε_∞), efficiency η = I/(ΔS + Q_n/D) ≤ 1
+ * (≈ 0.082 at ν̃ = 3, k = D = 1). The heat enters η over the temperature D: entropy, not energy.
  */
 export function hebbianTransient(params: HebbianParams): {
   heat: number;
@@ -115,9 +116,9 @@ export function hebbianTransient(params: HebbianParams): {
   const heat = (nuTilde * nuTilde) / (Math.PI * k);
   const entropyChange = 0.5 * Math.log1p((2 * nuTilde * nuTilde) / (Math.PI * k * D));
   const information = mutualInformation(hebbianEpsilon({ nuTilde, k, D }));
-  // At ν̃ → 0 all three vanish like ν̃²: I ≈ 4ν̃²/(π³kD), ΔS ≈ ν̃²/(πkD), Q_n = ν̃²/(πk), so η tends
-  // to 4/(π²(1 + D)). Below ν̃ = 10⁻⁴, ln 2 − S(ε) loses more digits to cancellation (relative
+  // At ν̃ → 0 all three vanish like ν̃²: I ≈ 4ν̃²/(π³kD), ΔS ≈ ν̃²/(πkD), Q_n/D = ν̃²/(πkD), so η
+  // tends to 2/π², for every D. Below ν̃ = 10⁻⁴, ln 2 − S(ε) loses more digits to cancellation (relative
   // error ~10⁻¹⁶/I) than the limit's O(ν̃²) error, so the limit is returned there.
-  const efficiency = nuTilde < 1e-4 ? 4 / (Math.PI * Math.PI * (1 + D)) : information / (entropyChange + heat);
+  const efficiency = nuTilde < 1e-4 ? 2 / (Math.PI * Math.PI) : information / (entropyChange + heat / D);
   return { heat, entropyChange, information, efficiency };
 }
