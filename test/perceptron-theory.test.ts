@@ -322,6 +322,19 @@ describe("perceptronTheory: Hebbian against the closed forms of spec §1", () =>
     });
   }
 
+  it("D ≠ 1: the ODEs and hebbianTransient agree, the heat entering η over the temperature", () => {
+    for (const D of [0.25, 2]) {
+      const th = perceptronTheory({ nuTilde: 3, D, tEnd: 30, recordEvery: 1000 });
+      const exact = hebbianTransient({ nuTilde: 3, D });
+      assertClose(th.heat.at(-1)!, exact.heat, { rtol: TOL });
+      assertClose(th.entropyChange.at(-1)!, exact.entropyChange, { rtol: TOL });
+      assertClose(th.efficiency.at(-1)!, exact.efficiency, { rtol: TOL });
+      // η = I/(ΔS + Q_n/D), not I/(ΔS + Q_n): the two differ by ≥ 10 % at these D.
+      const { information, entropyChange, heat } = exact;
+      assertClose(exact.efficiency, information / (entropyChange + heat / D), { rtol: 1e-14 });
+    }
+  });
+
   it("η ≈ 0.0824 at ν̃ = 3, k = 1 (spec §1)", () => {
     const th = perceptronTheory({ tEnd: 30 });
     assertClose(th.efficiency.at(-1)!, 0.0824, { atol: 5e-5 }); // 4-digit value
