@@ -47,5 +47,27 @@ export type {
   InformationBoundResult,
   InformationBoundProgress,
 } from "./information.js";
+export {
+  efficiencySurface,
+  efficiencyAt,
+  resolveEfficiencySurfaceConfig,
+  efficiencySimulation,
+  EFFICIENCY_REGIMES,
+} from "./efficiency.js";
+export type {
+  EfficiencyRegime,
+  EfficiencySweep,
+  OnlineRegimeOptions,
+  SweepOptions,
+  EfficiencySurfaceOptions,
+  EfficiencySurfaceConfig,
+  EfficiencyPoint,
+  EfficiencyValue,
+  EfficiencyLines,
+  EfficiencyMaximum,
+  EfficiencySurfaceResult,
+  EfficiencySimulationTask,
+  EfficiencySimulationValue,
+} from "./efficiency.js";
 export { hebbianEpsilon, hebbianEpsilonEM, hebbianTransient, mutualInformation, binaryEntropy } from "./theory.js";
 export type { HebbianParams, HebbianEMParams } from "./theory.js";

@@ -84,6 +84,6 @@ figure flags: --points P (1000; 6b: 5000; 8: 31) --seed S (0) --dt DT (4c, 5c: 0
 
 figure efficiency flags: --points P line points per sweep (25) --dots K simulated points per sweep (4; 0 none)
   --rules hebbian,perceptron,adatron (alphatron too) --n N (10000) --batch B (30) --dt DT (0.001): the online
-  regime --sim-n N averaged-input ensembles' n (1000) --trajectories M (8) --groups G sub-ensembles (4)
+  regime --sim-n N averaged-input ensembles' n (1000) --trajectories M (4) --groups G sub-ensembles (8)
   --seed S (0) --workers W (all cores) --json FILE --svg FILE
 `;
