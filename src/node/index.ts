@@ -1,6 +1,6 @@
 /**
  * `thermolearn/node`: the Node-only pieces. A worker pool over worker_threads, a terminal progress
- * bar, and the figures of Falk et al. computed on all cores.
+ * bar, the figures of Falk et al. and the perceptron's efficiency surface computed on all cores.
  * @packageDocumentation
  */
 export { runPool } from "./pool.js";
@@ -11,3 +11,10 @@ export { FIGURES, figurePoint, figureTasks, figureConfig } from "./figures.js";
 export type { FigureName, FigureTask } from "./figures.js";
 export { runFigureTasks } from "./figure-pool.js";
 export type { FigurePoolOptions } from "./figure-pool.js";
+export { runEfficiencyFigure, efficiencyFigureSpec, resolveEfficiencyFigureConfig } from "./efficiency-figure.js";
+export type {
+  EfficiencyFigureOptions,
+  EfficiencyFigureResult,
+  EfficiencyDots,
+  EfficiencyDotsConfig,
+} from "./efficiency-figure.js";
