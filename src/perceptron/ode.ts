@@ -29,6 +29,7 @@
  * integrated as two more components of the state; heat = work − (V(t) − V(0)), so the first law holds
  * to rounding by construction, and heat = housekeeping heat + excess heat.
  */
+import { VERSION } from "../version.js";
 import { DivergedError } from "../core/model.js";
 import * as check from "../core/validate.js";
 import { averagedForceFunction, type AveragedForce, type AveragedForceFunction } from "./averaged.js";
@@ -116,6 +117,8 @@ export type PerceptronTheoryColumn = (typeof PERCEPTRON_THEORY_COLUMNS)[number];
  * Everything is per weight; energies and entropies in nats (k_B T = 1), rates per unit time.
  */
 export interface PerceptronTheoryResult extends Record<PerceptronTheoryColumn, Float64Array> {
+  /** The library's version, as in every result. */
+  version: string;
   config: PerceptronTheoryConfig;
   /** Time. */
   t: Float64Array;
@@ -367,7 +370,7 @@ export function perceptronTheory(options?: PerceptronTheoryOptions): PerceptronT
     c.forceVariance[row] = p.force.factorSquare - p.force.factorMean * p.force.factorMean;
     row++;
   });
-  return { config, ...columns };
+  return { version: VERSION, config, ...columns };
 }
 
 /** Options of {@link maxEfficiency}: those of {@link perceptronTheory} without recordEvery. */
