@@ -787,14 +787,18 @@ function averaged_update(s: Perceptron): f64 {
 function excessTerm(s: Perceptron): f64 {
   const B = <f64>s.batch;
   if (s.batch < 2 || s.inputs == INPUTS_BATCH) return 0;
-  return s.dt * ((s.nu * s.nu * <f64>s.n * s.factorSqSum) / (B * (B - 1)) - stepForceSq / (B - 1));
+  // A sample variance, ≥ 0; the difference of sums can round just below 0 when all v_b are equal.
+  return Math.max(0, s.dt * ((s.nu * s.nu * <f64>s.n * s.factorSqSum) / (B * (B - 1)) - stepForceSq / (B - 1)));
 }
 
-/** The batch's unbiased estimate of ⟨𝓕²⟩ − ⟨𝓕⟩² (0 for B = 1). */
+/**
+ * The batch's unbiased estimate of ⟨𝓕²⟩ − ⟨𝓕⟩² (0 for B = 1), floored at 0: with equal factors the
+ * difference of sums can round to −1e-17 (a sample variance is ≥ 0).
+ */
 function forceVarianceTerm(s: Perceptron): f64 {
   const B = <f64>s.batch;
   if (s.batch < 2) return 0;
-  return (s.factorSqSum - (s.factorSum * s.factorSum) / B) / (B - 1);
+  return Math.max(0, (s.factorSqSum - (s.factorSum * s.factorSum) / B) / (B - 1));
 }
 
 /**

@@ -335,6 +335,27 @@ describe("perceptronTheory: Hebbian against the closed forms of spec §1", () =>
     }
   });
 
+  it("edge inputs found by the property suite: finite results or errors naming the option", () => {
+    // Denormal tEnd: ΔS + Q_n/D is denormal and I/(ΔS + Q_n/D) would overflow; η is 0 there, not ∞.
+    const tiny = perceptronTheory({ rule: "perceptron", k: 2.0764, D: 0.2195, tEnd: 5e-323, h: 0.0175, R0: -0.3248 });
+    expect(Array.from(tiny.efficiency).every(Number.isFinite)).toBe(true);
+    // Q0 near the denormals: refused naming Q0 (ln Q/Q0 would overflow).
+    expect(() => perceptronTheory({ Q0: 5e-324 })).toThrow(/^Q0 must be in \[1e-300, 1000000000000\]/);
+    // The default Q0 = D/k: a k or D that makes it unusable is named as D/k, not as Q0.
+    expect(() => perceptronTheory({ k: 5e-324 })).toThrow(/^D\/k must be in/);
+    expect(() => perceptronTheory({ k: 1, R0: 2 })).toThrow(/R0 must satisfy R0² ≤ Q0 \(Q0 = D\/k by default\)/);
+    // The default h = 10⁻³/k with a huge k: the message says the step was the default.
+    expect(() => perceptronTheory({ k: 1e300, D: 1e300 })).toThrow(/^tEnd: with k = 1e\+300 the default step/);
+    // α out of [1e-6, 16] is refused naming alpha (Γ's pole below, Q^α overflow above).
+    expect(() => averagedForce("alphatron", 0, 1, 5e-324)).toThrow(/^alpha must be in/);
+    expect(() => averagedForce("alphatron", 0, 1, 2 ** 31)).toThrow(/^alpha must be in/);
+    expect(() => averagedForce("alphatron", 0, 1e300, 16)).toThrow(/^Q: the α-tron's moments overflow/);
+    // The steady-state search gives up naming k and h instead of running for ever.
+    expect(() => perceptronSteadyState({ k: 1e-4, D: 1e-4 })).toThrow(/^k, h: no steady state within/);
+    // Divergence says so.
+    expect(() => perceptronTheory({ rule: "alphatron", alpha: 2, tEnd: 5 })).toThrow(/diverged at t = /);
+  });
+
   it("η ≈ 0.0824 at ν̃ = 3, k = 1 (spec §1)", () => {
     const th = perceptronTheory({ tEnd: 30 });
     assertClose(th.efficiency.at(-1)!, 0.0824, { atol: 5e-5 }); // 4-digit value
@@ -535,7 +556,7 @@ describe("option errors and divergence", () => {
     const bad: [object, RegExp][] = [
       [{ rules: "hebbian" }, /unknown option "rules"/],
       [{ rule: "oja" }, /rule must be one of/],
-      [{ alpha: 0 }, /alpha must be > 0/],
+      [{ alpha: 0 }, /alpha must be in \[1e-6, 16\], got 0/],
       [{ nuTilde: -1 }, /nuTilde must be ≥ 0/],
       [{ nuTilde: Number.NaN }, /nuTilde must be finite/],
       [{ k: 0 }, /k must be > 0/],
@@ -563,7 +584,7 @@ describe("option errors and divergence", () => {
     expect(() => averagedForce("hebbian", 1.5, 1)).toThrow(/rho must be in/);
     expect(() => averagedForce("hebbian", 0.5, 0)).toThrow(/Q must be > 0/);
     expect(() => averagedForce("hebbian", 0.5, Number.POSITIVE_INFINITY)).toThrow(/Q must be finite/);
-    expect(() => averagedForce("alphatron", 0.5, 1, -1)).toThrow(/alpha must be > 0/);
+    expect(() => averagedForce("alphatron", 0.5, 1, -1)).toThrow(/alpha must be in \[1e-6, 16\], got -1/);
     expect(() => averagedForce("x" as never, 0.5, 1)).toThrow(/rule must be one of/);
     expect(() => sinPowerIntegral(-1, 1)).toThrow(/q must be > −1/);
     expect(() => sinPowerIntegral(1, 4)).toThrow(/theta must be in/);

@@ -377,7 +377,7 @@ const RULE_NAMES: readonly LearningRule[] = ["hebbian", "perceptron", "adatron",
  * @param rule learning rule.
  * @param rho ρ = T·w/(|T||w|) = cos θ, in [−1, 1].
  * @param Q Q = |w|²/n, > 0 and finite.
- * @param alpha the α-tron's exponent (ignored by the other rules), > 0. Default 0.5.
+ * @param alpha the α-tron's exponent (ignored by the other rules), in [10⁻⁶, 16]. Default 0.5.
  * @throws TypeError/RangeError naming rule, rho, Q or alpha.
  * @example averagedForce("perceptron", 0.8, 2) // { cu: 0.0798, cx: -0.0798, a: 0.3989, b: -0.3989, … }
  */
@@ -386,6 +386,22 @@ export function averagedForce(rule: LearningRule, rho: number, Q: number, alpha 
   check.finite("rho", rho);
   if (!(rho >= -1 && rho <= 1)) throw new RangeError(`rho must be in [−1, 1], got ${rho}`);
   check.positive("Q", Q);
-  check.positive("alpha", alpha);
-  return averagedForceFunction(rule, alpha)(rho, Q);
+  checkAlpha(alpha);
+  const force = averagedForceFunction(rule, alpha)(rho, Q);
+  // Q^α (⟨𝓕²⟩ of the α-tron) overflows for Q far beyond what a finite run reaches.
+  if (!Object.values(force).every(Number.isFinite)) {
+    throw new RangeError(`Q: the α-tron's moments overflow at Q = ${Q} with alpha = ${alpha}`);
+  }
+  return force;
+}
+
+/**
+ * The α-tron's exponent: in [10⁻⁶, 16]. Below, the quadrature's Γ(α/2) nears its pole; above, Q^α
+ * overflows for the Q a run reaches (≤ 10¹²). α ≥ 1 is accepted and diverges at the default ν̃, k.
+ * @throws TypeError/RangeError naming alpha.
+ */
+export function checkAlpha(alpha: unknown): number {
+  const a = check.finite("alpha", alpha);
+  if (!(a >= 1e-6 && a <= 16)) throw new RangeError(`alpha must be in [1e-6, 16], got ${a}`);
+  return a;
 }

@@ -27,6 +27,7 @@ import * as check from "../core/validate.js";
 import { MAX_COUNT } from "../core/validate.js";
 import { MAX_STREAM, streamSeed } from "../rng.js";
 import { logGamma } from "../math/special.js";
+import { checkAlpha } from "./averaged.js";
 import { mutualInformation } from "./theory.js";
 
 /** Learning rules 𝓕(A, σ_T) of spec §1: 1; Θ(−σA); |A|Θ(−σA); Θ(−σA) + |A|^α Θ(σA). */
@@ -39,7 +40,7 @@ export interface PerceptronOptions {
   n?: number;
   /** Learning rule. Default "hebbian". */
   rule?: LearningRule;
-  /** Exponent α of the α-tron (rule "alphatron"). Default 0.5. α ≥ 1 diverges at the default ν, k. */
+  /** Exponent α ∈ [10⁻⁶, 16] of the α-tron (rule "alphatron"). Default 0.5. α ≥ 1 diverges at the default ν, k. */
   alpha?: number;
   /** Restoring force constant k ≥ 0. Default 1. */
   k?: number;
@@ -163,7 +164,7 @@ export function resolvePerceptronConfig(options?: PerceptronOptions): Perceptron
   check.backend(options.backend);
   const n = check.integer("n", options.n ?? 10_000, 1, MAX_N);
   const rule = check.oneOf("rule", options.rule ?? "hebbian", LEARNING_RULES);
-  const alpha = check.positive("alpha", options.alpha ?? 0.5);
+  const alpha = checkAlpha(options.alpha ?? 0.5);
   const k = check.nonNegative("k", options.k ?? 1);
   if (options.nu !== undefined && options.nuTilde !== undefined) throw new TypeError("give nu or nuTilde, not both");
   const nu =

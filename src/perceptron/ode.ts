@@ -32,7 +32,7 @@
 import { VERSION } from "../version.js";
 import { DivergedError } from "../core/model.js";
 import * as check from "../core/validate.js";
-import { averagedForceFunction, type AveragedForce, type AveragedForceFunction } from "./averaged.js";
+import { averagedForceFunction, checkAlpha, type AveragedForce, type AveragedForceFunction } from "./averaged.js";
 import type { LearningRule } from "./model.js";
 import { mutualInformation } from "./theory.js";
 
@@ -199,12 +199,22 @@ function resolveInputNoise(value: unknown, k: number): InputNoiseOptions | null 
 
 function resolveModel(o: PerceptronTheoryOptions): Model {
   const rule = check.oneOf("rule", o.rule ?? "hebbian", RULE_NAMES);
-  const alpha = check.positive("alpha", o.alpha ?? 0.5);
+  const alpha = checkAlpha(o.alpha ?? 0.5);
   const nuTilde = check.nonNegative("nuTilde", o.nuTilde ?? 3);
   const k = check.positive("k", o.k ?? 1);
   const D = check.positive("D", o.D ?? 1);
+  // The equilibrium variance D/k starts every trajectory (and the steady-state search): a normal double.
+  if (!(D / k >= MIN_VARIANCE && D / k <= THEORY_MAX_Q)) {
+    throw new RangeError(`D/k must be in [${MIN_VARIANCE}, ${THEORY_MAX_Q}] (the equilibrium Q), got D/k = ${D / k}`);
+  }
   return { rule, alpha, nuTilde, k, D, inputNoise: resolveInputNoise(o.inputNoise, k) };
 }
+
+/** Most 1000-step RK4 chunks the steady-state search integrates before giving up. */
+const MAX_STEADY_CHUNKS = 10_000;
+
+/** Smallest equilibrium variance D/k accepted: far above the denormals, where ln Q loses its digits. */
+const MIN_VARIANCE = 1e-300;
 
 function defaultStep(k: number): number {
   return 1e-3 / Math.max(1, k);
@@ -229,14 +239,21 @@ function resolveTrajectory(
   const hWanted = check.positive("h", o.h ?? defaultStep(model.k));
   const stepsWanted = Math.ceil(tEnd / hWanted);
   if (!(stepsWanted <= MAX_STEPS)) {
-    throw new RangeError(`h must give at most ${MAX_STEPS} steps (tEnd/h = ${tEnd / hWanted})`);
+    const which = o.h === undefined ? `tEnd: with k = ${model.k} the default step h = 10⁻³/k gives` : "h must give";
+    throw new RangeError(`${which} at most ${MAX_STEPS} steps (tEnd/h = ${tEnd / hWanted}); give h or a smaller tEnd`);
   }
   const steps = Math.max(1, stepsWanted);
   const h = tEnd > 0 ? tEnd / steps : hWanted;
   const recordEvery = check.integer("recordEvery", o.recordEvery ?? 10, 1);
-  const Q0 = check.positive("Q0", o.Q0 ?? model.D / model.k);
+  const Q0 = o.Q0 === undefined ? model.D / model.k : check.positive("Q0", o.Q0);
+  if (!(Q0 >= MIN_VARIANCE && Q0 <= THEORY_MAX_Q)) {
+    throw new RangeError(`Q0 must be in [${MIN_VARIANCE}, ${THEORY_MAX_Q}], got ${Q0}`);
+  }
   const R0 = check.finite("R0", o.R0 ?? 0);
-  if (!(R0 * R0 <= Q0)) throw new RangeError(`R0 must satisfy R0² ≤ Q0 (|ρ| ≤ 1), got R0 = ${R0}, Q0 = ${Q0}`);
+  if (!(R0 * R0 <= Q0)) {
+    const where = o.Q0 === undefined ? " (Q0 = D/k by default)" : "";
+    throw new RangeError(`R0 must satisfy R0² ≤ Q0${where} (|ρ| ≤ 1), got R0 = ${R0}, Q0 = ${Q0}`);
+  }
   return { ...model, tEnd, h, steps: tEnd > 0 ? steps : 0, recordEvery, R0, Q0 };
 }
 
@@ -300,7 +317,7 @@ function integrate(
     for (let j = 0; j < 4; j++) y[j] += (h / 6) * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
     if (!(y[1] > 0 && y[1] <= THEORY_MAX_Q && Number.isFinite(y[0] + y[2] + y[3]))) {
       const time = i * h;
-      throw new DivergedError(`${what}: Q left (0, ${THEORY_MAX_Q}] at t = ${time} (rule ${config.rule})`, {
+      throw new DivergedError(`${what}: diverged at t = ${time}: Q left (0, ${THEORY_MAX_Q}] (rule ${config.rule})`, {
         time,
       });
     }
@@ -314,7 +331,9 @@ function integrate(
  */
 function efficiencyOf(information: number, entropyChange: number, heat: number, D: number): number {
   const denominator = entropyChange + heat / D;
-  return denominator > 0 ? information / denominator : 0;
+  const eta = information / denominator;
+  // A denormal denominator (a vanishing time) overflows the quotient: no efficiency yet.
+  return denominator > 0 && Number.isFinite(eta) ? eta : 0;
 }
 
 /**
@@ -347,7 +366,7 @@ export function perceptronTheory(options?: PerceptronTheoryOptions): PerceptronT
     const p = ratesAt(config, forceAt, r, Q);
     const epsilon = epsilonOf(r, Q);
     const information = mutualInformation(epsilon);
-    const entropyChange = 0.5 * Math.log(Q / Q0);
+    const entropyChange = 0.5 * (Math.log(Q) - Math.log(Q0));
     const internalEnergy = (k * Q) / 2;
     const heat = work - (internalEnergy - (k * Q0) / 2);
     const heatRate = p.work - (k / 2) * p.dQ;
@@ -396,7 +415,7 @@ export function maxEfficiency(options?: MaxEfficiencyOptions): { efficiency: num
     after = 0;
   integrate("maxEfficiency", config, forceAt, (i, y) => {
     const [r, Q, work] = y;
-    const entropyChange = 0.5 * Math.log(Q / Q0);
+    const entropyChange = 0.5 * (Math.log(Q) - Math.log(Q0));
     const eta = efficiencyOf(mutualInformation(epsilonOf(r, Q)), entropyChange, work - (k / 2) * (Q - Q0), D);
     if (i === bestStep + 1) after = eta;
     if (eta > best) {
@@ -446,7 +465,8 @@ export interface PerceptronSteadyState {
  * method (central-difference Jacobian) until the step is below 10⁻¹⁴ relative; it is accepted once
  * the relative rates are ≤ 10⁻¹¹ (they are then ~10⁻¹⁵).
  * @throws TypeError/RangeError naming the option; DivergedError (detail { time }) if Q exceeds 10¹²
- * (no steady state: the α-tron with α ≥ 1); Error if Newton does not converge.
+ * (no steady state: the α-tron with α ≥ 1); RangeError naming k and h when 10⁷ steps do not reach it,
+ * or naming the parameters if Newton's method finds no fixed point.
  * @example perceptronSteadyState({ rule: "adatron" }).epsilon
  */
 export function perceptronSteadyState(options?: PerceptronSteadyStateOptions): PerceptronSteadyState {
@@ -464,8 +484,15 @@ export function perceptronSteadyState(options?: PerceptronSteadyStateOptions): P
     Q = model.D / k,
     t = 0;
   const chunk = 1000;
+  let chunks = 0;
   while (residual(r, Q) > 1e-6) {
-    if (t > 1e6 / k) throw new Error(`perceptronSteadyState: no steady state by t = ${t}`);
+    // 10⁴ chunks = 10⁷ RK4 steps: relaxation takes a few 1/k, so this is a k (or h) too small to finish.
+    if (++chunks > MAX_STEADY_CHUNKS) {
+      throw new RangeError(
+        `k, h: no steady state within ${MAX_STEADY_CHUNKS * chunk} RK4 steps of h = ${h} ` +
+          `(t = ${t}; the relaxation time 1/k = ${1 / k}): give a larger h or k`,
+      );
+    }
     const config: PerceptronTheoryConfig = {
       ...model,
       tEnd: chunk * h,
@@ -482,7 +509,8 @@ export function perceptronSteadyState(options?: PerceptronSteadyStateOptions): P
     } catch (error) {
       if (error instanceof DivergedError) {
         const time = t + Number(error.detail.time);
-        throw new DivergedError(`perceptronSteadyState: Q exceeded ${THEORY_MAX_Q} at t = ${time}`, { time });
+        const message = `perceptronSteadyState: diverged at t = ${time}: Q exceeded ${THEORY_MAX_Q}`;
+        throw new DivergedError(message, { time });
       }
       throw error;
     }
@@ -510,7 +538,11 @@ export function perceptronSteadyState(options?: PerceptronSteadyStateOptions): P
     if (Math.abs(stepR) <= 1e-14 * Math.sqrt(Q) && Math.abs(stepQ) <= 1e-14 * Q) break;
   }
   if (!(Q > 0 && residual(r, Q) <= 1e-11)) {
-    throw new Error(`perceptronSteadyState: Newton's method did not converge (residual ${residual(r, Q)})`);
+    const { rule, alpha, nuTilde, D } = model;
+    throw new RangeError(
+      `perceptronSteadyState: no fixed point found at rule ${rule}, alpha ${alpha}, nuTilde ${nuTilde}, ` +
+        `k ${k}, D ${D} (Newton's residual ${residual(r, Q)})`,
+    );
   }
   const p = ratesAt(model, forceAt, r, Q);
   const epsilon = epsilonOf(r, Q);
