@@ -12,6 +12,7 @@ import {
   resolveEfficiencySurfaceConfig,
   type EfficiencyPoint,
 } from "../src/perceptron/efficiency.js";
+import { DivergedError } from "../src/core/model.js";
 import { perceptronTheory } from "../src/perceptron/ode.js";
 import { hebbianTransient } from "../src/perceptron/theory.js";
 import { efficiencyFigureSpec, runEfficiencyFigure } from "../src/node/efficiency-figure.js";
@@ -235,7 +236,8 @@ describe("efficiency surface (theory)", () => {
       [{ kSweep: { step: 1 } }, /^kSweep: unknown option "step"/],
       [{ online: { dt: 0.5 } }, /^online\.dt must satisfy k·dt < 2 for every k of the grid, got 10·0.5/],
       [{ online: { batch: 0 } }, /^online\.batch must be in \[1, 4096\]/],
-      [{ settle: 0 }, /^settle must be > 0/],
+      [{ settle: 0 }, /^settle must be in \[1, 1000\], got 0/],
+      [{ settle: 2 ** 31 }, /^settle must be in \[1, 1000\]/],
       [{ D: Number.NaN }, /^D must be finite/],
       [{ signal: {} }, /^signal must be an AbortSignal/],
       [{ workers: 2 }, /^efficiencySurface: unknown option "workers"/],
@@ -248,6 +250,37 @@ describe("efficiency surface (theory)", () => {
     expect(() => efficiencyAt({ ...point({}), extra: 1 } as never)).toThrow(/^efficiencyAt: unknown option "extra"/);
     expect(() => efficiencyAt(point({ k: 0 }))).toThrow(/^k must be in \[0.001, 1000\], got 0/);
     expect(() => efficiencyAt(point({ nuTilde: 1e-6 }))).toThrow(/^nuTilde must be in \[0.01, 1000\]/);
+  });
+
+  // properties-11.md (e) 12, eff-point-online: `online`, alpha and D of a point were not validated; online,
+  // the errors named ode.ts's inputNoise.*; online.batch = 2³⁴ took seconds. Now as the surface's checks.
+  it("validates a point's online, alpha, D and settle as the surface does, naming them", () => {
+    const bad: [Partial<EfficiencyPoint>, RegExp][] = [
+      // Averaged points used to ignore these (accepted silently).
+      [{ online: (() => 0) as never }, /^online: options must be an object, got function/],
+      [{ online: { n: -0.5 } as never }, /^online\.n must be an integer, got -0.5/],
+      [{ online: { batch: null } as never }, /^online: option "batch" is null/],
+      // Online points used to throw "inputNoise.dt must be finite" / "inputNoise: options must be an object".
+      [{ regime: "online", online: { n: 14, batch: 58, dt: Number.NaN } }, /^online\.dt must be finite, got NaN/],
+      [{ regime: "online", online: 1e-300 as never }, /^online: options must be an object, got 1e-300/],
+      [{ regime: "online", online: { ...BLOG, batch: 2 ** 34 } }, /^online\.batch must be in \[1, 4096\]/],
+      [{ regime: "online", k: 3, online: { ...BLOG, dt: 1 } }, /^online\.dt must satisfy k·dt < 2, got 3·1/],
+      [{ alpha: 0 }, /^alpha must be > 0, got 0/],
+      [{ D: -0 }, /^D must be > 0, got 0/],
+      [{ settle: 0.5 }, /^settle must be in \[1, 1000\], got 0.5/],
+      // ode.ts named h here: "h must give at most 100000000 steps".
+      [{ settle: 2 ** 31 }, /^settle must be in \[1, 1000\]/],
+    ];
+    for (const [over, message] of bad) {
+      expect(() => efficiencyAt(point(over))).toThrow(message);
+      expect(() => efficiencyTheoryAt(point(over), 1)).toThrow(message);
+    }
+    expect(() => efficiencyTheoryAt({ ...point({}), extra: 1 } as never, 1)).toThrow(
+      /^efficiencyTheoryAt: unknown option "extra"/,
+    );
+    // The averaged regime ignores the online Δt (k·dt ≥ 2 is fine there), as the surface does.
+    const hebbian = efficiencyAt(point({}));
+    expect(efficiencyAt(point({ online: { ...BLOG, dt: 5 } })).efficiency).toBe(hebbian.efficiency);
   });
 });
 
@@ -286,7 +319,54 @@ describe("efficiency simulation points", () => {
     expect([hot.efficiency, hot.heat]).toEqual([0.5, 4]);
     assertClose(hot.standardError, 1 / 3, { rtol: 1e-15 });
     expect(() => combineEfficiencySimulations([v(1, 0, 1, 1), v(1, 0, 1, 2)])).toThrow(/share one temperature/);
-    expect(() => combineEfficiencySimulations([v(1, 0, 1)])).toThrow(/needs ≥ 2 sub-ensembles, got 1/);
+    expect(() => combineEfficiencySimulations([v(1, 0, 1)])).toThrow(/^values must hold ≥ 2 sub-ensembles, got 1/);
+  });
+
+  // properties-11.md (e) 14, eff-combine-validation: only the count and D were checked.
+  it("combine refuses bad values naming the entry and field, and never returns NaN or Infinity", () => {
+    const v = (over: object = {}) => ({
+      t: 2,
+      D: 1,
+      efficiency: 0,
+      epsilon: 0.1,
+      information: 0.5,
+      entropyChange: 0.25,
+      heat: 0.75,
+      ...over,
+    });
+    const bad: [unknown, RegExp][] = [
+      // NaN, Infinity, strings and {} used to flow into the sums; BigInts gave "Cannot mix BigInt".
+      [[v({ information: Number.NaN }), v()], /^values\[0\]\.information must be finite, got NaN/],
+      [[v(), v({ heat: Infinity })], /^values\[1\]\.heat must be finite, got Infinity/],
+      [[v({ entropyChange: "abc" }), v()], /^values\[0\]\.entropyChange must be a number, got "abc"/],
+      [[v({ epsilon: {} }), v()], /^values\[0\]\.epsilon must be a number, got object/],
+      [[v({ t: 1n }), v()], /^values\[0\]\.t must be a number, got 1/],
+      [[v({ epsilon: 1.5 }), v()], /^values\[0\]\.epsilon must be in \[0, 1\]/],
+      [[v({ t: -1 }), v()], /^values\[0\]\.t must be ≥ 0/],
+      [[v(), v({ t: 3 })], /^values\[1\]\.t = 3: the sub-ensembles must share one time t/],
+      [[v(), v({ D: 0 })], /^values\[1\]\.D must be > 0/],
+      // "Cannot read properties of null (reading 'D')".
+      [[null, null], /^values\[0\] must be an object .*, got null/],
+      [[v(), 5], /^values\[1\] must be an object .*, got number/],
+      // "needs ≥ 2 sub-ensembles, got undefined" / "Cannot read properties of null (reading 'length')".
+      [null, /^values must be an array/],
+      [{}, /^values must be an array/],
+      ["abc", /^values must be an array/],
+      [[v({ information: 1.7e308 }), v({ information: 1.7e308 })], /^values\[…\]\.information: the sum .* overflows/],
+    ];
+    for (const [values, message] of bad) expect(() => combineEfficiencySimulations(values as never)).toThrow(message);
+    // A denormal leave-one-out cost ΔS + Q_n/D = 1e-323 made I/(ΔS + Q_n/D) = Infinity and the standard
+    // error Infinity (NaN from Infinity − Infinity): such ratios count as 0, like a cost ≤ 0.
+    const tiny = combineEfficiencySimulations([
+      v({ entropyChange: 0, heat: 1e-323 }),
+      v({ entropyChange: 0, heat: 0 }),
+    ]);
+    expect([tiny.efficiency, tiny.standardError]).toEqual([0, 0]);
+    // The spread is scaled before squaring: I = (1, 2, 3, 4)·10³⁰⁰ at ΔS + Q_n = 1 gives the same
+    // SE as I = 1 … 4 times 10³⁰⁰ (the squares of 10³⁰⁰ would overflow to Infinity).
+    const huge = combineEfficiencySimulations([1, 2, 3, 4].map((i) => v({ information: i * 1e300 })));
+    assertClose(huge.efficiency, 2.5e300, { rtol: 1e-14 }); // rounding of a few sums
+    assertClose(huge.standardError, (Math.sqrt(5 / 3) / 2) * 1e300, { rtol: 1e-14 });
   });
 
   /** 8 independent sub-ensembles of 4 trajectories (disjoint streams), combined. */
@@ -357,6 +437,44 @@ describe("efficiency simulation points", () => {
     expect(() => efficiencySimulation({ ...task, regime: "x" as never })).toThrow(/^regime must be one of/);
     expect(() => efficiencySimulation({ ...task, n: 0 })).toThrow(/^n must be in \[1,/);
     expect(Number.isFinite(efficiencySimulation(task).efficiency)).toBe(true);
+  });
+
+  // properties-11.md (e) 13, eff-simulation-errors.
+  it("a diverged run is a DivergedError; D ≤ 0, a denormal D/k and a bad batch are refused up front", () => {
+    const task = {
+      rule: "perceptron" as const,
+      alpha: 0.16726022240920102,
+      D: 0.3000000000000002,
+      regime: "online" as const,
+      nuTilde: 1e15 + 0.5,
+      k: 2.739526178837973,
+      n: 4,
+      batch: 23,
+      dt: 0.001676463432514577,
+      steps: 16,
+      trajectories: 3,
+      firstTrajectory: 995,
+      seed: 415751340346428,
+    };
+    // Was a plain Error 'efficiencySimulation: the run ended "diverged" at step 1'.
+    let error: unknown;
+    try {
+      efficiencySimulation(task);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DivergedError);
+    expect((error as Error).message).toMatch(/^efficiencySimulation: the run diverged at t = /);
+    expect(Number.isFinite((error as DivergedError).detail.time)).toBe(true);
+    const averaged = { ...task, regime: "averaged" as const, nuTilde: 3 };
+    // D = 0 ran and then threw 'the run ended "completed"' (no spread, no ΔS(w_n)).
+    expect(() => efficiencySimulation({ ...averaged, D: 0 })).toThrow(/^D must be > 0, got 0/);
+    expect(() => efficiencySimulation({ ...averaged, D: -0 })).toThrow(/^D must be > 0, got 0/);
+    expect(() => efficiencySimulation({ ...averaged, D: 5e-324 })).toThrow(/^D\/k: the equilibrium weight variance/);
+    // batch was not validated in the averaged regime (1e-300 accepted).
+    expect(() => efficiencySimulation({ ...averaged, batch: 1e-300 })).toThrow(/^batch must be an integer, got 1e-300/);
+    expect(() => efficiencySimulation({ ...averaged, batch: 4097 })).toThrow(/^batch must be in \[1, 4096\]/);
+    expect(Number.isFinite(efficiencySimulation({ ...averaged, batch: 1 }).efficiency)).toBe(true);
   });
 });
 

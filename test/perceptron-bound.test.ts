@@ -168,6 +168,14 @@ describe("spacingEntropy (m-spacing, van Es correction)", () => {
     expect(() => spacingEntropy([1, 2, 3], 3)).toThrow(/\bm\b/);
     expect(() => spacingEntropy([1, Number.NaN, 3])).toThrow(/samples\[1\]/);
   });
+
+  // properties-11.md (e) 11, spacing-null-m: `m ?? default` took m = null for "use the default".
+  it("refuses m = null (only an absent m means the default)", () => {
+    const x = [0.3, -1.2, 2.5, 0.9, -0.4];
+    expect(() => spacingEntropy(x, null as never)).toThrow(TypeError);
+    expect(() => spacingEntropy(x, null as never)).toThrow(/^m must be a number, got null/);
+    expect(spacingEntropy(x, undefined)).toBe(spacingEntropy(x, 2)); // round(√5) = 2
+  });
 });
 
 /**
@@ -319,6 +327,15 @@ describe("runInformationBound", () => {
     expect(() => resolveInformationBoundConfig({ trajectories: 4 })).toThrow(/^trajectories/);
     expect(() => resolveInformationBoundConfig({ init: "zero" })).toThrow(/^init/);
     expect(() => resolveInformationBoundConfig({ D: 0 })).toThrow(/^D must be > 0/);
+    // properties-11.md (e) 10, bound-denormal-D: D = 5e-324 passed, then the run threw a plain Error ("the
+    // Gaussian entropy change is undefined"): every initial variance D/k rounds to 0.
+    expect(() => resolveInformationBoundConfig({ D: 5e-324 })).toThrow(RangeError);
+    expect(() => resolveInformationBoundConfig({ D: 5e-324 })).toThrow(
+      /^D\/k: the equilibrium weight variance D\/k = 5e-324 \(D = 5e-324, k = 1\) must be ≥ 1e-200/,
+    );
+    expect(() => runInformationBound({ n: 5, trainSize: 2, trajectories: 8, tEnd: 0.1, D: 1e-300 })).toThrow(
+      /^D\/k: the equilibrium weight variance/,
+    );
     expect(() => resolveInformationBoundConfig({ labels: "teacher", teacher: "shared" })).toThrow(/^teacher/);
     expect(() => resolveInformationBoundConfig({ spacing: 400 })).toThrow(/^spacing/);
     expect(() => resolveInformationBoundConfig({ steps: 10, tEnd: 1 })).toThrow(/steps or tEnd/);

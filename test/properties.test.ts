@@ -34,7 +34,8 @@
  *
  * Environment: PROPS_SEED (default 20261207), PROPS_RUNS (runs per entry point, default 300),
  * PROPS_REPORT=path appends one JSON line per failing entry (name, file, fast-check's report with the
- * shrunk counterexample), used to write the failure list.
+ * shrunk counterexample), used to write the failure list; PROPS_STRICT=1 also fails on the known,
+ * not yet fixed library bugs of KNOWN_BUGS (which are otherwise counted and logged).
  */
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -396,6 +397,33 @@ function verdict(entry: Entry, meta: Meta, o: Outcome): string | null {
 }
 
 /**
+ * Library bugs this suite found that are not fixed yet (issue #11; each with its exact fix in the
+ * helper's note /work/notes/properties-11.md). A failure that matches one is counted and logged, not
+ * failed, so the suite guards everything else meanwhile; PROPS_STRICT=1 fails on them too. Delete an
+ * entry once its fix lands.
+ */
+interface KnownBug {
+  id: string;
+  entry: RegExp;
+  failure: RegExp;
+  /** Only for these perturbed keys (any mode when absent). */
+  keys?: string[];
+}
+const STRICT = process.env.PROPS_STRICT === "1";
+// All 14 bugs this suite found in issue #11 are fixed (each with a regression test beside its code).
+const KNOWN_BUGS: KnownBug[] = [];
+
+function knownBug(entry: Entry, meta: Meta, bad: string): KnownBug | undefined {
+  if (STRICT) return undefined;
+  return KNOWN_BUGS.find(
+    (b) =>
+      b.entry.test(entry.name) &&
+      b.failure.test(bad) &&
+      (!b.keys || (meta.mode === "perturb" && b.keys.includes(meta.key))),
+  );
+}
+
+/**
  * PROPS_SURVEY=path: instead of stopping at the first failure, runs PROPS_RUNS seeded inputs of the
  * entry, groups the failures by their message (numbers blanked) and appends one JSON line per group
  * (its first input and the count) to `path`; the test fails if any group was found. For the failure list.
@@ -407,7 +435,7 @@ async function survey(entry: Entry): Promise<void> {
   const inputs = fc.sample(arbitraryFor(entry), { seed: SEED, numRuns: entry.runs ?? RUNS });
   for (const { input, meta } of inputs) {
     const bad = verdict(entry, meta, await runner.call(entry.scenario ?? entry.name, input));
-    if (!bad) continue;
+    if (!bad || knownBug(entry, meta, bad)) continue;
     const shape = bad.replace(/-?[\d.]+(e[+-]?\d+)?/g, "#").slice(0, 120);
     const key = `${meta.mode}:${meta.mode === "perturb" ? meta.key : ""}:${shape}`;
     const g = groups.get(key);
@@ -436,11 +464,14 @@ function property(entry: Entry): () => Promise<void> {
   return async () => {
     let calls = 0;
     const started = performance.now();
+    const known = new Map<string, number>();
     const prop = fc.asyncProperty(arbitraryFor(entry), async ({ input, meta }) => {
       calls++;
       const o = await runner.call(entry.scenario ?? entry.name, input);
       const bad = verdict(entry, meta, o);
-      if (bad) throw new Error(bad);
+      const bug = bad ? knownBug(entry, meta, bad) : undefined;
+      if (bug) known.set(bug.id, (known.get(bug.id) ?? 0) + 1);
+      else if (bad) throw new Error(bad);
     });
     try {
       await fc.assert(prop, {
@@ -449,7 +480,11 @@ function property(entry: Entry): () => Promise<void> {
         interruptAfterTimeLimit: ENTRY_LIMIT_MS,
         includeErrorInReport: true,
       });
-      console.log(`props ${entry.name}: ok, ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const bugs = [...known].map(([id, count]) => `${id} ×${count}`).join(", ");
+      console.log(
+        `props ${entry.name}: ok, ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+          (bugs ? ` (known library bugs, not failed: ${bugs})` : ""),
+      );
     } catch (e) {
       console.log(
         `props ${entry.name}: FAILED after ${calls} calls in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -467,6 +502,7 @@ function property(entry: Entry): () => Promise<void> {
 // ---- generators of valid inputs ---------------------------------------------------------------------
 
 const seedA = fc.maxSafeNat();
+const PERCEPTRON_RULES = ["hebbian", "perceptron", "adatron", "alphatron"];
 const backendA = fc.constantFrom("simd", "scalar");
 const dbl = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 /** Log-uniform on [min, max] (both > 0). */
@@ -551,6 +587,24 @@ const badRates: unknown[] = [
 ];
 
 // perceptron
+/**
+ * Makes random perceptron options respect the documented refusals of src/perceptron/model.ts, so that
+ * a valid input is valid: inputs "averaged" takes neither `batch` nor `sampling` (and with a training
+ * set needs trainSize ≤ 4096, which the generators never exceed); labels "random" needs a training set
+ * (trainSize 4 is added when there is none) and no test set (testSize is dropped).
+ */
+function consistentPerceptron<O extends Record<string, unknown>>(o: O): O {
+  const out: Record<string, unknown> = { ...o };
+  if (out.inputs === "averaged") {
+    delete out.batch;
+    delete out.sampling;
+  }
+  if (out.labels === "random") {
+    out.trainSize ??= 4;
+    delete out.testSize;
+  }
+  return out as O;
+}
 const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) =>
   fc
     .tuple(
@@ -577,6 +631,8 @@ const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) =>
           ),
         ),
         init: fc.oneof(fc.constantFrom("equilibrium", "zero"), f64(n, -2, 2)),
+        inputs: fc.constantFrom("sampled", "averaged"),
+        labels: fc.constantFrom("teacher", "random"),
       }),
       fc.oneof(fc.constant({}), opts({ nu: dbl(0, 100) }, ["nu"]), opts({ nuTilde: dbl(0, 4) }, ["nuTilde"])),
       fc.oneof(
@@ -586,9 +642,15 @@ const perceptronOptions = fc.integer({ min: 1, max: 40 }).chain((n) =>
         ]),
       ),
     )
-    .map(([a, b, c]) => ({ n, ...a, ...b, ...c })),
+    .map(([a, b, c]) => consistentPerceptron({ n, ...a, ...b, ...c })),
 );
 
+/** The options object at `at` inside an input ({} when absent). */
+function optionsAt(i: Input, at: (string | number)[]): Record<string, unknown> {
+  let o: unknown = i;
+  for (const k of at) o = (o as Record<string | number, unknown> | undefined)?.[k];
+  return (o ?? {}) as Record<string, unknown>;
+}
 const nOf = (i: Input, k = 0) => (i.args[k] as { n?: number })?.n ?? (i.ctor as { n: number })?.n;
 const perceptronKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "n"], name: "n", kind: "int" as Kind },
@@ -600,9 +662,42 @@ const perceptronKeys = (at: (string | number)[]): Key[] => [
   { at: [...at, "D"], name: "D", kind: "finite" as Kind },
   { at: [...at, "dt"], name: "dt", kind: "finite" as Kind },
   { at: [...at, "batch"], name: "batch", kind: "int" as Kind },
-  { at: [...at, "trainSize"], name: "trainSize", kind: "int" as Kind },
+  {
+    at: [...at, "trainSize"],
+    name: "trainSize",
+    kind: "int" as Kind,
+    // Batch learning (inputs "averaged" with a set) takes at most 4096 rows; sampled inputs take more.
+    values: [4096, 4097],
+    bad: (i) => (optionsAt(i, at).inputs === "averaged" ? [4097] : []),
+  },
   { at: [...at, "sampling"], name: "sampling", kind: "enum" as Kind, legal: ["replacement", "sweep"] },
   { at: [...at, "testSize"], name: "testSize", kind: "int" as Kind },
+  // The legal values too, where the rest of the input makes them refusals (model.ts): "averaged" with a
+  // batch or sampling given, "random" without a training set or with a test set.
+  {
+    at: [...at, "inputs"],
+    name: "inputs",
+    accept: ["batch", "sampling"],
+    kind: "enum" as Kind,
+    legal: ["sampled", "averaged"],
+    values: ["averaged", "sampled"],
+    bad: (i) => {
+      const o = optionsAt(i, at);
+      return o.batch !== undefined || o.sampling !== undefined ? ["averaged"] : [];
+    },
+  },
+  {
+    at: [...at, "labels"],
+    name: "labels",
+    accept: ["trainSize", "testSize"],
+    kind: "enum" as Kind,
+    legal: ["teacher", "random"],
+    values: ["random", "teacher"],
+    bad: (i) => {
+      const o = optionsAt(i, at);
+      return !((o.trainSize as number) > 0) || (o.testSize as number) > 0 ? ["random"] : [];
+    },
+  },
   { at: [...at, "trajectories"], name: "trajectories", kind: "int" as Kind },
   { at: [...at, "firstTrajectory"], name: "firstTrajectory", kind: "int" as Kind },
   { at: [...at, "seed"], name: "seed", kind: "int" as Kind },
@@ -654,9 +749,300 @@ const smallPerceptron = opts(
     trainSize: fc.integer({ min: 1, max: 6 }),
     seed: seedA,
     batch: fc.integer({ min: 1, max: 9 }),
+    inputs: fc.constantFrom("sampled", "averaged"),
+    labels: fc.constantFrom("teacher", "random"),
   },
   ["n", "trajectories"],
-);
+).map(consistentPerceptron);
+/** As smallPerceptron, with a training set, every rule and its α. */
+const smallWithSet = fc
+  .tuple(smallPerceptron, fc.integer({ min: 1, max: 6 }), fc.constantFrom(...PERCEPTRON_RULES), dbl(0.1, 0.9))
+  .map(([o, trainSize, rule, alpha]) => ({ ...o, trainSize: o.trainSize ?? trainSize, rule, alpha }));
+/** A short run (0 … 40 steps; with 0 steps it has one record, which perceptronRates refuses). */
+const smallRun = fc
+  .tuple(smallPerceptron, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 10 }))
+  .map(([o, steps, recordEvery]) => ({ ...o, steps, recordEvery }));
+
+// the order-parameter theory (src/perceptron/ode.ts)
+/**
+ * Options of the theory with small tEnd (≤ 0.5: at most 1500 RK4 steps, ~ms). In these ranges nothing
+ * diverges before tEnd: the α-tron (α ≤ 0.9) grows like Q^{(1+α)/2} against −2kQ, and the input
+ * noise adds at most X = dt·ν̃²n⟨𝓕²⟩/B ≤ 0.01·36·10⁴ per unit time. R0 is a fraction ≤ 0.999 of
+ * √Q0 (R0² ≤ Q0 is required; 0.999 keeps the rounding of R0² below Q0).
+ */
+const inputNoiseA = fc.record({
+  n: fc.integer({ min: 1, max: 10_000 }),
+  batch: fc.integer({ min: 1, max: 100 }),
+  dt: logUniform(1e-4, 1e-2),
+});
+const theoryModelA = {
+  rule: fc.constantFrom(...PERCEPTRON_RULES),
+  alpha: dbl(0.1, 0.9),
+  nuTilde: dbl(0, 6),
+  k: dbl(0.3, 3),
+  D: dbl(0.1, 3),
+  inputNoise: inputNoiseA,
+};
+const theoryOptions = (withRecord: boolean) =>
+  fc
+    .tuple(
+      opts({
+        ...theoryModelA,
+        tEnd: dbl(0, 0.5),
+        h: logUniform(1e-3, 0.05),
+        ...(withRecord ? { recordEvery: fc.integer({ min: 1, max: 50 }) } : {}),
+        Q0: logUniform(0.01, 10),
+      }),
+      fc.option(dbl(-0.999, 0.999), { nil: undefined }),
+    )
+    .map(([o, fraction]) => {
+      const Q0 =
+        (o.Q0 as number | undefined) ?? ((o.D as number | undefined) ?? 1) / ((o.k as number | undefined) ?? 1);
+      return fraction === undefined ? o : { ...o, R0: fraction * Math.sqrt(Q0) };
+    });
+const theoryKeys = (withRecord: boolean, trajectory = true): Key[] => [
+  { at: ["args", 0, "rule"], name: "rule", kind: "enum" as Kind, legal: PERCEPTRON_RULES },
+  // alpha, k, D must be > 0 (nuTilde ≥ 0, tEnd ≥ 0): zero and negatives are refused.
+  { at: ["args", 0, "alpha"], name: "alpha", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "nuTilde"], name: "nuTilde", kind: "finite" as Kind, bad: [-1, -0.5, -1e300] },
+  { at: ["args", 0, "k"], name: "k", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "D"], name: "D", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "h"], name: "h", kind: "finite" as Kind, bad: [0, -0, -1] },
+  { at: ["args", 0, "inputNoise"], name: "inputNoise", kind: "any" as Kind, bad: [true, 5, "abc", [], FN, 1n] },
+  // A sub-key set on an input without inputNoise leaves the others missing: naming inputNoise.… is right.
+  ...(["n", "batch"] as const).map((k) => ({
+    at: ["args", 0, "inputNoise", k],
+    name: `inputNoise.${k}`,
+    accept: ["inputNoise"],
+    kind: "int" as Kind,
+    bad: [0],
+  })),
+  {
+    at: ["args", 0, "inputNoise", "dt"],
+    name: "inputNoise.dt",
+    accept: ["inputNoise"],
+    kind: "finite" as Kind,
+    bad: [0, -0],
+  },
+  ...(trajectory
+    ? [
+        // tEnd counts work (tEnd/h RK4 steps, up to the documented 10⁸): no large legal values.
+        { at: ["args", 0, "tEnd"], name: "tEnd", kind: "finite" as Kind, bad: [-1, -0.5] },
+        { at: ["args", 0, "Q0"], name: "Q0", kind: "finite" as Kind, bad: [0, -0] },
+        { at: ["args", 0, "R0"], name: "R0", kind: "finite" as Kind, bad: [1e300, -1e300, 2 ** 53] },
+      ]
+    : []),
+  ...(withRecord ? [{ at: ["args", 0, "recordEvery"], name: "recordEvery", kind: "int" as Kind, bad: [0] }] : []),
+];
+
+// the information bound (src/perceptron/information.ts)
+/**
+ * Small ensembles for runInformationBound: M = 8 … 16 trajectories (≥ 8 is required), P = 1 … 12
+ * patterns, n ≤ 16, ≤ 20 steps. Its refusals are respected by construction: init stays "equilibrium"
+ * (needs D > 0, k > 0), the teacher stays per-trajectory (teacher labels need it), spacing < M.
+ */
+const boundOptions = fc
+  .tuple(
+    opts({
+      n: fc.integer({ min: 1, max: 16 }),
+      rule: fc.constantFrom(...PERCEPTRON_RULES),
+      alpha: dbl(0.1, 0.9),
+      k: dbl(0.5, 2),
+      D: dbl(0.1, 2),
+      nuTilde: dbl(0, 4),
+      dt: logUniform(1e-3, 1e-2),
+      batch: fc.integer({ min: 1, max: 12 }),
+      inputs: fc.constantFrom("sampled", "averaged"),
+      labels: fc.constantFrom("teacher", "random"),
+      sampling: fc.constantFrom("replacement", "sweep"),
+      trainSize: fc.integer({ min: 1, max: 12 }),
+      seed: seedA,
+      firstTrajectory: fc.integer({ min: 0, max: 1000 }),
+      backend: backendA,
+      steps: fc.integer({ min: 0, max: 20 }),
+      recordEvery: fc.integer({ min: 1, max: 10 }),
+      onProgress: fc.constant(FN),
+      signal: fc.constantFrom(SIGNAL, ABORTED),
+    }),
+    fc.integer({ min: 8, max: 16 }),
+    fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
+  )
+  .map(([o, trajectories, spacing]) => {
+    const out = consistentPerceptron({ ...o, trajectories, ...(spacing === undefined ? {} : { spacing }) });
+    return { args: [out] };
+  });
+const boundKeys: Key[] = [
+  ...perceptronKeys(["args", 0]).filter((k) => !["tEnd"].includes(k.name)),
+  { at: ["args", 0, "steps"], name: "steps", kind: "work" as Kind, drop: [2 ** 31, 2 ** 32] },
+  // tEnd counts work (tEnd/dt steps, up to 2⁴⁰): only values that are refused or small.
+  {
+    at: ["args", 0, "tEnd"],
+    name: "tEnd",
+    accept: ["steps"],
+    kind: "finite" as Kind,
+    only: true,
+    values: [0.05, 1e-300],
+    bad: [0, -0, -1, Number.NaN, Infinity, -Infinity, "1", null, true, [], {}],
+  },
+  { at: ["args", 0, "recordEvery"], name: "recordEvery", kind: "int" as Kind },
+  {
+    at: ["args", 0, "spacing"],
+    name: "spacing",
+    kind: "int" as Kind,
+    bad: (i) => {
+      const M = (i.args[0] as { trajectories: number }).trajectories;
+      return [0, M, M + 1];
+    },
+  },
+  { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+  { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+];
+
+// the efficiency surface (src/perceptron/efficiency.ts)
+/**
+ * Tiny surfaces: one or two rules and regimes, one line per sweep with one or two values, ν̃ ∈ [0.25, 6],
+ * k ∈ [0.3, 3] (the online regime's n ≤ 10⁴, B ≥ 10, Δt ≤ 10⁻³ keeps ν̃²Δt n/B small enough that Q does
+ * not run away before η(t) peaks). Each point runs the ODEs for a few thousand RK4 steps (~ms).
+ */
+// The α-tron is left out of whole surfaces: its online points take ~0.5–1 s each (quadrature in every
+// RK4 evaluation over ≥ 2000 steps); efficiencyAt covers it point by point.
+const effRules = fc.uniqueArray(fc.constantFrom("hebbian", "perceptron", "adatron"), { minLength: 1, maxLength: 2 });
+const effRegimes = fc.uniqueArray(fc.constantFrom("averaged", "online"), { minLength: 1, maxLength: 2 });
+const effOnline = fc.record({
+  n: fc.integer({ min: 1, max: 10_000 }),
+  batch: fc.integer({ min: 10, max: 100 }),
+  dt: logUniform(1e-4, 1e-3),
+});
+// Both lists given, one entry each (the defaults make points² points per rule and regime; with the
+// α-tron's quadrature in the online regime, a dozen points already take seconds).
+const effSweep = (values: fc.Arbitrary<number>, curves: fc.Arbitrary<number>) =>
+  fc.record({
+    values: fc.array(values, { minLength: 1, maxLength: 1 }),
+    curves: fc.array(curves, { minLength: 1, maxLength: 1 }),
+  });
+const effSurface = opts(
+  {
+    rules: effRules,
+    alpha: dbl(0.1, 0.8),
+    D: dbl(0.3, 3),
+    regimes: effRegimes,
+    points: fc.integer({ min: 2, max: 3 }),
+    nuTildeSweep: effSweep(logUniform(0.25, 6), logUniform(0.3, 3)),
+    kSweep: effSweep(logUniform(0.3, 3), logUniform(0.25, 6)),
+    online: effOnline,
+    settle: dbl(10, 40),
+    onProgress: fc.constant(FN),
+    signal: fc.constantFrom(SIGNAL, ABORTED),
+  },
+  ["rules", "regimes", "points", "nuTildeSweep", "kSweep"],
+).map((o) => ({ args: [o] }));
+const sweepKeys = (name: string): Key[] => [
+  { at: ["args", 0, name], name, kind: "any" as Kind, bad: [5, "abc", true, [], FN, 1n] },
+  ...["values", "curves"].map((k) => ({
+    at: ["args", 0, name, k],
+    name: `${name}.${k}`,
+    accept: [name],
+    kind: "vec" as Kind,
+    values: [[1]],
+    bad: [[], [1e-4], [1e4], [Number.NaN], ["1"], [1, Infinity]],
+  })),
+];
+const onlineKeys = (at: (string | number)[], name: string): Key[] => [
+  { at, name, kind: "any" as Kind, bad: [5, "abc", true, [], FN, 1n] },
+  ...(["n", "batch"] as const).map((k) => ({
+    at: [...at, k],
+    name: `${name}.${k}`,
+    accept: [name],
+    kind: "int" as Kind,
+    bad: [0],
+  })),
+  { at: [...at, "dt"], name: `${name}.dt`, accept: [name], kind: "finite" as Kind, bad: [0, -0] },
+];
+const effSurfaceKeys: Key[] = [
+  {
+    at: ["args", 0, "rules"],
+    name: "rules",
+    kind: "vec" as Kind,
+    bad: [[], ["hebbian", "hebbian"], ["x"], [1], [null]],
+  },
+  { at: ["args", 0, "alpha"], name: "alpha", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "D"], name: "D", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "regimes"], name: "regimes", kind: "vec" as Kind, bad: [[], ["x"], ["online", "online"]] },
+  // points ≤ 3 here (the default sweeps take points² · rules · regimes points): no large legal values.
+  { at: ["args", 0, "points"], name: "points", kind: "int" as Kind, bad: [0, 1, 1001] },
+  ...sweepKeys("nuTildeSweep"),
+  ...sweepKeys("kSweep"),
+  ...onlineKeys(["args", 0, "online"], "online"),
+  { at: ["args", 0, "settle"], name: "settle", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+  { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+];
+const effPoint = fc.record({
+  rule: fc.constantFrom(...PERCEPTRON_RULES),
+  alpha: dbl(0.1, 0.8),
+  D: dbl(0.3, 3),
+  regime: fc.constantFrom("averaged", "online"),
+  sweep: fc.constantFrom("nuTilde", "k"),
+  nuTilde: logUniform(0.25, 6),
+  k: logUniform(0.3, 3),
+  online: effOnline,
+  settle: dbl(10, 40),
+});
+const effPointKeys = (at: (string | number)[]): Key[] => [
+  { at: [...at, "rule"], name: "rule", kind: "enum" as Kind, legal: PERCEPTRON_RULES },
+  { at: [...at, "alpha"], name: "alpha", kind: "finite" as Kind, bad: [0, -0] },
+  { at: [...at, "D"], name: "D", kind: "finite" as Kind, bad: [0, -0] },
+  { at: [...at, "regime"], name: "regime", kind: "enum" as Kind, legal: ["averaged", "online"] },
+  { at: [...at, "sweep"], name: "sweep", kind: "enum" as Kind, legal: ["nuTilde", "k"] },
+  { at: [...at, "nuTilde"], name: "nuTilde", kind: "finite" as Kind, bad: [1e-3, 1e4] },
+  { at: [...at, "k"], name: "k", kind: "finite" as Kind, bad: [1e-4, 1e4] },
+  ...onlineKeys([...at, "online"], "online"),
+  { at: [...at, "settle"], name: "settle", kind: "finite" as Kind, bad: [0, -0] },
+];
+/** One sub-ensemble of a simulation point: n ≤ 20, ≤ 50 steps, 2 … 4 trajectories. */
+const effTask = fc.record({
+  rule: fc.constantFrom(...PERCEPTRON_RULES),
+  alpha: dbl(0.1, 0.8),
+  D: dbl(0.3, 3),
+  regime: fc.constantFrom("averaged", "online"),
+  nuTilde: dbl(0, 6),
+  k: dbl(0.3, 3),
+  n: fc.integer({ min: 1, max: 20 }),
+  batch: fc.integer({ min: 1, max: 30 }),
+  dt: logUniform(1e-4, 1e-2),
+  steps: fc.integer({ min: 1, max: 50 }),
+  trajectories: fc.integer({ min: 2, max: 4 }),
+  firstTrajectory: fc.integer({ min: 0, max: 1000 }),
+  seed: seedA,
+});
+const effTaskKeys: Key[] = [
+  { at: ["args", 0, "rule"], name: "rule", kind: "enum" as Kind, legal: PERCEPTRON_RULES },
+  { at: ["args", 0, "regime"], name: "regime", kind: "enum" as Kind, legal: ["averaged", "online"] },
+  ...["alpha", "nuTilde", "k", "D", "dt"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+  { at: ["args", 0, "n"], name: "n", kind: "int" as Kind },
+  { at: ["args", 0, "batch"], name: "batch", kind: "int" as Kind },
+  { at: ["args", 0, "steps"], name: "steps", kind: "work" as Kind, drop: [2 ** 31, 2 ** 32], bad: [0] },
+  { at: ["args", 0, "trajectories"], name: "trajectories", kind: "int" as Kind, bad: [0, 1] },
+  { at: ["args", 0, "firstTrajectory"], name: "firstTrajectory", kind: "int" as Kind },
+  { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
+];
+/** Sub-ensemble values as efficiencySimulation returns them (one temperature D). */
+const effValues = fc
+  .tuple(
+    dbl(0.3, 3),
+    dbl(0.1, 10),
+    fc.array(
+      fc.record({
+        efficiency: dbl(0, 1),
+        epsilon: dbl(0, 0.5),
+        information: dbl(0, 0.7),
+        entropyChange: dbl(-1, 3),
+        heat: dbl(0, 10),
+      }),
+      { minLength: 2, maxLength: 6 },
+    ),
+  )
+  .map(([D, t, rows]) => ({ args: [rows.map((r) => ({ t, D, ...r }))] }));
 
 // hopfield
 const hopfieldRandom = fc.integer({ min: 1, max: 48 }).chain((n) =>
@@ -1282,6 +1668,220 @@ const ENTRIES: Entry[] = [
     file: "src/perceptron/",
     valid: dbl(0, 1).map((x) => ({ args: [x] })),
     keys: [{ at: ["args", 0], name: "x", accept: ["p", "epsilon"], kind: "num" as Kind, bad: [2, -1, -Infinity] }],
+  },
+  {
+    name: "Perceptron.trainingSet",
+    file: "src/perceptron/",
+    runs: 40,
+    valid: withCtor(
+      smallWithSet,
+      (c) => fc.tuple(fc.integer({ min: 0, max: (c as unknown as { trajectories: number }).trajectories - 1 })),
+      () => ({}),
+    ).chain((i) => fc.constantFrom("trainingLabels", "trainingPredictions").map((method) => ({ ...i, method }))),
+    keys: [{ at: ["args", 0], name: "trajectory", kind: "int" as Kind, values: [3, 100] }],
+  },
+  {
+    name: "Perceptron.averagedForce",
+    file: "src/perceptron/",
+    runs: 200,
+    valid: withCtor(smallWithSet, () =>
+      fc.tuple(fc.oneof(dbl(-1, 1), fc.constantFrom(-1, 0, 1)), logUniform(1e-4, 1e4)),
+    ),
+    keys: [
+      { at: ["args", 0], name: "rho", kind: "finite" as Kind },
+      { at: ["args", 1], name: "Q", kind: "finite" as Kind, bad: [0, -0, -1, -0.5, -1e300] },
+    ],
+  },
+  {
+    name: "perceptronRates",
+    file: "src/perceptron/",
+    runs: 60,
+    valid: fc
+      .tuple(smallRun, fc.option(opts({ from: dbl(-1, 0.05) }), { nil: undefined }))
+      .map(([run, o]) => ({ run, args: o === undefined ? [] : [o] })),
+    keys: [{ at: ["args", 0, "from"], name: "from", kind: "finite" as Kind }],
+    options: ["args", 0],
+    // A run of 0 steps has one record; so has a run whose records all lie before `from`.
+    validMayThrow: /from: need two records/,
+  },
+  {
+    name: "averagedForce",
+    file: "src/perceptron/",
+    valid: fc
+      .tuple(
+        fc.constantFrom(...PERCEPTRON_RULES),
+        fc.oneof(dbl(-1, 1), fc.constantFrom(-1, -0, 0, 1)),
+        logUniform(1e-6, 1e6),
+        fc.option(logUniform(0.05, 3), { nil: undefined }),
+      )
+      .map(([rule, rho, Q, alpha]) => ({ args: alpha === undefined ? [rule, rho, Q] : [rule, rho, Q, alpha] })),
+    keys: [
+      { at: ["args", 0], name: "rule", kind: "enum" as Kind, legal: PERCEPTRON_RULES },
+      {
+        at: ["args", 1],
+        name: "rho",
+        kind: "finite" as Kind,
+        bad: [1.5, -1.5, 1 + 2 ** -52, -1 - 2 ** -52, 1e300, -1e300, 2 ** 31],
+      },
+      { at: ["args", 2], name: "Q", kind: "finite" as Kind, bad: [0, -0, -1, -0.5, -1e300] },
+      { at: ["args", 3], name: "alpha", kind: "finite" as Kind, bad: [0, -0, -1, -0.5, -1e300] },
+    ],
+  },
+  {
+    name: "perceptronTheory",
+    file: "src/perceptron/ode.ts",
+    valid: one(theoryOptions(true)),
+    keys: theoryKeys(true),
+    options: ["args", 0],
+  },
+  {
+    name: "resolvePerceptronTheoryConfig",
+    file: "src/perceptron/ode.ts",
+    valid: one(theoryOptions(true)),
+    keys: theoryKeys(true),
+    options: ["args", 0],
+  },
+  {
+    name: "maxEfficiency",
+    file: "src/perceptron/ode.ts",
+    valid: one(theoryOptions(false)),
+    keys: theoryKeys(false),
+    options: ["args", 0],
+  },
+  {
+    name: "perceptronSteadyState",
+    file: "src/perceptron/ode.ts",
+    // h ≥ 5e-3: the run to the fixed point takes ~ln(10⁶)/(k h) RK4 steps (≤ 10⁴ here).
+    valid: one(opts({ ...theoryModelA, h: logUniform(5e-3, 0.05) })),
+    keys: theoryKeys(false, false),
+    options: ["args", 0],
+  },
+  // src/perceptron/information.ts (helper "bound"; not yet re-exported by src/index.ts)
+  {
+    name: "runInformationBound",
+    file: "src/perceptron/information.ts",
+    runs: 150,
+    valid: boundOptions,
+    keys: boundKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "runInformationBoundAsync",
+    file: "src/perceptron/information.ts",
+    runs: 40,
+    valid: boundOptions,
+    keys: boundKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "resolveInformationBoundConfig",
+    file: "src/perceptron/information.ts",
+    valid: boundOptions,
+    keys: boundKeys,
+    options: ["args", 0],
+  },
+  // src/perceptron/efficiency.ts (helper "efficiency"; not yet re-exported by src/index.ts)
+  {
+    name: "efficiencySurface",
+    file: "src/perceptron/efficiency.ts",
+    runs: 60,
+    valid: effSurface,
+    keys: effSurfaceKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "resolveEfficiencySurfaceConfig",
+    file: "src/perceptron/efficiency.ts",
+    valid: effSurface,
+    keys: effSurfaceKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "efficiencyAt",
+    file: "src/perceptron/efficiency.ts",
+    runs: 100,
+    valid: effPoint.map((p) => ({ args: [p] })),
+    keys: effPointKeys(["args", 0]),
+    options: ["args", 0],
+  },
+  {
+    name: "efficiencyTheoryAt",
+    file: "src/perceptron/efficiency.ts",
+    runs: 150,
+    valid: fc.tuple(effPoint, dbl(0.01, 5)).map(([p, t]) => ({ args: [p, t] })),
+    keys: [
+      ...effPointKeys(["args", 0]),
+      // t counts work (≥ 2000 RK4 steps, more past t = 2000 h): only refused or small values.
+      {
+        at: ["args", 1],
+        name: "t",
+        kind: "finite" as Kind,
+        only: true,
+        values: [1e-300, 0.5],
+        bad: [0, -0, -1, Number.NaN, Infinity, "1", null],
+      },
+    ],
+  },
+  {
+    name: "efficiencySimulation",
+    file: "src/perceptron/efficiency.ts",
+    runs: 150,
+    valid: effTask.map((t) => ({ args: [t] })),
+    keys: effTaskKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "combineEfficiencySimulations",
+    file: "src/perceptron/efficiency.ts",
+    valid: effValues,
+    keys: [
+      { at: ["args", 0], name: "values", kind: "vec" as Kind, bad: [[], [{}], [null, null]] },
+      ...["information", "entropyChange", "heat", "epsilon", "t"].map((name) => ({
+        at: ["args", 0, 0, name],
+        name,
+        kind: "finite" as Kind,
+      })),
+      { at: ["args", 0, 1, "D"], name: "D", kind: "finite" as Kind, bad: [0, -1] },
+    ],
+  },
+  {
+    name: "tableInformation",
+    file: "src/perceptron/information.ts",
+    valid: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 4, maxLength: 4 }).map((c) => ({ args: c })),
+    keys: ["n00", "n01", "n10", "n11"].map((name, k) => ({ at: ["args", k], name, kind: "int" as Kind })),
+  },
+  {
+    name: "spacingEntropy",
+    file: "src/perceptron/information.ts",
+    // Documented: an m-spacing of 0 (tied samples) gives −Infinity.
+    allowNonFinite: /^result = -Infinity$/,
+    valid: fc
+      .integer({ min: 2, max: 50 })
+      .chain((L) =>
+        fc
+          .tuple(f64(L, -10, 10), fc.option(fc.integer({ min: 1, max: L - 1 }), { nil: undefined }))
+          .map(([x, m]) => ({ args: m === undefined ? [x] : [x, m] })),
+      ),
+    keys: [
+      {
+        at: ["args", 0],
+        name: "samples",
+        // A shorter sample than the given m allows: naming m is right too.
+        accept: ["m"],
+        kind: "vec" as Kind,
+        values: [Float64Array.of(1, 1, 1)],
+        bad: [new Float64Array(0), [1], [Number.NaN, 1, 2], ["1", "2"], Float64Array.of(1, Infinity)],
+      },
+      {
+        at: ["args", 1],
+        name: "m",
+        kind: "int" as Kind,
+        bad: (i) => {
+          const L = (i.args[0] as Float64Array).length;
+          return [0, L, L + 1];
+        },
+      },
+    ],
   },
   // src/hopfield.ts
   {

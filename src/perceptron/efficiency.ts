@@ -73,7 +73,7 @@ export interface EfficiencySurfaceOptions {
   kSweep?: SweepOptions;
   /** The online regime's n, B, Δt (defaults: the blog's 10⁴, 30, 10⁻³). */
   online?: OnlineRegimeOptions;
-  /** Averaged regime: the ODEs start at T = settle/k (doubled until η has settled). Default 30. */
+  /** Averaged regime: the ODEs start at T = settle/k (doubled until η has settled); in [1, 1000]. Default 30. */
   settle?: number;
   /** Called after each point of the surface. */
   onProgress?: (p: RunProgress) => void;
@@ -104,7 +104,7 @@ export interface EfficiencyPoint {
   sweep: EfficiencySweep;
   nuTilde: number;
   k: number;
-  /** The online regime's n, B, Δt (used by regime "online" only). */
+  /** The online regime's n, B, Δt (used by regime "online" only; validated in both, as the surface's). */
   online: InputNoiseOptions;
   settle: number;
 }
@@ -193,12 +193,25 @@ const SURFACE_KEYS = [
   "signal",
 ] as const;
 
+/**
+ * The smallest equilibrium weight variance D/k a simulation point accepts (as information.ts): ΔS(w_n)
+ * is ½ ln(Var_t/Var_0) of per-weight variances across as few as M = 2 trajectories, whose Var_0 falls
+ * below 10⁻²⁴ · D/k with probability ~10⁻¹², so Var_0 and the ratio stay normal, finite doubles.
+ */
+const MIN_EQUILIBRIUM_VARIANCE = 1e-200;
+/** The simulator's largest mini-batch B (model.ts). */
+const MAX_BATCH = 4096;
+
 /** The most values a sweep takes (and the most lines). */
 const MAX_SWEEP = 1000;
 /** Averaged regime: η has settled once it changes by at most this between T/2 and T. */
 const SETTLED = 1e-10;
 /** Averaged regime: how often T may be doubled. */
 const MAX_DOUBLINGS = 8;
+/** Averaged regime: the largest settle (relaxation times 1/k before the tail test). */
+const MAX_SETTLE = 1000;
+/** The ODEs' limit on RK4 steps per call (ode.ts): T is not doubled beyond it. */
+const MAX_THEORY_STEPS = 1e8;
 /** Online regime: the maximum counts as found once it lies before this fraction of the scanned time. */
 const INTERIOR = 0.8;
 /** Online regime: how often the scanned time may be doubled (from 3/k). */
@@ -255,6 +268,28 @@ function uniqueList<T extends string>(name: string, value: unknown, allowed: rea
 }
 
 /**
+ * settle in [1, 1000] relaxation times: below 1, T = settle/k is too early for the tail test (near
+ * t = 0, η(T) and η(T/2) are both ≈ 0 and would pass it); above 1000, the transient e^{−settle} is
+ * long gone and T/h = 100·settle/min(1, k) would pass the ODEs' 10⁸-step limit at k = 10⁻³.
+ */
+function checkSettle(value: unknown): number {
+  const settle = check.finite("settle", value);
+  if (!(settle >= 1 && settle <= MAX_SETTLE))
+    throw new RangeError(`settle must be in [1, ${MAX_SETTLE}], got ${settle}`);
+  return settle;
+}
+
+/** The online regime's n, B, Δt, validated (names "online.n" …) with the blog's defaults 10⁴, 30, 10⁻³. */
+function resolveOnline(value: OnlineRegimeOptions | undefined): InputNoiseOptions {
+  const on = check.options("online", value, ["n", "batch", "dt"]);
+  return {
+    n: check.integer("online.n", on.n ?? 10_000, 1, 2 ** 24),
+    batch: check.integer("online.batch", on.batch ?? 30, 1, 4096),
+    dt: check.positive("online.dt", on.dt ?? 1e-3),
+  };
+}
+
+/**
  * Validates the options of {@link efficiencySurface} once and fills in the defaults.
  * @throws TypeError/RangeError naming the option (e.g. "kSweep.values[2]", "online.dt").
  */
@@ -273,19 +308,14 @@ export function resolveEfficiencySurfaceConfig(options?: EfficiencySurfaceOption
     values: RANGES.k,
     curves: RANGES.nuTilde,
   });
-  const on = check.options("online", o.online, ["n", "batch", "dt"]);
-  const online = {
-    n: check.integer("online.n", on.n ?? 10_000, 1, 2 ** 24),
-    batch: check.integer("online.batch", on.batch ?? 30, 1, 4096),
-    dt: check.positive("online.dt", on.dt ?? 1e-3),
-  };
+  const online = resolveOnline(o.online);
   if (regimes.includes("online")) {
     const kMax = Math.max(...nuTildeSweep.curves, ...kSweep.values);
     if (!(kMax * online.dt < 2)) {
       throw new RangeError(`online.dt must satisfy k·dt < 2 for every k of the grid, got ${kMax}·${online.dt}`);
     }
   }
-  const settle = check.positive("settle", o.settle ?? 30);
+  const settle = checkSettle(o.settle ?? 30);
   check.optionalFunction("onProgress", o.onProgress);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
     throw new TypeError("signal must be an AbortSignal");
@@ -336,9 +366,17 @@ export function efficiencyPoints(config: EfficiencySurfaceConfig): EfficiencyPoi
 
 const POINT_KEYS = ["rule", "alpha", "D", "regime", "sweep", "nuTilde", "k", "online", "settle"] as const;
 
-function checkPoint(point: EfficiencyPoint): EfficiencyPoint {
-  const p = check.options("efficiencyAt", point, POINT_KEYS);
+/**
+ * Validates a point as {@link resolveEfficiencySurfaceConfig} validates the surface (the same names and
+ * limits: online.batch ≤ 4096, k·online.dt < 2 in the online regime), and returns it with `online`
+ * resolved (its fields default as the surface's; it is checked in the averaged regime too, which
+ * ignores it).
+ */
+function checkPoint(what: string, point: EfficiencyPoint): EfficiencyPoint {
+  const p = check.options(what, point, POINT_KEYS);
   check.oneOf("rule", p.rule, RULE_NAMES);
+  check.positive("alpha", p.alpha);
+  check.positive("D", p.D);
   check.oneOf("regime", p.regime, EFFICIENCY_REGIMES);
   check.oneOf("sweep", p.sweep, ["nuTilde", "k"] as const);
   for (const name of ["nuTilde", "k"] as const) {
@@ -346,8 +384,12 @@ function checkPoint(point: EfficiencyPoint): EfficiencyPoint {
     const v = check.finite(name, p[name]);
     if (!(v >= lo && v <= hi)) throw new RangeError(`${name} must be in [${lo}, ${hi}], got ${v}`);
   }
-  check.positive("settle", p.settle);
-  return p;
+  const online = resolveOnline(p.online);
+  if (p.regime === "online" && !(p.k * online.dt < 2)) {
+    throw new RangeError(`online.dt must satisfy k·dt < 2, got ${p.k}·${online.dt}`);
+  }
+  checkSettle(p.settle);
+  return { ...p, online };
 }
 
 /** The RK4 step of the surface: 10⁻²/max(1, k) averaged (RK4 error ~10⁻¹⁰ there), 10⁻³/max(1, k) online. */
@@ -373,9 +415,12 @@ function averagedValue(p: EfficiencyPoint): EfficiencyValue {
     });
     const last = th.t.length - 1;
     const tailChange = Math.abs(th.efficiency[last] - th.efficiency[1]);
-    if (tailChange <= SETTLED || attempt === MAX_DOUBLINGS) {
+    if (tailChange <= SETTLED || attempt === MAX_DOUBLINGS || (2 * tEnd) / h > MAX_THEORY_STEPS) {
       if (tailChange > SETTLED) {
-        throw new Error(`efficiencyAt: η has not settled by t = ${tEnd} (change ${tailChange}; rule ${p.rule})`);
+        throw new RangeError(
+          `settle, k: η has not settled by T = ${tEnd} = ${tEnd * p.k}/k (change ${tailChange} > ${SETTLED}; ` +
+            `rule ${p.rule}, nuTilde ${p.nuTilde})`,
+        );
       }
       return {
         efficiency: th.efficiency[last],
@@ -417,7 +462,8 @@ function onlineValue(p: EfficiencyPoint): EfficiencyValue {
     if (m.t < INTERIOR * tEnd) best = m;
     else if (divergesAt !== null) {
       throw new DivergedError(
-        `efficiencyAt: Q grows without bound from t ≈ ${divergesAt} before η(t) peaks (rule ${p.rule}, online)`,
+        `efficiencyAt: diverged: Q grows without bound from t ≈ ${divergesAt} before η(t) peaks ` +
+          `(rule ${p.rule}, online)`,
         { time: divergesAt },
       );
     } else tEnd *= 2;
@@ -450,13 +496,15 @@ function onlineValue(p: EfficiencyPoint): EfficiencyValue {
  * h = 10⁻²/max(1, k) (against h/10: |Δη| < 10⁻⁹), t → ∞ to |η(T) − η(T/2)| ≤ 10⁻¹⁰. Online: RK4 with
  * h = 10⁻³/max(1, k) and at least 2000 steps before the maximum, which is refined by a parabola
  * (ode.ts {@link maxEfficiency}).
- * @throws TypeError/RangeError naming a bad field; DivergedError when, online, Q grows without bound
- * before η(t) peaks.
+ * @throws TypeError/RangeError naming a bad field (online.n/.batch/.dt, alpha, D, settle … as
+ * {@link resolveEfficiencySurfaceConfig}); RangeError naming settle and k when, averaged, η has not
+ * settled within 8 doublings of T; DivergedError ("diverged") when, online, Q grows without bound before
+ * η(t) peaks.
  * @example efficiencyAt({ rule: "hebbian", alpha: 0.5, D: 1, regime: "averaged", sweep: "nuTilde",
  *   nuTilde: 3, k: 1, online: { n: 1e4, batch: 30, dt: 1e-3 }, settle: 30 }).efficiency // 0.0823727
  */
 export function efficiencyAt(point: EfficiencyPoint): EfficiencyValue {
-  const p = checkPoint(point);
+  const p = checkPoint("efficiencyAt", point);
   return p.regime === "averaged" ? averagedValue(p) : onlineValue(p);
 }
 
@@ -565,7 +613,7 @@ export interface EfficiencySimulationTask {
   k: number;
   /** Weights n. */
   n: number;
-  /** Inputs per step B (online only; the averaged force uses every input). */
+  /** Inputs per step B, an integer in [1, 4096] (validated in both regimes; only "online" uses it). */
   batch: number;
   /** Euler–Maruyama step. */
   dt: number;
@@ -612,14 +660,25 @@ const SIMULATION_KEYS = [
  * equilibrium: regime "averaged" with `inputs: "averaged"` (the thermodynamic-limit averaged force,
  * Stratonovich heat), "online" with fresh mini-batches of B inputs (the default `inputs: "sampled"`).
  * ΔS(w_n) is the ensemble estimate of run.ts (per-weight variances across the trajectories).
- * @throws TypeError/RangeError naming a bad field (the simulator's own checks included); Error if the
- * run diverges.
+ * @throws TypeError/RangeError naming a bad field (the simulator's own checks included; also D/k < 10⁻²⁰⁰,
+ * too small a spread for the ensemble's ΔS(w_n)); DivergedError ("… diverged at step …") if the run diverges.
  * @example efficiencySimulation({ rule: "hebbian", alpha: 0.5, D: 1, regime: "averaged", nuTilde: 3,
  *   k: 1, n: 1000, batch: 1, dt: 1e-3, steps: 10_000, trajectories: 8, firstTrajectory: 0, seed: 0 })
  */
 export function efficiencySimulation(task: EfficiencySimulationTask): EfficiencySimulationValue {
   const o = check.options("efficiencySimulation", task, SIMULATION_KEYS);
   const regime = check.oneOf("regime", o.regime, EFFICIENCY_REGIMES);
+  // D and k before the simulator: D = 0 would run and give no ΔS(w_n) (an equilibrium start without spread).
+  const D = check.positive("D", o.D);
+  const k = check.positive("k", o.k);
+  if (!(D / k >= MIN_EQUILIBRIUM_VARIANCE)) {
+    throw new RangeError(
+      `D/k: the equilibrium weight variance D/k = ${D / k} (D = ${D}, k = ${k}) must be ≥ ` +
+        `${MIN_EQUILIBRIUM_VARIANCE} to estimate ΔS(w_n) from the ensemble`,
+    );
+  }
+  // Validated in both regimes (the averaged force ignores it), with the simulator's limit.
+  check.integer("batch", o.batch, 1, MAX_BATCH);
   check.integer("trajectories", o.trajectories, 2, 100_000);
   const steps = check.integer("steps", o.steps, 1, 2 ** 40);
   const r = runPerceptron({
@@ -637,8 +696,14 @@ export function efficiencySimulation(task: EfficiencySimulationTask): Efficiency
     firstTrajectory: o.firstTrajectory,
     seed: o.seed,
   });
-  if (r.status !== "completed" || r.efficiency === null || r.entropyChange === null) {
-    throw new Error(`efficiencySimulation: the run ended "${r.status}" at step ${r.steps} (rule ${o.rule})`);
+  if (r.status === "diverged" || r.efficiency === null || r.entropyChange === null) {
+    // With D/k validated, a run without ΔS(w_n) is one whose weights left the finite range.
+    const time = r.divergedAt ?? r.steps * r.config.dt;
+    throw new DivergedError(
+      `efficiencySimulation: the run diverged at t = ${time} (step ${r.steps} of ${steps}; ` +
+        `rule ${o.rule}, nuTilde ${o.nuTilde}, k ${k}, dt ${o.dt})`,
+      { time, step: r.steps },
+    );
   }
   const last = r.t.length - 1;
   return {
@@ -675,31 +740,80 @@ export interface EfficiencySimulationSummary {
  * of per-group ratios would be biased and heavy-tailed. When only I varies between sub-ensembles the
  * jackknife SE is exactly the sample standard deviation of I over √G, divided by ΔS + Q_n/D. The heat
  * enters over the temperature D (the medium's entropy), as in run.ts and ode.ts.
- * @throws RangeError with fewer than 2 sub-ensembles.
+ * @throws TypeError/RangeError naming the bad entry and field ("values[2].heat …"): `values` must be an
+ * array of ≥ 2 objects with finite numbers t ≥ 0 (one time), D > 0 (one temperature), ε ∈ [0, 1],
+ * information, entropyChange, heat and efficiency; a sum that overflows is refused too.
  */
 export function combineEfficiencySimulations(values: EfficiencySimulationValue[]): EfficiencySimulationSummary {
-  const g = values.length;
-  if (!(g >= 2)) throw new RangeError(`combineEfficiencySimulations needs ≥ 2 sub-ensembles, got ${g}`);
-  const D = values[0].D;
-  if (!(D > 0) || values.some((v) => v.D !== D)) {
-    throw new RangeError("combineEfficiencySimulations: the sub-ensembles must share one temperature D > 0");
+  if (!Array.isArray(values)) {
+    throw new TypeError("values must be an array of sub-ensemble values (efficiencySimulation's results)");
   }
-  const sum = (f: (v: EfficiencySimulationValue) => number) => values.reduce((s, v) => s + f(v), 0);
-  const total = { I: sum((v) => v.information), S: sum((v) => v.entropyChange), Q: sum((v) => v.heat / D) };
-  const ratio = (I: number, S: number, Q: number) => (S + Q > 0 ? I / (S + Q) : 0);
-  const leaveOut = values.map((v) => ratio(total.I - v.information, total.S - v.entropyChange, total.Q - v.heat / D));
-  const meanLeaveOut = leaveOut.reduce((s, x) => s + x, 0) / g;
-  const spread = leaveOut.reduce((s, x) => s + (x - meanLeaveOut) ** 2, 0);
+  const g = values.length;
+  if (g < 2) throw new RangeError(`values must hold ≥ 2 sub-ensembles, got ${g}`);
+  const rows = Array.from(values, (v, i) => checkSimulationValue(`values[${i}]`, v));
+  const { t, D } = rows[0];
+  rows.forEach((v, i) => {
+    if (v.D !== D) throw new RangeError(`values[${i}].D = ${v.D}: the sub-ensembles must share one temperature D`);
+    if (v.t !== t) throw new RangeError(`values[${i}].t = ${v.t}: the sub-ensembles must share one time t`);
+  });
+  const sum = (name: "information" | "entropyChange" | "heat" | "epsilon", f = (x: number) => x) => {
+    const total = rows.reduce((s, v) => s + f(v[name]), 0);
+    if (!Number.isFinite(total)) throw new RangeError(`values[…].${name}: the sum over sub-ensembles overflows`);
+    return total;
+  };
+  const total = { I: sum("information"), S: sum("entropyChange"), Q: sum("heat", (q) => q / D) };
+  const epsilon = sum("epsilon");
+  // η = 0 where the cost ΔS + Q_n/D is not positive or the ratio overflows (a denormal cost).
+  const ratio = (I: number, S: number, Q: number) => {
+    const eta = I / (S + Q);
+    return S + Q > 0 && Number.isFinite(eta) ? eta : 0;
+  };
+  const leaveOut = rows.map((v) => ratio(total.I - v.information, total.S - v.entropyChange, total.Q - v.heat / D));
+  // The spread about the mean, scaled by the largest |η₋g| so that no square overflows.
+  const scale = leaveOut.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  let standardError = 0;
+  if (scale > 0) {
+    const scaled = leaveOut.map((x) => x / scale);
+    const mean = scaled.reduce((s, x) => s + x, 0) / g;
+    const spread = scaled.reduce((s, x) => s + (x - mean) ** 2, 0);
+    standardError = scale * Math.sqrt(((g - 1) / g) * spread);
+  }
+  if (!Number.isFinite(standardError)) {
+    throw new RangeError(
+      "values[…]: the jackknife standard error of η overflows (check information, entropyChange and heat)",
+    );
+  }
   return {
-    t: values[0].t,
+    t,
     efficiency: ratio(total.I, total.S, total.Q),
-    standardError: Math.sqrt(((g - 1) / g) * spread),
-    epsilon: sum((v) => v.epsilon) / g,
+    standardError,
+    epsilon: epsilon / g,
     information: total.I / g,
     entropyChange: total.S / g,
     heat: (D * total.Q) / g,
     groups: g,
   };
+}
+
+/** One sub-ensemble's value, checked field by field (`name` is e.g. "values[2]"); extra fields are ignored. */
+function checkSimulationValue(name: string, value: unknown): EfficiencySimulationValue {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object (an efficiencySimulation result), got ${describeValue(value)}`);
+  }
+  const v = value as Record<string, unknown>;
+  return {
+    t: check.nonNegative(`${name}.t`, v.t),
+    D: check.positive(`${name}.D`, v.D),
+    efficiency: check.finite(`${name}.efficiency`, v.efficiency),
+    epsilon: check.probability(`${name}.epsilon`, v.epsilon),
+    information: check.finite(`${name}.information`, v.information),
+    entropyChange: check.finite(`${name}.entropyChange`, v.entropyChange),
+    heat: check.finite(`${name}.heat`, v.heat),
+  };
+}
+
+function describeValue(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
 }
 
 /**
@@ -709,7 +823,7 @@ export function combineEfficiencySimulations(values: EfficiencySimulationValue[]
  * @example efficiencyTheoryAt(point, 10) // averaged Hebbian at ν̃ = 3, k = 1: 0.082371 (t → ∞: 0.082373)
  */
 export function efficiencyTheoryAt(point: EfficiencyPoint, t: number): number {
-  const p = checkPoint(point);
+  const p = checkPoint("efficiencyTheoryAt", point);
   check.positive("t", t);
   const th = perceptronTheory({
     rule: p.rule,

@@ -158,6 +158,15 @@ const HOLDS_Z = 3;
 /** The fewest trajectories: the tables and the spacing estimator need a few samples (m < M). */
 const MIN_TRAJECTORIES = 8;
 
+/**
+ * The smallest equilibrium weight variance D/k accepted (the Perceptron bounds it from above through
+ * maxWeightRms). ΔS(w_n) takes ½ ln(Var_t/Var_0) of each
+ * weight's variance across the trajectories, so Var_0, its fluctuation below D/k and the ratio must stay
+ * normal, finite doubles: at M = 8 a sample variance falls below 10⁻¹² · D/k with probability < 10⁻³⁶,
+ * and the learned part of Var_t (order ν̃²/k², independent of D) over 10⁻²⁰⁰ stays far below 10³⁰⁸.
+ */
+const MIN_EQUILIBRIUM_VARIANCE = 1e-200;
+
 /** The longest run accepted, in steps (as runPerceptron). */
 const MAX_STEPS = 2 ** 40;
 
@@ -180,7 +189,8 @@ function withDefaults(options: InformationBoundOptions): PerceptronOptions {
 /**
  * Validates the options of {@link runInformationBound} once and fills in defaults, without running.
  * @throws TypeError/RangeError naming the option: besides the Perceptron's checks, trainSize ≥ 1,
- *   trajectories ≥ 8, D > 0 (the entropy of the medium is Q/D), init "equilibrium" (ΔS needs the spread of
+ *   trajectories ≥ 8, D > 0 (the entropy of the medium is Q/D), D/k ≥ 10⁻²⁰⁰ (the equilibrium variance
+ *   the ensemble's ΔS(w_n) is measured against), init "equilibrium" (ΔS needs the spread of
  *   an equilibrium start), a per-trajectory teacher for labels "teacher" (a shared one fixes every label,
  *   so I = 0), 1 ≤ spacing < trajectories.
  */
@@ -193,6 +203,13 @@ export function resolveInformationBoundConfig(options?: InformationBoundOptions)
     throw new RangeError(`trajectories must be ≥ ${MIN_TRAJECTORIES} (the estimators average over the ensemble)`);
   }
   if (!(c.D > 0)) throw new RangeError("D must be > 0: the heat enters the bound as the medium's entropy Q/D");
+  const spread = c.D / c.k;
+  if (!(spread >= MIN_EQUILIBRIUM_VARIANCE)) {
+    throw new RangeError(
+      `D/k: the equilibrium weight variance D/k = ${spread} (D = ${c.D}, k = ${c.k}) must be ≥ ` +
+        `${MIN_EQUILIBRIUM_VARIANCE} to estimate ΔS(w_n) from the ensemble`,
+    );
+  }
   if (c.init !== "equilibrium") {
     throw new RangeError(
       'init must be "equilibrium": ΔS(w_n) needs the spread of weights across trajectories at t = 0',
@@ -323,7 +340,8 @@ function sortedSpacingEntropy(sorted: Float64Array, m: number, correction: numbe
 export function spacingEntropy(samples: Float64Array | number[], m?: number): number {
   const x = check.vector("samples", samples, samples?.length ?? 0);
   if (x.length < 2) throw new RangeError(`samples must have at least 2 values, got ${x.length}`);
-  const spacing = check.integer("m", m ?? Math.round(Math.sqrt(x.length)), 1, x.length - 1);
+  // `m === undefined`, not `m ?? …`: null is a bad m, not "use the default".
+  const spacing = m === undefined ? Math.round(Math.sqrt(x.length)) : check.integer("m", m, 1, x.length - 1);
   x.sort();
   return sortedSpacingEntropy(x, spacing, harmonicRange(spacing, x.length));
 }

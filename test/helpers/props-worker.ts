@@ -16,6 +16,10 @@ import { parentPort } from "node:worker_threads";
 import * as T from "../../src/index.js";
 import { erfc, logGamma } from "../../src/math/special.js";
 import { loadMnist, readMnist } from "../../src/data/mnist.js";
+// Not yet re-exported by src/index.ts (issue #11's helper "bound"): imported from its file.
+import * as Info from "../../src/perceptron/information.js";
+// Likewise the efficiency surface (helper "efficiency").
+import * as Eff from "../../src/perceptron/efficiency.js";
 
 type Input = { args: unknown[]; perturb?: { path: (string | number)[]; value: unknown }; [key: string]: unknown };
 type Scenario = (input: Input) => unknown;
@@ -87,12 +91,17 @@ const a = (i: Input, k: number) => i.args[k] as never;
 function perceptronTour(sim: T.Perceptron, steps: number): unknown {
   sim.step(steps);
   if (sim.status === "diverged") return { status: sim.status, divergedAt: sim.divergedAt, steps: sim.steps };
+  const withSet = sim.config.trainSize > 0;
   return {
     observation: sim.observe(),
     entropyChange: sim.entropyChange(),
     heat: sim.heat(0),
+    work: sim.work(0),
+    excessHeat: sim.excessHeat(0),
     weights: sim.weights(0),
     teacher: sim.teacher(0),
+    labels: withSet ? sim.trainingLabels(0) : null,
+    predictions: withSet ? sim.trainingPredictions(0) : null,
     checkpoint: sim.checkpoint(),
     steps: sim.steps,
     time: sim.time,
@@ -154,8 +163,20 @@ const SCENARIOS: Record<string, Scenario> = {
         teacher: sim.teacher(a(i, 0)),
         draws: sim.lastDraws(a(i, 0)),
         heat: sim.heat(a(i, 0)),
+        work: sim.work(a(i, 0)),
+        excessHeat: sim.excessHeat(a(i, 0)),
+        labels: sim.config.trainSize > 0 ? sim.trainingLabels(a(i, 0)) : null,
+        predictions: sim.config.trainSize > 0 ? sim.trainingPredictions(a(i, 0)) : null,
       };
     }),
+  "Perceptron.trainingSet": (i) =>
+    using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
+      sim.step(2);
+      const method = i.method as "trainingLabels" | "trainingPredictions";
+      return sim[method](a(i, 0));
+    }),
+  "Perceptron.averagedForce": (i) =>
+    using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => sim.averagedForce(a(i, 0), a(i, 1))),
   "Perceptron.restore": (i) =>
     using(new T.Perceptron(i.ctor as T.PerceptronOptions), (sim) => {
       sim.step(i.before as number);
@@ -166,6 +187,23 @@ const SCENARIOS: Record<string, Scenario> = {
     }),
   runPerceptron: (i) => T.runPerceptron(a(i, 0)),
   runPerceptronAsync: (i) => T.runPerceptronAsync(a(i, 0)),
+  perceptronRates: (i) => T.perceptronRates(T.runPerceptron(i.run as T.PerceptronRunOptions), a(i, 0)),
+  averagedForce: (i) => T.averagedForce(a(i, 0), a(i, 1), a(i, 2), ...(i.args.length > 3 ? [a(i, 3)] : [])),
+  perceptronTheory: (i) => T.perceptronTheory(a(i, 0)),
+  perceptronSteadyState: (i) => T.perceptronSteadyState(a(i, 0)),
+  maxEfficiency: (i) => T.maxEfficiency(a(i, 0)),
+  resolvePerceptronTheoryConfig: (i) => T.resolvePerceptronTheoryConfig(a(i, 0)),
+  runInformationBound: (i) => Info.runInformationBound(a(i, 0)),
+  runInformationBoundAsync: (i) => Info.runInformationBoundAsync(a(i, 0)),
+  resolveInformationBoundConfig: (i) => Info.resolveInformationBoundConfig(a(i, 0)),
+  tableInformation: (i) => Info.tableInformation(a(i, 0), a(i, 1), a(i, 2), a(i, 3)),
+  efficiencySurface: (i) => Eff.efficiencySurface(a(i, 0)),
+  resolveEfficiencySurfaceConfig: (i) => Eff.resolveEfficiencySurfaceConfig(a(i, 0)),
+  efficiencyAt: (i) => Eff.efficiencyAt(a(i, 0)),
+  efficiencyTheoryAt: (i) => Eff.efficiencyTheoryAt(a(i, 0), a(i, 1)),
+  efficiencySimulation: (i) => Eff.efficiencySimulation(a(i, 0)),
+  combineEfficiencySimulations: (i) => Eff.combineEfficiencySimulations(a(i, 0)),
+  spacingEntropy: (i) => Info.spacingEntropy(a(i, 0), ...(i.args.length > 1 ? [a(i, 1)] : [])),
   resolvePerceptronConfig: (i) => T.resolvePerceptronConfig(a(i, 0)),
   hebbianEpsilon: (i) => T.hebbianEpsilon(a(i, 0)),
   hebbianEpsilonEM: (i) => T.hebbianEpsilonEM(a(i, 0)),
