@@ -462,6 +462,14 @@ describe("random labels and training-set predictions", () => {
     expect(() => new Perceptron({ n: 4 }).trainingPredictions()).toThrow(/no training set/);
   });
 
+  it("a training set too large for memory is blamed on trainSize, random labels included", () => {
+    // n = 1: the rows are P bytes and each trajectory's labels another P; trajectories are not the cause.
+    expect(() => new Perceptron({ n: 1, trainSize: 2 ** 31 - 1, labels: "random" })).toThrow(/^trainSize too large/);
+    expect(() => new Perceptron({ n: 1, trainSize: 2 ** 30, labels: "random", trajectories: 2 })).toThrow(
+      /^trainSize too large/,
+    );
+  });
+
   it("checkpoint and restore replay work, excess and force variance to the bit", () => {
     const sim = new Perceptron({ n: 300, rule: "adatron", trainSize: 40, seed: 2 });
     sim.step(20);

@@ -302,14 +302,15 @@ function memoryNeeded(c: PerceptronConfig): { total: number; perTrajectory: numb
 
 /**
  * Refuses a simulation larger than wasm memory, naming the option most responsible: the data sets
- * (the larger of trainSize and testSize) when their rows outweigh the trajectories' state, else
- * trajectories. @throws RangeError "<option> too large: this simulation needs … of wasm memory …".
+ * (the larger of trainSize and testSize) when their rows and random labels outweigh everything else,
+ * else trajectories. @throws RangeError "<option> too large: this simulation needs … of wasm memory …".
  */
 function checkMemory(c: PerceptronConfig): void {
-  const { total, perTrajectory } = memoryNeeded(c);
-  const data = c.n * (c.trainSize + c.testSize);
-  const culprit =
-    data > perTrajectory * c.trajectories ? (c.trainSize >= c.testSize ? "trainSize" : "testSize") : "trajectories";
+  const { total } = memoryNeeded(c);
+  // What grows with the data sets: their rows, and each trajectory's random labels (P bytes).
+  const labels = c.labels === "random" ? c.trainSize * c.trajectories : 0;
+  const data = c.n * (c.trainSize + c.testSize) + labels;
+  const culprit = data > total - data ? (c.trainSize >= c.testSize ? "trainSize" : "testSize") : "trajectories";
   checkMemoryBudget(total, culprit, "this simulation");
 }
 
