@@ -19,6 +19,8 @@ import {
   maxEfficiency,
   perceptronSteadyState,
   perceptronTheory,
+  resolvePerceptronTheoryConfig,
+  type PerceptronTheoryResult,
 } from "../src/perceptron/ode.js";
 import { hebbianEpsilon, hebbianEpsilonEM, hebbianTransient } from "../src/perceptron/theory.js";
 import { Rng } from "../src/rng.js";
@@ -351,7 +353,10 @@ describe("perceptronTheory: Hebbian against the closed forms of spec §1", () =>
     expect(() => averagedForce("alphatron", 0, 1, 2 ** 31)).toThrow(/^alpha must be in/);
     expect(() => averagedForce("alphatron", 0, 1e300, 16)).toThrow(/^Q: the α-tron's moments overflow/);
     // The steady-state search gives up naming k and h instead of running for ever.
-    expect(() => perceptronSteadyState({ k: 1e-4, D: 1e-4 })).toThrow(/^k, h: no steady state within/);
+    // (h = 10·10⁻³/max(1, k) = 0.01 by default; 10⁴ chunks of 1000 steps end at t = 10⁵ exactly.)
+    expect(() => perceptronSteadyState({ k: 1e-4, D: 1e-4 })).toThrow(
+      /^k, h: no steady state within 10000000 RK4 steps of h = 0\.01 \(t = 100000; the relaxation time 1\/k = 10000\)/,
+    );
     // Divergence says so.
     expect(() => perceptronTheory({ rule: "alphatron", alpha: 2, tEnd: 5 })).toThrow(/diverged at t = /);
   });
@@ -609,5 +614,229 @@ describe("option errors and divergence", () => {
     // α = 0.5 stays finite.
     const ok = perceptronTheory({ rule: "alphatron", tEnd: 5, recordEvery: 500 });
     for (const name of PERCEPTRON_THEORY_COLUMNS) expect(ok[name].every(Number.isFinite)).toBe(true);
+  });
+});
+
+// Tests added for the surviving mutants of the Stryker run on ode.ts (issue #11; groups and the
+// equivalent mutants are listed in /work/notes/ode-mutants-11.md).
+describe("resolved options: defaults, boundaries and messages", () => {
+  it("the defaults, and the default step 10⁻³/max(1, k)", () => {
+    expect(resolvePerceptronTheoryConfig()).toEqual({
+      rule: "hebbian",
+      alpha: 0.5,
+      nuTilde: 3,
+      k: 1,
+      D: 1,
+      tEnd: 10,
+      h: 1e-3,
+      steps: 10_000,
+      recordEvery: 10,
+      R0: 0,
+      Q0: 1,
+      inputNoise: null,
+    });
+    // k > 1 shrinks the step as 1/k; k < 1 keeps 10⁻³. Q0 = D/k. 10/2.5e-4 = 40000 exactly.
+    const stiff = resolvePerceptronTheoryConfig({ k: 4 });
+    expect([stiff.h, stiff.steps, stiff.Q0]).toEqual([2.5e-4, 40_000, 0.25]);
+    const soft = resolvePerceptronTheoryConfig({ k: 0.5 });
+    expect([soft.h, soft.steps, soft.Q0]).toEqual([1e-3, 10_000, 2]);
+    // tEnd = 0: no steps, and h is the step asked for (or the default), not 0/1.
+    expect(resolvePerceptronTheoryConfig({ tEnd: 0, h: 0.05 })).toMatchObject({ h: 0.05, steps: 0 });
+    expect(resolvePerceptronTheoryConfig({ tEnd: 0, k: 4 })).toMatchObject({ h: 2.5e-4, steps: 0 });
+  });
+
+  it("the step cap is inclusive: 10⁸ steps are allowed, 10⁸ + 1 are refused with the ratio", () => {
+    // h = 2 (not 1) so that the message's tEnd/h differs from tEnd·h; all values exact in binary.
+    expect(resolvePerceptronTheoryConfig({ tEnd: 2e8, h: 2 }).steps).toBe(1e8);
+    expect(() => resolvePerceptronTheoryConfig({ tEnd: 2e8 + 2, h: 2 })).toThrow(
+      /^h must give at most 100000000 steps \(tEnd\/h = 100000001\)/,
+    );
+  });
+
+  it("|ρ| = 1 is allowed (R0² = Q0), k·dt = 2 is not, and the messages carry the values", () => {
+    const up = perceptronTheory({ R0: 1, Q0: 1, tEnd: 0 });
+    expect([up.epsilon[0], up.R[0]]).toEqual([0, 1]);
+    expect(perceptronTheory({ R0: -2, Q0: 4, tEnd: 0 }).epsilon[0]).toBe(1);
+    const noise = (k: number, dt: number) => () => perceptronTheory({ k, inputNoise: { n: 10, batch: 1, dt } });
+    expect(noise(1, 2)).toThrow(/^inputNoise\.dt must satisfy k·dt < 2, got k·dt = 2$/);
+    expect(noise(1.5, 2)).toThrow(/^inputNoise\.dt must satisfy k·dt < 2, got k·dt = 3$/);
+    expect(noise(1, 0)).toThrow(/^inputNoise\.dt must be > 0, got 0$/);
+    expect(() => perceptronTheory({ rules: 1 } as never)).toThrow(/^perceptronTheory: unknown option "rules"/);
+    expect(() => maxEfficiency({ recordEvery: 1 } as never)).toThrow(/^maxEfficiency: unknown option "recordEvery"/);
+    expect(() => perceptronSteadyState({ tEnd: 1 } as never)).toThrow(/^perceptronSteadyState: unknown option "tEnd"/);
+    expect(() => perceptronSteadyState({ h: 0 })).toThrow(/^h must be > 0, got 0$/);
+  });
+});
+
+describe("divergence: the bound Q ≤ 10¹², the message and the time", () => {
+  it("Q = 10¹² exactly is not divergence; the first step above it is, in every entry point", () => {
+    // ν̃ = 0, D/k = Q0 = 10¹²: dQ/dt = −2kQ + 2D is exactly 0 in floating point, so Q stays 10¹².
+    const flat = perceptronTheory({ nuTilde: 0, D: 1e12, Q0: 1e12, tEnd: 0.01, recordEvery: 1 });
+    expect(flat.Q.every((q) => q === 1e12)).toBe(true);
+    // With R0 = 10⁵ (ρ = 0.1) dQ/dt = 2ν̃√Q c_x = 2·3·10⁶·0.1·√(2/π) ≈ 5·10⁵ > 0: over the bound after one step.
+    const options = { nuTilde: 3, D: 1e12, Q0: 1e12, R0: 1e5, tEnd: 1 };
+    for (const [what, run] of [
+      ["perceptronTheory", () => perceptronTheory(options)],
+      ["maxEfficiency", () => maxEfficiency(options)],
+    ] as const) {
+      let caught: unknown;
+      try {
+        run();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(DivergedError);
+      expect((caught as Error).message).toBe(
+        `${what}: diverged at t = 0.001: Q left (0, 1000000000000] (rule hebbian)`,
+      );
+      expect((caught as DivergedError).detail.time).toBe(0.001);
+    }
+  });
+
+  it("perceptronSteadyState reports the global time of a divergence in a later chunk", () => {
+    // h = 10⁻⁴: chunks of 1000 steps are 0.1 long, and the α = 2 α-tron leaves Q ≤ 10¹² at t ≈ 0.34,
+    // in the fourth chunk. The chunked RK4 is the same recursion as one run, so the times agree up to
+    // the rounding of the chunk sums (~1e-16).
+    const diverge = (run: () => unknown): DivergedError => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof DivergedError) return error;
+        throw error;
+      }
+      throw new Error("no divergence");
+    };
+    const options = { rule: "alphatron", alpha: 2, h: 1e-4 } as const;
+    const steady = diverge(() => perceptronSteadyState(options));
+    const run = diverge(() => perceptronTheory({ ...options, tEnd: 1 }));
+    const time = Number(run.detail.time);
+    expect(time).toBeGreaterThan(0.3);
+    assertClose(Number(steady.detail.time), time, { atol: 1e-12 });
+    expect(steady.message).toMatch(/^perceptronSteadyState: diverged at t = 0\.3\d*: Q exceeded 1000000000000$/);
+  });
+});
+
+/**
+ * maxEfficiency written out from its documentation on the efficiency column (recordEvery = 1): the
+ * first largest η, and the vertex of the parabola through it and its neighbours unless it is the
+ * first or last step.
+ */
+function peakOfColumn(th: PerceptronTheoryResult): { efficiency: number; t: number; shift: number } {
+  const eta = th.efficiency;
+  let i = 0;
+  for (let j = 1; j < eta.length; j++) if (eta[j] > eta[i]) i = j;
+  if (i === 0 || i === eta.length - 1) return { efficiency: eta[i], t: th.t[i], shift: 0 };
+  const [a, m, b] = [eta[i - 1], eta[i], eta[i + 1]];
+  const shift = (a - b) / (2 * (a - 2 * m + b));
+  return { efficiency: m - ((a - b) * shift) / 4, t: th.t[i] + shift * th.config.h, shift };
+}
+
+describe("maxEfficiency: the scan, the parabola and its edges", () => {
+  it("an interior peak: the vertex of the parabola through the best step and its neighbours", () => {
+    for (const options of [
+      { tEnd: 1.5, inputNoise: BLOG_NOISE },
+      // Q0 ≠ 1 (ΔS = ½ ln(Q/Q0) with ln Q0 ≠ 0) and another rule.
+      { rule: "perceptron", tEnd: 1.5, Q0: 2.5, R0: 0.2, inputNoise: BLOG_NOISE },
+    ] as const) {
+      const best = maxEfficiency(options);
+      const column = peakOfColumn(perceptronTheory({ ...options, recordEvery: 1 }));
+      // The refinement moves the peak by a visible fraction of a step (0.15h measured for Hebbian) ...
+      expect(Math.abs(column.shift)).toBeGreaterThan(0.01);
+      expect(Math.abs(column.shift)).toBeLessThanOrEqual(0.5);
+      // ... and the two agree to rounding: η is computed with differently rounded heat (relative
+      // 1e-16), the second difference is ~1e-6 of η, so the shift is good to ~1e-10 of a step.
+      assertClose(best.t, column.t, { atol: 1e-9 * 1e-3 });
+      assertClose(best.efficiency, column.efficiency, { rtol: 1e-13 });
+      expect(best.efficiency).toBeGreaterThan(Math.max(...perceptronTheory({ ...options, recordEvery: 1 }).efficiency));
+    }
+  });
+
+  it("the refined peak converges: h = 10⁻³ lands within 10⁻⁵ of the h = 10⁻⁴ peak (the unrefined 1.5·10⁻⁴ off)", () => {
+    const options = { tEnd: 1, inputNoise: BLOG_NOISE };
+    const coarse = maxEfficiency(options);
+    const fine = maxEfficiency({ ...options, h: 1e-4 });
+    // The vertex of a parabola through samples of a smooth peak is off by O(h²η'''/η''): measured below 1e-6.
+    expect(Math.abs(coarse.t - fine.t)).toBeLessThan(1e-5);
+    assertClose(coarse.efficiency, fine.efficiency, { rtol: 1e-9 }); // O(h³) in the value
+  });
+
+  it("the best step last (η still rising at tEnd) is returned as it is, at t = tEnd", () => {
+    const best = maxEfficiency({ tEnd: 1 });
+    const th = perceptronTheory({ tEnd: 1, recordEvery: 1 });
+    expect(th.efficiency.at(-1)!).toBeGreaterThan(th.efficiency.at(-2)!);
+    expect(best.t).toBe(1);
+    assertClose(best.efficiency, th.efficiency.at(-1)!, { rtol: 1e-14 }); // the heat's rounding only
+  });
+
+  it("no learning (ν̃ = 0): η = 0 throughout and the first step, t = 0, is the maximum", () => {
+    expect(maxEfficiency({ nuTilde: 0, tEnd: 1 })).toEqual({ efficiency: 0, t: 0 });
+  });
+});
+
+describe("perceptronSteadyState: the fixed point and its outputs, independently", () => {
+  const entropy = (e: number) => (e <= 0 || e >= 1 ? 0 : -e * Math.log(e) - (1 - e) * Math.log(1 - e));
+
+  it("rates vanish to rounding and every output field matches averagedForce at (R, Q)", () => {
+    for (const rule of RULES) {
+      for (const [nuTilde, k, D, inputNoise] of [
+        [3, 1, 1, undefined],
+        [10, 1, 0.5, undefined],
+        [30, 0.3, 1, undefined],
+        [0.5, 5, 2, undefined],
+        [3, 1, 1, BLOG_NOISE],
+      ] as const) {
+        const s = perceptronSteadyState({ rule, nuTilde, k, D, inputNoise });
+        const rho = s.R / Math.sqrt(s.Q);
+        const f = averagedForce(rule, rho, s.Q, 0.5);
+        const E = inputNoise ? ((nuTilde * nuTilde) / 30) * (1e4 * f.factorSquare - f.forceSquare) : 0;
+        const dr = -k * s.R + nuTilde * f.cu;
+        const dQ = -2 * k * s.Q + 2 * nuTilde * Math.sqrt(s.Q) * f.cx + 2 * D + 1e-3 * E;
+        // Newton's last step is ≤ 1e-14 relative; measured ≤ 3e-15. 1e-13: a one-step Newton (residual
+        // ~(10⁻⁶)² times the curvature) or a skewed Jacobian does not get there.
+        expect(Math.abs(dr) / (k * Math.sqrt(s.Q))).toBeLessThan(1e-13);
+        expect(Math.abs(dQ) / (k * s.Q)).toBeLessThan(1e-13);
+        const epsilon = Math.acos(rho) / Math.PI;
+        assertClose(s.epsilon, epsilon, { rtol: 1e-15 });
+        assertClose(s.information, Math.LN2 - entropy(epsilon), { atol: 1e-15 });
+        assertClose(s.forceVariance, f.factorSquare - f.factorMean ** 2, { atol: 1e-14 * (1 + f.factorSquare) });
+        // Housekeeping rate with dQ/dt = 0: ν̃²m² − kν̃√Q c_x + Dν̃⟨𝓕'⟩ (0 in the averaged regime);
+        // terms of size ν̃²·O(Q), rounding ~1e-15 of them.
+        const hk =
+          nuTilde * nuTilde * f.forceSquare - k * nuTilde * Math.sqrt(s.Q) * f.cx + D * nuTilde * f.factorSlope;
+        const size = nuTilde * nuTilde * (1 + s.Q);
+        assertClose(s.housekeepingRate, hk, { atol: 1e-13 * size });
+        assertClose(s.excessRate, E, { rtol: 1e-13 });
+        expect(s.heatRate).toBe(s.housekeepingRate + s.excessRate);
+      }
+    }
+  });
+
+  it("scale invariance: Hebbian and Perceptron at (λν̃, λ²D), the AdaTron at λ²D, λ = 10⁻⁴ … 10⁴", () => {
+    // 𝓕 ∈ {0, 1} (Hebbian, Perceptron): r → λr, Q → λ²Q, ν̃ → λν̃, D → λ²D maps the ODEs onto
+    // themselves; the AdaTron's 𝓕 ∝ √Q already scales, so there ν̃ stays. ρ (and ε) are invariant.
+    for (const rule of ["hebbian", "perceptron", "adatron"] as const) {
+      const base = perceptronSteadyState({ rule, nuTilde: 3 });
+      for (const lambda of [1e-4, 1e4]) {
+        const nuTilde = rule === "adatron" ? 3 : 3 * lambda;
+        const s = perceptronSteadyState({ rule, nuTilde, D: lambda * lambda });
+        // Both fixed points to ~1e-15 relative (previous test); 1e-12 leaves room for the scaled rounding.
+        assertClose(s.R, lambda * base.R, { rtol: 1e-12 });
+        assertClose(s.Q, lambda * lambda * base.Q, { rtol: 1e-12 });
+        assertClose(s.epsilon, base.epsilon, { rtol: 1e-12 });
+      }
+    }
+    // Hebbian closed form at D = 10⁸: r = ν̃√(2/π)/k, Q = D/k + r² (Q − r² relaxes to D/k).
+    const r = 3 * Math.sqrt(2 / Math.PI);
+    const big = perceptronSteadyState({ D: 1e8 });
+    assertClose([big.R, big.Q], [r, 1e8 + r * r], { rtol: 1e-14 });
+  });
+
+  it("the fixed point does not depend on the RK4 step of the approach", () => {
+    for (const rule of RULES) {
+      const a = perceptronSteadyState({ rule }),
+        b = perceptronSteadyState({ rule, h: 0.05 });
+      // Both are Newton-polished to ~1e-15 relative.
+      assertClose([a.R, a.Q, a.heatRate], [b.R, b.Q, b.heatRate], { rtol: 1e-12, atol: 1e-12 });
+    }
   });
 });
