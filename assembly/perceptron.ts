@@ -848,6 +848,13 @@ function checkDiverged(s: Perceptron): void {
   }
 }
 
+/** Folds every group's histogram in s.hist into this step's dots s.dots/s.tdots. */
+function foldGroups(s: Perceptron): void {
+  for (let g = 0; g < s.groups; g++) {
+    fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
+  }
+}
+
 /**
  * One Euler–Maruyama step: dots from the histogram, coefficients, tables, noise, update, heat.
  * On entry s.hist holds the (w, T) histogram over this step's inputs s.bytes. Unless this is the
@@ -858,9 +865,7 @@ function checkDiverged(s: Perceptron): void {
  */
 function stepOnce(p: usize, last: bool): void {
   const s = self(p);
-  for (let g = 0; g < s.groups; g++) {
-    fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
-  }
+  foldGroups(s);
   learningCoefficients(s);
   const batch = s.inputs == INPUTS_BATCH;
   if (batch) {
@@ -944,9 +949,7 @@ export function perceptron_step(p: usize, count: i32): i32 {
 function settleBatchAtEnd(p: usize): void {
   const s = self(p);
   histogram_pairs(s.hist, s.bytes, s.w, s.teacher, s.n, s.groups);
-  for (let g = 0; g < s.groups; g++) {
-    fold_pairs(s.hist + (<usize>g << 12), s.dots + (<usize>g << 6), s.tdots + (<usize>g << 6));
-  }
+  foldGroups(s);
   settleBatchStep(s, p, batchPotential(s));
   if (!isFinite(s.heat) || !isFinite(s.work)) s.status = STATUS_DIVERGED;
 }
@@ -964,6 +967,19 @@ export function perceptron_order_params(p: usize, out: usize): void {
 }
 
 /**
+ * w·ξ and T·ξ of rows first … first + 7 (at most size − first of them) into s.dots/s.tdots, through
+ * the byte histogram in the trajectory's scratch buffers (free between calls). Returns the row count.
+ */
+function dotsOfRows(s: Perceptron, rows: usize, first: i32, size: i32): i32 {
+  const m = min(8, size - first);
+  memory.fill(s.bytesNext, 0, <usize>s.n);
+  for (let j = 0; j < m; j++) gatherRow(s.bytesNext, 1, rows + <usize>(first + j) * s.n, s.n, j);
+  histogram_pairs(s.hist, s.bytesNext, s.w, s.teacher, s.n, 1);
+  fold_pairs(s.hist, s.dots, s.tdots);
+  return m;
+}
+
+/**
  * Number of the `size` rows of `rows` (n bytes each, in {0,1} for ξ = −1/+1) that the student labels
  * differently from the teacher, sign(0) = +1 for both. Eight rows at a time go through the same
  * byte-histogram dot products as the dynamics (in the trajectory's scratch buffers, free between calls).
@@ -972,11 +988,7 @@ export function perceptron_count_errors(p: usize, rows: usize, size: i32): i32 {
   const s = self(p);
   let errors = 0;
   for (let first = 0; first < size; first += 8) {
-    const m = min(8, size - first);
-    memory.fill(s.bytesNext, 0, <usize>s.n);
-    for (let j = 0; j < m; j++) gatherRow(s.bytesNext, 1, rows + <usize>(first + j) * s.n, s.n, j);
-    histogram_pairs(s.hist, s.bytesNext, s.w, s.teacher, s.n, 1);
-    fold_pairs(s.hist, s.dots, s.tdots);
+    const m = dotsOfRows(s, rows, first, size);
     for (let j = 0; j < m; j++) {
       if (label(load<f64>(s.dots + (<usize>j << 3))) != label(load<f64>(s.tdots + (<usize>j << 3)))) errors++;
     }
@@ -1079,11 +1091,7 @@ export function perceptron_set_sums(
 export function perceptron_predict(p: usize, rows: usize, size: i32, out: usize): void {
   const s = self(p);
   for (let first = 0; first < size; first += 8) {
-    const m = min(8, size - first);
-    memory.fill(s.bytesNext, 0, <usize>s.n);
-    for (let j = 0; j < m; j++) gatherRow(s.bytesNext, 1, rows + <usize>(first + j) * s.n, s.n, j);
-    histogram_pairs(s.hist, s.bytesNext, s.w, s.teacher, s.n, 1);
-    fold_pairs(s.hist, s.dots, s.tdots);
+    const m = dotsOfRows(s, rows, first, size);
     for (let j = 0; j < m; j++) store<i8>(out + <usize>(first + j), <i8>label(load<f64>(s.dots + (<usize>j << 3))));
   }
 }

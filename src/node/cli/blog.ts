@@ -20,8 +20,8 @@ import { checkOutputs, defaultSvgOutput, writeJson, writeOutput } from "./output
 import { hebbianTheory, perceptronArgs, progressFor, steadyEpsilon } from "./perceptron.js";
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint } from "./terminal.js";
 
-/** The rules of the blog's table, in its order. */
-const RULES: { label: string; rule: LearningRule; alpha?: number }[] = [
+/** The rules of the blog's table, in its order (also `thermolearn theory`'s). */
+export const BLOG_RULES: { label: string; rule: LearningRule; alpha?: number }[] = [
   { label: "Hebbian", rule: "hebbian" },
   { label: "Perceptron", rule: "perceptron" },
   { label: "AdaTron", rule: "adatron" },
@@ -80,8 +80,8 @@ export async function blogCommand(argv: string[]): Promise<number> {
   const results: LabelledRun[] = [];
   const sigint = interruptOnSigint();
   try {
-    for (const [i, spec] of RULES.entries()) {
-      const { bar, onProgress } = progressFor(`${i + 1}/${RULES.length} ${spec.label}`);
+    for (const [i, spec] of BLOG_RULES.entries()) {
+      const { bar, onProgress } = progressFor(`${i + 1}/${BLOG_RULES.length} ${spec.label}`);
       const options = { ...base, rule: spec.rule, alpha: spec.alpha, onProgress, signal: sigint.signal };
       const result = await runPerceptronAsync(options).finally(() => bar.done());
       results.push({ label: spec.label, result });
@@ -129,7 +129,7 @@ export async function blogCommand(argv: string[]): Promise<number> {
   console.log(svg ? `wrote ${json.path} and ${svg.path}` : `wrote ${json.path}`);
   if (status === "aborted") {
     console.error(
-      `thermolearn: interrupted during ${results.at(-1)!.label}; ${results.length - 1} of ${RULES.length} ` +
+      `thermolearn: interrupted during ${results.at(-1)!.label}; ${results.length - 1} of ${BLOG_RULES.length} ` +
         `rules completed, all kept (status "aborted")`,
     );
     return EXIT_INTERRUPTED;

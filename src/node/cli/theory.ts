@@ -14,6 +14,7 @@ import {
 } from "../../perceptron/index.js";
 import { VERSION } from "../../version.js";
 import { UsageError, parseFlags, withFlags } from "./args.js";
+import { BLOG_RULES } from "./blog.js";
 import { checkOutputs, writeJson } from "./output.js";
 
 /** The flag of each option, for error messages. */
@@ -28,15 +29,6 @@ const FLAGS = {
   batch: "--batch",
   dt: "--dt",
 };
-
-/** The rules of the table when --rule is not given (the blog's, in its order). */
-const RULES: { label: string; rule: LearningRule; alpha?: number }[] = [
-  { label: "Hebbian", rule: "hebbian" },
-  { label: "Perceptron", rule: "perceptron" },
-  { label: "AdaTron", rule: "adatron" },
-  { label: "α-tron α=0.25", rule: "alphatron", alpha: 0.25 },
-  { label: "α-tron α=0.5", rule: "alphatron", alpha: 0.5 },
-];
 
 /** One row of the table: the steady state, and η along the trajectory from equilibrium. */
 interface TheoryRow {
@@ -94,7 +86,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     throw new UsageError("--n and --dt describe the online regime: give --batch B too (or leave all three out)");
   }
   const inputNoise = online ? { n: num.n ?? 10_000, batch: num.batch!, dt: num.dt ?? 1e-3 } : undefined;
-  let specs = RULES;
+  let specs = BLOG_RULES;
   if (str.rule !== undefined) {
     const rule = str.rule as LearningRule;
     specs = [{ label: str.rule, rule, alpha: num.alpha }];
