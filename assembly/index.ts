@@ -86,3 +86,18 @@ export {
   eqprop_transpose,
   eqprop_memory_update,
 } from "./eqprop";
+export {
+  langevin_create,
+  langevin_positions,
+  langevin_initial,
+  langevin_work,
+  langevin_heat,
+  langevin_flags,
+  langevin_rng,
+  langevin_rng_bytes,
+  langevin_table,
+  langevin_frozen,
+  langevin_set_frozen,
+  langevin_sample_table,
+  langevin_step,
+} from "./langevin";

@@ -111,11 +111,20 @@ function zigInit(): void {
 }
 
 /**
+ * The ziggurat's layer edges X[0 … 256] (f64, see above), built on first use: for other modules'
+ * inlined fast paths (assembly/langevin.ts), which call {@link zigSlow} for the rest.
+ */
+export function zigTable(): usize {
+  if (!zigReady) zigInit();
+  return zigX;
+}
+
+/**
  * The ziggurat's slow path for a draw that fell outside layer `layer`'s inner box: the tail beyond R
  * for layer 0 (Marsaglia's exponential rejection), the wedge test otherwise, and a fresh draw when
  * the wedge rejects. `u` in [−1, 1) is the draw's horizontal coordinate.
  */
-function zigSlow(state: usize, layer: i32, u: f64): f64 {
+export function zigSlow(state: usize, layer: i32, u: f64): f64 {
   while (true) {
     const off = <usize>layer << 3;
     if (layer == 0) {

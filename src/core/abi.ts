@@ -221,6 +221,32 @@ export interface ThermolearnExports {
     rNorm: number,
     work: number,
   ): void;
+
+  // langevin.ts: an ensemble of n coordinates, each with its own stream; positions, initial
+  // positions, work and heat are n f64 each; flags n u8 (1 = frozen); the parameter table holds
+  // `rows` rows of 8 f64 (c0 … c4, 2c2, 3c3, 4c4; the ring A, f) written by TS before each step.
+  langevin_create(n: number, kind: number, rows: number, seedHi: number, seedLo: number, first: number): number;
+  langevin_positions(p: number): number;
+  langevin_initial(p: number): number;
+  langevin_work(p: number): number;
+  langevin_heat(p: number): number;
+  langevin_flags(p: number): number;
+  langevin_rng(p: number): number;
+  langevin_rng_bytes(p: number): number;
+  langevin_table(p: number): number;
+  langevin_frozen(p: number): number;
+  langevin_set_frozen(p: number, frozen: number): void;
+  langevin_sample_table(p: number, xs: number, cdf: number, m: number): void;
+  langevin_step(
+    p: number,
+    count: number,
+    dt: number,
+    noise: number,
+    scheme: number,
+    bound: number,
+    period: number,
+    constant: number,
+  ): number;
 }
 
 /** Run statuses of assembly/hopfield.ts (high byte of the run functions' result). */
@@ -241,6 +267,9 @@ export const SAMPLING_CODES = { online: 0, replacement: 1, sweep: 2, batch: 2 } 
 export const INPUTS_CODES = { sampled: 0, averaged: 1, batch: 2 } as const;
 /** Status codes of assembly/perceptron.ts. */
 export const STATUS_DIVERGED = 1;
+/** Potential families and schemes of assembly/langevin.ts. */
+export const LANGEVIN_KIND = { polynomial: 0, ring: 1 } as const;
+export const LANGEVIN_SCHEME = { euler: 0, heun: 1 } as const;
 /** Recording modes of assembly/markov.ts `markov_step`. */
 export const MARKOV_RECORD = { none: 0, observable: 1, states: 2 } as const;
 
