@@ -96,8 +96,8 @@ export function langevin_create(n: i32, kind: i32, rows: i32, seedHi: u32, seedL
   s.rng = alloc(((<usize>n + 1) >> 1) << 6);
   s.table = alloc(<usize>rows * ROW);
   s.scratch = alloc(32);
-  if (s.x == 0 || s.x0 == 0 || s.work == 0 || s.heat == 0 || s.flags == 0 || s.rng == 0 || s.table == 0 || s.scratch == 0)
-    return 0;
+  if (s.x == 0 || s.x0 == 0 || s.work == 0 || s.heat == 0) return 0;
+  if (s.flags == 0 || s.rng == 0 || s.table == 0 || s.scratch == 0) return 0;
   for (let i = 0; i < n; i++) {
     const seed = <u64>rng_stream_seed(seedHi, seedLo, first + <u32>i);
     rng_seed(s.scratch, <u32>(seed >> 32), <u32>seed);
@@ -192,7 +192,8 @@ export function langevin_sample_table(p: usize, xs: usize, cdf: usize, m: i32): 
 /** The work of the protocol at fixed x over one step: V(x; q_{k+1}) − V(x; q_k) from the row's Δ entries. */
 @inline function protocolWork(kind: i32, q: usize, x: f64, k: f64): f64 {
   if (kind == KIND_RING) return 0.5 * load<f64>(q, 72) * (1 - Math.cos(k * x));
-  return (((load<f64>(q, 104) * x + load<f64>(q, 96)) * x + load<f64>(q, 88)) * x + load<f64>(q, 80)) * x + load<f64>(q, 72);
+  const v = ((load<f64>(q, 104) * x + load<f64>(q, 96)) * x + load<f64>(q, 88)) * x + load<f64>(q, 80);
+  return v * x + load<f64>(q, 72);
 }
 
 /**
@@ -280,7 +281,9 @@ const blockStart = memory.data(BLOCK_PAIRS * 32, 16);
  * step, with the variates already drawn and the call's start values carried over (the same bits as
  * the scalar build).
  */
-function stepBlock(s: Ensemble, first: i32, pairs: i32, count: i32, dt: f64, noise: f64, scheme: i32, bound: f64, constant: bool): void {
+function stepBlock(
+  s: Ensemble, first: i32, pairs: i32, count: i32, dt: f64, noise: f64, scheme: i32, bound: f64, constant: bool,
+): void {
   const zig = zigTable();
   const vnoise = f64x2.splat(noise), half = f64x2.splat(0.5), vbound = f64x2.splat(bound);
   const exponent = i64x2.splat(0x4000000000000000), three = f64x2.splat(3.0);

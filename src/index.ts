@@ -19,4 +19,5 @@ export * from "./kernels/index.js";
 export * from "./contrastive/index.js";
 export * from "./markov/index.js";
 export * from "./eqprop/index.js";
+export * from "./langevin/index.js";
 export { VERSION } from "./version.js";

@@ -117,7 +117,10 @@ export function resolveLangevinConfig(options?: LangevinOptions): LangevinConfig
   const seed = check.seed("seed", o.seed ?? 0);
   const firstTrajectory = check.integer("firstTrajectory", o.firstTrajectory ?? 0, 0, MAX_U32);
   if ((firstTrajectory + particles) * dimensions - 1 > MAX_U32) {
-    throw new RangeError(`firstTrajectory: (firstTrajectory + particles)·dimensions must be ≤ 2³², got ${(firstTrajectory + particles) * dimensions}`);
+    throw new RangeError(
+      `firstTrajectory: (firstTrajectory + particles)·dimensions must be ≤ 2³², got ` +
+        `${(firstTrajectory + particles) * dimensions}`,
+    );
   }
   let initial: "equilibrium" | "given" = "equilibrium";
   if (o.initial !== undefined && o.initial !== "equilibrium") {
@@ -166,7 +169,8 @@ export interface LangevinCheckpoint {
  * inside wasm (1024 steps per call, the protocol tabulated for each call); `work()`, `heat()` and
  * `energyChange()` give each trajectory's totals since t = 0, with ΔV = W − Q.
  * @example
- * const trap = new LangevinEnsemble({ potential: { kind: "harmonic", centre: { t: [0, 1], value: [0, 2] } }, seed: 1 });
+ * const centre = { t: [0, 1], value: [0, 2] };
+ * const trap = new LangevinEnsemble({ potential: { kind: "harmonic", centre }, seed: 1 });
  * trap.step(1000); // drag the trap to x = 2 in t = 1
  * const meanWork = trap.work().reduce((a, b) => a + b) / trap.config.particles;
  * trap.dispose();
@@ -295,7 +299,8 @@ export class LangevinEnsemble extends WasmModel {
       this.#table[row + 7] = -3 * c3 * dt;
       this.#table[row + 8] = -4 * c4 * dt;
       if (k > 0) {
-        for (let m = 0; m < PARAMETERS; m++) this.#table[row - ROW + 9 + m] = this.#table[row + m] - this.#table[row - ROW + m];
+        for (let m = 0; m < PARAMETERS; m++)
+          this.#table[row - ROW + 9 + m] = this.#table[row + m] - this.#table[row - ROW + m];
       }
       if (c4 > 0) bound = Math.min(bound, Math.sqrt(1 / (2 * c4 * dt)));
     }
@@ -407,7 +412,10 @@ export class LangevinEnsemble extends WasmModel {
     const u8 = this.wasm.u8;
     u8.set(state.flags, e.langevin_flags(this.#p));
     u8.set(state.rng, e.langevin_rng(this.#p));
-    e.langevin_set_frozen(this.#p, state.flags.reduce((a, b) => a + (b ? 1 : 0), 0));
+    e.langevin_set_frozen(
+      this.#p,
+      state.flags.reduce((a, b) => a + (b ? 1 : 0), 0),
+    );
     this.#steps = steps;
   }
 }
@@ -434,4 +442,3 @@ export function checkTimeStep(p: Potential, kT: number, dt: number, t: number): 
     );
   }
 }
-

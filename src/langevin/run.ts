@@ -170,7 +170,8 @@ function* runLoop(options: LangevinRunOptions | undefined): Generator<void, Lang
  * of W, Q and ΔV `records` times, and returns the columns with each trajectory's totals.
  * @throws TypeError/RangeError naming a bad option (see {@link resolveLangevinRunConfig}).
  * @example
- * const r = runLangevin({ potential: { kind: "harmonic", stiffness: { t: [0, 1], value: [1, 4] } }, steps: 1000, particles: 10_000 });
+ * const stiffness = { t: [0, 1], value: [1, 4] };
+ * const r = runLangevin({ potential: { kind: "harmonic", stiffness }, steps: 1000, particles: 10_000 });
  * r.meanWork.at(-1) // ≥ ΔF = ½ ln 4 (second law); ⟨e^{−W}⟩ = 1/2 (Jarzynski)
  */
 export function runLangevin(options?: LangevinRunOptions): LangevinRunResult {

@@ -25,3 +25,26 @@ export type {
 } from "./ladder.js";
 export { runLadder, runLadderAsync, resolveLadderRunConfig } from "./run.js";
 export type { LadderRunOptions, LadderRunConfig, LadderRunResult, LadderProgress } from "./run.js";
+export {
+  currentStatistics,
+  scaledCumulantGenerating,
+  tiltedGenerator,
+  edgeCurrent,
+  entropyIncrements,
+  uncertaintyRelation,
+  ladderCurrentIncrements,
+  ladderUncertainty,
+  ladderUncertaintySweep,
+  LADDER_CURRENTS,
+  EQUILIBRIUM_RTOL,
+  ZERO_VARIANCE_RTOL,
+} from "./tur.js";
+export type {
+  Increments,
+  CurrentStatistics,
+  UncertaintyRelation,
+  LadderCurrent,
+  LadderUncertaintyOptions,
+  LadderUncertaintySweepOptions,
+  LadderUncertaintySweep,
+} from "./tur.js";

@@ -120,20 +120,42 @@ export function entropyProduction(rates: RateMatrix, p?: ArrayLike<number>): num
   return entropyRate(M, n, q);
 }
 
-/** {@link entropyProduction} of a checked matrix M (n states) at a checked distribution q. */
-export function entropyRate(M: Float64Array, n: number, q: ArrayLike<number>): number {
+/**
+ * ln(ab/(cd)) for a, b, c, d > 0 finite: the log of the quotient (error ε, however close to 1) when
+ * products and quotient are normal doubles, else ln a + ln b − ln c − ln d (e.g. a rate e·γ of
+ * 10⁻³²³, whose reciprocal overflows, or a steady-state probability of 10⁻³⁰⁰).
+ */
+export function logRatio(a: number, b: number, c: number, d: number): number {
+  const r = (a * b) / (c * d);
+  return r > 2.3e-308 && r < 4.4e307 && a * b > 2.3e-308 && c * d > 2.3e-308
+    ? Math.log(r)
+    : Math.log(a) + Math.log(b) - Math.log(c) - Math.log(d);
+}
+
+/**
+ * {@link entropyProduction} of a checked matrix M (n states) at a checked distribution p: Schnakenberg's
+ * σ = Σ_{i<j} (f − b) ln(f/b), f = M_ij p_j, b = M_ji p_i, nats per unit time, with the log by
+ * {@link logRatio}, so a pair whose flux b underflows while f does not (a subnormal rate, e.g. e·γ at
+ * γ = 10⁻³²³) keeps its term f·ln(f/b). Pairs with p_i or p_j = 0 (transient, or underflowed: then both
+ * fluxes are below rate·5·10⁻³²⁴) contribute 0; a one-way pair gives +∞.
+ */
+export function entropyRate(M: Float64Array, n: number, p: ArrayLike<number>): number {
   let sigma = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const forward = M[i * n + j] * q[j],
-        backward = M[j * n + i] * q[i];
-      if (forward === backward) continue; // includes unconnected pairs (0, 0)
-      if (forward === 0 || backward === 0) {
-        if (M[i * n + j] === 0 || M[j * n + i] === 0) return Infinity; // a one-way transition
-        continue; // an underflowed probability, see above
+      const a = M[i * n + j],
+        c = M[j * n + i];
+      if (a === 0 && c === 0) continue;
+      if (p[i] === 0 || p[j] === 0) {
+        if ((a === 0 && p[i] > 0) || (c === 0 && p[j] > 0)) return Infinity;
+        continue;
       }
-      sigma += (forward - backward) * Math.log(forward / backward);
+      if (a === 0 || c === 0) return Infinity; // a one-way transition
+      const f = a * p[j],
+        b = c * p[i];
+      if (f !== b) sigma += (f - b) * logRatio(a, p[j], c, p[i]);
     }
   }
   return sigma;
 }
+

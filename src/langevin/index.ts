@@ -1,0 +1,33 @@
+/**
+ * Stochastic thermodynamics of small systems: overdamped Langevin ensembles with protocols in wasm
+ * (work, heat and energy per trajectory), the exact Fokker–Planck side, fluctuation theorems and
+ * Landauer's erasure.
+ */
+export { LangevinEnsemble, resolveLangevinConfig, checkTimeStep, MAX_PARTICLES, MAX_DIMENSIONS } from "./ensemble.js";
+export type { LangevinOptions, LangevinConfig, LangevinScheme, LangevinCheckpoint } from "./ensemble.js";
+export { runLangevin, runLangevinAsync, resolveLangevinRunConfig } from "./run.js";
+export type { LangevinRunOptions, LangevinRunConfig, LangevinRunResult, LangevinProgress } from "./run.js";
+export {
+  resolvePotential,
+  potentialAt,
+  energy,
+  force,
+  energyOf,
+  forceOf,
+  curvatureOf,
+  potentialDomain,
+  POTENTIAL_KINDS,
+  PARAMETERS,
+} from "./potentials.js";
+export type {
+  Potential,
+  PotentialOptions,
+  PotentialKind,
+  HarmonicOptions,
+  DoubleWellOptions,
+  RingOptions,
+} from "./potentials.js";
+export { resolveProtocol, corners, MAX_KNOTS } from "./protocols.js";
+export type { Protocol, PiecewiseLinear, ResolvedProtocol } from "./protocols.js";
+export { ringTheory, ringUncertaintyEnsemble } from "./uncertainty.js";
+export type { RingParameters, RingUncertainty, RingEnsembleOptions, RingEnsembleUncertainty } from "./uncertainty.js";
