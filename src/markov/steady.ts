@@ -158,4 +158,3 @@ export function entropyRate(M: Float64Array, n: number, p: ArrayLike<number>): n
   }
   return sigma;
 }
-
