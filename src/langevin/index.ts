@@ -31,3 +31,25 @@ export { resolveProtocol, corners, MAX_KNOTS } from "./protocols.js";
 export type { Protocol, PiecewiseLinear, ResolvedProtocol } from "./protocols.js";
 export { ringTheory, ringUncertaintyEnsemble } from "./uncertainty.js";
 export type { RingParameters, RingUncertainty, RingEnsembleOptions, RingEnsembleUncertainty } from "./uncertainty.js";
+export {
+  solveFokkerPlanck,
+  solveFokkerPlanckAsync,
+  resolveFokkerPlanckConfig,
+  fokkerPlanckSteadyState,
+  densityAt,
+  logDensityAt,
+  DEFAULT_CELLS,
+  MIN_CELLS,
+  MAX_CELLS,
+  MAX_CELL_DROP,
+  MAX_CELL_STEPS,
+} from "./fokker-planck.js";
+export type {
+  FokkerPlanckOptions,
+  FokkerPlanckConfig,
+  FokkerPlanckResult,
+  FokkerPlanckProgress,
+  FokkerPlanckSteadyOptions,
+  FokkerPlanckSteadyState,
+  GridDensity,
+} from "./fokker-planck.js";
