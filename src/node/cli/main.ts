@@ -23,6 +23,7 @@ import { USAGE } from "./usage.js";
 import { blogCommand } from "./blog.js";
 import { boundCommand } from "./bound.js";
 import { theoryCommand } from "./theory.js";
+import { turCommand } from "./tur.js";
 import { eqpropCommand } from "./eqprop.js";
 import { figureCommand } from "./figure.js";
 import { hopfieldCapacityCommand } from "./hopfield-capacity.js";
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   blog: blogCommand,
   bound: boundCommand,
   theory: theoryCommand,
+  tur: turCommand,
   "hopfield-recall": hopfieldRecallCommand,
   "hopfield-capacity": hopfieldCapacityCommand,
   "kernel-update": kernelUpdateCommand,

@@ -15,6 +15,7 @@ Usage:
   thermolearn figure 4c|5c|6b|8 [flags]  regenerate a figure of Falk et al. on all cores
   thermolearn figure efficiency [flags]  η against ν̃ and k per rule (Goldt & Seifert), theory + simulation
   thermolearn eqprop [flags]             equilibrium propagation on the bundled MNIST digits
+  thermolearn tur [flags]                thermodynamic uncertainty relation: ladder across γ, ring across f
   thermolearn --help | --version
 
 perceptron flags (defaults: the blog's parameters):
@@ -48,6 +49,9 @@ bound flags: --rule R (hebbian) --labels random|teacher (random) --inputs sample
   batch learning) --n N (200) --patterns P (100) --trajectories M (400) --t-end T (5) --dt DT (0.01) --batch B (30)
   --nu-tilde V (3) --k K (1) --D D (1) --seed S (0) --json FILE --svg FILE; also --alpha, --nu, --steps,
   --record-every, --sampling replacement|sweep, --spacing m (the m-spacing entropy estimator's m, √M)
+
+tur flags: --gammas 1,0.1,0.01 (ladder γ) --rungs M (5) --F F (25) --forces 0.5,2,8,12.57,20,50 (ring f)
+  --amplitude A (4) --D D (1) --ensemble N (also from N Langevin trajectories) --seed S (0) --json FILE
 
 hopfield-recall flags:
   --n N (100) --k K patterns (10) --rule hebbian|storkey|pseudoinverse (hebbian) --pattern MU (0)
