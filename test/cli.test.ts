@@ -209,6 +209,29 @@ describe("theory command and the perceptron's --inputs/--labels", () => {
     expect(json.config.inputNoise).toBeNull();
   });
 
+  it("tur prints the ladder's and the ring's uncertainty ratios; --json writes them; bad flags exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "thermolearn-tur-"));
+    const r = cli("tur", "--gammas", "1,0.1", "--forces", "0,2", "--json", join(dir, "t.json"));
+    expect(r.code, r.err).toBe(0);
+    // γ = 1 is detailed balance: ratio 0; γ = 0.1: 0.5847 for σ, 0.2014 for the rung current.
+    expect(r.out).toMatch(/0\.1000\s+1\.762\s+0\.5847\s+0\.2014/);
+    // f = 2 on the A = 4 ring: v = 0.4207, D_eff = 0.2655, ratio 0.7923 (Reimann's quadrature).
+    expect(r.out).toMatch(/2\.000\s+0\.4207\s+0\.2655\s+0\.8415\s+0\.7923/);
+    const json = JSON.parse(readFileSync(join(dir, "t.json"), "utf8"));
+    expect(json.ladder.entropy.ratio[0]).toBe(0);
+    expect(json.ring[0].exact.ratio).toBe(0);
+    expect(json.ring[1].measured).toBeNull();
+    for (const [args, message] of [
+      [["--gammas", "0.1,x"], /--gammas expects a number/],
+      [["--ensemble", "1"], /--ensemble expects an integer ≥ 2/],
+      [["--amplitude=-1"], /^thermolearn: --amplitude must be ≥ 0/],
+    ] as const) {
+      const bad = cli("tur", ...args);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
+  });
+
   it("theory --batch: the online regime with the fluctuation heat; bad flags exit 2 naming them", () => {
     const r = cli("theory", "--rule", "hebbian", "--batch", "30");
     expect(r.code, r.err).toBe(0);

@@ -6,13 +6,37 @@
  * wasm Langevin model (--ensemble N). A table on stdout; --json writes the columns.
  */
 import { ladderUncertaintySweep } from "../../markov/tur.js";
-import { ringTheory, ringUncertaintyEnsemble } from "../../langevin/uncertainty.js";
+import {
+  ringTheory,
+  ringUncertaintyEnsemble,
+  type RingEnsembleUncertainty,
+  type RingUncertainty,
+} from "../../langevin/uncertainty.js";
+
+/** One force of the ring's table. */
+interface RingRow {
+  force: number;
+  exact: RingUncertainty;
+  measured: RingEnsembleUncertainty | null;
+}
 import { VERSION } from "../../version.js";
-import { UsageError, parseFlags, parseList } from "./args.js";
+import { UsageError, nameFlag, parseFlags, parseList } from "./args.js";
 import { checkOutputs, writeJson } from "./output.js";
 
 const NUMBER_FLAGS = ["rungs", "F", "amplitude", "D", "ensemble", "seed"] as const;
 const STRING_FLAGS = ["gammas", "forces", "json"] as const;
+/** The flag of each library option, for error messages. */
+const FLAGS: Record<string, string> = {
+  rungs: "--rungs",
+  F: "--F",
+  amplitude: "--amplitude",
+  D: "--D",
+  force: "--forces",
+  gamma: "--gammas",
+  gammas: "--gammas",
+  particles: "--ensemble",
+  seed: "--seed",
+};
 
 /** 4 significant digits. */
 function cell(x: number, width = 12): string {
@@ -32,8 +56,23 @@ export async function turCommand(argv: string[]): Promise<number> {
   const json = str.json !== undefined ? { flag: "--json", path: str.json } : undefined;
   checkOutputs([json]);
   const ladder = { rungs: num.rungs, F: num.F };
-  const entropy = ladderUncertaintySweep({ ...ladder, gammas, current: "entropy" });
-  const rung = ladderUncertaintySweep({ ...ladder, gammas, current: "rung" });
+  const ringParams = { amplitude: num.amplitude ?? 4, D: num.D ?? 1 };
+  // Everything is computed before anything is printed, so a bad value ends the command with its flag named.
+  let entropy: ReturnType<typeof ladderUncertaintySweep>, rung: typeof entropy, ring: RingRow[];
+  try {
+    entropy = ladderUncertaintySweep({ ...ladder, gammas, current: "entropy" });
+    rung = ladderUncertaintySweep({ ...ladder, gammas, current: "rung" });
+    ring = forces.map((force) => ({
+      force,
+      exact: ringTheory({ ...ringParams, force }),
+      measured: ensemble
+        ? ringUncertaintyEnsemble({ ...ringParams, force, particles: ensemble, seed: num.seed ?? 0 })
+        : null,
+    }));
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(nameFlag(error.message, FLAGS));
+    throw error;
+  }
   console.log(
     `Ladder (2 × ${num.rungs ?? 5}, F = ${num.F ?? 25}): TUR ratio 2⟨J⟩²/(Var·σ) ≤ 1, exact (tilted generator)`,
   );
@@ -43,23 +82,16 @@ export async function turCommand(argv: string[]): Promise<number> {
       `${cell(gammas[k])}${cell(entropy.entropyProduction[k])}${cell(entropy.ratio[k])}${cell(rung.ratio[k])}`,
     );
   }
-  const ringParams = { amplitude: num.amplitude ?? 4, D: num.D ?? 1 };
   console.log(
     `\nTilted ring (A = ${ringParams.amplitude}, L = 1, D = ${ringParams.D}): displacement current, exact` +
       (ensemble ? ` and from ${ensemble} trajectories (± standard error)` : ""),
   );
   console.log(`${"f".padEnd(12)}${"v".padEnd(12)}${"D_eff".padEnd(12)}${"σ".padEnd(12)}ratio`);
-  const ring = forces.map((force) => {
-    const exact = ringTheory({ ...ringParams, force });
-    const measured = ensemble
-      ? ringUncertaintyEnsemble({ ...ringParams, force, particles: ensemble, seed: num.seed ?? 0 })
-      : undefined;
+  for (const { force, exact, measured } of ring) {
     const m = measured ? `   ensemble ${measured.ratio.toFixed(4)} ± ${measured.ratioError.toFixed(4)}` : "";
-    console.log(
-      `${cell(force)}${cell(exact.velocity)}${cell(exact.diffusion)}${cell(exact.entropyProduction)}${cell(exact.ratio, 0)}${m}`,
-    );
-    return { force, exact, measured: measured ?? null };
-  });
+    const row = `${cell(force)}${cell(exact.velocity)}${cell(exact.diffusion)}${cell(exact.entropyProduction)}`;
+    console.log(`${row}${cell(exact.ratio, 0)}${m}`);
+  }
   if (json) {
     const columns = (c: Record<string, Float64Array>) =>
       Object.fromEntries(Object.entries(c).map(([k, v]) => [k, [...v]]));
