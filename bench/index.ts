@@ -2,13 +2,14 @@
  * `npm run bench`: the benny suites (results/bench/*.json) and the side-by-side comparisons with the
  * Python peers in bench/peers/ (results/bench/compare.json, results/bench/eqprop-compare.json). One
  * file per model holds its suite and its comparison; bench/harness.ts the timers and the machine.
- * Flags: --quick (fewer rounds), --only compare|suites|eqprop|<suite> (eqprop: its suite and its
- * comparison only; <suite>: one benny suite, e.g. --only rng).
+ * Flags: --quick (fewer rounds), --only compare|suites|eqprop|langevin|<suite> (eqprop, langevin: its
+ * suite and its comparison only; <suite>: one benny suite, e.g. --only rng).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { contrastiveSuite, compareContrastive } from "./contrastive.bench.js";
 import { compareEqProp, eqpropSuite } from "./eqprop.bench.js";
 import { compareHopfield, hopfieldSuite } from "./hopfield.bench.js";
+import { checkLangevin, compareLangevin, langevinSuite } from "./langevin.bench.js";
 import { compareMasterEquation } from "./markov.bench.js";
 import { comparePerceptron, perceptronSuite } from "./perceptron.bench.js";
 import { rngSuite } from "./rng.bench.js";
@@ -28,9 +29,10 @@ const suites: Record<string, (folder: string) => Promise<void>> = {
   hopfield: hopfieldSuite,
   contrastive: contrastiveSuite,
   eqprop: eqpropSuite,
+  langevin: langevinSuite,
 };
 
-if (only !== undefined && only !== "eqprop" && only in suites) {
+if (only !== undefined && only !== "eqprop" && only !== "langevin" && only in suites) {
   await suites[only](folder);
   process.exit(0);
 }
@@ -39,6 +41,20 @@ if (only === "eqprop") {
   await eqpropSuite(folder);
   await writeEqProp();
   process.exit(0);
+}
+
+if (only === "langevin") {
+  await langevinSuite(folder);
+  writeLangevin();
+  process.exit(0);
+}
+
+/** The Langevin comparison with numpy and its same-physics check (results/bench/langevin-compare.json). */
+function writeLangevin(): void {
+  const compare = compareLangevin(quick ? 1 : 3, quick ? 1 : 2);
+  const check = checkLangevin();
+  writeFileSync(`${folder}/langevin-compare.json`, `${JSON.stringify({ compare, check }, null, 1)}\n`);
+  console.log(`wrote ${folder}/langevin-compare.json`);
 }
 
 /** The EqProp comparison (full epochs measured unless --quick). */
@@ -61,5 +77,6 @@ if (only !== "suites") {
     `${JSON.stringify({ perceptron: result, hopfield, contrastive, masterEquation }, null, 1)}\n`,
   );
   console.log(`wrote ${folder}/compare.json`);
+  writeLangevin();
   await writeEqProp();
 }

@@ -248,9 +248,11 @@ describe("LangevinEnsemble: divergence and bad input", () => {
 
   it("the SIMD block and the scalar build freeze the same coordinate at the same step", () => {
     const initial = new Float64Array(34).fill(0.9);
-    initial[17] = 20; // beyond the bound √(1/(2·8·10⁻³)) ≈ 7.9, in the middle of a SIMD block
+    // Beyond the bound √(1/(2·8·10⁻³)) ≈ 7.9, in the middle of a SIMD block; 2500 steps are three calls
+    // of the kernel, so the later ones step its neighbours beside a frozen pair.
+    initial[17] = 20;
     const [a, b] = BACKENDS.map((backend) =>
-      snapshot({ potential: { kind: "doubleWell" }, particles: 34, initial, backend, seed: 2 }, 300),
+      snapshot({ potential: { kind: "doubleWell" }, particles: 34, initial, backend, seed: 2 }, 2500),
     );
     expect(a.diverged).toBe(1);
     expect(a.x).toEqual(b.x);
@@ -318,6 +320,12 @@ describe("runLangevin", () => {
     expect(r.work.length).toBe(100);
     expect(r.final.length).toBe(100);
     expect(r.varHeat[4]).toBeGreaterThan(0);
+    const h = r.histograms.heat;
+    expect(h.counts.length).toBe(50);
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(h.edges[0]).toBe(Math.min(...r.heat));
+    expect(runLangevin({ particles: 4, steps: 10, bins: 7 }).histograms.work.counts.length).toBe(7);
+    expect(() => runLangevin({ bins: 0 })).toThrow(/bins/);
     const controller = new AbortController();
     const aborted = await runLangevinAsync({
       potential: ERASURE,

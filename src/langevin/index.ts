@@ -53,3 +53,49 @@ export type {
   FokkerPlanckSteadyState,
   GridDensity,
 } from "./fokker-planck.js";
+export {
+  jarzynski,
+  bennett,
+  crooks,
+  integralFluctuation,
+  totalEntropyProduction,
+  detailedFluctuation,
+  RARE_EVENT_SAMPLES,
+} from "./fluctuation.js";
+export type {
+  JarzynskiOptions,
+  JarzynskiResult,
+  BennettOptions,
+  BennettResult,
+  CrooksOptions,
+  CrooksResult,
+  LineFit,
+  IntegralFluctuationResult,
+  DetailedFluctuationOptions,
+  DetailedFluctuationResult,
+} from "./fluctuation.js";
+export {
+  erasureProtocol,
+  landauerBound,
+  runErasure,
+  resolveErasureConfig,
+  combineErasures,
+  erasureFokkerPlanck,
+  landauerFit,
+  ERASURE_DEFAULTS,
+  ERASURE_DT,
+  ERASURE_SCHEME,
+} from "./landauer.js";
+export type {
+  ErasureProtocolOptions,
+  ErasureOptions,
+  ErasureConfig,
+  ErasureValue,
+  ErasureFokkerPlanckOptions,
+  ErasureFokkerPlanckValue,
+  LandauerPoint,
+  LandauerLineFit,
+  LandauerFit,
+} from "./landauer.js";
+export { histogram } from "../math/histogram.js";
+export type { Histogram, HistogramOptions } from "../math/histogram.js";

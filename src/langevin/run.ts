@@ -7,6 +7,7 @@
 import { checkRunCallbacks, driveAsync, driveSync } from "../core/drive.js";
 import { progress, resultHeader, type ResultHeader, type RunProgress, type RunStatus } from "../core/model.js";
 import * as check from "../core/validate.js";
+import { histogram, type Histogram } from "../math/histogram.js";
 import { LangevinEnsemble, resolveLangevinConfig, type LangevinConfig, type LangevinOptions } from "./ensemble.js";
 
 /** What `onProgress` receives: steps done of the total, and the time reached. */
@@ -20,6 +21,8 @@ export interface LangevinRunOptions extends LangevinOptions {
   steps?: number;
   /** Records after t = 0, equally spaced in steps (the last at the end). Default min(100, steps). */
   records?: number;
+  /** Bins of the work and heat histograms at the end, 1 … 10⁴. Default 50. */
+  bins?: number;
   /** Called after each record. */
   onProgress?: (progress: LangevinProgress) => void;
   /** Stops the run early; the result then has status "aborted" and holds what was recorded. */
@@ -30,6 +33,7 @@ export interface LangevinRunOptions extends LangevinOptions {
 export interface LangevinRunConfig extends LangevinConfig {
   steps: number;
   records: number;
+  bins: number;
 }
 
 /**
@@ -58,14 +62,16 @@ export interface LangevinRunResult extends ResultHeader<LangevinRunConfig> {
   final: Float64Array;
   /** Coordinates that left the scheme's stable region (frozen there; status "diverged"). */
   diverged: number;
+  /** Histograms of the trajectories' work and heat at the end, each over its own [min, max]. */
+  histograms: { work: Histogram; heat: Histogram };
 }
 
-const RUN_KEYS = ["steps", "records", "onProgress", "signal"] as const;
+const RUN_KEYS = ["steps", "records", "bins", "onProgress", "signal"] as const;
 
 /** Splits a run's options into the ensemble's and the run's. */
 function splitOptions(options: LangevinRunOptions | undefined): [LangevinOptions, LangevinRunOptions] {
   const o = check.options("runLangevin", options, [...ENSEMBLE_KEYS, ...RUN_KEYS]);
-  const { steps: _s, records: _r, onProgress: _p, signal: _g, ...ensemble } = o;
+  const { steps: _s, records: _r, bins: _b, onProgress: _p, signal: _g, ...ensemble } = o;
   return [ensemble, o];
 }
 
@@ -91,8 +97,9 @@ export function resolveLangevinRunConfig(options?: LangevinRunOptions): Langevin
   const c = resolveLangevinConfig(ensemble);
   const steps = check.integer("steps", o.steps ?? Math.max(1, Math.round(1 / c.dt)), 1, check.MAX_COUNT);
   const records = check.integer("records", o.records ?? Math.min(100, steps), 1, steps);
+  const bins = check.integer("bins", o.bins ?? 50, 1, 10_000);
   checkRunCallbacks(o);
-  return { ...c, steps, records };
+  return { ...c, steps, records, bins };
 }
 
 /** Mean and unbiased variance (0 for one value), by Welford's update. */
@@ -144,6 +151,8 @@ function* runLoop(options: LangevinRunOptions | undefined): Generator<void, Lang
       }
       yield;
     }
+    const work = ensemble.work(),
+      heat = ensemble.heat();
     return {
       ...resultHeader(config, ensemble.backend, status, performance.now() - started),
       steps: ensemble.steps,
@@ -153,12 +162,13 @@ function* runLoop(options: LangevinRunOptions | undefined): Generator<void, Lang
       meanHeat: Float64Array.from(columns.meanHeat),
       varHeat: Float64Array.from(columns.varHeat),
       meanEnergy: Float64Array.from(columns.meanEnergy),
-      work: ensemble.work(),
-      heat: ensemble.heat(),
+      work,
+      heat,
       energyChange: ensemble.energyChange(),
       initial: ensemble.initialPositions(),
       final: ensemble.positions(),
       diverged: ensemble.diverged,
+      histograms: { work: histogram(work, { bins: config.bins }), heat: histogram(heat, { bins: config.bins }) },
     };
   } finally {
     ensemble.dispose();
