@@ -9,6 +9,7 @@
 //   dist/figure-worker.js   the figures' worker_threads script; src/node/figure-pool.ts finds it beside
 //                           dist/cli.js and dist/node.js, or one level up from a chunk in dist/chunks/
 //   dist/efficiency-worker.js  the same for `thermolearn figure efficiency` (src/node/efficiency-figure.ts)
+//   dist/landauer-worker.js    the same for `thermolearn figure landauer` (src/node/landauer-figure.ts)
 import typescript from "@rollup/plugin-typescript";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 
@@ -29,6 +30,7 @@ export default [
       cli: "src/node/cli/main.ts",
       "figure-worker": "src/node/figure-worker.ts",
       "efficiency-worker": "src/node/efficiency-worker.ts",
+      "landauer-worker": "src/node/landauer-worker.ts",
     },
     output: {
       dir: "dist",
@@ -50,6 +52,8 @@ export default [
       memory: "demo/memory.ts",
       eqprop: "demo/eqprop.ts",
       "eqprop-worker": "demo/eqprop-worker.ts",
+      landauer: "demo/landauer.ts",
+      "landauer-worker": "demo/landauer-worker.ts",
     },
     output: { dir: "demo/dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" },
     plugins: [nodeResolve({ browser: true }), ts()],

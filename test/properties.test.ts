@@ -214,6 +214,8 @@ interface Key {
   worker?: boolean;
   /** Use only `values` and `bad` (not the generic edges). */
   only?: boolean;
+  /** Perturb this key only in inputs where this holds (e.g. a potential's own protocols). */
+  when?: (input: Input) => boolean;
 }
 
 type Input = { args: unknown[]; [key: string]: unknown };
@@ -238,6 +240,10 @@ interface Entry {
   /** A documented legitimate refusal of a valid input. */
   validMayThrow?: RegExp;
   runs?: number;
+  /** Cap on this entry's property in ms (default ENTRY_LIMIT_MS). */
+  limitMs?: number;
+  /** Values for the "nonObject" mode (default NON_OBJECTS; a number is legal where it means one option). */
+  nonObjects?: unknown[];
 }
 
 function resolveValues(v: Key["values"], input: Input): unknown[] {
@@ -317,8 +323,10 @@ function arbitraryFor(entry: Entry): fc.Arbitrary<{ input: Input; meta: Meta }> 
   if (entry.keys.length > 0) {
     parts.push({
       weight: 7,
-      arbitrary: entry.valid.chain((input) =>
-        fc.constantFrom(...entry.keys).chain((key) =>
+      arbitrary: entry.valid.chain((input) => {
+        const keys = entry.keys.filter((k) => !k.when || k.when(input));
+        if (keys.length === 0) return fc.constant({ input, meta: { mode: "valid" } as Meta });
+        return fc.constantFrom(...keys).chain((key) =>
           fc.constantFrom(...pool(key, input)).map((value) => {
             const meta: Meta = {
               mode: "perturb",
@@ -330,8 +338,8 @@ function arbitraryFor(entry: Entry): fc.Arbitrary<{ input: Input; meta: Meta }> 
             if (key.worker) return { input: { ...structuredClone(input), perturb: { path: key.at, value } }, meta };
             return { input: withValue(input, key.at, value), meta };
           }),
-        ),
-      ),
+        );
+      }),
     });
   }
   const options = entry.options;
@@ -345,7 +353,7 @@ function arbitraryFor(entry: Entry): fc.Arbitrary<{ input: Input; meta: Meta }> 
     });
     parts.push({
       weight: 1,
-      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...NON_OBJECTS)).map(([input, value]) => ({
+      arbitrary: fc.tuple(entry.valid, fc.constantFrom(...(entry.nonObjects ?? NON_OBJECTS))).map(([input, value]) => ({
         input: withValue(input, options, value),
         meta: { mode: "nonObject", value } as Meta,
       })),
@@ -411,7 +419,30 @@ interface KnownBug {
 }
 const STRICT = process.env.PROPS_STRICT === "1";
 // All 14 bugs this suite found in issue #11 are fixed (each with a regression test beside its code).
-const KNOWN_BUGS: KnownBug[] = [];
+// Issue #12: found by the new entries, not fixed yet; each listed with its minimal counterexample in
+// /work/notes/props-12.md (a survey at the deadline: one entry per entry point, to be split by bug).
+const KNOWN_BUGS: KnownBug[] = [
+  "runLangevin",
+  "LangevinEnsemble\\.restore",
+  "solveFokkerPlanck",
+  "fokkerPlanckSteadyState",
+  "detailedFluctuation",
+  "histogram",
+  "runErasure",
+  "erasureFokkerPlanck",
+  "erasureProtocol",
+  "landauerFit",
+  "ringTheory",
+  "currentStatistics",
+  "uncertaintyRelation",
+  "ladderUncertainty",
+  "learningCost",
+  "feedbackImpulseResponse",
+].map((name) => ({
+  id: `props-12 ${name.replace("\\", "")}`,
+  entry: new RegExp(`^${name}$`),
+  failure: /non-finite|does not name|no answer|call took|refused a valid input/,
+}));
 
 function knownBug(entry: Entry, meta: Meta, bad: string): KnownBug | undefined {
   if (STRICT) return undefined;
@@ -477,7 +508,7 @@ function property(entry: Entry): () => Promise<void> {
       await fc.assert(prop, {
         seed: SEED,
         numRuns: entry.runs ?? RUNS,
-        interruptAfterTimeLimit: ENTRY_LIMIT_MS,
+        interruptAfterTimeLimit: entry.limitMs ?? ENTRY_LIMIT_MS,
         includeErrorInReport: true,
       });
       const bugs = [...known].map(([id, count]) => `${id} ×${count}`).join(", ");
@@ -1456,6 +1487,1047 @@ const byteMutations: ByteMutation[] = [
   { kind: "replace", value: [1, 2, 3] },
   { kind: "replace", value: new Uint8Array(0) },
   { kind: "replace", value: new Uint8Array(64).fill(255) },
+];
+
+// ---- issue #12: stochastic thermodynamics ----------------------------------------------------------
+// src/langevin/ (ensembles, runs, Fokker–Planck, fluctuation theorems, Landauer), src/math/histogram.ts,
+// src/markov/tur.ts, src/contrastive/cost.ts and feedback.ts. Sizes are tiny (≤ 64 particles, ≤ 200
+// steps, ≤ 800 cells, a few hundred ladder steps): each call takes milliseconds.
+
+/**
+ * A function protocol, revived in the worker as t ↦ lo + (hi − lo)(1 + sin 7t)/2 (functions cannot
+ * cross a structured clone); NAN_PROTOCOL is t ↦ NaN, LATE_INF_PROTOCOL is 1 up to t = 10⁻³ and +∞ after.
+ */
+const fnProtocol = (lo: number, hi: number) => ({ __special: "protocol", lo, hi });
+const NAN_PROTOCOL = { __special: "nanProtocol" };
+const LATE_INF_PROTOCOL = { __special: "lateInfProtocol" };
+
+/** A protocol with values in [lo, hi]: a constant, 1 … 4 knots from t = 0 (array or Float64Array), or a function. */
+const protocolA = (lo: number, hi: number) =>
+  fc.oneof(
+    dbl(lo, hi),
+    fc.integer({ min: 1, max: 4 }).chain((k) =>
+      fc
+        .tuple(
+          fc.array(logUniform(1e-3, 0.05), { minLength: k, maxLength: k }),
+          fc.array(dbl(lo, hi), { minLength: k, maxLength: k }),
+          fc.boolean(),
+        )
+        .map(([steps, value, typed]) => {
+          const t: number[] = [];
+          let s = 0;
+          for (const d of steps) {
+            t.push(s);
+            s += d;
+          }
+          return typed ? { t: Float64Array.from(t), value: Float64Array.from(value) } : { t, value };
+        }),
+    ),
+    fc.tuple(dbl(lo, hi), dbl(lo, hi)).map(([a, b]) => fnProtocol(Math.min(a, b), Math.max(a, b))),
+  );
+
+/**
+ * The three built-in potentials with protocols in ranges where dt ≤ 10⁻³ is fine for the ensemble
+ * (dt·max ∂ₓ²V < 1 over the equilibrium region: κ ≤ 10; the double well at E ≤ 8, D ≤ 2 reaches
+ * V″ ≈ 300; the ring ½A(2π/L)² ≤ 632 at A = 8, L = 0.5).
+ */
+const potentialA = fc.oneof(
+  opts({ stiffness: protocolA(0.5, 10), centre: protocolA(-2, 2) }).map((o) => ({ kind: "harmonic", ...o })),
+  opts({ barrier: protocolA(0, 10), tilt: protocolA(-3, 3), quartic: dbl(1, 8) }).map((o) => ({
+    kind: "doubleWell",
+    ...o,
+  })),
+  opts({ amplitude: protocolA(0, 8), force: protocolA(-5, 5), period: dbl(0.5, 2) }).map((o) => ({
+    kind: "ring",
+    ...o,
+  })),
+);
+const kindAt = (i: Input, at: (string | number)[]) =>
+  (optionsAt(i, [...at, "potential"]).kind as string | undefined) ?? "harmonic";
+
+/** Each kind's protocols, and the sign its knots and values must keep. */
+const PROTOCOL_KEYS: [string, string, "positive" | "nonNegative" | null][] = [
+  ["stiffness", "harmonic", "positive"],
+  ["centre", "harmonic", null],
+  ["barrier", "doubleWell", "nonNegative"],
+  ["tilt", "doubleWell", null],
+  ["amplitude", "ring", "nonNegative"],
+  ["force", "ring", null],
+];
+/** Protocols every parameter must refuse: non-numbers, NaN/∞, bad knots (non-increasing, NaN, mismatched, extras). */
+const BAD_PROTOCOLS: unknown[] = [
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  "1",
+  true,
+  null,
+  [],
+  [1, 2],
+  {},
+  1n,
+  FN, // a function that returns undefined
+  NAN_PROTOCOL,
+  { t: [1, 0], value: [1, 1] },
+  { t: [0, 0], value: [1, 1] },
+  { t: [0, Number.NaN], value: [1, 1] },
+  { t: [0, 1], value: [1] },
+  { t: [], value: [] },
+  { t: [0, 1], value: [1, Number.NaN] },
+  { t: [0, 1], value: [1, Infinity] },
+  { t: [0, 1], value: [1, 2], zork: 1 },
+  { t: "0", value: [1] },
+  { value: [1] },
+  { t: [0, 1], value: ["1", "2"] },
+];
+const SIGN_BAD: Record<"positive" | "nonNegative", unknown[]> = {
+  positive: [0, -0, -1, { t: [0, 1], value: [1, 0] }, { t: [0, 1], value: [1, -1] }, fnProtocol(-2, -1)],
+  nonNegative: [-1, -1e-300, { t: [0, 1], value: [1, -1] }, fnProtocol(-2, -1)],
+};
+/** Legal protocols at the edges: huge, tiny, steep, finite only for a while. */
+const EDGE_PROTOCOLS: unknown[] = [
+  0,
+  1e300,
+  -1e300,
+  1e-300,
+  2 ** 53,
+  { t: [0, 1e-300], value: [1, 2] },
+  { t: Float64Array.of(0, 0.01), value: Float64Array.of(1, 1e300) },
+  { t: [-1e300, 1e300], value: [1, 2] },
+  fnProtocol(1, 1e300),
+  LATE_INF_PROTOCOL,
+];
+
+/**
+ * Keys of the `potential` option at `at`. `accept`: other options a refusal may name for a legal but
+ * extreme potential (the ensemble's dt, the grid's cells).
+ */
+const potentialKeys = (at: (string | number)[], accept: string[]): Key[] => [
+  {
+    at: [...at, "potential"],
+    name: "potential",
+    kind: "any" as Kind,
+    bad: [
+      null,
+      5,
+      "abc",
+      true,
+      [],
+      FN,
+      1n,
+      {},
+      { kind: "x" },
+      { kind: "harmonic", zork: 1 },
+      { kind: "ring", tilt: 1 },
+    ],
+  },
+  {
+    at: [...at, "potential", "kind"],
+    name: "potential.kind",
+    // A legal kind with the other kind's protocols is refused naming them (potential: unknown option …).
+    accept: ["potential", ...accept],
+    kind: "enum" as Kind,
+    legal: ["harmonic", "doubleWell", "ring"],
+    values: ["harmonic", "doubleWell", "ring"],
+  },
+  ...PROTOCOL_KEYS.map(([key, kind, sign]) => ({
+    at: [...at, "potential", key],
+    name: `potential.${key}`,
+    accept,
+    kind: "any" as Kind,
+    only: true,
+    when: (i: Input) => kindAt(i, at) === kind,
+    values: EDGE_PROTOCOLS,
+    bad: [...BAD_PROTOCOLS, ...(sign ? SIGN_BAD[sign] : [])],
+  })),
+  {
+    at: [...at, "potential", "quartic"],
+    name: "potential.quartic",
+    accept,
+    kind: "finite" as Kind,
+    bad: [0, -0],
+    when: (i: Input) => kindAt(i, at) === "doubleWell",
+  },
+  {
+    at: [...at, "potential", "period"],
+    name: "potential.period",
+    accept,
+    kind: "finite" as Kind,
+    bad: [0, -0],
+    when: (i: Input) => kindAt(i, at) === "ring",
+  },
+];
+
+/** Ensemble options: up to maxParticles particles, 1 … 3 coordinates, D ∈ [0.2, 2], dt ∈ [10⁻⁴, 10⁻³]. */
+const ensembleOptionsA = (maxParticles: number) =>
+  fc
+    .tuple(potentialA, fc.integer({ min: 1, max: maxParticles }), fc.integer({ min: 1, max: 3 }))
+    .chain(([potential, particles, dimensions]) =>
+      opts({
+        D: dbl(0.2, 2),
+        dt: logUniform(1e-4, 1e-3),
+        scheme: fc.constantFrom("euler", "heun"),
+        initial: fc.oneof(fc.constant("equilibrium"), f64(particles * dimensions, -1.5, 1.5)),
+        seed: seedA,
+        firstTrajectory: fc.integer({ min: 0, max: 1000 }),
+        backend: backendA,
+      }).map((o) => ({ potential, particles, dimensions, ...o }) as Record<string, unknown>),
+    );
+const coordinatesAt = (i: Input, at: (string | number)[]) => {
+  const o = optionsAt(i, at);
+  return ((o.particles as number | undefined) ?? 1000) * ((o.dimensions as number | undefined) ?? 1);
+};
+/** A legal run whose dt is too coarse for a stiff stretch of its protocol is refused naming dt (documented). */
+const TOO_COARSE_DT = /^dt = .* is too coarse for the potential/;
+const ensembleKeys = (at: (string | number)[]): Key[] => [
+  ...potentialKeys(at, ["dt"]),
+  // A huge D widens the equilibrium region of the double well past dt's stable range: naming dt is right.
+  { at: [...at, "D"], name: "D", accept: ["dt"], kind: "finite" as Kind, bad: [0, -0] },
+  { at: [...at, "dt"], name: "dt", kind: "finite" as Kind, bad: [0, -0] },
+  // Changing the size makes given positions the wrong length: naming initial is right.
+  { at: [...at, "particles"], name: "particles", accept: ["initial"], kind: "int" as Kind, bad: [0] },
+  {
+    at: [...at, "dimensions"],
+    name: "dimensions",
+    accept: ["initial", "firstTrajectory"],
+    kind: "int" as Kind,
+    bad: [0, 65],
+  },
+  { at: [...at, "scheme"], name: "scheme", kind: "enum" as Kind, legal: ["euler", "heun"] },
+  {
+    at: [...at, "initial"],
+    name: "initial",
+    kind: "enumvec" as Kind,
+    legal: ["equilibrium"],
+    values: (i) => badVectors(coordinatesAt(i, at)),
+    bad: (i) => [...nanVectors(coordinatesAt(i, at)), new Float64Array(coordinatesAt(i, at) + 1)],
+  },
+  { at: [...at, "seed"], name: "seed", kind: "int" as Kind },
+  { at: [...at, "firstTrajectory"], name: "firstTrajectory", kind: "int" as Kind },
+  { at: [...at, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
+];
+const langevinRunA = ensembleOptionsA(64).chain((o) =>
+  fc.integer({ min: 1, max: 200 }).chain((steps) =>
+    opts({
+      records: fc.integer({ min: 1, max: steps }),
+      bins: fc.integer({ min: 1, max: 50 }),
+      onProgress: fc.constant(FN),
+      signal: fc.constantFrom(SIGNAL, ABORTED),
+    }).map((r) => ({ args: [{ ...o, steps, ...r }] })),
+  ),
+);
+const stepsOf = (i: Input) => (i.args[0] as { steps: number }).steps;
+const langevinRunKeys: Key[] = [
+  ...ensembleKeys(["args", 0]),
+  // steps ≤ 2³¹ − 1; fewer steps than records is refused naming records.
+  { at: ["args", 0, "steps"], name: "steps", accept: ["records"], kind: "work" as Kind, bad: [0] },
+  {
+    at: ["args", 0, "records"],
+    name: "records",
+    kind: "int" as Kind,
+    values: (i) => [stepsOf(i)],
+    bad: (i) => [0, stepsOf(i) + 1],
+  },
+  { at: ["args", 0, "bins"], name: "bins", kind: "int" as Kind, bad: [0, 10_001] },
+  { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+  { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+];
+const smallEnsemble = { potential: { kind: "doubleWell", tilt: { t: [0, 0.05], value: [0, 2] } }, particles: 8 };
+const checkpointKeys = (n: (i: Input) => number): Key[] => [
+  ...["positions", "initial", "work", "heat"].map((k) => ({
+    at: [k],
+    name: `checkpoint.${k}`,
+    accept: [k],
+    kind: "vec" as Kind,
+    worker: true,
+    values: (i: Input) => [new Float64Array(n(i)).fill(1e300), new Float64Array(n(i)).fill(-1e10)],
+    bad: (i: Input) => [...badVectors(n(i)).filter((v) => !(v instanceof Float64Array) || v.length !== n(i))],
+  })),
+  ...["flags", "rng"].map((k) => ({
+    at: [k],
+    name: `checkpoint.${k}`,
+    accept: [k],
+    kind: "vec" as Kind,
+    worker: true,
+    bad: [new Uint8Array(0), new Uint8Array(1e4), new Float64Array(8), Array(8).fill(0)],
+  })),
+  { at: ["steps"], name: "checkpoint.steps", accept: ["steps"], kind: "int" as Kind, worker: true },
+  {
+    at: ["format"],
+    name: "checkpoint",
+    kind: "any" as Kind,
+    worker: true,
+    only: true,
+    bad: ["thermolearn.perceptron", null, 5, ""],
+  },
+  { at: ["version"], name: "checkpoint", kind: "any" as Kind, worker: true, only: true, bad: [2, 0, "1", null] },
+  { at: ["coordinates"], name: "checkpoint.coordinates", kind: "any" as Kind, worker: true, only: true, bad: [0, -1] },
+];
+
+// Fokker–Planck (src/langevin/fokker-planck.ts)
+/**
+ * Grids fine enough for the potentials of potentialA: |ΔU|/D ≤ 2 between neighbours needs about
+ * 160/cells for the harmonic trap and 320/cells for the quartic over the default domain (V rising
+ * 40 D), so 300 … 800 cells; the ring needs (πA + |f|L)/(cells·D) ≤ 35/(64·0.5) ≈ 1.1 at 64 cells, D ≥ 0.5.
+ * A moving protocol widens the domain: a grid still too coarse is the documented refusal naming cells.
+ */
+const TOO_COARSE_GRID = /^cells: the grid is too coarse for the potential/;
+const fpBaseA = potentialA.chain((potential) =>
+  fc
+    .tuple(
+      potential.kind === "ring" ? fc.integer({ min: 64, max: 400 }) : fc.integer({ min: 300, max: 800 }),
+      fc.option(dbl(2.5, 5), { nil: undefined }),
+    )
+    .chain(([cells, halfWidth]) =>
+      opts({ D: dbl(0.5, 2) }).map((o) => ({
+        potential,
+        cells,
+        ...(halfWidth === undefined || potential.kind === "ring" ? {} : { range: [-halfWidth, halfWidth] }),
+        ...o,
+      })),
+    ),
+);
+const fpSolveA = fpBaseA.chain((base) =>
+  fc.tuple(fc.integer({ min: 0, max: 40 }), logUniform(1e-4, 1e-2)).chain(([steps, dt]) =>
+    opts({
+      initial: fc.oneof(fc.constant("equilibrium"), f64(base.cells, 0.01, 1)),
+      records: fc.integer({ min: 1, max: 10 }),
+      snapshots: fc.array(dbl(0, steps * dt), { maxLength: 3 }),
+      onProgress: fc.constant(FN),
+      signal: fc.constantFrom(SIGNAL, ABORTED),
+    }).map((o) => ({ args: [{ ...base, steps, dt, ...o }] })),
+  ),
+);
+const cellsOf = (i: Input) => (i.args[0] as { cells: number }).cells;
+const fpGridKeys: Key[] = [
+  // A small D makes the drops |ΔU|/D larger: the refusal names cells.
+  { at: ["args", 0, "D"], name: "D", accept: ["cells"], kind: "finite" as Kind, bad: [0, -0] },
+  // The initial density has one value per cell; the cell-steps limit names steps.
+  {
+    at: ["args", 0, "cells"],
+    name: "cells",
+    accept: ["initial", "steps"],
+    kind: "int" as Kind,
+    values: [16, 2 ** 14],
+    bad: [0, 15, 2 ** 20 + 1],
+  },
+  {
+    at: ["args", 0, "range"],
+    name: "range",
+    accept: ["cells"],
+    kind: "vec" as Kind,
+    when: (i) => kindAt(i, ["args", 0]) !== "ring",
+    values: [
+      [-1e300, 1e300],
+      [0, 1e-300],
+      [-0.1, 0.1],
+      [10, 20],
+    ],
+    bad: [[1, 0], [0, 0], [Number.NaN, 1], [0], [0, 1, 2], ["0", "1"], [0, Infinity], Float64Array.of(2, 1)],
+  },
+  // The ring's grid is always [0, L): any range is refused.
+  {
+    at: ["args", 0, "range"],
+    name: "range",
+    kind: "any" as Kind,
+    only: true,
+    when: (i) => kindAt(i, ["args", 0]) === "ring",
+    bad: [[0, 1], [-1, 1], 5],
+  },
+];
+const fpSolveKeys: Key[] = [
+  ...potentialKeys(["args", 0], ["cells", "range", "potential"]),
+  ...fpGridKeys,
+  { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "steps"], name: "steps", accept: ["dt"], kind: "work" as Kind },
+  {
+    at: ["args", 0, "initial"],
+    name: "initial",
+    kind: "enumvec" as Kind,
+    legal: ["equilibrium"],
+    values: (i) => [Array(cellsOf(i)).fill(1), new Float64Array(cellsOf(i)).fill(1e300)],
+    bad: (i) => [
+      new Float64Array(cellsOf(i)).fill(Number.NaN),
+      new Float64Array(cellsOf(i)).fill(-1),
+      new Float64Array(cellsOf(i)),
+      new Float64Array(cellsOf(i) + 1).fill(1),
+      new Float64Array(0),
+      "steady",
+    ],
+  },
+  { at: ["args", 0, "records"], name: "records", kind: "int" as Kind, bad: [0] },
+  {
+    at: ["args", 0, "snapshots"],
+    name: "snapshots",
+    kind: "vec" as Kind,
+    values: [[], [0], Float64Array.of(0)],
+    bad: [[-1], [Number.NaN], ["0"], [1e300], [Infinity]],
+  },
+  { at: ["args", 0, "onProgress"], name: "onProgress", kind: "fn" as Kind },
+  { at: ["args", 0, "signal"], name: "signal", kind: "signal" as Kind },
+];
+const fpSteadyA = fpBaseA.chain((base) => opts({ t: dbl(0, 0.2) }).map((o) => ({ args: [{ ...base, ...o }] })));
+const fpSteadyKeys: Key[] = [
+  ...potentialKeys(["args", 0], ["cells", "range", "potential"]),
+  ...fpGridKeys.map((k) => (k.name === "cells" ? { ...k, accept: [] } : k)),
+  { at: ["args", 0, "t"], name: "t", accept: ["cells", "potential"], kind: "finite" as Kind },
+];
+
+// fluctuation theorems and histograms
+const samplesA = (min: number, max: number, lo: number, hi: number) =>
+  fc
+    .tuple(fc.array(dbl(lo, hi), { minLength: min, maxLength: max }), fc.boolean())
+    .map(([xs, typed]) => (typed ? Float64Array.from(xs) : xs));
+/** Sample arrays every estimator must refuse (too short, NaN, ∞, strings, the wrong type). */
+const BAD_SAMPLES: unknown[] = [
+  [],
+  [1],
+  new Float64Array(1),
+  [Number.NaN, 1],
+  Float64Array.of(1, Infinity),
+  ["1", "2"],
+  [1, null],
+  new Float32Array(4),
+];
+/** Legal sample arrays at the edges: huge, tiny, equal, ±10³ (e^{−W} overflowing is a documented refusal). */
+const EDGE_SAMPLES: unknown[] = [
+  [1e300, -1e300],
+  [1e308, 1e308],
+  [-1000, 1000],
+  [-800, -800, -800],
+  [5e-324, 0],
+  [0, 0, 0],
+  Array(500).fill(1e-300),
+];
+const samplesKey = (k: number, name: string, accept: string[] = []): Key => ({
+  at: ["args", k],
+  name,
+  accept,
+  kind: "vec" as Kind,
+  values: EDGE_SAMPLES,
+  bad: BAD_SAMPLES,
+});
+/** kT (> 0): a tiny kT makes W/kT overflow, refused naming the samples. */
+const kTKey = (at: (string | number)[], samples: string[]): Key => ({
+  at,
+  name: "kT",
+  accept: samples,
+  kind: "finite" as Kind,
+  bad: [0, -0],
+});
+const NON_OBJECTS_BUT_NUMBERS = NON_OBJECTS.filter((v) => typeof v !== "number");
+const crooksOptions = opts({
+  kT: dbl(0.3, 3),
+  bins: fc.integer({ min: 1, max: 40 }),
+  range: fc.tuple(dbl(-5, 0), dbl(0.1, 5)).map(([lo, w]) => [lo, lo + w]),
+  deltaF: dbl(-2, 2),
+  method: fc.constantFrom("binomial", "leastSquares"),
+});
+const rangeKey = (at: (string | number)[], accept: string[] = []): Key => ({
+  at,
+  name: "range",
+  accept,
+  kind: "vec" as Kind,
+  values: [[0, 1e-300], [-1e300, 1e300], Float64Array.of(0, 1)],
+  bad: [[1, 0], [0, 0], [Number.NaN, 1], [0], [0, 1, 2], ["0", "1"], [0, Infinity], [-1e308, 1e308]],
+});
+
+// Landauer
+/** Erasures of τ ≤ 0.2 at dt ≥ 5·10⁻⁴ (≤ 400 steps) with ≤ 64 particles; D ≤ 1.5 keeps Heun's dt·V″ < 1. */
+const erasureA = opts(
+  {
+    tau: logUniform(0.01, 0.2),
+    particles: fc.integer({ min: 2, max: 64 }),
+    barrier: dbl(1, 10),
+    tilt: dbl(0.5, 6),
+    quartic: dbl(1, 8),
+    D: dbl(0.3, 1.5),
+    dt: logUniform(5e-4, 1e-3),
+    scheme: fc.constantFrom("euler", "heun"),
+    seed: seedA,
+    firstTrajectory: fc.integer({ min: 0, max: 1000 }),
+    backend: backendA,
+  },
+  ["tau", "particles"],
+).map((o) => ({ args: [o] }));
+const erasureShapeKeys = (accept: string[]): Key[] => [
+  { at: ["args", 0, "tau"], name: "tau", accept, kind: "finite" as Kind, bad: [0, -0, undefined] },
+  ...["barrier", "tilt", "quartic", "D"].map((name) => ({
+    at: ["args", 0, name],
+    name,
+    accept,
+    kind: "finite" as Kind,
+    bad: [0, -0],
+  })),
+];
+const erasureKeys: Key[] = [
+  ...erasureShapeKeys(["dt"]),
+  { at: ["args", 0, "particles"], name: "particles", accept: ["firstTrajectory"], kind: "int" as Kind, bad: [0, 1] },
+  { at: ["args", 0, "dt"], name: "dt", accept: ["tau"], kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "scheme"], name: "scheme", kind: "enum" as Kind, legal: ["euler", "heun"] },
+  { at: ["args", 0, "seed"], name: "seed", kind: "int" as Kind },
+  { at: ["args", 0, "firstTrajectory"], name: "firstTrajectory", kind: "int" as Kind },
+  { at: ["args", 0, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
+];
+/** One grid cycle: 400 … 800 cells (the default well needs ≥ 340, |ΔU|/D ≤ 2), ≤ 2000 BDF2 steps. */
+const erasureFpA = opts(
+  {
+    tau: logUniform(0.01, 0.2),
+    barrier: dbl(2, 10),
+    tilt: dbl(1, 6),
+    quartic: dbl(4, 8),
+    D: dbl(0.5, 2),
+    cells: fc.integer({ min: 400, max: 800 }),
+    dt: logUniform(1e-4, 2e-3),
+  },
+  ["tau"],
+).map((o) => ({ args: [o] }));
+const erasureFpKeys: Key[] = [
+  ...erasureShapeKeys(["cells"]),
+  { at: ["args", 0, "cells"], name: "cells", kind: "int" as Kind, bad: [0, 15, 2 ** 20 + 1] },
+  { at: ["args", 0, "dt"], name: "dt", accept: ["tau"], kind: "finite" as Kind, bad: [0, -0] },
+];
+const landauerPointsA = fc
+  .array(fc.record({ tau: logUniform(1, 1000), meanHeat: dbl(0.5, 3), heatError: logUniform(1e-3, 0.1) }), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .map((p) => ({ args: [p] }));
+const landauerPointKeys: Key[] = [
+  { at: ["args", 0], name: "points", kind: "any" as Kind, bad: [[], null, 5, "abc", {}, [null], [5], [{}]] },
+  { at: ["args", 0, 0, "tau"], name: "points[0].tau", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, 0, "meanHeat"], name: "points[0].meanHeat", kind: "finite" as Kind },
+  { at: ["args", 0, 0, "heatError"], name: "points[0].heatError", kind: "finite" as Kind, bad: [0, -0] },
+];
+
+// the uncertainty relation
+/** Increments n × n with a zero diagonal, as a Float64Array or rows; antisymmetric (a current) or not. */
+const incrementsOf = (n: number, antisymmetric: boolean) =>
+  fc.tuple(fc.array(dbl(-3, 3), { minLength: n * n, maxLength: n * n }), fc.boolean()).map(([r, rows]) => {
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        if (i === j) continue;
+        d[i * n + j] = antisymmetric ? (i < j ? r[i * n + j] : -r[j * n + i]) : r[i * n + j];
+      }
+    return rows ? Array.from({ length: n }, (_, i) => Array.from(d.subarray(i * n, (i + 1) * n))) : d;
+  });
+const incrementsInput = (antisymmetric: boolean, entropy: boolean) =>
+  fc
+    .integer({ min: 2, max: 6 })
+    .chain((n) =>
+      fc.tuple(
+        rateMatrixOf(n),
+        entropy ? fc.oneof(fc.constant("entropy"), incrementsOf(n, antisymmetric)) : incrementsOf(n, antisymmetric),
+      ),
+    )
+    .map((args) => ({ args }));
+/** Increments of the right size n = sizeOf(rates) at the edges (huge, tiny) and ones that must be refused. */
+const incrementEdges = (i: Input): unknown[] => {
+  const n = sizeOf(i.args[0]);
+  const off = (x: number, anti: boolean) => {
+    const d = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) d[a * n + b] = anti && a > b ? -x : x;
+    return d;
+  };
+  return [off(1e300, true), off(1e200, true), off(1e-300, true), off(1e154, true), new Float64Array(n * n)];
+};
+const incrementBad = (i: Input): unknown[] => {
+  const n = sizeOf(i.args[0]);
+  const diag = new Float64Array(n * n);
+  diag[0] = 1;
+  return [
+    new Float64Array(n * n + 1),
+    new Float64Array(0),
+    new Float64Array(n * n).fill(Number.NaN),
+    Array(n * n).fill("1"),
+    diag,
+    Array.from({ length: n + 1 }, () => new Float64Array(n)),
+  ];
+};
+const ladderTurA = fc
+  .record({
+    rungs: fc.integer({ min: 2, max: 8 }),
+    gamma: fc.oneof(dbl(0.001, 2), logUniform(1e-6, 10)),
+    F: logUniform(0.5, 100),
+    s: dbl(0, 300),
+    KI: logUniform(1, 100),
+    KA: logUniform(100, 5000),
+  })
+  .chain((p) =>
+    fc
+      .oneof(
+        fc.constant({}),
+        fc.constantFrom({ current: "entropy" }, { current: "horizontal" }),
+        fc.integer({ min: 0, max: p.rungs - 1 }).map((rung) => ({ current: "rung", rung })),
+        incrementsOf(2 * p.rungs, true).map((current) => ({ current })),
+      )
+      .map((c) => ({ args: [{ ...p, ...c }] })),
+  );
+const rungsOf = (i: Input) => (i.args[0] as { rungs: number }).rungs;
+const ladderTurKeys: Key[] = [
+  // A new rung count makes given increments or a rung the wrong size: naming current or rung is right.
+  ...ladderKeys(["args", 0]).map((k) => (k.name === "rungs" ? { ...k, accept: ["current", "rung"] } : k)),
+  {
+    at: ["args", 0, "current"],
+    name: "current",
+    // At γ = 0 the entropy current is infinite: refused naming gamma (documented).
+    accept: ["gamma"],
+    kind: "enumvec" as Kind,
+    legal: ["entropy", "horizontal", "rung"],
+    values: (i) => [new Float64Array(4 * rungsOf(i) ** 2).fill(1e300)],
+    bad: (i) => [new Float64Array(4 * rungsOf(i) ** 2 + 1), new Float64Array(4 * rungsOf(i) ** 2).fill(Number.NaN)],
+  },
+  { at: ["args", 0, "rung"], name: "rung", kind: "int" as Kind, bad: (i) => [rungsOf(i), -1] },
+];
+
+// the cost of learning (src/contrastive/cost.ts) and integral feedback (src/contrastive/feedback.ts)
+/**
+ * Tiny learning cycles: ≤ 5 rungs, 16 … 64 steps per period, 6 … 16 curve points, a kernel of
+ * duration/kernelDt ≤ 500 steps; A ≤ A_max ≤ 2 s̄ (the signal stays ≥ 0, as required).
+ */
+const learningCostA = fc
+  .record({ mean: dbl(5, 40), aFraction: dbl(0.1, 1), amplitudeFraction: dbl(0.1, 1) })
+  .chain(({ mean, aFraction, amplitudeFraction }) =>
+    opts({
+      gamma: fc.oneof(dbl(0.01, 1), logUniform(1e-4, 1)),
+      F: logUniform(1, 50),
+      rungs: fc.integer({ min: 2, max: 5 }),
+      KI: logUniform(5, 50),
+      KA: logUniform(500, 5000),
+      tauFast: dbl(0.5, 5),
+      tauSlow: dbl(1, 20),
+      points: fc.integer({ min: 6, max: 16 }),
+      theta: dbl(0, 1),
+      duration: dbl(1, 5),
+      stepsPerPeriod: fc.integer({ min: 16, max: 64 }),
+      alignment: fc.constantFrom("scipy", "causal"),
+      backend: backendA,
+    }).map((o) => {
+      const aMax = 2 * mean * aFraction;
+      const duration = (o.duration as number | undefined) ?? 5;
+      return {
+        args: [{ ...o, mean, aMax, amplitude: aMax * amplitudeFraction, kernelDt: duration / 200 }],
+      };
+    }),
+  );
+const learningCostKeys: Key[] = [
+  ...["gamma", "KI", "KA"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+  { at: ["args", 0, "F"], name: "F", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "rungs"], name: "rungs", kind: "int" as Kind, bad: [0, 1, 1025] },
+  ...["tauFast", "tauSlow", "duration"].map((name) => ({
+    at: ["args", 0, name],
+    name,
+    // The period (τ_f + τ_s)·duration overflowing names all three; the kernel's samples name kernelDt.
+    accept: ["tauFast", "tauSlow", "duration", "kernelDt"],
+    kind: "finite" as Kind,
+    bad: [0, -0],
+  })),
+  // s̄ − A/2 < 0 is refused naming amplitude or aMax (the ladder's signal is a concentration).
+  { at: ["args", 0, "mean"], name: "mean", accept: ["amplitude", "aMax"], kind: "finite" as Kind, bad: [-1] },
+  { at: ["args", 0, "aMax"], name: "aMax", accept: ["kernelS1"], kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "amplitude"], name: "amplitude", kind: "finite" as Kind, bad: [0, -0, 1e300] },
+  { at: ["args", 0, "points"], name: "points", kind: "int" as Kind, bad: [0, 5, 4097] },
+  { at: ["args", 0, "theta"], name: "theta", kind: "finite" as Kind, bad: [-1] },
+  { at: ["args", 0, "kernelS0"], name: "kernelS0", accept: ["kernelS1"], kind: "finite" as Kind, bad: [-1] },
+  { at: ["args", 0, "kernelS1"], name: "kernelS1", kind: "finite" as Kind, bad: [-1] },
+  { at: ["args", 0, "kernelDt"], name: "kernelDt", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "stepsPerPeriod"], name: "stepsPerPeriod", kind: "int" as Kind, bad: [0, 15, 2 ** 20 + 1] },
+  { at: ["args", 0, "alignment"], name: "alignment", kind: "enum" as Kind, legal: ["scipy", "causal"] },
+  { at: ["args", 0, "backend"], name: "backend", kind: "enum" as Kind, legal: ["simd", "scalar"] },
+];
+/**
+ * The controller at λ ∈ [5, 50], k_I ∈ [10, 500] (roots ≤ 50 in modulus: RK4 is stable for dt ≤ 0.05),
+ * dt ∈ [10⁻³, 5·10⁻³] and a period τ_f + τ_s ≤ 4: ≤ 4000 samples; feedbackKernel's 30/(slowest rate)
+ * ≤ 30/0.02 … samples stay below 10⁶.
+ */
+const feedbackSystemA = {
+  lambda: dbl(5, 50),
+  kI: dbl(10, 500),
+  dt: logUniform(1e-3, 5e-3),
+  method: fc.constantFrom("rk4", "exponential"),
+};
+const integralFeedbackA = opts({
+  ...feedbackSystemA,
+  x0: dbl(-2, 2),
+  tauFast: dbl(0.1, 1),
+  tauSlow: dbl(0.5, 3),
+  amplitude: dbl(-30, 30),
+  mean: dbl(-5, 5),
+  theta: dbl(0, 20),
+}).map((o) => ({ args: [o] }));
+/** λ or k_I so large that RK4's step is unstable is refused naming dt (documented), as is the period's sample count. */
+const feedbackSystemKeys: Key[] = [
+  { at: ["args", 0, "lambda"], name: "lambda", accept: ["dt", "kI", "tMax"], kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "kI"], name: "kI", accept: ["dt", "lambda", "tMax"], kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "dt"], name: "dt", kind: "finite" as Kind, bad: [0, -0] },
+  { at: ["args", 0, "method"], name: "method", kind: "enum" as Kind, legal: ["rk4", "exponential"] },
+];
+const integralFeedbackKeys: Key[] = [
+  ...feedbackSystemKeys,
+  { at: ["args", 0, "x0"], name: "x0", kind: "finite" as Kind },
+  ...["tauFast", "tauSlow"].map((name) => ({
+    at: ["args", 0, name],
+    name,
+    accept: ["dt"],
+    kind: "finite" as Kind,
+    bad: [0, -0],
+  })),
+  ...["amplitude", "mean"].map((name) => ({ at: ["args", 0, name], name, kind: "finite" as Kind })),
+  { at: ["args", 0, "theta"], name: "theta", kind: "finite" as Kind, bad: [-1] },
+];
+
+const ENTRIES_12: Entry[] = [
+  {
+    name: "runLangevin",
+    file: "src/langevin/run.ts",
+    runs: 150,
+    limitMs: 3000,
+    valid: langevinRunA,
+    keys: langevinRunKeys,
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_DT,
+  },
+  {
+    name: "LangevinEnsemble",
+    file: "src/langevin/ensemble.ts",
+    runs: 150,
+    limitMs: 3000,
+    valid: ensembleOptionsA(64).chain((o) => fc.integer({ min: 0, max: 200 }).map((steps) => ({ args: [o], steps }))),
+    keys: ensembleKeys(["args", 0]),
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_DT,
+  },
+  {
+    name: "LangevinEnsemble.step",
+    file: "src/langevin/ensemble.ts",
+    runs: 40,
+    limitMs: 1500,
+    valid: fc.integer({ min: 0, max: 2000 }).map((count) => ({ ctor: smallEnsemble, args: [count] })),
+    keys: [{ at: ["args", 0], name: "count", kind: "work" as Kind }],
+  },
+  {
+    name: "LangevinEnsemble.restore",
+    file: "src/langevin/ensemble.ts",
+    runs: 80,
+    limitMs: 2000,
+    valid: fc
+      .tuple(ensembleOptionsA(16), fc.integer({ min: 0, max: 50 }))
+      .map(([ctor, before]) => ({ ctor, before, args: [] })),
+    keys: checkpointKeys((i) => coordinatesAt(i, ["ctor"])),
+    validMayThrow: TOO_COARSE_DT,
+  },
+  {
+    name: "solveFokkerPlanck",
+    file: "src/langevin/fokker-planck.ts",
+    runs: 150,
+    limitMs: 3000,
+    valid: fpSolveA,
+    keys: fpSolveKeys,
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_GRID,
+  },
+  {
+    name: "fokkerPlanckSteadyState",
+    file: "src/langevin/fokker-planck.ts",
+    runs: 150,
+    limitMs: 2500,
+    valid: fpSteadyA,
+    keys: fpSteadyKeys,
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_GRID,
+  },
+  {
+    name: "jarzynski",
+    file: "src/langevin/fluctuation.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: fc
+      .tuple(samplesA(2, 40, -5, 5), opts({ kT: dbl(0.3, 3), deltaF: dbl(-3, 3) }))
+      .map(([w, o]) => ({ args: [w, o] })),
+    keys: [
+      samplesKey(0, "work"),
+      kTKey(["args", 1, "kT"], ["work"]),
+      // e^{−ΔF/kT} overflowing is refused naming deltaF.
+      { at: ["args", 1, "deltaF"], name: "deltaF", kind: "finite" as Kind },
+    ],
+    options: ["args", 1],
+  },
+  {
+    name: "bennett",
+    file: "src/langevin/fluctuation.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: fc
+      .tuple(
+        samplesA(2, 40, -5, 5),
+        samplesA(2, 40, -5, 5),
+        fc.oneof(dbl(0.3, 3), opts({ kT: dbl(0.3, 3), deltaF: dbl(-3, 3) })),
+      )
+      .map((args) => ({ args })),
+    keys: [
+      samplesKey(0, "forward", ["forward/reverse"]),
+      samplesKey(1, "reverse", ["forward/reverse"]),
+      kTKey(["args", 2, "kT"], ["forward", "reverse", "forward/reverse"]),
+      // kT given as a number (legal): only numbers here; other values are the nonObject mode.
+      {
+        at: ["args", 2],
+        name: "kT",
+        accept: ["forward", "reverse", "forward/reverse"],
+        kind: "any" as Kind,
+        only: true,
+        values: [1e-300, 1e300, 5e-324],
+        bad: [0, -0, -1, Number.NaN, Infinity, -Infinity],
+      },
+      { at: ["args", 2, "deltaF"], name: "deltaF", kind: "finite" as Kind },
+    ],
+    options: ["args", 2],
+    nonObjects: NON_OBJECTS_BUT_NUMBERS,
+  },
+  {
+    name: "crooks",
+    file: "src/langevin/fluctuation.ts",
+    runs: 150,
+    limitMs: 2000,
+    valid: fc
+      .tuple(samplesA(2, 60, -4, 4), samplesA(2, 60, -4, 4), crooksOptions)
+      .map(([f, r, o]) => ({ args: [f, r, o] })),
+    keys: [
+      samplesKey(0, "forward", ["forward/reverse"]),
+      samplesKey(1, "reverse", ["forward/reverse"]),
+      kTKey(["args", 2, "kT"], ["forward", "reverse", "forward/reverse"]),
+      { at: ["args", 2, "bins"], name: "bins", accept: ["range"], kind: "int" as Kind, bad: [0, 2 ** 24 + 1] },
+      rangeKey(["args", 2, "range"]),
+      { at: ["args", 2, "deltaF"], name: "deltaF", kind: "finite" as Kind },
+      { at: ["args", 2, "method"], name: "method", kind: "enum" as Kind, legal: ["binomial", "leastSquares"] },
+    ],
+    options: ["args", 2],
+  },
+  {
+    name: "integralFluctuation",
+    file: "src/langevin/fluctuation.ts",
+    runs: 100,
+    limitMs: 1000,
+    valid: samplesA(2, 60, -3, 6).map((s) => ({ args: [s] })),
+    keys: [samplesKey(0, "totalEntropy")],
+  },
+  {
+    name: "detailedFluctuation",
+    file: "src/langevin/fluctuation.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: fc
+      .tuple(
+        samplesA(2, 60, -3, 6),
+        fc.oneof(
+          fc.integer({ min: 1, max: 40 }),
+          opts({
+            bins: fc.integer({ min: 1, max: 40 }),
+            max: dbl(0.5, 10),
+            method: fc.constantFrom("binomial", "leastSquares"),
+          }),
+        ),
+      )
+      .map((args) => ({ args })),
+    keys: [
+      { ...samplesKey(1, "entropy"), at: ["args", 0] },
+      // bins given as a number (legal): only numbers here; other values are the nonObject mode.
+      {
+        at: ["args", 1],
+        name: "bins",
+        accept: ["entropy"],
+        kind: "any" as Kind,
+        only: true,
+        values: [1, 1000],
+        bad: [0, -0, -1, 1.5, Number.NaN, Infinity, 2 ** 24 + 1, 2 ** 53],
+      },
+      { at: ["args", 1, "bins"], name: "bins", accept: ["max"], kind: "int" as Kind, bad: [0, 2 ** 24 + 1] },
+      { at: ["args", 1, "max"], name: "max", kind: "finite" as Kind, bad: [0, -0] },
+      { at: ["args", 1, "method"], name: "method", kind: "enum" as Kind, legal: ["binomial", "leastSquares"] },
+    ],
+    options: ["args", 1],
+    nonObjects: NON_OBJECTS_BUT_NUMBERS,
+    // Samples that are all 0 without `max` are refused naming entropy, and so are |ΔS| too small to
+    // split into the bins in double precision (documented).
+    validMayThrow: /^entropy: every sample is 0|^entropy \(its largest \|ΔS\|\) .* is too narrow for \d+ bins/,
+  },
+  {
+    name: "histogram",
+    file: "src/math/histogram.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: fc
+      .tuple(
+        samplesA(1, 60, -10, 10),
+        opts({
+          bins: fc.integer({ min: 1, max: 60 }),
+          range: fc.tuple(dbl(-10, 0), dbl(0.1, 20)).map(([lo, w]) => [lo, lo + w]),
+        }),
+      )
+      .map((args) => ({ args })),
+    keys: [
+      {
+        ...samplesKey(0, "values"),
+        values: [[], [1e308, -1e308], [5e-324, 0], [1e300]],
+        bad: [[Number.NaN, 1], Float64Array.of(1, Infinity), ["1", "2"], [1, null], new Float32Array(4)],
+      },
+      {
+        at: ["args", 1, "bins"],
+        name: "bins",
+        accept: ["range", "values"],
+        kind: "int" as Kind,
+        bad: [0, 2 ** 24 + 1],
+      },
+      rangeKey(["args", 1, "range"]),
+    ],
+    options: ["args", 1],
+  },
+  {
+    name: "runErasure",
+    file: "src/langevin/landauer.ts",
+    runs: 120,
+    limitMs: 3000,
+    valid: erasureA,
+    keys: erasureKeys,
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_DT,
+  },
+  {
+    name: "erasureFokkerPlanck",
+    file: "src/langevin/landauer.ts",
+    runs: 100,
+    limitMs: 3000,
+    valid: erasureFpA,
+    keys: erasureFpKeys,
+    options: ["args", 0],
+    validMayThrow: TOO_COARSE_GRID,
+  },
+  {
+    name: "landauerFit",
+    file: "src/langevin/landauer.ts",
+    runs: 150,
+    limitMs: 1000,
+    valid: landauerPointsA,
+    keys: landauerPointKeys,
+  },
+  {
+    name: "landauerBound",
+    file: "src/langevin/landauer.ts",
+    runs: 60,
+    limitMs: 1000,
+    valid: dbl(0, 1).map((p) => ({ args: [p] })),
+    keys: [
+      {
+        at: ["args", 0],
+        name: "p",
+        kind: "any" as Kind,
+        only: true,
+        values: [0, 1, -0, 0.5, 1e-300, 5e-324, 1 - 2 ** -53],
+        bad: [-1e-300, 1 + 2 ** -52, 2, -0.5, Number.NaN, Infinity, -Infinity, "0.5", null, true, [], {}, 1n],
+      },
+    ],
+  },
+  {
+    name: "erasureProtocol",
+    file: "src/langevin/landauer.ts",
+    runs: 100,
+    limitMs: 1000,
+    valid: opts({ tau: logUniform(1e-3, 1e3), barrier: dbl(0.5, 20), tilt: dbl(0.5, 10), quartic: dbl(0.5, 10) }, [
+      "tau",
+    ]).map((o) => ({ args: [o] })),
+    keys: erasureShapeKeys([]).filter((k) => k.name !== "D"),
+    options: ["args", 0],
+  },
+  {
+    name: "ringTheory",
+    file: "src/langevin/uncertainty.ts",
+    runs: 40,
+    // Its known hangs (props-12.md) take HANG_MS each: a cap above one of them.
+    limitMs: 9000,
+    valid: one(opts({ amplitude: dbl(0, 10), force: dbl(-5, 5), period: dbl(0.5, 2), D: dbl(0.3, 3) })),
+    keys: [
+      // A/D above 200 is refused naming amplitude (documented): a tiny D may give that.
+      { at: ["args", 0, "amplitude"], name: "amplitude", kind: "finite" as Kind, bad: [-1, -0.5, -1e300] },
+      { at: ["args", 0, "force"], name: "force", kind: "finite" as Kind },
+      { at: ["args", 0, "period"], name: "period", kind: "finite" as Kind, bad: [0, -0] },
+      { at: ["args", 0, "D"], name: "D", accept: ["amplitude"], kind: "finite" as Kind, bad: [0, -0] },
+    ],
+    options: ["args", 0],
+  },
+  {
+    name: "currentStatistics",
+    file: "src/markov/tur.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: incrementsInput(false, false),
+    keys: [
+      { at: ["args", 0], name: "rates", accept: ["increments"], kind: "vec" as Kind, bad: badRates },
+      { at: ["args", 1], name: "increments", kind: "vec" as Kind, values: incrementEdges, bad: incrementBad },
+    ],
+  },
+  {
+    name: "uncertaintyRelation",
+    file: "src/markov/tur.ts",
+    runs: 150,
+    limitMs: 1500,
+    valid: incrementsInput(true, true),
+    keys: [
+      { at: ["args", 0], name: "rates", accept: ["increments"], kind: "vec" as Kind, bad: badRates },
+      {
+        at: ["args", 1],
+        name: "increments",
+        kind: "enumvec" as Kind,
+        legal: ["entropy"],
+        values: incrementEdges,
+        bad: (i) => [...incrementBad(i), "Entropy"],
+      },
+    ],
+    // σ = +∞ with a jump that has no reverse (documented).
+    allowNonFinite: /^result\.entropyProduction = Infinity$/,
+  },
+  {
+    name: "ladderUncertainty",
+    file: "src/markov/tur.ts",
+    runs: 150,
+    limitMs: 2000,
+    valid: ladderTurA,
+    keys: ladderTurKeys,
+    options: ["args", 0],
+    allowNonFinite: /^result\.entropyProduction = Infinity$/,
+    validMayThrow: LADDER_RANGE,
+  },
+  {
+    name: "learningCost",
+    file: "src/contrastive/cost.ts",
+    runs: 80,
+    limitMs: 4000,
+    valid: learningCostA,
+    keys: learningCostKeys,
+    options: ["args", 0],
+  },
+  {
+    name: "integralFeedback",
+    file: "src/contrastive/feedback.ts",
+    runs: 120,
+    limitMs: 2500,
+    valid: integralFeedbackA,
+    keys: integralFeedbackKeys,
+    options: ["args", 0],
+    // `order` is +∞ for the exact integrator (documented: rounding error only).
+    allowNonFinite: /^result\.order = Infinity$/,
+  },
+  {
+    name: "feedbackImpulseResponse",
+    file: "src/contrastive/feedback.ts",
+    runs: 120,
+    limitMs: 1500,
+    valid: one(opts({ ...feedbackSystemA, tMax: dbl(0.01, 2) })),
+    keys: [
+      ...feedbackSystemKeys.map((k) => (k.name === "dt" ? { ...k, accept: ["tMax"] } : k)),
+      { at: ["args", 0, "tMax"], name: "tMax", kind: "finite" as Kind, bad: [0, -0] },
+    ],
+    options: ["args", 0],
+  },
 ];
 
 // ---- the entry points -------------------------------------------------------------------------------
@@ -2762,6 +3834,7 @@ const ENTRIES: Entry[] = [
     ],
   },
   { name: "readMnist", file: "src/data/mnist.ts", valid: fc.constant({ args: [] }), keys: [], runs: 2 },
+  ...ENTRIES_12,
 ];
 
 describe("property: every public entry point returns finite results or a typed error naming the option", () => {

@@ -31,9 +31,9 @@ import * as check from "../core/validate.js";
 import { MAX_U32 } from "../core/validate.js";
 import type { Backend } from "../core/loader.js";
 import type { RunStatus } from "../core/model.js";
-import { LangevinEnsemble, MAX_PARTICLES, type LangevinScheme } from "./ensemble.js";
+import { LangevinEnsemble, MAX_PARTICLES, checkTimeStep, type LangevinScheme } from "./ensemble.js";
 import { resolveFokkerPlanckConfig, solveFokkerPlanck } from "./fokker-planck.js";
-import type { DoubleWellOptions } from "./potentials.js";
+import { resolvePotential, type DoubleWellOptions } from "./potentials.js";
 import { corners } from "./protocols.js";
 
 /** Default barrier height B (k_BT at D = 1), tilt a₁ (energy/length) and quartic coefficient E. */
@@ -60,7 +60,8 @@ const PROTOCOL_KEYS = ["tau", "barrier", "tilt", "quartic"] as const;
  * The double well and its protocols for one erasure cycle: barrier B → 0, tilt 0 → a₁, barrier 0 → B,
  * tilt a₁ → 0, each stroke τ/4 long and linear in time (`corners`).
  * @throws TypeError/RangeError naming the option (`tau`, `barrier`, `tilt`, `quartic`: each > 0).
- * @example erasureProtocol({ tau: 40 }) // { kind: "doubleWell", barrier: { t: [0, 10, 20, 30, 40], value: [10, 0, 0, 10, 10] }, … }
+ * @example erasureProtocol({ tau: 40 })
+ * // { kind: "doubleWell", barrier: { t: [0, 10, 20, 30, 40], value: [10, 0, 0, 10, 10] }, … }
  */
 export function erasureProtocol(options: ErasureProtocolOptions): DoubleWellOptions {
   const o = check.options("erasureProtocol", options, PROTOCOL_KEYS);
@@ -145,7 +146,10 @@ export interface ErasureValue {
   meanHeat: number;
   heatError: number;
   heatM2: number;
-  /** The generalised bound ln 2 + p ln p + (1 − p) ln(1 − p) at the measured p, and its error |ln(p/(1 − p))|·σ_p (0 at p = 0, 1). */
+  /**
+   * The generalised bound ln 2 + p ln p + (1 − p) ln(1 − p) at the measured p, and its error
+   * |ln(p/(1 − p))|·σ_p (0 at p = 0, 1).
+   */
   bound: number;
   boundError: number;
   /** Trajectories frozen after leaving the scheme's stable region (0 in a healthy run). */
@@ -169,7 +173,7 @@ const ERASURE_KEYS = [
 
 /**
  * Validates {@link runErasure}'s options once and fills in the defaults.
- * @throws TypeError/RangeError naming the option.
+ * @throws TypeError/RangeError naming the option (`dt` too coarse for the well: dt·∂ₓ²V ≥ 1 at a corner of the cycle).
  */
 export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
   const o = check.options("runErasure", options, ERASURE_KEYS);
@@ -192,6 +196,9 @@ export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
   // τ/dt rounded up, forgiving rounding in τ/dt (τ = 0.3, dt = 0.1 is 3 steps, not 4).
   const steps = Math.ceil(tau / dt - 1e-9);
   if (!(steps <= check.MAX_COUNT)) throw new RangeError(`dt: τ/dt = ${tau / dt} steps exceed ${check.MAX_COUNT}`);
+  // dt against the well's stiffness at the cycle's corners (the ensemble checks it again as it steps).
+  const potential = resolvePotential(erasureProtocol({ tau, barrier, tilt, quartic }));
+  for (let k = 0; k <= 4; k++) checkTimeStep(potential, D, dt, (k * tau) / 4);
   return {
     tau,
     barrier,
@@ -471,7 +478,9 @@ export interface LandauerFit {
  * constrained ⟨Q⟩ = ln 2 + B/τ, and the free ⟨Q⟩ = Q∞ + B/τ, whose Q∞ should come out at ln 2. The
  * standard errors follow from the points' errors (not rescaled by χ²/dof, which is reported).
  * @throws TypeError/RangeError naming the bad point (`points[i].tau` > 0, `.meanHeat` finite, `.heatError` > 0).
- * @example landauerFit([{ tau: 10, meanHeat: 1.69, heatError: 0.01 }, { tau: 20, meanHeat: 1.19, heatError: 0.01 }]).fixed.B // 10
+ * @example
+ * landauerFit([{ tau: 10, meanHeat: 1.69, heatError: 0.01 }, { tau: 20, meanHeat: 1.19, heatError: 0.01 }]).fixed.B
+ * // 10
  */
 export function landauerFit(points: readonly LandauerPoint[]): LandauerFit {
   if (!Array.isArray(points) || points.length === 0)

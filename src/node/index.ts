@@ -1,6 +1,7 @@
 /**
  * `thermolearn/node`: the Node-only pieces. A worker pool over worker_threads, a terminal progress
- * bar, the figures of Falk et al. and the perceptron's efficiency surface computed on all cores.
+ * bar, the figures of Falk et al., the perceptron's efficiency surface and Landauer's erasure computed
+ * on all cores, and the energy cost of contrastive learning.
  * @packageDocumentation
  */
 export { runPool } from "./pool.js";
@@ -18,3 +19,18 @@ export type {
   EfficiencyDots,
   EfficiencyDotsConfig,
 } from "./efficiency-figure.js";
+export {
+  runLandauerFigure,
+  landauerFigureSpec,
+  resolveLandauerFigureConfig,
+  LANDAUER_TAUS,
+} from "./landauer-figure.js";
+export type {
+  LandauerFigureOptions,
+  LandauerFigureResult,
+  LandauerFigureConfig,
+  LandauerDots,
+  LandauerLines,
+} from "./landauer-figure.js";
+export { costFigure, costFigureSpec, resolveCostFigureOptions } from "./cost-figure.js";
+export type { CostFigureOptions, CostFigure } from "./cost-figure.js";

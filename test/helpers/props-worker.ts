@@ -31,6 +31,13 @@ function revive(value: unknown): unknown {
     if (special === "function") return () => undefined;
     if (special === "signal") return new AbortController().signal;
     if (special === "abortedSignal") return AbortSignal.abort();
+    // Protocols of issue #12's potentials (functions of t): smooth in [lo, hi], NaN, or +∞ after t = 10⁻³.
+    if (special === "protocol") {
+      const { lo, hi } = value as unknown as { lo: number; hi: number };
+      return (t: number) => lo + (hi - lo) * (0.5 + 0.5 * Math.sin(7 * t));
+    }
+    if (special === "nanProtocol") return () => Number.NaN;
+    if (special === "lateInfProtocol") return (t: number) => (t > 1e-3 ? Infinity : 1);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = revive(v);
     return out;
@@ -370,7 +377,71 @@ const SCENARIOS: Record<string, Scenario> = {
   // mnist
   loadMnist: (i) => loadMnist(a(i, 0)),
   readMnist: () => readMnist().then((m) => ({ count: m.labels.length })),
+  // issue #12: Langevin ensembles and runs (src/langevin/ensemble.ts, run.ts)
+  runLangevin: (i) => T.runLangevin(a(i, 0)),
+  LangevinEnsemble: (i) => using(new T.LangevinEnsemble(a(i, 0)), (e) => langevinTour(e, i.steps as number)),
+  "LangevinEnsemble.step": (i) =>
+    using(new T.LangevinEnsemble(i.ctor as T.LangevinOptions), (e) => ({
+      advanced: e.step(a(i, 0)),
+      tour: langevinTour(e, 0),
+    })),
+  "LangevinEnsemble.restore": (i) =>
+    using(new T.LangevinEnsemble(i.ctor as T.LangevinOptions), (e) => {
+      e.step(i.before as number);
+      const saved = e.checkpoint() as unknown;
+      if (i.perturb) setAt(saved, i.perturb.path, i.perturb.value);
+      e.restore(saved as T.LangevinCheckpoint);
+      return langevinTour(e, 3);
+    }),
+  // the Fokker–Planck side (src/langevin/fokker-planck.ts)
+  solveFokkerPlanck: (i) => T.solveFokkerPlanck(a(i, 0)),
+  fokkerPlanckSteadyState: (i) => T.fokkerPlanckSteadyState(a(i, 0)),
+  // fluctuation theorems (src/langevin/fluctuation.ts) and histograms (src/math/histogram.ts)
+  jarzynski: (i) => T.jarzynski(a(i, 0), a(i, 1)),
+  bennett: (i) => T.bennett(a(i, 0), a(i, 1), a(i, 2)),
+  crooks: (i) => T.crooks(a(i, 0), a(i, 1), a(i, 2)),
+  integralFluctuation: (i) => T.integralFluctuation(a(i, 0)),
+  detailedFluctuation: (i) => T.detailedFluctuation(a(i, 0), a(i, 1)),
+  histogram: (i) => T.histogram(a(i, 0), a(i, 1)),
+  // Landauer's erasure (src/langevin/landauer.ts); the protocol must also be one the potential accepts
+  runErasure: (i) => T.runErasure(a(i, 0)),
+  erasureFokkerPlanck: (i) => T.erasureFokkerPlanck(a(i, 0)),
+  landauerFit: (i) => T.landauerFit(a(i, 0)),
+  landauerBound: (i) => T.landauerBound(a(i, 0)),
+  erasureProtocol: (i) => {
+    const protocol = T.erasureProtocol(a(i, 0));
+    T.resolvePotential(protocol);
+    return protocol;
+  },
+  // the uncertainty relation (src/langevin/uncertainty.ts, src/markov/tur.ts)
+  ringTheory: (i) => T.ringTheory(a(i, 0)),
+  currentStatistics: (i) => T.currentStatistics(a(i, 0), a(i, 1)),
+  uncertaintyRelation: (i) => T.uncertaintyRelation(a(i, 0), a(i, 1)),
+  ladderUncertainty: (i) => T.ladderUncertainty(a(i, 0)),
+  // the cost of contrastive learning and integral feedback (src/contrastive/cost.ts, feedback.ts)
+  learningCost: (i) => T.learningCost(a(i, 0)),
+  integralFeedback: (i) => T.integralFeedback(a(i, 0)),
+  feedbackImpulseResponse: (i) => T.feedbackImpulseResponse(a(i, 0)),
 };
+
+// ---- langevin ------------------------------------------------------------------------------------
+
+/** Steps the ensemble, then reads everything it reports (a diverged run still reports finite numbers). */
+function langevinTour(e: T.LangevinEnsemble, steps: number): unknown {
+  e.step(steps);
+  return {
+    steps: e.steps,
+    time: e.time,
+    diverged: e.diverged,
+    status: e.status,
+    positions: e.positions(),
+    initial: e.initialPositions(),
+    work: e.work(),
+    heat: e.heat(),
+    energyChange: e.energyChange(),
+    checkpoint: e.checkpoint(),
+  };
+}
 
 /** A change to saved bytes, described by the parent: the worker does not know the file's layout. */
 export type ByteMutation =

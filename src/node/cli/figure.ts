@@ -2,10 +2,13 @@
  * `thermolearn figure 4c|5c|6b|8`: regenerates a figure of Falk et al. on all cores (src/node/
  * figures.ts, one independent point per task), with a one-line summary, its columns as JSON and the
  * figure as SVG. Ctrl-C keeps the points finished in order. `thermolearn figure efficiency` (Goldt &
- * Seifert's efficiency surface) is src/node/efficiency-figure.ts.
+ * Seifert's efficiency surface) is src/node/efficiency-figure.ts, `figure landauer` (Landauer's erasure)
+ * src/node/landauer-figure.ts, `figure cost` (the cost of contrastive learning) src/node/cost-figure.ts.
  */
 import { figureConfig, figureTasks, FIGURES, type FigureName } from "../figures.js";
 import { efficiencyFigureCommand } from "../efficiency-figure.js";
+import { landauerFigureCommand } from "../landauer-figure.js";
+import { costFigureCommand } from "../cost-figure.js";
 import { runFigureTasks } from "../figure-pool.js";
 import { concatSpecs, lineChartSpec, renderSvg } from "../../plot/index.js";
 import { mean } from "../../math/stats.js";
@@ -132,7 +135,13 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const [arg, ...rest] = argv;
   // The efficiency surface (Goldt & Seifert) has its own flags and outputs: src/node/efficiency-figure.ts.
   if (arg === "efficiency") return efficiencyFigureCommand(rest);
-  const name = withFlags({}, () => check.oneOf("figure", arg, [...FIGURES, "efficiency"]) as FigureName);
+  // Landauer's erasure (src/node/landauer-figure.ts) and the cost of contrastive learning (src/node/cost-figure.ts).
+  if (arg === "landauer") return landauerFigureCommand(rest);
+  if (arg === "cost") return costFigureCommand(rest);
+  const name = withFlags(
+    {},
+    () => check.oneOf("figure", arg, [...FIGURES, "efficiency", "landauer", "cost"]) as FigureName,
+  );
   const { num, str } = parseFlags(rest, ["points", "seed", "dt", "workers"], ["json", "svg"]);
   const tasks = withFlags(FLAGS, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
   const workers =

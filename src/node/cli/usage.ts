@@ -14,6 +14,8 @@ Usage:
   thermolearn ladder [flags]             ladder Markov chain: steady state, dissipation, memory kernel
   thermolearn figure 4c|5c|6b|8 [flags]  regenerate a figure of Falk et al. on all cores
   thermolearn figure efficiency [flags]  η against ν̃ and k per rule (Goldt & Seifert), theory + simulation
+  thermolearn figure landauer [flags]    mean heat per erasure against τ → ln 2 (Landauer), Langevin + Fokker–Planck
+  thermolearn figure cost [flags]        energy cost of contrastive learning against its accuracy (ladder, γ, F)
   thermolearn eqprop [flags]             equilibrium propagation on the bundled MNIST digits
   thermolearn tur [flags]                thermodynamic uncertainty relation: ladder across γ, ring across f
   thermolearn --help | --version
@@ -90,4 +92,12 @@ figure efficiency flags: --points P line points per sweep (25) --dots K simulate
   --rules hebbian,perceptron,adatron (alphatron too) --n N (10000) --batch B (30) --dt DT (0.001): the online
   regime --sim-n N averaged-input ensembles' n (1000) --trajectories M (4) --groups G sub-ensembles (8)
   --seed S (0) --workers W (all cores) --json FILE --svg FILE
+
+figure landauer flags: --taus 10,16.5,27.1,44.7,73.7,121,200 (cycle lengths) --particles N erasures per τ (20000)
+  --groups G sub-ensembles per τ (4) --seed S (0) --dt DT (0.002, ensembles and grid) --cells C (512, the grid)
+  --barrier B (10) --tilt A (6) --quartic E (8) --workers W (all cores)
+  --json FILE (results/landauer.json) --svg FILE (results/landauer.svg)
+
+figure cost flags: --gammas 1,0.3,0.1,0.03,0.01,0.001,0.0001 --Fs 5,25 --steps N per period (2048)
+  --tau-fast τf (3) --tau-slow τs (15) --mean s̄ (25) --a-max A (50) --json FILE --svg FILE
 `;
