@@ -43,6 +43,7 @@ import * as check from "../core/validate.js";
 import { LadderChain, ladderKernel, resolveLadder, type LadderConfig } from "../markov/ladder.js";
 import { entropyRate, solveSteadyState } from "../markov/steady.js";
 import type { Alignment } from "./convolution.js";
+import { appendixG3Offset } from "./fit.js";
 import { numberList } from "./limits.js";
 import { weightUpdateCurve } from "./update.js";
 
@@ -318,30 +319,6 @@ function cycleDissipation(c: LearningCostConfig): { exact: number; quasiSteady: 
   return { exact, quasiSteady, residual };
 }
 
-/** Appendix G.3: A_min (first A with Δw/A_max > 0.05) and the intercept of the line through A ≥ A_min. */
-function ladderOffset(
-  amplitudes: Float64Array,
-  dw: Float64Array,
-  aMax: number,
-): { first: number; offset: number | null } {
-  const first = amplitudes.findIndex((_, i) => dw[i] / aMax > 0.05);
-  if (first < 0 || amplitudes.length - first < 2) return { first, offset: null };
-  let n = 0,
-    sx = 0,
-    sy = 0,
-    sxx = 0,
-    sxy = 0;
-  for (let i = first; i < amplitudes.length; i++) {
-    n++;
-    sx += amplitudes[i];
-    sy += dw[i];
-    sxx += amplitudes[i] ** 2;
-    sxy += amplitudes[i] * dw[i];
-  }
-  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  return { first, offset: (sy - slope * sx) / n };
-}
-
 /**
  * The cost and accuracy of one learning cycle of a ladder synapse (see the module comment for the
  * definitions and the integrator). Cost: `stepsPerPeriod` propagators of the 2·rungs-state chain (in
@@ -385,7 +362,7 @@ function costOf(c: LearningCostConfig): LearningCost {
   };
   const dw = weightUpdateCurve({ ...protocol, amplitudes });
   const deltaW = weightUpdateCurve({ ...protocol, amplitudes: [c.amplitude] })[0];
-  const { first, offset } = ladderOffset(amplitudes, dw, c.aMax);
+  const { first, offset } = appendixG3Offset(amplitudes, dw, c.aMax);
   let squares = 0,
     count = 0;
   for (let i = Math.max(0, first); i < amplitudes.length; i++) {

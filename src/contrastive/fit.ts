@@ -203,3 +203,33 @@ export function curveMetrics(
     throw new RangeError(`amplitudes: A_min/aMax = ${aMin} is too small for a finite dynamic range`);
   return { offset: fit.rightIntercept, dynamicRange, fit };
 }
+
+/**
+ * Appendix G.3's reading of a ladder kernel's Δw(A) curve (the rule of Fig. 6B): A_min is the first
+ * amplitude whose normalised response Δw/A_max exceeds 0.05, and the offset is the intercept of the
+ * least-squares line through (A, Δw) for A ≥ A_min. `first` is −1 when no amplitude passes; `offset` is
+ * null when fewer than two amplitudes lie at or past A_min.
+ */
+export function appendixG3Offset(
+  amplitudes: ArrayLike<number>,
+  dw: ArrayLike<number>,
+  aMax: number,
+): { first: number; offset: number | null } {
+  let first = -1;
+  for (let i = 0; i < amplitudes.length && first < 0; i++) if (dw[i] / aMax > 0.05) first = i;
+  if (first < 0 || amplitudes.length - first < 2) return { first, offset: null };
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
+  for (let i = first; i < amplitudes.length; i++) {
+    n++;
+    sx += amplitudes[i];
+    sy += dw[i];
+    sxx += amplitudes[i] ** 2;
+    sxy += amplitudes[i] * dw[i];
+  }
+  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return { first, offset: (sy - slope * sx) / n };
+}

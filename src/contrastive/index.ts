@@ -9,7 +9,7 @@ export { convolveWrap } from "./convolution.js";
 export type { Alignment } from "./convolution.js";
 export { sawtooth, sawtoothResponse, weightUpdate, weightUpdateCurve } from "./update.js";
 export type { SawtoothOptions, WeightUpdateOptions } from "./update.js";
-export { piecewiseLinearFit3, curveMetrics } from "./fit.js";
+export { piecewiseLinearFit3, curveMetrics, appendixG3Offset } from "./fit.js";
 export type { PiecewiseFit } from "./fit.js";
 export {
   learningCost,

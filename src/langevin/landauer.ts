@@ -64,18 +64,34 @@ const PROTOCOL_KEYS = ["tau", "barrier", "tilt", "quartic"] as const;
  * // { kind: "doubleWell", barrier: { t: [0, 10, 20, 30, 40], value: [10, 0, 0, 10, 10] }, … }
  */
 export function erasureProtocol(options: ErasureProtocolOptions): DoubleWellOptions {
-  const o = check.options("erasureProtocol", options, PROTOCOL_KEYS);
-  if (o.tau === undefined) throw new TypeError("erasureProtocol: tau is required (the cycle length, > 0)");
-  const tau = check.positive("tau", o.tau);
-  const barrier = check.positive("barrier", o.barrier ?? ERASURE_DEFAULTS.barrier);
-  const tilt = check.positive("tilt", o.tilt ?? ERASURE_DEFAULTS.tilt);
-  const quartic = check.positive("quartic", o.quartic ?? ERASURE_DEFAULTS.quartic);
+  const { tau, barrier, tilt, quartic } = resolveCycle(
+    "erasureProtocol",
+    check.options("erasureProtocol", options, PROTOCOL_KEYS),
+  );
   return {
     kind: "doubleWell",
     barrier: corners(tau, [barrier, 0, 0, barrier, barrier]),
     tilt: corners(tau, [0, 0, tilt, tilt, 0]),
     quartic,
   };
+}
+
+/** The cycle's options, validated (each > 0, `tau` required) with the defaults filled in. */
+function resolveCycle(what: string, o: ErasureProtocolOptions): Required<ErasureProtocolOptions> {
+  if (o.tau === undefined) throw new TypeError(`${what}: tau is required (the cycle length, > 0)`);
+  return {
+    tau: check.positive("tau", o.tau),
+    barrier: check.positive("barrier", o.barrier ?? ERASURE_DEFAULTS.barrier),
+    tilt: check.positive("tilt", o.tilt ?? ERASURE_DEFAULTS.tilt),
+    quartic: check.positive("quartic", o.quartic ?? ERASURE_DEFAULTS.quartic),
+  };
+}
+
+/** Steps of one cycle: τ/dt rounded up, forgiving rounding in τ/dt (τ = 0.3, dt = 0.1 is 3, not 4); ≥ 1. */
+function cycleSteps(tau: number, dt: number): number {
+  const steps = Math.max(1, Math.ceil(tau / dt - 1e-9));
+  if (!(steps <= check.MAX_COUNT)) throw new RangeError(`dt: τ/dt = ${tau / dt} steps exceed ${check.MAX_COUNT}`);
+  return steps;
 }
 
 /**
@@ -177,11 +193,7 @@ const ERASURE_KEYS = [
  */
 export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
   const o = check.options("runErasure", options, ERASURE_KEYS);
-  if (o.tau === undefined) throw new TypeError("runErasure: tau is required (the cycle length, > 0)");
-  const tau = check.positive("tau", o.tau);
-  const barrier = check.positive("barrier", o.barrier ?? ERASURE_DEFAULTS.barrier);
-  const tilt = check.positive("tilt", o.tilt ?? ERASURE_DEFAULTS.tilt);
-  const quartic = check.positive("quartic", o.quartic ?? ERASURE_DEFAULTS.quartic);
+  const { tau, barrier, tilt, quartic } = resolveCycle("runErasure", o);
   const particles = check.integer("particles", o.particles ?? 10_000, 2, MAX_PARTICLES);
   const D = check.positive("D", o.D ?? 1);
   const dt = check.positive("dt", o.dt ?? ERASURE_DT);
@@ -193,9 +205,7 @@ export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
       `firstTrajectory: firstTrajectory + particles must be ≤ 2³², got ${firstTrajectory + particles}`,
     );
   }
-  // τ/dt rounded up, forgiving rounding in τ/dt (τ = 0.3, dt = 0.1 is 3 steps, not 4).
-  const steps = Math.ceil(tau / dt - 1e-9);
-  if (!(steps <= check.MAX_COUNT)) throw new RangeError(`dt: τ/dt = ${tau / dt} steps exceed ${check.MAX_COUNT}`);
+  const steps = cycleSteps(tau, dt);
   // dt against the well's stiffness at the cycle's corners (the ensemble checks it again as it steps).
   const potential = resolvePotential(erasureProtocol({ tau, barrier, tilt, quartic }));
   for (let k = 0; k <= 4; k++) checkTimeStep(potential, D, dt, (k * tau) / 4);
@@ -211,7 +221,7 @@ export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
     seed,
     firstTrajectory,
     backend: check.backend(o.backend),
-    steps: Math.max(1, steps),
+    steps,
   };
 }
 
@@ -394,14 +404,13 @@ export interface ErasureFokkerPlanckConfig {
  */
 export function resolveErasureFokkerPlanckConfig(options: ErasureFokkerPlanckOptions): ErasureFokkerPlanckConfig {
   const o = check.options("erasureFokkerPlanck", options, FP_KEYS);
-  if (o.tau === undefined) throw new TypeError("erasureFokkerPlanck: tau is required (the cycle length, > 0)");
-  const tau = check.positive("tau", o.tau);
-  const potential = erasureProtocol({ tau, barrier: o.barrier, tilt: o.tilt, quartic: o.quartic });
+  const cycle = resolveCycle("erasureFokkerPlanck", o);
+  const tau = cycle.tau;
+  const potential = erasureProtocol(cycle);
   const D = check.positive("D", o.D ?? 1);
   const cells = check.integer("cells", o.cells ?? 512, 16, 2 ** 20);
   const dt = check.positive("dt", o.dt ?? Math.min(ERASURE_DT, tau / 400));
-  const steps = Math.max(1, Math.ceil(tau / dt - 1e-9));
-  if (!(steps <= check.MAX_COUNT)) throw new RangeError(`dt: τ/dt = ${tau / dt} steps exceed ${check.MAX_COUNT}`);
+  const steps = cycleSteps(tau, dt);
   resolveFokkerPlanckConfig({ potential, D, cells, dt, steps, records: 1 }, "erasureFokkerPlanck");
   return { tau, potential, D, cells, dt, steps };
 }

@@ -4,7 +4,7 @@
  * 2³¹ + g), so a figure is bit-identical whatever the number of workers (src/node/figure-pool.ts) or the
  * order they finish in. Fig. 8 is deterministic: point i is the i-th ratio of a log-spaced sweep.
  */
-import { curveMetrics, weightUpdate, weightUpdateCurve } from "../contrastive/index.js";
+import { appendixG3Offset, curveMetrics, weightUpdate, weightUpdateCurve } from "../contrastive/index.js";
 import { ecoliKernel, type SampledKernel } from "../kernels/index.js";
 import { ladderDissipation, ladderKernel } from "../markov/index.js";
 import { Rng } from "../rng.js";
@@ -134,26 +134,9 @@ function ladderPoint(task: FigureTask): Record<string, number> {
     amplitudes = LADDER_AMPLITUDES;
   const theta = Math.abs(-aMax / tauSlow + moments.area * (mean + aMax / 2));
   const dw = weightUpdateCurve({ kernel, dt: kernel.dt, tauFast, tauSlow, mean, theta, amplitudes });
-  const first = amplitudes.findIndex((_, i) => dw[i] / aMax > 0.05);
-  const aMin = first >= 0 ? amplitudes[first] : Number.NaN;
-  let offset = Number.NaN;
-  if (first >= 0 && amplitudes.length - first >= 2) {
-    // Least-squares line through (A, Δw) for A ≥ A_min; its intercept is the offset.
-    let n = 0,
-      sx = 0,
-      sy = 0,
-      sxx = 0,
-      sxy = 0;
-    for (let i = first; i < amplitudes.length; i++) {
-      n++;
-      sx += amplitudes[i];
-      sy += dw[i];
-      sxx += amplitudes[i] ** 2;
-      sxy += amplitudes[i] * dw[i];
-    }
-    const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    offset = (sy - slope * sx) / n;
-  }
+  const g3 = appendixG3Offset(amplitudes, dw, aMax);
+  const aMin = g3.first >= 0 ? amplitudes[g3.first] : Number.NaN;
+  const offset = g3.offset ?? Number.NaN;
   return {
     gamma,
     F,
