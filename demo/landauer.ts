@@ -411,12 +411,10 @@ function landauerStyle(
   };
 }
 
-function pageMain(): void {
-  const state: LandauerDemoState = (window.__thermolearnLandauer = {
-    ready: false,
+/** The state of a run that has just been sent to the worker: nothing measured yet. */
+function freshRun(): Omit<LandauerDemoState, "ready" | "params" | "run" | "framesDrawn" | "error" | "pending"> {
+  return {
     status: "starting",
-    params: null,
-    run: 0,
     backend: null,
     stepsPerCycle: null,
     cycles: 0,
@@ -430,11 +428,20 @@ function pageMain(): void {
     histograms: null,
     frameCycle: 0,
     t: 0,
-    framesDrawn: 0,
     rendered: 0,
+    workerStopped: false,
+  };
+}
+
+function pageMain(): void {
+  const state: LandauerDemoState = (window.__thermolearnLandauer = {
+    ready: false,
+    params: null,
+    run: 0,
+    framesDrawn: 0,
     error: null,
     pending: false,
-    workerStopped: false,
+    ...freshRun(),
   });
 
   const statusLine = $<HTMLElement>("status");
@@ -483,24 +490,7 @@ function pageMain(): void {
     history = [];
     latest = null;
     lastCycleMs = null;
-    Object.assign(state, {
-      status: "starting",
-      backend: null,
-      stepsPerCycle: null,
-      cycles: 0,
-      samples: 0,
-      firstCycleHeat: null,
-      heat: null,
-      work: null,
-      success: null,
-      bound: null,
-      belowLn2: null,
-      histograms: null,
-      frameCycle: 0,
-      t: 0,
-      rendered: 0,
-      workerStopped: false,
-    });
+    Object.assign(state, freshRun());
     for (const id of ["chart-heat", "chart-work", "chart-mean"]) $(id).classList.add("empty");
     try {
       // τ and D shape the drawing too, so the page checks them; the worker's library checks the rest.
