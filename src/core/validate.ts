@@ -2,6 +2,7 @@
  * Option validation, done once in TS before anything reaches wasm. Each check coerces nothing and
  * names the option in its error. NaN fails every comparison, so `!(x > 0)` rejects it too.
  */
+import { didYouMean } from "./suggest.js";
 
 /** The largest count (steps, samples, trajectories …) one wasm i32 argument can carry: 2³¹ − 1. */
 export const MAX_COUNT = 2 ** 31 - 1;
@@ -67,7 +68,8 @@ export function seed(name: string, value: unknown): number {
 export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
     throw new TypeError(
-      `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+      `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}` +
+        (typeof value === "string" ? didYouMean(value, allowed) : ""),
     );
   }
   return value as T;
@@ -95,7 +97,8 @@ export function vector(name: string, value: unknown, length: number): Float64Arr
 /** Rejects keys that are not options (catches typos such as `{ batchSize: 30 }`). */
 export function knownKeys(what: string, options: object, allowed: readonly string[]): void {
   for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new TypeError(`${what}: unknown option "${key}" (known: ${allowed.join(", ")})`);
+    if (!allowed.includes(key))
+      throw new TypeError(`${what}: unknown option "${key}"${didYouMean(key, allowed)} (known: ${allowed.join(", ")})`);
   }
 }
 
