@@ -6,6 +6,7 @@
  * suite and its comparison only; <suite>: one benny suite, e.g. --only rng).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { preload } from "../src/core/loader.js";
 import { contrastiveSuite, compareContrastive } from "./contrastive.bench.js";
 import { compareEqProp, eqpropSuite } from "./eqprop.bench.js";
 import { compareHopfield, hopfieldSuite } from "./hopfield.bench.js";
@@ -17,6 +18,8 @@ import { simdSuite } from "./simd.bench.js";
 
 const folder = "results/bench";
 mkdirSync(folder, { recursive: true });
+// The scalar build is a module of its own, loaded asynchronously: the suites build scalar twins synchronously.
+await preload("scalar");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;

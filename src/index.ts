@@ -5,9 +5,17 @@
  * it for the browser with esbuild). Node-only pieces have their own entries: `thermolearn/mnist`
  * (the MNIST loader), `thermolearn/node` (worker pools, progress bar, figures) and the CLI;
  * `thermolearn/plot` builds vega-lite specs (and SVG with the optional vega peers).
- * @packageDocumentation
+ * @module thermolearn
  */
-export { init, initSync, simdSupported, currentBackend, WebAssemblyUnavailableError } from "./core/loader.js";
+export {
+  init,
+  initSync,
+  preload,
+  simdSupported,
+  currentBackend,
+  WebAssemblyUnavailableError,
+  ScalarBuildNotLoadedError,
+} from "./core/loader.js";
 export type { Backend, InitOptions } from "./core/loader.js";
 export { WasmModel, DisposedError, DivergedError, progress } from "./core/model.js";
 export type { RunStatus, RunProgress, ResultHeader } from "./core/model.js";

@@ -120,9 +120,11 @@ describe("the bundle", () => {
     expect(typeof node.runPool).toBe("function");
     expect(typeof node.ProgressBar).toBe("function");
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    for (const [entry, target] of Object.entries(pkg.exports as Record<string, { import?: string; types?: string }>)) {
+    for (const [entry, target] of Object.entries(
+      pkg.exports as Record<string, { import?: string; default?: string; types?: string }>,
+    )) {
       if (typeof target === "string") continue;
-      expect(existsSync(new URL(`../${target.import}`, import.meta.url)), entry).toBe(true);
+      expect(existsSync(new URL(`../${target.import ?? target.default}`, import.meta.url)), entry).toBe(true);
       expect(existsSync(new URL(`../${target.types}`, import.meta.url)), `${entry} types`).toBe(true);
     }
     expect(pkg.dependencies ?? {}).toEqual({}); // no runtime dependency (issue #10)

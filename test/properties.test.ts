@@ -140,7 +140,7 @@ beforeAll(async () => {
   await build({
     input: fileURLToPath(new URL("./helpers/props-worker.ts", import.meta.url)),
     platform: "node",
-    output: { file, format: "esm" },
+    output: { file, format: "esm", codeSplitting: false },
     logLevel: "silent",
   });
   runner = new Runner(file);

@@ -1,9 +1,15 @@
 /**
  * Loading the wasm: one compiled `WebAssembly.Module` per backend, cached; a fresh instance (with its
  * own memory) for every simulation object. Works in Node ≥ 20, browsers and workers: both binaries
- * are inlined (src/core/binaries.generated.ts), so there is no file to fetch or serve.
+ * are JavaScript modules holding base64 (scripts/build-wasm.mjs), so there is no .wasm file to serve.
+ * The SIMD build is imported statically (src/core/binaries.generated.ts). The scalar build
+ * (src/core/binaries.scalar.generated.ts, ≈ 72 kB of base64) is reached only through a dynamic
+ * `import()`, by {@link init} where the engine has no wasm SIMD or `backend: "scalar"` is asked for, so
+ * bundlers emit it as a chunk of its own that a SIMD engine never fetches. The synchronous paths
+ * ({@link initSync}, the model constructors) cannot import it: they throw
+ * {@link ScalarBuildNotLoadedError} until an `await init(…)` has loaded it.
  */
-import { scalarBase64, simdBase64 } from "./binaries.generated.js";
+import { simdBase64 } from "./binaries.generated.js";
 import type { ThermolearnExports } from "./abi.js";
 
 /** Which build runs the hot loops: the SIMD build (128-bit wasm SIMD) or its scalar twin. */
@@ -27,16 +33,57 @@ function requireWebAssembly(): void {
   if (typeof globalThis.WebAssembly === "undefined") throw new WebAssemblyUnavailableError();
 }
 
+/**
+ * Thrown by the synchronous paths ({@link initSync}, the constructors, {@link currentBackend}) when they
+ * need the scalar build before an `await init(…)` has loaded it: that build is a separate module,
+ * fetched only where it is needed, and a module cannot be imported synchronously.
+ */
+export class ScalarBuildNotLoadedError extends Error {
+  constructor(why: string) {
+    super(
+      `${why}, and the scalar build is not loaded yet: it is a separate module that loads asynchronously. ` +
+        'Call `await init({ backend: "scalar" })` first (or `await init()`, which picks it where SIMD is missing)',
+    );
+    this.name = "ScalarBuildNotLoadedError";
+  }
+}
+
 function decodeBase64(text: string): Uint8Array {
+  // atob skips ASCII whitespace, so the line breaks of the scalar module's text are harmless.
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
 
-/** The raw bytes of a build (decoded once). */
+/** The scalar build's base64 once {@link loadScalar} has imported it. */
+let scalarBase64: string | undefined;
+let scalarLoading: Promise<void> | undefined;
+
+/**
+ * Imports the scalar build's module (once; a failed import, e.g. a network error, may be retried).
+ * The specifier is a literal, so that every bundler sees the `import()` and splits the module out.
+ */
+function loadScalar(): Promise<void> {
+  return (scalarLoading ??= import("./binaries.scalar.generated.js").then(
+    (module) => {
+      scalarBase64 = module.scalarBase64;
+    },
+    (error: unknown) => {
+      scalarLoading = undefined;
+      throw error;
+    },
+  ));
+}
+
+/**
+ * The raw bytes of a build (decoded once).
+ * @throws ScalarBuildNotLoadedError for "scalar" before an `await init(…)` loaded it.
+ */
 export function wasmBytes(backend: Backend): Uint8Array {
-  return (byteCache[backend] ??= decodeBase64(backend === "simd" ? simdBase64 : scalarBase64));
+  if (backend === "simd") return (byteCache.simd ??= decodeBase64(simdBase64));
+  if (scalarBase64 === undefined) throw new ScalarBuildNotLoadedError('backend "scalar" is needed');
+  return (byteCache.scalar ??= decodeBase64(scalarBase64));
 }
 
 let simdValid: boolean | undefined;
@@ -75,9 +122,17 @@ function chooseBackend(options: InitOptions = {}): Backend {
   return checkBackend(options.backend) ?? (simdSupported() ? "simd" : "scalar");
 }
 
+/** Loads (the scalar build's module, if needed) and compiles `backend` asynchronously, once. */
+async function compile(backend: Backend): Promise<void> {
+  if (backend === "scalar") await loadScalar();
+  modules[backend] ??= await WebAssembly.compile(wasmBytes(backend) as BufferSource);
+}
+
 /**
  * Compiles the chosen build asynchronously and makes it the default backend. Call once before using
- * thermolearn in a browser's main thread (engines refuse large synchronous compiles there).
+ * thermolearn in a browser's main thread (engines refuse large synchronous compiles there). Where the
+ * scalar build is chosen (no wasm SIMD, or `backend: "scalar"`), this first imports its module, which
+ * is a separate file in a bundle: after that, the synchronous paths can use it too.
  * @returns the backend now in use.
  * @throws WebAssemblyUnavailableError if there is no WebAssembly; TypeError/RangeError for a bad `backend`.
  * @example
@@ -86,20 +141,51 @@ function chooseBackend(options: InitOptions = {}): Backend {
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
   const backend = chooseBackend(options);
-  modules[backend] ??= await WebAssembly.compile(wasmBytes(backend) as BufferSource);
+  await compile(backend);
   preferred = backend;
   return backend;
 }
 
 /**
+ * Loads and compiles `backend` without making it the default, so that objects created later with
+ * `{ backend }` can be built synchronously: `await preload("scalar")` makes the scalar build available
+ * to every synchronous path while new objects keep the default build. (Test set-ups use it.)
+ * @throws WebAssemblyUnavailableError if there is no WebAssembly; TypeError/RangeError for a bad `backend`.
+ * @example
+ * import { preload } from "thermolearn";
+ * await preload("scalar");
+ */
+export async function preload(backend: Backend): Promise<void> {
+  requireWebAssembly();
+  // checkBackend lets undefined through (it means "the default" elsewhere); here a build must be named.
+  await compile(checkBackend(backend ?? null) as Backend);
+}
+
+/**
  * Synchronous {@link init}: fine in Node and in workers. Called implicitly by every constructor that
  * needs wasm when neither init function ran.
+ * @throws ScalarBuildNotLoadedError where the scalar build is chosen (no wasm SIMD, or `backend: "scalar"`)
+ * and no `await init(…)` has loaded it yet.
  */
 export function initSync(options: InitOptions = {}): Backend {
   const backend = chooseBackend(options);
-  modules[backend] ??= new WebAssembly.Module(wasmBytes(backend) as BufferSource);
+  modules[backend] ??= new WebAssembly.Module(
+    scalarOrSimdBytes(backend, options.backend !== undefined) as BufferSource,
+  );
   preferred = backend;
   return backend;
+}
+
+/** {@link wasmBytes}, with an error that says why the scalar build was wanted. */
+function scalarOrSimdBytes(backend: Backend, asked = true): Uint8Array {
+  if (backend === "scalar" && scalarBase64 === undefined) {
+    throw new ScalarBuildNotLoadedError(
+      asked
+        ? 'backend "scalar" was asked for'
+        : "this engine does not support WebAssembly SIMD, so thermolearn runs its scalar build",
+    );
+  }
+  return wasmBytes(backend);
 }
 
 /** The backend new objects get when they do not ask for one (initialising synchronously if needed). */
@@ -114,7 +200,7 @@ export function currentBackend(): Backend {
 export function instantiate(backend?: Backend): { exports: ThermolearnExports; backend: Backend } {
   requireWebAssembly();
   const chosen = checkBackend(backend) ?? currentBackend();
-  const module = (modules[chosen] ??= new WebAssembly.Module(wasmBytes(chosen) as BufferSource));
+  const module = (modules[chosen] ??= new WebAssembly.Module(scalarOrSimdBytes(chosen) as BufferSource));
   // The modules import nothing (stub runtime, raw pointers), so a plain instance is all it takes.
   const instance = new WebAssembly.Instance(module, {});
   return { exports: instance.exports as unknown as ThermolearnExports, backend: chosen };

@@ -21,6 +21,9 @@ import * as Info from "../../src/perceptron/information.js";
 // Likewise the efficiency surface (helper "efficiency").
 import * as Eff from "../../src/perceptron/efficiency.js";
 
+// The scalar build is a separate module that loads only asynchronously; the valid inputs ask for it.
+await T.preload("scalar");
+
 type Input = { args: unknown[]; perturb?: { path: (string | number)[]; value: unknown }; [key: string]: unknown };
 type Scenario = (input: Input) => unknown;
 
