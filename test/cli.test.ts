@@ -683,10 +683,12 @@ describe("output paths are checked before computing", () => {
     expect(readFileSync(good, "utf8")).toBe("old contents\n");
     expect(readFileSync(file, "utf8")).toBe("keep me\n");
     expect(readdirSync(dir).filter((f) => f.startsWith(".thermolearn-probe"))).toEqual([]);
-    // Missing directories are still created when the nearest existing one takes files.
+    // A missing directory is refused, not made (a typo in it would otherwise create a tree): nothing made.
     const deep = join(dir, "new", "deeper", "l.json");
-    expect(cli("ladder", "--json", deep).code).toBe(0);
-    expect(JSON.parse(readFileSync(deep, "utf8")).steadyState).toHaveLength(10);
+    const missing = cli("ladder", "--json", deep);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`the directory ${join(dir, "new", "deeper")} does not exist`);
+    expect(existsSync(join(dir, "new"))).toBe(false);
   });
 });
 

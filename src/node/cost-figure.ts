@@ -1,8 +1,9 @@
 /**
- * `thermolearn figure cost`: the energy cost of contrastive learning against its accuracy for a ladder
- * synapse across γ and F (src/contrastive/cost.ts; Falk et al., Fig. 6B and the abstract's "Landauer
- * energy cost of contrastive learning"), as JSON and SVG. Computed in this thread, point by point
- * (about 0.3 s a point at the defaults; the default grid of 14 points takes about 4 s).
+ * The figure of `thermolearn figure cost` (the command: src/node/cli/figure-cost.ts): the energy cost
+ * of contrastive learning against its accuracy for a ladder synapse across γ and F
+ * (src/contrastive/cost.ts; Falk et al., Fig. 6B and the abstract's "Landauer energy cost of
+ * contrastive learning"), as JSON and SVG. Computed in this thread, point by point (about 0.3 s a
+ * point at the defaults; the default grid of 14 points takes about 4 s).
  */
 import {
   LANDAUER_NATS,
@@ -14,9 +15,6 @@ import {
 import * as check from "../core/validate.js";
 import { concatSpecs, lineChartSpec, renderSvg, type Series } from "../plot/index.js";
 import { VERSION } from "../version.js";
-import { parseFlags, parseList, withFlags } from "./cli/args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./cli/output.js";
-import { progressBar } from "./cli/terminal.js";
 
 /** Options of {@link costFigure}. */
 export interface CostFigureOptions {
@@ -28,8 +26,11 @@ export interface CostFigureOptions {
   stepsPerPeriod?: number;
   /** Protocol (see LearningCostOptions). Defaults τ_f = 3, τ_s = 15, s̄ = 25, A_max = 50. */
   tauFast?: number;
+  /** Slow ramp τ_s. Default 15. */
   tauSlow?: number;
+  /** Mean signal s̄ (µM). Default 25. */
   mean?: number;
+  /** Largest amplitude A_max (µM). Default 50. */
   aMax?: number;
   /** Render the SVG (needs vega and vega-lite). Default true. */
   svg?: boolean;
@@ -39,9 +40,11 @@ export interface CostFigureOptions {
 
 /** The figure: its JSON value (columns, null where an offset does not exist), its SVG, and a summary line. */
 export interface CostFigure {
+  /** The figure's columns (one row per (F, γ)), its config and `landauerNats` = ln 2. */
   json: Record<string, unknown>;
   /** The SVG text, or null when `svg: false`. */
   svg: string | null;
+  /** One line from the most to the least equilibrium γ at the first F: cost per cycle and error. */
   summary: string;
 }
 
@@ -65,26 +68,26 @@ export function costFigureSpec(c: LearningCostCurve): object {
   const offsetOf = (i: number) => (c.noOffset.includes(i) ? null : Math.abs(c.offset[i]) / c.config.mean);
   const cost = (i: number) => c.dissipationPerCycle[i];
   const panel = (title: string, xLabel: string, yLabel: string, series: Series[], extra: object = {}) =>
-    lineChartSpec({ title, xLabel, yLabel, series, xScale: "log", width: 300, height: 240, ...extra });
+    lineChartSpec({ title, xLabel, yLabel, series, xScale: "log", width: 300, height: 240, markers: true, ...extra });
   return concatSpecs({
     specs: [
       panel(
         "error |Δw − A|/A against cost",
         "dissipation per cycle (k_BT)",
-        "error",
+        "error |Δw − A|/A (fraction)",
         Fs.map((F) => byF(c, F, cost, (i) => c.error[i])),
       ),
       panel(
         "offset (App. G.3) against cost",
         "dissipation per cycle (k_BT)",
-        "|offset|/s̄",
+        "|offset|/s̄ (dimensionless)",
         Fs.map((F) => byF(c, F, cost, offsetOf)),
         { yScale: "log" },
       ),
       panel(
         "cost in Landauer units",
-        "γ",
-        "bits = dissipation/(k_BT ln 2)",
+        "γ (rate ratio, dimensionless)",
+        "cost (bits = dissipation/(k_BT ln 2))",
         Fs.map((F) =>
           byF(
             c,
@@ -122,7 +125,9 @@ const FIGURE_KEYS = ["gammas", "Fs", "stepsPerPeriod", "tauFast", "tauSlow", "me
  * @throws TypeError/RangeError naming a bad option.
  */
 export function resolveCostFigureOptions(options: CostFigureOptions = {}): {
+  /** The options of {@link learningCostCurve} (the default grid filled in). */
   curve: LearningCostCurveOptions;
+  /** Whether to render the SVG. */
   draw: boolean;
 } {
   const o = check.options("costFigure", options, FIGURE_KEYS);
@@ -165,47 +170,4 @@ export async function costFigure(options: CostFigureOptions = {}): Promise<CostF
   };
   const svg = draw ? await renderSvg(costFigureSpec(curve)) : null;
   return { json, svg, summary: summaryLine(curve) };
-}
-
-/** The flag of each option, for error messages. */
-const FLAGS: Record<string, string> = {
-  gammas: "--gammas",
-  Fs: "--Fs",
-  stepsPerPeriod: "--steps",
-  tauFast: "--tau-fast",
-  tauSlow: "--tau-slow",
-  mean: "--mean",
-  aMax: "--a-max",
-};
-
-/**
- * `thermolearn figure cost [flags]`: --gammas a,b,… --Fs a,b,… --steps N --tau-fast --tau-slow --mean
- * --a-max --json FILE --svg FILE. Prints the summary; exit code 0 (2 for a bad flag, named).
- */
-export async function costFigureCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(
-    argv,
-    ["steps", "tau-fast", "tau-slow", "mean", "a-max"],
-    ["gammas", "Fs", "json", "svg"],
-  );
-  const options: CostFigureOptions = {
-    ...(str.gammas !== undefined ? { gammas: parseList("gammas", str.gammas) } : {}),
-    ...(str.Fs !== undefined ? { Fs: parseList("Fs", str.Fs) } : {}),
-    ...(num.steps !== undefined ? { stepsPerPeriod: num.steps } : {}),
-    ...(num["tau-fast"] !== undefined ? { tauFast: num["tau-fast"] } : {}),
-    ...(num["tau-slow"] !== undefined ? { tauSlow: num["tau-slow"] } : {}),
-    ...(num.mean !== undefined ? { mean: num.mean } : {}),
-    ...(num["a-max"] !== undefined ? { aMax: num["a-max"] } : {}),
-  };
-  withFlags(FLAGS, () => resolveCostFigureOptions(options));
-  const { json, svg } = await jsonSvgOutputs(str);
-  const bar = progressBar("figure cost");
-  const onProgress = (p: { done: number; total: number }) => bar.update(p.done / p.total, `${p.done}/${p.total}`);
-  const figure = await costFigure({ ...options, svg: svg !== undefined, onProgress }).finally(() => bar.done());
-  const points = (figure.json.gamma as Float64Array).length;
-  console.log(`figure cost: ${points} points, ${(figure.json.seconds as number).toFixed(1)} s`);
-  console.log(figure.summary);
-  if (json) writeJson(json, figure.json);
-  if (svg && figure.svg !== null) writeOutput(svg, figure.svg);
-  return 0;
 }

@@ -2,8 +2,8 @@
  * The efficiency surface (Goldt & Seifert's poster figure) on all cores (Node only): the theory's lines
  * of src/perceptron/efficiency.ts and simulation points (dots) from ensembles of the wasm simulator,
  * each line point and each sub-ensemble one task of the worker pool (src/node/pool.ts with
- * dist/efficiency-worker.js), with the vega-lite figure and the `thermolearn figure efficiency`
- * command (called from src/node/cli/figure.ts).
+ * dist/efficiency-worker.js), with the vega-lite figure (the `thermolearn figure efficiency`
+ * command is src/node/cli/figure-efficiency.ts).
  *
  * Dots: on the middle line of each sweep (k = 1 of the ν̃ sweep, ν̃ = 3 of the k sweep by default),
  * `dots` points spread over the inside of its range (averaged: of the part with ν̃²/k ≥ 4, where the
@@ -37,11 +37,6 @@ import {
   type EfficiencyValue,
 } from "../perceptron/efficiency.js";
 import type { LearningRule } from "../perceptron/model.js";
-import { renderSvg } from "../plot/index.js";
-import { VERSION } from "../version.js";
-import { UsageError, parseFlags, withFlags } from "./cli/args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./cli/output.js";
-import { EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./cli/terminal.js";
 import { runPool } from "./pool.js";
 
 /** One task of the pool: a point of a line, or one sub-ensemble of a dot. */
@@ -81,10 +76,15 @@ export interface EfficiencyFigureOptions extends Omit<EfficiencySurfaceOptions, 
 
 /** The simulation settings of a figure, as recorded in its config. */
 export interface EfficiencyDotsConfig {
+  /** {@inheritDoc EfficiencyFigureOptions.dots} */
   dots: number;
+  /** {@inheritDoc EfficiencyFigureOptions.simulationN} */
   simulationN: number;
+  /** {@inheritDoc EfficiencyFigureOptions.trajectories} */
   trajectories: number;
+  /** {@inheritDoc EfficiencyFigureOptions.groups} */
   groups: number;
+  /** {@inheritDoc EfficiencyFigureOptions.seed} */
   seed: number;
   /** Averaged dots run to t = settle/k with Δt = 10⁻³/max(1, k). */
   averagedSettle: number;
@@ -94,10 +94,15 @@ export interface EfficiencyDotsConfig {
 
 /** The dots as columns, one entry per simulation point. */
 export interface EfficiencyDots {
+  /** Learning rule of each dot. */
   rule: LearningRule[];
+  /** Regime of each dot. */
   regime: EfficiencyRegime[];
+  /** Line family of each dot ("nuTilde" or "k"). */
   sweep: EfficiencySweep[];
+  /** ν̃ of each dot. */
   nuTilde: Float64Array;
+  /** k of each dot. */
   k: Float64Array;
   /** Weights n of the ensembles. */
   n: Float64Array;
@@ -111,18 +116,34 @@ export interface EfficiencyDots {
   theory: Float64Array;
   /** (efficiency − theory)/standardError. */
   z: Float64Array;
+  /** Generalisation error ε at t (mean over the sub-ensembles). */
   epsilon: Float64Array;
+  /** I = ln 2 − S(ε) at t, nats per weight (mean). */
   information: Float64Array;
+  /** ΔS(w_n) at t, nats per weight (mean). */
   entropyChange: Float64Array;
+  /** Heat Q_n since t = 0, nats per weight (mean). */
   heat: Float64Array;
 }
 
 /** The result of {@link runEfficiencyFigure}: the surface, the dots, and how well they agree. */
 export interface EfficiencyFigureResult extends Omit<EfficiencySurfaceResult, "config"> {
-  config: EfficiencySurfaceConfig & { simulation: EfficiencyDotsConfig };
+  /** The surface's resolved options, with the dots' settings under `simulation`. */
+  config: EfficiencySurfaceConfig & {
+    /** The dots' resolved settings. */
+    simulation: EfficiencyDotsConfig;
+  };
+  /** The simulation points. */
   dots: EfficiencyDots;
   /** Dots finished, how many lie within 2 standard errors of the theory, and the largest |z|. */
-  agreement: { dots: number; within2: number; maxAbsZ: number };
+  agreement: {
+    /** Dots finished. */
+    dots: number;
+    /** Dots within 2 standard errors of the theory. */
+    within2: number;
+    /** Largest |z|. */
+    maxAbsZ: number;
+  };
 }
 
 const FIGURE_KEYS = [
@@ -241,8 +262,11 @@ function cost(t: EfficiencySimulationTask): number {
  * @throws TypeError/RangeError naming the option.
  */
 export function resolveEfficiencyFigureConfig(options?: EfficiencyFigureOptions): {
+  /** The surface's resolved options. */
   surface: EfficiencySurfaceConfig;
+  /** The dots' resolved settings. */
   simulation: EfficiencyDotsConfig;
+  /** Worker threads asked for, or undefined for one per core. */
   workers: number | undefined;
 } {
   const o = check.options("runEfficiencyFigure", options, FIGURE_KEYS);
@@ -396,10 +420,13 @@ export function efficiencyFigureSpec(result: EfficiencyFigureResult): object {
             line: curveLabel(sweep, dots.nuTilde[i], dots.k[i]),
           });
         }
-        const xTitle = sweep === "nuTilde" ? "ν̃ = ν/√n" : "k";
+        const xTitle =
+          sweep === "nuTilde" ? "learning rate ν̃ = ν/√n (dimensionless)" : "restoring force k (model units)";
         const x = { field: "x", type: "quantitative", scale: { type: "log" }, title: xTitle };
-        const yAxis = regime === "online" ? { format: ".2~e" } : {};
-        const y = { field: "y", type: "quantitative", scale: { zero: false }, title: "η", axis: yAxis };
+        // Online η is ~10⁻⁵: exponent labels, with a plain 0 (".2~e" writes it "0e+0").
+        const yAxis = regime === "online" ? { format: ".2~e", labelExpr: "datum.value === 0 ? '0' : datum.label" } : {};
+        const yTitle = "efficiency η (dimensionless)";
+        const y = { field: "y", type: "quantitative", scale: { zero: false }, title: yTitle, axis: yAxis };
         const color = { field: "line", type: "nominal", title: "held fixed" };
         const layer: object[] = [{ data: { values: lineRows }, mark: { type: "line" }, encoding: { x, y, color } }];
         if (dotRows.length > 0) {
@@ -437,108 +464,4 @@ export function efficiencyFigureSpec(result: EfficiencyFigureResult): object {
     resolve: { scale: { color: "shared" } },
     config: { legend: { orient: "bottom" } },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// `thermolearn figure efficiency`
-
-/** The flag of each option, for error messages. */
-const FLAGS: Record<string, string> = {
-  points: "--points",
-  dots: "--dots",
-  simulationN: "--sim-n",
-  trajectories: "--trajectories",
-  groups: "--groups",
-  seed: "--seed",
-  workers: "--workers",
-  rules: "--rules",
-  "online.n": "--n",
-  "online.batch": "--batch",
-  "online.dt": "--dt",
-};
-
-const NUMBER_FLAGS = ["points", "dots", "n", "batch", "dt", "sim-n", "trajectories", "groups", "seed", "workers"];
-
-/** "online.dt must …" → "--dt must …"; the other names by args.ts's rule. */
-function withFigureFlags<T>(f: () => T): T {
-  try {
-    return withFlags(FLAGS, f);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      throw new UsageError(error.message.replace(/^online\.(n|batch|dt)\b/, (name) => FLAGS[name]));
-    }
-    throw error;
-  }
-}
-
-/** The best η of each rule and regime, in one line. */
-function maximaLine(result: EfficiencyFigureResult): string {
-  const parts = result.maxima.map(
-    (m) =>
-      `${m.rule} ${m.regime} ${m.efficiency.toPrecision(4)} (ν̃ = ${+m.nuTilde.toPrecision(3)}, ` +
-      `k = ${+m.k.toPrecision(3)}${m.atEdge ? ", grid edge" : ""})`,
-  );
-  return `max η: ${parts.join("; ")}`;
-}
-
-/**
- * `thermolearn figure efficiency [flags]`: the surface with its dots on all cores, a summary on stdout,
- * JSON (lines, dots, maxima) and SVG. Exit codes as `thermolearn figure`: 0, 2 for a bad flag (named),
- * 130 after Ctrl-C (what was finished in order is written).
- */
-export async function efficiencyFigureCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(argv, NUMBER_FLAGS, ["rules", "json", "svg"]);
-  const options: EfficiencyFigureOptions = {
-    ...(num.points !== undefined ? { points: num.points } : {}),
-    ...(num.dots !== undefined ? { dots: num.dots } : {}),
-    ...(num["sim-n"] !== undefined ? { simulationN: num["sim-n"] } : {}),
-    ...(num.trajectories !== undefined ? { trajectories: num.trajectories } : {}),
-    ...(num.groups !== undefined ? { groups: num.groups } : {}),
-    ...(num.seed !== undefined ? { seed: num.seed } : {}),
-    ...(num.workers !== undefined ? { workers: num.workers } : {}),
-    ...(str.rules !== undefined ? { rules: str.rules.split(",") as LearningRule[] } : {}),
-  };
-  const online = {
-    ...(num.n !== undefined ? { n: num.n } : {}),
-    ...(num.batch !== undefined ? { batch: num.batch } : {}),
-    ...(num.dt !== undefined ? { dt: num.dt } : {}),
-  };
-  if (Object.keys(online).length > 0) options.online = online;
-  withFigureFlags(() => resolveEfficiencyFigureConfig(options));
-  const { json, svg } = await jsonSvgOutputs(str);
-  const bar = progressBar("figure efficiency");
-  const sigint = interruptOnSigint();
-  const result = await runEfficiencyFigure({
-    ...options,
-    signal: sigint.signal,
-    onProgress: (p) => bar.update(p.fraction, `${p.done}/${p.total}`),
-  }).finally(() => {
-    sigint.release();
-    bar.done();
-  });
-  const seconds = result.elapsedMs / 1000;
-  const linePoints = result.lines.rule.length;
-  const { simulation } = result.config;
-  console.log(
-    `figure efficiency: ${linePoints} line points, ${result.agreement.dots} dots (${simulation.groups} × ` +
-      `${simulation.trajectories} trajectories, seed ${simulation.seed}), ${seconds.toFixed(1)} s (${result.status})`,
-  );
-  if (linePoints === 0) {
-    if (json) writeJson(json, { version: VERSION, config: result.config, status: result.status, seconds });
-    console.error('thermolearn: interrupted before the first point finished (status "aborted")');
-    return EXIT_INTERRUPTED;
-  }
-  const { dots, within2, maxAbsZ } = result.agreement;
-  const agreementText = `dots within 2 s.e. of the theory: ${within2}/${dots} (max |z| ${maxAbsZ.toFixed(2)})`;
-  console.log(`${maximaLine(result)}${dots > 0 ? ` | ${agreementText}` : ""}`);
-  if (json) {
-    const { version, config, status, lines, maxima, agreement } = result;
-    writeJson(json, { version, config, status, seconds, maxima, agreement, lines, dots: result.dots });
-  }
-  if (svg) writeOutput(svg, await renderSvg(efficiencyFigureSpec(result)));
-  if (result.status === "aborted") {
-    console.error(`thermolearn: interrupted; ${linePoints} line points and ${dots} dots were kept (status "aborted")`);
-    return EXIT_INTERRUPTED;
-  }
-  return 0;
 }

@@ -4,8 +4,8 @@
  * standard error) and from the Fokker–Planck grid (lines), with ln 2, the generalised bound at the
  * measured success probability, and the fits ⟨Q⟩ = ln 2 + B/τ and ⟨Q⟩ = Q∞ + B/τ
  * (src/langevin/landauer.ts). Every sub-ensemble and every grid solve is one task of the worker pool
- * (src/node/pool.ts with dist/landauer-worker.js), with the vega-lite figure and the
- * `thermolearn figure landauer` command (called from src/node/cli/figure.ts).
+ * (src/node/pool.ts with dist/landauer-worker.js), with the vega-lite figure (the
+ * `thermolearn figure landauer` command is src/node/cli/figure-landauer.ts).
  *
  * Each τ is `groups` sub-ensembles of disjoint streams (the τ's own, disjoint from the other τ's, so
  * the points of the fit are independent), combined by `combineErasures` in order: the result does not
@@ -32,11 +32,7 @@ import {
   type ErasureValue,
   type LandauerFit,
 } from "../langevin/landauer.js";
-import { renderSvg } from "../plot/index.js";
 import { VERSION } from "../version.js";
-import { parseFlags, parseList, withFlags } from "./cli/args.js";
-import { checkOutputs, checkSvgRenderer, defaultSvgOutput, writeJson, writeOutput, type Output } from "./cli/output.js";
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./cli/terminal.js";
 import { runPool } from "./pool.js";
 
 /** One task of the pool: a Langevin sub-ensemble (a dot's part) or one grid solve (a line point). */
@@ -77,7 +73,9 @@ export interface LandauerFigureOptions {
   cells?: number;
   /** The double well and its tilt (src/langevin/landauer.ts `erasureProtocol`). Defaults 10, 6, 8. */
   barrier?: number;
+  /** Tilt a₁ > 0 of strokes 2–4 (energy/length). Default 6. */
   tilt?: number;
+  /** Quartic coefficient E > 0 (energy/length⁴). Default 8. */
   quartic?: number;
   /** Worker threads (default: one per core). */
   workers?: number;
@@ -89,17 +87,27 @@ export interface LandauerFigureOptions {
 
 /** The resolved settings of a figure, as recorded in its JSON. */
 export interface LandauerFigureConfig {
+  /** {@inheritDoc LandauerFigureOptions.taus} */
   taus: number[];
+  /** {@inheritDoc LandauerFigureOptions.particles} */
   particles: number;
+  /** {@inheritDoc LandauerFigureOptions.groups} */
   groups: number;
+  /** {@inheritDoc LandauerFigureOptions.seed} */
   seed: number;
+  /** {@inheritDoc LandauerFigureOptions.dt} */
   dt: number;
+  /** {@inheritDoc LandauerFigureOptions.cells} */
   cells: number;
+  /** {@inheritDoc LandauerFigureOptions.barrier} */
   barrier: number;
+  /** {@inheritDoc LandauerFigureOptions.tilt} */
   tilt: number;
+  /** {@inheritDoc LandauerFigureOptions.quartic} */
   quartic: number;
   /** k_BT = D = 1: work and heat are in k_BT, τ in time units, B in k_BT · time. */
   D: number;
+  /** The ensembles' scheme: always "heun". */
   scheme: "heun";
   /** What the columns are, in words. */
   definition: string;
@@ -107,44 +115,74 @@ export interface LandauerFigureConfig {
 
 /** The dots: one entry per τ whose sub-ensembles all finished, in increasing τ. Heat, work in k_BT. */
 export interface LandauerDots {
+  /** Cycle length τ of each dot (time units). */
   tau: Float64Array;
+  /** Erasures in each dot. */
   particles: Float64Array;
+  /** Success probability p (fraction ending at x > 0). */
   success: Float64Array;
+  /** Its standard error √(p(1 − p)/N). */
   successError: Float64Array;
+  /** Mean work per erasure ⟨W⟩, k_BT. */
   meanWork: Float64Array;
+  /** Its standard error, k_BT. */
   workError: Float64Array;
+  /** Mean heat released into the bath per erasure ⟨Q⟩, k_BT. */
   meanHeat: Float64Array;
+  /** Its standard error, k_BT. */
   heatError: Float64Array;
   /** ln 2 + p ln p + (1 − p) ln(1 − p) at the measured p, and its error. */
   bound: Float64Array;
+  /** Error of `bound`, |ln(p/(1 − p))|·σ_p, nats. */
   boundError: Float64Array;
+  /** Trajectories frozen after leaving the scheme's stable region (0 in a healthy run). */
   diverged: Float64Array;
   /** (⟨Q⟩ − Q_FP)/σ_Q against the grid's line at the same τ (null where the line did not finish). */
   zHeat: (number | null)[];
+  /** (⟨W⟩ − W_FP)/σ_W against the grid's line (null where the line did not finish). */
   zWork: (number | null)[];
 }
 
 /** The lines: the grid's exact values, one entry per finished solve, in increasing τ. */
 export interface LandauerLines {
+  /** Cycle length τ of each solve (time units). */
   tau: Float64Array;
+  /** Exact ⟨W⟩ over the cycle, k_BT. */
   meanWork: Float64Array;
+  /** Exact ⟨Q⟩ over the cycle, k_BT. */
   meanHeat: Float64Array;
+  /** Probability at x > 0 at the end of the cycle. */
   success: Float64Array;
+  /** ln 2 + p ln p + (1 − p) ln(1 − p) at that p, nats. */
   bound: Float64Array;
 }
 
 /** The result of {@link runLandauerFigure}. */
 export interface LandauerFigureResult {
+  /** The thermolearn version that produced the figure. */
   version: string;
+  /** The resolved settings. */
   config: LandauerFigureConfig;
+  /** "completed", "aborted" (by the signal) or "diverged" (a dot had frozen trajectories). */
   status: RunStatus;
+  /** Wall-clock time of the figure, milliseconds. */
   elapsedMs: number;
+  /** The Langevin ensembles' points. */
   dots: LandauerDots;
+  /** The Fokker–Planck grid's exact values. */
   lines: LandauerLines;
   /** The fits of the dots (null with no dot). */
   fit: LandauerFit | null;
   /** Dots compared with the lines: how many, how many within 2σ, the largest |z| of the heat. */
-  agreement: { dots: number; within2: number; maxAbsZ: number };
+  agreement: {
+    /** Dots compared. */
+    dots: number;
+    /** Dots whose heat lies within 2σ of the line. */
+    within2: number;
+    /** Largest |z| of the heat. */
+    maxAbsZ: number;
+  };
+  /** ln 2 ≈ 0.693, Landauer's bound in k_BT (the dashed line). */
   ln2: number;
 }
 
@@ -168,7 +206,9 @@ const FIGURE_KEYS = [
  * @throws TypeError/RangeError naming the option.
  */
 export function resolveLandauerFigureConfig(options?: LandauerFigureOptions): {
+  /** The resolved settings, as recorded in the figure's JSON. */
   config: LandauerFigureConfig;
+  /** Worker threads asked for, or undefined for one per core. */
   workers: number | undefined;
 } {
   const o = check.options("runLandauerFigure", options, FIGURE_KEYS);
@@ -392,7 +432,7 @@ export function landauerFigureSpec(result: LandauerFigureResult): object {
       }
     }
   }
-  const x = { field: "tau", type: "quantitative", scale: { type: "log" }, title: "cycle length τ" };
+  const x = { field: "tau", type: "quantitative", scale: { type: "log" }, title: "cycle length τ (model time units)" };
   const color = { field: series, type: "nominal", title: null };
   const panel = (title: string, yField: string, loField: string, hiField: string, yTitle: string) => ({
     title,
@@ -433,105 +473,4 @@ export function landauerFigureSpec(result: LandauerFigureResult): object {
     resolve: { scale: { color: "shared" } },
     config: { legend: { orient: "bottom", columns: 2, labelLimit: 400 } },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// `thermolearn figure landauer`
-
-/** The flag of each option, for error messages. */
-const FLAGS: Record<string, string> = {
-  taus: "--taus",
-  particles: "--particles",
-  groups: "--groups",
-  seed: "--seed",
-  dt: "--dt",
-  cells: "--cells",
-  barrier: "--barrier",
-  tilt: "--tilt",
-  quartic: "--quartic",
-  workers: "--workers",
-};
-
-const NUMBER_FLAGS = ["particles", "groups", "seed", "dt", "cells", "barrier", "tilt", "quartic", "workers"];
-
-/** The fits in one line. */
-function fitLine(fit: LandauerFit): string {
-  const f = fit.fixed,
-    g = fit.free;
-  const chi = (x: { chi2: number; dof: number }) => `χ² = ${x.chi2.toFixed(1)}/${x.dof}`;
-  let text = `⟨Q⟩ = ln 2 + B/τ: B = ${f.B.toFixed(3)} ± ${f.BError.toFixed(3)} k_BT·time (${chi(f)})`;
-  if (g) {
-    text +=
-      `; free: Q∞ = ${g.Qinf.toFixed(4)} ± ${g.QinfError.toFixed(4)} k_BT (ln 2 = ${Math.LN2.toFixed(4)}), ` +
-      `B = ${g.B.toFixed(3)} ± ${g.BError.toFixed(3)} (${chi(g)})`;
-  }
-  return text;
-}
-
-/**
- * `thermolearn figure landauer [flags]`: the figure on all cores, a summary on stdout, JSON
- * (results/landauer.json) and SVG (results/landauer.svg; skipped with a note when vega is missing
- * unless --svg was given). Exit codes: 0, 2 for a bad flag (named), 3 when an ensemble diverged, 130
- * after Ctrl-C (the τ values finished in order are written).
- */
-export async function landauerFigureCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(argv, NUMBER_FLAGS, ["taus", "json", "svg"]);
-  const options: LandauerFigureOptions = {
-    ...(str.taus !== undefined ? { taus: parseList("taus", str.taus) } : {}),
-    ...(num.particles !== undefined ? { particles: num.particles } : {}),
-    ...(num.groups !== undefined ? { groups: num.groups } : {}),
-    ...(num.seed !== undefined ? { seed: num.seed } : {}),
-    ...(num.dt !== undefined ? { dt: num.dt } : {}),
-    ...(num.cells !== undefined ? { cells: num.cells } : {}),
-    ...(num.barrier !== undefined ? { barrier: num.barrier } : {}),
-    ...(num.tilt !== undefined ? { tilt: num.tilt } : {}),
-    ...(num.quartic !== undefined ? { quartic: num.quartic } : {}),
-    ...(num.workers !== undefined ? { workers: num.workers } : {}),
-  };
-  withFlags(FLAGS, () => resolveLandauerFigureConfig(options));
-  const json: Output = { flag: "--json", path: str.json ?? "results/landauer.json" };
-  const svgPath: Output = { flag: "--svg", path: str.svg ?? "results/landauer.svg" };
-  checkOutputs([json, svgPath]);
-  let svg: Output | undefined = svgPath;
-  if (str.svg !== undefined) await checkSvgRenderer(svgPath);
-  else svg = await defaultSvgOutput(svgPath);
-  const bar = progressBar("figure landauer");
-  const sigint = interruptOnSigint();
-  const result = await runLandauerFigure({
-    ...options,
-    signal: sigint.signal,
-    onProgress: (p) => bar.update(p.fraction, `${p.done}/${p.total}`),
-  }).finally(() => {
-    sigint.release();
-    bar.done();
-  });
-  const seconds = result.elapsedMs / 1000;
-  const c = result.config;
-  const dots = result.dots.tau.length;
-  console.log(
-    `figure landauer: ${dots} of ${c.taus.length} τ (${c.taus[0]} … ${c.taus[c.taus.length - 1]}), ${c.particles} ` +
-      `erasures each (${c.groups} sub-ensembles, seed ${c.seed}), ${seconds.toFixed(1)} s (${result.status})`,
-  );
-  const { version, config, status, fit, agreement, ln2, lines } = result;
-  writeJson(json, { version, config, status, seconds, ln2, fit, agreement, dots: result.dots, lines });
-  if (dots === 0) {
-    console.error('thermolearn: interrupted before the first τ finished (status "aborted")');
-    return EXIT_INTERRUPTED;
-  }
-  if (fit) console.log(fitLine(fit));
-  const p = result.dots.success;
-  console.log(
-    `success ${Math.min(...p).toFixed(4)} … ${Math.max(...p).toFixed(4)}; Langevin vs Fokker–Planck ⟨Q⟩: ` +
-      `${agreement.within2}/${agreement.dots} within 2 s.e. (max |z| ${agreement.maxAbsZ.toFixed(2)})`,
-  );
-  if (svg) writeOutput(svg, await renderSvg(landauerFigureSpec(result)));
-  if (result.status === "aborted") {
-    console.error(`thermolearn: interrupted; ${dots} of ${c.taus.length} τ values were kept (status "aborted")`);
-    return EXIT_INTERRUPTED;
-  }
-  if (result.status === "diverged") {
-    console.error('thermolearn: some trajectories diverged (status "diverged"); their W and Q stop where they froze');
-    return EXIT_DIVERGED;
-  }
-  return 0;
 }

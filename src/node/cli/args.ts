@@ -1,9 +1,7 @@
 /**
- * Flags of the thermolearn CLI: `--flag value` pairs parsed strictly (node:util parseArgs), numbers
- * as people write them, and the library's option errors reworded to name the flag the user typed.
+ * Values of the thermolearn CLI's flags: numbers as people write them, and the library's option errors
+ * reworded to name the flag the user typed. The flags themselves are parsed by their table (./flags.ts).
  */
-import { parseArgs } from "node:util";
-
 /** A bad flag or value: reported with exit code 2. */
 export class UsageError extends Error {}
 
@@ -17,29 +15,6 @@ export function parseNumber(flag: string, text: string): number {
   return value;
 }
 
-/** The values of one command's flags: numbers (undefined where not given) and strings. */
-export interface ParsedFlags {
-  num: Record<string, number | undefined>;
-  str: Record<string, string | undefined>;
-}
-
-/** Parses `--flag value` pairs: `numbers` become numbers (named in errors), `strings` stay strings. */
-export function parseFlags(argv: string[], numbers: readonly string[], strings: readonly string[]): ParsedFlags {
-  const options = Object.fromEntries([...numbers, ...strings].map((f) => [f, { type: "string" as const }]));
-  let values: Record<string, string | undefined>;
-  try {
-    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-    values = parsed.values as Record<string, string | undefined>;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const num: Record<string, number | undefined> = {};
-  for (const flag of numbers) num[flag] = values[flag] === undefined ? undefined : parseNumber(flag, values[flag]!);
-  const str: Record<string, string | undefined> = {};
-  for (const flag of strings) str[flag] = values[flag];
-  return { num, str };
-}
-
 /** Comma-separated numbers for a list flag such as --layers 784,500,10. */
 export function parseList(flag: string, text: string): number[];
 export function parseList(flag: string, text: string | undefined): number[] | undefined;
@@ -49,14 +24,24 @@ export function parseList(flag: string, text: string | undefined): number[] | un
 
 /**
  * Names the flags the user typed in a library error: a leading option name ("tEnd must be …" →
- * "--t-end must be …", "s1 must …" → "--s-step must …"; not a field such as "train.labels"), and
- * camelCase option names anywhere ("give nu or nuTilde" → "give --nu or --nu-tilde"), which no
- * English word looks like.
+ * "--t-end must be …", "s1 must …" → "--s-step must …", "online.dt must …" → "--dt must …"; not a
+ * field without a flag such as "train.labels"), also after the library function's name ("ladderRates:
+ * gamma must …" → "--gamma must …"), and camelCase option names anywhere ("give nu or nuTilde" →
+ * "give --nu or --nu-tilde"), which no English word looks like.
  */
 export function nameFlag(message: string, flags: Record<string, string>): string {
-  const named = message.replace(/^[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9./])/, (name) => flags[name] ?? name);
+  // "ladderRates: gamma must …": the function is the CLI's business, the flag the user's.
+  const prefix = /^[A-Za-z]\w*: ([A-Za-z][\w.]*)/.exec(message);
+  if (prefix && Object.hasOwn(flags, prefix[1].replace(/\[.*$/, "")))
+    message = message.slice(prefix[0].length - prefix[1].length);
+  // A dotted option ("online.dt must …") when it has a flag of its own.
+  const dotted = /^[A-Za-z]\w*\.[A-Za-z]\w*(?![\w./])/.exec(message);
+  if (dotted && Object.hasOwn(flags, dotted[0])) message = flags[dotted[0]] + message.slice(dotted[0].length);
+  const named = message.replace(/^[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9./])/, (name) =>
+    Object.hasOwn(flags, name) ? flags[name] : name,
+  );
   return named
-    .replace(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, (name) => flags[name] ?? name)
+    .replace(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, (name) => (Object.hasOwn(flags, name) ? flags[name] : name))
     .replace(/^give (\w+) or /, (text, name: string) => (flags[name] ? `give ${flags[name]} or ` : text));
 }
 

@@ -12,49 +12,104 @@ import {
   type InformationBoundResult,
 } from "../../perceptron/information.js";
 import { lineChartSvg, type Series } from "../../plot/index.js";
-import { parseFlags, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
+import { withFlags } from "./args.js";
+import { flagNames, jsonFlag, optionsFromFlags, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 import { progressFor } from "./perceptron.js";
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint } from "./terminal.js";
 
-/** The number flags and the options they set. */
-const NUMBER_FLAGS = {
-  n: "n",
-  patterns: "trainSize",
-  trajectories: "trajectories",
-  "t-end": "tEnd",
-  steps: "steps",
-  dt: "dt",
-  seed: "seed",
-  nu: "nu",
-  "nu-tilde": "nuTilde",
-  k: "k",
-  D: "D",
-  alpha: "alpha",
-  batch: "batch",
-  "record-every": "recordEvery",
-  spacing: "spacing",
-} as const;
-
-/** The string flags that set options (validated by the library, named by {@link BOUND_FLAGS}). */
-const STRING_FLAGS = { rule: "rule", labels: "labels", inputs: "inputs", sampling: "sampling" } as const;
+/** `thermolearn bound`. */
+export const BOUND: CommandSpec = {
+  name: "bound",
+  summary: "Goldt & Seifert's information bound: Σ I ≤ Σ [ΔS + Q] over time",
+  flags: [
+    {
+      name: "rule",
+      kind: "string",
+      choices: ["hebbian", "perceptron", "adatron", "alphatron"],
+      help: "learning rule",
+      default: "hebbian",
+      option: "rule",
+    },
+    { name: "alpha", kind: "number", meta: "A", help: "α of the α-tron", default: 0.5, option: "alpha" },
+    {
+      name: "labels",
+      kind: "string",
+      choices: ["random", "teacher"],
+      help: "labels of the P patterns",
+      default: "random",
+      option: "labels",
+    },
+    {
+      name: "inputs",
+      kind: "string",
+      choices: ["sampled", "averaged"],
+      help: "online (B patterns a step), or batch learning (the force averaged over the set)",
+      default: "sampled",
+      option: "inputs",
+    },
+    {
+      name: "sampling",
+      kind: "string",
+      choices: ["replacement", "sweep"],
+      help: "how the online mini-batches are drawn from the set",
+      default: "replacement",
+      option: "sampling",
+    },
+    { name: "n", kind: "number", meta: "N", help: "weights", default: 200, option: "n" },
+    { name: "patterns", kind: "number", meta: "P", help: "training patterns", default: 100, option: "trainSize" },
+    {
+      name: "trajectories",
+      kind: "number",
+      meta: "M",
+      help: "ensemble of perceptrons (≥ 8)",
+      default: 400,
+      option: "trajectories",
+    },
+    { name: "t-end", kind: "number", meta: "T", help: "run length", unit: "time", default: 5, option: "tEnd" },
+    { name: "steps", kind: "number", meta: "S", help: "run length in steps (instead of --t-end)", option: "steps" },
+    { name: "dt", kind: "number", meta: "DT", help: "Euler–Maruyama step", unit: "time", default: 0.01, option: "dt" },
+    { name: "batch", kind: "number", meta: "B", help: "patterns a step (online)", default: 30, option: "batch" },
+    { name: "nu", kind: "number", meta: "NU", help: "learning rate ν (instead of --nu-tilde)", option: "nu" },
+    { name: "nu-tilde", kind: "number", meta: "V", help: "learning rate ν̃ = ν/√n", default: 3, option: "nuTilde" },
+    { name: "k", kind: "number", meta: "K", help: "restoring force", default: 1, option: "k" },
+    { name: "D", kind: "number", meta: "D", help: "diffusion constant = temperature", default: 1, option: "D" },
+    {
+      name: "record-every",
+      kind: "number",
+      meta: "R",
+      help: "record every R steps",
+      default: "steps/50",
+      option: "recordEvery",
+    },
+    {
+      name: "spacing",
+      kind: "number",
+      meta: "m",
+      help: "the m-spacing entropy estimator's m",
+      default: "√M",
+      option: "spacing",
+    },
+    seedFlag(),
+    jsonFlag(),
+    svgFlag("the terms against t"),
+  ],
+  notes: ['Ctrl-C keeps the times recorded so far (status "aborted", exit 130).'],
+  // Not flags: the CLI keeps the library's defaults, named in words.
+  names: {
+    init: "the equilibrium start",
+    teacher: "the per-trajectory teacher",
+    maxWeightRms: "the divergence bound on |w|/√n",
+  },
+};
 
 /** The flag of each option, for error messages. */
-const BOUND_FLAGS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries({ ...NUMBER_FLAGS, ...STRING_FLAGS }).map(([flag, key]) => [key, `--${flag}`])),
-  // Not flags: the CLI keeps the library's defaults, named in words.
-  init: "the equilibrium start",
-  teacher: "the per-trajectory teacher",
-  maxWeightRms: "the divergence bound on |w|/√n",
-};
+const BOUND_FLAGS = flagNames(BOUND);
 
 /** Parses the flags into run options (errors name the flag) and the output paths. */
 function boundArgs(argv: string[]): { options: InformationBoundOptions; values: Record<string, string | undefined> } {
-  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), [...Object.keys(STRING_FLAGS), "json", "svg"]);
-  const options: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) if (num[flag] !== undefined) options[key] = num[flag];
-  for (const [flag, key] of Object.entries(STRING_FLAGS)) if (str[flag] !== undefined) options[key] = str[flag];
-  return { options: options as InformationBoundOptions, values: str };
+  const parsed = parseCommand(BOUND, argv);
+  return { options: optionsFromFlags(BOUND, parsed) as InformationBoundOptions, values: parsed.str };
 }
 
 /** The run's parameters in one line. */
@@ -133,7 +188,8 @@ async function chart(r: InformationBoundResult): Promise<string> {
     { name: "Σ [ΔS + ΔQ]", x: r.t, y: r.bound },
   ];
   const title = `Information bound, ${c.rule}, ${c.labels} labels, n = ${c.n}, P = ${c.trainSize}`;
-  return lineChartSvg({ title, xLabel: "t", yLabel: "nats", yScale: "log", series });
+  const [xLabel, yLabel] = ["time t (model units)", "cumulative sum (nats)"];
+  return lineChartSvg({ title, xLabel, yLabel, yScale: "log", series });
 }
 
 export async function boundCommand(argv: string[]): Promise<number> {
@@ -146,17 +202,17 @@ export async function boundCommand(argv: string[]): Promise<number> {
     sigint.release();
     bar.done();
   });
-  console.log(configLine(config));
+  say(configLine(config));
   const seconds = (result.elapsedMs / 1000).toFixed(2);
-  console.log(`steps ${result.steps}, t = ${fmt(result.t.at(-1) ?? 0)}, ${seconds} s on the ${result.backend} build`);
-  console.log("totals in nats: ΣI Miller–Madow-corrected (± jackknife SE), ΣQ = Σ heat/D (mean over trajectories)\n");
-  for (const line of table(result)) console.log(line);
-  console.log(`\n${verdict(result)}`);
+  say(`steps ${result.steps}, t = ${fmt(result.t.at(-1) ?? 0)}, ${seconds} s on the ${result.backend} build`);
+  say("totals in nats: ΣI Miller–Madow-corrected (± jackknife SE), ΣQ = Σ heat/D (mean over trajectories)\n");
+  for (const line of table(result)) say(line);
+  say(`\n${verdict(result)}`);
   const last = result.t.length - 1;
   if (result.excessHeatSum && result.excessHeatSum[last] > 0) {
     const withoutExcess = result.bound[last] - result.excessHeatSum[last];
     const ratio = withoutExcess > 0 ? result.informationSum[last] / withoutExcess : 0;
-    console.log(
+    say(
       `the input-fluctuation (excess) heat is ${fmt(result.excessHeatSum[last])} of ΣQ = ` +
         `${fmt(result.heatSum[last])}; without it the ratio at t = ${fmt(result.t[last])} would be ${fmt(ratio)}`,
     );
@@ -165,14 +221,14 @@ export async function boundCommand(argv: string[]): Promise<number> {
     const energy = result.heatSumEnergy[last],
       bound = result.boundEnergy[last];
     const held = result.holdsEnergy ? "held" : "did NOT hold";
-    console.log(
+    say(
       `batch learning: the heat from the energies, −Δ⟨U + V⟩/D, is ${fmt(energy)} at t = ` +
         `${fmt(result.t[last])} (the library's: ${fmt(result.heatSum[last])}); with it the ratio is ` +
         `${fmt(bound > 0 ? result.informationSum[last] / bound : 0)} and the bound ${held} at every recorded time`,
     );
   }
   if (result.config.rule !== "hebbian" && !result.heatSumEnergy) {
-    console.log(
+    say(
       "note: with a training set the heat omits the Stratonovich term D∫∇·f dt (exact for Hebbian only; " +
         "≤ 0 for the Perceptron and AdaTron rules, so ΣQ then overstates the heat and the check is weaker)",
     );

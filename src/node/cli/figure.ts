@@ -1,26 +1,23 @@
 /**
  * `thermolearn figure 4c|5c|6b|8`: regenerates a figure of Falk et al. on all cores (src/node/
  * figures.ts, one independent point per task), with a one-line summary, its columns as JSON and the
- * figure as SVG. Ctrl-C keeps the points finished in order. `thermolearn figure efficiency` (Goldt &
- * Seifert's efficiency surface) is src/node/efficiency-figure.ts, `figure landauer` (Landauer's erasure)
- * src/node/landauer-figure.ts, `figure cost` (the cost of contrastive learning) src/node/cost-figure.ts.
+ * figure as SVG, through the shared figure command (./figure-command.ts). Ctrl-C keeps the points
+ * finished in order. `thermolearn figure efficiency` (Goldt & Seifert's efficiency surface) is
+ * ./figure-efficiency.ts, `figure landauer` (Landauer's erasure) ./figure-landauer.ts, `figure cost`
+ * (the cost of contrastive learning) ./figure-cost.ts.
  */
-import { figureConfig, figureTasks, FIGURES, type FigureName } from "../figures.js";
-import { efficiencyFigureCommand } from "../efficiency-figure.js";
-import { landauerFigureCommand } from "../landauer-figure.js";
-import { costFigureCommand } from "../cost-figure.js";
+import { figureConfig, figureTasks, FIGURES, type FigureName, type FigureTask } from "../figures.js";
 import { runFigureTasks } from "../figure-pool.js";
 import { concatSpecs, lineChartSpec, renderSvg } from "../../plot/index.js";
 import { mean } from "../../math/stats.js";
-import type { RunProgress } from "../../core/model.js";
 import * as check from "../../core/validate.js";
 import { VERSION } from "../../version.js";
-import { parseFlags, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
-import { EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./terminal.js";
+import { withFlags } from "./args.js";
+import { runFigureCommand, type FigureDefinition, type FigureReport } from "./figure-command.js";
+import { jsonFlag, optionsFromFlags, seedFlag, svgFlag, workersFlag, type CommandSpec } from "./flags.js";
 
-/** The flag of each option, for error messages. */
-const FLAGS = { points: "--points", seed: "--seed", dt: "--dt", workers: "--workers" };
+/** The figures with their own commands (./figure-efficiency.ts, ./figure-landauer.ts, ./figure-cost.ts). */
+export const FIGURE_SUBCOMMANDS = ["efficiency", "landauer", "cost"] as const;
 
 /** The most worker threads the CLI starts. */
 const MAX_WORKERS = 256;
@@ -66,7 +63,7 @@ function figure6b(c: Columns): object {
   const panel = (title: string, yLabel: string, y: number[]) =>
     lineChartSpec({
       title,
-      xLabel: "dissipation σ",
+      xLabel: "dissipation σ (k_BT per unit time)",
       yLabel,
       xScale: "log",
       width: 360,
@@ -75,8 +72,8 @@ function figure6b(c: Columns): object {
     });
   return concatSpecs({
     specs: [
-      panel("Fig. 6B: offset", "ln|offset/s̄|", c.lnOffsetOverMean),
-      panel("dynamic range", "A_max/A_min", c.dynamicRange),
+      panel("Fig. 6B: offset", "ln|offset/s̄| (dimensionless)", c.lnOffsetOverMean),
+      panel("dynamic range", "A_max/A_min (dimensionless)", c.dynamicRange),
     ],
   });
 }
@@ -85,8 +82,8 @@ function figure6b(c: Columns): object {
 function figure8(c: Columns): object {
   return lineChartSpec({
     title: "Fig. 8: the ideal update needs τ_f ≫ τ_K",
-    xLabel: "τ_f/τ_K",
-    yLabel: "Δw/A",
+    xLabel: "fast phase τ_f/τ_K (kernel decay times)",
+    yLabel: "update Δw/A (fraction of the ideal)",
     xScale: "log",
     series: [
       { name: "E. coli kernel, I = 0", x: c.ratio, y: c.dwOverA, points: true },
@@ -101,8 +98,8 @@ function figure4c(c: Columns): object {
     hi = Math.max(...c.lnRatio);
   return lineChartSpec({
     title: "Fig. 4C: dynamic range (I = 0)",
-    xLabel: "ln(τ_s/τ_f)",
-    yLabel: "ln(dynamic range)",
+    xLabel: "ln(τ_s/τ_f) (dimensionless)",
+    yLabel: "ln(dynamic range A_max/A_min) (dimensionless)",
     series: [
       { name: "measured", x: c.lnRatio, y: c.lnDynamicRange, points: true },
       { name: "Eq. 9", x: [lo, hi], y: [lo, hi] },
@@ -114,8 +111,8 @@ function figure4c(c: Columns): object {
 function figure5c(c: Columns): object {
   return lineChartSpec({
     title: "Fig. 5C: offset (I = 0.05, s̄ = 25)",
-    xLabel: "protocol length τ_f + τ_s",
-    yLabel: "offset / A_max",
+    xLabel: "protocol length τ_f + τ_s (model time units)",
+    yLabel: "offset / A_max (dimensionless)",
     series: [
       { name: "measured", x: c.protocolLength, y: c.offset, points: true },
       { name: "I·s̄·(τ_f + τ_s)/A_max", x: c.protocolLength, y: c.baselineOffset, points: true },
@@ -131,58 +128,125 @@ const CHARTS: Record<FigureName, (columns: Columns) => object> = {
   "8": figure8,
 };
 
-export async function figureCommand(argv: string[]): Promise<number> {
-  const [arg, ...rest] = argv;
-  // The efficiency surface (Goldt & Seifert) has its own flags and outputs: src/node/efficiency-figure.ts.
-  if (arg === "efficiency") return efficiencyFigureCommand(rest);
-  // Landauer's erasure (src/node/landauer-figure.ts) and the cost of contrastive learning (src/node/cost-figure.ts).
-  if (arg === "landauer") return landauerFigureCommand(rest);
-  if (arg === "cost") return costFigureCommand(rest);
-  const name = withFlags(
-    {},
-    () => check.oneOf("figure", arg, [...FIGURES, "efficiency", "landauer", "cost"]) as FigureName,
-  );
-  const { num, str } = parseFlags(rest, ["points", "seed", "dt", "workers"], ["json", "svg"]);
-  const tasks = withFlags(FLAGS, () => figureTasks({ figure: name, points: num.points, seed: num.seed, dt: num.dt }));
-  const workers =
-    num.workers === undefined
-      ? undefined
-      : withFlags(FLAGS, () => check.integer("workers", num.workers, 1, MAX_WORKERS));
-  const { json, svg } = await jsonSvgOutputs(str);
-  const bar = progressBar(`figure ${name}`);
-  const started = performance.now();
-  const sigint = interruptOnSigint();
-  const onProgress = (p: RunProgress) => bar.update(p.fraction, `${p.done}/${p.total}`);
-  const { results, status } = await runFigureTasks(tasks, { workers, signal: sigint.signal, onProgress }).finally(
-    () => {
-      sigint.release();
-      bar.done();
+/** `thermolearn figure 4c|5c|6b|8` (the other figures have their own tables: ./figure-*.ts). */
+export const FIGURE: CommandSpec = {
+  name: "figure",
+  summary: "regenerate Fig. 4c, 5c, 6b or 8 of Falk et al. on all cores",
+  usage: "figure 4c|5c|6b|8 [flags]    (and figure efficiency|landauer|cost [flags])",
+  flags: [
+    {
+      name: "points",
+      kind: "number",
+      meta: "P",
+      help: "points of the figure",
+      default: "1000; 6b: 5000; 8: 31",
+      option: "points",
     },
-  );
+    seedFlag(),
+    {
+      name: "dt",
+      kind: "number",
+      meta: "DT",
+      help: "time step",
+      unit: "time",
+      default: "4c, 5c: 0.001; 8: 0.0001",
+      option: "dt",
+    },
+    workersFlag(),
+    jsonFlag("the columns"),
+    svgFlag("the figure"),
+  ],
+  notes: [
+    "4c: ln(dynamic range) against ln(τ_s/τ_f); 5c: offset against τ_f + τ_s;",
+    "6b: offset and dynamic range against dissipation;",
+    "8: Δw/A against τ_f/τ_K (E. coli kernel I = 0, τ_K = 1/b = 0.05, A = 20, τ_s = 20).",
+    'Ctrl-C keeps the points finished in order (status "aborted", exit 130).',
+    "",
+    "The other figures, each with its own flags:",
+    "  thermolearn figure efficiency --help",
+    "  thermolearn figure landauer --help",
+    "  thermolearn figure cost --help",
+  ],
+};
+
+/** The options of a figure of Falk et al.: which figure, and its flags. */
+interface FalkOptions {
+  figure: FigureName;
+  points?: number;
+  seed?: number;
+  dt?: number;
+  workers?: number;
+}
+
+/** A finished (or stopped) run: the points in order, the tasks planned, and the time. */
+interface FalkRun {
+  name: FigureName;
+  tasks: FigureTask[];
+  results: Record<string, number>[];
+  status: "completed" | "aborted";
+  seconds: number;
+}
+
+/** The worker count of --workers (undefined: one per core). */
+function workerCount(workers: number | undefined): number | undefined {
+  return workers === undefined ? undefined : check.integer("workers", workers, 1, MAX_WORKERS);
+}
+
+/** The tasks of a figure (checks its options; errors name them). */
+function tasksOf(o: FalkOptions): FigureTask[] {
+  return figureTasks({ figure: o.figure, points: o.points, seed: o.seed, dt: o.dt });
+}
+
+/** The summary, the JSON and the chart of a run. */
+function report({ name, tasks, results, status, seconds }: FalkRun): FigureReport {
   const columns: Columns = {};
   for (const r of results) for (const [k, v] of Object.entries(r)) (columns[k] ??= []).push(v);
-  const seconds = (performance.now() - started) / 1000;
   const { seed, dt } = tasks[0];
   const config = { figure: name, points: tasks.length, seed, ...(name === "6b" ? {} : { dt }), ...figureConfig(name) };
-  console.log(
+  const head =
     `figure ${name}: ${results.length} points, seed ${seed}${name === "6b" ? "" : `, dt = ${dt}`}, ` +
-      `${seconds.toFixed(1)} s (${status})`,
-  );
+    `${seconds.toFixed(1)} s (${status})`;
   if (results.length === 0) {
     // Interrupted before the first point: the JSON says so; there is nothing to summarise or draw.
-    if (json) writeJson(json, { version: VERSION, config, status, seconds });
-    console.error('thermolearn: interrupted before the first point finished (status "aborted")');
-    return EXIT_INTERRUPTED;
+    const note = 'interrupted before the first point finished (status "aborted")';
+    return { lines: [head], json: { version: VERSION, config, status, seconds }, svg: null, status: "aborted", note };
   }
-  console.log(summary(name, columns, results.length));
-  if (json) writeJson(json, { version: VERSION, config, status, seconds, ...columns });
-  if (svg) writeOutput(svg, await renderSvg(CHARTS[name](columns)));
-  if (status === "aborted") {
-    console.error(
-      `thermolearn: interrupted; the first ${results.length} of ${tasks.length} points were kept ` +
-        `(status "aborted")`,
-    );
-    return EXIT_INTERRUPTED;
-  }
-  return 0;
+  return {
+    lines: [head, summary(name, columns, results.length)],
+    json: { version: VERSION, config, status, seconds, ...columns },
+    svg: () => renderSvg(CHARTS[name](columns)),
+    status,
+    note:
+      status === "aborted"
+        ? `interrupted; the first ${results.length} of ${tasks.length} points were kept (status "aborted")`
+        : undefined,
+  };
+}
+
+/** The definition of `figure NAME` for {@link runFigureCommand}. */
+function falkFigure(name: FigureName): FigureDefinition<FalkOptions, FalkRun> {
+  return {
+    spec: FIGURE,
+    label: `figure ${name}`,
+    options: (parsed) => ({ figure: name, ...optionsFromFlags(FIGURE, parsed) }),
+    resolve: (o) => {
+      tasksOf(o);
+      workerCount(o.workers);
+    },
+    interruptible: true,
+    run: async (o, { onProgress, signal }) => {
+      const tasks = tasksOf(o);
+      const started = performance.now();
+      const { results, status } = await runFigureTasks(tasks, { workers: workerCount(o.workers), signal, onProgress });
+      return { name, tasks, results, status, seconds: (performance.now() - started) / 1000 };
+    },
+    report,
+  };
+}
+
+/** `thermolearn figure 4c|5c|6b|8 [flags]`. */
+export async function figureCommand(argv: string[]): Promise<number> {
+  const [arg, ...rest] = argv;
+  const name = withFlags({}, () => check.oneOf("figure", arg, [...FIGURES, ...FIGURE_SUBCOMMANDS]) as FigureName);
+  return runFigureCommand(falkFigure(name), rest);
 }

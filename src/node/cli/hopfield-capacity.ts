@@ -11,21 +11,67 @@ import {
   type StorageRule,
 } from "../../hopfield/index.js";
 import { concatSpecs, lineChartSpec, renderSvg } from "../../plot/index.js";
-import { UsageError, parseFlags, parseList, parseNumber, usageError, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
+import { UsageError, parseList, parseNumber, usageError, withFlags } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 import { EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./terminal.js";
 
-/** The flag of each option, for error messages. */
-const FLAGS = {
-  n: "--n",
-  rule: "--rule",
-  trials: "--trials",
-  seed: "--seed",
-  loads: "--loads",
-  dynamics: "--dynamics",
-  maxSweeps: "--max-sweeps",
-  recallPatterns: "--recall-patterns",
+/** `thermolearn hopfield-capacity`. */
+export const HOPFIELD_CAPACITY: CommandSpec = {
+  name: "hopfield-capacity",
+  summary: "Hopfield capacity sweep over loads K/N, against the predictions",
+  flags: [
+    { name: "n", kind: "number", meta: "N", help: "spins", default: 1000, option: "n" },
+    {
+      name: "rule",
+      kind: "string",
+      choices: ["hebbian", "storkey", "pseudoinverse"],
+      help: "storage rule",
+      default: "hebbian",
+      option: "rule",
+    },
+    { name: "trials", kind: "number", meta: "T", help: "networks per load", default: 20, option: "trials" },
+    {
+      name: "loads",
+      kind: "string",
+      meta: "LIST|A:B:STEP",
+      help: "loads K/N: 0.05,0.1 or an inclusive range start:stop:step",
+      default: "0.01:0.2:0.01",
+      option: "loads",
+    },
+    {
+      name: "dynamics",
+      kind: "string",
+      choices: ["async", "sync"],
+      help: "recall dynamics",
+      default: "async",
+      option: "dynamics",
+    },
+    {
+      name: "max-sweeps",
+      kind: "number",
+      meta: "S",
+      help: "most sweeps of a recall",
+      default: 50,
+      option: "maxSweeps",
+    },
+    {
+      name: "recall-patterns",
+      kind: "number",
+      meta: "P",
+      help: "patterns recalled per network",
+      default: 10,
+      option: "recallPatterns",
+    },
+    seedFlag(),
+    jsonFlag(),
+    svgFlag("unstable bits and the retrieval overlap"),
+  ],
+  notes: ['Ctrl-C keeps the loads whose trials all finished (status "aborted", exit 130).'],
 };
+
+/** The flag of each option, for error messages. */
+const FLAGS = flagNames(HOPFIELD_CAPACITY);
 
 /** A comma list "0.05,0.1" or an inclusive range "start:stop:step". */
 function parseLoads(text: string): number[] {
@@ -70,8 +116,8 @@ function capacityChart(result: CapacityResult): object {
     Array.from(values, (v, i) => (v * result.k[i] * c.n * c.trials >= 0.1 ? v : Number.NaN));
   const unstable = lineChartSpec({
     title: "unstable stored bits",
-    xLabel: "K/N",
-    yLabel: "fraction",
+    xLabel: "load K/N (patterns per neuron)",
+    yLabel: "unstable stored bits (fraction)",
     yScale: "log",
     width: 360,
     height: 260,
@@ -83,8 +129,8 @@ function capacityChart(result: CapacityResult): object {
   });
   const overlap = lineChartSpec({
     title: "retrieval overlap",
-    xLabel: "K/N",
-    yLabel: "final overlap",
+    xLabel: "load K/N (patterns per neuron)",
+    yLabel: "final overlap m (1 = perfect recall)",
     width: 360,
     height: 260,
     series: [{ name: "measured", x: result.loads, y: result.retrievalOverlap }],
@@ -93,11 +139,7 @@ function capacityChart(result: CapacityResult): object {
 }
 
 export async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(
-    argv,
-    ["n", "trials", "seed", "max-sweeps", "recall-patterns"],
-    ["rule", "loads", "dynamics", "json", "svg"],
-  );
+  const { num, str } = parseCommand(HOPFIELD_CAPACITY, argv);
   const loads = str.loads !== undefined ? parseLoads(str.loads) : undefined;
   const options = {
     n: num.n,
@@ -123,13 +165,13 @@ export async function hopfieldCapacityCommand(argv: string[]): Promise<number> {
       bar.done();
     });
   const c = result.config;
-  console.log(
+  say(
     `Hopfield capacity, ${c.rule}, N = ${c.n}, ${c.trials} networks per load, ${c.dynamics} recall from ` +
       `stored patterns, ${(result.elapsedMs / 1000).toFixed(1)} s`,
   );
-  console.log(tableHeader(result));
-  for (let i = 0; i < result.loads.length; i++) console.log(tableRow(result, i));
-  console.log(
+  say(tableHeader(result));
+  for (let i = 0; i < result.loads.length; i++) say(tableRow(result, i));
+  say(
     `largest K with every pattern stable in ≥ half the networks: ${result.perfectRecallK ?? "none measured"} ` +
       `(prediction ${result.predictedPerfectRecallK.toFixed(1)})`,
   );

@@ -5,28 +5,68 @@
 import { Hopfield, type HopfieldDynamics, type StorageRule } from "../../hopfield/index.js";
 import { concatSpecs, lineChartSpec, renderSvg, spinGridSpec } from "../../plot/index.js";
 import { VERSION } from "../../version.js";
-import { parseFlags, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
+import { withFlags } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 
-/** The flag of each option, for error messages. */
-const FLAGS = {
-  n: "--n",
-  count: "--k",
-  rule: "--rule",
-  pattern: "--pattern",
-  flipFraction: "--flip",
-  dynamics: "--dynamics",
-  temperature: "--temperature",
-  maxSweeps: "--max-sweeps",
-  seed: "--seed",
+/** `thermolearn hopfield-recall`. */
+export const HOPFIELD_RECALL: CommandSpec = {
+  name: "hopfield-recall",
+  summary: "store patterns in a Hopfield network, corrupt one, recall it",
+  flags: [
+    { name: "n", kind: "number", meta: "N", help: "spins", default: 100, option: "n" },
+    { name: "k", kind: "number", meta: "K", help: "stored random patterns", default: 10, option: "count" },
+    {
+      name: "rule",
+      kind: "string",
+      choices: ["hebbian", "storkey", "pseudoinverse"],
+      help: "storage rule",
+      default: "hebbian",
+      option: "rule",
+    },
+    {
+      name: "pattern",
+      kind: "number",
+      meta: "MU",
+      help: "the pattern to corrupt and recall",
+      default: 0,
+      option: "pattern",
+    },
+    {
+      name: "flip",
+      kind: "number",
+      meta: "F",
+      help: "fraction of its bits flipped",
+      default: 0.2,
+      option: "flipFraction",
+    },
+    {
+      name: "dynamics",
+      kind: "string",
+      choices: ["async", "sync", "glauber"],
+      help: "update dynamics",
+      default: "async",
+      option: "dynamics",
+    },
+    {
+      name: "temperature",
+      kind: "number",
+      meta: "T",
+      help: "temperature of --dynamics glauber",
+      option: "temperature",
+    },
+    { name: "max-sweeps", kind: "number", meta: "S", help: "most sweeps", default: 100, option: "maxSweeps" },
+    seedFlag(),
+    jsonFlag("the states and the energy"),
+    svgFlag("the states and the energy"),
+  ],
 };
 
+/** The flag of each option, for error messages. */
+const FLAGS = flagNames(HOPFIELD_RECALL);
+
 export async function hopfieldRecallCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(
-    argv,
-    ["n", "k", "pattern", "flip", "temperature", "max-sweeps", "seed"],
-    ["rule", "dynamics", "json", "svg"],
-  );
+  const { num, str } = parseCommand(HOPFIELD_RECALL, argv);
   const { json, svg } = await jsonSvgOutputs(str);
   const options = {
     n: num.n ?? 100,
@@ -49,12 +89,12 @@ export async function hopfieldRecallCommand(argv: string[]): Promise<number> {
       }),
     );
     const c = net.config;
-    console.log(
+    say(
       `Hopfield ${c.rule}, N = ${c.n}, K = ${c.k} (K/N = ${(c.k / c.n).toFixed(3)}), pattern ${mu}, ` +
         `${result.flipped} bits flipped, ${dynamics} dynamics`,
     );
     const energy = `energy ${result.energy[0].toFixed(3)} → ${result.energy.at(-1)!.toFixed(3)}`;
-    console.log(
+    say(
       `overlap ${result.initialOverlap.toFixed(3)} → ${result.finalOverlap.toFixed(3)}, Hamming distance ` +
         `${result.hamming}, ${result.status} after ${result.sweeps} sweeps, ${energy}: ` +
         `${result.success ? "recalled" : "not recalled"}`,
@@ -85,8 +125,9 @@ export async function hopfieldRecallCommand(argv: string[]): Promise<number> {
       const sweeps = Array.from(result.energy, (_, i) => i);
       const energyChart = lineChartSpec({
         title: "energy",
-        xLabel: "sweep",
-        yLabel: "E",
+        xLabel: "sweep (N spin updates each)",
+        yLabel: "energy E (dimensionless)",
+        xInteger: true,
         width: 320,
         height: 180,
         series: [{ name: "E", x: sweeps, y: result.energy }],

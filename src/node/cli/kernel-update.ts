@@ -14,25 +14,123 @@ import {
 import { ladderKernel } from "../../markov/index.js";
 import { lineChartSvg } from "../../plot/index.js";
 import { VERSION } from "../../version.js";
-import { UsageError, parseFlags, parseList, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
+import { UsageError, withFlags } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, svgFlag, type CommandSpec } from "./flags.js";
+import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
+
+/** `thermolearn kernel-update`. */
+export const KERNEL_UPDATE: CommandSpec = {
+  name: "kernel-update",
+  summary: "Δw of a memory kernel under the sawtooth protocol (Falk et al.)",
+  flags: [
+    {
+      name: "kernel",
+      kind: "string",
+      choices: ["ecoli", "sine", "exp", "feedback", "ladder"],
+      help: "the memory kernel",
+      default: "ecoli",
+    },
+    {
+      name: "area",
+      kind: "number",
+      meta: "I",
+      help: "area I of the E. coli kernel (negative too)",
+      default: 0,
+      option: "area",
+    },
+    {
+      name: "tau-k",
+      kind: "number",
+      meta: "T",
+      help: "time constant of --kernel exp",
+      unit: "time",
+      default: 0.1,
+      option: "tau",
+    },
+    {
+      name: "gamma",
+      kind: "number",
+      meta: "γ",
+      help: "--kernel ladder: non-equilibrium factor γ",
+      default: 0.01,
+      option: "gamma",
+    },
+    {
+      name: "F",
+      kind: "number",
+      meta: "F",
+      help: "--kernel ladder: vertical rate factor",
+      unit: "1/time",
+      default: 25,
+      option: "F",
+    },
+    {
+      name: "s",
+      kind: "number",
+      meta: "S",
+      help: "--kernel ladder: the step 0 → S",
+      unit: "µM",
+      default: 200,
+      option: "s1",
+    },
+    {
+      name: "tau-fast",
+      kind: "number",
+      meta: "τf",
+      help: "fast phase of the sawtooth",
+      unit: "time",
+      default: 1,
+      option: "tauFast",
+    },
+    {
+      name: "tau-slow",
+      kind: "number",
+      meta: "τs",
+      help: "slow phase of the sawtooth",
+      unit: "time",
+      default: 9,
+      option: "tauSlow",
+    },
+    { name: "mean", kind: "number", meta: "s̄", help: "mean signal (negative too)", default: 0, option: "mean" },
+    {
+      name: "amplitudes",
+      kind: "list",
+      help: "amplitudes A to evaluate; without it, the curve: 400 in [0, 0.75·A_max] with offset and dynamic range",
+      option: "amplitudes",
+    },
+    { name: "a-max", kind: "number", meta: "A", help: "A_max of the curve", default: 100, option: "aMax" },
+    {
+      name: "theta",
+      kind: "number",
+      meta: "θ",
+      help: "threshold (Eq. 45)",
+      default: "|−A_max/τs + I(s̄ + A_max/2)|",
+      option: "theta",
+    },
+    {
+      name: "dt",
+      kind: "number",
+      meta: "DT",
+      help: "the kernel's grid",
+      unit: "time",
+      default: "1e-4; sine 0.01",
+      option: "dt",
+    },
+    {
+      name: "alignment",
+      kind: "string",
+      choices: ["scipy", "causal"],
+      help: "convolution alignment (scipy: as the authors' code)",
+      default: "scipy",
+      option: "alignment",
+    },
+    jsonFlag(),
+    svgFlag("Δw(A)"),
+  ],
+};
 
 /** The flag of each option, for error messages. */
-const FLAGS = {
-  gamma: "--gamma",
-  F: "--F",
-  s1: "--s",
-  area: "--area",
-  tau: "--tau-k",
-  tauFast: "--tau-fast",
-  tauSlow: "--tau-slow",
-  mean: "--mean",
-  aMax: "--a-max",
-  theta: "--theta",
-  dt: "--dt",
-  alignment: "--alignment",
-  amplitudes: "--amplitudes",
-};
+const FLAGS = flagNames(KERNEL_UPDATE);
 
 /** The default grid of the sampled kernels (the sine kernel has its own, 0.01). */
 const KERNEL_DT = 1e-4;
@@ -63,11 +161,7 @@ function kernelFor(name: string, num: Record<string, number | undefined>): Sampl
 }
 
 export async function kernelUpdateCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(
-    argv,
-    ["area", "tau-k", "tau-fast", "tau-slow", "mean", "a-max", "theta", "dt", "gamma", "F", "s"],
-    ["kernel", "amplitudes", "alignment", "json", "svg"],
-  );
+  const { num, str, list } = parseCommand(KERNEL_UPDATE, argv);
   const { json, svg } = await jsonSvgOutputs(str);
   const kernelName = str.kernel ?? "ecoli";
   if (kernelName !== "ecoli" && num.area !== undefined) throw new UsageError("--area applies to --kernel ecoli only");
@@ -82,10 +176,9 @@ export async function kernelUpdateCommand(argv: string[]): Promise<number> {
   // I of Eq. 45: the E. coli family's parameter, else the sampled kernel's own area.
   const area = kernelName === "ecoli" ? (num.area ?? 0) : kernelMoments(kernel).area;
   const theta = num.theta ?? Math.abs(-aMax / tauSlow + area * (mean + aMax / 2));
-  const curve = str.amplitudes === undefined;
+  const curve = list.amplitudes === undefined;
   const amplitudes =
-    parseList("amplitudes", str.amplitudes) ??
-    Array.from({ length: CURVE_POINTS }, (_, i) => (0.75 * aMax * i) / (CURVE_POINTS - 1));
+    list.amplitudes ?? Array.from({ length: CURVE_POINTS }, (_, i) => (0.75 * aMax * i) / (CURVE_POINTS - 1));
   const alignment = (str.alignment ?? "scipy") as Alignment;
   const dw = withFlags(FLAGS, () =>
     weightUpdateCurve({
@@ -100,20 +193,20 @@ export async function kernelUpdateCommand(argv: string[]): Promise<number> {
     }),
   );
   const metrics = curve ? withFlags(FLAGS, () => curveMetrics(amplitudes, dw, aMax)) : null;
-  console.log(
+  say(
     `kernel ${kernelName}${kernelName === "ecoli" ? ` (I = ${area})` : ""}, dt = ${kernel.dt}, ` +
       `${kernel.values.length} taps; τ_f = ${tauFast}, τ_s = ${tauSlow}, s̄ = ${mean}, θ = ${theta.toPrecision(6)}, ` +
       `${alignment} alignment`,
   );
   if (metrics) {
-    console.log(
+    say(
       `curve of ${amplitudes.length} amplitudes in [0, ${0.75 * aMax}]: ` +
         `offset ${metrics.offset.toPrecision(4)} (units of A_max), ` +
         `dynamic range ${metrics.dynamicRange.toPrecision(4)} ` +
         `(τ_s/τ_f = ${(tauSlow / tauFast).toPrecision(4)}, Eq. 9)`,
     );
   } else {
-    for (const [i, a] of amplitudes.entries()) console.log(`A = ${a}: Δw = ${dw[i].toPrecision(8)}`);
+    for (const [i, a] of amplitudes.entries()) say(`A = ${a}: Δw = ${dw[i].toPrecision(8)}`);
   }
   const config = {
     kernel: kernelName,
@@ -137,7 +230,9 @@ export async function kernelUpdateCommand(argv: string[]): Promise<number> {
       { name: "Δw", x: amplitudes, y: dw },
       { name: "Δw = A", x: amplitudes, y: amplitudes },
     ];
-    writeOutput(svg, await lineChartSvg({ title, xLabel: "A", yLabel: "Δw", series }));
+    const xLabel = "amplitude A (units of the signal s)",
+      yLabel = "weight update Δw (units of s)";
+    writeOutput(svg, await lineChartSvg({ title, xLabel, yLabel, series }));
   }
   return 0;
 }

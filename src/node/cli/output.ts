@@ -1,7 +1,9 @@
 /**
  * The output files of CLI commands: every path checked before anything is computed (so a long run
  * never ends in a path it cannot write), the SVG renderer's optional packages checked likewise, and
- * results written as JSON with their `Float64Array` columns as plain arrays.
+ * results written as JSON with their `Float64Array` columns as plain arrays. A path `-` is stdout:
+ * then every message of the run goes to stderr ({@link say}), so that stdout is the output alone.
+ * Each file written is recorded, and main.ts ends the run with "wrote …".
  */
 import { closeSync, mkdirSync, openSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,7 +18,43 @@ export class WriteError extends Error {}
 /** An output file of a command: the flag that names it (for messages) and its path. */
 export interface Output {
   flag: string;
+  /** The file, or `-` for stdout (where `stdout` allows it). */
   path: string;
+  /**
+   * A default path the user did not type (results/landauer.json): its missing directories are created.
+   * A path the user typed must be in an existing directory (a typo there would otherwise make one).
+   */
+  create?: boolean;
+  /** Whether `-` (stdout) is allowed: text outputs (--json, --svg), not binary ones (--save). */
+  stdout?: boolean;
+}
+
+/** The path that means stdout. */
+export const STDOUT = "-";
+
+/** The state of one CLI run: whether stdout carries an output, and the files written so far. */
+const run = { stdoutTaken: false, written: [] as string[] };
+
+/** Starts a CLI run afresh (main.ts, before each command): stdout free, no file written. */
+export function resetRun(): void {
+  run.stdoutTaken = false;
+  run.written = [];
+}
+
+/** The files written by this run so far, in order, each once. */
+export function writtenFiles(): string[] {
+  return [...run.written];
+}
+
+/** Whether an output of this run goes to stdout (then messages go to stderr). */
+export function stdoutIsOutput(): boolean {
+  return run.stdoutTaken;
+}
+
+/** Prints a message line of a command: on stdout, or on stderr when stdout carries an output (`--json -`). */
+export function say(line = ""): void {
+  if (run.stdoutTaken) console.error(line);
+  else console.log(line);
 }
 
 /** `statSync`, or null when nothing is there (also when a parent is a file: ENOTDIR). */
@@ -56,8 +94,13 @@ function probeName(dir: string): string {
  * nearest existing one takes a new file. An existing file is opened for append, not changed; the
  * probe file made beside a new one is removed.
  */
-function checkOutput({ flag, path }: Output): void {
+function checkOutput({ flag, path, create, stdout }: Output): void {
   if (path.trim() === "") throw new UsageError(`${flag} needs a file name, got ""`);
+  if (path === STDOUT) {
+    if (!stdout)
+      throw new UsageError(`${flag} -: only text outputs (--json, --svg) can go to stdout; give a file name`);
+    return;
+  }
   const what = `${flag} ${path}`;
   const target = statOrNull(path, what);
   if (target?.isDirectory()) throw new UsageError(`${what} is a directory; give a file name`);
@@ -71,8 +114,12 @@ function checkOutput({ flag, path }: Output): void {
   }
   let dir = dirname(resolve(path));
   let found = statOrNull(dir, what);
+  const missing = found ? undefined : dir;
   while (!found) found = statOrNull((dir = dirname(dir)), what); // ends at "/", which exists
   if (!found.isDirectory()) throw new UsageError(`${what}: ${dir} is not a directory`);
+  if (missing !== undefined && !create) {
+    throw new UsageError(`${what}: the directory ${dirname(path)} does not exist (create it first, or fix the path)`);
+  }
   const probe = probeName(dir);
   try {
     probeWrite(probe, "wx");
@@ -88,11 +135,16 @@ export function checkOutputs(outputs: (Output | undefined)[]): void {
   for (const output of outputs) {
     if (output === undefined) continue;
     checkOutput(output);
-    const key = resolve(output.path),
+    const key = output.path === STDOUT ? STDOUT : resolve(output.path),
       other = seen.get(key);
+    if (other !== undefined && key === STDOUT) {
+      throw new UsageError(`${other} and ${output.flag} both ask for stdout (-); only one output can go there`);
+    }
     if (other !== undefined) throw new UsageError(`${other} and ${output.flag} name the same file ${output.path}`);
     seen.set(key, output.flag);
   }
+  // Checked: from here on, messages go to stderr when an output goes to stdout.
+  if (seen.has(STDOUT)) run.stdoutTaken = true;
 }
 
 /**
@@ -157,21 +209,29 @@ export async function defaultSvgOutput(svg: Output, importer?: PlotImporter): Pr
 export async function jsonSvgOutputs(
   str: Record<string, string | undefined>,
 ): Promise<{ json?: Output; svg?: Output }> {
-  const json = str.json === undefined ? undefined : { flag: "--json", path: str.json };
-  const svg = str.svg === undefined ? undefined : { flag: "--svg", path: str.svg };
+  const json = str.json === undefined ? undefined : { flag: "--json", path: str.json, stdout: true };
+  const svg = str.svg === undefined ? undefined : { flag: "--svg", path: str.svg, stdout: true };
   checkOutputs([json, svg]);
   await checkSvgRenderer(svg);
   return { json, svg };
 }
 
-/** Writes an output (creating missing directories); a failure is one line naming the flag, not a stack trace. */
-export function writeOutput({ flag, path }: Output, text: string | Uint8Array): void {
+/**
+ * Writes an output: to stdout for `-`, else to its file (creating missing directories of a default
+ * path), recorded for the closing "wrote …"; a failure is one line naming the flag, not a stack trace.
+ */
+export function writeOutput({ flag, path, create }: Output, text: string | Uint8Array): void {
+  if (path === STDOUT) {
+    process.stdout.write(text);
+    return;
+  }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    if (create) mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (error) {
     throw new WriteError(`${flag} ${path}: cannot write it (${reason(error)})`);
   }
+  if (!run.written.includes(path)) run.written.push(path);
 }
 
 /** JSON.stringify's replacer for results: typed-array columns become plain arrays (NaN then null). */

@@ -8,7 +8,6 @@ import {
   hebbianEpsilon,
   hebbianEpsilonEM,
   resolvePerceptronConfig,
-  type LearningRule,
   type PerceptronConfig,
   type PerceptronResult,
   type PerceptronRunOptions,
@@ -17,54 +16,124 @@ import { modelOptions, perceptronRates } from "../../perceptron/run.js";
 import { lineChartSvg } from "../../plot/index.js";
 import { mean, std } from "../../math/stats.js";
 import * as check from "../../core/validate.js";
-import { UsageError, parseFlags, withFlags } from "./args.js";
-import { jsonSvgOutputs, writeJson, writeOutput } from "./output.js";
+import { UsageError, withFlags } from "./args.js";
+import {
+  flagNames,
+  jsonFlag,
+  optionsFromFlags,
+  parseCommand,
+  seedFlag,
+  svgFlag,
+  type CommandSpec,
+  type FlagSpec,
+  type ParsedFlags,
+} from "./flags.js";
+import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint, progressBar, type CliProgress } from "./terminal.js";
 
-/** The perceptron's number flags and the run options they set. */
-const NUMBER_FLAGS = {
-  alpha: "alpha",
-  n: "n",
-  k: "k",
-  nu: "nu",
-  "nu-tilde": "nuTilde",
-  D: "D",
-  dt: "dt",
-  batch: "batch",
-  steps: "steps",
-  "t-end": "tEnd",
-  "record-every": "recordEvery",
-  trajectories: "trajectories",
-  seed: "seed",
-  "train-size": "trainSize",
-  "test-size": "testSize",
-} as const;
+/** The perceptron's flags (shared with `thermolearn blog`, which leaves out --rule, --alpha, --json, --svg). */
+export const PERCEPTRON_RUN_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "rule",
+    kind: "string",
+    choices: ["hebbian", "perceptron", "adatron", "alphatron"],
+    help: "learning rule",
+    default: "hebbian",
+    option: "rule",
+  },
+  { name: "alpha", kind: "number", meta: "A", help: "α of the α-tron", default: 0.5, option: "alpha" },
+  { name: "n", kind: "number", meta: "N", help: "weights", default: 10000, option: "n" },
+  { name: "k", kind: "number", meta: "K", help: "restoring force (--k 0 needs --init zero)", default: 1, option: "k" },
+  { name: "nu", kind: "number", meta: "NU", help: "learning rate ν", default: "3·√n", option: "nu" },
+  {
+    name: "nu-tilde",
+    kind: "number",
+    meta: "V",
+    help: "learning rate as ν̃ = ν/√n (instead of --nu)",
+    option: "nuTilde",
+  },
+  { name: "D", kind: "number", meta: "D", help: "diffusion constant = temperature", default: 1, option: "D" },
+  { name: "dt", kind: "number", meta: "DT", help: "Euler–Maruyama step", unit: "time", default: 0.001, option: "dt" },
+  { name: "batch", kind: "number", meta: "B", help: "inputs per step", default: 30, option: "batch" },
+  { name: "steps", kind: "number", meta: "S", help: "run length in steps (instead of --t-end)", option: "steps" },
+  { name: "t-end", kind: "number", meta: "T", help: "run length", unit: "time", default: 10, option: "tEnd" },
+  {
+    name: "record-every",
+    kind: "number",
+    meta: "R",
+    help: "record the observables every R steps",
+    default: "steps/500",
+    option: "recordEvery",
+  },
+  {
+    name: "trajectories",
+    kind: "number",
+    meta: "M",
+    help: "independent trajectories",
+    default: 1,
+    option: "trajectories",
+  },
+  seedFlag(),
+  {
+    name: "train-size",
+    kind: "number",
+    meta: "P",
+    help: "fixed training set of P inputs (0: online, fresh inputs)",
+    default: 0,
+    option: "trainSize",
+  },
+  {
+    name: "test-size",
+    kind: "number",
+    meta: "P",
+    help: "held-out test set for the finite-n error",
+    default: 0,
+    option: "testSize",
+  },
+  {
+    name: "init",
+    kind: "string",
+    choices: ["equilibrium", "zero"],
+    help: "start: w ~ N(0, D/k), or w = 0",
+    default: "equilibrium",
+    option: "init",
+  },
+  {
+    name: "inputs",
+    kind: "string",
+    choices: ["sampled", "averaged"],
+    help: "B inputs a step, or the input-averaged force (with --train-size: batch learning)",
+    default: "sampled",
+    option: "inputs",
+  },
+  {
+    name: "labels",
+    kind: "string",
+    choices: ["teacher", "random"],
+    help: "the teacher's labels, or i.i.d. random labels of the training set",
+    default: "teacher",
+    option: "labels",
+  },
+];
 
-/** The flag of each perceptron option, for error messages (main.ts applies it to every command's errors). */
-export const PERCEPTRON_FLAGS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(NUMBER_FLAGS).map(([flag, key]) => [key, `--${flag}`])),
-  rule: "--rule",
-  init: "--init",
-  inputs: "--inputs",
-  labels: "--labels",
+/** `thermolearn perceptron`. */
+export const PERCEPTRON: CommandSpec = {
+  name: "perceptron",
+  summary: "one stochastic perceptron run (Langevin, Euler–Maruyama; the blog's parameters)",
+  flags: [...PERCEPTRON_RUN_FLAGS, jsonFlag(), svgFlag("ε(t)")],
+  notes: ['Ctrl-C stops the run and writes what was computed (status "aborted", exit 130); diverged: exit 3.'],
   // Not a flag: the CLI keeps the library's default bound, named in words.
-  maxWeightRms: "the divergence bound on |w|/√n",
+  names: { maxWeightRms: "the divergence bound on |w|/√n" },
 };
 
-/** The perceptron flags as run options (numbers named in errors), and the string flags (`extra` too). */
-export function perceptronArgs(argv: string[], extra: string[] = []) {
-  const strings = ["rule", "init", "inputs", "labels", "json", "svg", ...extra];
-  const { num, str } = parseFlags(argv, Object.keys(NUMBER_FLAGS), strings);
-  const run: PerceptronRunOptions = {};
-  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
-    if (num[flag] !== undefined) (run as Record<string, number>)[key] = num[flag]!;
-  }
-  if (str.rule !== undefined) run.rule = str.rule as LearningRule;
-  // Checked by the library (its errors name the option; main.ts maps them to these flags).
-  if (str.inputs !== undefined) run.inputs = str.inputs as PerceptronRunOptions["inputs"];
-  if (str.labels !== undefined) run.labels = str.labels as PerceptronRunOptions["labels"];
-  if (str.init !== undefined) {
-    run.init = withFlags(PERCEPTRON_FLAGS, () => check.oneOf("init", str.init, ["equilibrium", "zero"] as const));
+/** The flag of each perceptron option, for error messages. */
+export const PERCEPTRON_FLAGS: Record<string, string> = flagNames(PERCEPTRON);
+
+/** The perceptron flags as run options (checked by the library; its errors name the option, main.ts the flag). */
+export function perceptronRun(parsed: ParsedFlags): PerceptronRunOptions {
+  const run = optionsFromFlags(PERCEPTRON, parsed) as PerceptronRunOptions;
+  if (run.init !== undefined) {
+    run.init = withFlags(PERCEPTRON_FLAGS, () => check.oneOf("init", run.init, ["equilibrium", "zero"] as const));
   }
   // k = 0 has no equilibrium to start from (w ~ N(0, D/k)); say so in flags, not in library options.
   if (run.k === 0 && (run.init ?? "equilibrium") === "equilibrium") {
@@ -72,7 +141,7 @@ export function perceptronArgs(argv: string[], extra: string[] = []) {
       "--k 0 needs --init zero: the default start, --init equilibrium, draws w ~ N(0, D/k) and needs --k > 0",
     );
   }
-  return { run, values: str };
+  return run;
 }
 
 /** A progress bar labelled `label` and the run's onProgress that moves it, noting the time reached. */
@@ -143,7 +212,9 @@ function ratesLine(result: PerceptronResult): string | null {
 }
 
 export async function perceptronCommand(argv: string[]): Promise<number> {
-  const { run, values } = perceptronArgs(argv);
+  const parsed = parseCommand(PERCEPTRON, argv);
+  const run = perceptronRun(parsed);
+  const values = parsed.str;
   const config = resolvePerceptronConfig(modelOptions(run));
   const { json, svg } = await jsonSvgOutputs(values);
   const theory = config.rule === "hebbian" ? hebbianTheory(config) : null;
@@ -154,19 +225,21 @@ export async function perceptronCommand(argv: string[]): Promise<number> {
     bar.done();
   });
   const tEnd = (result.t.at(-1) ?? 0).toFixed(3);
-  console.log(configLine(config));
+  say(configLine(config));
   const seconds = (result.elapsedMs / 1000).toFixed(2);
-  console.log(`steps ${result.steps}, t = ${tEnd}, ${seconds} s on the ${result.backend} build`);
-  if (result.t.length > 0) console.log(resultLine(result));
+  say(`steps ${result.steps}, t = ${tEnd}, ${seconds} s on the ${result.backend} build`);
+  if (result.t.length > 0) say(resultLine(result));
   const rates = ratesLine(result);
-  if (rates) console.log(rates);
-  if (theory) console.log(`analytic Hebbian ε with Euler–Maruyama/batch noise: ${theory.em.toFixed(4)}`);
+  if (rates) say(rates);
+  if (theory) say(`analytic Hebbian ε with Euler–Maruyama/batch noise: ${theory.em.toFixed(4)}`);
   if (json) writeJson(json, result);
   if (svg) {
     const referenceLines = theory ? [{ name: "analytic (EM)", y: theory.em }] : [];
     const series = [{ name: config.rule, x: result.t, y: result.epsilon }];
     const title = `Generalisation error, ${config.rule}`;
-    writeOutput(svg, await lineChartSvg({ title, xLabel: "t", yLabel: "ε", series, referenceLines }));
+    const xLabel = "time t (model units)",
+      yLabel = "generalisation error ε (fraction)";
+    writeOutput(svg, await lineChartSvg({ title, xLabel, yLabel, series, referenceLines }));
   }
   if (result.status === "diverged") {
     console.error(

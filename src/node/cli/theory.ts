@@ -13,22 +13,67 @@ import {
   type LearningRule,
 } from "../../perceptron/index.js";
 import { VERSION } from "../../version.js";
-import { UsageError, parseFlags, withFlags } from "./args.js";
+import { UsageError, withFlags } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, type CommandSpec } from "./flags.js";
 import { BLOG_RULES } from "./blog.js";
-import { checkOutputs, writeJson } from "./output.js";
+import { checkOutputs, say, writeJson } from "./output.js";
+
+/** `thermolearn theory`. */
+export const THEORY: CommandSpec = {
+  name: "theory",
+  summary: "order-parameter theory: steady ε, heat split, efficiency η per rule",
+  flags: [
+    {
+      name: "rule",
+      kind: "string",
+      choices: ["hebbian", "perceptron", "adatron", "alphatron"],
+      help: "one rule",
+      default: "all five of the blog's table",
+      option: "rule",
+    },
+    { name: "alpha", kind: "number", meta: "A", help: "α of --rule alphatron", default: 0.5, option: "alpha" },
+    { name: "nu-tilde", kind: "number", meta: "V", help: "learning rate ν̃ = ν/√n", default: 3, option: "nuTilde" },
+    { name: "k", kind: "number", meta: "K", help: "restoring force", default: 1, option: "k" },
+    { name: "D", kind: "number", meta: "D", help: "diffusion constant = temperature", default: 1, option: "D" },
+    {
+      name: "t-end",
+      kind: "number",
+      meta: "T",
+      help: "end of the trajectory from equilibrium",
+      unit: "time",
+      default: 40,
+      option: "tEnd",
+    },
+    {
+      name: "batch",
+      kind: "number",
+      meta: "B",
+      help: "online regime with B inputs a step (fluctuation heat)",
+      option: "batch",
+    },
+    {
+      name: "n",
+      kind: "number",
+      meta: "N",
+      help: "weights of the online regime (with --batch)",
+      default: 10000,
+      option: "n",
+    },
+    {
+      name: "dt",
+      kind: "number",
+      meta: "DT",
+      help: "step of the online regime (with --batch)",
+      unit: "time",
+      default: 0.001,
+      option: "dt",
+    },
+    jsonFlag("the rows"),
+  ],
+};
 
 /** The flag of each option, for error messages. */
-const FLAGS = {
-  nuTilde: "--nu-tilde",
-  k: "--k",
-  D: "--D",
-  tEnd: "--t-end",
-  alpha: "--alpha",
-  rule: "--rule",
-  n: "--n",
-  batch: "--batch",
-  dt: "--dt",
-};
+const FLAGS = flagNames(THEORY);
 
 /** One row of the table: the steady state, and η along the trajectory from equilibrium. */
 interface TheoryRow {
@@ -78,8 +123,7 @@ function theoryRow(
 }
 
 export async function theoryCommand(argv: string[]): Promise<number> {
-  const numbers = ["nu-tilde", "k", "D", "t-end", "alpha", "n", "batch", "dt"];
-  const { num, str } = parseFlags(argv, numbers, ["rule", "json"]);
+  const { num, str } = parseCommand(THEORY, argv);
   const params = { nuTilde: num["nu-tilde"] ?? 3, k: num.k ?? 1, D: num.D ?? 1, tEnd: num["t-end"] ?? 40 };
   const online = num.batch !== undefined;
   if (!online && (num.n !== undefined || num.dt !== undefined)) {
@@ -93,32 +137,31 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   } else if (num.alpha !== undefined) {
     throw new UsageError("--alpha needs --rule alphatron (the table's α-trons use 0.25 and 0.5)");
   }
-  const json = str.json !== undefined ? { flag: "--json", path: str.json } : undefined;
+  const json = str.json !== undefined ? { flag: "--json", path: str.json, stdout: true } : undefined;
   checkOutputs([json]);
   const rows = specs.map((spec) => theoryRow(spec, params, inputNoise));
   const regime = inputNoise
     ? `online: n = ${inputNoise.n}, B = ${inputNoise.batch}, Δt = ${inputNoise.dt} (fluctuation heat included)`
     : "time-scale separated (Goldt & Seifert: input-averaged force, no fluctuation heat)";
   const header = `Perceptron order-parameter theory, ν̃ = ${params.nuTilde}, k = ${params.k}, D = ${params.D}`;
-  console.log(`${header}; ${regime}`);
-  console.log(
+  say(`${header}; ${regime}`);
+  say(
     "steady state; heat rates in nats per weight per unit time; η = I/(ΔS + Q_n) from equilibrium, " +
       `at t = ${params.tEnd} and its maximum over [0, ${params.tEnd}]\n`,
   );
-  console.log(
+  say(
     `${"rule".padEnd(16)}${"ε".padEnd(12)}${"Q".padEnd(12)}${"heat".padEnd(12)}${"housekeep.".padEnd(12)}` +
       `${"excess".padEnd(12)}${"η(t-end)".padEnd(12)}max η (at t)`,
   );
   for (const r of rows) {
     const best = `${cell(r.maxEfficiency, 0)} (t = ${r.maxEfficiencyAt.toFixed(2)})`;
-    console.log(
+    say(
       `${r.label.padEnd(16)}${cell(r.epsilon)}${cell(r.Q)}${cell(r.heatRate)}${cell(r.housekeepingRate)}` +
         `${cell(r.excessRate)}${cell(r.efficiencyAtEnd)}${best}`,
     );
   }
   if (json) {
     writeJson(json, { version: VERSION, config: { ...params, inputNoise: inputNoise ?? null }, rows });
-    console.log(`wrote ${json.path}`);
   }
   return 0;
 }

@@ -20,23 +20,65 @@ interface RingRow {
   measured: RingEnsembleUncertainty | null;
 }
 import { VERSION } from "../../version.js";
-import { UsageError, nameFlag, parseFlags, parseList } from "./args.js";
-import { checkOutputs, writeJson } from "./output.js";
+import { UsageError, nameFlag } from "./args.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, type CommandSpec } from "./flags.js";
+import { checkOutputs, say, writeJson } from "./output.js";
 
-const NUMBER_FLAGS = ["rungs", "F", "amplitude", "D", "ensemble", "seed"] as const;
-const STRING_FLAGS = ["gammas", "forces", "json"] as const;
-/** The flag of each library option, for error messages. */
-const FLAGS: Record<string, string> = {
-  rungs: "--rungs",
-  F: "--F",
-  amplitude: "--amplitude",
-  D: "--D",
-  force: "--forces",
-  gamma: "--gammas",
-  gammas: "--gammas",
-  particles: "--ensemble",
-  seed: "--seed",
+/** `thermolearn tur`. */
+export const TUR: CommandSpec = {
+  name: "tur",
+  summary: "thermodynamic uncertainty relation: ladder across γ, tilted ring across f",
+  flags: [
+    {
+      name: "gammas",
+      kind: "list",
+      help: "the ladder's non-equilibrium factors γ (1: detailed balance)",
+      default: "1,0.1,0.01",
+      option: "gamma",
+    },
+    { name: "rungs", kind: "number", meta: "M", help: "rungs of the ladder", default: 5, option: "rungs" },
+    {
+      name: "F",
+      kind: "number",
+      meta: "F",
+      help: "the ladder's vertical rate factor",
+      unit: "1/time",
+      default: 25,
+      option: "F",
+    },
+    {
+      name: "forces",
+      kind: "list",
+      help: "the ring's forces f",
+      unit: "k_BT/L",
+      default: "0.5,2,8,12.57,20,50",
+      option: "force",
+    },
+    {
+      name: "amplitude",
+      kind: "number",
+      meta: "A",
+      help: "the ring's potential amplitude",
+      unit: "k_BT",
+      default: 4,
+      option: "amplitude",
+    },
+    { name: "D", kind: "number", meta: "D", help: "the ring's diffusion constant", default: 1, option: "D" },
+    {
+      name: "ensemble",
+      kind: "number",
+      meta: "N",
+      help: "also measure the ring from N Langevin trajectories (≥ 2)",
+      option: "particles",
+    },
+    seedFlag("seed of the --ensemble trajectories"),
+    jsonFlag("the columns"),
+  ],
+  names: { gammas: "--gammas" },
 };
+
+/** The flag of each library option, for error messages. */
+const FLAGS = flagNames(TUR);
 
 /** 4 significant digits. */
 function cell(x: number, width = 12): string {
@@ -46,14 +88,14 @@ function cell(x: number, width = 12): string {
 }
 
 export async function turCommand(argv: string[]): Promise<number> {
-  const { num, str } = parseFlags(argv, NUMBER_FLAGS, STRING_FLAGS);
-  const gammas = parseList("gammas", str.gammas) ?? [1, 0.1, 0.01];
-  const forces = parseList("forces", str.forces) ?? [0.5, 2, 8, 12.57, 20, 50];
+  const { num, str, list } = parseCommand(TUR, argv);
+  const gammas = list.gammas ?? [1, 0.1, 0.01];
+  const forces = list.forces ?? [0.5, 2, 8, 12.57, 20, 50];
   const ensemble = num.ensemble;
   if (ensemble !== undefined && !(Number.isInteger(ensemble) && ensemble >= 2)) {
     throw new UsageError(`--ensemble expects an integer ≥ 2 (trajectories), got ${ensemble}`);
   }
-  const json = str.json !== undefined ? { flag: "--json", path: str.json } : undefined;
+  const json = str.json !== undefined ? { flag: "--json", path: str.json, stdout: true } : undefined;
   checkOutputs([json]);
   const ladder = { rungs: num.rungs, F: num.F };
   const ringParams = { amplitude: num.amplitude ?? 4, D: num.D ?? 1 };
@@ -73,24 +115,20 @@ export async function turCommand(argv: string[]): Promise<number> {
     if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(nameFlag(error.message, FLAGS));
     throw error;
   }
-  console.log(
-    `Ladder (2 × ${num.rungs ?? 5}, F = ${num.F ?? 25}): TUR ratio 2⟨J⟩²/(Var·σ) ≤ 1, exact (tilted generator)`,
-  );
-  console.log(`${"γ".padEnd(12)}${"σ (nats/t)".padEnd(12)}${"ratio: σ".padEnd(12)}ratio: rung-0 current`);
+  say(`Ladder (2 × ${num.rungs ?? 5}, F = ${num.F ?? 25}): TUR ratio 2⟨J⟩²/(Var·σ) ≤ 1, exact (tilted generator)`);
+  say(`${"γ".padEnd(12)}${"σ (nats/t)".padEnd(12)}${"ratio: σ".padEnd(12)}ratio: rung-0 current`);
   for (let k = 0; k < gammas.length; k++) {
-    console.log(
-      `${cell(gammas[k])}${cell(entropy.entropyProduction[k])}${cell(entropy.ratio[k])}${cell(rung.ratio[k])}`,
-    );
+    say(`${cell(gammas[k])}${cell(entropy.entropyProduction[k])}${cell(entropy.ratio[k])}${cell(rung.ratio[k])}`);
   }
-  console.log(
+  say(
     `\nTilted ring (A = ${ringParams.amplitude}, L = 1, D = ${ringParams.D}): displacement current, exact` +
       (ensemble ? ` and from ${ensemble} trajectories (± standard error)` : ""),
   );
-  console.log(`${"f".padEnd(12)}${"v".padEnd(12)}${"D_eff".padEnd(12)}${"σ".padEnd(12)}ratio`);
+  say(`${"f".padEnd(12)}${"v".padEnd(12)}${"D_eff".padEnd(12)}${"σ".padEnd(12)}ratio`);
   for (const { force, exact, measured } of ring) {
     const m = measured ? `   ensemble ${measured.ratio.toFixed(4)} ± ${measured.ratioError.toFixed(4)}` : "";
     const row = `${cell(force)}${cell(exact.velocity)}${cell(exact.diffusion)}${cell(exact.entropyProduction)}`;
-    console.log(`${row}${cell(exact.ratio, 0)}${m}`);
+    say(`${row}${cell(exact.ratio, 0)}${m}`);
   }
   if (json) {
     const columns = (c: Record<string, Float64Array>) =>
@@ -101,7 +139,6 @@ export async function turCommand(argv: string[]): Promise<number> {
       ladder: { entropy: columns({ ...entropy }), rung: columns({ ...rung }) },
       ring,
     });
-    console.log(`wrote ${json.path}`);
   }
   return 0;
 }
