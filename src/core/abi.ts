@@ -6,7 +6,11 @@
  * Addresses of 0 mean "out of memory". Every model's functions take the address of its state first.
  */
 export interface ThermolearnExports {
-  readonly memory: WebAssembly.Memory;
+  /**
+   * The module's exported `WebAssembly.Memory`, as far as thermolearn reads it (its `buffer`), typed
+   * structurally so that the published declarations need no DOM lib, which declares `WebAssembly`.
+   */
+  readonly memory: { readonly buffer: ArrayBuffer };
 
   // memory.ts: bump allocator (zeroed, 16-byte aligned); memory is freed by dropping the instance.
   alloc(bytes: number): number;
