@@ -25,7 +25,11 @@ export const MAX_STREAM = MAX_U32;
 /**
  * The seed of stream `index` under `seed`: SplitMix64's mix of seed + φ·(index + 1), cut to 53 bits.
  * @throws TypeError/RangeError for a seed outside [0, 2⁵³) or an index outside [0, 2³²).
- * @example streamSeed(42, 0) // the seed trajectory 0 of a run with seed 42 uses
+ * @example
+ * ```ts
+ * import { streamSeed } from "thermolearn";
+ * console.log(streamSeed(42, 0), streamSeed(42, 1)); // the seeds of trajectories 0 and 1 of a run with seed 42
+ * ```
  */
 export function streamSeed(seed: number, index: number): number {
   const [hi, lo] = seedWords(checkSeed("seed", seed));
@@ -46,11 +50,20 @@ const RNG_KEYS = ["seed", "stream", "backend"] as const;
 
 /** An Rng's resolved configuration: the seed it was seeded with (after the stream mix) and its backend. */
 export interface RngConfig {
+  /** The seed the generator was seeded with: `seed`, or streamSeed(seed, stream) with a stream. */
   seed: number;
+  /** The build asked for ("simd" or "scalar"), or undefined for the default choice. */
   backend: Backend | undefined;
 }
 
-/** Validates Rng options once. @throws TypeError/RangeError naming the option. */
+/**
+ * Validates Rng options once. @throws TypeError/RangeError naming the option.
+ * @example
+ * ```ts
+ * import { resolveRngConfig, streamSeed } from "thermolearn";
+ * console.log(resolveRngConfig({ seed: 42, stream: 3 }).seed === streamSeed(42, 3)); // true
+ * ```
+ */
 export function resolveRngConfig(options?: RngOptions): RngConfig {
   const o = checkOptions("Rng", options, RNG_KEYS);
   const base = checkSeed("seed", o.seed ?? 0);
@@ -70,12 +83,22 @@ export const MAX_U64_COUNT = 2 ** 28;
  * A xoshiro256++ generator in wasm memory (Blackman & Vigna 2021), seeded by SplitMix64.
  * Gaussians come from a 256-layer ziggurat (Marsaglia & Tsang 2000).
  * @example
+ * ```ts
+ * import { Rng } from "thermolearn";
  * const rng = new Rng({ seed: 7 });
- * const z = rng.normal(1000); // Float64Array of N(0, 1)
- * const saved = rng.saveState(); rng.normal(5); rng.restoreState(saved);
- * rng.dispose();
+ * try {
+ *   const z = rng.normal(1000); // Float64Array of N(0, 1)
+ *   const saved = rng.saveState();
+ *   const a = rng.normal(5);
+ *   rng.restoreState(saved);
+ *   console.log(z.length, rng.normal(5)[0] === a[0]); // 1000, true: the same draws again
+ * } finally {
+ *   rng.dispose();
+ * }
+ * ```
  */
 export class Rng extends WasmModel {
+  /** {@inheritDoc RngConfig.seed} */
   readonly seed: number;
   readonly #state: number;
   readonly #buffer: number;

@@ -154,7 +154,14 @@ function convolutionKernel(kernel: unknown): unknown {
  * and the FFT path's buffers within the 2 GiB of wasm memory.
  * @throws TypeError/RangeError for a kernel longer than the signal, non-finite samples, a bad option,
  * a size past the limits, or a result that overflows.
- * @example const u = convolveWrap(s, K.values, { scale: K.dt, alignment: "scipy" });
+ * @example
+ * ```ts
+ * import { convolveWrap, ecoliKernel, sawtooth } from "thermolearn";
+ * const K = ecoliKernel({ area: 0 }); // a SampledKernel: pass its `values`, and dt as `scale`
+ * const s = sawtooth({ tauFast: 1, tauSlow: 9, amplitude: 20, dt: K.dt });
+ * const u = convolveWrap(s, K.values, { scale: K.dt, alignment: "scipy" }); // the memory u = dt·K ∗ s
+ * console.log(u.length); // 100000, one value per sample of s
+ * ```
  */
 export function convolveWrap(
   signal: Float64Array,

@@ -58,8 +58,9 @@ export interface LearningCostOptions {
   F?: number;
   /** Positions per rail (2·rungs states). Default 5. */
   rungs?: number;
-  /** Dissociation constants K_I, K_A (µM). Defaults 18.2, 3000. */
+  /** Dissociation constant K_I of the inactive state (µM). Default 18.2. */
   KI?: number;
+  /** Dissociation constant K_A of the active state (µM). Default 3000. */
   KA?: number;
   /** Fast (free → clamped) ramp τ_f. Default 3 (Fig. 6B). */
   tauFast?: number;
@@ -87,35 +88,55 @@ export interface LearningCostOptions {
   stepsPerPeriod?: number;
   /** Convolution alignment. Default "scipy" (the authors' code, as Fig. 6B). */
   alignment?: Alignment;
+  /** Force the "simd" or "scalar" build (same results). */
   backend?: Backend;
 }
 
 /** The resolved options of {@link learningCost}. */
 export interface LearningCostConfig {
+  /** {@inheritDoc LearningCostOptions.gamma} */
   gamma: number;
+  /** {@inheritDoc LearningCostOptions.F} */
   F: number;
+  /** {@inheritDoc LearningCostOptions.rungs} */
   rungs: number;
+  /** {@inheritDoc LearningCostOptions.KI} */
   KI: number;
+  /** {@inheritDoc LearningCostOptions.KA} */
   KA: number;
+  /** {@inheritDoc LearningCostOptions.tauFast} */
   tauFast: number;
+  /** {@inheritDoc LearningCostOptions.tauSlow} */
   tauSlow: number;
+  /** {@inheritDoc LearningCostOptions.mean} */
   mean: number;
+  /** {@inheritDoc LearningCostOptions.aMax} */
   aMax: number;
+  /** {@inheritDoc LearningCostOptions.amplitude} */
   amplitude: number;
+  /** {@inheritDoc LearningCostOptions.points} */
   points: number;
   /** θ as given, or null for Eq. 45 (the value used is the result's `theta`). */
   theta: number | null;
+  /** {@inheritDoc LearningCostOptions.kernelS0} */
   kernelS0: number;
+  /** {@inheritDoc LearningCostOptions.kernelS1} */
   kernelS1: number;
+  /** {@inheritDoc LearningCostOptions.duration} */
   duration: number;
+  /** {@inheritDoc LearningCostOptions.kernelDt} */
   kernelDt: number;
+  /** {@inheritDoc LearningCostOptions.stepsPerPeriod} */
   stepsPerPeriod: number;
+  /** {@inheritDoc LearningCostOptions.alignment} */
   alignment: Alignment;
+  /** The build asked for ("simd" or "scalar"), or undefined for the default choice. */
   backend: Backend | undefined;
 }
 
 /** The result of {@link learningCost}. Energies in k_BT (nats), per learning cycle (one period). */
 export interface LearningCost {
+  /** The resolved options (every default filled in). */
   config: LearningCostConfig;
   /** Exact dissipation per cycle (k_BT): σ(t) of the periodically driven chain integrated over a period. */
   dissipationPerCycle: number;
@@ -147,6 +168,7 @@ export interface LearningCost {
   aMin: number | null;
   /** The kernel's area I and first moment (±1). */
   area: number;
+  /** The kernel's first moment (±1). */
   firstMoment: number;
   /** The threshold used. */
   theta: number;
@@ -154,6 +176,7 @@ export interface LearningCost {
   periodicResidual: number;
   /** The curve: amplitudes and Δw at each. */
   amplitudes: Float64Array;
+  /** Δw at each amplitude of `amplitudes`. */
   dw: Float64Array;
 }
 
@@ -179,7 +202,14 @@ const COST_KEYS = [
   "backend",
 ] as const;
 
-/** The sawtooth of Eq. 5 at any time t (periodic, continuous): s̄ − A/2 + At/τ_f, then back down over τ_s. */
+/**
+ * The sawtooth of Eq. 5 at any time t (periodic, continuous): s̄ − A/2 + At/τ_f, then back down over τ_s.
+ * @example
+ * ```ts
+ * import { sawtoothAt } from "thermolearn";
+ * console.log(sawtoothAt(1, 1, 9, 20, 0), sawtoothAt(10, 1, 9, 20, 0)); // 10 (the peak s̄ + A/2), −10 (one period on)
+ * ```
+ */
 export function sawtoothAt(t: number, tauFast: number, tauSlow: number, amplitude: number, mean: number): number {
   const period = tauFast + tauSlow;
   const u = t - Math.floor(t / period) * period;
@@ -192,6 +222,12 @@ export function sawtoothAt(t: number, tauFast: number, tauSlow: number, amplitud
  * Validates {@link LearningCostOptions} once (unknown keys refused) and fills in the defaults.
  * @throws TypeError/RangeError naming the option: besides each option's own range, `amplitude`/`mean`
  * when s̄ − A/2 < 0 (the ladder's signal is a concentration), `kernelS1` equal to `kernelS0`.
+ * @example
+ * ```ts
+ * import { resolveLearningCostConfig } from "thermolearn";
+ * const c = resolveLearningCostConfig({ gamma: 0.1 });
+ * console.log(c.F, c.rungs, c.amplitude, c.theta); // 25, 5, 50 (= aMax), null (Eq. 45)
+ * ```
  */
 export function resolveLearningCostConfig(options?: LearningCostOptions, what = "learningCost"): LearningCostConfig {
   const o = check.options(what, options, COST_KEYS);
@@ -327,8 +363,11 @@ function cycleDissipation(c: LearningCostConfig): { exact: number; quasiSteady: 
  * @throws TypeError/RangeError naming a bad option (see {@link resolveLearningCostConfig}), or from
  * {@link ladderKernel} when the kernel cannot be normalised.
  * @example
- * const c = learningCost({ gamma: 0.01 }); // F = 25, τ_f = 3, τ_s = 15, s̄ = 25, A = A_max = 50
- * c.dissipationPerCycle; c.bits; c.offset; c.error;
+ * ```ts
+ * import { learningCost } from "thermolearn";
+ * const c = learningCost({ gamma: 0.01, points: 12, kernelDt: 5e-3, stepsPerPeriod: 256 });
+ * console.log(c.dissipationPerCycle, c.bits, c.error); // ≈ 400.5 k_BT, ≈ 578 bits, error ≈ 0.84
+ * ```
  */
 export function learningCost(options?: LearningCostOptions): LearningCost {
   return costOf(resolveLearningCostConfig(options));
@@ -410,19 +449,31 @@ export interface LearningCostCurveOptions extends Omit<LearningCostOptions, "gam
 export interface LearningCostCurve {
   /** The shared options (γ and F per row). */
   config: Omit<LearningCostConfig, "gamma" | "F">;
+  /** γ of each row. */
   gamma: Float64Array;
+  /** F of each row. */
   F: Float64Array;
+  /** {@inheritDoc LearningCost.dissipationPerCycle} */
   dissipationPerCycle: Float64Array;
+  /** {@inheritDoc LearningCost.quasiSteadyPerCycle} */
   quasiSteadyPerCycle: Float64Array;
+  /** {@inheritDoc LearningCost.excessPerCycle} */
   excessPerCycle: Float64Array;
+  /** {@inheritDoc LearningCost.bits} */
   bits: Float64Array;
+  /** {@inheritDoc LearningCost.deltaW} */
   deltaW: Float64Array;
+  /** {@inheritDoc LearningCost.error} */
   error: Float64Array;
+  /** {@inheritDoc LearningCost.rmsError} */
   rmsError: Float64Array;
   /** NaN-free: rows without an offset (see {@link LearningCost.offset}) are listed in `noOffset`. */
   offset: Float64Array;
+  /** {@inheritDoc LearningCost.predictedOffset} */
   predictedOffset: Float64Array;
+  /** Per row: the kernel's area I. */
   area: Float64Array;
+  /** {@inheritDoc LearningCost.theta} */
   theta: Float64Array;
   /** Row indices whose offset does not exist (their `offset` entry is 0 and must be skipped). */
   noOffset: number[];
@@ -440,6 +491,12 @@ function gridList(name: string, value: unknown, each: (n: string, x: unknown) =>
  * Validates {@link LearningCostCurveOptions} once: the lists, the callback, and every grid point's
  * options (as {@link resolveLearningCostConfig}), before anything is computed. Rows: F outer, γ inner.
  * @throws TypeError/RangeError naming a bad option (`gammas[3]`, `Fs[0]`, …).
+ * @example
+ * ```ts
+ * import { resolveLearningCostCurve } from "thermolearn";
+ * const rows = resolveLearningCostCurve({ gammas: [1, 0.1], Fs: [5, 25] });
+ * console.log(rows.map((c) => [c.F, c.gamma])); // [[5, 1], [5, 0.1], [25, 1], [25, 0.1]]: F outer, γ inner
+ * ```
  */
 export function resolveLearningCostCurve(options: LearningCostCurveOptions): LearningCostConfig[] {
   const {
@@ -468,8 +525,11 @@ export function resolveLearningCostCurve(options: LearningCostCurveOptions): Lea
  * in the order given.
  * @throws TypeError/RangeError naming a bad option (`gammas[3]`, `Fs[0]`, …).
  * @example
- * const curve = learningCostCurve({ gammas: [1, 0.1, 0.01, 1e-3], Fs: [25] });
- * curve.dissipationPerCycle; curve.offset; curve.error;
+ * ```ts
+ * import { learningCostCurve } from "thermolearn";
+ * const curve = learningCostCurve({ gammas: [1, 0.01], Fs: [25], points: 12, kernelDt: 5e-3, stepsPerPeriod: 256 });
+ * console.log(curve.dissipationPerCycle, curve.error); // ≈ [0.035, 400.5] k_BT, ≈ [1, 0.84]: one row per γ
+ * ```
  */
 export function learningCostCurve(options: LearningCostCurveOptions): LearningCostCurve {
   const configs = resolveLearningCostCurve(options);

@@ -56,8 +56,11 @@ export interface IntegralFeedbackOptions {
   dt?: number;
   /** Sawtooth (Eq. 5): fast and slow ramps, amplitude, mean. Defaults τ_f = 1, τ_s = 9, A = 20, s̄ = 0. */
   tauFast?: number;
+  /** Slow ramp τ_s > 0. Default 9. */
   tauSlow?: number;
+  /** Sawtooth amplitude A. Default 20. */
   amplitude?: number;
+  /** Mean signal s̄. Default 0. */
   mean?: number;
   /** Threshold θ ≥ 0 of g_θ. Default (|A|/τ_s + |A|/τ_f)/2, the middle of the window A/τ_s < θ < A/τ_f. */
   theta?: number;
@@ -87,17 +90,21 @@ export interface IntegralFeedback {
   theta: number;
   /** The integrator and its global order (Infinity for the exact one: rounding only). */
   method: FeedbackMethod;
+  /** The integrator's global order (4 for "rk4"; Infinity for "exponential": rounding only). */
   order: number;
 }
 
 /** Options of {@link feedbackImpulseResponse}. */
 export interface FeedbackImpulseOptions {
+  /** Damping λ > 0 of x. Default 40. */
   lambda?: number;
+  /** Integral gain k_I > 0. Default 300. */
   kI?: number;
   /** Time step. Default 10⁻⁴. */
   dt?: number;
   /** Length: L = round(tMax/dt) samples. Default 1 (feedbackKernel's default tMax is 30/slowest rate: 3). */
   tMax?: number;
+  /** Integrator: "rk4" (default) or "exponential" (the exact matrix exponential). */
   method?: FeedbackMethod;
 }
 
@@ -249,12 +256,21 @@ function checkSystem(o: { lambda?: unknown; kI?: unknown; dt?: unknown; method?:
  * is feedbackKernel's K (same normalisation, first moment −1), to the integrator's error: O(dt⁴)
  * for "rk4", rounding for "exponential".
  * @throws TypeError/RangeError naming a bad option (dt for an unstable RK4 step or too many samples).
- * @example const { kernel } = feedbackImpulseResponse({ dt: 1e-3 }); // ≈ feedbackKernel({ dt: 1e-3, tMax: 1 })
+ * @example
+ * ```ts
+ * import { feedbackImpulseResponse } from "thermolearn";
+ * const { t, kernel } = feedbackImpulseResponse({ dt: 1e-3 }); // ≈ feedbackKernel({ dt: 1e-3, tMax: 1 })
+ * console.log(t.length, kernel.values[0]); // 1000 samples, K(0) = k_I = 300
+ * ```
  */
 export function feedbackImpulseResponse(options?: FeedbackImpulseOptions): {
+  /** Sample times t_k = k·dt. */
   t: Float64Array;
+  /** ξ(t_k), the controlled variable's response. */
   x: Float64Array;
+  /** η(t_k), the controller's response. */
   y: Float64Array;
+  /** K = k_I·ξ as a sampled kernel on the same grid. */
   kernel: SampledKernel;
 } {
   const o = check.options("feedbackImpulseResponse", options, ["lambda", "kI", "dt", "tMax", "method"]);
@@ -323,8 +339,11 @@ const FEEDBACK_KEYS = [
  * @throws TypeError/RangeError naming a bad option (dt for an unstable RK4 step or a period of more
  * than 2^25 samples, tauFast/tauSlow/amplitude/mean as {@link sawtooth}).
  * @example
- * const r = integralFeedback({ amplitude: 20, dt: 1e-4 });
- * r.deltaW; r.deltaWConvolution; // equal to O(dt): both ≈ A = 20 for τ_s ≫ τ_f ≫ 1/|roots|
+ * ```ts
+ * import { integralFeedback } from "thermolearn";
+ * const r = integralFeedback({ amplitude: 20, dt: 1e-3 });
+ * console.log(r.deltaW, r.deltaWConvolution); // ≈ 17.9, ≈ 18.2: equal to O(dt) (smaller dt: closer)
+ * ```
  */
 export function integralFeedback(options?: IntegralFeedbackOptions): IntegralFeedback {
   const o = check.options("integralFeedback", options, FEEDBACK_KEYS);

@@ -79,6 +79,14 @@ function fitPoints(xIn: unknown, yIn: unknown, xName: string, yName: string): { 
  * (The authors used pwlf's stochastic optimiser; this search is exhaustive over data breakpoints.)
  * @param x increasing abscissae; @param y values (arrays or Float64Arrays of finite numbers).
  * @throws TypeError/RangeError naming x or y (too few or many points, unsorted, non-finite, overflowing).
+ * @example
+ * ```ts
+ * import { piecewiseLinearFit3 } from "thermolearn";
+ * const x = Array.from({ length: 30 }, (_, i) => i);
+ * const y = x.map((v) => (v < 10 ? 0 : v < 20 ? 2 * (v - 10) : 20 + (v - 20)));
+ * const fit = piecewiseLinearFit3(x, y);
+ * console.log(fit.rightIntercept); // ≈ 0: the last segment is y = x
+ * ```
  */
 export function piecewiseLinearFit3(x: ArrayLike<number>, y: ArrayLike<number>): PiecewiseFit {
   return fitThreeSegments(x, y, "x", "y");
@@ -177,13 +185,26 @@ function fitThreeSegments(xIn: unknown, yIn: unknown, xName: string, yName: stri
  * @param amplitudes the curve's amplitudes A ≥ 0, strictly increasing (6 … 2^12 of them), as the
  * paper's linspace(0, 0.75·A_max, …); @param dw Δw at each; @param aMax A_max > 0.
  * @throws TypeError/RangeError naming amplitudes, dw or aMax.
- * @example const { offset, dynamicRange } = curveMetrics(amplitudes, weightUpdateCurve({ …, amplitudes }), 100);
+ * @example
+ * ```ts
+ * import { curveMetrics } from "thermolearn";
+ * const amplitudes = Array.from({ length: 40 }, (_, i) => (75 * i) / 39);
+ * const dw = amplitudes.map((a) => (a < 20 ? 0 : a - 10)); // dead zone, then slope 1 with offset −10
+ * console.log(curveMetrics(amplitudes, dw, 100)); // offset ≈ −0.095 (units of A_max), dynamicRange ≈ 4.3
+ * ```
  */
 export function curveMetrics(
   amplitudes: ArrayLike<number>,
   dw: ArrayLike<number>,
   aMax: number,
-): { offset: number; dynamicRange: number; fit: PiecewiseFit } {
+): {
+  /** Intercept of the rightmost fitted segment, units of A_max. */
+  offset: number;
+  /** A_max/A_min (1 when the rightmost slope is outside (0.75, 1.25)). */
+  dynamicRange: number;
+  /** The three-segment fit itself. */
+  fit: PiecewiseFit;
+} {
   const scale = check.positive("aMax", aMax);
   // Checked (types, lengths, finiteness) under the caller's names before scaling.
   const points = fitPoints(amplitudes, dw, "amplitudes", "dw");
@@ -209,12 +230,24 @@ export function curveMetrics(
  * amplitude whose normalised response Δw/A_max exceeds 0.05, and the offset is the intercept of the
  * least-squares line through (A, Δw) for A ≥ A_min. `first` is −1 when no amplitude passes; `offset` is
  * null when fewer than two amplitudes lie at or past A_min.
+ * @example
+ * ```ts
+ * import { appendixG3Offset } from "thermolearn";
+ * const amplitudes = [0, 10, 20, 30, 40, 50];
+ * const dw = amplitudes.map((a) => (a < 15 ? 0 : a - 5));
+ * console.log(appendixG3Offset(amplitudes, dw, 50)); // { first: 2, offset: −5 }
+ * ```
  */
 export function appendixG3Offset(
   amplitudes: ArrayLike<number>,
   dw: ArrayLike<number>,
   aMax: number,
-): { first: number; offset: number | null } {
+): {
+  /** Index of the first amplitude with Δw/A_max > 0.05, or −1. */
+  first: number;
+  /** Intercept of the least-squares line through (A, Δw) for A ≥ A_min (Δw units), or null. */
+  offset: number | null;
+} {
   let first = -1;
   for (let i = 0; i < amplitudes.length && first < 0; i++) if (dw[i] / aMax > 0.05) first = i;
   if (first < 0 || amplitudes.length - first < 2) return { first, offset: null };

@@ -15,10 +15,15 @@ import { MAX_AMPLITUDES, MAX_DIRECT_WORK, numberList } from "./limits.js";
 
 /** Options of the sawtooth protocol (Eq. 5). */
 export interface SawtoothOptions {
+  /** Duration τ_f > 0 of the fast (rising) ramp, time units. */
   tauFast: number;
+  /** Duration τ_s > 0 of the slow (falling) ramp, time units. */
   tauSlow: number;
+  /** Amplitude A (signal units, µM for the ladder): s spans [s̄ − A/2, s̄ + A/2]. */
   amplitude: number;
+  /** Mean signal s̄. Default 0. */
   mean?: number;
+  /** Sampling step dt > 0; N = round((τ_f + τ_s)/dt) ≤ 2²⁵ samples. */
   dt: number;
 }
 
@@ -78,7 +83,12 @@ function sawtoothGrid(
  * s = s̄ − A/2 + At/τ_f on [0, τ_f), then s̄ + A/2 − A(t − τ_f)/τ_s (Eq. 5). N ≤ 2^25.
  * @throws TypeError/RangeError naming a bad option (dt for a period of more than 2^25 samples), or
  * amplitude/mean whose samples overflow.
- * @example const s = sawtooth({ tauFast: 1, tauSlow: 9, amplitude: 20, dt: 1e-3 }); // 10⁴ samples
+ * @example
+ * ```ts
+ * import { sawtooth } from "thermolearn";
+ * const s = sawtooth({ tauFast: 1, tauSlow: 9, amplitude: 20, dt: 1e-3 });
+ * console.log(s.length, s[0], s[1000]); // 10000 samples, −10 (s̄ − A/2), 10 (s̄ + A/2 at t = τ_f)
+ * ```
  */
 export function sawtooth(options: SawtoothOptions): Float64Array {
   options = check.options("sawtooth", options, ["tauFast", "tauSlow", "amplitude", "mean", "dt"]);
@@ -105,6 +115,7 @@ export interface WeightUpdateOptions extends Omit<SawtoothOptions, "dt"> {
   theta: number;
   /** Default "scipy" (the authors' code); "causal" is the physically natural alignment. */
   alignment?: Alignment;
+  /** Force the "simd" or "scalar" build (same results). */
   backend?: Backend;
 }
 
@@ -127,7 +138,12 @@ const WEIGHT_UPDATE_KEYS = [
  * rule with step dt. Limits as {@link weightUpdateCurve}.
  * @throws TypeError/RangeError naming a bad option, or amplitude/mean whose Δw overflows.
  * @example
- * const dw = weightUpdate({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, amplitude: 60, theta: 100 / 9 });
+ * ```ts
+ * import { ecoliKernel, weightUpdate } from "thermolearn";
+ * const kernel = ecoliKernel({ area: 0, dt: 1e-3 });
+ * const dw = weightUpdate({ kernel, tauFast: 1, tauSlow: 9, amplitude: 60, theta: 100 / 9 });
+ * console.log(dw); // Δw ≈ 57.4 over one period (Eq. 7), against the ideal Δw = A = 60
+ * ```
  */
 export function weightUpdate(options: WeightUpdateOptions): number {
   const o = check.options("weightUpdate", options, WEIGHT_UPDATE_KEYS);
@@ -207,7 +223,12 @@ function sawtoothResponseInto(
  * N ≤ 2^25.
  * @throws TypeError/RangeError naming a bad option (a kernel longer than one period included, and
  * tauFast/tauSlow for a period of more than 2^25 samples), or a kernel whose response overflows.
- * @example const r = sawtoothResponse({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9 });
+ * @example
+ * ```ts
+ * import { ecoliKernel, sawtoothResponse } from "thermolearn";
+ * const r = sawtoothResponse({ kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9 });
+ * console.log(r.length); // 100000: one period on the kernel's grid (dt = 10⁻⁴)
+ * ```
  */
 export function sawtoothResponse(options: {
   kernel: SampledKernel;
@@ -349,9 +370,12 @@ function thresholdedUpdates(
  * @throws TypeError/RangeError naming a bad option (tauFast/tauSlow for a period of too many samples),
  * or an amplitude whose Δw overflows.
  * @example
- * const dw = weightUpdateCurve({
- *   kernel: ecoliKernel({ area: 0 }), tauFast: 1, tauSlow: 9, theta: 100 / 9, amplitudes: [20, 60],
- * });
+ * ```ts
+ * import { ecoliKernel, weightUpdateCurve } from "thermolearn";
+ * const kernel = ecoliKernel({ area: 0, dt: 1e-3 });
+ * const dw = weightUpdateCurve({ kernel, tauFast: 1, tauSlow: 9, theta: 100 / 9, amplitudes: [20, 60] });
+ * console.log(dw); // ≈ [18.1, 57.4]: Δw at A = 20 and A = 60
+ * ```
  */
 export function weightUpdateCurve(
   options: Omit<WeightUpdateOptions, "amplitude"> & {

@@ -5,7 +5,20 @@
 import { instantiate, type Backend } from "./loader.js";
 import { MAX_MEMORY_BYTES, type ThermolearnExports } from "./abi.js";
 
-/** Thrown when an object is used after `dispose()`. */
+/**
+ * Thrown when an object is used after `dispose()`.
+ * @example
+ * ```ts
+ * import { DisposedError, Rng } from "thermolearn";
+ * const rng = new Rng();
+ * rng.dispose();
+ * try {
+ *   rng.uniform(1);
+ * } catch (error) {
+ *   console.log(error instanceof DisposedError, (error as Error).message);
+ * }
+ * ```
+ */
 export class DisposedError extends Error {
   constructor(what: string) {
     super(`${what} was disposed; create a new one`);

@@ -19,7 +19,19 @@ const modules: Partial<Record<Backend, WebAssembly.Module>> = {};
 const byteCache: Partial<Record<Backend, Uint8Array>> = {};
 let preferred: Backend | undefined;
 
-/** Thrown when the environment has no WebAssembly at all. */
+/**
+ * Thrown when the environment has no WebAssembly at all.
+ * @example
+ * ```ts
+ * import { WebAssemblyUnavailableError, init } from "thermolearn";
+ * try {
+ *   await init();
+ * } catch (error) {
+ *   if (error instanceof WebAssemblyUnavailableError) console.log("this runtime has no WebAssembly");
+ *   else throw error;
+ * }
+ * ```
+ */
 export class WebAssemblyUnavailableError extends Error {
   constructor() {
     super(
@@ -37,6 +49,17 @@ function requireWebAssembly(): void {
  * Thrown by the synchronous paths ({@link initSync}, the constructors, {@link currentBackend}) when they
  * need the scalar build before an `await init(…)` has loaded it: that build is a separate module,
  * fetched only where it is needed, and a module cannot be imported synchronously.
+ * @example
+ * ```ts
+ * import { Rng, ScalarBuildNotLoadedError, init } from "thermolearn";
+ * try {
+ *   new Rng({ backend: "scalar" }).dispose(); // synchronous: the scalar build may not be loaded yet
+ * } catch (error) {
+ *   if (!(error instanceof ScalarBuildNotLoadedError)) throw error;
+ *   await init({ backend: "scalar" }); // loads it; from now on the synchronous paths can use it
+ *   new Rng({ backend: "scalar" }).dispose();
+ * }
+ * ```
  */
 export class ScalarBuildNotLoadedError extends Error {
   constructor(why: string) {
@@ -91,6 +114,11 @@ let simdValid: boolean | undefined;
 /**
  * Whether this engine accepts the SIMD build. It validates the real binary, not a probe, once per
  * process: validating on every call cost ~176 µs and kept ~1.7 KB per call that GC never freed.
+ * @example
+ * ```ts
+ * import { simdSupported } from "thermolearn";
+ * console.log(simdSupported()); // true on Node 20 and current browsers
+ * ```
  */
 export function simdSupported(): boolean {
   requireWebAssembly();
@@ -136,8 +164,10 @@ async function compile(backend: Backend): Promise<void> {
  * @returns the backend now in use.
  * @throws WebAssemblyUnavailableError if there is no WebAssembly; TypeError/RangeError for a bad `backend`.
  * @example
+ * ```ts
  * import { init } from "thermolearn";
- * await init(); // "simd" or "scalar"
+ * console.log(await init()); // "simd" (or "scalar" where wasm SIMD is missing)
+ * ```
  */
 export async function init(options: InitOptions = {}): Promise<Backend> {
   const backend = chooseBackend(options);
@@ -166,6 +196,11 @@ export async function preload(backend: Backend): Promise<void> {
  * needs wasm when neither init function ran.
  * @throws ScalarBuildNotLoadedError where the scalar build is chosen (no wasm SIMD, or `backend: "scalar"`)
  * and no `await init(…)` has loaded it yet.
+ * @example
+ * ```ts
+ * import { initSync } from "thermolearn";
+ * console.log(initSync()); // "simd" where wasm SIMD is available
+ * ```
  */
 export function initSync(options: InitOptions = {}): Backend {
   const backend = chooseBackend(options);
@@ -188,7 +223,15 @@ function scalarOrSimdBytes(backend: Backend, asked = true): Uint8Array {
   return wasmBytes(backend);
 }
 
-/** The backend new objects get when they do not ask for one (initialising synchronously if needed). */
+/**
+ * The backend new objects get when they do not ask for one (initialising synchronously if needed).
+ * @example
+ * ```ts
+ * import { currentBackend, init } from "thermolearn";
+ * await init();
+ * console.log(currentBackend()); // the build models use by default: "simd" or "scalar"
+ * ```
+ */
 export function currentBackend(): Backend {
   return preferred ?? initSync();
 }

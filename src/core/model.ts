@@ -30,10 +30,21 @@ export type RunStatus = "completed" | "aborted" | "diverged";
 /**
  * Thrown when a model's state became non-finite (or left its stated bounds) and it can no longer
  * step. `detail` says where: e.g. `{ time: 0.42 }` for the perceptron, `{ batch: 17 }` for EqProp.
+ * @example
+ * ```ts
+ * import { DivergedError, perceptronSteadyState } from "thermolearn";
+ * try {
+ *   perceptronSteadyState({ rule: "alphatron", alpha: 1.5 }); // no steady state: Q grows without bound
+ * } catch (error) {
+ *   if (!(error instanceof DivergedError)) throw error;
+ *   console.log(error.detail); // { time: … }, where Q passed 10¹²
+ * }
+ * ```
  */
 export class DivergedError extends Error {
   constructor(
     message: string,
+    /** Where it diverged, e.g. `{ time: 0.42 }` (perceptron) or `{ batch: 17 }` (EqProp). */
     readonly detail: Readonly<Record<string, number | string>> = {},
   ) {
     super(message);
@@ -51,7 +62,14 @@ export interface RunProgress {
   fraction: number;
 }
 
-/** `{ done, total, fraction }` with fraction 1 for an empty run. */
+/**
+ * `{ done, total, fraction }` with fraction 1 for an empty run.
+ * @example
+ * ```ts
+ * import { progress } from "thermolearn";
+ * console.log(progress(3, 4)); // { done: 3, total: 4, fraction: 0.75 }
+ * ```
+ */
 export function progress(done: number, total: number): RunProgress {
   return { done, total, fraction: total > 0 ? done / total : 1 };
 }
@@ -62,7 +80,9 @@ export interface ResultHeader<Config> {
   version: string;
   /** The resolved configuration (every default filled in). */
   config: Config;
+  /** The wasm build that ran: "simd" or "scalar". */
   backend: Backend;
+  /** "completed", "diverged" (a trajectory's state blew up) or "aborted" (by the run's `signal`). */
   status: RunStatus;
   /** Wall-clock time of the run, milliseconds. */
   elapsedMs: number;
@@ -95,6 +115,14 @@ export function checkMemoryBudget(bytes: number, culprit: string, what = "this m
 /**
  * The base of every stateful model: owns its wasm instance (one per model, so models never share
  * memory) and frees it on {@link WasmModel.dispose}.
+ * @example
+ * ```ts
+ * import { Rng, WasmModel } from "thermolearn";
+ * const rng = new Rng({ seed: 1 });
+ * console.log(rng instanceof WasmModel, rng.backend); // true, "simd"
+ * rng.dispose();
+ * console.log(rng.disposed); // true
+ * ```
  */
 export abstract class WasmModel {
   /** The model's own wasm instance; its `exports` throw {@link DisposedError} after dispose. */
@@ -118,6 +146,7 @@ export abstract class WasmModel {
     this.wasm.dispose();
   }
 
+  /** Same as {@link WasmModel.dispose}, for `using` (compiled by TypeScript ≥ 5.2; native in Node 24+, not 20). */
   [Symbol.dispose](): void {
     this.dispose();
   }

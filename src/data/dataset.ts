@@ -5,7 +5,9 @@
 
 /** Images (count × n₀ pixels in [0, 1], row-major) and their labels (0 … n_out − 1). */
 export interface Dataset {
+  /** count × n₀ pixel values in [0, 1], row-major (MNIST: n₀ = 784). */
   images: Float32Array;
+  /** count class labels, integers 0 … n_out − 1. */
   labels: ArrayLike<number>;
 }
 

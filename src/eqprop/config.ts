@@ -86,19 +86,35 @@ export interface EqPropOptions {
 
 /** Images (count × n₀ pixels in [0, 1], row-major) and their labels (0 … n_out − 1). */
 export interface EqPropConfig {
+  /** {@inheritDoc EqPropOptions.layers} */
   layers: number[];
+  /** {@inheritDoc EqPropOptions.variant} */
   variant: EqPropVariant;
+  /** {@inheritDoc EqPropOptions.seed} */
   seed: number;
+  /** {@inheritDoc EqPropOptions.epsilon} */
   epsilon: number;
+  /** {@inheritDoc EqPropOptions.freeIterations} */
   freeIterations: number;
+  /** {@inheritDoc EqPropOptions.clampedIterations} */
   clampedIterations: number;
+  /** {@inheritDoc EqPropOptions.beta} */
   beta: number;
+  /** {@inheritDoc EqPropOptions.randomBetaSign} */
   randomBetaSign: boolean;
+  /** {@inheritDoc EqPropOptions.learningRates} */
   learningRates: number[];
+  /** {@inheritDoc EqPropOptions.batchSize} */
   batchSize: number;
+  /** {@inheritDoc EqPropOptions.initScale} */
   initScale: number;
+  /** {@inheritDoc EqPropOptions.maxParameter} */
   maxParameter: number;
-  memory: Required<Omit<MemoryOptions, "kernel">> & { kernel: "sine" | number[] };
+  /** The memory variant's options, resolved (used only with variant "memory"). */
+  memory: Required<Omit<MemoryOptions, "kernel">> & {
+    /** "sine", or the kernel's samples as given. */
+    kernel: "sine" | number[];
+  };
 }
 
 /** The options of {@link EqPropOptions} (runEqProp adds its own). */
@@ -206,6 +222,12 @@ export function checkStableStep(epsilon: number, beta: number, betaName: string)
 /**
  * Validates the options once and fills in the defaults.
  * @throws TypeError/RangeError naming the offending option.
+ * @example
+ * ```ts
+ * import { resolveEqPropConfig } from "thermolearn";
+ * const c = resolveEqPropConfig({ layers: [784, 500, 10] });
+ * console.log(c.learningRates, c.batchSize, c.beta); // [0.1, 0.05], 20, 0.5
+ * ```
  */
 export function resolveEqPropConfig(options?: EqPropOptions): EqPropConfig {
   const o = check.options("EqProp", options, OPTION_KEYS);
@@ -387,9 +409,17 @@ export function glorotBound(n: number, m: number): number {
  * The β ramp of the memory variant: times t_k and nudging β_k/β for k = 0 … 2R (Appendix B).
  * @throws TypeError/RangeError naming memory.tauFast, memory.tauSlow or memory.rampSteps (1 to 1000,
  *   and every ramp step long enough to give distinct times in f64).
+ * @example
+ * ```ts
+ * import { rampSchedule } from "thermolearn";
+ * const { times, betas } = rampSchedule({ tauFast: 1, tauSlow: 3, rampSteps: 2 });
+ * console.log(times, betas); // [0, 0.5, 1, 2.5, 4], [0, 0.5, 1, 0.5, 0]
+ * ```
  */
 export function rampSchedule(memory: { tauFast: number; tauSlow: number; rampSteps: number }): {
+  /** Ramp times t_k, k = 0 … 2R (time units of tauFast, tauSlow). */
   times: Float64Array;
+  /** Nudging β_k/β at each time: 0 → 1 over the fast ramp, 1 → 0 over the slow one. */
   betas: Float64Array;
 } {
   if (typeof memory !== "object" || memory === null)

@@ -9,8 +9,11 @@ import { MAX_LAYERS, MAX_WIDTH, resolveLayers } from "./config.js";
 
 /** Network parameters in the canonical layout: weights[ℓ] is n_ℓ × n_{ℓ+1} row-major, biases[ℓ − 1] is b^ℓ. */
 export interface EqPropParameters {
+  /** Layer sizes n_0 … n_{L−1}, input first. */
   layers: number[];
+  /** weights[ℓ]: W^ℓ, n_ℓ × n_{ℓ+1} row-major (L − 1 matrices). */
   weights: Float32Array[];
+  /** biases[ℓ − 1]: b^ℓ of layer ℓ = 1 … L − 1 (n_ℓ values each). */
   biases: Float32Array[];
 }
 
@@ -128,8 +131,15 @@ function writeTlep(
  * Binary parameter format (version 2), little-endian: u32 magic "TLEP", u32 format version, u32
  * epoch, u32 L, L × u32 layer sizes, u32 byte length of a UTF-8 JSON header ({ version, config }),
  * the header, zero padding to 4 bytes, every W^ℓ (n_ℓ × n_{ℓ+1}, row-major) and every b^ℓ as f32,
- * then u32 CRC-32 ({@link crc32}) of every byte before it. Version 1 is the same without the CRC.
+ * then u32 CRC-32 (IEEE 802.3, `crc32`) of every byte before it. Version 1 is the same without the CRC.
  * @throws TypeError/RangeError naming the parameter or `meta.epoch` (an integer in [0, 2³² − 1]) at fault.
+ * @example
+ * ```ts
+ * import { saveParameters } from "thermolearn";
+ * const p = { layers: [2, 1], weights: [new Float32Array([0.5, -0.25])], biases: [new Float32Array([0.1])] };
+ * const bytes = saveParameters(p, { epoch: 0, config: { note: "tiny" } });
+ * console.log(bytes.length); // 88 bytes: the header, 2 + 1 floats and the CRC-32
+ * ```
  */
 export function saveParameters(p: EqPropParameters, meta: { epoch: number; config?: unknown }): Uint8Array {
   const params = checkSavable(p);
@@ -287,15 +297,27 @@ function readTlep(bytes: Uint8Array): TlepFile {
 /**
  * Reads the format written by {@link saveParameters}, version 2 (checked against its CRC-32) or 1
  * (which has no checksum, so a changed byte in it cannot be detected), or the parameters and epoch
- * of a checkpoint (version 3, see {@link readCheckpoint}).
+ * of a checkpoint (version 3, see `readCheckpoint`).
  * @throws TypeError for anything but bytes; RangeError for a wrong magic, an unknown version, a
  *   truncated or corrupt file (checksum mismatch), a header that is not JSON, or a parameter that
  *   is not finite.
+ * @example
+ * ```ts
+ * import { loadParameters, saveParameters } from "thermolearn";
+ * const p = { layers: [2, 1], weights: [new Float32Array([0.5, -0.25])], biases: [new Float32Array([0.1])] };
+ * const bytes = saveParameters(p, { epoch: 3 });
+ * const back = loadParameters(bytes);
+ * console.log(back.epoch, back.formatVersion, back.parameters.weights[0]); // 3, 2, [0.5, −0.25]
+ * ```
  */
 export function loadParameters(bytes: Uint8Array): {
+  /** The network's layer sizes, weights and biases. */
   parameters: EqPropParameters;
+  /** The epoch stored with them. */
   epoch: number;
+  /** The parsed JSON header ({ version, config } as written by {@link saveParameters}). */
   header: unknown;
+  /** The file's format version: 1, 2 or 3 (a checkpoint). */
   formatVersion: number;
 } {
   const { parameters, epoch, header, formatVersion } = readTlep(bytes);

@@ -40,6 +40,7 @@ import { couplings, runaway, score, trainBatch } from "./train.js";
 
 /** Metrics of one training epoch. */
 export interface EpochMetrics {
+  /** The epoch's number, 1-based. */
   epoch: number;
   /** Fraction of training examples misclassified by the free phase, before each batch's update. */
   trainError: number;
@@ -47,6 +48,7 @@ export interface EpochMetrics {
   trainEnergy: number;
   /** Fraction of held-out examples misclassified (NaN-free: null when there is no test set). */
   testError: number | null;
+  /** Mean free-phase energy of the held-out examples (null without a test set). */
   testEnergy: number | null;
   /** Wall-clock time of the epoch's training and evaluation, milliseconds. */
   elapsedMs: number;
@@ -66,6 +68,7 @@ export interface EqPropDivergence {
   epoch: number;
   /** The mini-batch (1-based, in training order) whose update diverged. */
   batch: number;
+  /** What went wrong, e.g. which parameter became non-finite or exceeded maxParameter. */
   reason: string;
 }
 
@@ -83,12 +86,21 @@ export let epochLoopOf: (net: EqProp, options: EpochOptions | undefined) => Gene
  * ramp reusing them at equal β; currents interpolated, convolved with the memory kernel, thresholded
  * and integrated).
  * @example
- * const { train, test } = await loadMnist({ seed: 1 });
- * const net = new EqProp({ variant: "memory", seed: 1 }, { train, test });
- * for (let e = 0; e < 5; e++) console.log(net.trainEpoch());
- * net.dispose();
+ * ```ts
+ * import { EqProp } from "thermolearn";
+ * // 64 random 4-pixel "images" labelled by whether their first pixel exceeds ½
+ * const images = Float32Array.from({ length: 64 * 4 }, (_, i) => ((i * 0.618) % 1));
+ * const labels = Int32Array.from({ length: 64 }, (_, i) => (images[4 * i] > 0.5 ? 1 : 0));
+ * const net = new EqProp({ layers: [4, 16, 2], batchSize: 8, seed: 1 }, { train: { images, labels } });
+ * try {
+ *   for (let epoch = 0; epoch < 3; epoch++) console.log(net.trainEpoch().trainError); // ≈ 0.36, 0.52, 0.19
+ * } finally {
+ *   net.dispose();
+ * }
+ * ```
  */
 export class EqProp extends WasmModel {
+  /** The resolved options (every default filled in). */
   readonly config: EqPropConfig;
   /** Epochs trained so far. */
   epoch = 0;
@@ -306,7 +318,16 @@ export class EqProp extends WasmModel {
   trainBatch(
     index: number,
     betaSign: 1 | -1 = 1,
-  ): { errors: number; energy: number; count: number; status: "completed" | "diverged" } {
+  ): {
+    /** Misclassified examples of the batch (free phase, before the update). */
+    errors: number;
+    /** Summed free-phase energy E of the batch, before the update. */
+    energy: number;
+    /** Examples in the batch (B, or fewer for the last one). */
+    count: number;
+    /** "completed", or "diverged" (see {@link EqProp.divergence}). */
+    status: "completed" | "diverged";
+  } {
     this.#usable();
     const set = this.#m.train;
     if (!set) throw new Error("this network has no training set (pass data.train)");
@@ -352,7 +373,12 @@ export class EqProp extends WasmModel {
    * particle (as Scellier & Bengio), then the arg-max of the output layer.
    * @throws Error when the network has no held-out set.
    */
-  evaluate(): { error: number; energy: number } {
+  evaluate(): {
+    /** Fraction of held-out examples misclassified. */
+    error: number;
+    /** Mean free-phase energy E of the held-out examples. */
+    energy: number;
+  } {
     this.#usable();
     const set = this.#m.test;
     if (!set) throw new Error("this network has no held-out set (pass data.test)");
@@ -540,7 +566,7 @@ export class EqProp extends WasmModel {
   }
 
   /**
-   * The whole training state as bytes (TLEP version 3, see {@link writeCheckpoint}): parameters, the
+   * The whole training state as bytes (TLEP version 3, see `writeCheckpoint` in src/eqprop/format.ts): parameters, the
    * epoch and the position in it, and the persistent particles of both sets, with the configuration
    * and a CRC-32 of each data set. {@link EqProp.restore} on a network of the same configuration and
    * data continues training bit for bit as this one would.

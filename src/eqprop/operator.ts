@@ -15,7 +15,14 @@ import {
   type EqPropConfig,
 } from "./config.js";
 
-/** The MNIST kernel of Falk et al. (Eq. 31): K[k] = sin(2πk/10)/3, k = 0 … 9 (the samples of {@link sineKernel}). */
+/**
+ * The MNIST kernel of Falk et al. (Eq. 31): K[k] = sin(2πk/10)/3, k = 0 … 9 (the samples of {@link sineKernel}).
+ * @example
+ * ```ts
+ * import { mnistSineKernel } from "thermolearn";
+ * console.log(mnistSineKernel()); // the 10 samples sin(2πk/10)/3 of Eq. 31
+ * ```
+ */
 export function mnistSineKernel(): Float64Array {
   return sineKernel().values;
 }
@@ -27,6 +34,12 @@ export function mnistSineKernel(): Float64Array {
  * Returned as a G × (2R + 1) row-major matrix.
  * @throws TypeError/RangeError naming the memory option at fault, also when the operator would have
  *   more than 2²² entries or take more than 2³⁰ multiply-adds to build.
+ * @example
+ * ```ts
+ * import { memoryOperator, resolveEqPropConfig } from "thermolearn";
+ * const { memory } = resolveEqPropConfig({ variant: "memory" });
+ * console.log(memoryOperator(memory).length); // 1700 entries at the default options
+ * ```
  */
 export function memoryOperator(config: EqPropConfig["memory"]): Float64Array {
   if (typeof config !== "object" || config === null)

@@ -24,6 +24,7 @@ import {
 
 /** The progress of a capacity sweep: networks done of loads × trials, and the load K/N being measured. */
 export interface CapacityProgress extends RunProgress {
+  /** The load K/N of the network just finished. */
   load: number;
 }
 
@@ -31,11 +32,13 @@ export interface CapacityProgress extends RunProgress {
 export interface CapacityOptions {
   /** Neurons. Default 1000. */
   n?: number;
+  /** Storage rule. Default "hebbian". */
   rule?: StorageRule;
   /** Loads K/N to measure. Default 0.01, 0.02, …, 0.20. */
   loads?: number[];
   /** Independent networks per load. Default 20. */
   trials?: number;
+  /** Integer seed in [0, 2⁵³); network (K, trial) uses stream K·2¹⁶ + trial. Default 0. */
   seed?: number;
   /** Dynamics of the retrieval runs. Default "async". */
   dynamics?: "sync" | "async";
@@ -49,33 +52,51 @@ export interface CapacityOptions {
   onLoad?: (row: CapacityLoad) => void;
   /** Stops the sweep (async: within one chunk of work); the result then holds the loads completed. */
   signal?: AbortSignal;
+  /** Force the "simd" or "scalar" build (same results). */
   backend?: Backend;
 }
 
 /** The resolved options of a capacity sweep (see {@link resolveCapacityConfig}). */
 export interface CapacityConfig {
+  /** {@inheritDoc CapacityOptions.n} */
   n: number;
+  /** {@inheritDoc CapacityOptions.rule} */
   rule: StorageRule;
+  /** {@inheritDoc CapacityOptions.loads} */
   loads: number[];
+  /** {@inheritDoc CapacityOptions.trials} */
   trials: number;
+  /** {@inheritDoc CapacityOptions.seed} */
   seed: number;
+  /** {@inheritDoc CapacityOptions.dynamics} */
   dynamics: "sync" | "async";
+  /** {@inheritDoc CapacityOptions.maxSweeps} */
   maxSweeps: number;
+  /** {@inheritDoc CapacityOptions.recallPatterns} */
   recallPatterns: number;
 }
 
 /** One measured load: the entries of a {@link CapacityResult} at one index. */
 export interface CapacityLoad {
+  /** {@inheritDoc CapacityResult.loads} */
   load: number;
+  /** {@inheritDoc CapacityResult.k} */
   k: number;
+  /** {@inheritDoc CapacityResult.unstableFraction} */
   unstableFraction: number;
+  /** {@inheritDoc CapacityResult.unstableStdError} */
   unstableStdError: number;
+  /** {@inheritDoc CapacityResult.predictedUnstable} */
   predictedUnstable: number;
+  /** {@inheritDoc CapacityResult.predictedUnstableFiniteN} */
   predictedUnstableFiniteN: number;
   /** Hebbian only, else null. */
   exactUnstable: number | null;
+  /** {@inheritDoc CapacityResult.retrievalOverlap} */
   retrievalOverlap: number;
+  /** {@inheritDoc CapacityResult.retrievalStdError} */
   retrievalStdError: number;
+  /** {@inheritDoc CapacityResult.perfectRecallFraction} */
   perfectRecallFraction: number;
 }
 
@@ -86,6 +107,7 @@ export interface CapacityLoad {
 export interface CapacityResult extends ResultHeader<CapacityConfig> {
   /** A capacity sweep never diverges: "completed", or "aborted" by its signal. */
   status: "completed" | "aborted";
+  /** The loads K/N measured. */
   loads: Float64Array;
   /** K per load, round(load·N) (at least 1). */
   k: Float64Array;
@@ -101,11 +123,13 @@ export interface CapacityResult extends ResultHeader<CapacityConfig> {
   exactUnstable: Float64Array | null;
   /** Mean final overlap of recall started from a stored pattern. */
   retrievalOverlap: Float64Array;
+  /** Its standard error (sample std over trials / √trials). */
   retrievalStdError: Float64Array;
   /** Fraction of networks in which every stored pattern is a fixed point. */
   perfectRecallFraction: Float64Array;
   /** Largest measured K with perfectRecallFraction ≥ ½ (null if none), and the prediction. */
   perfectRecallK: number | null;
+  /** The predicted perfect-recall K of {@link predictedPerfectRecall} (N/(2 ln N) for Hebbian storage). */
   predictedPerfectRecallK: number;
 }
 
@@ -151,7 +175,11 @@ function meanAndStdError(xs: number[]): [number, number] {
 /**
  * Validates capacity options once and fills in defaults.
  * @throws TypeError/RangeError naming the option.
- * @example resolveCapacityConfig({ n: 500 }).loads.length // 20
+ * @example
+ * ```ts
+ * import { resolveCapacityConfig } from "thermolearn";
+ * console.log(resolveCapacityConfig({ n: 500 }).loads.length); // 20
+ * ```
  */
 export function resolveCapacityConfig(options?: CapacityOptions): CapacityConfig {
   options = check.options("runHopfieldCapacity", options, CAPACITY_KEYS);
@@ -188,7 +216,11 @@ export function resolveCapacityConfig(options?: CapacityOptions): CapacityConfig
  * rounding), each rounded to 12 significant digits so that 0.01 + 2·0.01 reads 0.03.
  * @throws TypeError for a non-number argument or a non-integer maxCount; RangeError when step ≤ 0,
  * stop < start, a bound is not finite, maxCount is outside [1, 10⁶], or there are more than `maxCount` loads.
- * @example loadRange(0.01, 0.2, 0.01) // [0.01, 0.02, …, 0.2]
+ * @example
+ * ```ts
+ * import { loadRange } from "thermolearn";
+ * console.log(loadRange(0.01, 0.2, 0.01)); // [0.01, 0.02, …, 0.2]: 20 loads
+ * ```
  */
 export function loadRange(start: number, stop: number, step: number, maxCount = 10_000): number[] {
   for (const [name, value] of [
@@ -332,7 +364,12 @@ function* capacityLoop(options: CapacityOptions | undefined, timed: boolean): Ge
  * collapses near K/N ≈ 0.138 for Hebbian storage, Amit–Gutfreund–Sompolinsky), and how often every
  * pattern is a fixed point. A `signal` already aborted, or aborted from `onProgress`/`onLoad`, stops it.
  * @throws TypeError/RangeError naming a bad option (see {@link resolveCapacityConfig}).
- * @example runHopfieldCapacity({ n: 500, trials: 5, loads: [0.05, 0.1, 0.15] })
+ * @example
+ * ```ts
+ * import { runHopfieldCapacity } from "thermolearn";
+ * const r = runHopfieldCapacity({ n: 200, trials: 3, loads: [0.05, 0.1, 0.2] });
+ * console.log(r.unstableFraction, r.predictedUnstable); // ≈ [0, 0.0011, 0.0117]; Φ ≈ [0, 0.0008, 0.0127]
+ * ```
  */
 export function runHopfieldCapacity(options?: CapacityOptions): CapacityResult {
   return driveSync(capacityLoop(options, false));
@@ -343,6 +380,18 @@ export function runHopfieldCapacity(options?: CapacityOptions): CapacityResult {
  * within ~50 ms of `signal` aborting (one chunk of wasm work, sized to ~8 ms, plus the driver's 30 ms;
  * a chunk never splits one field evaluation, O(NK/8) at most: ~0.1 s at N = 65536, K/N = 0.2). Gives
  * the same numbers as the synchronous sweep.
+ * @throws TypeError/RangeError naming a bad option, as {@link runHopfieldCapacity} (the promise rejects).
+ * @example
+ * ```ts
+ * import { runHopfieldCapacityAsync } from "thermolearn";
+ * const r = await runHopfieldCapacityAsync({
+ *   n: 200,
+ *   trials: 3,
+ *   loads: [0.05, 0.1],
+ *   onLoad: (row) => console.log(row.load, row.retrievalOverlap),
+ * });
+ * console.log(r.status); // "completed"
+ * ```
  */
 export function runHopfieldCapacityAsync(options?: CapacityOptions): Promise<CapacityResult> {
   return driveAsync(capacityLoop(options, true));

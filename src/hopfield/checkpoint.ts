@@ -9,7 +9,9 @@ import type { Hopfield } from "./model.js";
 
 /** A saved {@link Hopfield} state: JSON-serialisable; {@link Hopfield.restore} replays from it bit for bit. */
 export interface HopfieldCheckpoint {
+  /** Always "thermolearn/hopfield". */
   format: typeof CHECKPOINT_FORMAT;
+  /** The layout's version, 1. */
   version: typeof CHECKPOINT_VERSION;
   /** The config of the network it was taken from; restore requires the same. */
   config: HopfieldConfig;

@@ -10,7 +10,12 @@ import { unpackSigns } from "../math/bits.js";
 import { MAX_STREAM } from "../rng.js";
 import type { Hopfield } from "./model.js";
 
+/**
+ * How patterns become weights: "hebbian" (W = ΞᵀΞ/N, zero diagonal), "storkey" (Storkey's local incremental rule) or
+ * "pseudoinverse" (the projection rule).
+ */
 export type StorageRule = "hebbian" | "storkey" | "pseudoinverse";
+/** Every {@link StorageRule}, in the order the CLI and errors list them. */
 export const STORAGE_RULES: readonly StorageRule[] = ["hebbian", "storkey", "pseudoinverse"];
 /**
  * "sync": x ← sign(Wx + b) at once; "async": one neuron at a time in a random order; "glauber": async at
@@ -18,7 +23,15 @@ export const STORAGE_RULES: readonly StorageRule[] = ["hebbian", "storkey", "pse
  */
 export type HopfieldDynamics = "sync" | "async" | "glauber";
 /** Patterns given by the caller: K arrays of N values ±1, one flat Int8Array of K·N, or bit-packed rows. */
-export type PatternInput = Int8Array[] | Int8Array | { bits: Uint8Array; count: number };
+export type PatternInput =
+  | Int8Array[]
+  | Int8Array
+  | {
+      /** K rows of ⌈N/8⌉ bytes, bit set ⇔ +1, LSB first. */
+      bits: Uint8Array;
+      /** Number K of rows in `bits`. */
+      count: number;
+    };
 
 /** Options of {@link Hopfield}. */
 export interface HopfieldOptions {
@@ -46,19 +59,29 @@ export interface HopfieldOptions {
   dynamics?: HopfieldDynamics;
   /** Temperature T > 0, required with dynamics "glauber" (and refused with the others). */
   temperature?: number;
+  /** Force the "simd" or "scalar" build (same results). */
   backend?: Backend;
 }
 
 /** The resolved options of a {@link Hopfield} network (see {@link resolveHopfieldConfig}). */
 export interface HopfieldConfig {
+  /** Neurons N. */
   n: number;
+  /** Stored patterns K. */
   k: number;
+  /** The storage rule, or "given" for the caller's own weights. */
   rule: StorageRule | "given";
+  /** The weights' path: "fast" (Hebbian from bit-packed patterns) or "dense" (N × N f32 weights). */
   path: "fast" | "dense";
+  /** {@inheritDoc HopfieldOptions.seed} */
   seed: number;
+  /** {@inheritDoc HopfieldOptions.stream} */
   stream: number;
+  /** {@inheritDoc HopfieldOptions.patternBias} */
   patternBias: number;
+  /** "random" (drawn from the seed) or "given" (the caller's). */
   patterns: "random" | "given";
+  /** {@inheritDoc HopfieldOptions.dynamics} */
   dynamics: HopfieldDynamics;
   /** The Glauber temperature; 0 for the zero-temperature dynamics "sync" and "async". */
   temperature: number;
@@ -309,7 +332,11 @@ export function resolveDynamics(
  * Validates the options of {@link Hopfield} once (as the constructor does) and fills in the defaults;
  * the patterns, weights and bias themselves are checked but not returned.
  * @throws TypeError/RangeError naming a bad option (pattern length ≠ N, entries not ±1, K = 0, N too large …).
- * @example resolveHopfieldConfig({ n: 400, count: 20 }).path // "fast"
+ * @example
+ * ```ts
+ * import { resolveHopfieldConfig } from "thermolearn";
+ * console.log(resolveHopfieldConfig({ n: 400, count: 20 }).path); // "fast" (Hebbian from bit-packed patterns)
+ * ```
  */
 export function resolveHopfieldConfig(options?: HopfieldOptions): HopfieldConfig {
   return resolveHopfield(options).config;
@@ -334,7 +361,9 @@ export interface HopfieldRunOptions {
 
 /** The options the async twins add: progress in sweeps done of maxSweeps, and an AbortSignal. */
 export interface HopfieldAsyncOptions {
+  /** Called between chunks of work with `{ done, total, fraction }` in sweeps. */
   onProgress?: (progress: RunProgress) => void;
+  /** Stops the run between chunks; the result then has status "aborted". */
   signal?: AbortSignal;
 }
 

@@ -62,19 +62,27 @@ export interface HopfieldRun {
 
 /** The result of {@link Hopfield.recall}. */
 export interface RecallResult {
+  /** Index μ of the recalled pattern. */
   pattern: number;
   /** Bits flipped by the corruption. */
   flipped: number;
+  /** Overlap m = ξ^μ·x/N of the corrupted start, in [−1, 1]. */
   initialOverlap: number;
+  /** Overlap m of the final state, in [−1, 1]. */
   finalOverlap: number;
   /** Hamming distance between the final state and the pattern. */
   hamming: number;
   /** True when the final state is the pattern exactly. */
   success: boolean;
+  /** How the run ended (see {@link HopfieldRun.status}). */
   status: HopfieldRunStatus;
+  /** Sweeps (or synchronous steps) taken. */
   sweeps: number;
+  /** Energy before the run and after each sweep (see {@link HopfieldRun.energy}). */
   energy: Float64Array;
+  /** The corrupted start state (N entries ±1). */
   corrupted: Int8Array;
+  /** The final state (N entries ±1). */
   final: Int8Array;
 }
 
@@ -127,13 +135,23 @@ function* chunked(
  * {@link Hopfield.recall} run to a fixed point, {@link Hopfield.checkpoint} / {@link Hopfield.restore}
  * save and replay the state, {@link Hopfield.dispose} frees the memory.
  * @example
- * using net = new Hopfield({ n: 400, count: 20, rule: "storkey", seed: 1 });
- * const r = net.recall(3, { flipFraction: 0.2 });
- * r.success; r.finalOverlap; r.energy;
+ * ```ts
+ * import { Hopfield } from "thermolearn";
+ * const net = new Hopfield({ n: 400, count: 20, rule: "storkey", seed: 1 });
+ * try {
+ *   const r = net.recall(3, { flipFraction: 0.2 });
+ *   console.log(r.success, r.initialOverlap, r.finalOverlap, r.sweeps); // true, ≈ 0.56, 1, 2
+ * } finally {
+ *   net.dispose();
+ * }
+ * ```
  */
 export class Hopfield extends WasmModel {
+  /** The resolved options (every default filled in). */
   readonly config: HopfieldConfig;
+  /** Neurons N. */
   readonly n: number;
+  /** Stored patterns K. */
   readonly k: number;
   readonly #p: number;
   readonly #rule: StorageRule | "given";
@@ -184,6 +202,7 @@ export class Hopfield extends WasmModel {
    * path only sets the scale). Storkey adds one pattern per chunk (O(N²) each) and the pseudo-inverse
    * writes its W = YYᵀ in row blocks, so a capacity sweep sees an abort between chunks; `timed` sizes
    * the chunks to about 8 ms, else they are as large as possible.
+   * @internal
    */
   *[STORE_LOOP](timed: boolean, signal?: AbortSignal): Generator<void, boolean> {
     const e = this.wasm.exports,
@@ -332,6 +351,7 @@ export class Hopfield extends WasmModel {
    * updates for async and Glauber sweeps, resumable mid-sweep) and the generator yields between calls.
    * `timed` sizes the budgets to about 8 ms (so an abort is seen within ~10 ms plus the driver's 30 ms);
    * untimed, each call takes up to 2³⁰ updates. Split or not, the run makes the same draws and decisions.
+   * @internal
    */
   *[RUN_LOOP](
     plan: RunPlan,
@@ -544,6 +564,7 @@ export class Hopfield extends WasmModel {
   /**
    * {@link Hopfield.unstableFraction} as a generator: one field evaluation per pattern, patterns in
    * chunks (timed: about 8 ms each); null when `signal` stopped it first.
+   * @internal
    */
   *[UNSTABLE_LOOP](timed: boolean, signal?: AbortSignal): Generator<void, number | null> {
     const e = this.wasm.exports;

@@ -12,7 +12,15 @@ function checkCounts(n: unknown, k: unknown): [number, number] {
   return [check.integer("n", n, 1), check.integer("k", k, 1)];
 }
 
-/** Φ(−√(N/K)) = ½ erfc(√(N/(2K))): the signal-to-noise probability that a stored bit is unstable (spec §2). */
+/**
+ * Φ(−√(N/K)) = ½ erfc(√(N/(2K))): the signal-to-noise probability that a stored bit is unstable (spec §2).
+ * @throws TypeError/RangeError naming n or k unless they are integers in [1, 2⁵³).
+ * @example
+ * ```ts
+ * import { predictedUnstableFraction } from "thermolearn";
+ * console.log(predictedUnstableFraction(1000, 138)); // Φ(−√(1000/138)) ≈ 0.0036
+ * ```
+ */
 export function predictedUnstableFraction(n: number, k: number): number {
   [n, k] = checkCounts(n, k);
   return 0.5 * erfc(Math.sqrt(n / (2 * k)));
@@ -22,6 +30,12 @@ export function predictedUnstableFraction(n: number, k: number): number {
  * Φ(−√((N−1)/(K−1))): the same signal-to-noise argument with the finite-N signal N − 1 (w_ii = 0) and
  * crosstalk variance (K − 1)(N − 1). Within 0.1 % of {@link exactUnstableFraction} for N = 1000,
  * K ≥ 50, where Φ(−√(N/K)) is 1–6 % high.
+ * @throws TypeError/RangeError naming n or k unless they are integers in [1, 2⁵³).
+ * @example
+ * ```ts
+ * import { predictedUnstableFractionFiniteN } from "thermolearn";
+ * console.log(predictedUnstableFractionFiniteN(1000, 138)); // ≈ 0.00346
+ * ```
  */
 export function predictedUnstableFractionFiniteN(n: number, k: number): number {
   [n, k] = checkCounts(n, k);
@@ -141,6 +155,11 @@ function binomialHalfTail(m: number, d0: number): number {
  * 1–6 % lower for K/N in 0.1…0.2. Any n, k in [1, 2⁵³): bounded work (≤ 10⁵ terms, or an
  * Euler–Maclaurin integral of ≤ ~2000 points), relative error ≲ 1e-11 (checked against scipy).
  * @throws TypeError/RangeError naming n or k unless they are integers in [1, 2⁵³).
+ * @example
+ * ```ts
+ * import { exactUnstableFraction, predictedUnstableFraction } from "thermolearn";
+ * console.log(exactUnstableFraction(1000, 100), predictedUnstableFraction(1000, 100)); // ≈ 0.000745, 0.000783
+ * ```
  */
 export function exactUnstableFraction(n: number, k: number): number {
   [n, k] = checkCounts(n, k);
@@ -161,6 +180,11 @@ export function exactUnstableFraction(n: number, k: number): number {
  * asking all K patterns to be stable at once (N·K·Φ(−√(N/K)) → 0) lowers it to N/(4 ln N). The
  * capacity sweep's `perfectRecallFraction` asks the latter, and at N ≤ 10⁴ it falls between the two:
  * {@link predictedPerfectRecallFiniteN} predicts it at finite N.
+ * @example
+ * ```ts
+ * import { predictedPerfectRecall } from "thermolearn";
+ * console.log(predictedPerfectRecall(1000, "hebbian")); // N/(2 ln N) ≈ 72.4
+ * ```
  */
 export function predictedPerfectRecall(n: number, rule: StorageRule): number {
   n = check.integer("n", n, 2);
@@ -177,6 +201,11 @@ export function predictedPerfectRecall(n: number, rule: StorageRule): number {
  * `perfectRecallFraction` within its sampling error (test/hopfield.test.ts); at N = 200 it runs low
  * (0.09 against 0.20 at K = 20, 40 trials), since unstable bits cluster in fewer networks.
  * @throws TypeError/RangeError as exactUnstableFraction.
+ * @example
+ * ```ts
+ * import { predictedPerfectRecallFiniteN } from "thermolearn";
+ * console.log(predictedPerfectRecallFiniteN(500, 20)); // ≈ 0.9985: the chance that all 20 patterns are fixed points
+ * ```
  */
 export function predictedPerfectRecallFiniteN(n: number, k: number): number {
   const p = exactUnstableFraction(n, k);

@@ -6,7 +6,9 @@ import * as check from "../core/validate.js";
 
 /** A kernel sampled on t_k = k·dt, k = 0 … L−1. */
 export interface SampledKernel {
+  /** Samples K(t_k), at least one, all finite. */
   values: Float64Array;
+  /** Sampling step dt > 0 (time units). */
   dt: number;
 }
 
@@ -29,6 +31,12 @@ export function sampledKernel(name: string, kernel: unknown): SampledKernel {
 /**
  * The kernel scaled so |first moment| = 1 (its sign kept).
  * @throws TypeError/RangeError for a bad kernel, a zero first moment, or one so small that 1/|M₁| overflows.
+ * @example
+ * ```ts
+ * import { exponentialKernel, kernelMoments, normalizeKernel } from "thermolearn";
+ * const K = normalizeKernel(exponentialKernel({ tau: 0.5, dt: 1e-3 }));
+ * console.log(kernelMoments(K).firstMoment); // 1
+ * ```
  */
 export function normalizeKernel(kernel: SampledKernel): SampledKernel {
   const { values, dt } = sampledKernel("kernel", kernel);
@@ -45,8 +53,19 @@ export function normalizeKernel(kernel: SampledKernel): SampledKernel {
  * Area I = ∫K and first moment M₁ = ∫tK of a sampled kernel on [0, (L − 1)·dt], trapezoid rule as
  * the authors' code (scipy.integrate.trapezoid: a single sample spans no interval, so both are 0).
  * @throws TypeError/RangeError for a bad kernel or samples whose moments overflow.
+ * @example
+ * ```ts
+ * import { ecoliKernel, kernelMoments } from "thermolearn";
+ * const { area, firstMoment } = kernelMoments(ecoliKernel({ area: 0.5 }));
+ * console.log(area, firstMoment); // ≈ 0.5, ≈ −1 (on [0, 1): the tail beyond is e⁻²⁰ small)
+ * ```
  */
-export function kernelMoments(kernel: SampledKernel): { area: number; firstMoment: number } {
+export function kernelMoments(kernel: SampledKernel): {
+  /** Trapezoid ∫ K dt. */
+  area: number;
+  /** Trapezoid ∫ t K dt. */
+  firstMoment: number;
+} {
   const { values, dt } = sampledKernel("kernel", kernel);
   const last = values.length - 1;
   let area = 0,

@@ -38,7 +38,12 @@ function sampleKernel(length: number, dt: number, f: (t: number) => number, culp
  * 46–48), with a = 3Ib² + b³ and c = (b² + 2bI)/(6I + 2b): area I and first moment −1 on [0, ∞).
  * Defaults: b = 20, dt = 10⁻⁴, tMax = 1. At most 2^25 samples (tMax/dt).
  * @throws TypeError/RangeError naming a bad option, too many samples, or samples that overflow.
- * @example const K = ecoliKernel({ area: 0 }); // 10⁴ samples, dt = 10⁻⁴
+ * @example
+ * ```ts
+ * import { ecoliKernel } from "thermolearn";
+ * const K = ecoliKernel({ area: 0 });
+ * console.log(K.values.length, K.dt); // 10000 samples, dt = 10⁻⁴
+ * ```
  */
 export function ecoliKernel(options: { area: number; b?: number; dt?: number; tMax?: number }): SampledKernel {
   options = check.options("ecoliKernel", options, ["area", "b", "dt", "tMax"]);
@@ -56,7 +61,15 @@ export function ecoliKernel(options: { area: number; b?: number; dt?: number; tM
   };
 }
 
-/** The MNIST kernel (Eq. 31): K[k] = sin(2πk/10)/3, k = 0…9, on Δt = 0.01 (zero area). */
+/**
+ * The MNIST kernel (Eq. 31): K[k] = sin(2πk/10)/3, k = 0…9, on Δt = 0.01 (zero area).
+ * @example
+ * ```ts
+ * import { sineKernel } from "thermolearn";
+ * const K = sineKernel();
+ * console.log(K.dt, K.values.length); // 0.01, 10
+ * ```
+ */
 export function sineKernel(): SampledKernel {
   return { dt: 0.01, values: Float64Array.from({ length: 10 }, (_, k) => Math.sin((2 * Math.PI * k) / 10) / 3) };
 }
@@ -65,6 +78,12 @@ export function sineKernel(): SampledKernel {
  * A decaying exponential K(t) = e^{−t/τ}/τ (monotonic, area 1) on [0, tMax), tMax = 10τ by
  * default. At most 2^25 samples (tMax/dt).
  * @throws TypeError/RangeError naming a bad option, too many samples, or samples that overflow.
+ * @example
+ * ```ts
+ * import { exponentialKernel } from "thermolearn";
+ * const K = exponentialKernel({ tau: 0.1, dt: 1e-3 });
+ * console.log(K.values.length, K.values[0]); // 1000 samples on [0, 10τ), K(0) = 1/τ = 10
+ * ```
  */
 export function exponentialKernel(options: { tau: number; dt: number; tMax?: number }): SampledKernel {
   options = check.options("exponentialKernel", options, ["tau", "dt", "tMax"]);
@@ -84,6 +103,12 @@ export function exponentialKernel(options: { tau: number; dt: number; tMax?: num
  * k_I = 300 (roots −10 and −30), dt = 10⁻⁴, and tMax = 30/(slowest decay rate), where the kernel
  * has decayed by e⁻³⁰. At most 2^25 samples (tMax/dt).
  * @throws TypeError/RangeError naming a bad option, too many samples, or samples that overflow.
+ * @example
+ * ```ts
+ * import { feedbackKernel, kernelMoments } from "thermolearn";
+ * const K = feedbackKernel(); // λ = 40, k_I = 300: roots −10 and −30
+ * console.log(K.values.length, kernelMoments(K)); // 30000 samples; area ≈ 0, first moment ≈ −1
+ * ```
  */
 export function feedbackKernel(
   options: { lambda?: number; kI?: number; dt?: number; tMax?: number } = {},

@@ -198,8 +198,13 @@ const JARZYNSKI_KEYS = ["kT", "deltaF"] as const;
  *   ±Infinity; kT not > 0; deltaF not finite; W/kT or the average e^{−W/kT} overflowing a double
  *   (subtract a constant from the work: ΔF shifts by the same constant).
  * @example
- * const j = jarzynski(ens.work(), { kT: D, deltaF: 0.5 * D * Math.log(k1 / k0) });
- * j.freeEnergy, j.freeEnergyError, j.z
+ * ```ts
+ * import { jarzynski, runLangevin } from "thermolearn";
+ * const stiffness = { t: [0, 0.5], value: [1, 4] }; // κ = 1 → 4: ΔF = ½ ln 4
+ * const r = runLangevin({ potential: { kind: "harmonic", stiffness }, steps: 500, particles: 4000, seed: 1 });
+ * const j = jarzynski(r.work, { deltaF: 0.5 * Math.log(4) });
+ * console.log(j.freeEnergy, j.z); // ≈ 0.684, z ≈ 1.0
+ * ```
  */
 export function jarzynski(work: Float64Array | readonly number[], options?: JarzynskiOptions): JarzynskiResult {
   const o = check.options("jarzynski", options, JARZYNSKI_KEYS);
@@ -262,6 +267,7 @@ export interface BennettResult {
   iterations: number;
   /** Forward and reverse sample counts. */
   forwardSamples: number;
+  /** Reverse sample count n_R. */
   reverseSamples: number;
 }
 
@@ -288,7 +294,20 @@ function fermi(x: number): number {
  * @param kTOrOptions kT (a number, default 1) or {@link BennettOptions}.
  * @throws TypeError/RangeError naming the option: forward/reverse not arrays of ≥ 2 finite numbers,
  *   kT not > 0, deltaF not finite, W/kT overflowing.
- * @example const b = bennett(forwardWork, reverseWork, { kT: D }); b.freeEnergy ± b.freeEnergyError
+ * @example
+ * ```ts
+ * import { bennett, runLangevin } from "thermolearn";
+ * // stiffen a trap κ = 1 → 4 (forward) and relax it 4 → 1 (reverse): ΔF = ½ ln 4 ≈ 0.693 k_BT
+ * const run = (from: number, to: number, seed: number) =>
+ *   runLangevin({
+ *     potential: { kind: "harmonic", stiffness: { t: [0, 0.5], value: [from, to] } },
+ *     steps: 500,
+ *     particles: 4000,
+ *     seed,
+ *   });
+ * const b = bennett(run(1, 4, 1).work, run(4, 1, 2).work);
+ * console.log(b.freeEnergy, b.freeEnergyError); // ≈ 0.69 ± 0.01
+ * ```
  */
 export function bennett(
   forward: Float64Array | readonly number[],
@@ -423,9 +442,11 @@ export interface CrooksOptions {
 export interface LineFit {
   /** Slope, in 1/(units of V); Crooks expects 1/kT. */
   slope: number;
+  /** Standard error of the slope. */
   slopeError: number;
   /** Intercept (dimensionless); Crooks expects −ΔF/kT. */
   intercept: number;
+  /** Standard error of the intercept. */
   interceptError: number;
   /** Covariance of slope and intercept. */
   covariance: number;
@@ -453,6 +474,7 @@ export interface CrooksResult {
   expected?: Float64Array;
   /** Forward counts n_F,i and reverse counts n_R,i (of −W_R) in the bins used. */
   forwardCounts: Float64Array;
+  /** Reverse counts n_R,i (of −W_R) per bin. */
   reverseCounts: Float64Array;
   /** Bin width, units of V. The ratio of bin averages differs from the ratio at w by O(width²/kT²). */
   width: number;
@@ -462,13 +484,25 @@ export interface CrooksResult {
    * ΔF with the slope held at 1/kT, units of V, with its error and χ² (dof = bins in the fit − 1), by the same
    * `method` (least squares: the weighted mean of w − kT·logRatio). Undefined with no bins used.
    */
-  fixedSlope?: { deltaF: number; deltaFError: number; chiSquare: number; dof: number };
+  fixedSlope?: {
+    /** ΔF, units of V. */
+    deltaF: number;
+    /** Its standard error, units of V. */
+    deltaFError: number;
+    /** Goodness of fit (≈ dof when it fits). */
+    chiSquare: number;
+    /** Degrees of freedom: bins in the fit − 1. */
+    dof: number;
+  };
   /** z-scores against the exact values, when deltaF is given: (slope − 1/kT)/σ, (intercept + ΔF/kT)/σ. */
   slopeZ?: number;
+  /** (intercept + ΔF/kT)/σ, when deltaF is given. */
   interceptZ?: number;
   /** Bennett's acceptance-ratio estimate of ΔF from the same samples ({@link bennett}). */
   bennett: BennettResult;
+  /** Forward samples N_F. */
   forwardSamples: number;
+  /** Reverse samples N_R. */
   reverseSamples: number;
 }
 
@@ -674,8 +708,18 @@ function lineFit(xs: Float64Array, y: Float64Array, sigma: Float64Array, scale: 
  * @throws TypeError/RangeError naming the option: forward/reverse not arrays of ≥ 2 finite numbers,
  *   kT not > 0, bins not an integer in [1, 2²⁴], range not [lo, hi] with lo < hi, deltaF not finite.
  * @example
- * const c = crooks(wF, wR, { kT: D, bins: 30, deltaF });
- * c.fit?.slope // ≈ 1/kT
+ * ```ts
+ * import { crooks, runLangevin } from "thermolearn";
+ * const run = (from: number, to: number, seed: number) =>
+ *   runLangevin({
+ *     potential: { kind: "harmonic", stiffness: { t: [0, 0.5], value: [from, to] } },
+ *     steps: 500,
+ *     particles: 4000,
+ *     seed,
+ *   });
+ * const c = crooks(run(1, 4, 1).work, run(4, 1, 2).work, { bins: 20, deltaF: 0.5 * Math.log(4) });
+ * console.log(c.fit?.slope, c.slopeZ); // ≈ 0.95 (1/kT = 1 expected), z ≈ −1.2
+ * ```
  */
 export function crooks(
   forward: Float64Array | readonly number[],
@@ -818,6 +862,7 @@ export interface IntegralFluctuationResult {
   gaussianEffectiveSamples: number;
   /** As in {@link JarzynskiResult}, with ⟨ΔS_tot⟩ in place of ⟨W⟩_dis/kT. */
   dominatedByRareEvents: boolean;
+  /** Samples used. */
   samples: number;
 }
 
@@ -828,7 +873,15 @@ export interface IntegralFluctuationResult {
  * @param totalEntropy Float64Array (or number array) of ΔS_tot per trajectory, in nats; ≥ 2 samples.
  * @throws TypeError/RangeError naming `totalEntropy`: not an array, fewer than 2 samples, NaN/±Infinity,
  *   or ⟨e^{−ΔS}⟩ overflowing a double.
- * @example integralFluctuation(totalEntropyProduction(ens.heat(), D, lnP0, lnP1)).z
+ * @example
+ * ```ts
+ * import { Rng, integralFluctuation } from "thermolearn";
+ * const rng = new Rng({ seed: 1 });
+ * const s = rng.normal(20_000).map((z) => 1 + Math.sqrt(2) * z); // ΔS ~ N(1, 2): ⟨e^{−ΔS}⟩ = 1
+ * rng.dispose();
+ * const r = integralFluctuation(s);
+ * console.log(r.mean, r.error, r.z); // ≈ 1.02 ± 0.02, z ≈ 0.9
+ * ```
  */
 export function integralFluctuation(totalEntropy: Float64Array | readonly number[]): IntegralFluctuationResult {
   const s = finiteSamples("totalEntropy", totalEntropy, 2);
@@ -863,7 +916,18 @@ export function integralFluctuation(totalEntropy: Float64Array | readonly number
  * @param lnP1 ln p(x_τ, τ) per trajectory at the end (e.g. from the Fokker–Planck density).
  * @throws TypeError/RangeError naming the argument: not arrays of finite numbers, lengths differing,
  *   kT not > 0, a result overflowing.
- * @example const s = totalEntropyProduction(run.heat, D, lnP0, lnP1);
+ * @example
+ * ```ts
+ * import { Rng, totalEntropyProduction } from "thermolearn";
+ * // equilibrium in a fixed trap V = x²/2 at D = 1: ln p(x) = −x²/2 − ½ ln 2π, and the heat is −ΔV
+ * const rng = new Rng({ seed: 1 });
+ * const x0 = rng.normal(5),
+ *   x1 = rng.normal(5);
+ * rng.dispose();
+ * const lnp = (x: number) => -x * x / 2 - 0.5 * Math.log(2 * Math.PI);
+ * const heat = x0.map((x, i) => x * x / 2 - x1[i] * x1[i] / 2);
+ * console.log(totalEntropyProduction(heat, 1, x0.map(lnp), x1.map(lnp))); // 0 for every sample (to rounding)
+ * ```
  */
 export function totalEntropyProduction(
   heat: Float64Array | readonly number[],
@@ -909,13 +973,27 @@ export interface DetailedFluctuationResult {
   logRatioError: Float64Array;
   /** Counts of samples in the bin at +s and at −s. */
   positiveCounts: Float64Array;
+  /** Counts of samples in the bin at −s. */
   negativeCounts: Float64Array;
+  /** Bin width, nats. */
   width: number;
   /**
    * The fit through the origin logRatio = slope·s (slope 1 expected; `method`), with its error, χ²
    * (dof = bins in the fit − 1) and z = (slope − 1)/slopeError. Undefined with no two-sided bin.
    */
-  fit?: { slope: number; slopeError: number; chiSquare: number; dof: number; z: number };
+  fit?: {
+    /** Fitted slope (1 expected). */
+    slope: number;
+    /** Its standard error. */
+    slopeError: number;
+    /** Goodness of fit (≈ dof when it fits). */
+    chiSquare: number;
+    /** Degrees of freedom: bins in the fit − 1. */
+    dof: number;
+    /** (slope − 1)/slopeError. */
+    z: number;
+  };
+  /** Samples used. */
   samples: number;
 }
 
@@ -930,7 +1008,15 @@ const DETAILED_KEYS = ["bins", "max", "method"] as const;
  * @param options the number of bins, or {@link DetailedFluctuationOptions}.
  * @throws TypeError/RangeError naming the option: entropy not an array of ≥ 2 finite numbers, bins
  *   not an integer in [1, 2²⁴], max not > 0 (or all samples 0 without max).
- * @example detailedFluctuation(s, { bins: 30 }).fit?.slope // ≈ 1
+ * @example
+ * ```ts
+ * import { Rng, detailedFluctuation } from "thermolearn";
+ * // ΔS ~ N(μ, 2μ) obeys P(ΔS)/P(−ΔS) = e^{ΔS} exactly
+ * const rng = new Rng({ seed: 1 });
+ * const s = rng.normal(20_000).map((z) => 1 + Math.sqrt(2) * z);
+ * rng.dispose();
+ * console.log(detailedFluctuation(s, { bins: 20 }).fit?.slope); // ≈ 0.99
+ * ```
  */
 export function detailedFluctuation(
   entropy: Float64Array | readonly number[],

@@ -97,22 +97,29 @@ export interface FokkerPlanckOptions {
 
 /** What `onProgress` receives: steps done of the total, and the time reached. */
 export interface FokkerPlanckProgress extends RunProgress {
+  /** Time reached, steps·dt. */
   t: number;
 }
 
 /** The resolved options of a Fokker–Planck solve. */
 export interface FokkerPlanckConfig {
+  /** The checked potential and its protocols. */
   potential: Potential;
+  /** {@inheritDoc FokkerPlanckOptions.D} */
   D: number;
+  /** {@inheritDoc FokkerPlanckOptions.cells} */
   cells: number;
   /** The grid's interval [lo, hi] (ring: [0, L]). */
   range: [number, number];
   /** Cell width h = (hi − lo)/cells (length). */
   h: number;
+  /** {@inheritDoc FokkerPlanckOptions.dt} */
   dt: number;
+  /** {@inheritDoc FokkerPlanckOptions.steps} */
   steps: number;
   /** "equilibrium", or the initial probabilities per cell (Σ = 1; a copy). */
   initial: "equilibrium" | Float64Array;
+  /** Records taken (t = 0 included). */
   records: number;
   /** The snapshot times as given. */
   snapshots: Float64Array;
@@ -263,7 +270,12 @@ function maxDrop(g: Grid, V: Float64Array, f: number, D: number): number {
  * @throws TypeError/RangeError naming the option: `potential.*`, `D` (> 0), `cells` (an integer in
  * [16, 2²⁰], and fine enough: max |ΔU|/D ≤ 2 between neighbours), `range`, `dt`, `steps`,
  * `initial`, `records`, `snapshots`, `onProgress`, `signal`.
- * @example resolveFokkerPlanckConfig({ potential: { kind: "harmonic" }, dt: 1e-3, steps: 1000 })
+ * @example
+ * ```ts
+ * import { resolveFokkerPlanckConfig } from "thermolearn";
+ * const c = resolveFokkerPlanckConfig({ potential: { kind: "harmonic" }, dt: 1e-3, steps: 1000 });
+ * console.log(c.cells, c.range, c.h); // 512 cells over [−√80, √80] (e^{−V/D} ≥ e^{−40}), h ≈ 0.035
+ * ```
  */
 export function resolveFokkerPlanckConfig(
   options: FokkerPlanckOptions,
@@ -834,16 +846,28 @@ function* solveLoop(config: FokkerPlanckConfig, o: FokkerPlanckOptions): Generat
  * Cost: O(cells) per step (one exponential per edge when the protocol changes the potential).
  * @throws TypeError/RangeError naming a bad option (see {@link resolveFokkerPlanckConfig}).
  * @example
- * const r = solveFokkerPlanck({ potential: { kind: "harmonic", centre: { t: [0, 1], value: [0, 1] } },
- *   dt: 1e-3, steps: 1000 });
- * r.meanWork[r.meanWork.length - 1]; // ⟨W⟩(1) of a trap dragged at speed 1 ≈ 1 − (1 − e⁻¹) ≈ 0.368
+ * ```ts
+ * import { solveFokkerPlanck } from "thermolearn";
+ * const centre = { t: [0, 1], value: [0, 1] }; // drag the trap to x = 1 in t = 1
+ * const r = solveFokkerPlanck({ potential: { kind: "harmonic", centre }, dt: 1e-3, steps: 1000 });
+ * console.log(r.meanWork.at(-1), r.meanHeat.at(-1)); // ≈ 0.368 (= v²(τ − 1 + e^{−τ}) = 1/e for κ = D = v = 1), ≈ 0.168
+ * ```
  */
 export function solveFokkerPlanck(options: FokkerPlanckOptions): FokkerPlanckResult {
   const config = resolveFokkerPlanckConfig(options);
   return driveSync(solveLoop(config, options));
 }
 
-/** {@link solveFokkerPlanck}, yielding to the event loop about every 30 ms. */
+/**
+ * {@link solveFokkerPlanck}, yielding to the event loop about every 30 ms.
+ * @throws TypeError/RangeError naming a bad option, as {@link solveFokkerPlanck} (the promise rejects).
+ * @example
+ * ```ts
+ * import { solveFokkerPlanckAsync } from "thermolearn";
+ * const r = await solveFokkerPlanckAsync({ potential: { kind: "harmonic" }, steps: 100 });
+ * console.log(r.status); // "completed"
+ * ```
+ */
 export async function solveFokkerPlanckAsync(options: FokkerPlanckOptions): Promise<FokkerPlanckResult> {
   const config = resolveFokkerPlanckConfig(options, "solveFokkerPlanckAsync");
   return driveAsync(solveLoop(config, options));
@@ -898,7 +922,11 @@ const STEADY_KEYS = ["potential", "D", "cells", "range", "t"] as const;
  * barriers. O(cells).
  * @throws TypeError/RangeError naming a bad option; RangeError naming `potential` if e^{ΔU/D} products
  * overflow (barriers of hundreds of k_BT).
- * @example fokkerPlanckSteadyState({ potential: { kind: "ring", amplitude: 4, force: 2 } }).current
+ * @example
+ * ```ts
+ * import { fokkerPlanckSteadyState } from "thermolearn";
+ * console.log(fokkerPlanckSteadyState({ potential: { kind: "ring", amplitude: 4, force: 2 } }).current); // ≈ 0.421
+ * ```
  */
 export function fokkerPlanckSteadyState(options: FokkerPlanckSteadyOptions): FokkerPlanckSteadyState {
   const o = check.options("fokkerPlanckSteadyState", options, STEADY_KEYS);
@@ -1006,7 +1034,12 @@ function locate(src: GridDensity, x: number): [number, number, number] {
  * The density at x (per unit length), linearly interpolated between cell centres; on the ring x is
  * wrapped into [0, L) and the interpolation wraps too; on an interval the outermost cell's value is
  * returned beyond the outermost centres (never 0 unless that cell's density is 0).
- * @example densityAt(solveFokkerPlanck({ potential: { kind: "harmonic" } }), 0) // ≈ 1/√(2π)
+ * @example
+ * ```ts
+ * import { densityAt, solveFokkerPlanck } from "thermolearn";
+ * const r = solveFokkerPlanck({ potential: { kind: "harmonic" }, steps: 100 });
+ * console.log(densityAt(r, 0)); // ≈ 1/√(2π) ≈ 0.399: the equilibrium density at D = κ = 1
+ * ```
  */
 export function densityAt(source: GridDensity, x: number): number {
   check.finite("x", x);
@@ -1018,6 +1051,13 @@ export function densityAt(source: GridDensity, x: number): number {
  * ln p(x) with ln p linearly interpolated between cell centres (exact for exponential tails, second
  * order for smooth densities): the system entropy −ln p(x_t, t) of a trajectory, for the integral
  * fluctuation theorem. Wraps on the ring as {@link densityAt}; −∞ where the density is 0.
+ * @throws TypeError/RangeError for a bad source or a non-finite x (as {@link densityAt}).
+ * @example
+ * ```ts
+ * import { logDensityAt, solveFokkerPlanck } from "thermolearn";
+ * const r = solveFokkerPlanck({ potential: { kind: "harmonic" }, steps: 100 });
+ * console.log(logDensityAt(r, 1)); // ≈ −½ − ½ ln 2π ≈ −1.419
+ * ```
  */
 export function logDensityAt(source: GridDensity, x: number): number {
   check.finite("x", x);

@@ -37,9 +37,17 @@ import { resolvePotential, type DoubleWellOptions } from "./potentials.js";
 import { corners } from "./protocols.js";
 
 /** Default barrier height B (k_BT at D = 1), tilt a₁ (energy/length) and quartic coefficient E. */
-export const ERASURE_DEFAULTS = { barrier: 10, tilt: 6, quartic: 8 } as const;
+export const ERASURE_DEFAULTS = {
+  /** Barrier height B at zero tilt, energy (k_BT at D = 1). */
+  barrier: 10,
+  /** Tilt a₁ of strokes 2–4, energy/length. */
+  tilt: 6,
+  /** Quartic coefficient E, energy/length⁴. */
+  quartic: 8,
+} as const;
 /** Default time step and scheme of {@link runErasure}: Heun at dt = 2·10⁻³ (see the module comment). */
 export const ERASURE_DT = 2e-3;
+/** Default integration scheme of {@link runErasure}: "heun" (weak order 2). */
 export const ERASURE_SCHEME: LangevinScheme = "heun";
 
 /** Options of {@link erasureProtocol}. */
@@ -60,8 +68,11 @@ const PROTOCOL_KEYS = ["tau", "barrier", "tilt", "quartic"] as const;
  * The double well and its protocols for one erasure cycle: barrier B → 0, tilt 0 → a₁, barrier 0 → B,
  * tilt a₁ → 0, each stroke τ/4 long and linear in time (`corners`).
  * @throws TypeError/RangeError naming the option (`tau`, `barrier`, `tilt`, `quartic`: each > 0).
- * @example erasureProtocol({ tau: 40 })
- * // { kind: "doubleWell", barrier: { t: [0, 10, 20, 30, 40], value: [10, 0, 0, 10, 10] }, … }
+ * @example
+ * ```ts
+ * import { erasureProtocol } from "thermolearn";
+ * console.log(erasureProtocol({ tau: 40 }).barrier); // { t: [0, 10, 20, 30, 40], value: [10, 0, 0, 10, 10] }
+ * ```
  */
 export function erasureProtocol(options: ErasureProtocolOptions): DoubleWellOptions {
   const { tau, barrier, tilt, quartic } = resolveCycle(
@@ -99,6 +110,11 @@ function cycleSteps(tau: number, dt: number): number {
  * entropy a bit loses when erased with success probability p (0 ln 0 = 0; ln 2 at p = 0 or 1, 0 at
  * p = ½).
  * @throws RangeError naming `p` outside [0, 1].
+ * @example
+ * ```ts
+ * import { landauerBound } from "thermolearn";
+ * console.log(landauerBound(1), landauerBound(0.9)); // ln 2 ≈ 0.693, ≈ 0.368 nats
+ * ```
  */
 export function landauerBound(p: number): number {
   check.probability("p", p);
@@ -126,16 +142,27 @@ export interface ErasureOptions extends ErasureProtocolOptions {
 
 /** The resolved options of {@link runErasure}. */
 export interface ErasureConfig {
+  /** {@inheritDoc ErasureProtocolOptions.tau} */
   tau: number;
+  /** {@inheritDoc ErasureProtocolOptions.barrier} */
   barrier: number;
+  /** {@inheritDoc ErasureProtocolOptions.tilt} */
   tilt: number;
+  /** {@inheritDoc ErasureProtocolOptions.quartic} */
   quartic: number;
+  /** {@inheritDoc ErasureOptions.particles} */
   particles: number;
+  /** {@inheritDoc ErasureOptions.D} */
   D: number;
+  /** {@inheritDoc ErasureOptions.dt} */
   dt: number;
+  /** {@inheritDoc ErasureOptions.scheme} */
   scheme: LangevinScheme;
+  /** {@inheritDoc ErasureOptions.seed} */
   seed: number;
+  /** {@inheritDoc ErasureOptions.firstTrajectory} */
   firstTrajectory: number;
+  /** The build asked for ("simd" or "scalar"), or undefined for the default choice. */
   backend: Backend | undefined;
   /** Steps run: ⌈τ/dt⌉. */
   steps: number;
@@ -146,27 +173,36 @@ export interface ErasureConfig {
  * {@link combineErasures}). Work and heat are in k_BT (divided by D); standard errors are of the mean.
  */
 export interface ErasureValue {
+  /** Cycle length τ (time units). */
   tau: number;
   /** Trajectories in this value, and the first one's index. */
   particles: number;
+  /** Index of the first trajectory. */
   firstTrajectory: number;
   /** Trajectories that ended in the target well x > 0, and their fraction p with √(p(1 − p)/N). */
   successes: number;
+  /** Success probability p = successes/particles. */
   success: number;
+  /** Its standard error √(p(1 − p)/N). */
   successError: number;
   /** Mean work per erasure ⟨W⟩/k_BT, its standard error, and the sum of squared deviations (for combining). */
   meanWork: number;
+  /** Standard error of `meanWork`, k_BT. */
   workError: number;
+  /** Sum of squared deviations of the work from `meanWork`, (k_BT)², for {@link combineErasures}. */
   workM2: number;
   /** Mean heat released into the bath per erasure ⟨Q⟩/k_BT, its standard error, and the sum of squared deviations. */
   meanHeat: number;
+  /** Standard error of `meanHeat`, k_BT. */
   heatError: number;
+  /** Sum of squared deviations of the heat from `meanHeat`, (k_BT)², for {@link combineErasures}. */
   heatM2: number;
   /**
    * The generalised bound ln 2 + p ln p + (1 − p) ln(1 − p) at the measured p, and its error
    * |ln(p/(1 − p))|·σ_p (0 at p = 0, 1).
    */
   bound: number;
+  /** Its error |ln(p/(1 − p))|·σ_p (0 at p = 0, 1), nats. */
   boundError: number;
   /** Trajectories frozen after leaving the scheme's stable region (0 in a healthy run). */
   diverged: number;
@@ -190,6 +226,12 @@ const ERASURE_KEYS = [
 /**
  * Validates {@link runErasure}'s options once and fills in the defaults.
  * @throws TypeError/RangeError naming the option (`dt` too coarse for the well: dt·∂ₓ²V ≥ 1 at a corner of the cycle).
+ * @example
+ * ```ts
+ * import { resolveErasureConfig } from "thermolearn";
+ * const c = resolveErasureConfig({ tau: 40 });
+ * console.log(c.particles, c.dt, c.steps); // 10000, 0.002, 20000
+ * ```
  */
 export function resolveErasureConfig(options: ErasureOptions): ErasureConfig {
   const o = check.options("runErasure", options, ERASURE_KEYS);
@@ -264,7 +306,12 @@ function finish(
  * generalised bound at the measured p. Sub-ensembles with disjoint `firstTrajectory` ranges combine
  * with {@link combineErasures} into the value of the whole ensemble.
  * @throws TypeError/RangeError naming a bad option; RangeError naming dt when it is too coarse for the well.
- * @example const r = runErasure({ tau: 40, particles: 4000 }); r.meanHeat; // ≈ ln 2 + B/40 ≈ 0.93 k_BT
+ * @example
+ * ```ts
+ * import { runErasure } from "thermolearn";
+ * const r = runErasure({ tau: 10, particles: 1000 });
+ * console.log(r.success, r.meanHeat, r.heatError); // 1, ≈ 1.47 ± 0.05 k_BT: above ln 2 ≈ 0.693 by ≈ B/τ
+ * ```
  */
 export function runErasure(options: ErasureOptions): ErasureValue {
   const started = performance.now();
@@ -310,6 +357,13 @@ export function runErasure(options: ErasureOptions): ErasureValue {
  * pairwise update of the means and squared deviations), so a fixed split gives the same bits however
  * the parts were computed.
  * @throws RangeError when `values` is empty or mixes cycle lengths.
+ * @example
+ * ```ts
+ * import { combineErasures, runErasure } from "thermolearn";
+ * const parts = [0, 1].map((g) => runErasure({ tau: 10, particles: 500, firstTrajectory: 500 * g }));
+ * const all = combineErasures(parts);
+ * console.log(all.particles, all.meanHeat); // 1000, ≈ 1.47 k_BT: the same as runErasure({ tau: 10, particles: 1000 })
+ * ```
  */
 export function combineErasures(values: readonly ErasureValue[]): ErasureValue {
   if (!Array.isArray(values) || values.length === 0)
@@ -370,17 +424,23 @@ export interface ErasureFokkerPlanckOptions extends ErasureProtocolOptions {
 
 /** The exact (grid) outcome of one erasure cycle. Work and heat in k_BT. */
 export interface ErasureFokkerPlanckValue {
+  /** Cycle length τ (time units). */
   tau: number;
   /** ⟨W⟩/k_BT and ⟨Q⟩/k_BT over the cycle. */
   meanWork: number;
+  /** ⟨Q⟩/k_BT, the mean heat released into the bath over the cycle. */
   meanHeat: number;
   /** Probability in the cells with centre x > 0 at the end of the cycle. */
   success: number;
   /** ln 2 + p ln p + (1 − p) ln(1 − p) at that p. */
   bound: number;
+  /** Grid cells used. */
   cells: number;
+  /** BDF2 time step used. */
   dt: number;
+  /** Steps solved: ⌈τ/dt⌉. */
   steps: number;
+  /** Wall-clock time of the solve, milliseconds. */
   elapsedMs: number;
 }
 
@@ -388,10 +448,15 @@ const FP_KEYS = [...PROTOCOL_KEYS, "D", "cells", "dt"] as const;
 
 /** The resolved options of {@link erasureFokkerPlanck}. */
 export interface ErasureFokkerPlanckConfig {
+  /** {@inheritDoc ErasureProtocolOptions.tau} */
   tau: number;
+  /** The double well with the cycle's barrier and tilt protocols ({@link erasureProtocol}). */
   potential: DoubleWellOptions;
+  /** {@inheritDoc ErasureFokkerPlanckOptions.D} */
   D: number;
+  /** {@inheritDoc ErasureFokkerPlanckOptions.cells} */
   cells: number;
+  /** {@inheritDoc ErasureFokkerPlanckOptions.dt} */
   dt: number;
   /** Steps solved: ⌈τ/dt⌉. */
   steps: number;
@@ -401,6 +466,12 @@ export interface ErasureFokkerPlanckConfig {
  * Validates {@link erasureFokkerPlanck}'s options once (the grid's coarseness for the well included)
  * and fills in the defaults.
  * @throws TypeError/RangeError naming the option (`cells` when too coarse for the well).
+ * @example
+ * ```ts
+ * import { resolveErasureFokkerPlanckConfig } from "thermolearn";
+ * const c = resolveErasureFokkerPlanckConfig({ tau: 40 });
+ * console.log(c.cells, c.dt, c.steps); // 512, 0.002, 20000
+ * ```
  */
 export function resolveErasureFokkerPlanckConfig(options: ErasureFokkerPlanckOptions): ErasureFokkerPlanckConfig {
   const o = check.options("erasureFokkerPlanck", options, FP_KEYS);
@@ -421,7 +492,11 @@ export function resolveErasureFokkerPlanckConfig(options: ErasureFokkerPlanckOpt
  * O(h²) error, and the O(dt) error of the discrete-time work definition of theory12.md, which the
  * Langevin ensemble at the same dt shares) and the success probability: the lines of the Landauer figure.
  * @throws TypeError/RangeError naming a bad option (and `cells` when too coarse for the well).
- * @example erasureFokkerPlanck({ tau: 40 }).meanHeat // ≈ 0.91 k_BT
+ * @example
+ * ```ts
+ * import { erasureFokkerPlanck } from "thermolearn";
+ * console.log(erasureFokkerPlanck({ tau: 20 }).meanHeat); // ≈ 1.108 k_BT (ln 2 + B/τ with B ≈ 8.3)
+ * ```
  */
 export function erasureFokkerPlanck(options: ErasureFokkerPlanckOptions): ErasureFokkerPlanckValue {
   const started = performance.now();
@@ -452,8 +527,11 @@ export function erasureFokkerPlanck(options: ErasureFokkerPlanckOptions): Erasur
 
 /** One point of a Landauer fit: a cycle length and the mean heat with its standard error (k_BT). */
 export interface LandauerPoint {
+  /** Cycle length τ > 0 (time units). */
   tau: number;
+  /** Mean heat per erasure ⟨Q⟩, k_BT. */
   meanHeat: number;
+  /** Its standard error σ > 0, k_BT (the fit's weight is 1/σ²). */
   heatError: number;
 }
 
@@ -461,20 +539,25 @@ export interface LandauerPoint {
 export interface LandauerLineFit {
   /** The intercept Q∞ (k_BT; ln 2 exactly for the constrained fit) and its standard error (0 when fixed). */
   Qinf: number;
+  /** Standard error of Q∞ (0 when fixed). */
   QinfError: number;
   /** The slope B (k_BT · time) and its standard error. */
   B: number;
+  /** Standard error of B. */
   BError: number;
   /** Covariance of (Q∞, B) (0 for the constrained fit). */
   covariance: number;
   /** χ² = Σ ((⟨Q⟩ − Q∞ − B/τ)/σ)², its degrees of freedom, and χ²/dof (null when dof = 0). */
   chi2: number;
+  /** Degrees of freedom: points − fitted parameters. */
   dof: number;
+  /** χ²/dof, or null when dof = 0. */
   reducedChi2: number | null;
 }
 
 /** {@link landauerFit}'s result: ⟨Q⟩ = ln 2 + B/τ, and the free fit ⟨Q⟩ = Q∞ + B/τ. */
 export interface LandauerFit {
+  /** Number of points fitted. */
   points: number;
   /** ⟨Q⟩ = ln 2 + B/τ (one parameter). */
   fixed: LandauerLineFit;
@@ -488,8 +571,14 @@ export interface LandauerFit {
  * standard errors follow from the points' errors (not rescaled by χ²/dof, which is reported).
  * @throws TypeError/RangeError naming the bad point (`points[i].tau` > 0, `.meanHeat` finite, `.heatError` > 0).
  * @example
- * landauerFit([{ tau: 10, meanHeat: 1.69, heatError: 0.01 }, { tau: 20, meanHeat: 1.19, heatError: 0.01 }]).fixed.B
- * // 10
+ * ```ts
+ * import { landauerFit } from "thermolearn";
+ * const fit = landauerFit([
+ *   { tau: 10, meanHeat: 1.69, heatError: 0.01 },
+ *   { tau: 20, meanHeat: 1.19, heatError: 0.01 },
+ * ]);
+ * console.log(fit.fixed.B, fit.free?.Qinf); // ≈ 9.96 (k_BT·time), 0.69
+ * ```
  */
 export function landauerFit(points: readonly LandauerPoint[]): LandauerFit {
   if (!Array.isArray(points) || points.length === 0)

@@ -21,6 +21,7 @@ import { type Protocol, type ResolvedProtocol, resolveProtocol } from "./protoco
 
 /** The harmonic trap V = ½ κ(t) (x − c(t))². */
 export interface HarmonicOptions {
+  /** Selects the harmonic trap. */
   kind: "harmonic";
   /** Stiffness κ(t) > 0 (energy / length²). Default 1. */
   stiffness?: Protocol;
@@ -30,6 +31,7 @@ export interface HarmonicOptions {
 
 /** The double well V = E x⁴ − 2 √(E·B(t)) x² − a(t) x. */
 export interface DoubleWellOptions {
+  /** Selects the double well. */
   kind: "doubleWell";
   /** Barrier height B(t) ≥ 0 at zero tilt (energy). Default `quartic` (wells at ±1). */
   barrier?: Protocol;
@@ -41,6 +43,7 @@ export interface DoubleWellOptions {
 
 /** The tilted ring V = ½ A(t) (1 − cos 2πx/L) with the driving force f(t). */
 export interface RingOptions {
+  /** Selects the tilted ring. */
   kind: "ring";
   /** Barrier height A(t) ≥ 0 of the periodic potential (energy). Default 4. */
   amplitude?: Protocol;
@@ -55,10 +58,12 @@ export type PotentialOptions = HarmonicOptions | DoubleWellOptions | RingOptions
 
 /** The kinds of built-in potentials. */
 export const POTENTIAL_KINDS = ["harmonic", "doubleWell", "ring"] as const;
+/** The name of a built-in potential: "harmonic", "doubleWell" or "ring". */
 export type PotentialKind = (typeof POTENTIAL_KINDS)[number];
 
 /** A checked potential: its kind, its fixed constants and its protocols, each evaluable at t. */
 export interface Potential {
+  /** "harmonic", "doubleWell" or "ring". */
   kind: PotentialKind;
   /** Whether x lives on a circle of circumference `period` (the ring). */
   periodic: boolean;
@@ -93,7 +98,12 @@ const KEYS: Record<PotentialKind, readonly string[]> = {
  * Checks a potential's options once (unknown keys refused, every protocol checked) and fills in the
  * defaults. `name` prefixes the option names in errors ("potential.stiffness").
  * @throws TypeError/RangeError naming the option.
- * @example resolvePotential({ kind: "harmonic", centre: { t: [0, 1], value: [0, 2] } })
+ * @example
+ * ```ts
+ * import { resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic", centre: { t: [0, 1], value: [0, 2] } });
+ * console.log(p.kind, p.constant, p.protocols.centre.at(0.5)); // "harmonic", false, 1
+ * ```
  */
 export function resolvePotential(options: unknown, name = "potential"): Potential {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
@@ -144,6 +154,14 @@ function checkSign(name: string, value: number, min: "positive" | "nonNegative",
  * kinds the coefficients (c0, c1, c2, c3, c4) of V = Σ c_m x^m; for the ring (A, f, 0, 0, 0).
  * Written to out[offset … offset + 4].
  * @throws RangeError naming the protocol when a function protocol gives a bad value at t.
+ * @example
+ * ```ts
+ * import { potentialAt, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic", stiffness: { t: [0, 1], value: [1, 3] } });
+ * const q = new Float64Array(8);
+ * potentialAt(p, 0.5, q); // the polynomial's coefficients at t = 0.5 (κ = 2)
+ * console.log(q); // [0, 0, 1, 0, …]: V = ½κx² = x²
+ * ```
  */
 export function potentialAt(p: Potential, t: number, out: Float64Array, offset = 0): void {
   const pr = p.protocols;
@@ -183,13 +201,31 @@ export const PARAMETERS = 5;
  * V(x) for parameters `q` (from {@link potentialAt}) at offset: Horner's rule for the polynomial
  * kinds (the same order of operations as assembly/langevin.ts, so both give the same bits), the
  * cosine for the ring. The ring's force is not part of V.
+ * @example
+ * ```ts
+ * import { energyOf, potentialAt, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic" });
+ * const q = new Float64Array(8);
+ * potentialAt(p, 0, q);
+ * console.log(energyOf(p, q, 2)); // 2 = ½·1·2²
+ * ```
  */
 export function energyOf(p: Potential, q: Float64Array, x: number, offset = 0): number {
   if (p.kind === "ring") return 0.5 * q[offset] * (1 - Math.cos((2 * Math.PI * x) / p.period));
   return (((q[offset + 4] * x + q[offset + 3]) * x + q[offset + 2]) * x + q[offset + 1]) * x + q[offset];
 }
 
-/** The total force −∂ₓV + f for parameters `q` at offset (f only on the ring). */
+/**
+ * The total force −∂ₓV + f for parameters `q` at offset (f only on the ring).
+ * @example
+ * ```ts
+ * import { forceOf, potentialAt, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic", stiffness: 2 });
+ * const q = new Float64Array(8);
+ * potentialAt(p, 0, q);
+ * console.log(forceOf(p, q, 1)); // −2 = −κx
+ * ```
+ */
 export function forceOf(p: Potential, q: Float64Array, x: number, offset = 0): number {
   if (p.kind === "ring") {
     const k = (2 * Math.PI) / p.period;
@@ -198,7 +234,17 @@ export function forceOf(p: Potential, q: Float64Array, x: number, offset = 0): n
   return -(((4 * q[offset + 4] * x + 3 * q[offset + 3]) * x + 2 * q[offset + 2]) * x + q[offset + 1]);
 }
 
-/** ∂ₓ²V for parameters `q` at offset (the local stiffness). */
+/**
+ * ∂ₓ²V for parameters `q` at offset (the local stiffness).
+ * @example
+ * ```ts
+ * import { curvatureOf, potentialAt, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic", stiffness: 3 });
+ * const q = new Float64Array(8);
+ * potentialAt(p, 0, q);
+ * console.log(curvatureOf(p, q, 0.5)); // 3 = κ
+ * ```
+ */
 export function curvatureOf(p: Potential, q: Float64Array, x: number, offset = 0): number {
   if (p.kind === "ring") {
     const k = (2 * Math.PI) / p.period;
@@ -207,14 +253,30 @@ export function curvatureOf(p: Potential, q: Float64Array, x: number, offset = 0
   return (12 * q[offset + 4] * x + 6 * q[offset + 3]) * x + 2 * q[offset + 2];
 }
 
-/** V(x, t) (allocates; for tests and plain use, not loops). */
+/**
+ * V(x, t) (allocates; for tests and plain use, not loops).
+ * @example
+ * ```ts
+ * import { energy, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic", centre: { t: [0, 1], value: [0, 2] } });
+ * console.log(energy(p, 1, 0.5)); // 0: at t = 0.5 the trap's centre is at x = 1
+ * ```
+ */
 export function energy(p: Potential, x: number, t: number): number {
   const q = new Float64Array(PARAMETERS);
   potentialAt(p, t, q);
   return energyOf(p, q, x);
 }
 
-/** −∂ₓV(x, t) + f(t) (allocates; for tests and plain use, not loops). */
+/**
+ * −∂ₓV(x, t) + f(t) (allocates; for tests and plain use, not loops).
+ * @example
+ * ```ts
+ * import { force, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "ring", amplitude: 0, force: 2 });
+ * console.log(force(p, 0.3, 0)); // 2: the constant drive alone
+ * ```
+ */
 export function force(p: Potential, x: number, t: number): number {
   const q = new Float64Array(PARAMETERS);
   potentialAt(p, t, q);
@@ -228,6 +290,12 @@ export function force(p: Potential, x: number, t: number): number {
  * and refined by bisection. Used for the Fokker–Planck grid, the equilibrium sampler's table and
  * the time-step check.
  * @throws RangeError naming `kT` when it is not > 0.
+ * @example
+ * ```ts
+ * import { potentialDomain, resolvePotential } from "thermolearn";
+ * const p = resolvePotential({ kind: "harmonic" });
+ * console.log(potentialDomain(p, 1, [0])); // ≈ [−9, 9]: where e^{−V/kT} ≥ e^{−40}
+ * ```
  */
 export function potentialDomain(p: Potential, kT: number, times: ArrayLike<number>, margin = 40): [number, number] {
   check.positive("kT", kT);

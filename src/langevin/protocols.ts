@@ -8,7 +8,9 @@ import * as check from "../core/validate.js";
 
 /** Knots (t_i, value_i) with strictly increasing t_i; linear between knots, constant outside. */
 export interface PiecewiseLinear {
+  /** Knot times, strictly increasing (time units); λ is held constant before the first and after the last. */
   t: ArrayLike<number>;
+  /** λ at each knot (same length as `t`). */
   value: ArrayLike<number>;
 }
 
@@ -22,7 +24,12 @@ export interface ResolvedProtocol {
   /** Whether λ is the same at every t. */
   constant: boolean;
   /** The knots, when the protocol is a constant or piecewise linear (a copy); undefined for functions. */
-  knots?: { t: Float64Array; value: Float64Array };
+  knots?: {
+    /** Knot times. */
+    t: Float64Array;
+    /** λ at each knot. */
+    value: Float64Array;
+  };
 }
 
 /** Most knots of one piecewise-linear protocol. */
@@ -60,7 +67,11 @@ function interpolate(t: Float64Array, v: Float64Array, x: number): number {
  * values of the same length (at least one), or a function (whose values are checked when evaluated).
  * @param name the option's name, used in errors (e.g. "potential.stiffness").
  * @throws TypeError/RangeError naming `name` (or `name.t[i]`, `name.value[i]`).
- * @example resolveProtocol("tilt", { t: [0, 1, 2], value: [0, 5, 0] }).at(0.5) // 2.5
+ * @example
+ * ```ts
+ * import { resolveProtocol } from "thermolearn";
+ * console.log(resolveProtocol("tilt", { t: [0, 1, 2], value: [0, 5, 0] }).at(0.5)); // 2.5
+ * ```
  */
 export function resolveProtocol(name: string, protocol: unknown): ResolvedProtocol {
   if (typeof protocol === "number") {
@@ -107,7 +118,11 @@ export function resolveProtocol(name: string, protocol: unknown): ResolvedProtoc
 /**
  * Piecewise-linear knots through the corner values `values` at equally spaced times 0, τ/m, …, τ
  * (m = values.length − 1): e.g. the four strokes of an erasure cycle.
- * @example corners(4, [8, 0, 0, 8, 8]) // { t: [0, 1, 2, 3, 4], value: [8, 0, 0, 8, 8] }
+ * @example
+ * ```ts
+ * import { corners } from "thermolearn";
+ * console.log(corners(4, [8, 0, 0, 8, 8])); // { t: [0, 1, 2, 3, 4], value: [8, 0, 0, 8, 8] }
+ * ```
  */
 export function corners(tau: number, values: readonly number[]): PiecewiseLinear {
   const m = values.length - 1;

@@ -12,6 +12,7 @@ import { LangevinEnsemble, resolveLangevinConfig, type LangevinConfig, type Lang
 
 /** What `onProgress` receives: steps done of the total, and the time reached. */
 export interface LangevinProgress extends RunProgress {
+  /** Time reached, steps·dt. */
   t: number;
 }
 
@@ -31,8 +32,11 @@ export interface LangevinRunOptions extends LangevinOptions {
 
 /** The resolved options of a run. */
 export interface LangevinRunConfig extends LangevinConfig {
+  /** {@inheritDoc LangevinRunOptions.steps} */
   steps: number;
+  /** {@inheritDoc LangevinRunOptions.records} */
   records: number;
+  /** {@inheritDoc LangevinRunOptions.bins} */
   bins: number;
 }
 
@@ -47,23 +51,33 @@ export interface LangevinRunResult extends ResultHeader<LangevinRunConfig> {
   t: Float64Array;
   /** Ensemble mean and (unbiased) variance of the work W since t = 0 (energy units). */
   meanWork: Float64Array;
+  /** Unbiased ensemble variance of the work since t = 0 (energy²). */
   varWork: Float64Array;
   /** Ensemble mean and variance of the heat Q released into the bath since t = 0. */
   meanHeat: Float64Array;
+  /** Unbiased ensemble variance of the heat since t = 0 (energy²). */
   varHeat: Float64Array;
   /** Ensemble mean of ΔV = V(x_t, λ(t)) − V(x_0, λ(0)). */
   meanEnergy: Float64Array;
   /** Per trajectory, at the end: work, heat and energy change (particles each). */
   work: Float64Array;
+  /** Per trajectory: heat Q released into the bath since t = 0 (energy units). */
   heat: Float64Array;
+  /** Per trajectory: ΔV = W − Q (energy units). */
   energyChange: Float64Array;
   /** Coordinates at t = 0 and at the end (particles·dimensions each; the ring unwrapped). */
   initial: Float64Array;
+  /** Coordinates at the end (particles·dimensions; the ring unwrapped). */
   final: Float64Array;
   /** Coordinates that left the scheme's stable region (frozen there; status "diverged"). */
   diverged: number;
   /** Histograms of the trajectories' work and heat at the end, each over its own [min, max]. */
-  histograms: { work: Histogram; heat: Histogram };
+  histograms: {
+    /** Histogram of the trajectories' work. */
+    work: Histogram;
+    /** Histogram of the trajectories' heat. */
+    heat: Histogram;
+  };
 }
 
 const RUN_KEYS = ["steps", "records", "bins", "onProgress", "signal"] as const;
@@ -91,6 +105,12 @@ const ENSEMBLE_KEYS = [
 /**
  * Validates a run's options once.
  * @throws TypeError/RangeError naming the bad option.
+ * @example
+ * ```ts
+ * import { resolveLangevinRunConfig } from "thermolearn";
+ * const c = resolveLangevinRunConfig({ dt: 1e-2 });
+ * console.log(c.steps, c.records, c.bins); // 100 (t = 1), 100, 50
+ * ```
  */
 export function resolveLangevinRunConfig(options?: LangevinRunOptions): LangevinRunConfig {
   const [ensemble, o] = splitOptions(options);
@@ -180,15 +200,27 @@ function* runLoop(options: LangevinRunOptions | undefined): Generator<void, Lang
  * of W, Q and ΔV `records` times, and returns the columns with each trajectory's totals.
  * @throws TypeError/RangeError naming a bad option (see {@link resolveLangevinRunConfig}).
  * @example
+ * ```ts
+ * import { runLangevin } from "thermolearn";
  * const stiffness = { t: [0, 1], value: [1, 4] };
- * const r = runLangevin({ potential: { kind: "harmonic", stiffness }, steps: 1000, particles: 10_000 });
- * r.meanWork.at(-1) // ≥ ΔF = ½ ln 4 (second law); ⟨e^{−W}⟩ = 1/2 (Jarzynski)
+ * const r = runLangevin({ potential: { kind: "harmonic", stiffness }, steps: 1000, particles: 2000, seed: 1 });
+ * console.log(r.meanWork.at(-1)); // ≈ 0.92 ≥ ΔF = ½ ln 4 ≈ 0.693 (second law)
+ * ```
  */
 export function runLangevin(options?: LangevinRunOptions): LangevinRunResult {
   return driveSync(runLoop(options));
 }
 
-/** {@link runLangevin}, yielding to the event loop between records (onProgress, signal). */
+/**
+ * {@link runLangevin}, yielding to the event loop between records (onProgress, signal).
+ * @throws TypeError/RangeError naming a bad option, as {@link runLangevin} (the promise rejects).
+ * @example
+ * ```ts
+ * import { runLangevinAsync } from "thermolearn";
+ * const r = await runLangevinAsync({ steps: 500, particles: 1000 });
+ * console.log(r.status, r.t.at(-1)); // "completed", 0.5
+ * ```
+ */
 export function runLangevinAsync(options?: LangevinRunOptions): Promise<LangevinRunResult> {
   return driveAsync(runLoop(options));
 }

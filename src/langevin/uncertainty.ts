@@ -67,7 +67,11 @@ const MAX_BARRIER_RATIO = 200;
  * of I±(x) = (1/D)∫₀^L dy exp{±[V(x) − V(x ∓ y)]/D − f y/D}:
  * v = L(1 − e^{−fL/D}) / ∫₀^L I₊ dx and D_eff = D·⟨I₊² I₋⟩/⟨I₊⟩³ (⟨·⟩ the mean over one period).
  * @throws RangeError naming a bad parameter (A/D above 200 is refused: the exponentials overflow).
- * @example ringTheory({ amplitude: 0, force: 2 }) // { velocity: 2, diffusion: 1, ratio: 1, … }
+ * @example
+ * ```ts
+ * import { ringTheory } from "thermolearn";
+ * console.log(ringTheory({ amplitude: 0, force: 2 })); // { velocity: 2, diffusion: 1, ratio: 1, … }: the TUR's bound
+ * ```
  */
 export function ringTheory(options?: RingParameters): RingUncertainty {
   const { amplitude: A, force: f, period: L, D } = resolveRing("ringTheory", options);
@@ -116,18 +120,25 @@ export interface RingEnsembleOptions extends RingParameters {
   time?: number;
   /** Time step. Default 10⁻³·L²/D. */
   dt?: number;
+  /** Integer seed in [0, 2⁵³) of the ensemble's streams. Default 0. */
   seed?: number;
+  /** Force the "simd" or "scalar" build (same bits). */
   backend?: Backend;
 }
 
 /** {@link RingUncertainty} from an ensemble, each field with its standard error. */
 export interface RingEnsembleUncertainty extends RingUncertainty {
+  /** Standard error of the drift velocity v. */
   velocityError: number;
+  /** Standard error of the effective diffusion constant D_eff. */
   diffusionError: number;
+  /** Standard error of the entropy production rate σ, propagated to first order. */
   entropyProductionError: number;
+  /** Standard error of the uncertainty ratio, propagated to first order. */
   ratioError: number;
   /** Trajectories and measuring time used. */
   particles: number;
+  /** Measuring time t (time units). */
   time: number;
 }
 
@@ -137,6 +148,12 @@ export interface RingEnsembleUncertainty extends RingUncertainty {
  * transient correlations, and by Euler's O(dt)); their standard errors are √(Var/N)/t and
  * Var·√(2/(N − 1))/(2t) (Gaussian fourth moment), propagated to σ and the ratio to first order.
  * @throws TypeError/RangeError naming a bad option.
+ * @example
+ * ```ts
+ * import { ringUncertaintyEnsemble } from "thermolearn";
+ * const r = ringUncertaintyEnsemble({ amplitude: 0, force: 2, particles: 1000, time: 2, dt: 1e-3 });
+ * console.log(r.velocity, r.velocityError, r.ratio); // ≈ 2.07 ± 0.03, ratio ≈ 1.1 (1 for free drift, biased by t = 2)
+ * ```
  */
 export function ringUncertaintyEnsemble(options?: RingEnsembleOptions): RingEnsembleUncertainty {
   const r = resolveRing("ringUncertaintyEnsemble", options, ["particles", "warmup", "time", "dt", "seed", "backend"]);

@@ -91,6 +91,7 @@ export interface MarkovChainConfig {
   n: number;
   /** The rate matrix, n × n row-major (a copy). */
   rates: Float64Array;
+  /** {@inheritDoc MarkovChainOptions.dt} */
   dt: number;
   /** The initial distribution p(0) (the steady state of `rates` for "steady"). */
   initial: Float64Array;
@@ -111,6 +112,12 @@ function chainBytes(n: number): number {
  * rate matrix (see {@link checkRateMatrix}), dt > 0, the initial distribution, the wasm memory the
  * chain needs and the propagator's cost (see `propagatorWork`).
  * @throws TypeError/RangeError naming a bad option (rates, dt, initial, backend).
+ * @example
+ * ```ts
+ * import { resolveMarkovChainConfig } from "thermolearn";
+ * const c = resolveMarkovChainConfig({ rates: [[-1, 2], [1, -2]], dt: 0.01 });
+ * console.log(c.n, c.initial); // 2, the steady state [2/3, 1/3]
+ * ```
  */
 export function resolveMarkovChainConfig(options: MarkovChainOptions): MarkovChainConfig {
   return resolveChain("MarkovChain", options);
@@ -150,6 +157,7 @@ export interface MarkovChainCheckpoint {
   version: typeof CHECKPOINT_VERSION;
   /** States, and the grid step: restore refuses a chain with another n or dt. */
   n: number;
+  /** The grid's time step. */
   dt: number;
   /** Steps taken when it was saved. */
   steps: number;
@@ -174,12 +182,22 @@ export interface MarkovChainCheckpoint {
  * the constructor; the output buffer of `observe`/`trajectory` on the first such call (at most 8 MiB,
  * longer runs are recorded in chunks).
  * @example
- * using chain = new MarkovChain({ rates: ladderRates({ gamma: 0.1 }), dt: 1e-3 });
- * chain.setRates(ladderRates({ gamma: 0.1, s: 200 }));
- * const top = chain.observe(1000, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+ * ```ts
+ * import { MarkovChain, ladderRates } from "thermolearn";
+ * const chain = new MarkovChain({ rates: ladderRates({ gamma: 0.1 }), dt: 1e-3 }); // steady state at s = 0
+ * try {
+ *   chain.setRates(ladderRates({ gamma: 0.1, s: 200 })); // a step in the signal
+ *   const top = chain.observe(1000, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]); // top-rail occupancy after each step
+ *   console.log(top.length, top[0], top.at(-1)); // 1000 values, ≈ 0.483 … ≈ 0.333 at t = 1
+ * } finally {
+ *   chain.dispose();
+ * }
+ * ```
  */
 export class MarkovChain extends WasmModel {
+  /** States n. */
   readonly n: number;
+  /** Time step of the grid, > 0. */
   readonly dt: number;
   readonly #state: number;
   readonly #weights: number;

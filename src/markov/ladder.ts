@@ -42,11 +42,17 @@ export interface LadderParams {
 
 /** The ladder's resolved parameters (every default filled in). */
 export interface LadderConfig {
+  /** {@inheritDoc LadderParams.rungs} */
   rungs: number;
+  /** {@inheritDoc LadderParams.gamma} */
   gamma: number;
+  /** {@inheritDoc LadderParams.F} */
   F: number;
+  /** {@inheritDoc LadderParams.s} */
   s: number;
+  /** {@inheritDoc LadderParams.KI} */
   KI: number;
+  /** {@inheritDoc LadderParams.KA} */
   KA: number;
 }
 
@@ -105,8 +111,13 @@ function signalEnergy(s: number, KI: number, KA: number): number {
 
 /**
  * Rung energy ΔE(m, s) = 2(1 − m) + ln[(1 + s/K_I)/(1 + s/K_A)] (spec §3, Appendix F), the log
- * computed without overflow ({@link signalEnergy}).
+ * computed without overflow (`signalEnergy`).
  * @throws TypeError/RangeError naming m (finite, |m| ≤ 2⁵³), s (≥ 0), KI or KA (> 0).
+ * @example
+ * ```ts
+ * import { ladderEnergy } from "thermolearn";
+ * console.log(ladderEnergy(2, 200)); // ≈ 0.419 k_BT: the energy of methylation level m = 2 at s = 200 µM
+ * ```
  */
 export function ladderEnergy(m: number, s: number, KI: number = DISSOCIATION.KI, KA: number = DISSOCIATION.KA): number {
   const rung = check.finite("m", m);
@@ -203,22 +214,37 @@ export function buildLadder(c: LadderConfig): Float64Array {
  * The ladder's rate matrix M (2M × 2M, row-major, M[i·n + j] = rate j → i) at signal s.
  * @throws TypeError/RangeError naming a bad parameter.
  * @example
- * const M = ladderRates({ gamma: 0.1, s: 200 }); // 10 × 10
+ * ```ts
+ * import { ladderRates } from "thermolearn";
+ * const M = ladderRates({ gamma: 0.1, s: 200 });
+ * console.log(M.length); // 100: 10 × 10 row-major (2·rungs states), columns summing to 0
+ * ```
  */
 export function ladderRates(params?: LadderParams): Float64Array {
   return buildLadder(resolveLadder("ladderRates", params));
 }
 
-/** Steady-state entropy production of the ladder at signal s (default 0): σ(γ), 0 at γ = 1. */
+/**
+ * Steady-state entropy production of the ladder at signal s (default 0): σ(γ), 0 at γ = 1.
+ * @throws TypeError/RangeError naming a bad parameter (as {@link ladderRates}).
+ * @example
+ * ```ts
+ * import { ladderDissipation } from "thermolearn";
+ * console.log(ladderDissipation({ gamma: 1 })); // ≈ 0 (detailed balance)
+ * console.log(ladderDissipation({ gamma: 0.1 })); // ≈ 1.76 nats per unit time
+ * ```
+ */
 export function ladderDissipation(params?: LadderParams): number {
   return entropyProduction(buildLadder(resolveLadder("ladderDissipation", params)));
 }
 
 /** Options of {@link LadderChain}: the ladder's parameters (s is the initial signal) and the grid. */
 export interface LadderChainOptions extends LadderParams {
+  /** Time step of the grid, > 0 (as {@link MarkovChainOptions.dt}). */
   dt: number;
   /** "steady" (the steady state at the initial s, default) or a probability vector of 2M entries. */
   initial?: "steady" | Float64Array | number[];
+  /** Force the "simd" or "scalar" build (they give identical bits). */
   backend?: Backend;
 }
 
@@ -251,6 +277,12 @@ function ladderChainOptions(options: LadderChainOptions): { ladder: LadderConfig
  * {@link ladderRates}), then the chain's dt, initial distribution and backend (as
  * {@link resolveMarkovChainConfig}).
  * @throws TypeError/RangeError naming a bad option.
+ * @example
+ * ```ts
+ * import { resolveLadderChainConfig } from "thermolearn";
+ * const c = resolveLadderChainConfig({ gamma: 0.1, dt: 1e-3 });
+ * console.log(c.rungs, c.KI, c.chain.n); // 5, 18.2, 10
+ * ```
  */
 export function resolveLadderChainConfig(options: LadderChainOptions): LadderChainConfig {
   const { ladder, options: chain } = ladderChainOptions(options);
@@ -261,10 +293,19 @@ export function resolveLadderChainConfig(options: LadderChainOptions): LadderCha
  * The ladder as a {@link MarkovChain} driven by a signal s(t), piecewise constant on the dt grid:
  * `setSignal(s)` (or `follow`) rebuilds the rates and recomputes the propagator whenever s changes.
  * @example
- * using ladder = new LadderChain({ gamma: 0.1, dt: 5e-4 }); // steady state at s = 0
- * const y = ladder.follow(new Float64Array(10_000).fill(200)); // top occupancy after a step to s = 200
+ * ```ts
+ * import { LadderChain } from "thermolearn";
+ * const ladder = new LadderChain({ gamma: 0.1, dt: 5e-4 }); // steady state at s = 0
+ * try {
+ *   const y = ladder.follow(new Float64Array(10_000).fill(200)); // top occupancy after a step to s = 200
+ *   console.log(y[0], y.at(-1)); // ≈ 0.513 just after the step, ≈ 0.470 at t = 5
+ * } finally {
+ *   ladder.dispose();
+ * }
+ * ```
  */
 export class LadderChain extends MarkovChain {
+  /** The ladder's parameters (the signal, which changes, is {@link LadderChain.signal}). */
   readonly params: Readonly<Omit<LadderConfig, "s">>;
   #signal: number;
   readonly #top: Float64Array;
@@ -407,6 +448,7 @@ export interface LadderKernelOptions extends Omit<LadderParams, "s"> {
   duration?: number;
   /** Time step. Default 5·10⁻⁴ (N = T/dt = 10⁴ kernel samples). */
   dt?: number;
+  /** Force the "simd" or "scalar" build (they give identical bits). */
   backend?: Backend;
 }
 
@@ -420,9 +462,19 @@ export interface LadderKernel {
    * Area and first moment of `kernel` (trapezoid rule, {@link kernelMoments}): first moment
    * −sign(M₁) = ±1, −1 for dissipative (adapting) chains, +1 near equilibrium.
    */
-  moments: { area: number; firstMoment: number };
+  moments: {
+    /** Area ∫K dτ. */
+    area: number;
+    /** First moment ∫τK dτ (±1). */
+    firstMoment: number;
+  };
   /** Area and first moment M₁ of the raw dy/dt (K_k below) on the unit axis, before normalisation. */
-  rawMoments: { area: number; firstMoment: number };
+  rawMoments: {
+    /** Area of the raw dy/dt. */
+    area: number;
+    /** First moment M₁ of the raw dy/dt. */
+    firstMoment: number;
+  };
   /** Top-rail occupancy y(t_k), t_k = k·dt, k = 0 … N (y_0 = the steady state at s0). */
   response: Float64Array;
 }
@@ -453,7 +505,11 @@ const MAX_KERNEL_SAMPLES = 2 ** 24;
  * @throws TypeError/RangeError naming a bad option (dt when N exceeds 2²⁴ samples or 2⁴⁰
  * multiply-adds); RangeError when the raw first moment is 0.
  * @example
- * const { kernel, moments } = ladderKernel({ gamma: 1e-3 }); // moments.firstMoment ≈ −1
+ * ```ts
+ * import { ladderKernel } from "thermolearn";
+ * const { kernel, moments } = ladderKernel({ gamma: 1e-3, dt: 5e-3 });
+ * console.log(kernel.values.length, moments.firstMoment); // 1000 samples, −1 (a dissipative, adapting chain)
+ * ```
  */
 export function ladderKernel(options?: LadderKernelOptions): LadderKernel {
   const keys = ["rungs", "gamma", "F", "KI", "KA", "s0", "s1", "duration", "dt", "backend"];

@@ -25,8 +25,22 @@ const COLUMN_SUM_RTOL = 1e-10;
  * Validates a rate matrix and returns it as a row-major copy. Off-diagonal entries must be finite and
  * ≥ 0, diagonals finite, and columns sum to zero within COLUMN_SUM_RTOL (1e-10 relative).
  * @throws TypeError for a wrong shape or type, RangeError for a bad entry, naming `name`.
+ * @example
+ * ```ts
+ * import { checkRateMatrix } from "thermolearn";
+ * const { n, matrix } = checkRateMatrix("rates", [[-1, 2], [1, -2]]);
+ * console.log(n, matrix); // 2, [−1, 2, 1, −2]: columns sum to 0
+ * ```
  */
-export function checkRateMatrix(name: string, value: unknown): { n: number; matrix: Float64Array } {
+export function checkRateMatrix(
+  name: string,
+  value: unknown,
+): {
+  /** States n. */
+  n: number;
+  /** The n × n rate matrix, row-major (a copy). */
+  matrix: Float64Array;
+} {
   let n: number, m: Float64Array;
   if (value instanceof Float64Array) {
     n = Math.round(Math.sqrt(value.length));

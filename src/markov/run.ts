@@ -26,6 +26,7 @@ import { entropyRate } from "./steady.js";
 
 /** What `onProgress` receives: steps done of the run's total, and the time t = done·dt reached. */
 export interface LadderProgress extends RunProgress {
+  /** Time reached, steps·dt. */
   t: number;
 }
 
@@ -47,6 +48,7 @@ export interface LadderRunOptions extends Omit<LadderParams, "s"> {
   steps?: number;
   /** Record every this many steps (and after the last). Default ⌈steps/10⁴⌉. */
   recordEvery?: number;
+  /** Force the "simd" or "scalar" build (they give identical bits). */
   backend?: Backend;
   /** Called after each chunk of steps. */
   onProgress?: (progress: LadderProgress) => void;
@@ -56,12 +58,17 @@ export interface LadderRunOptions extends Omit<LadderParams, "s"> {
 
 /** The resolved options of a ladder run. */
 export interface LadderRunConfig extends Omit<LadderConfig, "s"> {
+  /** {@inheritDoc LadderRunOptions.dt} */
   dt: number;
+  /** {@inheritDoc LadderRunOptions.s0} */
   s0: number;
   /** The signal during each step (length `steps`). */
   stimulus: Float64Array;
+  /** Steps to run (stimulus.length). */
   steps: number;
+  /** {@inheritDoc LadderRunOptions.recordEvery} */
   recordEvery: number;
+  /** The requested build, or undefined for the loaded one. */
   backend: Backend | undefined;
 }
 
@@ -133,6 +140,12 @@ function checkStimulus(value: unknown): Float64Array {
  * Validates a run's options once (unknown keys refused), fills in the defaults, and checks the whole
  * run's work (a propagator per run of equal s, n² per step) against the limit 2⁴⁰ multiply-adds.
  * @throws TypeError/RangeError naming a bad option.
+ * @example
+ * ```ts
+ * import { resolveLadderRunConfig } from "thermolearn";
+ * const c = resolveLadderRunConfig({ gamma: 0.1 });
+ * console.log(c.dt, c.steps, c.recordEvery); // 0.0005, 10000, 1
+ * ```
  */
 export function resolveLadderRunConfig(options?: LadderRunOptions, what = "runLadder"): LadderRunConfig {
   const o = check.options(what, options, RUN_KEYS);
@@ -282,15 +295,27 @@ function* runLoop(what: string, options: LadderRunOptions | undefined): Generato
  * units), exact integration on the dt grid, a record every `recordEvery` steps.
  * @throws TypeError/RangeError naming a bad option.
  * @example
- * const r = runLadder({ gamma: 0.1, s1: 200 }); // 10⁴ steps of 5·10⁻⁴
- * r.activity.at(-1);  // adapted back close to r.activity[0]
- * r.entropy.at(-1);   // nats dissipated over the 5 time units
+ * ```ts
+ * import { runLadder } from "thermolearn";
+ * const r = runLadder({ gamma: 0.1, s1: 200, dt: 5e-3, steps: 1000 }); // 5 time units
+ * console.log(r.activity[0], r.activity.at(-1)); // ≈ 0.559 at t = 0, ≈ 0.470 at t = 5
+ * console.log(r.entropy.at(-1)); // ≈ 9.66 nats dissipated over the 5 time units
+ * ```
  */
 export function runLadder(options?: LadderRunOptions): LadderRunResult {
   return driveSync(runLoop("runLadder", options));
 }
 
-/** {@link runLadder}, yielding to the event loop about every 30 ms so pages and progress bars stay live. */
+/**
+ * {@link runLadder}, yielding to the event loop about every 30 ms so pages and progress bars stay live.
+ * @throws TypeError/RangeError naming a bad option, as {@link runLadder} (the promise rejects).
+ * @example
+ * ```ts
+ * import { runLadderAsync } from "thermolearn";
+ * const r = await runLadderAsync({ gamma: 0.1, dt: 5e-3, steps: 1000, onProgress: (p) => void p.fraction });
+ * console.log(r.status, r.t.at(-1)); // "completed", 5
+ * ```
+ */
 export async function runLadderAsync(options?: LadderRunOptions): Promise<LadderRunResult> {
   return driveAsync(runLoop("runLadderAsync", options));
 }

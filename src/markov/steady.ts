@@ -16,6 +16,11 @@ import { MAX_WORK, checkProbabilities, checkRateMatrix, normalise, type RateMatr
  * states and one closed class still has its unique p, zero on the transient states).
  * @throws RangeError (naming `rates`) for a bad matrix, or when the chain has no unique steady state
  * (two or more closed classes).
+ * @example
+ * ```ts
+ * import { steadyState } from "thermolearn";
+ * console.log(steadyState([[-1, 2], [1, -2]])); // [2/3, 1/3]
+ * ```
  */
 export function steadyState(rates: RateMatrix): Float64Array {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -90,6 +95,12 @@ export function solveSteadyState(M: Float64Array, n: number): Float64Array {
 /**
  * Probability currents J[i·n + j] = M_ij p_j − M_ji p_i (net flow j → i, antisymmetric), for a given
  * p or, by default, the steady state.
+ * @example
+ * ```ts
+ * import { probabilityCurrents } from "thermolearn";
+ * const J = probabilityCurrents([[-3, 1, 2], [2, -3, 1], [1, 2, -3]]); // a driven 3-state ring
+ * console.log(J[3]); // 1/3 = (2 − 1)/3: the net steady current 0 → 1 (entry 1·3 + 0, as in the rates)
+ * ```
  */
 export function probabilityCurrents(rates: RateMatrix, p?: ArrayLike<number>): Float64Array {
   const { n, matrix: M } = checkRateMatrix("rates", rates);
@@ -111,8 +122,11 @@ export function probabilityCurrents(rates: RateMatrix, p?: ArrayLike<number>): F
  * ladder's far rungs) is left out: its term is below (rate·5·10⁻³²⁴)·|ln ratio|, beyond a double's
  * reach beside the others.
  * @example
- * entropyProduction(ladderRates({ gamma: 1 }));   // 0 (detailed balance)
- * entropyProduction(ladderRates({ gamma: 0.1 })); // > 0
+ * ```ts
+ * import { entropyProduction, ladderRates } from "thermolearn";
+ * console.log(entropyProduction(ladderRates({ gamma: 1 }))); // ≈ 0 (detailed balance)
+ * console.log(entropyProduction(ladderRates({ gamma: 0.1 }))); // ≈ 1.76 nats per unit time
+ * ```
  */
 export function entropyProduction(rates: RateMatrix, p?: ArrayLike<number>): number {
   const { n, matrix: M } = checkRateMatrix("rates", rates);

@@ -214,9 +214,13 @@ function statistics(M: Float64Array, red: Reduction, d: Float64Array): CurrentSt
  * @param increments d[i·n + j], the current's gain on a jump j → i (see {@link Increments}).
  * @throws TypeError/RangeError naming `rates` or `increments`.
  * @example
+ * ```ts
+ * import { currentStatistics, edgeCurrent } from "thermolearn";
  * // a uniform 3-state ring, k₊ = 2 clockwise, k₋ = 1 back: the current through edge 0 → 1
  * const M = [[-3, 1, 2], [2, -3, 1], [1, 2, -3]];
- * currentStatistics(M, edgeCurrent(3, 0, 1)); // { mean: 1/3, variance: 1/3, … } = (k₊ − k₋)/3, (k₊ + k₋)/9
+ * const { mean, variance } = currentStatistics(M, edgeCurrent(3, 0, 1));
+ * console.log(mean, variance); // 1/3 = (k₊ − k₋)/3, 1/3 = (k₊ + k₋)/9
+ * ```
  */
 export function currentStatistics(rates: RateMatrix, increments: Increments): CurrentStatistics {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -242,6 +246,13 @@ function tilt(M: Float64Array, n: number, d: Float64Array, chi: number): Float64
 /**
  * The tilted generator M_χ[i, j] = M[i, j] e^{χ d_ij} (i ≠ j), diagonal unchanged (row-major, n × n).
  * @throws TypeError/RangeError naming `rates`, `increments` or `chi` (finite; no rate may overflow).
+ * @example
+ * ```ts
+ * import { edgeCurrent, tiltedGenerator } from "thermolearn";
+ * const M = [[-3, 1, 2], [2, -3, 1], [1, 2, -3]];
+ * // entry (1, 0) of M times e^{0.5} (≈ 3.297), entry (0, 1) times e^{−0.5} (≈ 0.607)
+ * console.log(tiltedGenerator(M, edgeCurrent(3, 0, 1), 0.5));
+ * ```
  */
 export function tiltedGenerator(rates: RateMatrix, increments: Increments, chi: number): Float64Array {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -287,13 +298,17 @@ function aboveRoot(W0: Float64Array, c: Float64Array, n: number, lambda: number)
  * The SCGF λ(χ) = lim ln⟨e^{χ J_t}⟩ / t of the current with `increments`, per unit time: the largest
  * real eigenvalue (Perron root) of the tilted generator M_χ. Bisection between the smallest and
  * largest column sums of M_χ (which bracket the Perron root of a Metzler matrix), each step deciding
- * λ > root by the sign of the pivots of λI − M_χ (see {@link aboveRoot}); the result is the bracket's
+ * λ > root by the sign of the pivots of λI − M_χ (see `aboveRoot`); the result is the bracket's
  * midpoint once it spans adjacent doubles. Its absolute error is the last pivot's rounding, a few ulp
  * of the largest tilted rate (0 at χ = 0, where the pivots involve no subtraction).
  * λ(0) = 0; λ′(0) and λ″(0) are {@link currentStatistics}'s mean and variance.
  * @throws TypeError/RangeError naming `rates`, `increments` or `chi`.
  * @example
- * scaledCumulantGenerating(M, entropyIncrements(M), -1); // 0: the fluctuation theorem λ(χ) = λ(−1 − χ)
+ * ```ts
+ * import { entropyIncrements, scaledCumulantGenerating } from "thermolearn";
+ * const M = [[-3, 1, 2], [2, -3, 1], [1, 2, -3]];
+ * console.log(scaledCumulantGenerating(M, entropyIncrements(M), -1)); // 0: the fluctuation theorem λ(χ) = λ(−1 − χ)
+ * ```
  */
 export function scaledCumulantGenerating(rates: RateMatrix, increments: Increments, chi: number): number {
   const { n, matrix: M } = checkRateMatrix("rates", rates);
@@ -332,6 +347,11 @@ export function scaledCumulantGenerating(rates: RateMatrix, increments: Incremen
  * Increments of the net current through one edge: +1 on each jump from → to, −1 on each jump
  * to → from (n × n row-major, d[to·n + from] = 1, d[from·n + to] = −1).
  * @throws TypeError/RangeError naming `n`, `from` or `to` (integers, 0 ≤ from ≠ to < n).
+ * @example
+ * ```ts
+ * import { edgeCurrent } from "thermolearn";
+ * console.log(edgeCurrent(3, 0, 1)); // [0, −1, 0, 1, 0, 0, 0, 0, 0]: +1 at (1, 0) for a jump 0 → 1, −1 for 1 → 0
+ * ```
  */
 export function edgeCurrent(n: number, from: number, to: number): Float64Array {
   const size = check.integer("n", n, 2, 2 ** 13);
@@ -369,6 +389,12 @@ function entropyIncrementsOf(M: Float64Array, n: number): Float64Array {
  * unconnected pairs): its steady-state mean is the entropy production rate σ (the system entropy's
  * part, ln p_j − ln p_i, is a state function's increment and averages to 0).
  * @throws RangeError naming `rates` when a jump has a rate and its reverse has none (σ = ∞).
+ * @example
+ * ```ts
+ * import { entropyIncrements } from "thermolearn";
+ * const d = entropyIncrements([[-3, 1, 2], [2, -3, 1], [1, 2, -3]]);
+ * console.log(d[3]); // ln(2/1) = ln 2: the medium's entropy gained by a jump 0 → 1 (entry 1·3 + 0)
+ * ```
  */
 export function entropyIncrements(rates: RateMatrix): Float64Array {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -474,7 +500,10 @@ function relation(M: Float64Array, n: number, increments: Float64Array | "entrop
  * 2σ/Var_σ, → 1 near equilibrium.
  * @throws TypeError/RangeError naming `rates` or `increments`.
  * @example
- * uncertaintyRelation(ladderRates({ gamma: 0.1 }), "entropy").ratio; // ≤ 1
+ * ```ts
+ * import { ladderRates, uncertaintyRelation } from "thermolearn";
+ * console.log(uncertaintyRelation(ladderRates({ gamma: 0.1 }), "entropy").ratio); // ≈ 0.585 ≤ 1
+ * ```
  */
 export function uncertaintyRelation(rates: RateMatrix, increments: Increments | "entropy"): UncertaintyRelation {
   const { n, matrix } = checkRateMatrix("rates", rates);
@@ -524,6 +553,11 @@ export type LadderCurrent = (typeof LADDER_CURRENTS)[number] | Increments;
  * - "rung": +1 on a jump top → bottom at rung `rung`, −1 back (an edge current).
  * ("entropy" is {@link entropyIncrements} of the rates.)
  * @throws TypeError/RangeError naming `rungs`, `current` or `rung`.
+ * @example
+ * ```ts
+ * import { ladderCurrentIncrements } from "thermolearn";
+ * console.log(ladderCurrentIncrements(5, "horizontal").length); // 100: a 10 × 10 increment matrix
+ * ```
  */
 export function ladderCurrentIncrements(rungs: number, current: "horizontal" | "rung", rung = 0): Float64Array {
   const M = check.integer("rungs", rungs, 2, 1024);
@@ -586,7 +620,10 @@ function ladderProblem(
  * the ratio is reported as 0 with a note; at γ = 0, σ = ∞ (ratio 0; the entropy current is refused).
  * @throws TypeError/RangeError naming a bad option.
  * @example
- * ladderUncertainty({ gamma: 0.1, current: "horizontal" }).ratio; // < 1
+ * ```ts
+ * import { ladderUncertainty } from "thermolearn";
+ * console.log(ladderUncertainty({ gamma: 0.1, current: "horizontal" }).ratio); // ≈ 0.585 ≤ 1 (the TUR)
+ * ```
  */
 export function ladderUncertainty(options?: LadderUncertaintyOptions): UncertaintyRelation {
   const { M, n, d } = ladderProblem("ladderUncertainty", options, LADDER_KEYS);
@@ -601,6 +638,7 @@ export interface LadderUncertaintySweepOptions extends Omit<LadderUncertaintyOpt
 
 /** Columns of {@link ladderUncertaintySweep}, one entry per γ. */
 export interface LadderUncertaintySweep {
+  /** The γ of each entry, in the order given. */
   gamma: Float64Array;
   /** ⟨J⟩, increments per unit time. */
   mean: Float64Array;
@@ -616,7 +654,11 @@ export interface LadderUncertaintySweep {
  * {@link ladderUncertainty} across γ, as columns.
  * @throws TypeError/RangeError naming a bad option (`gammas[k]` for a bad γ).
  * @example
+ * ```ts
+ * import { ladderUncertaintySweep } from "thermolearn";
  * const { gamma, ratio } = ladderUncertaintySweep({ gammas: [0.01, 0.1, 0.5, 2], current: "horizontal" });
+ * console.log(gamma, ratio); // ratios ≈ [0.415, 0.585, 0.752, 0.665], each ≤ 1
+ * ```
  */
 export function ladderUncertaintySweep(options: LadderUncertaintySweepOptions): LadderUncertaintySweep {
   const keys = ["rungs", "F", "s", "KI", "KA", "current", "rung", "gammas"];

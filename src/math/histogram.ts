@@ -143,8 +143,11 @@ export function binIndex(edges: Float64Array, width: number, x: number): number 
  *   values without `range`, `bins` not an integer in [1, 2²⁴], `range` not finite [lo, hi] with
  *   lo < hi, or bins too narrow to resolve in double precision.
  * @example
- * const h = histogram(ens.work(), { bins: 40 });
- * // h.centres, h.density: the work density, in 1/(units of V)
+ * ```ts
+ * import { histogram } from "thermolearn";
+ * const h = histogram([0.1, 0.2, 0.25, 0.9], { bins: 2, range: [0, 1] });
+ * console.log(h.edges, h.counts); // [0, 0.5, 1], [3, 1]
+ * ```
  */
 export function histogram(values: Float64Array | readonly number[], options?: HistogramOptions): Histogram {
   const o = check.options("histogram", options, HISTOGRAM_KEYS);

@@ -62,7 +62,17 @@ function byF(c: LearningCostCurve, F: number, x: (i: number) => number, y: (i: n
   return { name: `F = ${F}`, x: rows.map((r) => r.x), y: rows.map((r) => r.y) };
 }
 
-/** The vega-lite spec: error and |offset|/s̄ against the cost per cycle, and the cost in bits against γ. */
+/**
+ * The vega-lite spec: error and |offset|/s̄ against the cost per cycle, and the cost in bits against γ.
+ * @example
+ * ```ts
+ * import { learningCostCurve } from "thermolearn";
+ * import { costFigureSpec } from "thermolearn/node";
+ * const curve = learningCostCurve({ gammas: [1, 0.01], Fs: [25], points: 12, kernelDt: 5e-3, stepsPerPeriod: 256 });
+ * const spec = costFigureSpec(curve); // a vega-lite spec: render it with renderSvg from "thermolearn/plot"
+ * console.log(Object.keys(spec)); // ["$schema", "hconcat", "resolve"]
+ * ```
+ */
 export function costFigureSpec(c: LearningCostCurve): object {
   const Fs = [...new Set(c.F)];
   const offsetOf = (i: number) => (c.noOffset.includes(i) ? null : Math.abs(c.offset[i]) / c.config.mean);
@@ -123,6 +133,12 @@ const FIGURE_KEYS = ["gammas", "Fs", "stepsPerPeriod", "tauFast", "tauSlow", "me
  * Validates a figure's options once (every grid point's included, before anything is computed) and
  * returns the curve's options and whether to draw.
  * @throws TypeError/RangeError naming a bad option.
+ * @example
+ * ```ts
+ * import { resolveCostFigureOptions } from "thermolearn/node";
+ * const { curve, draw } = resolveCostFigureOptions({ svg: false });
+ * console.log(curve.gammas, curve.Fs, draw); // the default grid, false
+ * ```
  */
 export function resolveCostFigureOptions(options: CostFigureOptions = {}): {
   /** The options of {@link learningCostCurve} (the default grid filled in). */
@@ -142,7 +158,13 @@ export function resolveCostFigureOptions(options: CostFigureOptions = {}): {
  * The cost–accuracy figure: {@link learningCostCurve} over the grid, its columns as JSON (offsets that
  * do not exist as null, with `landauerNats` = ln 2), the three-panel SVG and a summary line.
  * @throws TypeError/RangeError naming a bad option (synchronously checked, reported as a rejection).
- * @example const { json, svg, summary } = await costFigure({ gammas: [1, 0.01], Fs: [25] });
+ * @example
+ * ```ts
+ * import { costFigure } from "thermolearn/node";
+ * const { json, svg, summary } = await costFigure({ gammas: [1, 0.01], Fs: [25], stepsPerPeriod: 256, svg: false });
+ * console.log(summary); // "F = 25: γ = 1 → 0.01: dissipation 0.0348 → 401 k_BT per cycle …"
+ * console.log(svg); // null (svg: false)
+ * ```
  */
 export async function costFigure(options: CostFigureOptions = {}): Promise<CostFigure> {
   const { curve: curveOptions, draw } = resolveCostFigureOptions(options);

@@ -260,6 +260,12 @@ function cost(t: EfficiencySimulationTask): number {
 /**
  * Validates a figure's options once.
  * @throws TypeError/RangeError naming the option.
+ * @example
+ * ```ts
+ * import { resolveEfficiencyFigureConfig } from "thermolearn/node";
+ * const { surface, simulation, workers } = resolveEfficiencyFigureConfig({ points: 5 });
+ * console.log(surface.rules, simulation.dots, workers); // the three rules, 4 dots per line, undefined (one per core)
+ * ```
  */
 export function resolveEfficiencyFigureConfig(options?: EfficiencyFigureOptions): {
   /** The surface's resolved options. */
@@ -324,7 +330,12 @@ function packDots(plans: DotPlan[], values: (EfficiencySimulationValue[] | null)
  * sub-ensemble is one task of the worker pool (results by index, so bit-identical whatever the worker
  * count). Lines are handed out first, then the dots' sub-ensembles, longest first.
  * @throws TypeError/RangeError naming a bad option.
- * @example const fig = await runEfficiencyFigure({ points: 9, dots: 2 }); fig.maxima; fig.dots.z;
+ * @example
+ * ```ts
+ * import { runEfficiencyFigure } from "thermolearn/node";
+ * const fig = await runEfficiencyFigure({ rules: ["hebbian"], regimes: ["averaged"], points: 3, dots: 0, workers: 1 });
+ * console.log(fig.status, fig.maxima[0].efficiency); // "completed", ≈ 0.2012: the grid's largest η
+ * ```
  */
 export async function runEfficiencyFigure(options?: EfficiencyFigureOptions): Promise<EfficiencyFigureResult> {
   const { surface, simulation, workers } = resolveEfficiencyFigureConfig(options);
@@ -394,6 +405,12 @@ function curveLabel(sweep: EfficiencySweep, nuTilde: number, k: number): string 
  * averaged (Goldt & Seifert, t → ∞), then online (maximum over t), side by side. Lines are the
  * theory, coloured by the parameter held fixed; dots are the simulation with ±1 standard error bars.
  * Every panel has its own y scale (online η is ~10³ times smaller).
+ * @example
+ * ```ts
+ * import { efficiencyFigureSpec, runEfficiencyFigure } from "thermolearn/node";
+ * const fig = await runEfficiencyFigure({ rules: ["hebbian"], regimes: ["averaged"], points: 3, dots: 0, workers: 1 });
+ * console.log(Object.keys(efficiencyFigureSpec(fig))); // a vega-lite spec of the lines (and dots)
+ * ```
  */
 export function efficiencyFigureSpec(result: EfficiencyFigureResult): object {
   const { lines, dots, config } = result;

@@ -33,7 +33,12 @@ export type FigurePoolOptions = Omit<PoolOptions<FigureTask, Record<string, numb
  * Computes figure points, bit-identical whatever the worker count (default: one per core, at most
  * 1024). Each task is checked by {@link figurePoint} (in this thread or the worker).
  * @throws TypeError/RangeError naming a bad option (tasks, workers, onProgress, signal).
- * @example const { results } = await runFigureTasks(figureTasks({ figure: "8", points: 31 }));
+ * @example
+ * ```ts
+ * import { figureTasks, runFigureTasks } from "thermolearn/node";
+ * const { results, status } = await runFigureTasks(figureTasks({ figure: "8", points: 4 }), { workers: 1 });
+ * console.log(status, results.length); // "completed", 4 (one record per point)
+ * ```
  */
 export function runFigureTasks(
   tasks: FigureTask[],

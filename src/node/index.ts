@@ -2,7 +2,7 @@
  * `thermolearn/node`: the Node-only pieces. A worker pool over worker_threads, a terminal progress
  * bar, the figures of Falk et al., the perceptron's efficiency surface and Landauer's erasure computed
  * on all cores, and the energy cost of contrastive learning.
- * @packageDocumentation
+ * @module thermolearn/node
  */
 export { runPool } from "./pool.js";
 export type { PoolOptions, PoolResult } from "./pool.js";

@@ -27,7 +27,9 @@ export interface PoolOptions<T, R> {
 
 /** The results of a pool run: all of them ("completed"), or the first ones finished in order ("aborted"). */
 export interface PoolResult<R> {
+  /** results[i] of tasks[i], in task order (only the tasks finished in order when aborted). */
   results: R[];
+  /** "completed", or "aborted" by the signal. */
   status: "completed" | "aborted";
 }
 
@@ -46,6 +48,13 @@ async function runHere<T, R>(tasks: T[], options: PoolOptions<T, R>, report: () 
 /**
  * Computes every task, on `workers` threads (default: one per core, at most one per task).
  * @returns the results by task index; on abort, the ones finished in order before the first gap.
+ * @example
+ * ```ts
+ * import { runPool } from "thermolearn/node";
+ * // workers: 1 computes in this thread; with more, `script` names a worker file that answers each task
+ * const { results } = await runPool([1, 2, 3], { compute: (x: number) => x * x, script: () => "", workers: 1 });
+ * console.log(results); // [1, 4, 9]
+ * ```
  */
 export async function runPool<T, R>(tasks: T[], options: PoolOptions<T, R>): Promise<PoolResult<R>> {
   const workers = Math.max(1, Math.min(options.workers ?? cpus().length, tasks.length));

@@ -5,8 +5,11 @@
 
 /** Where the bar is drawn: a terminal stream such as `process.stderr`. */
 export interface ProgressStream {
+  /** Whether it is a terminal: the bar is drawn only there (elsewhere it stays silent). */
   isTTY?: boolean;
+  /** Terminal width in characters. Default 100. */
   columns?: number;
+  /** Writes text (e.g. `process.stderr.write`). */
   write(text: string): unknown;
 }
 
@@ -19,6 +22,17 @@ const DEFAULT_COLUMNS = 100;
 /** Widest line drawn (and cleared). */
 const MAX_LINE = 99;
 
+/**
+ * A one-line terminal progress bar with an ETA, redrawn at most every 100 ms; silent unless the stream is a terminal
+ * (`isTTY`), so logs and pipes stay clean.
+ * @example
+ * ```ts
+ * import { ProgressBar } from "thermolearn/node";
+ * const bar = new ProgressBar("sweep", process.stderr); // draws only on a terminal
+ * for (let i = 1; i <= 10; i++) bar.update(i / 10, `step ${i}`);
+ * bar.done();
+ * ```
+ */
 export class ProgressBar {
   #last = 0;
   #started = Date.now();

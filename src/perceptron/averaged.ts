@@ -379,7 +379,12 @@ const RULE_NAMES: readonly LearningRule[] = ["hebbian", "perceptron", "adatron",
  * @param Q Q = |w|²/n, > 0 and finite.
  * @param alpha the α-tron's exponent (ignored by the other rules), in [10⁻⁶, 16]. Default 0.5.
  * @throws TypeError/RangeError naming rule, rho, Q or alpha.
- * @example averagedForce("perceptron", 0.8, 2) // { cu: 0.0798, cx: -0.0798, a: 0.3989, b: -0.3989, … }
+ * @example
+ * ```ts
+ * import { averagedForce } from "thermolearn";
+ * const f = averagedForce("perceptron", 0.8, 2);
+ * console.log(f.cu, f.cx, f.a, f.b); // 0.0798, −0.0798, 0.3989, −0.3989
+ * ```
  */
 export function averagedForce(rule: LearningRule, rho: number, Q: number, alpha = 0.5): AveragedForce {
   check.oneOf("rule", rule, RULE_NAMES);

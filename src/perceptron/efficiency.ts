@@ -28,6 +28,7 @@ import { runPerceptron } from "./run.js";
 
 /** The two regimes of the surface: time-scale separated ("averaged") or with input noise ("online"). */
 export type EfficiencyRegime = "averaged" | "online";
+/** Both regimes, in the order results list them: ["averaged", "online"]. */
 export const EFFICIENCY_REGIMES: readonly EfficiencyRegime[] = ["averaged", "online"];
 /** Which parameter a line runs over: ν̃ (at fixed k) or k (at fixed ν̃). */
 export type EfficiencySweep = "nuTilde" | "k";
@@ -83,13 +84,31 @@ export interface EfficiencySurfaceOptions {
 
 /** The options of {@link efficiencySurface} after defaults, as recorded in its result. */
 export interface EfficiencySurfaceConfig {
+  /** {@inheritDoc EfficiencySurfaceOptions.rules} */
   rules: LearningRule[];
+  /** {@inheritDoc EfficiencySurfaceOptions.alpha} */
   alpha: number;
+  /** {@inheritDoc EfficiencySurfaceOptions.D} */
   D: number;
+  /** {@inheritDoc EfficiencySurfaceOptions.regimes} */
   regimes: EfficiencyRegime[];
-  nuTildeSweep: { values: number[]; curves: number[] };
-  kSweep: { values: number[]; curves: number[] };
+  /** η against ν̃: the ν̃ values (x axis) and one line per k in `curves`. */
+  nuTildeSweep: {
+    /** The ν̃ values (x axis). */
+    values: number[];
+    /** The k of each line. */
+    curves: number[];
+  };
+  /** η against k: the k values (x axis) and one line per ν̃ in `curves`. */
+  kSweep: {
+    /** The k values (x axis). */
+    values: number[];
+    /** The ν̃ of each line. */
+    curves: number[];
+  };
+  /** {@inheritDoc EfficiencySurfaceOptions.online} */
   online: InputNoiseOptions;
+  /** {@inheritDoc EfficiencySurfaceOptions.settle} */
   settle: number;
   /** How η is defined in each regime (words, for the JSON). */
   definitions: Record<EfficiencyRegime, string>;
@@ -97,15 +116,23 @@ export interface EfficiencySurfaceConfig {
 
 /** One point of the surface: everything {@link efficiencyAt} needs (a plain object: workers take it). */
 export interface EfficiencyPoint {
+  /** Learning rule. */
   rule: LearningRule;
+  /** The α-tron's exponent α (used by rule "alphatron" only). */
   alpha: number;
+  /** Temperature D > 0. */
   D: number;
+  /** "averaged" (time-scale separation) or "online" (with input noise). */
   regime: EfficiencyRegime;
+  /** The line family this point belongs to ("nuTilde": η against ν̃; "k": η against k). */
   sweep: EfficiencySweep;
+  /** Scaled learning rate ν̃ = ν/√n. */
   nuTilde: number;
+  /** Stiffness k of the restoring force. */
   k: number;
   /** The online regime's n, B, Δt (used by regime "online" only; validated in both, as the surface's). */
   online: InputNoiseOptions;
+  /** Averaged regime: relaxation times 1/k the ODEs run before the tail test. */
   settle: number;
 }
 
@@ -130,35 +157,57 @@ export interface EfficiencyValue {
   excessHeat: number;
   /** Averaged: |η(T) − η(T/2)|, the evidence that T is the t → ∞ limit; online: 0. */
   tailChange: number;
+  /** "completed", or "diverges" (online: the peak was found, then Q grows without bound). */
   status: EfficiencyPointStatus;
 }
 
 /** The surface as columns, one entry per point (rule-major, then regime, sweep, curve, value). */
 export interface EfficiencyLines {
+  /** Learning rule of each point. */
   rule: LearningRule[];
+  /** Regime of each point. */
   regime: EfficiencyRegime[];
+  /** Line family of each point ("nuTilde" or "k"). */
   sweep: EfficiencySweep[];
+  /** How each point ended ("completed" or "diverges"). */
   status: EfficiencyPointStatus[];
+  /** ν̃ of each point. */
   nuTilde: Float64Array;
+  /** k of each point. */
   k: Float64Array;
+  /** η of each point (see {@link EfficiencyValue.efficiency}). */
   efficiency: Float64Array;
+  /** Time of each value (see {@link EfficiencyValue.t}). */
   t: Float64Array;
+  /** Generalisation error ε at t. */
   epsilon: Float64Array;
+  /** I = ln 2 − S(ε) at t, nats per weight. */
   information: Float64Array;
+  /** ΔS(w_n) at t, nats per weight. */
   entropyChange: Float64Array;
+  /** Heat Q_n since t = 0, nats per weight. */
   heat: Float64Array;
+  /** Its excess (input-fluctuation) part, nats per weight (0 in the averaged regime). */
   excessHeat: Float64Array;
+  /** Averaged: |η(T) − η(T/2)|; online: 0. */
   tailChange: Float64Array;
 }
 
 /** The largest η of one rule in one regime over the whole grid (both sweeps), and where it lies. */
 export interface EfficiencyMaximum {
+  /** Learning rule. */
   rule: LearningRule;
+  /** Regime. */
   regime: EfficiencyRegime;
+  /** The largest η over the grid. */
   efficiency: number;
+  /** ν̃ where it lies. */
   nuTilde: number;
+  /** k where it lies. */
   k: number;
+  /** Time of that value (averaged: the settled T; online: the time of the maximum over t). */
   t: number;
+  /** The sweep whose grid point it is. */
   sweep: EfficiencySweep;
   /**
    * True when the maximum sits at an end of its sweep's range (the smallest or largest ν̃ or k): η
@@ -169,11 +218,15 @@ export interface EfficiencyMaximum {
 
 /** The result of {@link efficiencySurface}. */
 export interface EfficiencySurfaceResult {
+  /** The thermolearn version that produced the result. */
   version: string;
+  /** The resolved options (every default filled in). */
   config: EfficiencySurfaceConfig;
   /** "completed", or "aborted" (by the signal: the lines hold the points done so far). */
   status: Exclude<RunStatus, "diverged">;
+  /** Wall-clock time of the computation, milliseconds. */
   elapsedMs: number;
+  /** The surface's points as columns. */
   lines: EfficiencyLines;
   /** Per rule and regime (rules in order, averaged first). */
   maxima: EfficiencyMaximum[];
@@ -292,6 +345,12 @@ function resolveOnline(value: OnlineRegimeOptions | undefined): InputNoiseOption
 /**
  * Validates the options of {@link efficiencySurface} once and fills in the defaults.
  * @throws TypeError/RangeError naming the option (e.g. "kSweep.values[2]", "online.dt").
+ * @example
+ * ```ts
+ * import { resolveEfficiencySurfaceConfig } from "thermolearn";
+ * const c = resolveEfficiencySurfaceConfig({ points: 3 });
+ * console.log(c.rules, c.nuTildeSweep.values); // ["hebbian", "perceptron", "adatron"], 3 values over [0.25, 10]
+ * ```
  */
 export function resolveEfficiencySurfaceConfig(options?: EfficiencySurfaceOptions): EfficiencySurfaceConfig {
   const o = check.options("efficiencySurface", options, SURFACE_KEYS);
@@ -500,8 +559,22 @@ function onlineValue(p: EfficiencyPoint): EfficiencyValue {
  * {@link resolveEfficiencySurfaceConfig}); RangeError naming settle and k when, averaged, η has not
  * settled within 8 doublings of T; DivergedError ("diverged") when, online, Q grows without bound before
  * η(t) peaks.
- * @example efficiencyAt({ rule: "hebbian", alpha: 0.5, D: 1, regime: "averaged", sweep: "nuTilde",
- *   nuTilde: 3, k: 1, online: { n: 1e4, batch: 30, dt: 1e-3 }, settle: 30 }).efficiency // 0.0823727
+ * @example
+ * ```ts
+ * import { efficiencyAt } from "thermolearn";
+ * const v = efficiencyAt({
+ *   rule: "hebbian",
+ *   alpha: 0.5,
+ *   D: 1,
+ *   regime: "averaged",
+ *   sweep: "nuTilde",
+ *   nuTilde: 3,
+ *   k: 1,
+ *   online: { n: 1e4, batch: 30, dt: 1e-3 },
+ *   settle: 30,
+ * });
+ * console.log(v.efficiency, v.status); // 0.0823727 (= hebbianTransient's η), "completed"
+ * ```
  */
 export function efficiencyAt(point: EfficiencyPoint): EfficiencyValue {
   const p = checkPoint("efficiencyAt", point);
@@ -580,8 +653,11 @@ export function efficiencySurfaceResult(
  * default grid's 900 points take 3–10 s in one thread (measured; V8's optimisation of the ODEs varies).
  * @throws TypeError/RangeError naming a bad option; DivergedError as {@link efficiencyAt}.
  * @example
- * const s = efficiencySurface({ rules: ["hebbian"], points: 5 });
- * s.maxima[0]; // { rule: "hebbian", regime: "averaged", efficiency: 0.20125, nuTilde: 0.25, k: 2, atEdge: true, … }
+ * ```ts
+ * import { efficiencySurface } from "thermolearn";
+ * const s = efficiencySurface({ rules: ["hebbian"], regimes: ["averaged"], points: 3 });
+ * console.log(s.lines.efficiency.length, s.maxima[0].efficiency); // 18, 0.2012 (ν̃ = 0.25, k = 2: the grid's edge)
+ * ```
  */
 export function efficiencySurface(options?: EfficiencySurfaceOptions): EfficiencySurfaceResult {
   const config = resolveEfficiencySurfaceConfig(options);
@@ -605,11 +681,17 @@ export function efficiencySurface(options?: EfficiencySurfaceOptions): Efficienc
 
 /** One sub-ensemble of one simulation point: a plain object (workers take it). */
 export interface EfficiencySimulationTask {
+  /** Learning rule. */
   rule: LearningRule;
+  /** The α-tron's exponent α (rule "alphatron" only). */
   alpha: number;
+  /** Temperature D > 0. */
   D: number;
+  /** "averaged" (input-averaged force) or "online" (sampled mini-batches). */
   regime: EfficiencyRegime;
+  /** Scaled learning rate ν̃ = ν/√n. */
   nuTilde: number;
+  /** Stiffness k. */
   k: number;
   /** Weights n. */
   n: number;
@@ -623,19 +705,25 @@ export interface EfficiencySimulationTask {
   trajectories: number;
   /** Stream of its first trajectory: sub-ensembles use disjoint streams, so they are independent. */
   firstTrajectory: number;
+  /** Integer seed in [0, 2⁵³) of the whole point (sub-ensembles differ by `firstTrajectory`). */
   seed: number;
 }
 
 /** What one sub-ensemble measures at its end time t, per weight, nats (ensemble means). */
 export interface EfficiencySimulationValue {
+  /** End time t = steps·dt. */
   t: number;
   /** The run's temperature D (the heat enters η as Q_n/D). */
   D: number;
   /** η = I/(ΔS(w_n) + Q_n/D) of the sub-ensemble (run.ts). */
   efficiency: number;
+  /** Generalisation error ε at t. */
   epsilon: number;
+  /** I = ln 2 − S(ε) at t, nats per weight. */
   information: number;
+  /** ΔS(w_n) from t = 0 to t, nats per weight. */
   entropyChange: number;
+  /** Heat Q_n since t = 0, nats per weight. */
   heat: number;
 }
 
@@ -662,8 +750,26 @@ const SIMULATION_KEYS = [
  * ΔS(w_n) is the ensemble estimate of run.ts (per-weight variances across the trajectories).
  * @throws TypeError/RangeError naming a bad field (the simulator's own checks included; also D/k < 10⁻²⁰⁰,
  * too small a spread for the ensemble's ΔS(w_n)); DivergedError ("… diverged at step …") if the run diverges.
- * @example efficiencySimulation({ rule: "hebbian", alpha: 0.5, D: 1, regime: "averaged", nuTilde: 3,
- *   k: 1, n: 1000, batch: 1, dt: 1e-3, steps: 10_000, trajectories: 8, firstTrajectory: 0, seed: 0 })
+ * @example
+ * ```ts
+ * import { efficiencySimulation } from "thermolearn";
+ * const v = efficiencySimulation({
+ *   rule: "hebbian",
+ *   alpha: 0.5,
+ *   D: 1,
+ *   regime: "averaged",
+ *   nuTilde: 3,
+ *   k: 1,
+ *   n: 200,
+ *   batch: 1,
+ *   dt: 1e-3,
+ *   steps: 2000,
+ *   trajectories: 8,
+ *   firstTrajectory: 0,
+ *   seed: 0,
+ * });
+ * console.log(v.t, v.efficiency); // t = 2, η ≈ 0.078 (8 trajectories; the theory's t → ∞ value is 0.0824)
+ * ```
  */
 export function efficiencySimulation(task: EfficiencySimulationTask): EfficiencySimulationValue {
   const o = check.options("efficiencySimulation", task, SIMULATION_KEYS);

@@ -62,6 +62,7 @@ export type {
   EfficiencySurfaceOptions,
   EfficiencySurfaceConfig,
   EfficiencyPoint,
+  EfficiencyPointStatus,
   EfficiencyValue,
   EfficiencyLines,
   EfficiencyMaximum,

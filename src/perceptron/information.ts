@@ -68,6 +68,7 @@ export interface InformationBoundOptions extends PerceptronOptions {
 export interface InformationBoundConfig extends PerceptronConfig {
   /** Steps the run was asked for. */
   steps: number;
+  /** Steps between records. */
   recordEvery: number;
   /** m of the m-spacing entropy estimator. */
   spacing: number;
@@ -91,8 +92,11 @@ export interface InformationBoundConfig extends PerceptronConfig {
  * steady state whose true heat is stationary).
  */
 export interface InformationBoundResult extends ResultHeader<InformationBoundConfig> {
+  /** The run's integer seed (`config.seed`). */
   seed: number;
+  /** The seed of each trajectory's stream, streamSeed(seed, firstTrajectory + j). */
   trajectorySeeds: number[];
+  /** Time t = steps·Δt at which a trajectory diverged (the run stopped there), or null. */
   divergedAt: number | null;
   /** Steps run. */
   steps: number;
@@ -193,6 +197,12 @@ function withDefaults(options: InformationBoundOptions): PerceptronOptions {
  *   the ensemble's ΔS(w_n) is measured against), init "equilibrium" (ΔS needs the spread of
  *   an equilibrium start), a per-trajectory teacher for labels "teacher" (a shared one fixes every label,
  *   so I = 0), 1 ≤ spacing < trajectories.
+ * @example
+ * ```ts
+ * import { resolveInformationBoundConfig } from "thermolearn";
+ * const c = resolveInformationBoundConfig({ n: 200, trainSize: 100, trajectories: 64 });
+ * console.log(c.sampling, c.spacing); // "replacement", 8 (round(√64))
+ * ```
  */
 export function resolveInformationBoundConfig(options?: InformationBoundOptions): InformationBoundConfig {
   options = check.options("runInformationBound", options, RUN_KEYS);
@@ -288,14 +298,23 @@ function millerMadowBias(n00: number, n01: number, n10: number, n11: number): nu
  * For a sum over P patterns the bias of the plug-in sum is P/(2N) and the corrected sum's noise at
  * I = 0 is √(P/2)/N: at N = 400 trajectories and P = 100, 0.125 and 0.018 nats.
  * @throws TypeError/RangeError unless every count is an integer ≥ 0.
- * @example tableInformation(180, 20, 20, 180); // plugIn ≈ 0.368 = ln 2 − S(0.1), corrected ≈ 0.367
+ * @example
+ * ```ts
+ * import { tableInformation } from "thermolearn";
+ * console.log(tableInformation(180, 20, 20, 180)); // plugIn ≈ 0.368 = ln 2 − S(0.1), corrected ≈ 0.367
+ * ```
  */
 export function tableInformation(
   n00: number,
   n01: number,
   n10: number,
   n11: number,
-): { plugIn: number; corrected: number } {
+): {
+  /** The plug-in estimate Î of the mutual information, nats. */
+  plugIn: number;
+  /** Î − (K̂xy − K̂x − K̂y + 1)/(2N) (Miller–Madow), nats; not clamped at 0. */
+  corrected: number;
+} {
   const counts = [n00, n01, n10, n11].map((x, i) => check.integer(`n${i >> 1}${i & 1}`, x, 0));
   const [a, b, c, d] = counts;
   const raw = plugIn(a, b, c, d);
@@ -335,7 +354,14 @@ function sortedSpacingEntropy(sorted: Float64Array, m: number, correction: numbe
  * @param m the spacing, 1 ≤ m < M; default round(√M).
  * @returns −Infinity when an m-spacing is 0 (tied samples).
  * @throws TypeError/RangeError for fewer than 2 samples, non-finite samples or a bad m.
- * @example spacingEntropy(gaussianSamples); // ≈ ½ ln(2πe) = 1.419 for N(0, 1)
+ * @example
+ * ```ts
+ * import { Rng, spacingEntropy } from "thermolearn";
+ * const rng = new Rng({ seed: 1 });
+ * const samples = rng.normal(4000);
+ * rng.dispose();
+ * console.log(spacingEntropy(samples)); // ≈ 1.35 nats (the exact entropy of N(0, 1) is ½ ln(2πe) = 1.419)
+ * ```
  */
 export function spacingEntropy(samples: Float64Array | number[], m?: number): number {
   const x = check.vector("samples", samples, samples?.length ?? 0);
@@ -661,14 +687,26 @@ function* runLoop(what: string, options: InformationBoundOptions | undefined): G
  * with the training set) has none.
  * @throws TypeError/RangeError naming a bad option ({@link resolveInformationBoundConfig}).
  * @example
- * const r = runInformationBound({ n: 200, trainSize: 100, trajectories: 400, tEnd: 5, seed: 1 });
- * r.informationSum.at(-1); // ≈ 37 nats, against r.bound.at(-1) ≈ 6.5·10⁴ nats (online, B = 30)
+ * ```ts
+ * import { runInformationBound } from "thermolearn";
+ * const r = runInformationBound({ n: 100, trainSize: 50, trajectories: 64, tEnd: 1, seed: 1 });
+ * console.log(r.informationSum.at(-1), r.bound.at(-1)); // ≈ 20 ≤ ≈ 3800 nats
+ * ```
  */
 export function runInformationBound(options?: InformationBoundOptions): InformationBoundResult {
   return driveSync(runLoop("runInformationBound", options));
 }
 
-/** {@link runInformationBound}, yielding to the event loop about every 30 ms so progress bars stay live. */
+/**
+ * {@link runInformationBound}, yielding to the event loop about every 30 ms so progress bars stay live.
+ * @throws TypeError/RangeError naming a bad option, as {@link runInformationBound} (the promise rejects).
+ * @example
+ * ```ts
+ * import { runInformationBoundAsync } from "thermolearn";
+ * const r = await runInformationBoundAsync({ n: 100, trainSize: 50, trajectories: 64, tEnd: 1, seed: 1 });
+ * console.log(r.status, r.informationSum.at(-1)! <= r.bound.at(-1)!); // "completed", true
+ * ```
+ */
 export async function runInformationBoundAsync(options?: InformationBoundOptions): Promise<InformationBoundResult> {
   return driveAsync(runLoop("runInformationBoundAsync", options));
 }

@@ -90,24 +90,46 @@ export interface PerceptronOptions {
 
 /** The options after defaults, as recorded in results. */
 export interface PerceptronConfig {
+  /** {@inheritDoc PerceptronOptions.n} */
   n: number;
+  /** {@inheritDoc PerceptronOptions.rule} */
   rule: LearningRule;
+  /** {@inheritDoc PerceptronOptions.alpha} */
   alpha: number;
+  /** {@inheritDoc PerceptronOptions.k} */
   k: number;
+  /** Learning rate ν (resolved from `nu` or `nuTilde`·√n). */
   nu: number;
+  /** {@inheritDoc PerceptronOptions.D} */
   D: number;
+  /** {@inheritDoc PerceptronOptions.dt} */
   dt: number;
+  /** Inputs per step B (P with averaged inputs over a training set). */
   batch: number;
+  /** {@inheritDoc PerceptronOptions.trainSize} */
   trainSize: number;
+  /**
+   * How inputs are drawn: "online" (fresh every step, no training set), "replacement" or "sweep" (from the training
+   * set), "batch" (averaged over the whole set).
+   */
   sampling: "online" | "replacement" | "sweep" | "batch";
+  /** {@inheritDoc PerceptronOptions.inputs} */
   inputs: "sampled" | "averaged";
+  /** {@inheritDoc PerceptronOptions.labels} */
   labels: "teacher" | "random";
+  /** {@inheritDoc PerceptronOptions.testSize} */
   testSize: number;
+  /** {@inheritDoc PerceptronOptions.trajectories} */
   trajectories: number;
+  /** {@inheritDoc PerceptronOptions.firstTrajectory} */
   firstTrajectory: number;
+  /** {@inheritDoc PerceptronOptions.seed} */
   seed: number;
+  /** Where the teacher came from: "per-trajectory", "shared", or "given" (the caller's vector). */
   teacher: "per-trajectory" | "shared" | "given";
+  /** Initial weights: "equilibrium" (N(0, D/k)), "zero", or "given" (the caller's vector). */
   init: "equilibrium" | "zero" | "given";
+  /** {@inheritDoc PerceptronOptions.maxWeightRms} */
   maxWeightRms: number;
 }
 
@@ -158,7 +180,15 @@ function choiceOrVector<T extends string>(name: string, value: unknown, choices:
   throw new TypeError(`${name} must be one of ${names}, or a Float64Array or number[] of length n`);
 }
 
-/** Validates options once and fills in defaults. @throws TypeError/RangeError naming the option. */
+/**
+ * Validates options once and fills in defaults. @throws TypeError/RangeError naming the option.
+ * @example
+ * ```ts
+ * import { resolvePerceptronConfig } from "thermolearn";
+ * const config = resolvePerceptronConfig({ n: 100, nuTilde: 3 });
+ * console.log(config.nu, config.batch); // 30 (= 3·√100), 30
+ * ```
+ */
 export function resolvePerceptronConfig(options?: PerceptronOptions): PerceptronConfig {
   options = check.options("Perceptron", options, PERCEPTRON_OPTION_KEYS);
   check.backend(options.backend);
@@ -318,6 +348,7 @@ function checkMemory(c: PerceptronConfig): void {
 export interface PerceptronObservation {
   /** Time t = steps·Δt. */
   t: number;
+  /** Steps taken so far. */
   steps: number;
   /** Generalisation error from the angle, ε = arccos(T·w/(|T||w|))/π (0.5 when w = 0). */
   epsilon: Float64Array;
@@ -363,12 +394,20 @@ function angleError(wT: number, ww: number, TT: number): number {
  * `observe()` reads the observables. All memory is allocated in the constructor, so views from
  * {@link Perceptron.weightsView} stay valid until {@link Perceptron.dispose}.
  * @example
+ * ```ts
+ * import { Perceptron } from "thermolearn";
  * const sim = new Perceptron({ n: 1000, rule: "perceptron", seed: 1 });
- * sim.step(5000);
- * console.log(sim.observe().epsilon[0]);
- * sim.dispose();
+ * try {
+ *   sim.step(5000); // t = 5 at the default Δt = 10⁻³
+ *   const { t, epsilon } = sim.observe(); // one entry per trajectory (here 1)
+ *   console.log(t, epsilon[0]); // 5, ≈ 0.31
+ * } finally {
+ *   sim.dispose();
+ * }
+ * ```
  */
 export class Perceptron extends WasmModel {
+  /** The resolved options (every default filled in), as recorded in results. */
   readonly config: PerceptronConfig;
   /** The seed of each trajectory's stream, streamSeed(seed, firstTrajectory + j). */
   readonly trajectorySeeds: readonly number[];
@@ -624,7 +663,12 @@ export class Perceptron extends WasmModel {
    * The last step's random draws of trajectory j, for checking the wasm step against a reference:
    * `inputs` (n × ⌈B/8⌉ bytes, bit j of byte i·G + g is ξ_{8g+j,i} > 0) and `noise` (n Gaussians).
    */
-  lastDraws(j = 0): { inputs: Uint8Array; noise: Float64Array } {
+  lastDraws(j = 0): {
+    /** Bit-packed input signs, n × ⌈B/8⌉ bytes. */
+    inputs: Uint8Array;
+    /** The n standard Gaussians of the last step's noise. */
+    noise: Float64Array;
+  } {
     const e = this.wasm.exports,
       p = this.#state(j);
     const { n, batch } = this.config;
@@ -704,7 +748,17 @@ export class Perceptron extends WasmModel {
    * The averaged-force coefficients the wasm step uses at correlation rho = T̂·ŵ and Q = |w|²/n:
    * f̄ = ν(a T̂ + b ŵ) and ⟨𝓕′⟩ (for tests against src/perceptron/averaged.ts).
    */
-  averagedForce(rho: number, Q: number): { a: number; b: number; slope: number } {
+  averagedForce(
+    rho: number,
+    Q: number,
+  ): {
+    /** Coefficient of T̂ in f̄/ν. */
+    a: number;
+    /** Coefficient of ŵ in f̄/ν. */
+    b: number;
+    /** ⟨𝓕′⟩, the mean slope of the learning force. */
+    slope: number;
+  } {
     check.finite("rho", rho);
     check.positive("Q", Q);
     const e = this.wasm.exports;
@@ -785,15 +839,25 @@ export interface PerceptronCheckpoint {
    * print exactly); restore also takes typed arrays.
    */
   trajectories: {
+    /** The n weights. */
     weights: number[] | Float64Array;
+    /** xoshiro256++ state, 8 u32 words. */
     rng: number[] | Uint32Array;
+    /** Compensated sum of the heat, nats (not per weight). */
     heat: number;
+    /** Kahan compensation of `heat`. */
     heatCompensation: number;
+    /** Compensated sum of the work of the learning force, nats. */
     work: number;
+    /** Kahan compensation of `work`. */
     workCompensation: number;
+    /** Compensated sum of the excess heat, nats. */
     excess: number;
+    /** Kahan compensation of `excess`. */
     excessCompensation: number;
+    /** Sum of the per-step learning-force variance estimates. */
     forceVariance: number;
+    /** Position of the "sweep" sampling in the training set (row index). */
     cursor: number;
   }[];
 }

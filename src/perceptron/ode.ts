@@ -74,18 +74,27 @@ export interface PerceptronTheoryOptions {
 
 /** The options of {@link perceptronTheory} after defaults, as recorded in its result. */
 export interface PerceptronTheoryConfig {
+  /** {@inheritDoc PerceptronTheoryOptions.rule} */
   rule: LearningRule;
+  /** {@inheritDoc PerceptronTheoryOptions.alpha} */
   alpha: number;
+  /** {@inheritDoc PerceptronTheoryOptions.nuTilde} */
   nuTilde: number;
+  /** {@inheritDoc PerceptronTheoryOptions.k} */
   k: number;
+  /** {@inheritDoc PerceptronTheoryOptions.D} */
   D: number;
+  /** {@inheritDoc PerceptronTheoryOptions.tEnd} */
   tEnd: number;
   /** The RK4 step used: tEnd/steps. */
   h: number;
   /** Number of RK4 steps. */
   steps: number;
+  /** {@inheritDoc PerceptronTheoryOptions.recordEvery} */
   recordEvery: number;
+  /** {@inheritDoc PerceptronTheoryOptions.R0} */
   R0: number;
+  /** {@inheritDoc PerceptronTheoryOptions.Q0} */
   Q0: number;
   /** null for the averaged regime. */
   inputNoise: InputNoiseOptions | null;
@@ -110,6 +119,7 @@ export const PERCEPTRON_THEORY_COLUMNS = [
   "heatRate",
   "forceVariance",
 ] as const;
+/** The name of one column of {@link PerceptronTheoryResult} (an entry of {@link PERCEPTRON_THEORY_COLUMNS}). */
 export type PerceptronTheoryColumn = (typeof PERCEPTRON_THEORY_COLUMNS)[number];
 
 /**
@@ -119,6 +129,7 @@ export type PerceptronTheoryColumn = (typeof PERCEPTRON_THEORY_COLUMNS)[number];
 export interface PerceptronTheoryResult extends Record<PerceptronTheoryColumn, Float64Array> {
   /** The library's version, as in every result. */
   version: string;
+  /** The resolved options (every default filled in). */
   config: PerceptronTheoryConfig;
   /** Time. */
   t: Float64Array;
@@ -223,6 +234,12 @@ function defaultStep(k: number): number {
 /**
  * Validates the options of {@link perceptronTheory} once and fills in the defaults.
  * @throws TypeError/RangeError naming the option.
+ * @example
+ * ```ts
+ * import { resolvePerceptronTheoryConfig } from "thermolearn";
+ * const c = resolvePerceptronTheoryConfig({ tEnd: 2 });
+ * console.log(c.h, c.steps, c.Q0); // 0.001, 2000, 1 (= D/k)
+ * ```
  */
 export function resolvePerceptronTheoryConfig(options?: PerceptronTheoryOptions): PerceptronTheoryConfig {
   return resolveTrajectory("perceptronTheory", options, THEORY_KEYS);
@@ -348,8 +365,11 @@ function efficiencyOf(information: number, entropyChange: number, heat: number, 
  * @throws TypeError/RangeError naming the option; DivergedError (detail { time }) once Q exceeds 10¹²
  * or stops being finite (the α-tron with α ≥ 1 at ν̃ = 3, k = 1).
  * @example
- * const th = perceptronTheory({ rule: "perceptron", nuTilde: 3, tEnd: 20 });
- * th.epsilon.at(-1); th.efficiency.at(-1);
+ * ```ts
+ * import { perceptronTheory } from "thermolearn";
+ * const th = perceptronTheory({ rule: "perceptron", nuTilde: 3, tEnd: 5 });
+ * console.log(th.epsilon.at(-1), th.efficiency.at(-1)); // ≈ 0.294, ≈ 0.113
+ * ```
  */
 export function perceptronTheory(options?: PerceptronTheoryOptions): PerceptronTheoryResult {
   const config = resolvePerceptronTheoryConfig(options);
@@ -402,9 +422,19 @@ export type MaxEfficiencyOptions = Omit<PerceptronTheoryOptions, "recordEvery">;
  * E_x t); in the averaged regime it may still be rising at tEnd, and then `t` = tEnd.
  * @returns { efficiency, t }: dimensionless, and the time of the maximum.
  * @throws as {@link perceptronTheory}.
- * @example maxEfficiency({ nuTilde: 3, inputNoise: { n: 1e4, batch: 30, dt: 1e-3 } })
+ * @example
+ * ```ts
+ * import { maxEfficiency } from "thermolearn";
+ * const { efficiency, t } = maxEfficiency({ nuTilde: 3, tEnd: 5, inputNoise: { n: 1e4, batch: 30, dt: 1e-3 } });
+ * console.log(efficiency, t); // η ≈ 4.9·10⁻⁵ at t ≈ 0.51 (the excess heat dominates at B = 30)
+ * ```
  */
-export function maxEfficiency(options?: MaxEfficiencyOptions): { efficiency: number; t: number } {
+export function maxEfficiency(options?: MaxEfficiencyOptions): {
+  /** The largest η(t) = I/(ΔS(w_n) + Q_n/D) along the trajectory. */
+  efficiency: number;
+  /** The time at which it is reached. */
+  t: number;
+} {
   const config = resolveTrajectory("maxEfficiency", options, MAX_EFFICIENCY_KEYS);
   const forceAt = averagedForceFunction(config.rule, config.alpha);
   const { h, k, Q0, D } = config;
@@ -445,6 +475,7 @@ export interface PerceptronSteadyState {
   epsilon: number;
   /** R = r (|T|² = n). */
   R: number;
+  /** Q = |w|²/n at the fixed point. */
   Q: number;
   /** I = ln 2 − S(ε), nats. */
   information: number;
@@ -467,7 +498,11 @@ export interface PerceptronSteadyState {
  * @throws TypeError/RangeError naming the option; DivergedError (detail { time }) if Q exceeds 10¹²
  * (no steady state: the α-tron with α ≥ 1); RangeError naming k and h when 10⁷ steps do not reach it,
  * or naming the parameters if Newton's method finds no fixed point.
- * @example perceptronSteadyState({ rule: "adatron" }).epsilon
+ * @example
+ * ```ts
+ * import { perceptronSteadyState } from "thermolearn";
+ * console.log(perceptronSteadyState({ rule: "adatron" }).epsilon); // ≈ 0.364
+ * ```
  */
 export function perceptronSteadyState(options?: PerceptronSteadyStateOptions): PerceptronSteadyState {
   const o = check.options("perceptronSteadyState", options, STEADY_KEYS);

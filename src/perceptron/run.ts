@@ -45,6 +45,7 @@ export const PERCEPTRON_COLUMNS = [
   "internalEnergy",
   "forceVariance",
 ] as const;
+/** The name of one recorded observable (an entry of {@link PERCEPTRON_COLUMNS}). */
 export type PerceptronColumn = (typeof PERCEPTRON_COLUMNS)[number];
 
 /**
@@ -53,18 +54,27 @@ export type PerceptronColumn = (typeof PERCEPTRON_COLUMNS)[number];
  * length, ready for any chart library.
  */
 export interface PerceptronResult extends ResultHeader<PerceptronConfig> {
+  /** The run's integer seed (`config.seed`). */
   seed: number;
+  /** The seed of each trajectory's stream, streamSeed(seed, firstTrajectory + j). */
   trajectorySeeds: number[];
+  /** Time t = steps·Δt at which a trajectory diverged (the run stopped there), or null. */
   divergedAt: number | null;
   /** Steps run. */
   steps: number;
+  /** Record times t = steps·Δt (the first is 0), dimensionless. */
   t: Float64Array;
   /** Ensemble means of the per-trajectory observables (testError is null without a test set). */
   epsilon: Float64Array;
+  /** Held-out test error rate (ensemble mean), or null without a test set (`testSize` 0). */
   testError: Float64Array | null;
+  /** Overlap R = w·T/n with the teacher (ensemble mean). */
   R: Float64Array;
+  /** Self-overlap Q = w·w/n (ensemble mean). */
   Q: Float64Array;
+  /** Weight norm |w| (ensemble mean). */
   weightNorm: Float64Array;
+  /** Information about the teacher I = ln 2 − S(ε) per label, nats (ensemble mean). */
   information: Float64Array;
   /** Cumulative heat per weight, nats (Stratonovich; see Perceptron.heat). */
   heat: Float64Array;
@@ -268,14 +278,32 @@ function* runLoop(what: string, options: PerceptronRunOptions | undefined): Gene
  * Runs an ensemble and records observables every `recordEvery` steps (synchronously).
  * @throws TypeError/RangeError naming a bad option.
  * @example
+ * ```ts
+ * import { runPerceptron } from "thermolearn";
  * const r = runPerceptron({ n: 1000, rule: "hebbian", tEnd: 5, seed: 3 });
- * r.epsilon.at(-1); // ≈ steady-state ε
+ * console.log(r.status, r.t.length, r.epsilon.at(-1)); // "completed", 501 records, ε ≈ 0.14
+ * ```
  */
 export function runPerceptron(options?: PerceptronRunOptions): PerceptronResult {
   return driveSync(runLoop("runPerceptron", options));
 }
 
-/** {@link runPerceptron}, yielding to the event loop about every 30 ms so pages and progress bars stay live. */
+/**
+ * {@link runPerceptron}, yielding to the event loop about every 30 ms so pages and progress bars stay live.
+ * @throws TypeError/RangeError naming a bad option, as {@link runPerceptron} (the promise rejects).
+ * @example
+ * ```ts
+ * import { runPerceptronAsync } from "thermolearn";
+ * const controller = new AbortController();
+ * const r = await runPerceptronAsync({
+ *   n: 1000,
+ *   tEnd: 2,
+ *   signal: controller.signal,
+ *   onProgress: (p) => p.fraction > 0.5 && controller.abort(),
+ * });
+ * console.log(r.status, r.t.at(-1)); // "aborted" about half-way
+ * ```
+ */
 export async function runPerceptronAsync(options?: PerceptronRunOptions): Promise<PerceptronResult> {
   return driveAsync(runLoop("runPerceptronAsync", options));
 }
@@ -296,7 +324,9 @@ export interface RateEstimate {
 
 /** Steady-state rates of a run over [from, to], see {@link perceptronRates}. */
 export interface PerceptronRates {
+  /** Start of the fitted window, time units (default: half the run). */
   from: number;
+  /** End of the fitted window: the last record's time. */
   to: number;
   /** Total heat rate = entropy production rate of the medium (in steady state the total one). */
   heat: RateEstimate;
@@ -315,8 +345,11 @@ export interface PerceptronRates {
  * entropy production rate (k_B T = 1, nats per unit time).
  * @throws RangeError when fewer than two records lie in [from, end].
  * @example
+ * ```ts
+ * import { perceptronRates, runPerceptron } from "thermolearn";
  * const r = runPerceptron({ n: 1000, tEnd: 4, trajectories: 2 });
- * perceptronRates(r).excess?.perWeight; // ≈ ν̃²(n − 2/π)/B = 299.98
+ * console.log(perceptronRates(r).excess?.perWeight); // ≈ 299.8 (theory ν̃²(n − 2/π)/B = 299.98)
+ * ```
  */
 export function perceptronRates(result: PerceptronResult, options?: { from?: number }): PerceptronRates {
   const o = check.options("perceptronRates", options, ["from"]);
