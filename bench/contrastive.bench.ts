@@ -6,11 +6,12 @@
  *   against crossings.
  * - `compareContrastive`: circular convolution side by side with scipy.ndimage.convolve1d(mode='wrap')
  *   (bench/peers/contrastive_scipy.py): N = 10⁴ and 10⁵ samples, a 1000-tap kernel, SciPy alignment,
- *   the direct form against the FFT path; medians of whole calls, copies included.
+ *   the direct form against the FFT path; medians of whole calls, copies included, in rounds that
+ *   alternate the peer and ours.
  */
 import b from "benny";
 import { Rng, convolveWrap, ladderKernel, weightUpdateCurve } from "../src/index.js";
-import { describeMachine, machine, medianMs, runPeer } from "./harness.js";
+import { describeBlas, describeMachine, machine, median, medianMs, type PeerBlas, runPeer } from "./harness.js";
 
 export async function contrastiveSuite(folder: string): Promise<void> {
   console.log(`Fig. 6B weight-update curve; ${describeMachine()}`);
@@ -42,15 +43,36 @@ export async function contrastiveSuite(folder: string): Promise<void> {
   );
 }
 
-export function compareContrastive(seconds = 1): Record<string, unknown> {
-  console.log(`\ncircular convolution vs scipy, 1000 taps; ${describeMachine()}`);
-  const stdout = runPeer(
-    "contrastive_scipy.py",
-    ["--json", "--only", "convolution", "--seconds", String(seconds)],
-    "scipy peer",
-  );
-  const out = stdout === null ? null : JSON.parse(stdout);
-  const scipyRows: { n: number; ms: number }[] = out?.convolution ?? [];
+export function compareContrastive(seconds = 1, rounds = 3): Record<string, unknown> {
+  console.log(`\ncircular convolution vs scipy, 1000 taps, ${rounds} alternating rounds; ${describeMachine()}`);
+  const rng = new Rng({ seed: 1 });
+  const kernel = rng.normal(1000);
+  const sizes = [10_000, 100_000];
+  const signals = sizes.map((n) => rng.normal(n));
+  rng.dispose();
+  // Per round: the peer (both sizes), then ours (FFT and direct at both sizes), so all see the same
+  // machine noise; each figure is the median over rounds of that round's median call (medianMs here,
+  // peer_common.median_ms there).
+  const times = sizes.map(() => ({ fft: [] as number[], direct: [] as number[], scipy: [] as number[] }));
+  let out: Record<string, unknown> | null = null;
+  for (let r = 0; r < rounds; r++) {
+    const stdout = runPeer(
+      "contrastive_scipy.py",
+      ["--json", "--only", "convolution", "--seconds", String(seconds)],
+      r === 0 ? "scipy peer" : null,
+    );
+    if (stdout !== null) {
+      out = JSON.parse(stdout);
+      for (const row of out!.convolution as { n: number; ms: number }[])
+        times[sizes.indexOf(row.n)]?.scipy.push(row.ms);
+    }
+    signals.forEach((signal, i) => {
+      const time = (method: "direct" | "fft") =>
+        medianMs(() => convolveWrap(signal, kernel, { alignment: "scipy", method }), seconds);
+      times[i].fft.push(time("fft"));
+      times[i].direct.push(time("direct"));
+    });
+  }
   // The peer's versions, BLAS, CPU count and environment (bench/peers/peer_common.py), as the numpy
   // comparisons record theirs.
   const scipyInfo = out && {
@@ -62,22 +84,32 @@ export function compareContrastive(seconds = 1): Record<string, unknown> {
     cpus: out.cpus,
     env: out.env,
   };
-  const rng = new Rng({ seed: 1 });
-  const kernel = rng.normal(1000);
+  if (out)
+    console.log(
+      `  scipy ${out.scipy}, numpy ${out.numpy}, ${describeBlas(out.blas as PeerBlas[])}; ` +
+        `env ${JSON.stringify(out.env)}`,
+    );
   const rows: Record<string, unknown>[] = [];
-  for (const n of [10_000, 100_000]) {
-    const signal = rng.normal(n);
-    const time = (method: "direct" | "fft") =>
-      medianMs(() => convolveWrap(signal, kernel, { alignment: "scipy", method }), seconds);
-    const fft = time("fft"),
-      direct = time("direct");
-    const peer = scipyRows.find((r) => r.n === n)?.ms;
+  sizes.forEach((n, i) => {
+    const fft = median(times[i].fft),
+      direct = median(times[i].direct);
+    const peer = times[i].scipy.length ? median(times[i].scipy) : undefined;
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
     console.log(
       `  N = ${n}: thermolearn FFT ${fft.toFixed(2)} ms, direct ${direct.toFixed(2)} ms, ` +
-        `scipy ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / fft).toFixed(1)}× scipy` : ""}`,
+        `scipy ${peer?.toFixed(2) ?? "?"} ms${peer ? ` → ${(peer / fft).toFixed(1)}× scipy` : ""}` +
+        ` (rounds: FFT ${fmt(times[i].fft)}; direct ${fmt(times[i].direct)}; scipy ${fmt(times[i].scipy)})`,
     );
-    rows.push({ n, taps: 1000, fftMs: fft, directMs: direct, scipyMs: peer ?? null, ratio: peer ? peer / fft : null });
-  }
-  rng.dispose();
+    rows.push({
+      n,
+      taps: 1000,
+      fftMs: fft,
+      directMs: direct,
+      scipyMs: peer ?? null,
+      ratio: peer ? peer / fft : null,
+      directRatio: peer ? peer / direct : null,
+      rounds: times[i],
+    });
+  });
   return { machine: machine(), rows, scipyInfo };
 }

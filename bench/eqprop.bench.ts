@@ -7,7 +7,16 @@
 import b from "benny";
 import { EqProp, type EqPropVariant } from "../src/index.js";
 import { loadMnist } from "../src/data/mnist.js";
-import { describeMachine, machine, medianMs, rawWasm, runPeer } from "./harness.js";
+import {
+  describeBlas,
+  describeMachine,
+  machine,
+  median,
+  medianMs,
+  type PeerBlas,
+  rawWasm,
+  runPeer,
+} from "./harness.js";
 
 const B = 20;
 
@@ -77,15 +86,18 @@ interface PeerRun {
   [key: string]: unknown;
 }
 
+/** Rounds of the side-by-side comparison with the numpy port (see compareEqProp). */
+const PEER_ROUNDS = 3;
+
 /**
- * Runs the numpy peer and returns its JSON line, or null (with a warning) when python3/numpy/scipy is
- * missing or it fails.
+ * Runs the numpy peer and returns its JSON line, or null (with a warning unless `warn` is false) when
+ * python3/numpy/scipy is missing or it fails.
  */
-function peer(method: "fast" | "authors", batches: number): PeerRun | null {
+function peer(method: "fast" | "authors", batches: number, warn = true): PeerRun | null {
   const stdout = runPeer(
     "eqprop_numpy.py",
     ["--method", method, "--batches", String(batches)],
-    `numpy peer (eqprop ${method})`,
+    warn ? `numpy peer (eqprop ${method})` : null,
   );
   return stdout === null ? null : JSON.parse(stdout.trim().split("\n").at(-1)!);
 }
@@ -97,13 +109,25 @@ export async function compareEqProp(batches: number, fullEpochs: boolean): Promi
     images: train.images.subarray(0, batches * B * 784),
     labels: Array.from(train.labels).slice(0, batches * B),
   };
-  const ours: Record<string, number> = {};
-  for (const variant of ["plain", "memory"] as const) {
-    const net = new EqProp({ variant, seed: 1 }, { train: subset });
-    ours[variant] = medianMs(() => net.trainEpoch(), 2) / 1000 / batches; // after one warm-up epoch
-    net.dispose();
+  // Rounds alternate ours (a fresh network per round and variant, so every round does the same work)
+  // and the numpy port, so both see the same machine noise; each figure is the median over rounds. The
+  // authors' pipeline (≈ 100× slower) runs once.
+  const rounds: Record<"plain" | "memory" | "fast", number[]> = { plain: [], memory: [], fast: [] };
+  let fast: PeerRun | null = null;
+  for (let r = 0; r < PEER_ROUNDS; r++) {
+    for (const variant of ["plain", "memory"] as const) {
+      const net = new EqProp({ variant, seed: 1 }, { train: subset });
+      rounds[variant].push(medianMs(() => net.trainEpoch(), 2) / 1000 / batches); // after one warm-up epoch
+      net.dispose();
+    }
+    const run = peer("fast", batches, r === 0);
+    if (run) {
+      fast ??= run;
+      rounds.fast.push(run.secondsPerBatch);
+    }
   }
-  const fast = peer("fast", batches);
+  const ours = { plain: median(rounds.plain), memory: median(rounds.memory) };
+  if (fast) fast = { ...fast, secondsPerBatch: median(rounds.fast), rounds: rounds.fast };
   const authors = peer("authors", Math.min(batches, 3));
   const rate = dotRate();
   const epoch: Record<string, number | null> = { plain: null, memory: null };
@@ -130,6 +154,8 @@ export async function compareEqProp(batches: number, fullEpochs: boolean): Promi
     ratio.authors !== null && `${ratio.authors.toFixed(0)}× the authors' pipeline`,
   ].filter(Boolean);
   if (ratios.length) console.log(`  memory variant: ${ratios.join(", ")}`);
+  for (const run of [fast, authors])
+    if (run) console.log(`  peer ${run.peer}: ${describeBlas(run.blas as PeerBlas[])}; env ${JSON.stringify(run.env)}`);
   console.log(`  f32 SIMD dot rate (one core, L1): ${rate.toFixed(2)} GMAC/s`);
   if (fullEpochs)
     console.log(
@@ -140,6 +166,7 @@ export async function compareEqProp(batches: number, fullEpochs: boolean): Promi
     machine: machine(),
     batches,
     secondsPerBatch: ours,
+    rounds,
     denseMacsPerBatch: { plain: denseMacs("plain"), memory: denseMacs("memory") },
     denseGmacPerSecond: { plain: gmacs("plain"), memory: gmacs("memory") },
     dotRateGmacPerSecond: rate,

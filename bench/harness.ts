@@ -24,13 +24,21 @@ export function machine(): Record<string, string | number> {
     node: process.version,
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.arch()}`,
+    /** 1-minute load average when the figure was measured: other work on the machine's cores. */
+    load: Math.round(100 * os.loadavg()[0]) / 100,
+    /** What this process had set of the variables removed from the peers' environment ({@link peerEnv}). */
+    peerUnset: JSON.stringify(peerUnset()),
   };
 }
 
 /** {@link machine} on one line. */
 export function describeMachine(): string {
   const m = machine();
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (V8 ${m.v8}), ${m.platform}, ${m.date}`;
+  return (
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (V8 ${m.v8}), ${m.platform}, ${m.date}, ` +
+    `load ${m.load}; ` +
+    `unset for the peers: ${m.peerUnset}`
+  );
 }
 
 /** Median milliseconds per call of `f` over about `seconds` (at least 5 calls, after one warm-up). */
@@ -77,13 +85,61 @@ export function bestRate(chunk: () => number, seconds: number, blocks = 5): numb
 const PEER_OUTPUT_BYTES = 1 << 24;
 
 /**
- * Runs the Python peer bench/peers/`script` with `args` and returns its standard output, or null when
- * python3, numpy or scipy is missing or the peer fails: then it warns "`what` unavailable: <the last
- * line of its stderr>" unless `what` is null.
+ * Variables removed from every peer's environment (and from that child process's alone): this machine
+ * sets them, and they slow a current numpy: OPENBLAS_CORETYPE forces OpenBLAS's kernel choice (which it
+ * otherwise makes from the CPU at load), OPENBLAS_L2_SIZE its blocking. A user's numpy runs without them.
+ */
+export const PEER_UNSET = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] as const;
+
+/**
+ * The environment every Python peer runs in: this process's, minus {@link PEER_UNSET}, with
+ * build/bench/python first on PYTHONPATH (where scripts/bench.mjs links Debian's threadpoolctl module
+ * when `python3` does not see it), and PYTHONDONTWRITEBYTECODE so no __pycache__ lands in bench/peers/.
+ */
+export function peerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
+  for (const name of PEER_UNSET) delete env[name];
+  env.PYTHONPATH = ["build/bench/python", process.env.PYTHONPATH].filter(Boolean).join(":");
+  return env;
+}
+
+/** The values of {@link PEER_UNSET} in this process (null where unset): what the peers were spared. */
+export function peerUnset(): Record<string, string | null> {
+  return Object.fromEntries(PEER_UNSET.map((name) => [name, process.env[name] ?? null]));
+}
+
+/** One BLAS as a peer reports it (bench/peers/peer_common.py blas_info: threadpoolctl's fields). */
+export interface PeerBlas {
+  internal_api?: string;
+  version?: string | null;
+  architecture?: string;
+  num_threads?: number;
+  prefix?: string;
+  source?: string;
+  [key: string]: unknown;
+}
+
+/** A peer's BLAS list on one line: "openblas 0.3.31 SkylakeX kernel, 2 threads (libscipy_openblas64_…)". */
+export function describeBlas(blas: PeerBlas[] | null | undefined): string {
+  if (!blas?.length) return "BLAS unknown";
+  return blas
+    .map(
+      (i) =>
+        `${i.internal_api ?? "?"} ${i.version ?? "?"} ${i.architecture ?? "?"} kernel, ${i.num_threads ?? "?"} ` +
+        `threads (${i.prefix ?? "?"}, via ${i.source ?? "?"})`,
+    )
+    .join("; ");
+}
+
+/**
+ * Runs the Python peer bench/peers/`script` with `args` in {@link peerEnv} and returns its standard
+ * output, or null when python3, numpy or scipy is missing or the peer fails: then it warns
+ * "`what` unavailable: <the last line of its stderr>" unless `what` is null.
  */
 export function runPeer(script: string, args: string[], what: string | null = "numpy peer"): string | null {
   const run = spawnSync("python3", [`bench/peers/${script}`, ...args], {
     encoding: "utf8",
+    env: peerEnv(),
     maxBuffer: PEER_OUTPUT_BYTES,
   });
   if (run.status !== 0) {

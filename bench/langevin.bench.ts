@@ -19,11 +19,19 @@
  *   barrier top, and ⟨W⟩, ⟨Q⟩, ⟨x⟩ under a driving protocol, ours and numpy's, agree within their
  *   standard errors, so the speed ratio compares equal work.
  */
-import { spawnSync } from "node:child_process";
 import b from "benny";
 import type { Backend } from "../src/index.js";
 import { LangevinEnsemble } from "../src/langevin/ensemble.js";
-import { describeMachine, machine, median, microseconds, rawWasm } from "./harness.js";
+import {
+  describeBlas,
+  describeMachine,
+  machine,
+  median,
+  microseconds,
+  type PeerBlas,
+  rawWasm,
+  runPeer,
+} from "./harness.js";
 
 const STEPS_PER_OP = 100;
 const N = 10_000;
@@ -67,26 +75,13 @@ export async function langevinSuite(folder: string): Promise<void> {
 }
 
 /**
- * Runs bench/peers/langevin_numpy.py with `args`, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from
- * its environment (the peer uses no BLAS, but they are left unset so numpy loads as it does for a
- * user). Returns its parsed JSON, or null (with a warning unless `quiet`) when python3 or numpy is
- * missing or the peer fails.
+ * Runs bench/peers/langevin_numpy.py with `args` in the peers' environment (harness peerEnv: OPENBLAS_CORETYPE
+ * and OPENBLAS_L2_SIZE removed; the peer uses no BLAS, but numpy then loads as it does for a user). Returns its
+ * parsed JSON, or null (with a warning unless `quiet`) when python3 or numpy is missing or the peer fails.
  */
 function runNumpy(args: string[], quiet = false): Record<string, unknown> | null {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const run = spawnSync("python3", ["bench/peers/langevin_numpy.py", "--json", ...args], {
-    encoding: "utf8",
-    env,
-    maxBuffer: 1 << 24,
-  });
-  if (run.status !== 0) {
-    if (!quiet)
-      console.warn(`numpy peer unavailable: ${(run.stderr || run.error?.message || "").trim().split("\n").at(-1)}`);
-    return null;
-  }
-  return JSON.parse(run.stdout);
+  const stdout = runPeer("langevin_numpy.py", ["--json", ...args], quiet ? null : "numpy peer");
+  return stdout === null ? null : JSON.parse(stdout);
 }
 
 /** The protocols timed: the constant double well, and a tilt ramp a(t) = t/1000 (work every step). */
@@ -196,6 +191,8 @@ function compareProtocol(protocol: ProtocolName, rounds: number, seconds: number
         `scalar build ${scalarRatio.toFixed(2)}× (wall); target ≥ 5×`,
     );
   }
+  if (info)
+    console.log(`    numpy ${info.numpy}, ${describeBlas(info.blas as PeerBlas[])}; env ${JSON.stringify(info.env)}`);
   return {
     potential: PROTOCOLS[protocol],
     rounds: runs,

@@ -10,7 +10,7 @@
  * medians over rounds.
  */
 import { MarkovChain, ladderRates } from "../src/index.js";
-import { median, medianMs, runPeer } from "./harness.js";
+import { describeBlas, median, medianMs, type PeerBlas, runPeer } from "./harness.js";
 
 export function compareMasterEquation(seconds = 1, rounds = 3): Record<string, unknown> {
   // The chain starts in its steady state.
@@ -21,13 +21,18 @@ export function compareMasterEquation(seconds = 1, rounds = 3): Record<string, u
   const ours: number[] = [],
     intoOut: number[] = [],
     peers: number[] = [];
+  let peerInfo: { scipy: string; blas: PeerBlas[]; env: Record<string, string | null> } | null = null;
   for (let r = 0; r < rounds; r++) {
     const stdout = runPeer(
       "contrastive_scipy.py",
       ["--json", "--only", "master", "--seconds", String(seconds)],
       r === 0 ? "scipy peer" : null,
     );
-    if (stdout !== null) peers.push(JSON.parse(stdout).masterEquation.ms);
+    if (stdout !== null) {
+      const out = JSON.parse(stdout);
+      peers.push(out.masterEquation.ms);
+      peerInfo = { scipy: out.scipy, blas: out.blas, env: out.env };
+    }
     ours.push(
       medianMs(() => {
         chain.setProbabilities(p0);
@@ -55,6 +60,8 @@ export function compareMasterEquation(seconds = 1, rounds = 3): Record<string, u
       `${peer ? ` → ${(peer / ms).toFixed(1)}× odeint (${(peer / outMs).toFixed(1)}× reusing the array)` : ""}`,
   );
   console.log(`    rounds: new array ${fmt(ours)} / reused ${fmt(intoOut)} / odeint ${fmt(peers)} ms`);
+  if (peerInfo)
+    console.log(`    scipy ${peerInfo.scipy}, ${describeBlas(peerInfo.blas)}; env ${JSON.stringify(peerInfo.env)}`);
   return {
     ms,
     reusedArrayMs: outMs,
@@ -62,5 +69,6 @@ export function compareMasterEquation(seconds = 1, rounds = 3): Record<string, u
     ratio: peer ? peer / ms : null,
     ratioReusedArray: peer ? peer / outMs : null,
     rounds: { thermolearn: ours, reusedArray: intoOut, odeint: peers },
+    scipyInfo: peerInfo,
   };
 }

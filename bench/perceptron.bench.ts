@@ -11,7 +11,17 @@
  */
 import b from "benny";
 import { Perceptron, type Backend, type LearningRule } from "../src/index.js";
-import { bestRate, describeMachine, machine, median, microseconds, rawWasm, runPeer } from "./harness.js";
+import {
+  bestRate,
+  describeBlas,
+  describeMachine,
+  machine,
+  median,
+  microseconds,
+  type PeerBlas,
+  rawWasm,
+  runPeer,
+} from "./harness.js";
 
 const STEPS_PER_OP = 100;
 const N = 10_000,
@@ -120,6 +130,8 @@ export function comparePerceptron(rounds = 3, seconds = 2): Record<string, unkno
     console.log(`  ${name.padEnd(34)} ${v.toFixed(0).padStart(7)} steps/s   ${ratio}`);
   }
   if (numpyBest > 0) console.log(`  ratio, SIMD build / fastest numpy: ${(simd / numpyBest).toFixed(2)}×`);
+  if (info)
+    console.log(`  numpy ${info.numpy}, ${describeBlas(info.blas as PeerBlas[])}; env ${JSON.stringify(info.env)}`);
 
   const b = bounds();
   const stepUs = 1e6 / simd;

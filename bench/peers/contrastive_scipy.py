@@ -18,7 +18,7 @@ from scipy.integrate import odeint
 from scipy.linalg import null_space
 from scipy.ndimage import convolve1d
 
-from peer_common import blas_info, blas_threads, env_info, ladder_rates, median_ms
+from peer_common import blas_info, blas_threads, describe_blas, env_info, ladder_rates, median_ms
 
 
 def main():
@@ -48,7 +48,7 @@ def main():
         master = {"states": 10, "points": 10_001, "ms": ode_ms}
         print(json.dumps({**head, "convolution": rows, "masterEquation": master}))
     else:
-        print(f"scipy {head['scipy']}, numpy {head['numpy']}, BLAS threads {head['threads']}, "
+        print(f"scipy {head['scipy']}, numpy {head['numpy']}, {describe_blas(info)}, "
               f"{head['cpus']} CPUs, env {head['env']}")
         for r in rows:
             print(f"convolve1d wrap, N = {r['n']}, {r['taps']} taps: {r['ms']:.2f} ms")

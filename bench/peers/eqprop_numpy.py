@@ -51,7 +51,7 @@ from scipy.ndimage import convolve1d
 
 from eqprop_common import (BETA, CLAMP_IT, EPS, FREE_IT, G, GRID, GROUP_ALPHA, INTERPOLATION, KERNEL, R, RAMP,
                            THETA, TIMES, UPDATE_FACTOR, T, convolve_scipy, trapz)
-from peer_common import blas_info
+from peer_common import blas_info, env_info
 
 LAYERS = [784, 500, 10]
 B = 20
@@ -229,8 +229,8 @@ def main():
            "secondsPerBatch": results[main_method]["secondsPerBatch"], "batches": a.batches,
            "phases": results[main_method]["phases"], "methods": results, "maxRelDiff": rel,
            "network": LAYERS, "batchSize": B, "seed": a.seed,
-           "numpy": np.__version__, "scipy": scipy.__version__, "blas": blas_info(), "cpuCount": os.cpu_count(),
-           "python": sys.version.split()[0]}
+           "numpy": np.__version__, "scipy": scipy.__version__, "blas": blas_info(), "env": env_info(),
+           "cpuCount": os.cpu_count(), "python": sys.version.split()[0]}
     print(json.dumps(out))
 
 

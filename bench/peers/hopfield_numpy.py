@@ -34,7 +34,7 @@ import time
 
 import numpy as np
 
-from peer_common import blas_info, blas_threads, env_info, steps_per_second
+from peer_common import blas_info, blas_threads, describe_blas, env_info, steps_per_second
 
 DEFAULT_SIZES = "1000:100,10000:1000"
 
@@ -146,7 +146,7 @@ def main():
     if a.json:
         print(json.dumps({**head, "results": results}))
         return
-    print(f"Hopfield synchronous update x ← sign(W x), numpy {np.__version__}, BLAS threads {head['threads']}, "
+    print(f"Hopfield synchronous update x ← sign(W x), numpy {np.__version__}, {describe_blas(info)}, "
           f"cpus {head['cpus']}, env {head['env']}")
     print("steps/s = state-vector updates per second; batch rows update M states per call (not per-state latency)")
     print(f"{'N':>6}{'K':>6}  {'variant':<20}{'steps/s':>12}{'µs/step':>10}{'MB':>8}{'build s':>9}   blocks (steps/s)")

@@ -63,7 +63,7 @@ import time
 
 import numpy as np
 
-from peer_common import env_info
+from peer_common import blas_info, env_info
 
 BATCH = 16
 QUENCH_STEPS = 50
@@ -315,7 +315,7 @@ def main():
                           "finite": bool(np.isfinite(sim.x).all() and np.isfinite(sim.Q).all())}
     out = {"n": a.n, "params": p, "protocol": a.protocol, "steps_per_call": spc, "batch": BATCH,
            "numpy": np.__version__, "python": sys.version.split()[0], "cpus": os.cpu_count(), "env": env_info(),
-           "variants": variants}
+           "blas": blas_info(), "variants": variants}
     if a.json:
         print(json.dumps(out))
     else:

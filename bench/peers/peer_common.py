@@ -40,31 +40,72 @@ def median_ms(f, seconds):
 
 
 def blas_info():
-    """threadpoolctl's view if installed, else ask the loaded OpenBLAS directly, else numpy's build info."""
-    try:
-        from threadpoolctl import threadpool_info
+    """Every BLAS loaded in this process, in threadpoolctl's threadpool_info() shape (user_api, internal_api,
+    prefix, filepath, version, threading_layer, architecture, num_threads), plus `source` and, when it is
+    installed, `threadpoolctl` (its version). Call it after the timed code ran, so every BLAS it used is loaded.
 
-        return [i for i in threadpool_info() if i.get("user_api") == "blas"] or None
+    Debian's python3-threadpoolctl (3.1.0, the one the bench script installs: PyPI is unreachable here)
+    predates the symbol-prefixed scipy-openblas that numpy ≥ 2 and scipy wheels load, and lists no BLAS for
+    them; then each OpenBLAS mapped into the process (/proc/self/maps) is asked directly through ctypes for
+    the same fields (`source: "ctypes"`): architecture from get_corename(), the kernel OpenBLAS picked at load
+    (OPENBLAS_CORETYPE overrides that pick), version from get_config()'s second word, as threadpoolctl parses
+    it. Without either: numpy's build information (no kernel, `source: "numpy build info"`)."""
+    tpc = None
+    try:
+        import threadpoolctl
+
+        tpc = threadpoolctl.__version__
+        found = [{**i, "source": "threadpoolctl", "threadpoolctl": tpc}
+                 for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
+        if found:
+            return found
     except ImportError:
         pass
+    found = []
     try:
         with open("/proc/self/maps") as maps:
-            libs = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
-        for path in libs:
-            lib = ctypes.CDLL(path)
-            for prefix in ("scipy_openblas", "openblas"):
-                for suffix in ("64_", "_64", ""):
-                    fn = lambda name: getattr(lib, f"{prefix}_{name}{suffix}")
-                    if hasattr(lib, f"{prefix}_get_config{suffix}"):
-                        fn("get_config").restype = fn("get_corename").restype = ctypes.c_char_p
-                        return {"library": path, "config": fn("get_config")().decode(),
-                                "corename": fn("get_corename")().decode(), "num_threads": fn("get_num_threads")()}
+            libs = sorted({line.split()[-1] for line in maps if "openblas" in line.lower().rsplit("/", 1)[-1]})
     except OSError:
-        pass
+        libs = []
+    layers = {0: "disabled", 1: "pthreads", 2: "openmp"}
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", "_64", ""):
+                if not hasattr(lib, f"{prefix}_get_config{suffix}"):
+                    continue
+                fn = lambda name: getattr(lib, f"{prefix}_{name}{suffix}")
+                fn("get_config").restype = fn("get_corename").restype = ctypes.c_char_p
+                config = fn("get_config")().decode()
+                words = config.split()
+                found.append({"user_api": "blas", "internal_api": "openblas", "prefix": os.path.basename(path),
+                              "filepath": path, "version": words[1] if len(words) > 1 else None,
+                              "threading_layer": layers.get(fn("get_parallel")(), "unknown"),
+                              "architecture": fn("get_corename")().decode(), "num_threads": fn("get_num_threads")(),
+                              "config": config, "source": "ctypes", "threadpoolctl": tpc})
+                break
+            else:
+                continue
+            break
+    if found:
+        return found
     try:
-        return np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return [{**np.show_config(mode="dicts")["Build Dependencies"]["blas"], "source": "numpy build info",
+                 "threadpoolctl": tpc}]
     except Exception:
         return None
+
+
+def describe_blas(info):
+    """One line per BLAS: internal_api version, architecture (the kernel), threads, where from."""
+    if not info:
+        return "BLAS unknown"
+    return "; ".join(f"{i.get('internal_api', i.get('name'))} {i.get('version')} {i.get('architecture', '?')} "
+                     f"kernel, {i.get('num_threads', '?')} threads ({i.get('prefix', '')}, via {i.get('source')})"
+                     for i in info)
 
 
 def env_info():
@@ -74,10 +115,9 @@ def env_info():
 
 
 def blas_threads(info):
+    """Thread count of the first BLAS in blas_info()'s list (None if unknown)."""
     if isinstance(info, list) and info:
         return info[0].get("num_threads")
-    if isinstance(info, dict):
-        return info.get("num_threads")
     return None
 
 

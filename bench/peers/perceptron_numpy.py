@@ -44,7 +44,7 @@ import sys
 
 import numpy as np
 
-from peer_common import blas_info, blas_threads, env_info, steps_per_second
+from peer_common import blas_info, blas_threads, describe_blas, env_info, steps_per_second
 
 RULES = ("hebbian", "perceptron")
 
@@ -238,7 +238,7 @@ def main():
                           "cpus": os.cpu_count(), "env": env, "variants": variants}))
     else:
         print(f"perceptron Euler–Maruyama step, n={n} B={a.batch} rule={a.rule}, float64, "
-              f"numpy {np.__version__}, BLAS threads {blas_threads(info)}, env {env}")
+              f"numpy {np.__version__}, {describe_blas(info)}, env {env}")
         print(f"{'variant':<12}{'steps/s':>10}{'µs/step':>10}   blocks (steps/s)")
         for name, v in variants.items():
             r = v["steps_per_s"]
