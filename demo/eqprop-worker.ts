@@ -8,7 +8,9 @@
  *   {type: "started", backend, batchesPerEpoch}        once the network is built
  *   {type: "epoch", row, snapshot}                      epoch 0 (the untrained network), then after each epoch
  *   {type: "progress", epoch, fraction}                 within an epoch, at most every 50 ms
- *   {type: "done", status}                              "completed", "aborted" after a stop, or "diverged"
+ *   {type: "done", status, parameters}                  "completed", "aborted" after a stop, or "diverged";
+ *                                                       parameters: the trained network in the library's
+ *                                                       TLEP format (EqProp.save, saveParameters), or null
  *   {type: "error", name, message}                      e.g. a TypeError naming a bad option
  *
  * An epoch's errors are the library's (EpochMetrics): the training error of the free phases before
@@ -60,7 +62,7 @@ export type EqPropEvent =
   | { type: "started"; backend: Backend; batchesPerEpoch: number }
   | { type: "epoch"; row: EpochRow; snapshot: Snapshot }
   | { type: "progress"; epoch: number; fraction: number }
-  | { type: "done"; status: "completed" | "aborted" | "diverged" }
+  | { type: "done"; status: "completed" | "aborted" | "diverged"; parameters: Uint8Array | null }
   | ({ type: "error" } & ErrorReply);
 export type EqPropMessage = EqPropEvent & { run: number };
 
@@ -114,7 +116,7 @@ async function train(
       throw new RangeError(`epochs must be an integer in [1, ${MAX_EPOCHS}], got ${epochs}`);
     const backend = await init(); // compiles the wasm asynchronously (once per worker)
     if (controller.signal.aborted) {
-      post({ type: "done", status: "aborted" });
+      post({ type: "done", status: "aborted", parameters: null });
       return;
     }
     const n0 = resolveEqPropConfig({ layers, variant, seed }).layers[0]; // names a bad option
@@ -158,7 +160,15 @@ async function train(
       } // a diverged epoch is not shown
       send({ epoch: m.epoch, trainError: m.trainError, testError: m.testError, elapsedMs: m.elapsedMs });
     }
-    post({ type: "done", status: controller.signal.aborted ? "aborted" : status });
+    // The parameters as saveParameters writes them (a diverged network has non-finite ones: none then).
+    let parameters: Uint8Array | null = null;
+    try {
+      parameters = model.save();
+    } catch {
+      parameters = null;
+    }
+    const transfer = parameters ? [parameters.buffer] : [];
+    post({ type: "done", status: controller.signal.aborted ? "aborted" : status, parameters }, transfer);
   } catch (error) {
     post({ type: "error", ...errorReply(error) });
   } finally {

@@ -9,6 +9,11 @@
  * curve (vega-lite, at most 5 renders a second), shows each digit with its prediction and its 10
  * output activities, and the hidden layer of the selected digit as a 20 × 25 heat map.
  *
+ * The controls live in the URL hash (demo/share.ts): a page opened with a hash trains with its values at
+ * once (the form's defaults, and a message, for values it cannot use). Save results downloads the error
+ * curve and the displayed digits' answers as JSON, Save parameters the trained network in the library's
+ * TLEP format (EqProp.save / saveParameters; read it back with loadParameters or EqProp.load).
+ *
  * For tests, the page's state is exposed on `window.__thermolearnEqprop` (an EqPropDemoState):
  *   ready           true once the digits are loaded and drawn (Start is enabled)
  *   status          "loading" | "idle" | "starting" | "running" | "done" | "stopped" | "error"
@@ -28,11 +33,24 @@
  *   error           the message shown in the page, or null
  *   rendered        {chart, digits, hidden}: error rows the chart on screen shows, and the snapshot
  *                   epoch the digit cards and the heat map show (null: none yet)
+ *   parameters      bytes of the finished run's parameters (TLEP), or null
+ *   link            {present, problems}: whether the page was opened with a hash, what in it was unusable
  */
-import { resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
+import * as check from "../src/core/validate.js";
+import { VERSION, resolveEqPropConfig, type EqPropVariant } from "../src/index.js";
 import { argmax } from "../src/math/stats.js";
 import { LiveChart, throttled } from "./live-chart.js";
 import { $, chartError, errorDisplay, num } from "./page.js";
+import {
+  download,
+  downloadJSON,
+  fileName,
+  LinkWriter,
+  readLink,
+  reloadOnHashChange,
+  showLinkProblems,
+  type LinkField,
+} from "./share.js";
 import type {
   DigitSet,
   EpochRow,
@@ -64,6 +82,8 @@ export interface EqPropDemoState {
   hidden: number[] | null;
   error: string | null;
   rendered: { chart: number; digits: number | null; hidden: number | null };
+  parameters: Uint8Array | null;
+  link: { present: boolean; problems: string[] };
 }
 declare global {
   interface Window {
@@ -96,6 +116,8 @@ const state: EqPropDemoState = (window.__thermolearnEqprop = {
   hidden: null,
   error: null,
   rendered: { chart: 0, digits: null, hidden: null },
+  parameters: null,
+  link: { present: false, problems: [] },
 });
 
 const form = $<HTMLFormElement>("controls");
@@ -372,11 +394,13 @@ async function renderChart(): Promise<void> {
   await errorChart.show({
     width: 400,
     height: 220,
-    xLabel: "epoch",
-    yLabel: "error (fraction misclassified)",
+    xLabel: "epoch (passes over the training set)",
+    yLabel: "error (%)",
+    xInteger: true,
+    markers: true,
     series: [
-      { name: "training", x: trained.map((r) => r.epoch), y: trained.map((r) => r.trainError!) },
-      { name: "held-out", x: tested.map((r) => r.epoch), y: tested.map((r) => r.testError!) },
+      { name: "training", x: trained.map((r) => r.epoch), y: trained.map((r) => 100 * r.trainError!) },
+      { name: "held-out", x: tested.map((r) => r.epoch), y: tested.map((r) => 100 * r.testError!) },
     ],
     referenceLines: [{ name: "chance (0.9)", y: 0.9 }],
   });
@@ -394,6 +418,8 @@ function setStatus(status: EqPropStatus): void {
   const running = status === "starting" || status === "running";
   startButton.disabled = running || !state.ready;
   stopButton.disabled = !running;
+  $<HTMLButtonElement>("export").disabled = running || state.epochs.length === 0;
+  $<HTMLButtonElement>("export-parameters").disabled = running || state.parameters === null;
   updateStatusLine();
 }
 
@@ -449,6 +475,7 @@ worker.onmessage = (event: MessageEvent<EqPropMessage>) => {
       updateStatusLine();
       scheduleChart();
     } else if (m.type === "done") {
+      state.parameters = m.parameters;
       setStatus(m.status === "completed" ? "done" : "stopped");
       scheduleChart();
     } else {
@@ -490,7 +517,9 @@ function start(): void {
     setStatus("error");
     return;
   }
+  link.flush(); // the address bar names this run
   state.config = options;
+  state.parameters = null;
   state.epochs = [];
   state.progress = { epoch: 0, fraction: 0 };
   state.backend = null;
@@ -507,6 +536,40 @@ form.addEventListener("submit", (event) => {
   start();
 });
 stopButton.addEventListener("click", () => send({ type: "stop" }));
+
+/** The controls kept in the hash, checked as the library (and the worker, for epochs) checks them. */
+const LINK_FIELDS: LinkField[] = [
+  { id: "variant" },
+  { id: "epochs", check: (v) => check.integer("epochs", v, 1, 200) },
+  { id: "seed", check: (v) => check.seed("seed", v) },
+];
+const link = new LinkWriter(LINK_FIELDS);
+
+/** The run as JSON: the error curve as columns, and the displayed digits' answers after the last epoch. */
+function exportResults(): void {
+  const rows = state.epochs;
+  downloadJSON(fileName("eqprop", "results"), {
+    format: "thermolearn/demo-eqprop",
+    version: VERSION,
+    config: state.config,
+    backend: state.backend,
+    status: state.status,
+    link: location.href,
+    batchesPerEpoch: state.batchesPerEpoch,
+    data: state.data,
+    epoch: rows.map((r) => r.epoch),
+    trainError: rows.map((r) => r.trainError),
+    testError: rows.map((r) => r.testError),
+    elapsedMs: rows.map((r) => r.elapsedMs),
+    digits: state.digits,
+    parametersFile: state.parameters ? fileName("eqprop", "parameters", "tlep") : null,
+  });
+}
+$("export").addEventListener("click", exportResults);
+$("export-parameters").addEventListener("click", () => {
+  if (state.parameters)
+    download(fileName("eqprop", "parameters", "tlep"), state.parameters, "application/octet-stream");
+});
 
 async function main(): Promise<void> {
   setStatus("loading");
@@ -525,6 +588,13 @@ async function main(): Promise<void> {
   drawCards();
   select(0);
   state.ready = true;
+  const opened = readLink(LINK_FIELDS);
+  state.link = { present: opened.present, problems: opened.problems };
+  for (const key of opened.extra.keys()) state.link.problems.push(`${key}: not a parameter of this page; ignored`);
+  showLinkProblems($("link-message"), state.link.problems);
+  link.watch();
+  reloadOnHashChange();
   setStatus("idle");
+  if (opened.present) start();
 }
 void main();

@@ -10,6 +10,19 @@
  * Capacity panel: a capacity sweep (runHopfieldCapacityAsync) in a module Web Worker
  * (demo/hopfield-worker.ts), plotted as each load is measured, with a progress bar and Stop.
  *
+ * Own patterns: drawn on the grid (Store drawing) or uploaded (#upload): a PNG is drawn onto a 12 × 12
+ * canvas (scaled to fit, centred, on white), and each cell is +1 where its luminance is below the
+ * midpoint of the darkest and the lightest cell (an image of one shade: +1 if it is darker than mid-grey);
+ * a CSV holds ±1 or 0/1 values (0 → −1), 144 per pattern in row-major order, as many patterns as it has
+ * blocks of 144 (see {@link parsePatternCsv}).
+ *
+ * Links: the URL hash holds both panels' controls, the stored patterns (built-ins left out as
+ * `forget=<name>`, own patterns as `pattern=<name>:<36 hex digits>`), the grid (`grid=<hex>`), the target,
+ * and `sweep=1` once a capacity sweep was started. A page opened with a hash builds that network, puts
+ * that grid up and runs the recall (and the sweep with `sweep=1`). Save results downloads the patterns,
+ * the weights (dense rules), the network's checkpoint (the library's format), the last recall and the
+ * capacity sweep as JSON.
+ *
  * For tests, the page's state is exposed on `window.__thermolearnHopfield` (a HopfieldDemoState):
  *   ready       true once the wasm is compiled and the first network built
  *   backend     "simd" | "scalar" once ready, else null
@@ -31,6 +44,9 @@
  *               perfectRecallFraction; perfectRecallK, predictedPerfectRecallK, elapsedMs}
  *   error       the message shown in the page (the capacity panel's if both show one), or null
  *   rendered    {energy, capacity}: how many energies / loads the charts on screen show
+ *   runStart    the grid (±1) the current recall run started from, or null
+ *   link        {present, problems}: whether the page was opened with a hash, and what in it was unusable
+ *   uploads     names of the patterns added from files, in order
  */
 import {
   Hopfield,
@@ -41,8 +57,20 @@ import {
   type HopfieldDynamics,
   type StorageRule,
 } from "../src/index.js";
+import * as check from "../src/core/validate.js";
+import { STREAMS_PER_K } from "../src/hopfield/capacity.js";
+import { VERSION } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
-import { $, chartError, errorDisplay, num } from "./page.js";
+import { $, chartError, errorDisplay, errorText, num } from "./page.js";
+import {
+  downloadJSON,
+  fileName,
+  LinkWriter,
+  readLink,
+  reloadOnHashChange,
+  showLinkProblems,
+  type LinkField,
+} from "./share.js";
 import { GLYPHS, GLYPH_ORDER, GLYPH_SIZE, parseGlyph } from "./glyphs.js";
 import type { CapacityMessage, CapacityRequest, CapacityRow, CapacityWorkerRequest } from "./hopfield-worker.js";
 
@@ -84,6 +112,9 @@ export interface HopfieldDemoState {
   capacity: CapacityState | null;
   error: string | null;
   rendered: { energy: number; capacity: number };
+  runStart: number[] | null;
+  link: { present: boolean; problems: string[] };
+  uploads: string[];
 }
 declare global {
   interface Window {
@@ -133,6 +164,9 @@ const state: HopfieldDemoState = (window.__thermolearnHopfield = {
   capacity: null,
   error: null,
   rendered: { energy: 0, capacity: 0 },
+  runStart: null,
+  link: { present: false, problems: [] },
+  uploads: [],
 });
 
 const ruleInput = $<HTMLSelectElement>("rule");
@@ -342,6 +376,7 @@ function gridChanged(resetTrace = true): void {
   drawGrid();
   updateOverlaps();
   updateNetStatus();
+  link.schedule();
 }
 
 function updateOverlaps(): void {
@@ -404,6 +439,269 @@ function updateNetStatus(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Own patterns from files, and patterns and grids in the link
+// ---------------------------------------------------------------------------------------------
+
+const uploadInput = $<HTMLInputElement>("upload");
+/** Largest file accepted (bytes) and largest image side (pixels): these are small patterns. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_IMAGE_SIDE = 4096;
+
+/**
+ * The patterns in a CSV text: numbers separated by commas, semicolons or white space (lines starting
+ * with "#" are comments), all ±1 or all 0/1 (0 → −1), N = 144 per pattern in row-major order (e.g. 12
+ * lines of 12, or one line of 144 per pattern). @throws RangeError naming the file and what is wrong.
+ */
+export function parsePatternCsv(text: string, file = "the CSV"): Int8Array[] {
+  const values: number[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, row) => {
+    if (line.trim().startsWith("#")) return;
+    line
+      .split(/[\s,;]+/)
+      .filter((t) => t !== "")
+      .forEach((token, col) => {
+        const v = Number(token);
+        if (!(v === 1 || v === -1 || v === 0))
+          throw new RangeError(`${file}: "${token}" (line ${row + 1}, value ${col + 1}) is not −1, 0 or 1`);
+        values.push(v);
+      });
+  });
+  if (values.length === 0 || values.length % N !== 0)
+    throw new RangeError(
+      `${file}: ${values.length} values is not a multiple of N = ${N} ` +
+        `(a pattern is ${SIZE} × ${SIZE} values, row-major)`,
+    );
+  if (values.includes(0) && values.includes(-1))
+    throw new RangeError(`${file}: mixes −1 and 0; use ±1, or 0/1 throughout`);
+  const patterns: Int8Array[] = [];
+  for (let at = 0; at < values.length; at += N)
+    patterns.push(Int8Array.from(values.slice(at, at + N), (v) => (v === 1 ? 1 : -1)));
+  return patterns;
+}
+
+/** A PNG (or any image the browser decodes) as one pattern: see the module comment. @throws naming the file. */
+async function imagePattern(file: File): Promise<Int8Array> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new RangeError(`${file.name}: not an image this browser can decode`);
+  }
+  try {
+    if (bitmap.width > MAX_IMAGE_SIDE || bitmap.height > MAX_IMAGE_SIDE)
+      throw new RangeError(`${file.name}: ${bitmap.width} × ${bitmap.height} pixels, at most ${MAX_IMAGE_SIDE} a side`);
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = SIZE;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    ctx.fillStyle = "#fff"; // transparent pixels count as background (−1)
+    ctx.fillRect(0, 0, SIZE, SIZE);
+    const scale = Math.min(SIZE / bitmap.width, SIZE / bitmap.height);
+    const w = bitmap.width * scale,
+      h = bitmap.height * scale;
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, (SIZE - w) / 2, (SIZE - h) / 2, w, h);
+    const data = ctx.getImageData(0, 0, SIZE, SIZE).data;
+    const lum = new Float64Array(N);
+    for (let i = 0; i < N; i++) lum[i] = 0.2126 * data[4 * i] + 0.7152 * data[4 * i + 1] + 0.0722 * data[4 * i + 2];
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const l of lum) {
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, l);
+    }
+    const threshold = hi - lo < 1 ? 127.5 : (lo + hi) / 2;
+    return Int8Array.from(lum, (l) => (l < threshold ? 1 : -1));
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** `name`, or `name (2)`, `name (3)`, … if a pattern already has it. */
+function freeName(name: string): string {
+  let candidate = name,
+    k = 1;
+  while (library.some((p) => p.name === candidate)) candidate = `${name} (${++k})`;
+  return candidate;
+}
+
+/** Adds a custom pattern (stored, with its card), and returns it. */
+function addPattern(name: string, bits: Int8Array): PatternEntry {
+  const entry: PatternEntry = { name: freeName(name), bits, stored: true, custom: true };
+  library.push(entry);
+  addCard(entry);
+  return entry;
+}
+
+/** Reads the uploaded files into stored patterns; the first one goes on the grid as the target. */
+async function addUploads(files: File[]): Promise<void> {
+  stopRun();
+  showError("net", null);
+  const added: PatternEntry[] = [];
+  let failure: unknown = null;
+  try {
+    for (const file of files) {
+      if (file.size > MAX_FILE_BYTES)
+        throw new RangeError(`${file.name}: ${file.size} bytes, at most ${MAX_FILE_BYTES}`);
+      const csv = /\.csv$/i.test(file.name) || file.type === "text/csv";
+      const patterns = csv ? parsePatternCsv(await file.text(), file.name) : [await imagePattern(file)];
+      for (const [k, bits] of patterns.entries())
+        added.push(addPattern(patterns.length > 1 ? `${file.name} #${k + 1}` : file.name, bits));
+    }
+  } catch (e) {
+    failure = e; // shown after the rebuild (which clears the panel's error box)
+  }
+  if (added.length > 0) {
+    state.uploads.push(...added.map((p) => p.name));
+    grid = added[0].bits.slice();
+    state.target = added[0].name;
+    rebuild();
+  }
+  if (failure !== null) showError("net", failure);
+}
+
+/** ±1 cells as hex digits, four cells a digit (bit 3 first), +1 = set: N/4 = 36 digits. */
+function toHex(bits: Int8Array): string {
+  let hex = "";
+  for (let i = 0; i < N; i += 4) {
+    let d = 0;
+    for (let j = 0; j < 4; j++) if (bits[i + j] === 1) d |= 8 >> j;
+    hex += d.toString(16);
+  }
+  return hex;
+}
+
+/** The inverse of {@link toHex}. @throws RangeError naming `what` unless `hex` is N/4 hex digits. */
+function fromHex(what: string, hex: string): Int8Array {
+  if (!new RegExp(`^[0-9a-f]{${N / 4}}$`, "i").test(hex))
+    throw new RangeError(`${what} must be ${N / 4} hex digits (${N} cells, four a digit)`);
+  const bits = new Int8Array(N);
+  for (let i = 0; i < N; i += 4) {
+    const d = parseInt(hex[i / 4], 16);
+    for (let j = 0; j < 4; j++) bits[i + j] = d & (8 >> j) ? 1 : -1;
+  }
+  return bits;
+}
+
+/** Whether the hash should start the capacity sweep (set once one was started here or by the link). */
+let sweepInLink = false;
+
+/** The page's hash parameters after the fields: forgotten built-ins, own patterns, grid, target, sweep. */
+function linkExtra(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const p of library) if (!p.custom && !p.stored) out.push(["forget", p.name]);
+  for (const p of library)
+    if (p.custom) out.push(["pattern", `${p.name}:${toHex(p.bits)}${p.stored ? "" : ":forgotten"}`]);
+  out.push(["grid", toHex(grid)]);
+  if (state.target !== null) out.push(["target", state.target]);
+  if (sweepInLink) out.push(["sweep", "1"]);
+  return out;
+}
+
+/** The largest N of a capacity sweep (src/hopfield/capacity.ts MAX_CAPACITY_N, not exported). */
+const MAX_CAPACITY_N = 1 << 16;
+
+/** The controls of both panels kept in the hash, checked as the library checks them. */
+const LINK_FIELDS: LinkField[] = [
+  { id: "rule" },
+  { id: "dynamics" },
+  { id: "temperature", check: (v) => check.positive("temperature", v) },
+  { id: "max-sweeps", check: (v) => check.integer("max sweeps", v, 1, 10_000) },
+  { id: "speed" },
+  { id: "flip", check: (v) => check.probability("flip % / 100", v / 100) },
+  { id: "seed", check: (v) => check.seed("seed", v) },
+  { id: "cap-n", check: (v) => check.integer("n", v, 2, MAX_CAPACITY_N) },
+  { id: "cap-rule" },
+  { id: "cap-trials", check: (v) => check.integer("trials", v, 1, STREAMS_PER_K) },
+  { id: "cap-from", check: (v) => check.positive("cap-from", v) },
+  { id: "cap-to", check: (v) => check.positive("cap-to", v) },
+  { id: "cap-step", check: (v) => check.positive("cap-step", v) },
+  { id: "cap-seed", check: (v) => check.seed("cap-seed", v) },
+];
+const link = new LinkWriter(LINK_FIELDS, linkExtra);
+
+/**
+ * Applies a link's pattern parameters (before the network is built): own patterns, forgotten
+ * built-ins, the grid and the target. Returns a message per unusable value (that value is skipped:
+ * the pattern left out, the grid the first stored pattern, no target), and whether the link gave a
+ * usable grid (then the page replays the recall from it).
+ */
+function applyLinkPatterns(params: URLSearchParams): { problems: string[]; replay: boolean } {
+  const problems: string[] = [];
+  for (const value of params.getAll("pattern")) {
+    const [name, hex, flag] = value.split(":");
+    try {
+      if (!name) throw new RangeError("a pattern needs a name before the ':'");
+      const entry = addPattern(name, fromHex(`pattern ${name}`, hex ?? ""));
+      if (flag === "forgotten") entry.stored = entry.card!.checkbox.checked = false;
+    } catch (e) {
+      problems.push(`pattern = ${JSON.stringify(value)}: ${errorText(e)}; left out`);
+    }
+  }
+  for (const name of params.getAll("forget")) {
+    const entry = library.find((p) => p.name === name && !p.custom);
+    if (entry) entry.stored = entry.card!.checkbox.checked = false;
+    else problems.push(`forget = ${JSON.stringify(name)}: no built-in pattern has that name; ignored`);
+  }
+  const first = library.find((p) => p.stored) ?? library[0];
+  grid = first.bits.slice();
+  state.target = first.name;
+  const hex = params.get("grid");
+  let replay = false;
+  if (hex !== null) {
+    try {
+      grid = fromHex("grid", hex);
+      state.target = null;
+      replay = true;
+    } catch (e) {
+      problems.push(`grid = ${JSON.stringify(hex)}: ${errorText(e)}; the first stored pattern is used`);
+    }
+  }
+  const target = params.get("target");
+  if (target !== null) {
+    if (library.some((p) => p.name === target && p.stored)) state.target = target;
+    else problems.push(`target = ${JSON.stringify(target)}: no stored pattern has that name; no target`);
+  }
+  sweepInLink = params.get("sweep") === "1";
+  const known = new Set(["pattern", "forget", "grid", "target", "sweep"]);
+  for (const key of new Set(params.keys()))
+    if (!known.has(key)) problems.push(`${key}: not a parameter of this page; ignored`);
+  return { problems, replay };
+}
+
+/** Everything on the page as JSON: patterns, weights, checkpoint, the last recall, the capacity sweep. */
+function exportResults(): void {
+  downloadJSON(fileName("hopfield", "results"), {
+    format: "thermolearn/demo-hopfield",
+    version: VERSION,
+    config: net?.config ?? null,
+    backend: state.backend,
+    status: state.status,
+    link: location.href,
+    patterns: { names: stored.map((p) => p.name), bits: stored.map((p) => Array.from(p.bits)) },
+    weights: net?.weights() ?? null,
+    checkpoint: net && state.status !== "running" ? net.checkpoint() : null,
+    recall: {
+      dynamics: dynamicsInput.value,
+      temperature: dynamicsInput.value === "glauber" ? num("temperature") : 0,
+      maxSweeps: num("max-sweeps"),
+      seed: num("seed"),
+      start: state.runStart,
+      target: state.target,
+      sweep: state.energies.map((_, i) => i),
+      energy: state.energies,
+      sweeps: state.sweeps,
+      state: state.state,
+      overlaps: state.overlaps,
+      recalled: state.recalled,
+      success: state.success,
+    },
+    capacity: state.capacity,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Corrupt and Run
 // ---------------------------------------------------------------------------------------------
 
@@ -461,6 +759,8 @@ async function run(): Promise<void> {
   if (dynamics === "glauber") options.temperature = num("temperature");
   const s = net;
   const me = (currentRun = { stopped: false });
+  link.flush(); // the address bar names this run: its settings, patterns and starting grid
+  state.runStart = Array.from(grid);
   state.energies = [s.energy()];
   state.sweeps = 0;
   state.success = null;
@@ -530,8 +830,9 @@ async function renderEnergyChart(): Promise<void> {
   await energyChart.show({
     width: 480,
     height: 190,
-    xLabel: "sweep",
-    yLabel: "energy E",
+    xLabel: "sweep (N spin updates each)",
+    yLabel: "energy E (dimensionless)",
+    xInteger: true,
     series: [{ name: "E(x)", x: energies.map((_, t) => t), y: energies }],
     referenceLines: target === null ? [] : [{ name: `E(${state.target}) = ${fmt(target, 1)}`, y: target }],
   });
@@ -592,6 +893,7 @@ function setCapacityStatus(status: CapacityStatus): void {
   c.status = status;
   capStart.disabled = status === "running";
   capStop.disabled = status !== "running";
+  $<HTMLButtonElement>("cap-export").disabled = status === "running";
   updateCapacityStatus();
 }
 
@@ -644,6 +946,8 @@ function startCapacity(): void {
   capProgress.value = 0;
   state.rendered.capacity = 0;
   setCapacityStatus("running");
+  sweepInLink = true;
+  link.flush();
   send({ type: "start", run: ++capRun, options: request });
   scheduleCapacityCharts();
 }
@@ -694,18 +998,18 @@ async function renderCapacityCharts(): Promise<void> {
   const loads = c ? c.loads.slice() : [],
     overlap = c ? c.retrievalOverlap.slice() : [];
   const size = { width: 320, height: 230 };
-  const xLabel = "load α = K/N";
+  const xLabel = "load α = K/N (patterns per neuron)";
   const unstable = [
     { name: "measured", x: loads, y: c ? c.unstableFraction.slice() : [] },
     { name: "Φ(−√(N/K))", x: loads, y: c ? c.predictedUnstable.slice() : [] },
   ];
   if (c?.exactUnstable) unstable.push({ name: "exact (finite N)", x: loads, y: c.exactUnstable.slice() });
-  await unstableChart.show({ ...size, xLabel, yLabel: "fraction of unstable bits", yScale: "log", series: unstable });
+  await unstableChart.show({ ...size, xLabel, yLabel: "unstable bits (fraction)", yScale: "log", series: unstable });
   await sleep(0); // two short tasks rather than one long one
   await overlapChart.show({
     ...size,
     xLabel,
-    yLabel: "final overlap m",
+    yLabel: "final overlap m (1 = perfect recall)",
     series: [{ name: "measured", x: loads, y: overlap }],
   });
   for (const chart of [unstableChart, overlapChart]) chart.container.classList.toggle("empty", loads.length === 0);
@@ -731,12 +1035,20 @@ buttons.clear.addEventListener("click", () => {
 });
 let drawings = 0;
 buttons.store.addEventListener("click", () => {
+  while (library.some((p) => p.name === `✎${drawings + 1}`)) drawings++; // names from a link are taken
   const entry: PatternEntry = { name: `✎${++drawings}`, bits: grid.slice(), stored: true, custom: true };
   library.push(entry);
   addCard(entry);
   state.target = entry.name;
   rebuild();
 });
+uploadInput.addEventListener("change", () => {
+  const files = Array.from(uploadInput.files ?? []);
+  uploadInput.value = ""; // the same file again is a new upload
+  void addUploads(files);
+});
+$<HTMLButtonElement>("export").addEventListener("click", exportResults);
+$<HTMLButtonElement>("cap-export").addEventListener("click", exportResults);
 ruleInput.addEventListener("change", rebuild);
 const showTemperature = () => {
   temperatureField.hidden = dynamicsInput.value !== "glauber";
@@ -762,11 +1074,20 @@ async function main(): Promise<void> {
     setNetStatus("error");
     return;
   }
-  grid = library[0].bits.slice();
-  state.target = library[0].name;
+  // The hash: the controls (each checked like an option), then the patterns and the grid.
+  const opened = readLink(LINK_FIELDS);
+  const patterns = applyLinkPatterns(opened.extra);
+  const problems = opened.problems.concat(patterns.problems);
+  state.link = { present: opened.present, problems };
+  showLinkProblems($("link-message"), problems);
+  showTemperature();
+  link.watch();
+  reloadOnHashChange();
   rebuild();
   setNetStatus("idle");
   scheduleEnergyChart();
   state.ready = true;
+  if (patterns.replay && net) void run();
+  if (opened.extra.get("sweep") === "1") startCapacity();
 }
 void main();

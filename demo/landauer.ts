@@ -22,7 +22,10 @@
  * of τ, D, dt, particles or seed restarts it (throttled while a slider moves); after Stop, changes wait
  * for Start. The pace only changes how fast the worker goes. τ and D are checked on the page (they
  * shape the drawing), the rest by the library in the worker; a bad value shows the library's message
- * naming the option in the page's error box. For tests, the page's state is exposed on
+ * naming the option in the page's error box. The inputs live in the URL hash (demo/share.ts): a page
+ * opened with a hash runs its values (the form's defaults, and a message, for values it cannot use), and
+ * the same seed gives the same erasures bit for bit. Save results downloads the run's statistics
+ * (per-cycle means, running means, histograms) as JSON. For tests, the page's state is exposed on
  * `window.__thermolearnLandauer` (a {@link LandauerDemoState}).
  */
 import * as check from "../src/core/validate.js";
@@ -35,8 +38,18 @@ import {
   resolvePotential,
 } from "../src/langevin/potentials.js";
 import type { Potential } from "../src/langevin/potentials.js";
+import { VERSION } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import { $, chartError, errorDisplay, num } from "./page.js";
+import {
+  downloadJSON,
+  fileName,
+  LinkWriter,
+  readLink,
+  reloadOnHashChange,
+  showLinkProblems,
+  type LinkField,
+} from "./share.js";
 import type { Pace, RunConfig, WorkerMessage, WorkerRequest } from "./landauer-worker.js";
 
 /** The erasure's barrier B at rest and its tilt a₁ (energy units): erasureProtocol's defaults. */
@@ -116,6 +129,10 @@ export interface LandauerDemoState {
   pending: boolean;
   /** After Stop: true once the worker confirmed that the run ended. */
   workerStopped: boolean;
+  /** Per finished cycle (in order): the mean Q/k_BT and W/k_BT of its erasures, and how many ended in well 1. */
+  perCycle: { heat: number[]; work: number[]; success: number[] };
+  /** Whether the page was opened with a hash, and what in it was unusable. */
+  link: { present: boolean; problems: string[] };
 }
 declare global {
   interface Window {
@@ -412,7 +429,10 @@ function landauerStyle(
 }
 
 /** The state of a run that has just been sent to the worker: nothing measured yet. */
-function freshRun(): Omit<LandauerDemoState, "ready" | "params" | "run" | "framesDrawn" | "error" | "pending"> {
+function freshRun(): Omit<
+  LandauerDemoState,
+  "ready" | "params" | "run" | "framesDrawn" | "error" | "pending" | "link"
+> {
   return {
     status: "starting",
     backend: null,
@@ -430,6 +450,7 @@ function freshRun(): Omit<LandauerDemoState, "ready" | "params" | "run" | "frame
     t: 0,
     rendered: 0,
     workerStopped: false,
+    perCycle: { heat: [], work: [], success: [] },
   };
 }
 
@@ -441,6 +462,7 @@ function pageMain(): void {
     framesDrawn: 0,
     error: null,
     pending: false,
+    link: { present: false, problems: [] },
     ...freshRun(),
   });
 
@@ -547,6 +569,10 @@ function pageMain(): void {
       fill(state.histograms.work, m.work);
       heatAcc.add(m.heat);
       workAcc.add(m.work);
+      const cycleMean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
+      state.perCycle.heat.push(cycleMean(m.heat));
+      state.perCycle.work.push(cycleMean(m.work));
+      state.perCycle.success.push(m.success);
       successes += m.success;
       for (const q of m.heat) if (q < Math.LN2) below++;
       state.cycles = m.cycle + 1;
@@ -670,12 +696,12 @@ function pageMain(): void {
     const key = `${state.run}:${state.cycles}`;
     const cycles = state.cycles;
     await charts.heat.show(
-      { ...SIZE, xLabel: "Q/k_BT", yLabel: "density", series: histogramSeries(hs.heat, h, "heat Q") },
+      { ...SIZE, xLabel: "heat Q (k_BT)", yLabel: "density (1/k_BT)", series: histogramSeries(hs.heat, h, "heat Q") },
       key,
     );
     await new Promise((resolve) => setTimeout(resolve, 0)); // short tasks rather than one long one
     await charts.work.show(
-      { ...SIZE, xLabel: "W/k_BT", yLabel: "density", series: histogramSeries(hs.work, w, "work W") },
+      { ...SIZE, xLabel: "work W (k_BT)", yLabel: "density (1/k_BT)", series: histogramSeries(hs.work, w, "work W") },
       key,
     );
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -684,8 +710,9 @@ function pageMain(): void {
       {
         width: 860,
         height: 200,
-        xLabel: "erasures",
-        yLabel: "running mean / k_BT",
+        xLabel: "erasures (count)",
+        yLabel: "running mean heat ⟨Q⟩ (k_BT)",
+        xInteger: true,
         series: [
           { name: "⟨Q⟩", x: n, y: history.map((r) => r.heat.mean) },
           { name: "⟨Q⟩ + error", x: n, y: history.map((r) => r.heat.mean + r.heat.error) },
@@ -744,6 +771,59 @@ function pageMain(): void {
     send({ type: "stop", run: state.run });
     if (state.status !== "error") state.status = "stopped";
     updateReadouts();
+  });
+
+  // The URL hash: a shared link's inputs (each checked as the library checks the option), then kept
+  // up to date; the page starts a run on load either way.
+  const fields: LinkField[] = [
+    { id: "tau", check: (v) => check.positive("tau", v) },
+    { id: "D", check: (v) => check.positive("D", v) },
+    { id: "dt", check: (v) => check.positive("dt", v) },
+    { id: "particles", check: (v) => check.integer("particles", v, 1, check.MAX_COUNT) },
+    { id: "seed", check: (v) => check.seed("seed", v) },
+    { id: "pace" },
+  ];
+  const opened = readLink(fields);
+  state.link = { present: opened.present, problems: opened.problems };
+  for (const key of opened.extra.keys()) state.link.problems.push(`${key}: not a parameter of this page; ignored`);
+  showLinkProblems($("link-message"), state.link.problems);
+  const link = new LinkWriter(fields);
+  link.watch();
+  reloadOnHashChange();
+
+  /** The run's statistics as JSON: per-cycle and running means (columns), moments, histograms. */
+  $("export").addEventListener("click", () => {
+    downloadJSON(fileName("landauer", "results"), {
+      format: "thermolearn/demo-landauer",
+      version: VERSION,
+      config: state.params,
+      backend: state.backend,
+      status: state.status,
+      link: location.href,
+      stepsPerCycle: state.stepsPerCycle,
+      cycles: state.cycles,
+      samples: state.samples,
+      heat: state.heat,
+      work: state.work,
+      success: state.success,
+      bound: state.bound,
+      belowLn2: state.belowLn2,
+      perCycle: {
+        cycle: state.perCycle.heat.map((_, i) => i),
+        meanHeat: state.perCycle.heat,
+        meanWork: state.perCycle.work,
+        successes: state.perCycle.success,
+      },
+      runningMeans: {
+        erasures: history.map((r) => r.n),
+        meanHeat: history.map((r) => r.heat.mean),
+        heatError: history.map((r) => r.heat.error),
+        meanWork: history.map((r) => r.work.mean),
+        workError: history.map((r) => r.work.error),
+        bound: history.map((r) => r.bound),
+      },
+      histograms: state.histograms,
+    });
   });
 
   scheduleRestart();

@@ -59,9 +59,19 @@ export class LiveChart {
    * the chart on screen.
    */
   async show(options: LineChartOptions, dataKey: string | null = null): Promise<void> {
-    const key = JSON.stringify({ ...options, series: options.series.map((s) => [s.name, s.points ?? false]) });
+    const full = lineChartSpec(options) as unknown as Layered;
+    // The reference lines' layers (rules and their labels), placed by lineChartSpec where a label
+    // covers the fewest of the real data: part of the key, so a label that must move rebuilds the view.
+    const refLayers = full.layer.filter((l) => l.mark.type !== "line" && l.mark.type !== "point");
+    const key = JSON.stringify({
+      ...options,
+      series: options.series.map((s) => [s.name, s.points ?? false]),
+      refLayers: refLayers.map((l) => [l.mark, l.encoding]),
+      // A symlog axis's decades and domain follow the data (lineChartSpec): part of the key too.
+      axes: [full.layer[0].encoding?.x, full.layer[0].encoding?.y],
+    });
     if (this.#view && key === this.#key && dataKey !== null && dataKey === this.#dataKey) return;
-    const rows = streamedRows(lineChartSpec(options) as unknown as Layered);
+    const rows = streamedRows(full);
     if (this.#view && key === this.#key && this.#sources.length === rows.length) {
       for (const [i, name] of this.#sources.entries()) this.#view!.data(name, rows[i]);
       // resize(): vega re-runs its autosize layout only when asked, and new axis labels need room.
@@ -73,6 +83,18 @@ export class LiveChart {
     // and 1 survives a log axis), find each dataset by its first row, then give it the real rows
     // before the first run.
     const probe = lineChartSpec({ ...options, series: options.series.map((s) => ({ ...s, x: [1], y: [1] })) });
+    const layers = (probe as unknown as Layered).layer;
+    (probe as unknown as Layered).layer = [
+      ...layers.filter((l) => l.mark.type === "line" || l.mark.type === "point"),
+      ...refLayers,
+    ];
+    // The probe's one point would give a symlog axis the wrong decades: the real data's axes.
+    for (const l of (probe as unknown as Layered).layer) {
+      if (l.encoding && (l.mark.type === "line" || l.mark.type === "point")) {
+        // In place: the line and dot layers share one encoding object, as tweaks expect.
+        Object.assign(l.encoding, { x: full.layer[0].encoding?.x, y: full.layer[0].encoding?.y });
+      }
+    }
     this.tweak(probe as unknown as Layered, options);
     const vgSpec = compile(probe).spec;
     const datasets = (vgSpec.data ?? []) as { name: string; values?: Row[] }[];

@@ -14,6 +14,10 @@
  * with LiveCharts (demo/live-chart.ts), vega views built once and fed new rows afterwards. If the
  * worker cannot start, the page computes on the main thread.
  *
+ * The inputs live in the URL hash (demo/share.ts): a page opened with a hash starts from its values
+ * (the form's defaults, and a message, for values it cannot use). Save results downloads the current
+ * update's numbers and curves as JSON.
+ *
  * For tests, the page's state is exposed on `window.__thermolearnMemory` (a MemoryDemoState):
  *   ready          true once the first update is on screen
  *   params         the inputs of the last update attempt {tauFast, tauSlow, amplitude, mean, area,
@@ -33,6 +37,7 @@
  *   update         number of updates attempted so far; pending: an update is queued or running
  *   rendered       the update whose charts are on screen (equals `update` once they caught up,
  *                  unless that update failed: then the previous charts stay, and `error` is set)
+ *   link           {present, problems}: whether the page was opened with a hash, what in it was unusable
  */
 import {
   init,
@@ -50,8 +55,19 @@ import {
   type SampledKernel,
 } from "../src/index.js";
 import type { LineChartOptions } from "../src/plot/index.js";
+import * as check from "../src/core/validate.js";
+import { VERSION } from "../src/index.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import { $, errorDisplay, errorReply, num, type ErrorReply } from "./page.js";
+import {
+  downloadJSON,
+  fileName,
+  LinkWriter,
+  readLink,
+  reloadOnHashChange,
+  showLinkProblems,
+  type LinkField,
+} from "./share.js";
 
 export type KernelChoice = "ecoli" | "ladder";
 export interface MemoryParams {
@@ -86,6 +102,7 @@ export interface MemoryDemoState {
   update: number;
   pending: boolean;
   rendered: number;
+  link: { present: boolean; problems: string[] };
 }
 declare global {
   interface Window {
@@ -353,6 +370,7 @@ function pageMain(): void {
     update: 0,
     pending: false,
     rendered: 0,
+    link: { present: false, problems: [] },
   });
 
   const form = $<HTMLFormElement>("memory-controls");
@@ -480,8 +498,8 @@ function pageMain(): void {
       charts.kernel.show(
         {
           ...SIZE,
-          xLabel: p.kernel === "ecoli" ? "t" : "t (unit axis)",
-          yLabel: "K(t)",
+          xLabel: p.kernel === "ecoli" ? "time t (model units)" : "time t (kernel length = 1)",
+          yLabel: "kernel K(t) (1/time²)",
           series: [{ name: "K", ...r.kernel }],
           referenceLines: [{ name: "K = 0", y: 0 }],
         },
@@ -489,8 +507,8 @@ function pageMain(): void {
       ),
       charts.period.show({
         ...SIZE,
-        xLabel: "t",
-        yLabel: "s, u, g_θ(u)",
+        xLabel: "time t (model units)",
+        yLabel: "s, u, g_θ(u) (units of s)",
         series: [
           { name: "s(t)", ...r.period.s },
           { name: "u = K ∗ s", ...r.period.u },
@@ -506,8 +524,8 @@ function pageMain(): void {
       }),
       charts.curve.show({
         ...SIZE,
-        xLabel: "A",
-        yLabel: "Δw",
+        xLabel: "amplitude A (units of s)",
+        yLabel: "weight update Δw (units of s)",
         series: [
           { name: "Δw(A)", x: AMPLITUDES, y: r.dw },
           { name: "Δw = A", x: AMPLITUDES, y: AMPLITUDES },
@@ -519,8 +537,8 @@ function pageMain(): void {
         {
           width: 380,
           height: 170,
-          xLabel: "t (unit axis, log)",
-          yLabel: "K(t) (symlog)",
+          xLabel: "time t (kernel length = 1, log scale)",
+          yLabel: "kernel K(t) (1/time², symlog scale)",
           xScale: "log",
           series: [{ name: "chosen γ", ...r.ladder }, ...r.references.map(({ name, line }) => ({ name, ...line }))],
         },
@@ -530,8 +548,8 @@ function pageMain(): void {
         {
           width: 380,
           height: 130,
-          xLabel: "γ",
-          yLabel: "dissipation σ",
+          xLabel: "γ (rate ratio, dimensionless)",
+          yLabel: "dissipation σ (k_BT per unit time)",
           xScale: "log",
           series: [
             { name: "σ(γ)", x: GAMMA_GRID, y: r.sigmaGrid },
@@ -601,6 +619,51 @@ function pageMain(): void {
       state.ready = true;
     }
   }
+
+  // The URL hash: the inputs of a shared link (each checked as the library checks the option), then
+  // kept up to date. The page computes on load either way.
+  const fields: LinkField[] = [
+    { id: "tauFast", check: (v) => check.positive("tauFast", v) },
+    { id: "tauSlow", check: (v) => check.positive("tauSlow", v) },
+    { id: "amplitude", check: (v) => check.nonNegative("amplitude", v) },
+    { id: "mean", check: (v) => check.finite("mean", v) },
+    { id: "area", check: (v) => check.finite("area", v) },
+    { id: "theta", check: (v) => check.nonNegative("theta", v) },
+    { id: "theta-auto", key: "thetaAuto" },
+    { id: "alignment" },
+    { id: "kernel" },
+    { id: "gamma", check: (v) => check.positive("gamma", v) },
+    { id: "F", check: (v) => check.positive("F", v) },
+  ];
+  const opened = readLink(fields);
+  state.link = { present: opened.present, problems: opened.problems };
+  for (const key of opened.extra.keys()) state.link.problems.push(`${key}: not a parameter of this page; ignored`);
+  showLinkProblems($("link-message"), state.link.problems);
+  new LinkWriter(fields).watch();
+  reloadOnHashChange();
+
+  /** The last successful update's numbers and curves, columnar, as JSON. */
+  const exportResults = () => {
+    downloadJSON(fileName("memory", "results"), {
+      format: "thermolearn/demo-memory",
+      version: VERSION,
+      config: state.params,
+      backend: null, // the worker's wasm build is not reported to the page
+      status: state.error === null ? "completed" : "error",
+      link: location.href,
+      error: state.error,
+      theta: state.theta,
+      kernelMoments: state.kernelMoments,
+      amplitudes: state.amplitudes,
+      dw: state.dw,
+      offset: state.offset,
+      dynamicRange: state.dynamicRange,
+      dwAtA: state.dwAtA,
+      dissipation: state.dissipation,
+      ladderMoments: state.ladderMoments,
+    });
+  };
+  $("export").addEventListener("click", exportResults);
 
   syncThetaAuto();
   syncKernelChoice();

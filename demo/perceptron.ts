@@ -1,11 +1,20 @@
 /**
  * The perceptron demo page (demo/perceptron.html): reads the controls, validates them with the library,
- * starts the simulation in a Web Worker (demo/perceptron-worker.ts) and draws ε(t) and the heat per weight
- * (total, housekeeping and excess) as records stream in. Charts are re-rendered at most 5 times a second.
+ * starts the simulation in a Web Worker (demo/perceptron-worker.ts) and draws ε(t), the heat per weight
+ * (total, housekeeping and excess) and the efficiency η(t) as records stream in, with the latest values
+ * in a read-out. Charts are re-rendered at most 5 times a second. The parameters and the seed live in the
+ * URL hash (demo/share.ts): a page opened with a hash fills the form from it and starts at once. Save
+ * results downloads the run as JSON (columns, config, and the final weights in the library's checkpoint
+ * format).
  *
  * For tests, the streamed data are exposed on `window.__thermolearnDemo`:
- *   records         every record of the current run, {t, steps, epsilon, heat, housekeeping, excess}, in
- *                   time order (cumulative heats per weight, nats; see DemoRecord)
+ *   records         every record of the current run, {t, steps, epsilon, heat, housekeeping, excess,
+ *                   information, entropyChange, efficiency}, in time order (ensemble means; cumulative
+ *                   heats per weight, nats; see DemoRecord)
+ *   config          the library's resolved config of the current run (resolvePerceptronConfig), or null
+ *   tEnd            its end time; recordEvery: steps between records (from the worker; 0 before)
+ *   link            {present, problems}: whether the page was opened with parameters in the hash, and
+ *                   the hash values it could not use (shown in the page)
  *   inputs          the run's inputs option, "sampled" | "averaged"
  *   rates           the heat rates over the second half of the run so far ({@link HeatRates}), or null
  *   status          "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error"
@@ -17,15 +26,30 @@
  *   rendered        how many records the charts on screen show (they lag by ≤ 200 ms)
  */
 import {
+  VERSION,
   hebbianEpsilon,
   hebbianEpsilonEM,
   resolvePerceptronConfig,
   type LearningRule,
+  type PerceptronCheckpoint,
+  type PerceptronConfig,
   type PerceptronOptions,
 } from "../src/index.js";
+import * as check from "../src/core/validate.js";
+import { checkAlpha } from "../src/perceptron/averaged.js";
+import { MAX_N } from "../src/perceptron/model.js";
 import { LiveChart, throttled, type Layered } from "./live-chart.js";
 import { $, chartError, errorDisplay, num } from "./page.js";
 import type { DemoRecord, WorkerMessage, WorkerRequest } from "./perceptron-worker.js";
+import {
+  downloadJSON,
+  fileName,
+  LinkWriter,
+  readLink,
+  reloadOnHashChange,
+  showLinkProblems,
+  type LinkField,
+} from "./share.js";
 
 export type Status = "idle" | "starting" | "running" | "done" | "stopped" | "diverged" | "error";
 export type Inputs = "sampled" | "averaged";
@@ -46,6 +70,10 @@ export interface HeatRates {
 
 export interface DemoState {
   records: DemoRecord[];
+  config: PerceptronConfig | null;
+  tEnd: number | null;
+  recordEvery: number;
+  link: { present: boolean; problems: string[] };
   inputs: Inputs;
   rates: HeatRates | null;
   status: Status;
@@ -63,6 +91,10 @@ declare global {
 
 const state: DemoState = (window.__thermolearnDemo = {
   records: [],
+  config: null,
+  tEnd: null,
+  recordEvery: 0,
+  link: { present: false, problems: [] },
   inputs: "sampled",
   rates: null,
   status: "idle",
@@ -81,8 +113,32 @@ const batchInput = $<HTMLInputElement>("batch");
 const startButton = $<HTMLButtonElement>("start");
 const stopButton = $<HTMLButtonElement>("stop");
 const statusLine = $<HTMLElement>("status");
+const exportButton = $<HTMLButtonElement>("export");
 const epsilonChart = $<HTMLElement>("chart-epsilon");
 const heatChart = $<HTMLElement>("chart-heat");
+const efficiencyChart = $<HTMLElement>("chart-efficiency");
+
+/** The most trajectories this page runs side by side (each costs as much as one run). */
+const MAX_TRAJECTORIES = 32;
+
+/**
+ * The controls kept in the URL hash, each checked as the library checks the option (the range the
+ * library accepts; the cross-field conditions, such as k·Δt < 2, are left to the run's own check).
+ */
+const LINK_FIELDS: LinkField[] = [
+  { id: "rule" },
+  { id: "inputs" },
+  { id: "alpha", check: (v) => checkAlpha(v) },
+  { id: "n", check: (v) => check.integer("n", v, 1, MAX_N) },
+  { id: "nu", key: "nuTilde", check: (v) => check.nonNegative("nuTilde", v) },
+  { id: "k", check: (v) => check.nonNegative("k", v) },
+  { id: "batch", check: (v) => check.integer("batch", v, 1, check.MAX_COUNT) },
+  { id: "dt", check: (v) => check.positive("dt", v) },
+  { id: "tEnd", check: (v) => check.positive("tEnd", v) },
+  { id: "trajectories", check: (v) => check.integer("trajectories", v, 1, MAX_TRAJECTORIES) },
+  { id: "seed", check: (v) => check.seed("seed", v) },
+];
+const link = new LinkWriter(LINK_FIELDS);
 
 /**
  * The options of a run, from the controls; the field "nu" is ν̃ = ν/√n, passed on as `nuTilde` for the
@@ -94,6 +150,11 @@ function readControls(): { options: PerceptronOptions; tEnd: number } {
   const inputs = inputsInput.value as Inputs;
   const tEnd = num("tEnd");
   if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
+  const trajectories = num("trajectories");
+  if (!(Number.isInteger(trajectories) && trajectories >= 1 && trajectories <= MAX_TRAJECTORIES))
+    throw new RangeError(
+      `trajectories must be an integer in [1, ${MAX_TRAJECTORIES}] on this page, got ${trajectories}`,
+    );
   const options: PerceptronOptions = {
     n: num("n"),
     rule,
@@ -101,6 +162,7 @@ function readControls(): { options: PerceptronOptions; tEnd: number } {
     k: num("k"),
     inputs,
     dt: num("dt"),
+    trajectories,
     seed: num("seed"),
   };
   if (inputs === "sampled") options.batch = num("batch");
@@ -118,6 +180,7 @@ function setStatus(status: Status): void {
   const running = status === "starting" || status === "running";
   startButton.disabled = running;
   stopButton.disabled = !running;
+  exportButton.disabled = running || state.records.length === 0;
   updateStatusLine();
 }
 
@@ -168,6 +231,23 @@ function updateStatusLine(): void {
     `steps/s: ${state.stepsPerSecond ? Math.round(state.stepsPerSecond).toLocaleString("en-US") : "–"}`,
   ];
   statusLine.textContent = parts.join("  ·  ");
+  updateThermo(last);
+}
+
+/** A read-out value: 4 significant digits, "–" for null or a non-finite number. */
+const readout = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : Number(x.toPrecision(4)).toString().replace("-", "−");
+
+/** The thermodynamics read-out beside the charts: the latest record's values. */
+function updateThermo(r: DemoRecord | undefined): void {
+  $("thermo-t").textContent = readout(r?.t);
+  $("thermo-epsilon").textContent = readout(r?.epsilon);
+  $("thermo-heat").textContent = readout(r?.heat);
+  $("thermo-housekeeping").textContent = readout(r?.housekeeping);
+  $("thermo-excess").textContent = readout(r?.excess);
+  $("thermo-information").textContent = readout(r?.information);
+  $("thermo-entropy").textContent = readout(r?.entropyChange);
+  $("thermo-efficiency").textContent = readout(r?.efficiency);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +271,11 @@ function dashParts(spec: Layered, options: { series: { name: string }[] }): void
   };
 }
 
-const charts = { epsilon: new LiveChart(epsilonChart), heat: new LiveChart(heatChart, dashParts) };
+const charts = {
+  epsilon: new LiveChart(epsilonChart),
+  heat: new LiveChart(heatChart, dashParts),
+  efficiency: new LiveChart(efficiencyChart),
+};
 
 /** The heat chart's series: the total, and its housekeeping and excess parts where the run has the split. */
 function heatSeries(records: DemoRecord[], t: number[]): { name: string; x: number[]; y: number[] }[] {
@@ -210,8 +294,8 @@ async function renderCharts(): Promise<void> {
   const size = { width: 380, height: 240 };
   await charts.epsilon.show({
     ...size,
-    xLabel: "t",
-    yLabel: "generalisation error ε",
+    xLabel: "time t (model units)",
+    yLabel: "generalisation error ε (fraction)",
     series: [{ name: "ε (simulation)", x: t, y: records.map((r) => r.epsilon) }],
     referenceLines:
       state.reference === null
@@ -221,12 +305,22 @@ async function renderCharts(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0)); // two short tasks rather than one long one
   await charts.heat.show({
     ...size,
-    xLabel: "t",
+    xLabel: "time t (model units)",
     yLabel: "cumulative heat per weight (nats)",
     series: heatSeries(records, t),
   });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // η exists where ΔS does (≥ 2 trajectories, a random start): for the whole run or not at all.
+  const withEta = records.filter((r) => r.efficiency !== null);
+  await charts.efficiency.show({
+    ...size,
+    xLabel: "time t (model units)",
+    yLabel: "efficiency η (dimensionless)",
+    series: [{ name: "η = I/(ΔS + Q/D)", x: withEta.map((r) => r.t), y: withEta.map((r) => r.efficiency!) }],
+  });
   // Until data arrive the (already built) charts are hidden behind a hint; see style.css.
   for (const el of [epsilonChart, heatChart]) el.classList.toggle("empty", records.length === 0);
+  efficiencyChart.classList.toggle("empty", withEta.length === 0);
   state.rendered = records.length;
 }
 
@@ -241,6 +335,9 @@ function scheduleRender(): void {
 // The worker
 // ---------------------------------------------------------------------------------------------
 
+/** The finished run's final state (weights in the library's checkpoint format, teachers), or null. */
+let final: { checkpoint: PerceptronCheckpoint | null; teachers: number[][] } | null = null;
+
 const worker = new Worker(new URL("./perceptron-worker.js", import.meta.url), { type: "module" });
 const send = (request: WorkerRequest) => worker.postMessage(request);
 
@@ -251,7 +348,12 @@ worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
     state.stepsPerSecond = m.stepsPerSecond;
     scheduleRender();
   } else if (m.type === "status") {
-    if (m.status === "running") state.backend = m.backend;
+    if (m.status === "running") {
+      state.backend = m.backend;
+      state.recordEvery = m.recordEvery;
+    } else {
+      final = { checkpoint: m.checkpoint, teachers: m.teachers };
+    }
     if (m.status === "diverged") showError(`The simulation diverged at t = ${m.t.toFixed(3)} (try a smaller ν̃ or α).`);
     setStatus(m.status);
     scheduleRender();
@@ -271,7 +373,12 @@ worker.onerror = (event) => {
  * ε_∞ (no batch noise; the scheme's O(kΔt) correction to the weight variance is 5·10⁻⁴ relative at the
  * default Δt, below what the chart shows).
  */
-function prepareRun(): { options: PerceptronOptions; tEnd: number; reference: number | null } {
+function prepareRun(): {
+  options: PerceptronOptions;
+  tEnd: number;
+  reference: number | null;
+  config: PerceptronConfig;
+} {
   const { options, tEnd } = readControls();
   const c = resolvePerceptronConfig(options); // throws TypeError/RangeError naming the option
   let reference: number | null = null;
@@ -281,11 +388,12 @@ function prepareRun(): { options: PerceptronOptions; tEnd: number; reference: nu
         ? hebbianEpsilon({ nuTilde: c.nu / Math.sqrt(c.n), k: c.k, D: c.D })
         : hebbianEpsilonEM({ n: c.n, nu: c.nu, dt: c.dt, batch: c.batch, k: c.k, D: c.D });
   }
-  return { options, tEnd, reference };
+  return { options, tEnd, reference, config: c };
 }
 
 function start(): void {
   showError(null);
+  link.flush(); // the address bar names this run
   let run: ReturnType<typeof prepareRun>;
   try {
     run = prepareRun();
@@ -296,6 +404,10 @@ function start(): void {
   }
   state.reference = run.reference;
   state.inputs = run.options.inputs ?? "sampled";
+  state.config = run.config;
+  state.tEnd = run.tEnd;
+  state.recordEvery = 0;
+  final = null;
   state.records = [];
   state.rates = null;
   state.backend = null;
@@ -311,6 +423,38 @@ form.addEventListener("submit", (event) => {
   start();
 });
 stopButton.addEventListener("click", () => send({ type: "stop" }));
+
+/** The run as JSON, columnar like runPerceptron's result (same column names), with the final weights. */
+function exportResults(): void {
+  const records = state.records;
+  const column = <K extends keyof DemoRecord>(key: K) => records.map((r) => r[key]);
+  const nullable = <K extends keyof DemoRecord>(key: K) =>
+    records.length > 0 && records.every((r) => r[key] !== null) ? column(key) : null;
+  downloadJSON(fileName("perceptron", "results"), {
+    format: "thermolearn/demo-perceptron",
+    version: VERSION,
+    config: state.config,
+    backend: state.backend,
+    status: state.status,
+    link: location.href,
+    tEnd: state.tEnd,
+    recordEvery: state.recordEvery,
+    steps: records.at(-1)?.steps ?? 0,
+    t: column("t"),
+    epsilon: column("epsilon"),
+    heat: column("heat"),
+    housekeepingHeat: nullable("housekeeping"),
+    excessHeat: nullable("excess"),
+    information: column("information"),
+    entropyChange: nullable("entropyChange"),
+    efficiency: nullable("efficiency"),
+    rates: state.rates,
+    reference: state.reference,
+    checkpoint: final?.checkpoint ?? null,
+    teachers: final?.teachers ?? null,
+  });
+}
+exportButton.addEventListener("click", exportResults);
 ruleInput.addEventListener("change", () => {
   alphaField.hidden = ruleInput.value !== "alphatron";
 });
@@ -321,6 +465,14 @@ const syncBatch = () => {
 };
 inputsInput.addEventListener("change", syncBatch);
 syncBatch();
+// The URL hash: fill the form from it (the form's defaults for what it lacks or gets wrong), then keep it
+// up to date; a link with parameters starts its run at once.
+const opened = readLink(LINK_FIELDS);
+state.link = { present: opened.present, problems: opened.problems };
+for (const key of opened.extra.keys()) state.link.problems.push(`${key}: not a parameter of this page; ignored`);
+showLinkProblems($("link-message"), state.link.problems);
+link.watch();
+reloadOnHashChange();
 setStatus("idle");
 try {
   state.reference = prepareRun().reference; // so the first chart already has the line (no rebuild on Start)
@@ -328,3 +480,4 @@ try {
   // shown when Start is pressed
 }
 void renderCharts();
+if (opened.present) start();

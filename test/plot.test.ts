@@ -1,5 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   lineChartSpec,
   lineChartSvg,
@@ -266,5 +269,257 @@ describe("vega and vega-lite are optional peers, imported on first render", () =
     // Any quote style: only `import type` lines, which TypeScript erases.
     expect(imports).toHaveLength(1);
     expect(imports[0]).toMatch(/^import type \{ TopLevelSpec \} from ["']vega-lite["'];$/);
+  });
+});
+
+/**
+ * What a reader sees in a rendered SVG, read from vega's output: every text with its class, absolute
+ * position, anchor and font size, and every data line as absolute pixel points. vega writes only
+ * `translate(…)` transforms on groups, plus `rotate(…)` on vertical axis titles.
+ */
+interface SvgText {
+  text: string;
+  role: string;
+  x: number;
+  y: number;
+  anchor: string;
+  size: number;
+  rotated: boolean;
+}
+function readSvg(svg: string): {
+  texts: SvgText[];
+  lines: [number, number][][];
+  axes: { title: SvgText; labels: string[] }[];
+} {
+  const texts: SvgText[] = [];
+  const lines: [number, number][][] = [];
+  const stack: { dx: number; dy: number; role: string }[] = [{ dx: 0, dy: 0, role: "" }];
+  let open: { attrs: string; x: number; y: number; role: string } | null = null;
+  const translate = (attrs: string) => {
+    const m = /transform="translate\(([-\d.e]+),([-\d.e]+)\)/.exec(attrs);
+    return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  };
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)([^>]*?)(\/?)>|([^<]+)/g)) {
+    const [, close, tag, attrs = "", selfClose, content] = m;
+    const top = stack[stack.length - 1];
+    if (content !== undefined) {
+      if (open) {
+        const text = content.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        texts.push({
+          text,
+          role: open.role,
+          x: open.x,
+          y: open.y,
+          anchor: /text-anchor="(\w+)"/.exec(open.attrs)?.[1] ?? "start",
+          size: Number(/font-size="([\d.]+)px"/.exec(open.attrs)?.[1] ?? 11),
+          rotated: /rotate\(/.test(open.attrs),
+        });
+      }
+      continue;
+    }
+    if (close) {
+      if (tag === "g") stack.pop();
+      if (tag === "text") open = null;
+      continue;
+    }
+    const [dx, dy] = translate(attrs);
+    const role = /class="[^"]*\b(role-[a-z-]+)/.exec(attrs)?.[1] ?? top.role;
+    if (tag === "g" && !selfClose) stack.push({ dx: top.dx + dx, dy: top.dy + dy, role });
+    if (tag === "text") open = { attrs, x: top.dx + dx, y: top.dy + dy, role };
+    if (tag === "path" && top.role === "role-mark" && /aria-roledescription="line mark"/.test(attrs)) {
+      const d = /\sd="([^"]*)"/.exec(attrs)?.[1] ?? "";
+      const nums = d.match(/-?[\d.]+(?:e-?\d+)?/g)?.map(Number) ?? [];
+      const points: [number, number][] = [];
+      for (let i = 0; i + 1 < nums.length; i += 2) points.push([top.dx + dx + nums[i], top.dy + dy + nums[i + 1]]);
+      lines.push(points);
+    }
+  }
+  // Each axis (grid-only axes have no title) with its tick labels, in document order.
+  const axes: { title: SvgText; labels: string[] }[] = [];
+  let labels: string[] = [];
+  for (const t of texts) {
+    if (t.role === "role-axis-label") labels.push(t.text);
+    else if (t.role === "role-axis-title") {
+      axes.push({ title: t, labels });
+      labels = [];
+    }
+  }
+  return { texts, lines, axes };
+}
+
+/** The approximate box of a horizontal text (0.62 em a glyph, ascent 0.8 em, descent 0.2 em). */
+function textBox(t: SvgText): [number, number, number, number] {
+  const w = t.text.length * t.size * 0.62;
+  const left = t.anchor === "end" ? t.x - w : t.anchor === "middle" ? t.x - w / 2 : t.x;
+  return [left, t.y - 0.8 * t.size, left + w, t.y + 0.2 * t.size];
+}
+
+/** Data points of `lines` inside `box` (lines are sampled densely enough that a crossing has one). */
+function pointsIn(lines: [number, number][][], box: [number, number, number, number]): number {
+  let n = 0;
+  for (const line of lines)
+    for (const [x, y] of line) if (x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]) n++;
+  return n;
+}
+
+/**
+ * An axis title with units ends in " (unit)": a parenthesis after a space, so "ln(dynamic range)"
+ * (a function's argument) does not count; dimensionless quantities say "(dimensionless)",
+ * "(fraction)" or "(%)".
+ */
+const WITH_UNIT = / \([^()]*(?:\([^()]*\)[^()]*)*\)$/;
+/** Axes that count something: their tick labels must be integers. */
+const COUNT_AXIS = /^(epoch|sweep|step)/;
+
+/** The structural checks every chart must pass; returns what they found, for the tests' messages. */
+function checkChart(name: string, svg: string): void {
+  const { texts, axes } = readSvg(svg);
+  expect(svg, `${name}: NaN coordinate`).not.toMatch(/NaN/);
+  expect(axes.length, `${name}: axes with titles`).toBeGreaterThanOrEqual(2);
+  for (const { title, labels } of axes) {
+    expect(title.text, `${name}: axis title without units`).toMatch(WITH_UNIT);
+    if (COUNT_AXIS.test(title.text)) {
+      expect(labels.length, `${name}: ${title.text} has tick labels`).toBeGreaterThan(0);
+      for (const l of labels) expect(l, `${name}: ${title.text} tick`).toMatch(/^-?\d+$/);
+    }
+  }
+  // vega cuts a text that exceeds its limit with "…"; no title, axis title or legend label may be cut.
+  for (const t of texts.filter((t) => /title|legend-label/.test(t.role))) {
+    expect(t.text, `${name}: cut ${t.role}`).not.toMatch(/…$/);
+  }
+}
+
+describe("chart structure", () => {
+  it("count axes get integer ticks, symlog axes decades, dots a padded domain, labels stay off the data", async () => {
+    const epochs = [1, 2, 3];
+    const svg = await lineChartSvg({
+      xLabel: "epoch (passes)",
+      yLabel: "error (%)",
+      xInteger: true,
+      markers: true,
+      series: [{ name: "test error", x: epochs, y: [43.5, 20.5, 14.5] }],
+    });
+    checkChart("epochs", svg);
+    const { axes } = readSvg(svg);
+    expect(axes[0].labels).toEqual(["1", "2", "3"]);
+    // The first and last dots are inside the plot (8 px of padding), not on its edge at x = 0 and 560.
+    const dots = [...svg.matchAll(/aria-roledescription="point"[^>]*transform="translate\(([-\d.]+),/g)];
+    const xs = dots.map((m) => Number(m[1]));
+    expect(xs).toHaveLength(3);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...xs)).toBeLessThanOrEqual(556);
+
+    // A kernel-like spike: 5400 at the start, then ≈ −9 … −1.
+    const t = Array.from({ length: 200 }, (_, i) => i / 199);
+    const k = t.map((x, i) => (i === 1 ? 5400 : -9 * (1 - x) - 0.5));
+    const spec = lineChartSpec({
+      xLabel: "t (1)",
+      yLabel: "K (1/time²)",
+      yScale: "symlog",
+      series: [{ name: "K", x: t, y: k }],
+    });
+    const yEnc = (spec as unknown as { layer: { encoding: { y: { scale: object; axis: { values: number[] } } } }[] })
+      .layer[0].encoding.y;
+    expect(yEnc.scale).toMatchObject({ type: "symlog", constant: 1, domain: [-10, 10000] });
+    expect(yEnc.axis.values).toEqual([-10, -1, 0, 1, 10, 100, 1000, 10000]);
+    const sym = readSvg(await renderSvg(spec));
+    expect(sym.axes[1].labels).toEqual(["−10", "−1", "0", "1", "10", "100", "1,000", "10,000"]);
+  });
+
+  it("a reference line's label goes where it covers no data (left here: the curve ends on the line)", async () => {
+    const x = Array.from({ length: 400 }, (_, i) => i / 40);
+    const y = x.map((v) => 0.13 + 0.37 * Math.exp(-v));
+    const name = "analytic (EM)";
+    const svg = await lineChartSvg({
+      xLabel: "t (model units)",
+      yLabel: "ε (fraction)",
+      series: [{ name: "ε", x, y }],
+      referenceLines: [{ name, y: 0.13 }],
+    });
+    const { texts, lines } = readSvg(svg);
+    const label = texts.find((t) => t.text === name)!;
+    expect(label).toBeDefined();
+    expect(pointsIn(lines, textBox(label))).toBe(0);
+    expect(label.x).toBeLessThan(100); // the right end, where the curve meets the line, is taken
+  });
+
+  it("legend labels are never cut", async () => {
+    const long = "E. coli kernel, I = 0, b = 20, on [0, 1), a rather long legend entry";
+    const svg = await lineChartSvg({
+      xLabel: "x (1)",
+      yLabel: "y (1)",
+      series: [
+        { name: long, x: [1, 2], y: [1, 2], points: true },
+        { name: "ideal", x: [1, 2], y: [1, 1] },
+      ],
+    });
+    checkChart("legend", svg);
+    expect(readSvg(svg).texts.map((t) => t.text)).toContain(long);
+  });
+});
+
+describe("every SVG the CLI writes (dist/cli.js, built by npm test's pretest)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "thermolearn-plots-"));
+  /** name → the CLI's arguments; small runs (≈ 1–5 s each), the charts of the defaults. */
+  const CHARTS: Record<string, string[]> = {
+    perceptron: ["perceptron", "--t-end", "3", "--n", "500"],
+    bound: ["bound", "--n", "50", "--trajectories", "50", "--t-end", "1"],
+    ladder: ["ladder", "--gamma", "0.01"],
+    "hopfield-capacity": ["hopfield-capacity", "--n", "100", "--trials", "2", "--loads", "0.05:0.2:0.05"],
+    "hopfield-recall": ["hopfield-recall"],
+    "kernel-update": ["kernel-update"],
+    eqprop: ["eqprop", "--epochs", "2", "--train", "200", "--test", "100", "--json", join(dir, "eqprop.json")],
+    "4c": ["figure", "4c", "--points", "30", "--dt", "0.005", "--workers", "2"],
+    "5c": ["figure", "5c", "--points", "30", "--dt", "0.005", "--workers", "2"],
+    "6b": ["figure", "6b", "--points", "60", "--workers", "2"],
+    "8": ["figure", "8", "--points", "7", "--dt", "0.001", "--workers", "2"],
+    efficiency: ["figure", "efficiency", "--points", "4", "--dots", "0", "--rules", "hebbian", "--workers", "2"],
+    landauer: [
+      ...["figure", "landauer", "--taus", "10,40", "--particles", "500", "--groups", "2", "--workers", "2"],
+      ...["--json", join(dir, "landauer.json")],
+    ],
+    cost: ["figure", "cost", "--gammas", "1,0.01,0.0001", "--steps", "256", "--json", join(dir, "cost.json")],
+  };
+  const svgOf = (name: string): string => {
+    const path = join(dir, `${name}.svg`);
+    const run = spawnSync(process.execPath, ["dist/cli.js", ...CHARTS[name], "--svg", path], { encoding: "utf8" });
+    expect(run.status, `${name}: ${run.stderr}`).toBe(0);
+    return readFileSync(path, "utf8");
+  };
+
+  for (const name of Object.keys(CHARTS)) {
+    it(`${name}: axis titles with units, no NaN, nothing cut, integer ticks on count axes`, () => {
+      const svg = svgOf(name);
+      checkChart(name, svg);
+      if (name === "ladder") {
+        // symlog: the tail (≈ −9 … −1) gets ticks of its own, not one band under a 0 … 6000 axis.
+        expect(readSvg(svg).axes[1].labels).toEqual(expect.arrayContaining(["−1", "0", "1", "10", "1,000"]));
+      }
+      if (name === "eqprop") {
+        const { axes } = readSvg(svg);
+        expect(axes[0].title.text).toMatch(/^epoch/);
+        expect(axes[1].title.text).toBe("error (%)");
+        expect(svg).toContain('aria-roledescription="point"'); // lines with points
+      }
+      if (name === "perceptron" || name === "cost") {
+        // The analytic ε (and the 1-bit line) labels do not sit on the data.
+        const { texts, lines } = readSvg(svg);
+        const label = texts.find((t) => /analytic|1 bit/.test(t.text) && t.role === "role-mark")!;
+        expect(label, `${name}: reference label`).toBeDefined();
+        expect(pointsIn(lines, textBox(label))).toBe(0);
+      }
+    });
+  }
+
+  it("blog: the Hebbian analytic label stays off five curves", () => {
+    const out = join(dir, "blog");
+    const args = ["blog", "--t-end", "2", "--n", "300", "--out", out];
+    const run = spawnSync(process.execPath, ["dist/cli.js", ...args], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const svg = readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(".svg"))!), "utf8");
+    checkChart("blog", svg);
+    const { texts, lines } = readSvg(svg);
+    const label = texts.find((t) => /analytic/.test(t.text))!;
+    expect(pointsIn(lines, textBox(label))).toBe(0);
   });
 });

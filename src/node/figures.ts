@@ -15,10 +15,13 @@ export const FIGURES: readonly FigureName[] = ["4c", "5c", "6b", "8"];
 
 /** What one point of a figure needs: everything else follows from (figure, index, points, seed, dt). */
 export interface FigureTask {
+  /** Which figure. */
   figure: FigureName;
+  /** The point's index in the figure (0 … points − 1). */
   index: number;
   /** Points in the figure (Fig. 8 spaces its sweep by it). */
   points: number;
+  /** Integer seed in [0, 2⁵³) of the figure; point i draws from stream i. */
   seed: number;
   /** Time step of the kernel and protocol grid. */
   dt: number;
@@ -59,7 +62,12 @@ function drawTimes(seed: number, index: number): { tauFast: number; tauSlow: num
  *   I·s̄·(τ_f + τ_s)/A_max there (column `baselineOffset`); Eq. 10's I·τ_f·s̄ is its fast-phase part.
  * - 6b: one random ladder kernel (`ladderPoint`); 8: one ratio τ_f/τ_K of the sweep (`timescalePoint`,
  *   `FIG8`): columns ratio, tauFast, theta, dw, dwOverA.
- * @example figurePoint(figureTasks({ figure: "8", points: 31 })[30]).dwOverA; // ≈ 0.975 at τ_f = 100 τ_K
+ * @example
+ * ```ts
+ * import { figurePoint, figureTasks } from "thermolearn/node";
+ * const tasks = figureTasks({ figure: "8", points: 31 });
+ * console.log(figurePoint(tasks[30]).dwOverA); // ≈ 0.975 at τ_f = 100 τ_K
+ * ```
  */
 export function figurePoint(task: FigureTask): Record<string, number> {
   checkTask(task);
@@ -187,6 +195,12 @@ function timescalePoint(task: FigureTask): Record<string, number> {
 /**
  * The fixed parameters of a figure, for its JSON (`config`): what each point draws or sweeps, the
  * protocol, the threshold rule and the amplitude grid.
+ * @throws TypeError/RangeError naming `figure` unless it is one of {@link FIGURES}.
+ * @example
+ * ```ts
+ * import { figureConfig } from "thermolearn/node";
+ * console.log(figureConfig("8")); // the fixed settings of Fig. 8, as recorded in its JSON
+ * ```
  */
 export function figureConfig(figure: FigureName): Record<string, unknown> {
   if (figure === "8") {
@@ -282,6 +296,12 @@ function checkTask(task: FigureTask): void {
  * least 10⁻⁵. 6b's ladder kernels have their own grid (10⁴ samples on unit time), so 6b takes no dt;
  * its tasks carry that grid's 10⁻⁴.
  * @throws TypeError/RangeError naming a bad option, `dt` included when given for 6b.
+ * @example
+ * ```ts
+ * import { figureTasks } from "thermolearn/node";
+ * const tasks = figureTasks({ figure: "4c", points: 10, seed: 1 });
+ * console.log(tasks.length, tasks[0]); // 10 tasks: { figure: "4c", index: 0, points: 10, seed: 1, dt: … }
+ * ```
  */
 export function figureTasks(options: { figure: string; points?: number; seed?: number; dt?: number }): FigureTask[] {
   const o = check.options("figureTasks", options, ["figure", "points", "seed", "dt"]);

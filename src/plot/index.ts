@@ -1,7 +1,7 @@
 /**
  * `thermolearn/plot`: vega-lite specs of thermolearn results (dependency-free) and their SVG
  * rendering (imports the optional peers vega and vega-lite on first use).
- * @packageDocumentation
+ * @module thermolearn/plot
  */
 export { lineChartSpec, spinGridSpec, concatSpecs, MAX_POINTS_PER_SERIES } from "./spec.js";
 export type { Series, LineChartOptions, SpinGridOptions, ConcatOptions } from "./spec.js";

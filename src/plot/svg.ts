@@ -25,6 +25,19 @@ export type PlotPackage = (typeof PLOT_PACKAGES)[number];
 /**
  * An optional package a feature needs could not be imported. `install` is the exact command that
  * installs what is missing; the message ends with it. `cause` is the first import's own error.
+ * @example
+ * ```ts
+ * import { MissingDependencyError, loadPlotModules, setPlotImporter } from "thermolearn/plot";
+ * setPlotImporter(async (name) => { throw new Error(`cannot find ${name}`); }); // simulate a missing peer
+ * try {
+ *   await loadPlotModules();
+ * } catch (error) {
+ *   if (!(error instanceof MissingDependencyError)) throw error;
+ *   console.log(error.packages, error.install); // ["vega", "vega-lite"], "npm install vega vega-lite"
+ * } finally {
+ *   setPlotImporter(); // back to the default importer
+ * }
+ * ```
  */
 export class MissingDependencyError extends Error {
   constructor(
@@ -42,7 +55,9 @@ export class MissingDependencyError extends Error {
 
 /** The two modules SVG rendering uses. */
 export interface PlotModules {
+  /** The `vega` module. */
   vega: typeof import("vega");
+  /** The `vega-lite` module. */
   vegaLite: typeof import("vega-lite");
 }
 
@@ -62,6 +77,12 @@ let loaded: Promise<PlotModules> | undefined;
  * Replaces how vega and vega-lite are imported from now on (`undefined`: {@link defaultPlotImporter}),
  * and forgets the modules imported so far. Node code uses it to look beyond this module's own
  * node_modules, e.g. the CLI also searches the working directory (src/node/cli/output.ts).
+ * @example
+ * ```ts
+ * import { setPlotImporter } from "thermolearn/plot";
+ * setPlotImporter((name) => import(name)); // e.g. to import the peers from elsewhere
+ * setPlotImporter(); // restores the default
+ * ```
  */
 export function setPlotImporter(importer?: PlotImporter): void {
   plotImporter = importer ?? defaultPlotImporter;
@@ -107,7 +128,12 @@ async function importPlotModules(importer: PlotImporter): Promise<PlotModules> {
  *   importer is used for this call only (nothing is cached), so tests can simulate a missing package.
  * @throws MissingDependencyError naming the packages that could not be imported and the command
  *   that installs them, `npm install vega vega-lite`.
- * @example const { vega, vegaLite } = await loadPlotModules();
+ * @example
+ * ```ts
+ * import { loadPlotModules } from "thermolearn/plot";
+ * const { vega, vegaLite } = await loadPlotModules(); // imported once, on first use
+ * console.log(typeof vega.View, typeof vegaLite.compile); // "function", "function"
+ * ```
  */
 export function loadPlotModules(importer?: PlotImporter): Promise<PlotModules> {
   if (importer !== undefined) return importPlotModules(importer);
@@ -123,7 +149,13 @@ export function loadPlotModules(importer?: PlotImporter): Promise<PlotModules> {
  * renderer, call `toSVG()`, then finalize the view). Works without the `canvas` package; text sizes
  * are then estimated.
  * @throws MissingDependencyError when vega or vega-lite is not installed (`npm install vega vega-lite`).
- * @example const svg = await renderSvg(lineChartSpec({ xLabel: 't', yLabel: 'ε', series }));
+ * @example
+ * ```ts
+ * import { lineChartSpec, renderSvg } from "thermolearn/plot";
+ * const series = [{ name: "run", x: [0, 1, 2], y: [0.5, 0.3, 0.2] }];
+ * const svg = await renderSvg(lineChartSpec({ xLabel: "t", yLabel: "ε", series }));
+ * console.log(svg.length > 1000); // true: a standalone SVG document
+ * ```
  */
 export async function renderSvg(spec: object): Promise<string> {
   const { vega, vegaLite } = await loadPlotModules();
@@ -140,6 +172,13 @@ export async function renderSvg(spec: object): Promise<string> {
  * Build a line chart with {@link lineChartSpec} and render it with {@link renderSvg}.
  * @throws TypeError/RangeError for bad options (before anything is imported), MissingDependencyError
  *   when vega or vega-lite is not installed.
+ * @example
+ * ```ts
+ * import { lineChartSvg } from "thermolearn/plot";
+ * const series = [{ name: "run", x: [0, 1, 2], y: [0.5, 0.3, 0.2] }];
+ * const svg = await lineChartSvg({ xLabel: "t", yLabel: "ε", series });
+ * console.log(svg.startsWith("<svg")); // true (needs the optional peers vega and vega-lite)
+ * ```
  */
 export async function lineChartSvg(opts: LineChartOptions): Promise<string> {
   return renderSvg(lineChartSpec(opts));
