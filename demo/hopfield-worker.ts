@@ -13,7 +13,7 @@
  * it is measured, so the curve fills in while it is computed. Network (K, trial) uses its own
  * stream, so the page shows the same networks as `hopfield-capacity` with the same flags.
  */
-import { runHopfieldCapacityAsync, type CapacityLoad, type StorageRule } from "../src/index.js";
+import { init, runHopfieldCapacityAsync, type CapacityLoad, type StorageRule } from "../src/index.js";
 import { errorReply, type ErrorReply } from "./page.js";
 
 export interface CapacityRequest {
@@ -46,6 +46,9 @@ const postMessage = (message: CapacityMessage) => (self as unknown as Worker).po
 /** The sweep in progress; a new start or a stop aborts it. */
 let current: AbortController | null = null;
 
+// The default build: SIMD, or the scalar build (a separate chunk, fetched here) where SIMD is missing.
+const ready = init();
+
 self.onmessage = (event: MessageEvent<CapacityWorkerRequest>) => {
   const request = event.data;
   current?.abort();
@@ -60,6 +63,7 @@ async function sweep(run: number, options: CapacityRequest, controller: AbortCon
   // Tagged with the run, so a stopped sweep's last words are not taken for the next one's.
   const post = (event: CapacityEvent) => postMessage({ ...event, run });
   try {
+    await ready;
     const r = await runHopfieldCapacityAsync({
       ...options,
       signal: controller.signal,

@@ -14,7 +14,7 @@
  * η = I/(ΔS + q/(nD))), so a run here equals `runPerceptron({ ...options, tEnd, recordEvery })` record for
  * record.
  */
-import { Perceptron, type PerceptronCheckpoint, type PerceptronOptions, type Backend } from "../src/index.js";
+import { init, Perceptron, type PerceptronCheckpoint, type PerceptronOptions, type Backend } from "../src/index.js";
 import { errorReply, type ErrorReply } from "./page.js";
 
 /**
@@ -76,6 +76,9 @@ const diverged = (sim: Perceptron) => sim.status === "diverged";
 /** The run in progress; a new start or a stop flips its `stopped` flag. */
 let current: { stopped: boolean } | null = null;
 
+// The default build: SIMD, or the scalar build (a separate chunk, fetched here) where SIMD is missing.
+const ready = init();
+
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   if (current) current.stopped = true;
@@ -90,6 +93,7 @@ async function simulate(options: PerceptronOptions, tEnd: number, run: { stopped
   let sim: Perceptron | undefined;
   try {
     if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a finite number > 0, got ${tEnd}`);
+    await ready;
     sim = new Perceptron(options); // throws TypeError/RangeError naming a bad option
     const s = sim;
     const totalSteps = Math.max(1, Math.round(tEnd / s.config.dt));

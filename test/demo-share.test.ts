@@ -60,8 +60,12 @@ describe.skipIf(skipBrowser)("memory demo: links and export", () => {
     await settle(page);
     await page.selectOption("#kernel", "ladder");
     await fillInputs(page, { tauSlow: "20", gamma: "0.001", F: "40", amplitude: "30" });
+    // The page may settle between two of the fills (θ then still from the earlier inputs): wait until
+    // the hash holds every input, then for the render of that state.
+    await page.waitForFunction(() => /gamma=0\.001/.test(location.hash) && /amplitude=30/.test(location.hash), null, {
+      timeout: 5000,
+    });
     const s = await settle(page);
-    await page.waitForFunction(() => location.hash.includes("gamma=0.001"), null, { timeout: 5000 });
     expect(hashOf(page)).toMatchObject({ kernel: "ladder", tauSlow: "20", gamma: "0.001", F: "40", thetaAuto: "1" });
     await inNewTab(page, page.url(), async (other) => {
       const t = await settle(other);
