@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 120_000,
     // Tests that take seconds each are skipped under mutation (see THERMOLEARN_MUTATION in test/).
     env: { THERMOLEARN_MUTATION: "1" },
+    // The scalar wasm build loads asynchronously (as in vitest.config.ts): preload it for the scalar tests.
+    setupFiles: ["test/helpers/preload-scalar.ts"],
     hookTimeout: 120_000,
   },
 });
