@@ -115,7 +115,13 @@ describe("the tarball's contents", () => {
       }
     }
     const documents = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
-    const dead = files.filter((f) => !reached.has(f) && !documents.has(f));
+    // The guide's pages (docs/*.md): shipped so that the README's links work where npm shows it.
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const guidePages = [...new Set([...readme.matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((m) => m[1]))];
+    expect(guidePages.length).toBeGreaterThan(0);
+    for (const page of guidePages) expect(shipped.has(page), `${page} (linked from the README)`).toBe(true);
+    const isGuidePage = (f: string) => /^docs\/[^/]+\.md$/.test(f);
+    const dead = files.filter((f) => !reached.has(f) && !documents.has(f) && !isGuidePage(f));
     expect(dead).toEqual([]);
     expect(dangling).toEqual([]);
     for (const doc of documents) expect(shipped.has(doc), doc).toBe(true);
