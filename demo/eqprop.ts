@@ -380,11 +380,11 @@ function applySnapshot(s: Snapshot): void {
 // The error chart (a LiveChart, see demo/live-chart.ts)
 // ---------------------------------------------------------------------------------------------
 
-// Epochs are whole numbers (no ticks at 0.5); errors are fractions in [0, 1].
+// Epochs are whole numbers (no ticks at 0.5); errors are percentages in [0, 100], as the console prints them.
 const errorChart = new LiveChart($("chart-error"), (spec) => {
   const enc = spec.layer[0].encoding;
   if (enc?.x) enc.x.axis = { tickMinStep: 1, format: "d" };
-  if (enc?.y) enc.y.scale = { domain: [0, 1] };
+  if (enc?.y) enc.y.scale = { domain: [0, 100] };
 });
 
 async function renderChart(): Promise<void> {
@@ -395,14 +395,14 @@ async function renderChart(): Promise<void> {
     width: 400,
     height: 220,
     xLabel: "epoch (passes over the training set)",
-    yLabel: "error (%)",
+    yLabel: "error (% misclassified)",
     xInteger: true,
     markers: true,
     series: [
       { name: "training", x: trained.map((r) => r.epoch), y: trained.map((r) => 100 * r.trainError!) },
       { name: "held-out", x: tested.map((r) => r.epoch), y: tested.map((r) => 100 * r.testError!) },
     ],
-    referenceLines: [{ name: "chance (0.9)", y: 0.9 }],
+    referenceLines: [{ name: "chance (90 %)", y: 90 }],
   });
   errorChart.container.classList.toggle("empty", rows.length === 0);
   state.rendered.chart = rows.length;

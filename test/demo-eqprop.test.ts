@@ -162,6 +162,10 @@ describe.skipIf(skipBrowser)("equilibrium-propagation demo in headless Chromium"
       10,
     );
     expect(await page.locator("#chart-error svg").textContent()).toContain("held-out");
+    // In percent, as the console prints: the axis says so and its ticks reach past 1 (up to 100).
+    const chartText = (await page.locator("#chart-error svg").textContent()) ?? "";
+    expect(chartText).toContain("error (% misclassified)");
+    expect(chartText).toContain("100");
     await expect
       .poll(() => page.locator("#status").textContent())
       .toMatch(/^status: done\s+·\s+3 of 3 epochs\s+·\s+held-out error \d+\.\d %/);

@@ -13,7 +13,17 @@ import {
 } from "../../perceptron/information.js";
 import { lineChartSvg, type Series } from "../../plot/index.js";
 import { withFlags } from "./args.js";
-import { flagNames, jsonFlag, optionsFromFlags, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import {
+  alphaFlag,
+  flagNames,
+  jsonFlag,
+  learningRuleFlag,
+  optionsFromFlags,
+  parseCommand,
+  seedFlag,
+  svgFlag,
+  type CommandSpec,
+} from "./flags.js";
 import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 import { progressFor } from "./perceptron.js";
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint } from "./terminal.js";
@@ -23,15 +33,8 @@ export const BOUND: CommandSpec = {
   name: "bound",
   summary: "Goldt & Seifert's information bound: Σ I ≤ Σ [ΔS + Q] over time",
   flags: [
-    {
-      name: "rule",
-      kind: "string",
-      choices: ["hebbian", "perceptron", "adatron", "alphatron"],
-      help: "learning rule",
-      default: "hebbian",
-      option: "rule",
-    },
-    { name: "alpha", kind: "number", meta: "A", help: "α of the α-tron", default: 0.5, option: "alpha" },
+    learningRuleFlag(),
+    alphaFlag(),
     {
       name: "labels",
       kind: "string",

@@ -224,6 +224,35 @@ export function seedFlag(help = "integer seed of every random stream"): FlagSpec
   return { name: "seed", kind: "number", meta: "S", help, default: 0, option: "seed" };
 }
 
+/** --rule of the perceptron commands (perceptron, bound, theory …): the learning rule, Hebbian by default. */
+export function learningRuleFlag(): FlagSpec {
+  return {
+    name: "rule",
+    kind: "string",
+    choices: ["hebbian", "perceptron", "adatron", "alphatron"],
+    help: "learning rule",
+    default: "hebbian",
+    option: "rule",
+  };
+}
+
+/** --alpha: α of the α-tron rule. */
+export function alphaFlag(): FlagSpec {
+  return { name: "alpha", kind: "number", meta: "A", help: "α of the α-tron", default: 0.5, option: "alpha" };
+}
+
+/** --rule of the Hopfield commands: the storage rule, Hebbian by default. */
+export function storageRuleFlag(): FlagSpec {
+  return {
+    name: "rule",
+    kind: "string",
+    choices: ["hebbian", "storkey", "pseudoinverse"],
+    help: "storage rule",
+    default: "hebbian",
+    option: "rule",
+  };
+}
+
 /** The worker-threads flag of the figures. */
 export function workersFlag(): FlagSpec {
   return {

@@ -12,7 +12,7 @@ import {
 } from "../../hopfield/index.js";
 import { concatSpecs, lineChartSpec, renderSvg } from "../../plot/index.js";
 import { UsageError, parseList, parseNumber, usageError, withFlags } from "./args.js";
-import { flagNames, jsonFlag, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, storageRuleFlag, svgFlag, type CommandSpec } from "./flags.js";
 import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 import { EXIT_INTERRUPTED, interruptOnSigint, progressBar } from "./terminal.js";
 
@@ -22,14 +22,7 @@ export const HOPFIELD_CAPACITY: CommandSpec = {
   summary: "Hopfield capacity sweep over loads K/N, against the predictions",
   flags: [
     { name: "n", kind: "number", meta: "N", help: "spins", default: 1000, option: "n" },
-    {
-      name: "rule",
-      kind: "string",
-      choices: ["hebbian", "storkey", "pseudoinverse"],
-      help: "storage rule",
-      default: "hebbian",
-      option: "rule",
-    },
+    storageRuleFlag(),
     { name: "trials", kind: "number", meta: "T", help: "networks per load", default: 20, option: "trials" },
     {
       name: "loads",

@@ -6,7 +6,7 @@ import { Hopfield, type HopfieldDynamics, type StorageRule } from "../../hopfiel
 import { concatSpecs, lineChartSpec, renderSvg, spinGridSpec } from "../../plot/index.js";
 import { VERSION } from "../../version.js";
 import { withFlags } from "./args.js";
-import { flagNames, jsonFlag, parseCommand, seedFlag, svgFlag, type CommandSpec } from "./flags.js";
+import { flagNames, jsonFlag, parseCommand, seedFlag, storageRuleFlag, svgFlag, type CommandSpec } from "./flags.js";
 import { jsonSvgOutputs, say, writeJson, writeOutput } from "./output.js";
 
 /** `thermolearn hopfield-recall`. */
@@ -16,14 +16,7 @@ export const HOPFIELD_RECALL: CommandSpec = {
   flags: [
     { name: "n", kind: "number", meta: "N", help: "spins", default: 100, option: "n" },
     { name: "k", kind: "number", meta: "K", help: "stored random patterns", default: 10, option: "count" },
-    {
-      name: "rule",
-      kind: "string",
-      choices: ["hebbian", "storkey", "pseudoinverse"],
-      help: "storage rule",
-      default: "hebbian",
-      option: "rule",
-    },
+    storageRuleFlag(),
     {
       name: "pattern",
       kind: "number",

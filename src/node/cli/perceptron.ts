@@ -18,8 +18,10 @@ import { mean, std } from "../../math/stats.js";
 import * as check from "../../core/validate.js";
 import { UsageError, withFlags } from "./args.js";
 import {
+  alphaFlag,
   flagNames,
   jsonFlag,
+  learningRuleFlag,
   optionsFromFlags,
   parseCommand,
   seedFlag,
@@ -33,15 +35,8 @@ import { EXIT_DIVERGED, EXIT_INTERRUPTED, interruptOnSigint, progressBar, type C
 
 /** The perceptron's flags (shared with `thermolearn blog`, which leaves out --rule, --alpha, --json, --svg). */
 export const PERCEPTRON_RUN_FLAGS: readonly FlagSpec[] = [
-  {
-    name: "rule",
-    kind: "string",
-    choices: ["hebbian", "perceptron", "adatron", "alphatron"],
-    help: "learning rule",
-    default: "hebbian",
-    option: "rule",
-  },
-  { name: "alpha", kind: "number", meta: "A", help: "α of the α-tron", default: 0.5, option: "alpha" },
+  learningRuleFlag(),
+  alphaFlag(),
   { name: "n", kind: "number", meta: "N", help: "weights", default: 10000, option: "n" },
   { name: "k", kind: "number", meta: "K", help: "restoring force (--k 0 needs --init zero)", default: 1, option: "k" },
   { name: "nu", kind: "number", meta: "NU", help: "learning rate ν", default: "3·√n", option: "nu" },
