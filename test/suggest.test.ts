@@ -38,6 +38,13 @@ describe("closestName", () => {
     expect(closestName("abcdef", ["abcxyz"])).toBeUndefined(); // 3 edits > floor(6/3) = 2
     expect(closestName("abcdef", ["abcdyz"])).toBe("abcdyz"); // 2 edits ≤ 2
     expect(closestName("abcdefghijklmnop", ["abcdefghijklwxyz"])).toBeUndefined(); // 4 > cap 3
+    // The allowance is a third of the LONGER name: 3 insertions into 11 letters pass (floor(8/3) = 2 would not).
+    expect(closestName("bcdefghi", ["abcdefghijk"])).toBe("abcdefghijk");
+  });
+  it("picks the nearest of several, and the first of equally near ones", () => {
+    expect(closestName("abcdef", ["abcdeg", "abxdyf"])).toBe("abcdeg"); // 1 edit beats 2, whatever the order
+    expect(closestName("abcdef", ["abxdyf", "abcdeg"])).toBe("abcdeg");
+    expect(closestName("abcdef", ["abcdeg", "abcdex"])).toBe("abcdeg"); // a tie: the first
   });
 });
 
