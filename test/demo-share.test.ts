@@ -65,6 +65,9 @@ describe.skipIf(skipBrowser)("memory demo: links and export", () => {
     await page.waitForFunction(() => /gamma=0\.001/.test(location.hash) && /amplitude=30/.test(location.hash), null, {
       timeout: 5000,
     });
+    await settle(page);
+    // θ is re-fitted after the last render (thetaAuto): let a late update start, then settle again.
+    await page.waitForTimeout(500);
     const s = await settle(page);
     expect(hashOf(page)).toMatchObject({ kernel: "ladder", tauSlow: "20", gamma: "0.001", F: "40", thetaAuto: "1" });
     await inNewTab(page, page.url(), async (other) => {
